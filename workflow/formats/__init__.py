@@ -1,0 +1,1 @@
+"""Source formats: each module reads one format into an Article and rebuilds it."""

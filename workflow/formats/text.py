@@ -1,0 +1,51 @@
+"""The publisher's plain-text bulletin.
+
+A title line; a `Source:… | Date:…` line (metadata, not translated); paragraphs
+separated by blank lines; list items that start with a Roman numeral (`IV. …`);
+captions written as `(Photo Credit: …)`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Block, BlockKind, Format
+from ..segment import split_block
+from .common import LineIndex, decode
+
+_PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n[ \t\u00a0]*\S.*)*", re.M)
+_METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
+_ROMAN = re.compile(r"^[IVXLC]+\.\s")
+_CAPTION = re.compile(r"^\((?:Photo|Image|Photo Credit|Credit)\b.*\)$", re.S | re.I)
+
+
+def _kind(text: str, first: bool) -> BlockKind:
+    if first:
+        return BlockKind.TITLE
+    if _ROMAN.match(text):
+        return BlockKind.LIST_ITEM
+    if _CAPTION.match(text):
+        return BlockKind.CAPTION
+    return BlockKind.PARAGRAPH
+
+
+def read(data: bytes, path: str, mode: str) -> Article:
+    """Read a plain-text bulletin into an Article."""
+    text, encoding = decode(data, path)
+    lines = LineIndex(text)
+    blocks: list[Block] = []
+    metadata: dict[str, str] = {}
+    for number, match in enumerate(_PARAGRAPH.finditer(text)):
+        paragraph = match.group().replace("\r", "")
+        meta = _METADATA.match(paragraph.replace("\u00a0", " "))
+        if meta and "date" not in metadata:
+            metadata = {k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()}
+            continue
+        kind = _kind(paragraph, first=number == 0)
+        pieces, separators = split_block([paragraph], "paragraph" if kind is BlockKind.TITLE else mode)
+        where = f"paragraph {len(blocks)}" if kind is BlockKind.PARAGRAPH else ""
+        blocks.append(Block(kind, where, lines.line(match.start()), tuple(pieces), tuple(separators),
+                            span=(match.start(), match.end())))
+        if kind is BlockKind.TITLE:
+            metadata.setdefault("title", pieces[0].text if pieces else "")
+    return Article(path, Format.TEXT, text, encoding, tuple(blocks), metadata)

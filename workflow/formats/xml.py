@@ -1,0 +1,44 @@
+"""The project's bulletin XML (schema: workflow/schema/bulletin.xsd)."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import SourceError
+from ..markup import BULLETIN_NS, parse_xml, validate_bulletin
+from ..model import Article, BlockKind, Format
+from .common import LineIndex, decode
+from .scanner import Dialect, scan
+
+DIALECT = Dialect(
+    inline=frozenset("em strong a span code br".split()),
+    void=frozenset({"br"}),
+    untranslated=frozenset("code source date".split()),
+    kinds={
+        "title": BlockKind.TITLE,
+        "summary": BlockKind.META,
+        "h": BlockKind.HEADING,
+        "item": BlockKind.LIST_ITEM,
+        "caption": BlockKind.CAPTION,
+    },
+)
+_CDATA = re.compile(r"<!\[CDATA\[")
+
+
+def read(data: bytes, path: str, mode: str) -> Article:
+    """Read a bulletin XML document: checked by lxml and the schema, then scanned."""
+    tree = parse_xml(data, path)
+    validate_bulletin(tree, path)
+    text, encoding = decode(data, path, tree.docinfo.encoding)
+    cdata = _CDATA.search(text)
+    if cdata:
+        raise SourceError("CDATA sections are not supported in bulletin XML",
+                          path=path, line=LineIndex(text).line(cdata.start()),
+                          hint="write the text with &lt; and &amp; escapes instead")
+    root = tree.getroot()
+    metadata = {
+        name: "".join(root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}").itertext())  # type: ignore[union-attr]
+        for name in ("title", "source", "date", "summary")
+        if root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}") is not None
+    }
+    return Article(path, Format.XML, text, encoding, tuple(scan(text, DIALECT, mode)), metadata)

@@ -1,0 +1,52 @@
+"""The only place that builds lxml parsers: safe settings for untrusted XML."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lxml import etree
+
+from .errors import SourceError
+
+BULLETIN_NS = "urn:x-workflow:bulletin:1"
+
+
+def xml_parser() -> etree.XMLParser:
+    """A parser that never loads a DTD, never expands entities and never uses the network."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+        dtd_validation=False, remove_blank_text=False,
+    )
+
+
+def parse_xml(data: bytes, path: str) -> etree._ElementTree:
+    """Parse XML bytes; DTDs (and so entity declarations) are refused outright."""
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise SourceError(f"malformed XML: {exc.msg}", path=path, line=line,
+                          hint="fix the markup; the file must be well-formed XML") from None
+    if tree.docinfo.doctype:
+        raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path, line=1,
+                          hint="remove the <!DOCTYPE …> declaration and any entities")
+    return tree
+
+
+@lru_cache(maxsize=1)
+def bulletin_schema() -> etree.XMLSchema:
+    """The XML Schema of the project's bulletin format, shipped in the package."""
+    with resources.as_file(resources.files("workflow") / "schema" / "bulletin.xsd") as path:
+        # parsed from its file so that the import of xml.xsd beside it resolves locally
+        return etree.XMLSchema(etree.parse(str(path), xml_parser()))
+
+
+def validate_bulletin(tree: etree._ElementTree, path: str) -> None:
+    """Raise SourceError at the first schema violation."""
+    schema = bulletin_schema()
+    if not schema.validate(tree):
+        error = schema.error_log[0]
+        message = error.message.replace("{%s}" % BULLETIN_NS, "")
+        raise SourceError(f"not a valid bulletin: {message}", path=path, line=error.line,
+                          hint="see workflow/schema/bulletin.xsd for the format")

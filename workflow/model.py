@@ -1,0 +1,179 @@
+"""Frozen records passed between the pipeline stages."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class State(enum.Enum):
+    """Where a unit stands, as recorded in the PO file itself."""
+
+    NEW = "new"  # empty msgstr
+    MACHINE = "machine"  # fuzzy, filled by MT or memory
+    CHANGED = "changed"  # fuzzy with a previous msgid: the source was edited
+    REVIEWED = "reviewed"  # not fuzzy
+
+
+class BlockKind(enum.Enum):
+    """The role of a block of text in its article, shown to translators."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list item"
+    CAPTION = "caption"
+    TABLE_CELL = "table cell"
+    ATTRIBUTE = "attribute"
+    META = "meta"
+
+
+class Format(enum.Enum):
+    TEXT = "text"
+    HTML = "html"
+    XML = "xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """One piece of inline markup, shown to translators as `<n>…</n>` or `<n/>`.
+
+    `start`/`end` are offsets of the raw markup in the source text (for a paired
+    placeholder: the start tag; `end_start`/`end_end` the end tag). Publishing
+    takes the markup from the source at these offsets, never from the PO file.
+    """
+
+    number: int
+    description: str
+    start: tuple[int, int]
+    end: tuple[int, int] | None = None  # None: self-closing `<n/>`
+
+    @property
+    def paired(self) -> bool:
+        return self.end is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A translation unit as extracted from a source article."""
+
+    key: str  # stable id -> msgctxt
+    article: str  # path under source/, posix
+    text: str  # inline markup replaced by <1>, </1>, <2/>
+    line: int
+    note: str = ""  # -> extracted comment
+    placeholders: tuple[Placeholder, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A sentence of a block: the unit key, and its span in the block text."""
+
+    key: str
+    text: str
+    placeholders: tuple[Placeholder, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of translatable text and the separators between its sentences.
+
+    `span` is where the whole run sits in the source text; `separators[i]` is the
+    raw text between piece i and piece i+1. XML blocks are found by `xpath`.
+    """
+
+    kind: BlockKind
+    where: str
+    line: int
+    pieces: tuple[Piece, ...]
+    separators: tuple[str, ...]
+    span: tuple[int, int] | None = None
+    xpath: str | None = None
+    attribute: str | None = None  # for attribute blocks: the attribute name
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A source article read into blocks, with everything needed to rebuild it."""
+
+    path: str  # under source/, posix
+    format: Format
+    text: str  # the decoded source
+    encoding: str
+    blocks: tuple[Block, ...]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def segments(self) -> list[Segment]:
+        """The article's units, one per distinct sentence, in reading order."""
+        seen: dict[str, Segment] = {}
+        for block in self.blocks:
+            for piece in block.pieces:
+                if piece.key in seen:
+                    continue
+                seen[piece.key] = Segment(
+                    key=piece.key,
+                    article=self.path,
+                    text=piece.text,
+                    line=block.line,
+                    note=_note(block, piece),
+                    placeholders=piece.placeholders,
+                )
+        return list(seen.values())
+
+
+def _note(block: Block, piece: Piece) -> str:
+    lines = [f"{block.kind.value}: {block.where}" if block.where else block.kind.value]
+    for ph in piece.placeholders:
+        shown = f"<{ph.number}>…</{ph.number}>" if ph.paired else f"<{ph.number}/>"
+        lines.append(f"{shown} = {ph.description}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A segment with its translation into one language, as stored in a PO file."""
+
+    segment: Segment
+    lang: str
+    target: str = ""
+    state: State = State.NEW
+    previous: str = ""  # previous source text (`#| msgid`) after an edit
+    provenance: str = ""  # where the target came from (`# workflow: …`)
+    comment: str = ""  # translator comment
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChange:
+    """What an update did to one catalog file."""
+
+    path: Path
+    written: bool
+    added: int = 0
+    kept: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One file that a batch command could not process."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    hint: str | None = None
+
+
+@dataclass(slots=True)
+class StageReport:
+    """What a command did: counts, per-catalog changes, failures."""
+
+    articles: int = 0
+    units: int = 0
+    changes: list[CatalogChange] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures

@@ -1,0 +1,145 @@
+"""Workspace settings: the `[workflow]` section of setup.cfg, then WORKFLOW_* and options."""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+from .errors import SettingsError
+from .files import write_atomic
+from .segment import MODES
+
+CONFIG_FILE = "setup.cfg"
+SECTION = "workflow"
+POLICIES = ("complete", "threshold", "lead")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a stage needs to know about the workspace."""
+
+    root: Path
+    source_lang: str = "en"
+    languages: tuple[str, ...] = ("zh", "fr", "es", "ar", "ru")
+    source_dir: str = "source"
+    locales_dir: str = "locales"
+    output_dir: str = "output"
+    segmentation: str = "sentence"
+    publish_policy: str = "complete"
+    publish_threshold: int = 100
+    lock_timeout: float = 10.0
+
+    @property
+    def source(self) -> Path:
+        return self.root / self.source_dir
+
+    @property
+    def locales(self) -> Path:
+        return self.root / self.locales_dir
+
+    @property
+    def templates(self) -> Path:
+        return self.locales / "templates"
+
+    @property
+    def output(self) -> Path:
+        return self.root / self.output_dir
+
+    def catalog(self, article: str, lang: str | None) -> Path:
+        """The POT (lang None) or PO file of an article given by its path under source/."""
+        name = Path(article).with_suffix(".pot" if lang is None else ".po")
+        return (self.templates if lang is None else self.locales / lang) / name
+
+
+def _coerce(name: str, value: str) -> object:
+    if name == "languages":
+        return tuple(value.replace(",", " ").split())
+    if name == "publish_threshold":
+        return int(value)
+    if name == "lock_timeout":
+        return float(value)
+    return value.strip()
+
+
+def load_settings(root: Path, overrides: Mapping[str, str | None] | None = None) -> Settings:
+    """Read `root/setup.cfg` [workflow], then apply overrides (options and WORKFLOW_* variables).
+
+    Raises SettingsError with the file and line of a bad value.
+    """
+    root = root.resolve()
+    values: dict[str, object] = {}
+    config_path = root / CONFIG_FILE
+    known = {f.name for f in fields(Settings)} - {"root"}
+    raw: dict[str, str] = {}
+    if config_path.is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(config_path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError) as exc:
+            raise SettingsError(f"cannot read settings: {exc}", path=config_path,
+                                hint="fix the [workflow] section of setup.cfg") from None
+        if parser.has_section(SECTION):
+            for key, value in parser.items(SECTION):
+                key = key.replace("-", "_")
+                if key not in known:
+                    raise SettingsError(f"unknown setting {key!r} in [workflow]", path=config_path,
+                                        hint=f"known settings: {', '.join(sorted(known))}")
+                raw[key] = value
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            raw[key] = value
+    for key, value in raw.items():
+        try:
+            values[key] = _coerce(key, value)
+        except ValueError:
+            raise SettingsError(f"bad value {value!r} for {key}", path=config_path) from None
+    settings = replace(Settings(root=root), **values)  # type: ignore[arg-type]
+    if settings.segmentation not in MODES:
+        raise SettingsError(f"segmentation must be one of {', '.join(MODES)}, not {settings.segmentation!r}",
+                            path=config_path)
+    if settings.publish_policy not in POLICIES:
+        raise SettingsError(f"publish_policy must be one of {', '.join(POLICIES)}", path=config_path)
+    if not settings.languages:
+        raise SettingsError("no target languages configured", path=config_path,
+                            hint="set languages = zh fr … in [workflow]")
+    return settings
+
+
+WORKSPACE_CONFIG = """\
+[workflow]
+# language of the articles in source/
+source_lang = en
+# target languages (space separated)
+languages = zh fr es ar ru
+source_dir = source
+locales_dir = locales
+output_dir = output
+# sentence or paragraph
+segmentation = sentence
+# complete (every unit reviewed), threshold (publish_threshold % of words reviewed) or lead
+publish_policy = complete
+publish_threshold = 100
+"""
+
+
+def init_workspace(directory: Path) -> Settings:
+    """Create an empty workspace: settings, source/, locales/templates/, output/."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / CONFIG_FILE
+    if config.exists():
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(config, encoding="utf-8")
+        if parser.has_section(SECTION):
+            raise SettingsError("this directory is already a workflow workspace", path=config,
+                                hint="use it as it is, or choose another directory")
+        write_atomic(config, config.read_bytes() + b"\n" + WORKSPACE_CONFIG.encode("utf-8"))
+    else:
+        write_atomic(config, WORKSPACE_CONFIG.encode("utf-8"))
+    settings = load_settings(directory)
+    for folder in (settings.source, settings.templates, settings.output):
+        folder.mkdir(parents=True, exist_ok=True)
+    for lang in settings.languages:
+        (settings.locales / lang).mkdir(parents=True, exist_ok=True)
+    return settings
