@@ -68,11 +68,16 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """A sentence of a block: the unit key, and its span in the block text."""
+    """A sentence of a block: the unit key, its text, and its span in the source.
+
+    `span` is None when the reader cannot map the text back to the source exactly;
+    with it, an untranslated piece is copied from the source byte for byte.
+    """
 
     key: str
     text: str
     placeholders: tuple[Placeholder, ...]
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,24 @@
 """Sentence splitting, inline-markup placeholders and stable unit keys.
 
-Readers describe a block as a list of parts (text and tags); this module turns it
-into pieces (sentences) whose text carries numbered placeholders. Sentences come
-from syntok, a rule-based segmenter built for news English (abbreviations such as
-`U.S.`, `Mr.`, `Jan. 10`, `No. 5`, enumerations such as `IV.`); we only repair its
-output so that no sentence ever cuts a pair of placeholders.
+Readers describe a block as a list of parts (text and tags), each with its span in
+the source; this module turns it into pieces (sentences) whose text carries numbered
+placeholders. Sentences come from syntok, a rule-based segmenter built for news
+English (abbreviations such as `U.S.`, `Mr.`, `Jan. 10`, `No. 5`, enumerations such
+as `IV.`); we only repair its output so that no sentence ever cuts a pair of
+placeholders and no sentence ends without final punctuation.
+
+Every piece and separator keeps its span in the source text, so a document whose
+units are left as they are can be rebuilt byte for byte.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import html
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Sequence
 
 from syntok.segmenter import split as syntok_split
 from syntok.tokenizer import Tokenizer
@@ -25,7 +31,15 @@ MODES = (SENTENCE, PARAGRAPH)
 
 _TOKENIZER = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # ASCII whitespace only: U+00A0 is content
+_WORDS = re.compile(r"[^ \t\n\r\f\v]+|[ \t\n\r\f\v]+")
 PLACEHOLDER = re.compile(r"<(/?)(\d+)(/?)>")
+# html.unescape's own pattern: a character reference, with or without its `;`
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+# what may follow the final punctuation of a sentence: quotes, brackets
+_CLOSERS = "\"'”’»)]}"
+_FINAL = ".!?…。！？"
+# no-break spaces are content, but the segmenter must see them as spaces
+_SYNTOK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,119 +83,264 @@ def pair_tags(parts: list[Part], names: list[str | None]) -> list[Part]:
     return result
 
 
-def _block_text(parts: list[Part]) -> tuple[str, dict[int, tuple[int, int]]]:
-    """Text of the block with block-wide placeholder numbers; offsets of each tag."""
+@dataclass(slots=True)
+class _Chunk:
+    """A run of the normalised block text: a word, one collapsed space, a reference or a tag."""
+
+    start: int  # offset in the normalised text
+    text: str
+    raw: tuple[int, int] | None  # span in the source
+    literal: bool  # the raw text equals `text` character for character
+    tag: Tag | None = None
+    space: bool = False
+    part: int = -1  # for a tag: its index in the parts list
+
+
+class _Text:
+    """The normalised text of a block: chunks, and the map back to source offsets."""
+
+    def __init__(self, parts: Sequence[Part], source: str | None, spans: Sequence[tuple[int, int]] | None) -> None:
+        self.chunks: list[_Chunk] = []
+        self.length = 0
+        self.exact = source is not None and spans is not None
+        for index, part in enumerate(parts):
+            if isinstance(part, Tag):
+                self._add(_Chunk(self.length, "", part.span, False, tag=part, part=index))
+            elif part:
+                span = spans[index] if spans is not None else None
+                self._add_text(part, source, span)
+        self.text = "".join(c.text if c.tag is None else "\0" for c in self.chunks)
+        self.starts = [c.start for c in self.chunks]
+
+    def _add(self, chunk: _Chunk) -> None:
+        chunk.start = self.length
+        self.chunks.append(chunk)
+        self.length += len(chunk.text) if chunk.tag is None else 1
+
+    def _add_space(self, raw: tuple[int, int] | None) -> None:
+        last = self.chunks[-1] if self.chunks else None
+        if last is not None and last.space:
+            if last.raw is not None and raw is not None:
+                last.raw = (last.raw[0], raw[1])
+            return
+        self._add(_Chunk(self.length, " ", raw, False, space=True))
+
+    def _add_text(self, text: str, source: str | None, span: tuple[int, int] | None) -> None:
+        raw = source[span[0]:span[1]] if source is not None and span is not None else None
+        if raw is None:
+            self.exact = False
+            for match in _WORDS.finditer(text):
+                if match.group()[0] in " \t\n\r\f\v":
+                    self._add_space(None)
+                else:
+                    self._add(_Chunk(0, match.group(), None, False))
+            return
+        assert span is not None
+        if raw == text:
+            self._add_literal(text, span[0])
+            return
+        # the reader decoded character references: align the decoded text with the raw one
+        rebuilt: list[str] = []
+        last = 0
+        for match in _CHARREF.finditer(raw):
+            if match.start() > last:
+                self._add_literal(raw[last:match.start()], span[0] + last)
+                rebuilt.append(raw[last:match.start()])
+            value = html.unescape(match.group())
+            rebuilt.append(value)
+            where = (span[0] + match.start(), span[0] + match.end())
+            if not _SPACE.fullmatch(value):
+                self._add(_Chunk(0, value, where, value == match.group()))
+            else:
+                self._add_space(where)
+            last = match.end()
+        if last < len(raw):
+            self._add_literal(raw[last:], span[0] + last)
+            rebuilt.append(raw[last:])
+        if "".join(rebuilt) != text:  # the reader transformed the text some other way
+            self.exact = False
+
+    def _add_literal(self, text: str, at: int) -> None:
+        for match in _WORDS.finditer(text):
+            where = (at + match.start(), at + match.end())
+            if match.group()[0] in " \t\n\r\f\v":
+                self._add_space(where)
+            else:
+                self._add(_Chunk(0, match.group(), where, True))
+
+    # -- offsets ---------------------------------------------------------------------
+    def chunk_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def raw_start(self, offset: int) -> int | None:
+        """Source offset of the character at `offset` (the start of a chunk or inside a word)."""
+        chunk = self.chunks[self.chunk_at(offset)]
+        if chunk.raw is None:
+            return None
+        if chunk.literal:
+            return chunk.raw[0] + offset - chunk.start
+        return chunk.raw[0] if offset == chunk.start else None
+
+    def raw_end(self, offset: int) -> int | None:
+        """Source offset just after the character before `offset`."""
+        index = self.chunk_at(offset - 1)
+        chunk = self.chunks[index]
+        if chunk.raw is None:
+            return None
+        if chunk.literal:
+            return chunk.raw[0] + offset - chunk.start
+        size = 1 if chunk.tag is not None else len(chunk.text)
+        return chunk.raw[1] if offset == chunk.start + size else None
+
+
+def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
+    """The block as the segmenter sees it: words only; a void tag reads as a space."""
     out: list[str] = []
-    numbers: dict[int, int] = {}
-    offsets: dict[int, tuple[int, int]] = {}
+    syn_starts: list[int] = []
+    norm_starts: list[int] = []
     length = 0
-    for index, part in enumerate(parts):
-        if isinstance(part, str):
-            token = _SPACE.sub(" ", part)
-        elif part.role == "close":
-            token = f"</{numbers[part.pair]}>"
+    for chunk in text.chunks:
+        if chunk.tag is None:
+            piece = chunk.text.translate(_SYNTOK_SPACES)
         else:
-            numbers[index] = len(numbers) + 1
-            token = f"<{numbers[index]}>" if part.role == "open" else f"<{numbers[index]}/>"
-        if not isinstance(part, str):
-            offsets[index] = (length, length + len(token))
-        out.append(token)
-        length += len(token)
-    return _SPACE.sub(" ", "".join(out)), offsets
+            piece = " " if chunk.tag.role == "empty" else ""
+        syn_starts.append(length)
+        norm_starts.append(chunk.start)
+        out.append(piece)
+        length += len(piece)
+    return "".join(out), syn_starts, norm_starts
 
 
-def _sentence_starts(text: str) -> list[int]:
+def _sentence_starts(text: _Text) -> list[int]:
+    """Offsets (in the normalised text) where syntok starts a new sentence."""
+    plain, syn_starts, norm_starts = _syntok_text(text)
     starts: list[int] = []
-    for sentence in syntok_split(_TOKENIZER.tokenize(text)):
-        if sentence:
-            starts.append(sentence[0].offset)
-    return starts[1:]
+    for number, sentence in enumerate(syntok_split(_TOKENIZER.tokenize(plain))):
+        if number == 0 or not sentence:
+            continue
+        offset = sentence[0].offset
+        index = bisect.bisect_right(syn_starts, offset) - 1
+        while text.chunks[index].tag is not None:  # zero-width in the segmenter's text
+            index += 1
+        starts.append(norm_starts[index] + offset - syn_starts[index])
+    return starts
 
 
-def _safe_cuts(text: str, cuts: list[int]) -> list[int]:
-    """Move cuts past closing markup that ends a sentence; drop cuts inside a pair."""
+def _ends_sentence(text: _Text, cut: int) -> bool:
+    """Whether the text before a cut ends with final punctuation (quotes and tags aside)."""
+    index = text.chunk_at(cut - 1) if cut > 0 else -1
+    while index >= 0:
+        chunk = text.chunks[index]
+        if chunk.tag is not None or chunk.space:
+            index -= 1
+            continue
+        word = chunk.text[: cut - chunk.start].rstrip(_CLOSERS)
+        if word:
+            return word[-1] in _FINAL
+        cut = chunk.start
+        index -= 1
+    return False
+
+
+def _safe_cuts(text: _Text, starts: list[int]) -> list[int]:
+    """Cuts before opening markup that starts a sentence; none inside a pair or mid-clause."""
     safe: list[int] = []
-    for cut in cuts:
-        # `…end.</1> Next`: the `</1>` (or a `<2/>` footnote mark) ends the sentence.
-        moved = len(text[:cut].rstrip(" "))
-        for token in PLACEHOLDER.finditer(text, moved):
-            if token.start() != moved or not (token.group(1) or token.group(3)):
+    for cut in starts:
+        # `end. <1>Next`: the `<1>` (or an inline image `<2/>`) starts the next sentence.
+        index = text.chunk_at(cut)
+        while index > 0 and text.chunks[index].start == cut:
+            before = text.chunks[index - 1]
+            if before.tag is None or before.tag.role == "close":
                 break
-            moved = token.end()
-        cut = max(cut, moved)
-        depth = sum(
-            -1 if token.group(1) else 1
-            for token in PLACEHOLDER.finditer(text, 0, cut)
-            if not token.group(3)
-        )
-        if depth == 0 and 0 < cut < len(text):
+            cut = before.start
+            index -= 1
+        if not 0 < cut < text.length or not _ends_sentence(text, cut):
+            continue
+        depth = 0
+        for chunk in text.chunks[: text.chunk_at(cut - 1) + 1]:
+            if chunk.tag is not None and chunk.tag.role != "empty":
+                depth += 1 if chunk.tag.role == "open" else -1
+        if depth == 0:
             safe.append(cut)
     return sorted(set(safe))
 
 
-def split_block(parts: list[Part], mode: str = SENTENCE) -> tuple[list[Piece], list[str]]:
-    """Split a block into pieces and the raw separators between them."""
-    text, offsets = _block_text(parts)
-    tags = {offsets[i]: part for i, part in enumerate(parts) if isinstance(part, Tag)}
+def split_block(
+    parts: Sequence[Part],
+    mode: str = SENTENCE,
+    source: str | None = None,
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> tuple[list[Piece], list[str]]:
+    """Split a block into pieces and the separators between them.
+
+    With the `source` text and the `spans` of the text parts in it, every piece gets
+    its source span and the separators are the raw source between pieces; without,
+    the separators are normalised text.
+    """
+    text = _Text(parts, source, spans)
     cuts = _safe_cuts(text, _sentence_starts(text)) if mode == SENTENCE else []
-    bounds = [0, *cuts, len(text)]
-    pieces: list[Piece] = []
+    bounds: list[tuple[int, int]] = []
+    for start, end in zip([0, *cuts], [*cuts, text.length]):
+        while start < end and text.text[start] == " " and _is_space(text, start):
+            start += 1
+        while end > start and text.text[end - 1] == " " and _is_space(text, end - 1):
+            end -= 1
+        if start < end:
+            bounds.append((start, end))
+    pieces = [_piece(text, start, end) for start, end in bounds]
+    exact = text.exact and all(p.span is not None for p in pieces)
+    if not exact:
+        pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
     separators: list[str] = []
-    pending = ""
-    for start, end in zip(bounds, bounds[1:]):
-        chunk = text[start:end]
-        stripped = chunk.strip(" ")
-        lead = len(chunk) - len(chunk.lstrip(" "))
-        if not stripped:
-            pending += chunk
-            continue
-        if pieces:
-            separators.append(pending + chunk[:lead])
-        pending = chunk[lead + len(stripped):]
-        pieces.append(_piece(stripped, start + lead, tags))
+    for (_, end), (start, _), left, right in zip(bounds, bounds[1:], pieces, pieces[1:]):
+        if exact and source is not None and left.span and right.span:
+            separators.append(source[left.span[1]:right.span[0]])
+        else:
+            separators.append(_SPACE.sub(" ", text.text[end:start].replace("\0", "")) or " ")
     return pieces, separators
 
 
-def _piece(text: str, base: int, tags: dict[tuple[int, int], Tag]) -> Piece:
-    """Renumber a sentence's placeholders from 1 and attach their source spans."""
-    renumber: dict[str, int] = {}
-    placeholders: list[Placeholder] = []
+def _is_space(text: _Text, offset: int) -> bool:
+    return text.chunks[text.chunk_at(offset)].space
+
+
+def _piece(text: _Text, start: int, end: int) -> Piece:
+    """A sentence with its placeholders numbered from 1, and its source span."""
+    chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
+    literal_text = text.text[start:end]
+    taken = {int(m.group(2)) for m in PLACEHOLDER.finditer(literal_text)}
+    opened: dict[int, int] = {}  # index in the parts list of an open tag -> its number
+    next_number = 0
     out: list[str] = []
-    last = 0
-    opened: dict[str, Tag] = {}
-    for token in PLACEHOLDER.finditer(text):
-        out.append(text[last:token.start()])
-        last = token.end()
-        tag = tags[(base + token.start(), base + token.end())]
-        old = token.group(2)
-        if token.group(1):  # closing: the pair was numbered when it opened
-            out.append(f"</{renumber[old]}>")
+    pending: dict[int, Placeholder] = {}
+    for chunk in chunks:
+        if chunk.tag is None:
+            lo = max(start - chunk.start, 0)
+            hi = min(end - chunk.start, len(chunk.text))
+            out.append(chunk.text[lo:hi])
             continue
-        renumber[old] = len(renumber) + 1
-        number = renumber[old]
-        if token.group(3):
+        tag = chunk.tag
+        if tag.role == "close":
+            number = opened.pop(tag.pair, 0)
+            out.append(f"</{number}>")
+            pending[number] = Placeholder(number, pending[number].description, pending[number].start, tag.span)
+            continue
+        next_number += 1
+        while next_number in taken:
+            next_number += 1
+        number = next_number
+        if tag.role == "empty":
             out.append(f"<{number}/>")
-            placeholders.append(Placeholder(number, tag.description, tag.span))
+            pending[number] = Placeholder(number, tag.description, tag.span)
         else:
             out.append(f"<{number}>")
-            opened[old] = tag
-            placeholders.append(Placeholder(number, tag.description, tag.span, (-1, -1)))
-    out.append(text[last:])
-    # fill in the end spans of paired placeholders
-    closing = {
-        token.group(2): tags[(base + token.start(), base + token.end())].span
-        for token in PLACEHOLDER.finditer(text)
-        if token.group(1)
-    }
-    numbered = {renumber[old]: old for old in renumber}
-    final = tuple(
-        Placeholder(p.number, p.description, p.start, closing[numbered[p.number]])
-        if p.end is not None
-        else p
-        for p in placeholders
-    )
+            opened[chunk.part] = number
+            pending[number] = Placeholder(number, tag.description, tag.span, (-1, -1))
+    placeholders = [pending[n] for n in sorted(pending)]
     joined = "".join(out)
-    return Piece(unit_key(joined), joined, final)
+    raw_start, raw_end = text.raw_start(start), text.raw_end(end)
+    span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
+    return Piece(unit_key(joined), joined, tuple(placeholders), span)
 
 
 def parse_target(text: str) -> list[str | tuple[str, int]]:

@@ -29,6 +29,6 @@ DIALECT = Dialect(
 def read(data: bytes, path: str, mode: str) -> Article:
     """Read an HTML page or fragment into an Article."""
     text, encoding = decode(data, path, sniff_html_charset(data))
-    blocks = scan(text, DIALECT, mode)
+    blocks = scan(text, DIALECT, mode, path)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
     return Article(path, Format.HTML, text, encoding, tuple(blocks), {"title": title})

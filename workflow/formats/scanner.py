@@ -6,18 +6,25 @@ refuses input (XML sources are checked by lxml before they get here). Block-leve
 tags are boundaries; the text between two boundaries, with its inline markup, is
 one block. Only the blocks' spans are replaced when a document is rebuilt, so
 everything that is not translated stays byte for byte as the publisher wrote it.
+
+Every token's span is taken from the tokenizer's own position: a token ends where
+the next one starts, so comments, odd end tags and bogus markup are measured
+exactly as the tokenizer consumed them.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from ..model import Block, BlockKind
-from ..segment import Part, Tag, pair_tags, split_block
+from ..segment import PARAGRAPH, Part, Tag, pair_tags, split_block
 from .common import LineIndex
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,33 @@ _ATTRIBUTE = re.compile(
     r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*"""
 )
 _TAGNAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
+_WHITESPACE = " \t\n\r\f"
+# elements whose end tag HTML lets an author leave out, and what ends them implicitly
+_IMPLIED_BY_SIBLING = {
+    "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"},
+    "tr": {"tr"}, "option": {"option", "optgroup"},
+}
+_CLOSES_P = frozenset(
+    "address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 "
+    "h6 header hgroup hr main menu nav ol p pre section table ul".split()
+)
 
 
 def _untranslated(dialect: Dialect, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     values = dict(attrs)
     classes = (values.get("class") or "").split()
-    return tag in dialect.untranslated or values.get("translate") == "no" or "notranslate" in classes
+    return (
+        tag in dialect.untranslated
+        or (values.get("translate") or "").strip().lower() == "no"
+        or "notranslate" in classes
+    )
+
+
+def _implied_end(open_tag: str, tag: str) -> bool:
+    """Whether a start tag `tag` closes an open `open_tag` whose end tag was left out."""
+    if open_tag == "p":
+        return tag in _CLOSES_P
+    return tag in _IMPLIED_BY_SIBLING.get(open_tag, ())
 
 
 def _describe(raw: str, limit: int = 80) -> str:
@@ -54,9 +82,10 @@ def _describe(raw: str, limit: int = 80) -> str:
 class Scanner(HTMLParser):
     """Turns a page into blocks of parts; keeps the offsets of every piece of markup."""
 
-    def __init__(self, text: str, dialect: Dialect, mode: str) -> None:
+    def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.text = text
+        self.path = path
         self.dialect = dialect
         self.mode = mode
         self.lines = LineIndex(text)
@@ -65,43 +94,58 @@ class Scanner(HTMLParser):
         self.parts: list[Part] = []
         self.names: list[str | None] = []
         self.spans: list[tuple[int, int]] = []
-        self.pending_text: int | None = None  # index in parts of text whose end is not known yet
+        self.pending: int | None = None  # index in parts of a token whose end is not known yet
         self.skip: list[str] = []  # stack of tag names inside an untranslated element
         self.skip_start = 0
         self.skip_inline = False
+        self.skip_description = ""
         self.in_head = False
 
     # -- offsets -------------------------------------------------------------------
     def _here(self) -> int:
+        """Where the current token starts; the token before it ends here."""
         line, column = self.getpos()
-        return self.lines.offset(line, column)
+        at = self.lines.offset(line, column)
+        self._close_pending(at)
+        return at
 
-    def _close_text(self, at: int) -> None:
-        if self.pending_text is not None:
-            start, _ = self.spans[self.pending_text]
-            self.spans[self.pending_text] = (start, at)
-            self.pending_text = None
+    def _close_pending(self, at: int) -> None:
+        if self.pending is not None:
+            start, _ = self.spans[self.pending]
+            self.spans[self.pending] = (start, at)
+            part = self.parts[self.pending]
+            if isinstance(part, Tag):
+                self.parts[self.pending] = replace(part, span=(start, at))
+            self.pending = None
 
     # -- runs ----------------------------------------------------------------------
-    def _add(self, part: Part, name: str | None, span: tuple[int, int]) -> None:
+    def _add(self, part: Part, name: str | None, span: tuple[int, int], open_end: bool = False) -> None:
         self.parts.append(part)
         self.names.append(name)
         self.spans.append(span)
+        if open_end:
+            self.pending = len(self.parts) - 1
 
     def _flush(self) -> None:
         parts, names, spans = self.parts, self.names, self.spans
         self.parts, self.names, self.spans = [], [], []
         if not any(isinstance(p, str) and any(c.isalpha() for c in p) for p in parts):
             return
-        lo, hi = _trim(pair_tags(parts, names), self.text, spans)
+        lo, hi = _trim(pair_tags(parts, names))
         parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
-        start = spans[0][0] + _lead(self.text, spans[0]) if isinstance(parts[0], str) else spans[0][0]
-        end = spans[-1][1] - _trail(self.text, spans[-1]) if isinstance(parts[-1], str) else spans[-1][1]
         tag, where = self.containers[-1] if self.containers else ("", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
-        pieces, separators = split_block(pair_tags(parts, names), self.mode)
+        pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans)
+        if not pieces:
+            return
+        first, last = pieces[0].span, pieces[-1].span
+        if first is None or last is None:  # the tokenizer changed the text in a way we cannot map
+            log.warning("%s:%d: text left untranslated: it cannot be mapped to the source exactly",
+                        self.path, self.lines.line(spans[0][0]))
+            return
         self.blocks.append(
-            Block(kind, where, self.lines.line(start), tuple(pieces), tuple(separators), span=(start, end))
+            Block(kind, where, self.lines.line(first[0]), tuple(pieces), tuple(separators),
+                  span=(first[0], last[1]))
         )
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]], raw: str, at: int) -> None:
@@ -122,7 +166,7 @@ class Scanner(HTMLParser):
             decoded = html.unescape(value[1:-1] if value[:1] in "'\"" else value)
             if not any(c.isalpha() for c in decoded):
                 continue
-            pieces, separators = split_block([decoded], "paragraph")
+            pieces, separators = split_block([decoded], PARAGRAPH)
             span = (at + match.start(3), at + match.end(3))
             self.blocks.append(
                 Block(kind, f"{name} of <{tag}>", self.lines.line(span[0]), tuple(pieces),
@@ -138,13 +182,15 @@ class Scanner(HTMLParser):
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
         at = self._here()
-        self._close_text(at)
         raw = self.get_starttag_text() or ""
         span = (at, at + len(raw))
         if self.skip:
-            if tag == self.skip[0] and not void:
-                self.skip.append(tag)
-            return
+            if len(self.skip) == 1 and _implied_end(self.skip[0], tag):
+                self.skip = []  # `<li translate="no">a<li>b`: the first item ended here
+            else:
+                if tag == self.skip[0] and not void:
+                    self.skip.append(tag)
+                return
         if tag == self.dialect.head:
             self.in_head = True
         elif tag == "body":
@@ -153,6 +199,7 @@ class Scanner(HTMLParser):
             if tag not in self.dialect.inline:
                 self._flush()
             self.skip, self.skip_start, self.skip_inline = [tag], at, tag in self.dialect.inline
+            self.skip_description = f"untranslated {_describe(raw, 60)}…</{tag}>"
             return
         if not self.in_head or tag == "meta":
             self._attributes(tag, attrs, raw, at)
@@ -167,21 +214,22 @@ class Scanner(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         at = self._here()
-        self._close_text(at)
-        end = self.text.find(">", at) + 1 or len(self.text)
-        span = (at, end)
         if self.skip:
             if tag == self.skip[0]:
                 self.skip.pop()
                 if not self.skip and self.skip_inline:
-                    raw = self.text[self.skip_start:end]
-                    self._add(Tag("empty", (self.skip_start, end), "untranslated " + _describe(raw)), None,
-                              (self.skip_start, end))
-            return
+                    # the mark ends where the end tag does, measured at the next token
+                    span = (self.skip_start, at)
+                    self._add(Tag("empty", span, self.skip_description), None, span, open_end=True)
+                return
+            if len(self.skip) == 1 and any(tag == name for name, _ in self.containers):
+                self.skip = []  # `<p translate="no">a</div>`: the parent's end closed it
+            else:
+                return
         if tag == self.dialect.head:
             self.in_head = False
         if tag in self.dialect.inline:
-            self._add(Tag("empty", span, f"</{tag}>"), "/" + tag, span)
+            self._add(Tag("empty", (at, at), f"</{tag}>"), "/" + tag, (at, at), open_end=True)
             return
         self._flush()
         for depth in range(len(self.containers) - 1, -1, -1):
@@ -191,58 +239,43 @@ class Scanner(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         at = self._here()
-        self._close_text(at)
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
-        self._add(data, None, (at, at))
-        self.pending_text = len(self.parts) - 1
+        self._add(data, None, (at, at), open_end=True)
 
-    def _boundary(self) -> None:
+    def _mark(self, kind: str) -> None:
+        """A comment, declaration or processing instruction inside a run: an untranslated mark."""
         at = self._here()
-        self._close_text(at)
-        if not self.skip:
-            # a comment or declaration inside a run is kept as an untranslated mark
-            end = self.text.find(">", at) + 1 or len(self.text)
-            if self.parts:
-                self._add(Tag("empty", (at, end), "comment " + _describe(self.text[at:end], 40)), None, (at, end))
+        if not self.skip and self.parts:
+            self._add(Tag("empty", (at, at), kind), None, (at, at), open_end=True)
 
     def handle_comment(self, data: str) -> None:
-        self._boundary()
+        self._mark("comment")
 
     def unknown_decl(self, data: str) -> None:
-        self._boundary()
+        self._mark("declaration")
 
     def handle_decl(self, decl: str) -> None:
-        self._close_text(self._here())
+        self._mark("declaration")
 
     def handle_pi(self, data: str) -> None:
-        self._close_text(self._here())
+        self._mark("processing instruction")
 
     def finish(self) -> list[Block]:
         self.close()
-        self._close_text(len(self.text))
+        self._close_pending(len(self.text))
         self._flush()
         return self.blocks
 
 
-def _lead(text: str, span: tuple[int, int]) -> int:
-    chunk = text[span[0]:span[1]]
-    return len(chunk) - len(chunk.lstrip(" \t\n\r\f"))
-
-
-def _trail(text: str, span: tuple[int, int]) -> int:
-    chunk = text[span[0]:span[1]]
-    return len(chunk) - len(chunk.rstrip(" \t\n\r\f"))
-
-
-def _trim(parts: list[Part], text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+def _trim(parts: list[Part]) -> tuple[int, int]:
     """Bounds of a run without edge whitespace, edge marks and wrapping pairs."""
     lo, hi = 0, len(parts)
     while lo < hi:
         first, last = parts[lo], parts[hi - 1]
-        if isinstance(first, str) and not first.strip(" \t\n\r\f"):
+        if isinstance(first, str) and not first.strip(_WHITESPACE):
             lo += 1
-        elif isinstance(last, str) and not last.strip(" \t\n\r\f"):
+        elif isinstance(last, str) and not last.strip(_WHITESPACE):
             hi -= 1
         elif isinstance(first, Tag) and first.role == "empty":
             lo += 1
@@ -255,9 +288,9 @@ def _trim(parts: list[Part], text: str, spans: list[tuple[int, int]]) -> tuple[i
     return lo, hi
 
 
-def scan(text: str, dialect: Dialect, mode: str) -> list[Block]:
+def scan(text: str, dialect: Dialect, mode: str, path: str = "") -> list[Block]:
     """The blocks of a document, in reading order."""
-    scanner = Scanner(text, dialect, mode)
+    scanner = Scanner(text, dialect, mode, path)
     scanner.feed(text)
     return scanner.finish()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block, BlockKind, Format
-from ..segment import split_block
+from ..segment import PARAGRAPH, split_block
 from .common import LineIndex, decode
 
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n[ \t\u00a0]*\S.*)*", re.M)
@@ -36,13 +36,14 @@ def read(data: bytes, path: str, mode: str) -> Article:
     blocks: list[Block] = []
     metadata: dict[str, str] = {}
     for number, match in enumerate(_PARAGRAPH.finditer(text)):
-        paragraph = match.group().replace("\r", "")
+        paragraph = match.group()
         meta = _METADATA.match(paragraph.replace("\u00a0", " "))
         if meta and "date" not in metadata:
-            metadata = {k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()}
+            metadata.update({k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()})
             continue
         kind = _kind(paragraph, first=number == 0)
-        pieces, separators = split_block([paragraph], "paragraph" if kind is BlockKind.TITLE else mode)
+        pieces, separators = split_block([paragraph], PARAGRAPH if kind is BlockKind.TITLE else mode,
+                                         text, [match.span()])
         where = f"paragraph {len(blocks)}" if kind is BlockKind.PARAGRAPH else ""
         blocks.append(Block(kind, where, lines.line(match.start()), tuple(pieces), tuple(separators),
                             span=(match.start(), match.end())))

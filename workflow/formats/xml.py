@@ -41,4 +41,4 @@ def read(data: bytes, path: str, mode: str) -> Article:
         for name in ("title", "source", "date", "summary")
         if root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}") is not None
     }
-    return Article(path, Format.XML, text, encoding, tuple(scan(text, DIALECT, mode)), metadata)
+    return Article(path, Format.XML, text, encoding, tuple(scan(text, DIALECT, mode, path)), metadata)
