@@ -3,18 +3,153 @@
 Only the spans of translated blocks are replaced; placeholders are turned back into
 the markup found at their offsets in the source, so a translation can only produce
 the source's own elements, and its text is always escaped.
+
+Publishing first decides, unit by unit, what readers see (`choose`): the reviewed
+translation, a marked machine draft, or the source text as a marked fallback, with
+the reason. A translation whose placeholders do not match its source, or that holds
+characters no document may contain, is refused for that unit and reported.
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from .formats.scanner import escape_attribute, escape_text
-from .model import Article, Block, Format, Piece
-from .segment import parse_target, placeholder_problems
+from .model import Article, Block, BlockKind, Format, Piece, Placeholder, State
+from .segment import PLACEHOLDER, parse_target, placeholder_problems
 
 NO_SPACE_LANGS = frozenset({"zh", "ja"})
+RTL_LANGS = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
 Edit = tuple[int, int, str]
+Token = str | tuple[str, Placeholder]  # text, or ("open" | "close" | "empty", placeholder)
+
+# Characters that XML 1.0 forbids or that HTML treats as parse errors.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_NO_WRAP_CONTAINERS = ("<title", "<option", "<textarea")
+
+
+class Mark(enum.Enum):
+    """How a unit is shown to readers."""
+
+    TRANSLATED = "translated"  # the translation, as it is
+    MACHINE = "machine"  # an unreviewed translation, shown marked (drafts only)
+    SOURCE = "source"  # the source text, shown marked as in the source language
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What readers see for one unit; `reason` says why a unit shows its source."""
+
+    text: str  # placeholders in `<n>` form
+    mark: Mark
+    reason: str = ""
+    refused: bool = False  # a translation was there but could not be used
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """A unit shown in the source language, and why."""
+
+    key: str
+    line: int
+    reason: str
+    refused: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A localized document and the units that readers see in the source language."""
+
+    text: str
+    fallbacks: tuple[Fallback, ...]
+    machine: int  # units shown as marked machine drafts
+
+
+def text_direction(lang: str) -> str:
+    """`rtl` for right-to-left scripts, else `ltr`."""
+    return "rtl" if lang.split("-")[0].split("_")[0].lower() in RTL_LANGS else "ltr"
+
+
+def refusal(source: str, target: str) -> str:
+    """Why a translation cannot be published for its source ("" when it can)."""
+    bad = _FORBIDDEN.search(target)
+    if bad:
+        return f"the translation contains the control character U+{ord(bad.group()):04X}"
+    problems = placeholder_problems(source, target)
+    if problems:
+        return "placeholders do not match the source: " + ", ".join(problems)
+    return ""
+
+
+def choose(
+    article: Article, targets: Mapping[str, tuple[str, State]], *, draft: bool = False
+) -> dict[str, Choice]:
+    """Decide, for every unit of an article, what readers see.
+
+    Reviewed translations are used; with `draft`, machine and changed ones too
+    (marked). Everything else shows the source text, with the reason.
+    """
+    choices: dict[str, Choice] = {}
+    for block in article.blocks:
+        for piece in block.pieces:
+            if piece.key in choices:
+                continue
+            target, state = targets.get(piece.key, ("", State.NEW))
+            choices[piece.key] = _choice(piece, target, state, draft)
+    return choices
+
+
+def _choice(piece: Piece, target: str, state: State, draft: bool) -> Choice:
+    if not target or state is State.NEW:
+        return Choice(piece.text, Mark.SOURCE, "not translated")
+    if state is not State.REVIEWED and not draft:
+        reason = "translation not reviewed" if state is State.MACHINE else "source changed since the review"
+        return Choice(piece.text, Mark.SOURCE, reason)
+    problem = refusal(piece.text, target)
+    if problem:
+        return Choice(piece.text, Mark.SOURCE, problem, refused=True)
+    return Choice(target, Mark.TRANSLATED if state is State.REVIEWED else Mark.MACHINE)
+
+
+def fallbacks(article: Article, choices: Mapping[str, Choice]) -> tuple[Fallback, ...]:
+    """The units shown in the source language, in reading order, each once."""
+    seen: dict[str, Fallback] = {}
+    for block in article.blocks:
+        for piece in block.pieces:
+            choice = choices.get(piece.key)
+            if choice is None or choice.mark is not Mark.SOURCE or piece.key in seen:
+                continue
+            seen[piece.key] = Fallback(piece.key, block.line, choice.reason, choice.refused)
+    return tuple(seen.values())
+
+
+def piece_tokens(piece: Piece, choice: Choice) -> list[Token]:
+    """A unit as text and placeholders, ready to be written in any markup."""
+    numbers = {ph.number: ph for ph in piece.placeholders}
+    tokens: list[Token] = []
+    for token in parse_target(choice.text):
+        if isinstance(token, str):
+            tokens.append(token)
+        elif token[1] in numbers:
+            tokens.append((token[0], numbers[token[1]]))
+        else:  # source text that only looks like a placeholder (`a <3> b`)
+            role, number = token
+            tokens.append(f"</{number}>" if role == "close" else f"<{number}/>" if role == "empty" else f"<{number}>")
+    return tokens
+
+
+def joins(lang: str, before: Choice | None, after: Choice | None, separator: str) -> str:
+    """The separator between two units: dropped between two CJK sentences."""
+    cjk = lang in NO_SPACE_LANGS and not separator.strip()
+    if cjk and before and after and before.mark is not Mark.SOURCE and after.mark is not Mark.SOURCE:
+        return ""
+    return separator
 
 
 def _splice(text: str, start: int, end: int, edits: list[Edit]) -> str:
@@ -30,59 +165,143 @@ def _splice(text: str, start: int, end: int, edits: list[Edit]) -> str:
     return "".join(out)
 
 
+@cache
+def _wrappers(fmt: Format, prefix: str, source_lang: str) -> dict[Mark, tuple[str, str]]:
+    if fmt is Format.HTML:
+        direction = text_direction(source_lang)
+        return {
+            Mark.SOURCE: (f'<span lang="{source_lang}" dir="{direction}">', "</span>"),
+            Mark.MACHINE: ('<span data-state="machine">', "</span>"),
+        }
+    span = f"{prefix}:span" if prefix else "span"
+    return {
+        Mark.SOURCE: (f'<{span} xml:lang="{source_lang}">', f"</{span}>"),
+        Mark.MACHINE: (f'<{span} state="machine">', f"</{span}>"),
+    }
+
+
 class _Renderer:
-    def __init__(self, article: Article, targets: Mapping[str, str], lang: str) -> None:
+    def __init__(self, article: Article, choices: Mapping[str, Choice], lang: str,
+                 marks: dict[Mark, tuple[str, str]] | None = None) -> None:
         self.article = article
-        self.targets = targets
+        self.choices = choices
         self.lang = lang
         self.markup = article.format is not Format.TEXT
+        self.marks = marks or {}
         self.attribute_edits: list[Edit] = []
 
-    def target(self, piece: Piece) -> str:
-        """The translation to use: the source when missing or when its placeholders are wrong."""
-        target = self.targets.get(piece.key, "")
-        if not target or placeholder_problems(piece.text, target):
-            return piece.text
-        return target
+    def choice(self, piece: Piece) -> Choice:
+        return self.choices.get(piece.key) or Choice(piece.text, Mark.SOURCE, "not translated")
 
-    def piece(self, piece: Piece) -> str:
-        numbers = {ph.number: ph for ph in piece.placeholders}
+    def piece(self, piece: Piece, wrap: bool) -> str:
+        choice = self.choice(piece)
         out: list[str] = []
-        for token in parse_target(self.target(piece)):
+        if choice.text == piece.text and piece.span is not None:
+            # unchanged text: the publisher's own bytes (entities, line breaks) stay as they were
+            edits = [e for e in self.attribute_edits if piece.span[0] <= e[0] and e[1] <= piece.span[1]]
+            out.append(_splice(self.article.text, piece.span[0], piece.span[1], edits))
+        for token in piece_tokens(piece, choice) if not out else []:
             if isinstance(token, str):
                 out.append(escape_text(token) if self.markup else token)
                 continue
-            role, number = token
-            placeholder = numbers[number]
+            role, placeholder = token
             span = placeholder.end if role == "close" and placeholder.end else placeholder.start
             edits = [e for e in self.attribute_edits if span[0] <= e[0] and e[1] <= span[1]]
             out.append(_splice(self.article.text, span[0], span[1], edits))
-        return "".join(out)
+        text = "".join(out)
+        wrapper = self.marks.get(choice.mark) if wrap and _balanced(self.article.text, piece) else None
+        return f"{wrapper[0]}{text}{wrapper[1]}" if wrapper else text
 
     def block(self, block: Block) -> str:
-        parts = [self.piece(block.pieces[0])]
-        for separator, piece in zip(block.separators, block.pieces[1:]):
-            parts.append("" if self.lang in NO_SPACE_LANGS and not separator.strip() else separator)
-            parts.append(self.piece(piece))
+        wrap = bool(self.marks) and _wrappable(self.article.format, block)
+        parts = [self.piece(block.pieces[0], wrap)]
+        for before, separator, piece in zip(block.pieces, block.separators, block.pieces[1:]):
+            parts.append(joins(self.lang, self.choice(before), self.choice(piece), separator))
+            parts.append(self.piece(piece, wrap))
         return "".join(parts)
+
+    def plain(self, block: Block) -> str:
+        """An attribute's translation, unescaped (the caller quotes and escapes it)."""
+        return " ".join(self.choice(piece).text for piece in block.pieces)
+
+    def render(self) -> str:
+        article = self.article
+        self.attribute_edits = sorted(
+            (b.span[0], b.span[1], escape_attribute(self.plain(b)))
+            for b in article.blocks
+            if b.attribute and b.span and self.plain(b) != " ".join(piece.text for piece in b.pieces)
+        )
+        edits: list[Edit] = [
+            (b.span[0], b.span[1], self.block(b)) for b in article.blocks if b.span and not b.attribute
+        ]
+        covered = [(s, e) for s, e, _ in edits]
+        edits += [e for e in self.attribute_edits if not any(s <= e[0] and e[1] <= t for s, t in covered)]
+        return _splice(article.text, 0, len(article.text), sorted(edits))
+
+
+def _wrappable(fmt: Format, block: Block) -> bool:
+    """Whether a unit of this block may be wrapped in a marking element."""
+    if fmt is Format.TEXT or block.attribute or block.kind is BlockKind.META:
+        return False
+    return not (fmt is Format.HTML and (block.kind is BlockKind.TITLE or block.where.startswith(_NO_WRAP_CONTAINERS)))
+
+
+def _balanced(text: str, piece: Piece) -> bool:
+    """False when the unit holds a lone start or end tag: a wrapper would break the nesting."""
+    for placeholder in piece.placeholders:
+        if placeholder.paired or placeholder.description.startswith(("untranslated ", "comment ")):
+            continue
+        raw = text[placeholder.start[0]:placeholder.start[1]]
+        match = _START.match(raw)
+        if match and (match.group(1) or (match.group(2).lower() not in _VOID and not raw.endswith("/>"))):
+            return False
+    return True
 
 
 def assemble(article: Article, targets: Mapping[str, str], lang: str) -> str:
     """The localized text of an article; untranslated units keep the source text."""
-    renderer = _Renderer(article, targets, lang)
-    attributes = [b for b in article.blocks if b.attribute and b.span]
-    renderer.attribute_edits = sorted(
-        (b.span[0], b.span[1], escape_attribute(_plain(renderer, b))) for b in attributes if b.span
-    )
-    edits: list[Edit] = [
-        (b.span[0], b.span[1], renderer.block(b)) for b in article.blocks if b.span and not b.attribute
-    ]
-    covered = [(s, e) for s, e, _ in edits]
-    edits += [e for e in renderer.attribute_edits if not any(s <= e[0] and e[1] <= t for s, t in covered)]
-    return _splice(article.text, 0, len(article.text), sorted(edits))
+    choices = {
+        piece.key: _plain_choice(piece, targets.get(piece.key, ""))
+        for block in article.blocks
+        for piece in block.pieces
+    }
+    return _Renderer(article, choices, lang).render()
 
 
-def _plain(renderer: _Renderer, block: Block) -> str:
-    """An attribute's translation, unescaped (the caller quotes and escapes it)."""
-    return " ".join(renderer.target(piece) for piece in block.pieces)
+def _plain_choice(piece: Piece, target: str) -> Choice:
+    if not target or placeholder_problems(piece.text, target):
+        return Choice(piece.text, Mark.SOURCE, "not translated")
+    return Choice(target, Mark.TRANSLATED)
 
+
+def localize(article: Article, choices: Mapping[str, Choice], lang: str, *,
+             source_lang: str = "en", prefix: str = "") -> Localized:
+    """The localized text of an HTML or XML article, fallbacks and drafts marked.
+
+    A unit shown in the source language is wrapped in `<span lang="en" dir="ltr">`
+    (XML: `<span xml:lang="en">`), a machine draft in `<span data-state="machine">`
+    (XML: `<span state="machine">`), except where no element may go (`<title>`,
+    attributes). `prefix` is the namespace prefix of the bulletin elements, if any.
+    """
+    marks = _wrappers(article.format, prefix, source_lang) if article.format is not Format.TEXT else {}
+    text = _Renderer(article, choices, lang, marks).render()
+    machine = sum(1 for c in choices.values() if c.mark is Mark.MACHINE)
+    return Localized(text, fallbacks(article, choices), machine)
+
+
+def words(text: str) -> int:
+    """Words of a unit's source text, placeholders left out."""
+    return len(re.findall(r"\w+", PLACEHOLDER.sub(" ", text)))
+
+
+def lead_keys(article: Article) -> tuple[list[str], list[str]]:
+    """The units of the title, and of the first paragraph (for the `lead` policy)."""
+    blocks = [b for b in article.blocks if not b.attribute and b.kind is not BlockKind.META]
+    titles = [b for b in blocks if b.kind is BlockKind.TITLE] or [b for b in blocks if b.kind is BlockKind.HEADING][:1]
+    paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH]
+    proper = [b for b in paragraphs if b.where.startswith(("<p>", "<p ", "paragraph"))]
+    return _keys(titles), _keys((proper or paragraphs)[:1])
+
+
+def _keys(blocks: Sequence[Block]) -> list[str]:
+    return list(dict.fromkeys(piece.key for block in blocks for piece in block.pieces))

@@ -1,0 +1,373 @@
+"""Localized bulletin XML (workflow/schema/bulletin.xsd), and its rendering as HTML.
+
+Every published article gets a bulletin document: an XML source is assembled in
+place; a plain-text or HTML source is written out block by block. The same
+document feeds the HTML bulletin page and the indexes, so there is one record of
+what a reader sees. Elements are built with lxml's element API (it escapes), and
+HTML is written from the tree with every text and attribute escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from .assemble import Choice, Mark, joins, localize, piece_tokens, text_direction
+from .errors import PublishError, WorkflowError
+from .markup import BULLETIN_NS, bulletin_schema, parse_xml
+from .model import Article, Block, BlockKind, Format, Piece
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_NS = f"{{{BULLETIN_NS}}}"
+_PREFIX = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?bulletin[\s>/]")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ROMAN_ITEM = re.compile(r"^[IVXLC]+\.\s")
+_TAGS = re.compile(r"<[^>]*>")
+# HTML inline elements and what they become in a bulletin
+_INLINE = {"em": "em", "i": "em", "cite": "em", "dfn": "em", "strong": "strong", "b": "strong", "a": "a"}
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What an index needs to know about a published edition, read from its bulletin."""
+
+    title: str  # plain text
+    title_html: str  # with the marks of units shown in the source language
+    source: str
+    date: dt.date | None
+    summary: str
+    draft: bool
+
+
+def safe_href(href: str) -> bool:
+    """Relative links and http(s)/mailto/ftp links only: never `javascript:` or `data:`."""
+    cleaned = re.sub(r"[\x00-\x20]", "", href)
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return False
+    return not scheme or scheme in SAFE_SCHEMES
+
+
+def parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+class _StartTag(HTMLParser):
+    """The name and attributes of the first start tag of a piece of markup."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name = ""
+        self.attrs: dict[str, str] = {}
+        self.feed(raw)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.name:
+            self.name, self.attrs = tag, {k: v or "" for k, v in attrs}
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+class _Builder:
+    """Appends text and elements in document order under one inline element."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.stack: list[etree._Element | None] = [root]  # None: markup dropped, content kept
+
+    def _current(self) -> etree._Element:
+        return next(e for e in reversed(self.stack) if e is not None)
+
+    def text(self, text: str) -> None:
+        if not text:
+            return
+        parent = self._current()
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    def open(self, tag: str | None, attrib: Mapping[str, str] | None = None) -> None:
+        if tag is None:
+            self.stack.append(None)
+            return
+        element = etree.SubElement(self._current(), _NS + tag)
+        for name, value in (attrib or {}).items():
+            element.set(name, value)
+        self.stack.append(element)
+
+    def close(self) -> None:
+        if len(self.stack) > 1:
+            self.stack.pop()
+
+    def empty(self, tag: str, text: str = "", attrib: Mapping[str, str] | None = None) -> None:
+        self.open(tag, attrib)
+        self.text(text)
+        self.close()
+
+
+def _html_placeholder(builder: _Builder, role: str, raw: str, description: str) -> None:
+    """Write the bulletin form of a piece of an HTML source's inline markup."""
+    if role == "close":
+        builder.close()
+        return
+    start = _StartTag(raw)
+    if role == "open":
+        tag = _INLINE.get(start.name)
+        if tag == "a":
+            href = start.attrs.get("href", "")
+            builder.open("a", {"href": href}) if href and safe_href(href) else builder.open("span")
+        elif start.name == "span" and start.attrs.get("translate") == "no":
+            builder.open("span", {"translate": "no"})
+        else:
+            builder.open(tag)
+        return
+    if start.name == "br":
+        builder.empty("br")
+    elif description.startswith("untranslated "):
+        content = html.unescape(_TAGS.sub("", raw))
+        if start.name == "code":
+            builder.empty("code", content)
+        elif content.strip():
+            builder.empty("span", content, {"translate": "no"})
+    # anything else (images, comments, stray tags) has no bulletin form and is left out
+
+
+def _fill(parent: etree._Element, article: Article, block: Block, choices: Mapping[str, Choice],
+          lang: str, source_lang: str) -> None:
+    builder = _Builder(parent)
+    previous: Choice | None = None
+    separators = ("", *block.separators)
+    for separator, piece in zip(separators, block.pieces):
+        choice = choices.get(piece.key) or Choice(piece.text, Mark.SOURCE, "not translated")
+        if previous is not None:
+            builder.text(joins(lang, previous, choice, separator))
+        _fill_piece(builder, article, piece, choice, source_lang)
+        previous = choice
+
+
+def _fill_piece(builder: _Builder, article: Article, piece: Piece, choice: Choice, source_lang: str) -> None:
+    depth = len(builder.stack)
+    if choice.mark is Mark.SOURCE:
+        builder.open("span", {XML_LANG: source_lang})
+    elif choice.mark is Mark.MACHINE:
+        builder.open("span", {"state": "machine"})
+    for token in piece_tokens(piece, choice):
+        if isinstance(token, str):
+            builder.text(token)
+            continue
+        role, placeholder = token
+        span = placeholder.end if role == "close" and placeholder.end else placeholder.start
+        raw = article.text[span[0]:span[1]]
+        _html_placeholder(builder, role, raw, placeholder.description)
+    while len(builder.stack) > depth:
+        builder.close()
+
+
+def _body_kind(block: Block) -> str:
+    if block.kind is BlockKind.HEADING:
+        return "h"
+    if block.kind is BlockKind.LIST_ITEM:
+        return "item"
+    if block.kind is BlockKind.CAPTION:
+        return "caption"
+    return "p"
+
+
+def write_bulletin(article: Article, choices: Mapping[str, Choice], lang: str,
+                   source_lang: str = "en") -> etree._ElementTree:
+    """The bulletin document of a plain-text or HTML article, localized.
+
+    The title is the article's title block (else its first heading); the
+    metadata are the source's; attribute and meta texts are left out.
+    """
+    root = etree.Element(_NS + "bulletin", nsmap={None: BULLETIN_NS})  # type: ignore[dict-item]
+    root.set(XML_LANG, lang)
+    root.set("version", "1")
+    head = etree.SubElement(root, _NS + "head")
+    body = etree.SubElement(root, _NS + "body")
+    blocks = [b for b in article.blocks if b.pieces and not b.attribute and b.kind is not BlockKind.META]
+    title_block = next((b for b in blocks if b.kind is BlockKind.TITLE), None)
+    if title_block is None:
+        title_block = next((b for b in blocks if b.kind is BlockKind.HEADING), None)
+    title = etree.SubElement(head, _NS + "title")
+    if title_block is not None:
+        _fill(title, article, title_block, choices, lang, source_lang)
+    else:
+        title.text = article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if article.metadata.get("source"):
+        etree.SubElement(head, _NS + "source").text = article.metadata["source"]
+    date = parse_date(article.metadata.get("date", ""))
+    if date is not None:
+        etree.SubElement(head, _NS + "date").text = date.isoformat()
+    current_list: etree._Element | None = None
+    for block in blocks:
+        if block is title_block or (article.format is Format.HTML and block.kind is BlockKind.TITLE):
+            continue
+        kind = _body_kind(block)
+        if kind == "item":
+            if current_list is None:
+                current_list = etree.SubElement(body, _NS + "list")
+                own_numbers = article.format is Format.TEXT and _ROMAN_ITEM.match(block.pieces[0].text)
+                current_list.set("style", "none" if own_numbers else "bullet")
+            _fill(etree.SubElement(current_list, _NS + "item"), article, block, choices, lang, source_lang)
+            continue
+        current_list = None
+        if kind == "caption":
+            element = etree.SubElement(etree.SubElement(body, _NS + "figure"), _NS + "caption")
+        else:
+            element = etree.SubElement(body, _NS + kind)
+        _fill(element, article, block, choices, lang, source_lang)
+    return etree.ElementTree(root)
+
+
+def assemble_bulletin(article: Article, choices: Mapping[str, Choice], lang: str,
+                      source_lang: str = "en") -> etree._ElementTree:
+    """The bulletin document of an article of any format, localized and schema-checked.
+
+    Raises PublishError when the result is not a valid bulletin.
+    """
+    if article.format is Format.XML:
+        match = _PREFIX.search(article.text)
+        prefix = (match.group(1) or "") if match else ""
+        text = localize(article, choices, lang, source_lang=source_lang, prefix=prefix).text
+        try:
+            tree = parse_xml(_DECLARATION.sub("", text, count=1).encode("utf-8"), article.path)
+        except WorkflowError as exc:
+            raise PublishError(f"the localized bulletin is not well-formed: {exc.message}", path=article.path,
+                               line=exc.line, hint="report this as a bug, with the source and catalog") from None
+        tree.getroot().set(XML_LANG, lang)
+    else:
+        tree = write_bulletin(article, choices, lang, source_lang)
+    schema = bulletin_schema()
+    if not schema.validate(tree):
+        error = schema.error_log[0]  # type: ignore[index]  # lxml-stubs lacks __getitem__
+        raise PublishError(f"the localized bulletin breaks the schema: {error.message}", path=article.path,
+                           hint="report this as a bug, with the source and catalog")
+    return tree
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    return bytes(etree.tostring(tree, xml_declaration=True, encoding="utf-8")) + b"\n"
+
+
+# -- reading back ----------------------------------------------------------------------
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _find(parent: etree._Element, name: str) -> etree._Element | None:
+    return next((child for child in parent if _local(child) == name), None)
+
+
+def plain_text(element: etree._Element | None) -> str:
+    return re.sub(r"\s+", " ", "".join(str(t) for t in element.itertext())).strip() if element is not None else ""
+
+
+def record(tree: etree._ElementTree) -> Record:
+    """Title, source, date and summary of a bulletin, for the indexes."""
+    root = tree.getroot()
+    head = _find(root, "head")
+    if head is None:
+        raise PublishError("a bulletin without a head")
+    title = _find(head, "title")
+    return Record(
+        title=plain_text(title),
+        title_html=inline_html(title) if title is not None else "",
+        source=plain_text(_find(head, "source")),
+        date=parse_date(plain_text(_find(head, "date"))),
+        summary=plain_text(_find(head, "summary")),
+        draft=any(e.get("state") == "machine" for e in root.iter()),
+    )
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+
+def _attributes(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in pairs)
+
+
+def inline_html(element: etree._Element, source_lang: str = "en") -> str:
+    """The HTML of an inline bulletin element's content (text escaped)."""
+    out: list[str] = [html.escape(element.text or "", quote=False)]
+    for child in element:
+        name = _local(child)
+        inner = inline_html(child, source_lang)
+        if name in ("em", "strong", "code"):
+            out.append(f"<{name}>{inner}</{name}>")
+        elif name == "br":
+            out.append("<br>")
+        elif name == "a" and safe_href(child.get("href", "")):
+            out.append(f"<a{_attributes([('href', child.get('href', ''))])}>{inner}</a>")
+        elif name in ("a", "span"):
+            attrs: list[tuple[str, str]] = []
+            lang = child.get(XML_LANG)
+            if lang:
+                attrs += [("lang", lang), ("dir", text_direction(lang))]
+            if child.get("translate") in ("yes", "no"):
+                attrs.append(("translate", child.get("translate", "")))
+            if child.get("state") == "machine":
+                attrs.append(("data-state", "machine"))
+            out.append(f"<span{_attributes(attrs)}>{inner}</span>" if attrs else inner)
+        elif name:
+            out.append(inner)
+        out.append(html.escape(child.tail or "", quote=False))
+    return "".join(out)
+
+
+def body_html(tree: etree._ElementTree) -> str:
+    """The HTML of a bulletin's body: headings, paragraphs, lists, figures."""
+    root = tree.getroot()
+    body = _find(root, "body")
+    out: list[str] = []
+    for block in body if body is not None else ():
+        name = _local(block)
+        if name == "h":
+            out.append(f"<h2>{inline_html(block)}</h2>")
+        elif name == "p":
+            out.append(f"<p>{inline_html(block)}</p>")
+        elif name == "list":
+            style = block.get("style", "bullet")
+            tag = "ul" if style in ("bullet", "none") else "ol"
+            attrs = _attributes([("class", "plain")] if style == "none" else [("type", "I")] if style == "roman" else [])
+            items = "".join(f"<li>{inline_html(item)}</li>" for item in block)
+            out.append(f"<{tag}{attrs}>{items}</{tag}>")
+        elif name == "figure":
+            src = block.get("src", "")
+            image = f'<img{_attributes([("src", src), ("alt", "")])}>' if src and safe_href(src) else ""
+            caption = _find(block, "caption")
+            out.append(f"<figure>{image}<figcaption>{inline_html(caption) if caption is not None else ''}"
+                       "</figcaption></figure>")
+    return "\n".join(out)
+
+
+def title_html(tree: etree._ElementTree) -> str:
+    head = _find(tree.getroot(), "head")
+    title = _find(head, "title") if head is not None else None
+    return inline_html(title) if title is not None else ""
+
+
+def summary_html(tree: etree._ElementTree) -> str:
+    head = _find(tree.getroot(), "head")
+    summary = _find(head, "summary") if head is not None else None
+    return inline_html(summary) if summary is not None else ""
