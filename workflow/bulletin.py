@@ -30,6 +30,7 @@ _PREFIX = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?bulletin[\s>/]")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROMAN_ITEM = re.compile(r"^[IVXLC]+\.\s")
 _TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # HTML inline elements and what they become in a bulletin
 _INLINE = {"em": "em", "i": "em", "cite": "em", "dfn": "em", "strong": "strong", "b": "strong", "a": "a"}
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
@@ -157,9 +158,16 @@ def _fill(parent: etree._Element, article: Article, block: Block, choices: Mappi
     for separator, piece in zip(separators, block.pieces):
         choice = choices.get(piece.key) or Choice(piece.text, Mark.SOURCE, "not translated")
         if previous is not None:
-            builder.text(joins(lang, previous, choice, separator))
+            builder.text(joins(lang, previous, choice, _plain_separator(article, separator)))
         _fill_piece(builder, article, piece, choice, source_lang)
         previous = choice
+
+
+def _plain_separator(article: Article, separator: str) -> str:
+    """The text between two units, without the source's markup and line breaks."""
+    if article.format is not Format.TEXT:
+        separator = html.unescape(_TAGS.sub("", separator))
+    return _SPACE.sub(" ", separator)
 
 
 def _fill_piece(builder: _Builder, article: Article, piece: Piece, choice: Choice, source_lang: str) -> None:

@@ -138,3 +138,40 @@ def extract(settings: Settings, paths: tuple[Path, ...]) -> None:
     render_failures(report)
     if report.failures:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("langs", nargs=-1, metavar="LANG...")
+@click.option("--policy", type=click.Choice(["complete", "threshold", "lead"]), default=None,
+              help="When an article is published: every unit reviewed, a share of its words reviewed, "
+                   "or its title and first paragraph reviewed.  [default: from settings]")
+@click.option("--threshold", type=click.IntRange(0, 100), default=None, metavar="PERCENT",
+              help="Percent of words reviewed for the threshold policy (implies --policy threshold).")
+@click.option("--draft", is_flag=True, help="Also publish machine translations, marked as drafts.")
+@pass_settings
+@handle_errors
+def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, threshold: int | None,
+            draft: bool) -> None:
+    """Publish the reviewed translations to output/LANG/ (default: every configured language).
+
+    \b
+    Example:
+      workflow publish zh ar --policy threshold --threshold 80
+    """
+    from .publish import policy_from_options, summary_lines
+    from .publish import publish as run_publish
+
+    unknown = [lang for lang in langs if lang not in settings.languages]
+    if unknown:
+        raise click.UsageError(f"not a configured language: {', '.join(unknown)} "
+                               f"(configured: {' '.join(settings.languages)})")
+    if threshold is not None and policy not in (None, "threshold"):
+        raise click.UsageError(f"--threshold goes with --policy threshold, not --policy {policy}")
+    report = run_publish(settings, langs or settings.languages, policy_from_options(settings, policy, threshold, draft))
+    for line in summary_lines(settings, report):
+        click.echo(line, err=True)
+    for index in report.indexes:
+        click.echo(index)
+    render_failures(StageReport(failures=report.failures))
+    if report.failures:
+        sys.exit(EXIT_FAILED)

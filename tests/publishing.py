@@ -1,0 +1,95 @@
+"""Helpers for the publishing tests: tiny workspaces and catalogs filled with polib."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+
+from workflow.extract import extract
+from workflow.settings import Settings, init_workspace, load_settings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAMPLE = SHARED / "samples" / "source" / "ciftis-bulletin-2021-01.txt"
+TMX = SHARED / "samples" / "tm" / "ciftis-en-zh.tmx"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_PLACEHOLDER = re.compile(r"(</?\d+/?>)")
+_ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+Translate = Callable[[str], "str | None"]
+
+
+def need_sample() -> None:
+    if not SAMPLE.is_file() or not TMX.is_file():
+        pytest.skip(f"the shared sample is not here ({SHARED}); it sits beside the repository")
+
+
+def workspace(root: Path, sources: dict[str, str | bytes], languages: str = "zh ar",
+              extra: str = "") -> Settings:
+    """A workspace with the given source files, extracted."""
+    init_workspace(root)
+    config = root / "setup.cfg"
+    text = re.sub(r"(?m)^languages = .*$", f"languages = {languages}", config.read_text(encoding="utf-8"))
+    config.write_text(text + extra, encoding="utf-8")
+    for name, content in sources.items():
+        path = root / "source" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    settings = load_settings(root)
+    report = extract(settings)
+    assert report.ok, report.failures
+    return settings
+
+
+def fill(settings: Settings, lang: str, article: str, translate: Translate, *, fuzzy: bool = False) -> int:
+    """Put translations into an article's catalog; `translate` returns None to leave a unit empty."""
+    path = settings.catalog(article, lang)
+    catalog = polib.pofile(str(path))
+    count = 0
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        target = translate(entry.msgid)
+        if target is None:
+            continue
+        entry.msgstr = target
+        if fuzzy and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        if not fuzzy and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        count += 1
+    catalog.save(str(path))
+    return count
+
+
+def tmx_pairs() -> dict[str, str]:
+    """English -> Chinese from the sample translation memory."""
+    need_sample()
+    tree = etree.parse(str(TMX))
+    pairs: dict[str, str] = {}
+    for unit in tree.iter("tu"):
+        texts = {tuv.get(XML_LANG): "".join(tuv.find("seg").itertext()) for tuv in unit.iter("tuv")}
+        if texts.get("en") and texts.get("zh"):
+            pairs[texts["en"]] = texts["zh"]
+    return pairs
+
+
+def pseudo_arabic(text: str) -> str:
+    """A stand-in Arabic translation: Latin letters become Arabic ones, placeholders stay."""
+
+    def letters(chunk: str) -> str:
+        return "".join(_ARABIC[ord(c.lower()) % len(_ARABIC)] if c.isascii() and c.isalpha() else c for c in chunk)
+
+    return "".join(part if _PLACEHOLDER.fullmatch(part) else letters(part) for part in _PLACEHOLDER.split(text))
+
+
+def upper(text: str) -> str:
+    """A visible stand-in translation that keeps placeholders."""
+    return "".join(part if _PLACEHOLDER.fullmatch(part) else part.upper() for part in _PLACEHOLDER.split(text))

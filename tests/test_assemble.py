@@ -1,0 +1,206 @@
+"""Assembly for publishing: unit choices, marked fallbacks and drafts, nothing injected."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workflow.assemble import (
+    Mark,
+    assemble,
+    choose,
+    fallbacks,
+    joins,
+    lead_keys,
+    localize,
+    refusal,
+    text_direction,
+)
+from workflow.formats import html, text, xml
+from workflow.model import Article, State
+
+PAGE = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Trade fair opens</title></head>'
+    b'<body><h1>Trade fair opens</h1><p>The fair opened in <a href="https://example.org/">Beijing</a> on Friday. '
+    b'It runs for six days.</p><p><img src="x.png" alt="A crowded hall"> Visitors came early.</p></body></html>'
+)
+BULLETIN = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en" version="1">'
+    b"<head><title>Fair opens</title><source>Committee</source><date>2021-01-11</date></head>"
+    b"<body><p>The fair opened in <em>Beijing</em>. It runs for <code>6</code> days.</p>"
+    b"<list><item>First item.</item></list></body></bulletin>\n"
+)
+TEXT = b"Fair opens\n\nSource: Committee | Date: 2021-01-11\n\n  The fair opened. It runs for six days.\n"
+SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+
+
+def page() -> Article:
+    return html.read(PAGE, "a.html", "sentence")
+
+
+def key(article: Article, source: str) -> str:
+    return next(p.key for b in article.blocks for p in b.pieces if p.text == source)
+
+
+def reviewed(article: Article, translations: dict[str, str], state: State = State.REVIEWED
+             ) -> dict[str, tuple[str, State]]:
+    return {key(article, source): (target, state) for source, target in translations.items()}
+
+
+@pytest.mark.parametrize(
+    ("source", "fmt"),
+    [pytest.param(PAGE, "html", id="html"), pytest.param(BULLETIN, "xml", id="xml"),
+     pytest.param(TEXT, "text", id="text")],
+)
+def test_identity_translation_rebuilds_the_source(source: bytes, fmt: str) -> None:
+    reader = {"html": html.read, "xml": xml.read, "text": text.read}[fmt]
+    article = reader(source, f"a.{fmt}", "sentence")
+    identity = {p.key: p.text for b in article.blocks for p in b.pieces}
+    assert assemble(article, identity, "fr").encode("utf-8") == source
+    assert assemble(article, {}, "fr").encode("utf-8") == source
+
+
+@pytest.mark.parametrize(
+    ("target", "state", "draft", "mark", "reason"),
+    [
+        pytest.param("La foire a ouvert à <1>Pékin</1> vendredi.", State.REVIEWED, False, Mark.TRANSLATED, "",
+                     id="reviewed"),
+        pytest.param("", State.NEW, False, Mark.SOURCE, "not translated", id="new"),
+        pytest.param("", State.NEW, True, Mark.SOURCE, "not translated", id="new-draft"),
+        pytest.param("La foire <1>Pékin</1>.", State.MACHINE, False, Mark.SOURCE, "translation not reviewed",
+                     id="machine"),
+        pytest.param("La foire <1>Pékin</1>.", State.MACHINE, True, Mark.MACHINE, "", id="machine-draft"),
+        pytest.param("La foire <1>Pékin</1>.", State.CHANGED, False, Mark.SOURCE,
+                     "source changed since the review", id="changed"),
+        pytest.param("La foire <1>Pékin</1>.", State.CHANGED, True, Mark.MACHINE, "", id="changed-draft"),
+        pytest.param("La foire a ouvert à Pékin.", State.REVIEWED, False, Mark.SOURCE,
+                     "placeholders do not match the source: missing </1>, missing <1>", id="placeholder-missing"),
+        pytest.param("<1>La</1> <2/>foire <1>Pékin</1>.", State.REVIEWED, False, Mark.SOURCE,
+                     "placeholders do not match the source: duplicated </1>, extra <2/>, duplicated <1>",
+                     id="placeholder-extra"),
+        pytest.param("La foire </1>Pékin<1>.", State.REVIEWED, False, Mark.SOURCE,
+                     "placeholders do not match the source: </1> closed in the wrong order", id="placeholder-order"),
+        pytest.param("La foire <1>Pékin</1>\x0b.", State.REVIEWED, False, Mark.SOURCE,
+                     "the translation contains the control character U+000B", id="control-character"),
+    ],
+)
+def test_choose(target: str, state: State, draft: bool, mark: Mark, reason: str) -> None:
+    article = page()
+    source = "The fair opened in <1>Beijing</1> on Friday."
+    choice = choose(article, reviewed(article, {source: target}, state), draft=draft)[key(article, source)]
+    assert (choice.mark, choice.reason) == (mark, reason)
+    assert choice.text == (target if mark is not Mark.SOURCE else source)
+    assert choice.refused == reason.startswith(("placeholders", "the translation"))
+
+
+def test_fallbacks_are_listed_once_in_reading_order_with_line_and_reason() -> None:
+    article = page()
+    choices = choose(article, reviewed(article, {"It runs for six days.": "Elle dure six jours."}))
+    found = [(f.key, f.line, f.reason) for f in fallbacks(article, choices)]
+    assert [k for k, _, _ in found] == [
+        key(article, s) for s in ("Trade fair opens", "The fair opened in <1>Beijing</1> on Friday.",
+                                  "A crowded hall", "Visitors came early.")
+    ]
+    assert {r for _, _, r in found} == {"not translated"}
+
+
+def test_html_fallback_and_draft_units_are_marked_but_title_and_attributes_are_not() -> None:
+    article = page()
+    targets = {
+        **reviewed(article, {"It runs for six days.": "Elle dure six jours."}),
+        **reviewed(article, {"Visitors came early.": "Les visiteurs sont venus tôt."}, State.MACHINE),
+    }
+    result = localize(article, choose(article, targets, draft=True), "fr")
+    assert "<title>Trade fair opens</title>" in result.text
+    assert '<h1><span lang="en" dir="ltr">Trade fair opens</span></h1>' in result.text
+    assert ('<p><span lang="en" dir="ltr">The fair opened in <a href="https://example.org/">Beijing</a> on Friday.'
+            '</span> Elle dure six jours.</p>') in result.text
+    assert 'alt="A crowded hall"' in result.text
+    assert '<span data-state="machine">Les visiteurs sont venus tôt.</span>' in result.text
+    assert result.machine == 1
+    assert len(result.fallbacks) == 3
+
+
+def test_xml_marks_are_bulletin_spans() -> None:
+    article = xml.read(BULLETIN, "b.xml", "sentence")
+    targets = {key(article, "It runs for <1/> days."): ("Elle dure <1/> jours.", State.MACHINE)}
+    result = localize(article, choose(article, targets, draft=True), "fr")
+    assert '<span xml:lang="en">The fair opened in <em>Beijing</em>.</span>' in result.text
+    assert '<span state="machine">Elle dure <code>6</code> jours.</span>' in result.text
+    assert "<title><span xml:lang=\"en\">Fair opens</span></title>" in result.text
+
+
+def test_injected_markup_in_a_translation_is_text() -> None:
+    article = page()
+    targets = reviewed(article, {
+        "The fair opened in <1>Beijing</1> on Friday.": SCRIPT + " <1>Pékin</1>",
+        "A crowded hall": '" onmouseover="alert(4)',
+        "Trade fair opens": "</title><script>alert(5)</script>",
+    })
+    result = localize(article, choose(article, targets), "fr").text
+    tree = html5lib.parse(result, namespaceHTMLElements=False)
+    assert [e.tag for e in tree.iter("script")] == []
+    assert [img.get("onerror") for img in tree.iter("img")] == [None]
+    assert [a.get("href") for a in tree.iter("a")] == ["https://example.org/"]
+    assert tree.find(".//title").text == "</title><script>alert(5)</script>"
+    assert tree.find(".//img").get("alt") == '" onmouseover="alert(4)'
+    assert SCRIPT in "".join(tree.find(".//p").itertext())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60))
+def test_any_translation_text_shows_as_exactly_that_text(target: str) -> None:
+    article = page()
+    source = "It runs for six days."
+    choices = choose(article, reviewed(article, {source: target}))
+    tree = html5lib.parse(localize(article, choices, "fr").text, namespaceHTMLElements=False)
+    paragraph = tree.findall(".//p")[0]
+    if choices[key(article, source)].mark is Mark.TRANSLATED:
+        assert "".join(paragraph.itertext()).endswith(" " + target)
+    assert [e.tag for e in paragraph.iter()] == ["p", "span", "a"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "before", "after", "separator", "expected"),
+    [
+        pytest.param("zh", Mark.TRANSLATED, Mark.TRANSLATED, " ", "", id="zh-between-translations"),
+        pytest.param("zh", Mark.SOURCE, Mark.TRANSLATED, " ", " ", id="zh-after-english"),
+        pytest.param("zh", Mark.TRANSLATED, Mark.MACHINE, "\n  ", "", id="zh-line-break"),
+        pytest.param("fr", Mark.TRANSLATED, Mark.TRANSLATED, " ", " ", id="fr"),
+        pytest.param("zh", Mark.TRANSLATED, Mark.TRANSLATED, "<br>", "<br>", id="zh-markup-kept"),
+    ],
+)
+def test_joins(lang: str, before: Mark, after: Mark, separator: str, expected: str) -> None:
+    from workflow.assemble import Choice
+
+    assert joins(lang, Choice("a", before), Choice("b", after), separator) == expected
+
+
+def test_chinese_sentences_join_without_spaces() -> None:
+    article = page()
+    targets = reviewed(article, {"The fair opened in <1>Beijing</1> on Friday.": "交易会周五在<1>北京</1>开幕。",
+                                 "It runs for six days.": "会期六天。"})
+    assert '<p>交易会周五在<a href="https://example.org/">北京</a>开幕。会期六天。</p>' in assemble(
+        article, {k: v for k, (v, _) in targets.items()}, "zh")
+
+
+def test_lead_is_the_title_and_the_first_paragraph() -> None:
+    article = text.read(TEXT, "a.txt", "sentence")
+    titles, first = lead_keys(article)
+    assert titles == [key(article, "Fair opens")]
+    assert first == [key(article, "The fair opened."), key(article, "It runs for six days.")]
+    without_title = page()
+    assert lead_keys(without_title)[0] == [key(without_title, "Trade fair opens")]
+
+
+@pytest.mark.parametrize(("lang", "direction"), [
+    pytest.param("ar", "rtl", id="ar"), pytest.param("he-IL", "rtl", id="he-IL"), pytest.param("fa", "rtl", id="fa"),
+    pytest.param("zh", "ltr", id="zh"), pytest.param("en", "ltr", id="en")])
+def test_text_direction(lang: str, direction: str) -> None:
+    assert text_direction(lang) == direction
+
+
+def test_refusal_accepts_a_matching_translation() -> None:
+    assert refusal("a <1>b</1> <2/>", "<2/> x <1>y</1>") == ""
