@@ -342,6 +342,8 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
         f'<link rel="alternate" hreflang="{a["lang"]}" href={escape_attribute(a["href"])}>' for a in alternates
     )
     head_at = marks.head if marks.head is not None else (marks.html[1] if marks.html else edits[0][1])
+    if marks.charsets:
+        head_at = max(head_at, marks.charsets[0][1])  # after the charset, which must come first
     extra = ("" if marks.charsets else '<meta charset="utf-8">') + links + _PAGE_STYLE
     edits.append((head_at, head_at, extra))
     banners = []

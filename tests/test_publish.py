@@ -1,0 +1,343 @@
+"""`workflow publish`: outputs, policy, marked fallbacks, injection, incremental writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import html5lib
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from publishing import (
+    SAMPLE,
+    fill,
+    need_sample,
+    pseudo_arabic,
+    tmx_pairs,
+    upper,
+    workspace,
+)
+
+from workflow.cli import cli
+from workflow.formats import xml as xml_reader
+from workflow.markup import BULLETIN_NS, bulletin_schema
+from workflow.publish import Policy, evaluate, publish
+from workflow.settings import Settings
+from workflow.store import catalog_targets
+
+NS = {"b": BULLETIN_NS}
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+STORY = """Trade fair opens in Beijing
+
+Source: Committee | Date: 2021-03-02
+
+  The fair opened on Friday. It runs for six days.
+
+  I. Services
+
+  II. Goods
+
+  Visitors came from 148 countries.
+"""
+OLDER = STORY.replace("Trade fair opens in Beijing", "Summit ends").replace("2021-03-02", "2020-09-09")
+PAGE = """<!DOCTYPE html>
+<html lang="en" class="site"><head><meta charset="windows-1252"><title>Fair opens</title></head>
+<body><h1>Fair opens</h1><p>The fair opened in <a href="https://example.org/">Beijing</a> on Friday.</p>
+<p><img src="hall.png" alt="A crowded hall"> Visitors came early.</p></body></html>
+"""
+BULLETIN = """<?xml version="1.0" encoding="utf-8"?>
+<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en" version="1">
+  <head><title>Fair opens</title><source>Committee</source><date>2021-02-01</date></head>
+  <body>
+    <p>The fair opened in <em>Beijing</em>. It runs for <code>6</code> days.</p>
+    <list style="number"><item>Services.</item><item>Goods.</item></list>
+    <figure><caption>A crowded hall.</caption></figure>
+  </body>
+</bulletin>
+"""
+
+
+def parse_html(path: Path) -> etree._Element:
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def run(settings: Settings, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--root", str(settings.root), "publish", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def translate_all(settings: Settings, article: str, lang: str = "zh", **kwargs: bool) -> None:
+    fill(settings, lang, article, upper if lang != "ar" else pseudo_arabic, **kwargs)
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Settings:
+    return workspace(tmp_path / "ws", {"story.txt": STORY, "older.txt": OLDER})
+
+
+def test_sample_in_chinese_and_arabic(tmp_path: Path) -> None:
+    need_sample()
+    settings = workspace(tmp_path / "ws", {SAMPLE.name: SAMPLE.read_bytes()})
+    pairs = tmx_pairs()
+    article = SAMPLE.name
+    assert fill(settings, "zh", article, pairs.get) == len(catalog_targets(settings.catalog(article, "zh")))
+    fill(settings, "ar", article, pseudo_arabic)
+    code, stdout, stderr = run(settings, "zh", "ar")
+    assert code == 0, stderr
+    out = settings.output
+    assert stdout.splitlines() == [str(out / "zh" / "index.html"), str(out / "ar" / "index.html"),
+                                   str(out / "index.html")]
+    zh = parse_html(out / "zh" / "ciftis-bulletin-2021-01.html")
+    assert (zh.get("lang"), zh.get("dir")) == ("zh", "ltr")
+    assert zh.find(".//h1").text == pairs[
+        "China's International Development Cooperation in the New Era Released, "
+        "Contributing China’s Strength to Resolving Global Development Issues"]
+    assert zh.find(".//time").text == "2021年1月11日"
+    assert zh.find(".//time").get("datetime") == "2021-01-11"
+    assert [(link.get("hreflang"), link.get("href")) for link in zh.iter("link") if link.get("hreflang")] == [
+        ("ar", "../ar/ciftis-bulletin-2021-01.html")]
+    assert zh.find(".//meta").get("charset") == "utf-8"
+    assert zh.find(".//*[@lang='en']") is None  # every unit is translated: nothing falls back
+    ar = parse_html(out / "ar" / "ciftis-bulletin-2021-01.html")
+    assert (ar.get("lang"), ar.get("dir")) == ("ar", "rtl")
+    assert ar.find(".//time").text == "11 يناير 2021"
+    document = etree.parse(str(out / "zh" / "ciftis-bulletin-2021-01.xml"))
+    assert bulletin_schema().validate(document)
+    assert document.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") == "zh"
+    assert document.findtext("b:head/b:date", namespaces=NS) == "2021-01-11"
+    assert document.findtext("b:head/b:source", namespaces=NS) == "Organizing_Committee"
+    assert len(document.findall("b:body/b:list/b:item", NS)) == 8
+    index = parse_html(out / "zh" / "index.html")
+    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == ["ciftis-bulletin-2021-01.html"]
+    languages = parse_html(out / "index.html")
+    assert [(a.get("href"), a.text) for a in languages.findall(".//ul/li/a")] == [
+        ("zh/index.html", "中文"), ("ar/index.html", "العربية")]
+
+
+def test_published_xml_is_a_valid_source_again(story: Settings) -> None:
+    fill(story, "ar", "story.txt", upper)
+    publish(story, ["ar"], Policy())
+    data = (story.output / "ar" / "story.xml").read_bytes()
+    article = xml_reader.read(data, "story.xml", "sentence")
+    assert [p.text for b in article.blocks for p in b.pieces] == [
+        "TRADE FAIR OPENS IN BEIJING", "THE FAIR OPENED ON FRIDAY.", "IT RUNS FOR SIX DAYS.", "I. SERVICES",
+        "II. GOODS", "VISITORS CAME FROM 148 COUNTRIES."]
+    assert article.metadata == {"title": "TRADE FAIR OPENS IN BEIJING", "source": "Committee", "date": "2021-03-02"}
+
+
+def test_xml_source_keeps_its_structure_and_validates(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"fair.xml": BULLETIN}, languages="fr")
+    translate_all(settings, "fair.xml", "fr")
+    report = publish(settings, ["fr"], Policy())
+    assert report.ok and [e.article for e in report.published] == ["fair.xml"]
+    document = etree.parse(str(settings.output / "fr" / "fair.xml"))
+    assert bulletin_schema().validate(document)
+    assert document.findtext("b:body/b:p/b:em", namespaces=NS) == "BEIJING"
+    assert document.findtext("b:body/b:p/b:code", namespaces=NS) == "6"
+    page = parse_html(settings.output / "fr" / "fair.html")
+    assert [li.text for li in page.findall(".//ol/li")] == ["SERVICES.", "GOODS."]
+    assert page.find(".//p/em").text == "BEIJING"
+    assert page.find(".//figcaption").text == "A CROWDED HALL."
+
+
+def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"fair.html": PAGE.encode("cp1252")}, languages="ar fr")
+    translate_all(settings, "fair.html", "ar")
+    fill(settings, "fr", "fair.html", lambda s: upper(s) if "Visitors" not in s else None)
+    report = publish(settings, ["ar", "fr"], Policy("threshold", 50))
+    assert report.ok, report.failures
+    text = (settings.output / "ar" / "fair.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<html class="site" lang="ar" dir="rtl"><head><meta charset="utf-8">'
+                           '<link rel="alternate" hreflang="fr" href="../fr/fair.html">')
+    page = parse_html(settings.output / "ar" / "fair.html")
+    assert page.find(".//img").get("alt") == pseudo_arabic("A crowded hall")
+    assert page.find(".//a").get("href") == "https://example.org/"
+    french = parse_html(settings.output / "fr" / "fair.html")
+    fallback = french.find(".//span[@lang='en']")
+    assert (fallback.text, fallback.get("dir")) == ("Visitors came early.", "ltr")
+    assert french.find(".//p[@class='workflow-banner']") is not None
+    bulletin = etree.parse(str(settings.output / "fr" / "fair.xml"))
+    assert bulletin_schema().validate(bulletin)
+    assert bulletin.findtext("b:body/b:p/b:a", namespaces=NS) == "BEIJING"
+
+
+@pytest.mark.parametrize(
+    ("policy", "translated", "reviewed", "reason"),
+    [
+        pytest.param(Policy(), "all", True, "", id="complete"),
+        pytest.param(Policy(), "all-but-last", True, "1 of 6 units not reviewed (1 not translated)",
+                     id="complete-missing"),
+        pytest.param(Policy(), "all", False, "nothing is translated and reviewed", id="complete-machine"),
+        pytest.param(Policy(draft=True), "all", False, "", id="complete-draft"),
+        pytest.param(Policy(draft=True), "all-but-last", False, "1 of 6 units not translated (1 not translated)",
+                     id="draft-missing"),
+        pytest.param(Policy("threshold", 79), "all-but-last", True, "", id="threshold-met"),
+        pytest.param(Policy("threshold", 80), "all-but-last", True,
+                     "79% of words reviewed, below the threshold of 80%", id="threshold-missed"),
+        pytest.param(Policy("lead"), "lead", True, "", id="lead"),
+        pytest.param(Policy("lead"), "title", True, "the first paragraph is not reviewed", id="lead-no-paragraph"),
+        pytest.param(Policy("lead"), "paragraph", True, "the title is not reviewed", id="lead-no-title"),
+        pytest.param(Policy("lead"), "none", True, "nothing is translated and reviewed", id="lead-nothing"),
+    ],
+)
+def test_policy(story: Settings, policy: Policy, translated: str, reviewed: bool, reason: str) -> None:
+    wanted = {
+        "all": lambda s: True,
+        "all-but-last": lambda s: not s.startswith("Visitors"),
+        "lead": lambda s: s.startswith(("Trade", "The fair", "It runs")),
+        "title": lambda s: s.startswith("Trade"),
+        "paragraph": lambda s: s.startswith(("The fair", "It runs")),
+        "none": lambda s: False,
+    }[translated]
+    fill(story, "zh", "story.txt", lambda s: upper(s) if wanted(s) else None, fuzzy=not reviewed)
+    report = publish(story, ["zh"], policy)
+    held = {h.article: h.reason for h in report.held}
+    assert held.get("story.txt", "") == reason
+    assert (story.output / "zh" / "story.html").exists() == (not reason)
+
+
+def test_threshold_counts_words_not_units(story: Settings) -> None:
+    fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith("Visitors") else None)
+    from workflow.extract import read_article
+
+    targets = catalog_targets(story.catalog("story.txt", "zh"))
+    source = read_article(story, story.source / "story.txt")
+    # 5 of 24 words: one unit of six, but a fifth of the text
+    assert evaluate(source, targets, Policy("threshold", 20)) == ("", 21)
+    assert evaluate(source, targets, Policy("threshold", 30))[0] == "21% of words reviewed, below the threshold of 30%"
+
+
+def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
+    fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith(("Trade", "The fair")) else None)
+    fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith("It runs") else None, fuzzy=True)
+    code, _, stderr = run(story, "zh", "--policy", "lead", "--draft")
+    assert code == 0, stderr
+    assert "  story.txt: 1 machine draft unit(s) marked, 3 unit(s) shown in the source language" in stderr
+    page = parse_html(story.output / "zh" / "story.html")
+    assert page.find(".//*[@data-state='machine']").text == "IT RUNS FOR SIX DAYS."
+    assert [e.text for e in page.iterfind(".//span[@lang='en']")] == [
+        "I. Services", "II. Goods", "Visitors came from 148 countries."]
+    assert [p.get("class") for p in page.iterfind(".//p[@role='note']")] == ["banner draft", "banner fallback"]
+    assert page.find(".//p[@class='banner draft']").text.startswith("草稿")
+    index = parse_html(story.output / "zh" / "index.html")
+    assert index.find(".//span[@class='tag']").text == "草稿"
+
+
+def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="fr")
+    bad = {"The fair opened in <1>Beijing</1> on Friday.": "La foire <script>alert(1)</script> a ouvert à Pékin."}
+    fill(settings, "fr", "fair.html", lambda s: bad.get(s, upper(s)))
+    code, _, stderr = run(settings, "fr")
+    assert code == 0, stderr
+    assert ("  refused: source/fair.html:3: unit 9c8a9f4d0e2f: placeholders do not match the source: "
+            "missing </1>, missing <1>") in stderr.replace(_key(settings, "fair.html"), "9c8a9f4d0e2f")
+    page = parse_html(settings.output / "fr" / "fair.html")
+    assert list(page.iter("script")) == []
+    assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
+
+
+def _key(settings: Settings, article: str) -> str:
+    from workflow.extract import read_article
+
+    source = read_article(settings, settings.source / article)
+    return next(p.key for b in source.blocks for p in b.pieces if p.text.startswith("The fair opened in"))
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        pytest.param("<script>alert(1)</script>", id="script"),
+        pytest.param('<img src=x onerror="alert(1)">', id="img-onerror"),
+        pytest.param("javascript:alert(1)", id="javascript-url"),
+        pytest.param("]]><!-- &amp; &#0; <?php ?>", id="xml-specials"),
+    ],
+)
+def test_nothing_can_be_injected(story: Settings, target: str) -> None:
+    fill(story, "zh", "story.txt", lambda s: target + " " + s)
+    report = publish(story, ["zh"], Policy())
+    assert report.ok, report.failures
+    page = parse_html(story.output / "zh" / "story.html")
+    assert [e.tag for e in page.iter() if e.tag in ("script", "img", "iframe")] == []
+    assert [name for e in page.iter() for name in e.attrib if name.startswith("on")] == []
+    assert [a.get("href") for a in page.iter("a")] == ["index.html", "index.html", "feed.atom"]
+    assert page.find(".//h1").text == target + " Trade fair opens in Beijing"
+    assert page.find(".//title").text == target + " Trade fair opens in Beijing"
+    document = etree.parse(str(story.output / "zh" / "story.xml"))
+    assert document.findtext("b:head/b:title", namespaces=NS) == target + " Trade fair opens in Beijing"
+    feed = etree.parse(str(story.output / "zh" / "feed.atom"))
+    assert feed.findtext("a:entry/a:title", namespaces=ATOM) == target + " Trade fair opens in Beijing"
+
+
+def test_held_article_keeps_its_earlier_edition(story: Settings) -> None:
+    translate_all(story, "story.txt")
+    translate_all(story, "older.txt")
+    publish(story, ["zh"], Policy())
+    fill(story, "zh", "story.txt", lambda s: "" if s.startswith("Visitors") else None)
+    code, _, stderr = run(story, "zh")
+    assert code == 0
+    assert ("  held back: story.txt: 1 of 6 units not reviewed (1 not translated); "
+            "the earlier edition output/zh/story.html stays online") in stderr
+    assert (story.output / "zh" / "story.html").exists()
+    index = parse_html(story.output / "zh" / "index.html")
+    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == ["story.html", "older.html"]
+
+
+def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:
+    translate_all(story, "story.txt", "ar")
+    translate_all(story, "older.txt", "ar")
+    publish(story, ["ar"], Policy())
+    index = parse_html(story.output / "ar" / "index.html")
+    assert [t.get("datetime") for t in index.iter("time")] == ["2021-03-02", "2020-09-09"]
+    assert [t.text for t in index.iter("time")] == ["2 مارس 2021", "9 سبتمبر 2020"]
+    feed = etree.parse(str(story.output / "ar" / "feed.atom"))
+    assert feed.findtext("a:updated", namespaces=ATOM) == "2021-03-02T00:00:00Z"
+    assert [e.findtext("a:link", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["", ""]
+    assert [e.find("a:link", ATOM).get("href") for e in feed.findall("a:entry", ATOM)] == [
+        "story.html", "older.html"]
+
+
+def test_publishing_again_rewrites_nothing_and_one_catalog_rewrites_its_pages(story: Settings) -> None:
+    translate_all(story, "story.txt")
+    translate_all(story, "older.txt")
+    first = publish(story, ["zh"], Policy())
+    assert len(first.written) == 7  # 2 pages, 2 bulletins, index, feed, languages
+    stamps = {p: p.stat().st_mtime_ns for p in story.output.rglob("*") if p.is_file()}
+    again = publish(story, ["zh"], Policy())
+    assert (again.written, again.unchanged) == ([], 7)
+    assert {p: p.stat().st_mtime_ns for p in story.output.rglob("*") if p.is_file()} == stamps
+    fill(story, "zh", "older.txt", lambda s: "总结" if s == "Summit ends" else None)
+    changed = publish(story, ["zh"], Policy())
+    zh = story.output / "zh"
+    assert sorted(changed.written) == [zh / "feed.atom", zh / "index.html", zh / "older.html", zh / "older.xml"]
+
+
+def test_cli_options_and_exit_codes(story: Settings) -> None:
+    assert run(story, "zh", "--policy", "complete", "--threshold", "50")[0] == 2
+    code, _, stderr = run(story, "xx")
+    assert code == 2 and "not a configured language: xx (configured: zh ar)" in stderr
+    assert run(story, "zh", "--threshold", "101")[0] == 2
+    code, stdout, stderr = run(story, "--threshold", "0")
+    assert code == 0
+    assert stderr.splitlines()[-1] == "1 file(s) written, 0 unchanged (0% of words reviewed)"
+    assert stdout.splitlines() == [str(story.output / "index.html")]
+
+
+def test_a_broken_source_fails_the_run_but_not_the_others(story: Settings) -> None:
+    translate_all(story, "story.txt")
+    (story.source / "broken.xml").write_text("<bulletin>", encoding="utf-8")
+    code, _, stderr = run(story, "zh")
+    assert code == 1
+    assert "error: " in stderr and "broken.xml" in stderr
+    assert (story.output / "zh" / "story.html").exists()
+
+
+def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings) -> None:
+    translate_all(story, "story.txt")
+    translate_all(story, "older.txt")
+    publish(story, ["zh"], Policy())
+    os.remove(story.source / "older.txt")
+    report = publish(story, ["zh"], Policy())
+    zh = story.output / "zh"
+    assert report.orphans == [zh / "older.html", zh / "older.xml"]
+    assert (zh / "older.html").exists()
