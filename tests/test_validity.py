@@ -14,7 +14,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from publishing import SAMPLE, fill, need_sample, pseudo_arabic, tmx_pairs, upper, workspace
+from publishing import (
+    SAMPLE,
+    fill,
+    need_sample,
+    pseudo_arabic,
+    tmx_pairs,
+    upper,
+    workspace,
+)
 from test_publish import BULLETIN, PAGE, STORY
 
 from workflow.publish import Policy, publish
