@@ -1,18 +1,35 @@
-"""Extraction: source/ articles -> POT templates and per-language PO catalogs."""
+"""Extraction: source/ articles -> POT templates and per-language PO catalogs.
+
+Each article is read by the reader for its extension, split into units, and its
+catalogs are created or merged (see store.py). Catalogs are written only when
+their content changes. A small cache (`.workflow/extract-cache.json` in the
+workspace) remembers, per article, the hash of its source and the size and
+modification time of its catalogs: when none of them changed since the last
+extract, the article is not read again. Deleting the cache, or `--force`, only
+costs time.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from collections import Counter
+import multiprocessing
+import os
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
+from . import __version__
 from .errors import SourceError, WorkflowError
-from .files import workspace_lock
+from .files import BatchWriter, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
-from .model import Article, Failure, StageReport
+from .model import Article, CatalogChange, Failure, StageReport
 from .settings import Settings
-from .store import update_catalog
+from .store import plan_catalog
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +40,8 @@ READERS: dict[str, Callable[[bytes, str, str], Article]] = {
     ".xml": xml.read,
 }
 Progress = Callable[[str], None]
+CACHE_FILE = Path(".workflow") / "extract-cache.json"
+CACHE_FORMAT = 1
 
 
 def article_name(settings: Settings, path: Path) -> str:
@@ -34,18 +53,33 @@ def article_name(settings: Settings, path: Path) -> str:
                           hint=f"put articles in {settings.source}") from None
 
 
-def read_article(settings: Settings, path: Path) -> Article:
-    """Read one source file with the reader for its extension."""
+def read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def parse_article(settings: Settings, path: Path, data: bytes) -> Article:
+    """Read one source file's bytes with the reader for its extension."""
     name = article_name(settings, path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise SourceError(f"unknown source format {path.suffix or '(no extension)'!r}", path=path,
                           hint=f"source files must end in {', '.join(sorted(READERS))}")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=path) from None
-    return reader(data, name, settings.segmentation)
+        return reader(data, name, settings.segmentation)
+    except WorkflowError as exc:
+        if exc.path is not None and not exc.path.is_absolute():
+            exc.path = path  # readers name the article; report the file itself
+        raise
+
+
+def read_article(settings: Settings, path: Path) -> Article:
+    """Read one source file with the reader for its extension."""
+    if path.suffix.lower() not in READERS:
+        return parse_article(settings, path, b"")
+    return parse_article(settings, path, read_source(path))
 
 
 def find_sources(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
@@ -54,7 +88,10 @@ def find_sources(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
     found: list[Path] = []
     for root in roots:
         if root.is_dir():
-            found.extend(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found.extend(
+                p for p in root.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            )
         elif root.exists():
             found.append(root)
         else:
@@ -64,40 +101,229 @@ def find_sources(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
 
 def _collisions(settings: Settings, sources: list[Path]) -> dict[Path, str]:
     """Sources whose catalogs would share a name (`a.txt` and `a.html`)."""
-    stems = Counter(Path(article_name(settings, p)).with_suffix("") for p in sources)
+    stems: Counter[Path] = Counter()
+    names: dict[Path, Path] = {}
+    for path in sources:
+        try:
+            names[path] = Path(article_name(settings, path)).with_suffix("")
+        except SourceError:
+            continue  # reported when the file itself is processed
+        stems[names[path]] += 1
     return {
-        p: f"{p.name} and another source share the catalog name {Path(article_name(settings, p)).stem}"
-        for p in sources
-        if stems[Path(article_name(settings, p)).with_suffix("")] > 1
+        path: f"{path.name} and another source share the catalog name {stem.name}"
+        for path, stem in names.items()
+        if stems[stem] > 1
     }
 
 
-def extract(settings: Settings, paths: Sequence[Path] = (), progress: Progress | None = None) -> StageReport:
-    """Create or update the POT and PO catalogs of every source article."""
+@dataclass(slots=True)
+class ExtractCache:
+    """What the last extract saw, per article: source hash, unit count, catalog stats."""
+
+    path: Path
+    fingerprint: str
+    articles: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, settings: Settings) -> ExtractCache:
+        path = settings.root / CACHE_FILE
+        fingerprint = _fingerprint(settings)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == fingerprint and isinstance(data.get("articles"), dict):
+                return cls(path, fingerprint, data["articles"])
+        except (OSError, ValueError, AttributeError):
+            pass  # no cache, or one from another version: start afresh
+        return cls(path, fingerprint)
+
+    def fresh(self, name: str, digest: str, catalogs: list[Path]) -> int | None:
+        """The unit count of an article whose source and catalogs are as last seen, else None."""
+        entry = self.articles.get(name)
+        if not entry or entry.get("source") != digest:
+            return None
+        recorded = entry.get("catalogs")
+        if not isinstance(recorded, dict) or len(recorded) != len(catalogs):
+            return None
+        for catalog in catalogs:
+            if recorded.get(str(catalog)) != _stat(catalog):
+                return None
+        units = entry.get("units")
+        return units if isinstance(units, int) else None
+
+    def record(self, name: str, digest: str, units: int, catalogs: list[Path]) -> None:
+        self.articles[name] = {"source": digest, "units": units,
+                               "catalogs": {str(c): _stat(c) for c in catalogs}}
+
+    def forget(self, name: str) -> None:
+        self.articles.pop(name, None)
+
+    def save(self) -> None:
+        data = {"format": CACHE_FORMAT, "fingerprint": self.fingerprint,
+                "articles": dict(sorted(self.articles.items()))}
+        write_if_changed(self.path, (json.dumps(data, indent=0, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _fingerprint(settings: Settings) -> str:
+    """What, besides the source, decides the catalogs' content."""
+    parts = [CACHE_FORMAT, __version__, str(settings.root), settings.source_lang, settings.languages,
+             settings.segmentation, settings.source_dir, settings.locales_dir,
+             os.environ.get("SOURCE_DATE_EPOCH", "")]
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def extract(
+    settings: Settings, paths: Sequence[Path] = (), progress: Progress | None = None, *, force: bool = False
+) -> StageReport:
+    """Create or update the POT and PO catalogs of every source article.
+
+    Every file is processed; the ones that fail are listed in the report's
+    failures. Articles whose source and catalogs are as the last extract left
+    them are skipped, unless `force` is set. Large batches are read on several
+    processes; catalogs are merged and written in this one.
+    """
     report = StageReport()
     with workspace_lock(settings.root, settings.lock_timeout):
         sources = find_sources(settings, paths)
         clashes = _collisions(settings, sources)
+        cache = ExtractCache.load(settings)
+        seen: list[tuple[str, str, int]] = []  # article, source hash, units
+        todo: list[Path] = []
         for path in sources:
-            if progress:
-                progress(str(path))
             try:
                 if path in clashes:
                     raise SourceError(clashes[path], path=path, hint="rename one of the two files")
-                extract_article(settings, read_article(settings, path), report)
+                fresh = None if force else _fresh(settings, path, cache)
+                if fresh is None:
+                    todo.append(path)
+                    continue
+                if progress:
+                    progress(str(path))
+                name, digest, units = fresh
+                report.articles += 1
+                report.units += units
+                report.changes.extend(CatalogChange(c, False) for c in _catalogs(settings, name))
+                seen.append(fresh)
             except WorkflowError as exc:
-                log.debug("failed: %s", exc)
-                report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+                report.failures.append(_failure(exc))
+        with BatchWriter() as writer:
+            for path, result in zip(todo, _parse_all(settings, todo)):
+                if progress:
+                    progress(str(path))
+                if isinstance(result, Failure):
+                    report.failures.append(result)
+                    continue
+                article, digest = result
+                try:
+                    units = extract_article(settings, article, report, writer)
+                except WorkflowError as exc:
+                    report.failures.append(_failure(exc))
+                    continue
+                seen.append((article.path, digest, units))
+        for label, error in writer.failures.items():
+            report.failures.append(_failure(error))
+        for name, digest, units in seen:
+            if name in writer.failures:
+                cache.forget(name)
+            else:  # stat the catalogs now that they are written
+                cache.record(name, digest, units, _catalogs(settings, name))
+        cache.save()
+    report.failures.sort(key=lambda f: (str(f.path or ""), f.line or 0))
     return report
 
 
-def extract_article(settings: Settings, article: Article, report: StageReport) -> None:
-    """Write the template and update every language's catalog of one article."""
+def _failure(error: WorkflowError) -> Failure:
+    log.debug("failed: %s", error)
+    return Failure(error.message, error.path, error.line, error.hint)
+
+
+def _catalogs(settings: Settings, name: str) -> list[Path]:
+    return [settings.catalog(name, lang) for lang in (None, *settings.languages)]
+
+
+def _fresh(settings: Settings, path: Path, cache: ExtractCache) -> tuple[str, str, int] | None:
+    """(article, source hash, units) when the source and catalogs are as last extracted, else None."""
+    name = article_name(settings, path)
+    if path.suffix.lower() not in READERS:
+        parse_article(settings, path, b"")  # raises: unknown format
+    digest = hashlib.sha1(read_source(path)).hexdigest()
+    units = cache.fresh(name, digest, _catalogs(settings, name))
+    return None if units is None else (name, digest, units)
+
+
+def parse_job(settings: Settings, path: Path) -> tuple[Article, str] | Failure:
+    """Read and segment one file (in a worker process for large batches): the article and its source hash."""
+    try:
+        data = read_source(path)
+        return parse_article(settings, path, data), hashlib.sha1(data).hexdigest()
+    except WorkflowError as exc:  # sent back as data: exceptions lose their fields when pickled
+        return _failure(exc)
+
+
+PARALLEL_FROM = 16  # articles to read before worker processes pay for their start-up
+
+
+def _workers(count: int) -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, 4) if count >= PARALLEL_FROM else 1
+
+
+def _parse_all(settings: Settings, paths: list[Path]) -> Iterator[tuple[Article, str] | Failure]:
+    """parse_job for every path, in order; on worker processes when the batch is large.
+
+    At most a few articles per worker are in flight, so memory does not grow with
+    the number of articles.
+    """
+    workers = _workers(len(paths))
+    if workers <= 1:
+        for path in paths:
+            yield parse_job(settings, path)
+        return
+    # "spawn": a fresh interpreter per worker, never a fork of a process with threads
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        remaining = iter(paths)
+        window: deque[Future[tuple[Article, str] | Failure]] = deque(
+            pool.submit(parse_job, settings, path) for path in islice(remaining, workers * 4)
+        )
+        while window:
+            result = window.popleft().result()
+            following = next(remaining, None)
+            if following is not None:
+                window.append(pool.submit(parse_job, settings, following))
+            yield result
+
+
+def extract_article(settings: Settings, article: Article, report: StageReport,
+                    writer: BatchWriter | None = None) -> int:
+    """Work out the template and every language's catalog of one article, and write them.
+
+    Nothing is written unless every catalog of the article could be worked out.
+    Returns the number of units.
+    """
     segments = article.segments()
-    source_root = settings.source_dir
+    plans = [
+        plan_catalog(settings.catalog(article.path, lang), segments, lang, article.path, settings.source_dir,
+                     settings.source_lang)
+        for lang in (None, *settings.languages)
+    ]
+    for plan in plans:
+        if plan.data is None:
+            continue
+        if writer is None:
+            write_atomic(plan.change.path, plan.data)
+        else:
+            writer.submit(article.path, plan.change.path, plan.data)
     report.articles += 1
     report.units += len(segments)
-    for lang in (None, *settings.languages):
-        report.changes.append(
-            update_catalog(settings.catalog(article.path, lang), segments, lang, article.path, source_root)
-        )
+    report.changes.extend(plan.change for plan in plans)
+    return len(segments)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
@@ -53,6 +55,47 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+class BatchWriter:
+    """Writes many files with `write_atomic` on a few threads.
+
+    Each atomic write waits for the disk (fsync); threads let those waits overlap,
+    which makes a batch of thousands of small catalogs several times faster while
+    every file keeps the same all-or-nothing guarantee. Use as a context manager:
+    leaving it waits for every write. `failures` maps a caller's label to the first
+    error of a write submitted under it.
+    """
+
+    def __init__(self, threads: int = 8, backlog: int = 64) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="write")
+        self._pending: deque[tuple[str, Future[None]]] = deque()
+        self._backlog = backlog
+        self.failures: dict[str, WorkflowError] = {}
+
+    def submit(self, label: str, path: Path, data: bytes) -> None:
+        """Queue a write; blocks while `backlog` writes are already waiting (bounded memory)."""
+        while len(self._pending) >= self._backlog:
+            self._settle(*self._pending.popleft())
+        self._pending.append((label, self._pool.submit(write_atomic, path, data)))
+
+    def _settle(self, label: str, future: Future[None]) -> None:
+        try:
+            future.result()
+        except WorkflowError as exc:
+            self.failures.setdefault(label, exc)
+
+    def close(self) -> None:
+        """Wait for every queued write."""
+        while self._pending:
+            self._settle(*self._pending.popleft())
+        self._pool.shutdown(wait=True)
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 @contextlib.contextmanager

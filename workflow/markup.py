@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
+from typing import Any, cast
 
 from lxml import etree
 
 from .errors import SourceError
 
 BULLETIN_NS = "urn:x-workflow:bulletin:1"
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 
 
 def xml_parser() -> etree.XMLParser:
@@ -22,13 +25,18 @@ def xml_parser() -> etree.XMLParser:
 
 def parse_xml(data: bytes, path: str) -> etree._ElementTree:
     """Parse XML bytes; DTDs (and so entity declarations) are refused outright."""
+    doctype = _DOCTYPE.search(data[:4096])
+    if doctype:
+        raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path,
+                          line=data[: doctype.start()].count(b"\n") + 1,
+                          hint="remove the <!DOCTYPE …> declaration and any entities")
     try:
         tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         raise SourceError(f"malformed XML: {exc.msg}", path=path, line=line,
                           hint="fix the markup; the file must be well-formed XML") from None
-    if tree.docinfo.doctype:
+    if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs
         raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path, line=1,
                           hint="remove the <!DOCTYPE …> declaration and any entities")
     return tree
@@ -46,7 +54,7 @@ def validate_bulletin(tree: etree._ElementTree, path: str) -> None:
     """Raise SourceError at the first schema violation."""
     schema = bulletin_schema()
     if not schema.validate(tree):
-        error = schema.error_log[0]
+        error: Any = cast(Any, schema.error_log)[0]  # the first problem; lxml-stubs lacks indexing
         message = error.message.replace("{%s}" % BULLETIN_NS, "")
         raise SourceError(f"not a valid bulletin: {message}", path=path, line=error.line,
                           hint="see workflow/schema/bulletin.xsd for the format")

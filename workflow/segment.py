@@ -32,12 +32,15 @@ MODES = (SENTENCE, PARAGRAPH)
 _TOKENIZER = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # ASCII whitespace only: U+00A0 is content
 _WORDS = re.compile(r"[^ \t\n\r\f\v]+|[ \t\n\r\f\v]+")
+_IRREGULAR_SPACE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")  # what collapsing changes
 PLACEHOLDER = re.compile(r"<(/?)(\d+)(/?)>")
 # html.unescape's own pattern: a character reference, with or without its `;`
 _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 # what may follow the final punctuation of a sentence: quotes, brackets
 _CLOSERS = "\"'”’»)]}"
 _FINAL = ".!?…。！？"
+# final punctuation with more text after it: only then can a block hold two sentences
+_INNER_END = re.compile(r"[.!?…。！？]\W*\w")
 # no-break spaces are content, but the segmenter must see them as spaces
 _SYNTOK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
@@ -97,9 +100,17 @@ class _Chunk:
 
 
 class _Text:
-    """The normalised text of a block: chunks, and the map back to source offsets."""
+    """The normalised text of a block: chunks, and the map back to source offsets.
 
-    def __init__(self, parts: Sequence[Part], source: str | None, spans: Sequence[tuple[int, int]] | None) -> None:
+    Whitespace is collapsed to single spaces. A literal chunk is a run of source text
+    that the normalised text repeats character for character (single spaces
+    included), so offsets inside it map back by addition; other chunks (a collapsed
+    run of whitespace, a character reference, a tag) map only at their edges.
+    """
+
+    def __init__(
+        self, parts: Sequence[Part], source: str | None, spans: Sequence[tuple[int, int]] | None
+    ) -> None:
         self.chunks: list[_Chunk] = []
         self.length = 0
         self.exact = source is not None and spans is not None
@@ -117,17 +128,16 @@ class _Text:
         self.chunks.append(chunk)
         self.length += len(chunk.text) if chunk.tag is None else 1
 
+    def _after_space(self) -> bool:
+        return bool(self.chunks) and self.chunks[-1].text.endswith(" ")
+
     def _add_space(self, raw: tuple[int, int] | None) -> None:
-        last = self.chunks[-1] if self.chunks else None
-        if last is not None and last.space:
-            if last.raw is not None and raw is not None:
-                last.raw = (last.raw[0], raw[1])
-            return
-        self._add(_Chunk(self.length, " ", raw, False, space=True))
+        if not self._after_space():
+            self._add(_Chunk(self.length, " ", raw, False, space=True))
 
     def _add_text(self, text: str, source: str | None, span: tuple[int, int] | None) -> None:
         raw = source[span[0]:span[1]] if source is not None and span is not None else None
-        if raw is None:
+        if raw is None or span is None:
             self.exact = False
             for match in _WORDS.finditer(text):
                 if match.group()[0] in " \t\n\r\f\v":
@@ -135,7 +145,6 @@ class _Text:
                 else:
                     self._add(_Chunk(0, match.group(), None, False))
             return
-        assert span is not None
         if raw == text:
             self._add_literal(text, span[0])
             return
@@ -161,19 +170,26 @@ class _Text:
             self.exact = False
 
     def _add_literal(self, text: str, at: int) -> None:
-        for match in _WORDS.finditer(text):
-            where = (at + match.start(), at + match.end())
-            if match.group()[0] in " \t\n\r\f\v":
-                self._add_space(where)
-            else:
-                self._add(_Chunk(0, match.group(), where, True))
+        last = 0
+        for match in _IRREGULAR_SPACE.finditer(text):
+            self._add_run(text[last:match.start()], at + last)
+            self._add_space((at + match.start(), at + match.end()))
+            last = match.end()
+        self._add_run(text[last:], at + last)
+
+    def _add_run(self, run: str, at: int) -> None:
+        """Text whose only whitespace is single spaces between words."""
+        if run[:1] == " " and self._after_space():
+            run, at = run[1:], at + 1
+        if run:
+            self._add(_Chunk(0, run, (at, at + len(run)), True))
 
     # -- offsets ---------------------------------------------------------------------
     def chunk_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
 
     def raw_start(self, offset: int) -> int | None:
-        """Source offset of the character at `offset` (the start of a chunk or inside a word)."""
+        """Source offset of the character at `offset` (the start of a chunk or inside a literal)."""
         chunk = self.chunks[self.chunk_at(offset)]
         if chunk.raw is None:
             return None
@@ -183,8 +199,7 @@ class _Text:
 
     def raw_end(self, offset: int) -> int | None:
         """Source offset just after the character before `offset`."""
-        index = self.chunk_at(offset - 1)
-        chunk = self.chunks[index]
+        chunk = self.chunks[self.chunk_at(offset - 1)]
         if chunk.raw is None:
             return None
         if chunk.literal:
@@ -213,6 +228,8 @@ def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
 
 def _sentence_starts(text: _Text) -> list[int]:
     """Offsets (in the normalised text) where syntok starts a new sentence."""
+    if not _INNER_END.search(text.text):
+        return []  # one sentence at most: no need to run the segmenter
     plain, syn_starts, norm_starts = _syntok_text(text)
     starts: list[int] = []
     for number, sentence in enumerate(syntok_split(_TOKENIZER.tokenize(plain))):
@@ -227,24 +244,14 @@ def _sentence_starts(text: _Text) -> list[int]:
 
 
 def _ends_sentence(text: _Text, cut: int) -> bool:
-    """Whether the text before a cut ends with final punctuation (quotes and tags aside)."""
-    index = text.chunk_at(cut - 1) if cut > 0 else -1
-    while index >= 0:
-        chunk = text.chunks[index]
-        if chunk.tag is not None or chunk.space:
-            index -= 1
-            continue
-        word = chunk.text[: cut - chunk.start].rstrip(_CLOSERS)
-        if word:
-            return word[-1] in _FINAL
-        cut = chunk.start
-        index -= 1
-    return False
+    """Whether the text before a cut ends with final punctuation (quotes, spaces and tags aside)."""
+    before = text.text[max(0, cut - 200):cut].rstrip(" \0" + _CLOSERS)
+    return bool(before) and before[-1] in _FINAL
 
 
 def _safe_cuts(text: _Text, starts: list[int]) -> list[int]:
     """Cuts before opening markup that starts a sentence; none inside a pair or mid-clause."""
-    safe: list[int] = []
+    candidates: list[int] = []
     for cut in starts:
         # `end. <1>Next`: the `<1>` (or an inline image `<2/>`) starts the next sentence.
         index = text.chunk_at(cut)
@@ -254,15 +261,20 @@ def _safe_cuts(text: _Text, starts: list[int]) -> list[int]:
                 break
             cut = before.start
             index -= 1
-        if not 0 < cut < text.length or not _ends_sentence(text, cut):
-            continue
-        depth = 0
-        for chunk in text.chunks[: text.chunk_at(cut - 1) + 1]:
-            if chunk.tag is not None and chunk.tag.role != "empty":
-                depth += 1 if chunk.tag.role == "open" else -1
+        if 0 < cut < text.length and _ends_sentence(text, cut):
+            candidates.append(cut)
+    safe: list[int] = []
+    depth = 0
+    index = 0
+    for cut in sorted(set(candidates)):
+        while index < len(text.chunks) and text.chunks[index].start < cut:
+            tag = text.chunks[index].tag
+            if tag is not None and tag.role != "empty":
+                depth += 1 if tag.role == "open" else -1
+            index += 1
         if depth == 0:
             safe.append(cut)
-    return sorted(set(safe))
+    return safe
 
 
 def split_block(
@@ -281,9 +293,9 @@ def split_block(
     cuts = _safe_cuts(text, _sentence_starts(text)) if mode == SENTENCE else []
     bounds: list[tuple[int, int]] = []
     for start, end in zip([0, *cuts], [*cuts, text.length]):
-        while start < end and text.text[start] == " " and _is_space(text, start):
+        while start < end and text.text[start] == " ":
             start += 1
-        while end > start and text.text[end - 1] == " " and _is_space(text, end - 1):
+        while end > start and text.text[end - 1] == " ":
             end -= 1
         if start < end:
             bounds.append((start, end))
@@ -298,10 +310,6 @@ def split_block(
         else:
             separators.append(_SPACE.sub(" ", text.text[end:start].replace("\0", "")) or " ")
     return pieces, separators
-
-
-def _is_space(text: _Text, offset: int) -> bool:
-    return text.chunks[text.chunk_at(offset)].space
 
 
 def _piece(text: _Text, start: int, end: int) -> Piece:
@@ -323,7 +331,8 @@ def _piece(text: _Text, start: int, end: int) -> Piece:
         if tag.role == "close":
             number = opened.pop(tag.pair, 0)
             out.append(f"</{number}>")
-            pending[number] = Placeholder(number, pending[number].description, pending[number].start, tag.span)
+            opening = pending[number]
+            pending[number] = Placeholder(number, opening.description, opening.start, tag.span)
             continue
         next_number += 1
         while next_number in taken:
@@ -365,7 +374,8 @@ def placeholder_problems(source: str, target: str) -> list[str]:
     problems: list[str] = []
     for item in sorted(set(expected) | set(found)):
         want, have = expected.count(item), found.count(item)
-        shown = f"</{item[1]}>" if item[0] == "close" else f"<{item[1]}/>" if item[0] == "empty" else f"<{item[1]}>"
+        role, number = item
+        shown = f"</{number}>" if role == "close" else f"<{number}/>" if role == "empty" else f"<{number}>"
         if have < want:
             problems.append(f"missing {shown}")
         elif have > want:

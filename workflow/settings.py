@@ -87,9 +87,9 @@ def load_settings(root: Path, overrides: Mapping[str, str | None] | None = None)
                     raise SettingsError(f"unknown setting {key!r} in [workflow]", path=config_path,
                                         hint=f"known settings: {', '.join(sorted(known))}")
                 raw[key] = value
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            raw[key] = value
+    for key, override in (overrides or {}).items():
+        if override is not None:
+            raw[key] = override
     for key, value in raw.items():
         try:
             values[key] = _coerce(key, value)

@@ -17,18 +17,18 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import polib
-from babel.core import UnknownLocaleError
+from babel.core import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import CatalogError
-from .files import write_if_changed
+from .files import write_atomic, write_if_changed
 from .model import CatalogChange, Segment, State, Unit
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
-WRAP = 79  # what GNU msgmerge uses, so a msgmerge run changes nothing
+WRAP = 0  # no line wrapping: one line per string, byte for byte what `msgcat --no-wrap` writes
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
@@ -41,19 +41,52 @@ class TargetUpdate:
     fuzzy: bool = True
 
 
-def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    )
+def creation_date() -> str:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), as PO headers write dates."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise CatalogError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
+                               hint="unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
+    else:
+        moment = dt.datetime.now(dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
+# The Plural-Forms that GNU gettext (msginit's table, the gettext manual) and the PO
+# editors use. CLDR (and so babel) has lately added a third "many" form to French and
+# Spanish for millions; gettext tools do not, so we keep their rules for these.
+GETTEXT_PLURALS = {
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
+          ": n%100>=11 ? 4 : 5);",
+    "en": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 "
+          "&& (n%100<10 || n%100>=20) ? 1 : 2);",
+    "zh": "nplurals=1; plural=0;",
+}
+
+
 def plural_forms(lang: str) -> str:
+    """The Plural-Forms header of a language: gettext's rule, else babel's (CLDR), else English."""
+    base = lang.replace("-", "_").split("_")[0].lower()
+    if base in GETTEXT_PLURALS:
+        return GETTEXT_PLURALS[base]
     try:
-        return get_plural(lang).plural_forms
-    except UnknownLocaleError:
-        return "nplurals=2; plural=(n != 1);"
+        return str(get_plural(lang).plural_forms)
+    except (UnknownLocaleError, ValueError):
+        return GETTEXT_PLURALS["en"]
+
+
+def language_name(lang: str) -> str:
+    """The English name of a language (for Language-Team), or its code."""
+    try:
+        return Locale.parse(lang.replace("-", "_")).english_name or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
 
 
 def load_catalog(path: Path) -> polib.POFile:
@@ -67,26 +100,35 @@ def load_catalog(path: Path) -> polib.POFile:
         match = _SYNTAX_LINE.search(text)
         raise CatalogError(
             f"cannot read catalog: {text}", path=path, line=int(match.group(1)) if match else None,
-            hint="fix the file in a PO editor (msgfmt --check shows the problem) or restore it from version control",
+            hint="fix the file in a PO editor (msgfmt --check shows the problem) "
+            "or restore it from version control",
         ) from None
 
 
-def _header(lang: str | None, article: str, old: Mapping[str, str], date: str) -> dict[str, str]:
+def _header(
+    lang: str | None, source_lang: str, article: str, old: Mapping[str, str], date: str
+) -> dict[str, str]:
+    """A complete header: `msgfmt --check` finds no field left at its template value.
+
+    The template (lang None) is the catalog of the source language: `Language` is the
+    source language, which `msginit` and PO editors replace when they start a translation.
+    """
+    template = lang is None
+    language = source_lang if lang is None else lang
     header = {
         "Project-Id-Version": f"workflow {article}",
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": date,
-        "PO-Revision-Date": old.get("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE" if lang is None else date),
-        "Last-Translator": old.get("Last-Translator", "FULL NAME <EMAIL@ADDRESS>" if lang is None else ""),
-        "Language-Team": old.get("Language-Team", "LANGUAGE <LL@li.org>" if lang is None else lang),
-        "Language": lang or "",
+        "PO-Revision-Date": date if template else old.get("PO-Revision-Date", date),
+        "Last-Translator": "" if template else old.get("Last-Translator", ""),
+        "Language-Team": "" if template else old.get("Language-Team", language_name(language)),
+        "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(language),
+        "X-Generator": f"workflow {__version__}",
     }
-    if lang is not None:
-        header["Plural-Forms"] = plural_forms(lang)
-    header["X-Generator"] = f"workflow {__version__}"
     return header
 
 
@@ -100,18 +142,21 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
     )
 
 
-def _merge(segments: list[Segment], old: polib.POFile | None, source_root: str) -> tuple[list[polib.POEntry], CatalogChange]:
+def _merge(
+    segments: list[Segment], old: polib.POFile | None, source_root: str
+) -> tuple[list[polib.POEntry], CatalogChange]:
+    """Entries for `segments`, carrying over the work in `old` the way `msgmerge --previous` does."""
     entries: list[polib.POEntry] = []
-    previous = {e.msgctxt: e for e in (old or []) if not e.obsolete}
-    retired = {e.msgctxt: e for e in (old.obsolete_entries() if old else [])}
-    used: set[str] = set()
-    added = kept = fuzzy = 0
+    current = {e.msgctxt: e for e in (old or []) if not e.obsolete}
+    retired = {e.msgctxt: e for e in (old.obsolete_entries() if old else []) if e.msgctxt not in current}
+    used: set[str | None] = set()
+    kept = 0
     pending: list[int] = []
     for segment in segments:
         entry = _fresh_entry(segment, source_root)
-        match = previous.get(segment.key) or retired.get(segment.key)
+        match = current.get(segment.key) or retired.get(segment.key)
         if match is not None and match.msgid == segment.text:
-            used.add(segment.key)
+            used.add(match.msgctxt)
             entry.msgstr = match.msgstr
             entry.flags = list(match.flags)
             entry.tcomment = match.tcomment
@@ -121,17 +166,23 @@ def _merge(segments: list[Segment], old: polib.POFile | None, source_root: str) 
         else:
             pending.append(len(entries))
         entries.append(entry)
-    donors = [e for key, e in {**retired, **previous}.items() if key not in used and e.msgstr]
+    # Every old translation may serve as a suggestion, even one that still has its
+    # unit; current entries first, so that a tie prefers them over obsolete ones.
+    donors = [e for e in (*current.values(), *retired.values()) if e.msgstr]
     choices = [e.msgid for e in donors]
-    taken: set[str] = set()
+    added = fuzzy = 0
     for index in pending:
         entry = entries[index]
-        best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF) if choices else None
+        best = (
+            process.extractOne(entry.msgid, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if choices else None
+        )
         if best is None:
             added += 1
             continue
         donor = donors[best[2]]
-        taken.add(donor.msgctxt)
+        used.add(donor.msgctxt)
+        # a carried translation is never accepted silently: it is fuzzy until reviewed
         entry.msgstr = donor.msgstr
         entry.flags = sorted(set(donor.flags) | {"fuzzy"})
         entry.tcomment = donor.tcomment
@@ -139,41 +190,95 @@ def _merge(segments: list[Segment], old: polib.POFile | None, source_root: str) 
         entry.previous_msgctxt = donor.msgctxt
         fuzzy += 1
     obsolete = 0
-    for key, donor in {**retired, **previous}.items():
-        if key in used or key in {e.msgctxt for e in entries}:
+    for donor in (*current.values(), *retired.values()):
+        if donor.msgctxt in used or not (donor.msgstr or donor.tcomment):
             continue
-        if donor.msgstr or donor.tcomment:
-            donor.obsolete = True
-            donor.occurrences = []
-            entries.append(donor)
-            obsolete += 1
-    change = CatalogChange(Path(), False, added=added, kept=kept, fuzzy=fuzzy, obsolete=obsolete)
-    return entries, change
+        donor.obsolete = True
+        donor.occurrences = []
+        entries.append(donor)
+        obsolete += 1
+    return entries, CatalogChange(Path(), False, added=added, kept=kept, fuzzy=fuzzy, obsolete=obsolete)
 
 
-def _render(entries: list[polib.POEntry], header: dict[str, str]) -> bytes:
+def _render(entries: list[polib.POEntry], header: dict[str, str], comment: str) -> bytes:
     catalog = polib.POFile(wrapwidth=WRAP, check_for_duplicates=False)
+    catalog.header = comment
     catalog.metadata = header
     catalog.extend(entries)
-    return str(catalog).encode("utf-8") + b"\n"
+    return _serialize(catalog)
 
 
-def update_catalog(path: Path, segments: list[Segment], lang: str | None, article: str, source_root: str) -> CatalogChange:
-    """Create or update the POT (lang None) or PO catalog of one article."""
-    old = load_catalog(path) if path.exists() else None
+def _serialize(catalog: polib.POFile) -> bytes:
+    """The catalog as UTF-8 bytes ending in one newline, as gettext writes it."""
+    text = str(catalog)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+_CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogPlan:
+    """The new content of a catalog (None when the file already has it) and what changed."""
+
+    change: CatalogChange
+    data: bytes | None
+
+
+def plan_catalog(
+    path: Path, segments: list[Segment], lang: str | None, article: str, source_root: str,
+    source_lang: str = "en",
+) -> CatalogPlan:
+    """Work out the POT (lang None) or PO catalog of one article, without writing it.
+
+    POT-Creation-Date is the time of the last extract that changed the catalog
+    (SOURCE_DATE_EPOCH when set): when nothing changed, the file, date included,
+    stays as it was.
+    """
+    try:
+        existing: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror}", path=path) from None
+    old_header: dict[str, str] = {}
+    language = f" in {language_name(lang)} ({lang})" if lang else ""
+    comment = (
+        f"Units of {source_root}/{article}{language}.\n"
+        "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."
+    )
     if lang is None:
         entries = [_fresh_entry(s, source_root) for s in segments]
         change = CatalogChange(path, False, added=len(entries))
+        found = _CREATION.search(existing) if existing is not None else None
+        if found:
+            old_header["POT-Creation-Date"] = found.group(1).decode("utf-8", "replace")
     else:
+        old = load_catalog(path) if existing is not None else None
         entries, change = _merge(segments, old, source_root)
-    old_header = dict(old.metadata) if old else {}
-    date = old_header.get("POT-Creation-Date") or _now()
-    data = _render(entries, _header(lang, article, old_header, date))
-    if old is not None and path.read_bytes() != data:
+        old_header = dict(old.metadata) if old is not None else {}
+        comment = old.header if old is not None and old.header else comment  # a translator's notes stay
+    date = old_header.get("POT-Creation-Date") or creation_date()
+    data = _render(entries, _header(lang, source_lang, article, old_header, date), comment)
+    if existing is not None and existing != data:
         # the content changed: give it a new creation date
-        data = _render(entries, _header(lang, article, old_header, _now()))
-    written = write_if_changed(path, data)
-    return CatalogChange(path, written, change.added, change.kept, change.fuzzy, change.obsolete)
+        data = _render(entries, _header(lang, source_lang, article, old_header, creation_date()), comment)
+    unchanged = existing == data
+    return CatalogPlan(
+        CatalogChange(path, not unchanged, change.added, change.kept, change.fuzzy, change.obsolete),
+        None if unchanged else data,
+    )
+
+
+def update_catalog(
+    path: Path, segments: list[Segment], lang: str | None, article: str, source_root: str,
+    source_lang: str = "en",
+) -> CatalogChange:
+    """Create or update the POT (lang None) or PO catalog of one article; write it only if it changed."""
+    plan = plan_catalog(path, segments, lang, article, source_root, source_lang)
+    if plan.data is not None:
+        write_atomic(path, plan.data)
+    return plan.change
 
 
 def entry_state(entry: polib.POEntry) -> State:
@@ -203,7 +308,9 @@ def load_units(path: Path, lang: str, article: str) -> list[Unit]:
             key=entry.msgctxt or "", article=article, text=entry.msgid,
             line=int(line) if line.isdigit() else 0, note=entry.comment or "",
         )
-        comment = "\n".join(l for l in (entry.tcomment or "").splitlines() if not l.startswith(PROVENANCE))
+        comment = "\n".join(
+            line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)
+        )
         units.append(Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
                           _provenance(entry), comment))
     return units
@@ -222,16 +329,17 @@ def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_ma
         if entry.obsolete or update is None:
             continue
         state = entry_state(entry)
-        if state is State.REVIEWED or (state is not State.NEW and not (replace_machine and state is State.MACHINE)):
+        replaceable = state is State.NEW or (replace_machine and state is State.MACHINE)
+        if not replaceable:
             continue
         entry.msgstr = update.target
         if update.fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
-        kept = [l for l in (entry.tcomment or "").splitlines() if not l.startswith(PROVENANCE)]
+        kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
         entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
         changed += 1
     if changed:
-        write_if_changed(path, str(catalog).encode("utf-8") + b"\n")
+        write_if_changed(path, _serialize(catalog))
     return changed
 
 

@@ -36,9 +36,9 @@ def read(data: bytes, path: str, mode: str) -> Article:
                           path=path, line=LineIndex(text).line(cdata.start()),
                           hint="write the text with &lt; and &amp; escapes instead")
     root = tree.getroot()
-    metadata = {
-        name: "".join(root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}").itertext())  # type: ignore[union-attr]
-        for name in ("title", "source", "date", "summary")
-        if root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}") is not None
-    }
+    metadata: dict[str, str] = {}
+    for name in ("title", "source", "date", "summary"):
+        element = root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}")
+        if element is not None:
+            metadata[name] = "".join(str(t) for t in element.itertext())
     return Article(path, Format.XML, text, encoding, tuple(scan(text, DIALECT, mode, path)), metadata)
