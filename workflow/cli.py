@@ -116,12 +116,17 @@ def init(directory: Path) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Read every article again, even those unchanged since the last extract.")
 @pass_settings
 @handle_errors
-def extract(settings: Settings, paths: tuple[Path, ...]) -> None:
+def extract(settings: Settings, paths: tuple[Path, ...], force: bool) -> None:
     """Create or update the catalogs of every configured language.
 
-    PATHS are source files or folders (default: all of source/).
+    PATHS are source files or folders (default: all of source/). A catalog is
+    written only when its content changes; translations survive source edits
+    (an edited unit keeps its old translation as a fuzzy suggestion).
+    Exit code 1 when any file failed (the others are still processed).
 
     \b
     Example:
@@ -129,7 +134,7 @@ def extract(settings: Settings, paths: tuple[Path, ...]) -> None:
     """
     from .extract import extract as run_extract
 
-    report = run_extract(settings, paths)
+    report = run_extract(settings, paths, force=force)
     written = sum(1 for c in report.changes if c.written)
     fuzzy = sum(c.fuzzy for c in report.changes)
     obsolete = sum(c.obsolete for c in report.changes)
