@@ -53,8 +53,19 @@ def article_name(settings: Settings, path: Path) -> str:
                           hint=f"put articles in {settings.source}") from None
 
 
+MAX_SOURCE_BYTES = 10 * 1024 * 1024  # news articles are far smaller; this bounds time and memory
+
+
 def read_source(path: Path) -> bytes:
+    """The bytes of a source file; refuses files over MAX_SOURCE_BYTES."""
     try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(
+                f"too large to be an article ({size / 1048576:.1f} MiB; the limit is "
+                f"{MAX_SOURCE_BYTES // 1048576} MiB)", path=path,
+                hint="split it into articles, or check that it is the right file",
+            )
         return path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror}", path=path) from None
