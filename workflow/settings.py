@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import configparser
+import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Mapping
@@ -12,6 +14,7 @@ from .files import write_atomic
 from .segment import MODES
 
 CONFIG_FILE = "setup.cfg"
+ENV_PREFIX = "WORKFLOW_"
 SECTION = "workflow"
 POLICIES = ("complete", "threshold", "lead")
 
@@ -63,10 +66,14 @@ def _coerce(name: str, value: str) -> object:
     return value.strip()
 
 
-def load_settings(root: Path, overrides: Mapping[str, str | None] | None = None) -> Settings:
-    """Read `root/setup.cfg` [workflow], then apply overrides (options and WORKFLOW_* variables).
+def load_settings(
+    root: Path, overrides: Mapping[str, str | None] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read `root/setup.cfg` [workflow], then WORKFLOW_<NAME> variables, then `overrides` (options).
 
-    Raises SettingsError with the file and line of a bad value.
+    Every setting can be given as an environment variable (`WORKFLOW_SOURCE_LANG=en`,
+    `WORKFLOW_LANGUAGES="zh fr"`); `environ` defaults to os.environ.
+    Raises SettingsError with the file of a bad value.
     """
     root = root.resolve()
     values: dict[str, object] = {}
@@ -85,26 +92,72 @@ def load_settings(root: Path, overrides: Mapping[str, str | None] | None = None)
                 key = key.replace("-", "_")
                 if key not in known:
                     raise SettingsError(f"unknown setting {key!r} in [workflow]", path=config_path,
+                                        line=_line_of(config_path, key),
                                         hint=f"known settings: {', '.join(sorted(known))}")
                 raw[key] = value
+    origin = {key: "file" for key in raw}
+    environ = os.environ if environ is None else environ
+    for key in sorted(known):
+        variable = f"{ENV_PREFIX}{key.upper()}"
+        if environ.get(variable):
+            raw[key], origin[key] = environ[variable], variable
     for key, override in (overrides or {}).items():
         if override is not None:
-            raw[key] = override
+            raw[key], origin[key] = override, "option"
+
+    def problem(key: str, message: str, hint: str | None = None) -> SettingsError:
+        """An error that points at where the bad value came from."""
+        if origin.get(key, "file") == "file":
+            return SettingsError(message, path=config_path, line=_line_of(config_path, key), hint=hint)
+        variable = f"{ENV_PREFIX}{key.upper()}"
+        where = f"--{key.replace('_', '-')} or {variable}" if origin[key] == "option" else variable
+        return SettingsError(f"{message} (from {where})", hint=hint)
+
     for key, value in raw.items():
         try:
             values[key] = _coerce(key, value)
         except ValueError:
-            raise SettingsError(f"bad value {value!r} for {key}", path=config_path) from None
+            raise problem(key, f"bad value {value!r} for {key}") from None
     settings = replace(Settings(root=root), **values)  # type: ignore[arg-type]
     if settings.segmentation not in MODES:
-        raise SettingsError(f"segmentation must be one of {', '.join(MODES)}, not {settings.segmentation!r}",
-                            path=config_path)
+        raise problem("segmentation",
+                      f"segmentation must be one of {', '.join(MODES)}, not {settings.segmentation!r}")
     if settings.publish_policy not in POLICIES:
-        raise SettingsError(f"publish_policy must be one of {', '.join(POLICIES)}", path=config_path)
+        raise problem("publish_policy", f"publish_policy must be one of {', '.join(POLICIES)}")
+    if not 0 <= settings.publish_threshold <= 100:
+        raise problem("publish_threshold", "publish_threshold is a percentage, from 0 to 100")
     if not settings.languages:
-        raise SettingsError("no target languages configured", path=config_path,
-                            hint="set languages = zh fr … in [workflow]")
+        raise problem("languages", "no target languages configured",
+                      hint="set languages = zh fr … in [workflow]")
+    for lang in (settings.source_lang, *settings.languages):
+        if not _LANGUAGE.fullmatch(lang):
+            key = "source_lang" if lang == settings.source_lang else "languages"
+            raise problem(key, f"{lang!r} is not a language code",
+                          hint="use codes such as en, zh, fr, es, ar, ru, pt_BR")
+    if settings.source_lang in settings.languages:
+        raise problem("languages", f"the source language {settings.source_lang} is also a target language")
+    if len(set(settings.languages)) != len(settings.languages):
+        raise problem("languages", "a target language is listed twice")
     return settings
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+
+
+def _line_of(config_path: Path, key: str) -> int | None:
+    """The line of `key =` in the [workflow] section of the settings file."""
+    try:
+        lines = config_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    in_section = False
+    pattern = re.compile(rf"\s*{re.escape(key).replace('_', '[_-]')}\s*[=:]", re.I)
+    for number, line in enumerate(lines, 1):
+        if line.strip().startswith("["):
+            in_section = line.strip() == f"[{SECTION}]"
+        elif in_section and pattern.match(line):
+            return number
+    return None
 
 
 WORKSPACE_CONFIG = """\
@@ -140,6 +193,9 @@ def init_workspace(directory: Path) -> Settings:
     settings = load_settings(directory)
     for folder in (settings.source, settings.templates, settings.output):
         folder.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():  # the lock and the extract cache are this machine's, not content
+        write_atomic(ignore, b".workflow.lock\n.workflow/\n")
     for lang in settings.languages:
         (settings.locales / lang).mkdir(parents=True, exist_ok=True)
     return settings
