@@ -182,3 +182,20 @@ class StageReport:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+class Severity(enum.Enum):
+    """How bad a QA finding is: an error blocks (`workflow check` exits 3), a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One QA finding about one unit."""
+
+    key: str  # the unit's key (msgctxt)
+    check: str  # the id of the check that found it
+    severity: Severity
+    message: str

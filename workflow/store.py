@@ -354,3 +354,122 @@ def catalog_targets(path: Path) -> dict[str, tuple[str, State]]:
 
 def iter_catalogs(folder: Path, suffix: str = ".po") -> Iterable[Path]:
     return sorted(p for p in folder.rglob(f"*{suffix}") if p.is_file())
+
+
+# -- reading for status, checks and review (never writes) ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntryBrief:
+    """What `status` needs of a live entry: its key, source text and state."""
+
+    key: str
+    source: str
+    state: State
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedUnit:
+    """A unit and the line where its entry starts in the PO file (for `path:line` messages)."""
+
+    unit: Unit
+    line: int
+
+
+def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
+    """The units of an article's PO catalog with their PO line numbers (obsolete entries left out)."""
+    located: list[LocatedUnit] = []
+    for entry in load_catalog(path):
+        if entry.obsolete:
+            continue
+        _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
+        segment = Segment(
+            key=entry.msgctxt or "", article=article, text=entry.msgid,
+            line=int(line) if line.isdigit() else 0, note=entry.comment or "",
+        )
+        comment = "\n".join(
+            line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)
+        )
+        unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
+                    _provenance(entry), comment)
+        located.append(LocatedUnit(unit, entry.linenum or 0))
+    return located
+
+
+_PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+_PO_STRING = r'"[^\n]*"(?:\n"[^\n]*")*'
+# One live entry as gettext tools, polib and PO editors write it: comment lines (which
+# may include whole obsolete `#~` entries before it), msgctxt, msgid, msgstr.
+_PO_ENTRY = re.compile(
+    r"(?P<head>(?:#[^\n]*\n|[ \t]*\n)*)"
+    rf"(?:msgctxt (?P<ctx>{_PO_STRING})\n)?"
+    rf"msgid (?P<id>{_PO_STRING})\n"
+    rf"(?:msgid_plural {_PO_STRING}\n)?"
+    rf"(?:msgstr (?P<str>{_PO_STRING})|msgstr\[\d+\] {_PO_STRING}(?:\nmsgstr\[\d+\] {_PO_STRING})*)"
+    r"[ \t]*(?:\n|\Z)"
+)
+_PO_TAIL = re.compile(r"(?:#[^\n]*(?:\n|\Z)|[ \t]*(?:\n|\Z))*")
+_PO_FLAGS = re.compile(r"^#,([^\n]*)", re.M)
+_PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
+
+
+def _po_value(quoted: str) -> str:
+    """The value of a PO string, possibly on several `"…"` lines, unescaped as polib does."""
+    value = quoted[1:-1] if "\n" not in quoted else "".join(line[1:-1] for line in quoted.split("\n"))
+    return _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value) if "\\" in value else value
+
+
+def _scan(text: str) -> list[EntryBrief] | None:
+    """The entries of a catalog in the usual layout, or None for anything unusual."""
+    briefs: list[EntryBrief] = []
+    end = 0
+    for match in _PO_ENTRY.finditer(text):
+        if match.start() != end and text[end:match.start()].strip():
+            return None  # something this scanner does not know: let polib read the file
+        end = match.end()
+        head, key, source, target = match.group("head", "ctx", "id", "str")
+        if "#~" in head:  # obsolete entries before this one: keep only this entry's comments
+            head = head[head.find("\n", head.rfind("#~")) + 1:]
+        source = _po_value(source)
+        if key is None and not source:
+            continue  # the header
+        fuzzy = "fuzzy" in head and any(
+            "fuzzy" in (flag.strip() for flag in flags.split(",")) for flags in _PO_FLAGS.findall(head)
+        )
+        if not target or target == '""' or not _po_value(target):
+            state = State.NEW
+        elif not fuzzy:
+            state = State.REVIEWED
+        else:
+            previous = _PO_PREVIOUS.search(head) if "#|" in head else None
+            changed = previous is not None and bool(
+                previous.group(1) or previous.group(2).replace('#| ""', "").strip()
+            )
+            state = State.CHANGED if changed else State.MACHINE
+        briefs.append(EntryBrief(_po_value(key) if key else "", source, state))
+    if _PO_TAIL.fullmatch(text, end) is None:
+        return None
+    return briefs
+
+
+def scan_catalog(path: Path) -> list[EntryBrief]:
+    """Key, source and state of each live entry, read with one regular expression.
+
+    Several times faster than `load_catalog`, for `status` over many thousands of
+    units. It gives the states `entry_state` gives; a file in an unusual layout (one
+    this scanner does not recognise) is read with polib instead.
+    """
+    text: str | None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first") from None
+    except (UnicodeDecodeError, OSError):
+        text = None  # polib reports the problem, with the line
+    briefs = _scan(text) if text is not None else None
+    if briefs is None:
+        briefs = [
+            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path) if not e.obsolete
+        ]
+    return briefs
