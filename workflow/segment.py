@@ -53,6 +53,7 @@ class Tag:
     span: tuple[int, int]  # raw markup in the source
     description: str
     pair: int = -1  # for open/close: index of the other tag of the pair in the parts list
+    content: bool = False  # untranslated words (`<code>…</code>`): part of the sentence, never trimmed
 
 
 Part = str | Tag
@@ -293,9 +294,9 @@ def split_block(
     cuts = _safe_cuts(text, _sentence_starts(text)) if mode == SENTENCE else []
     bounds: list[tuple[int, int]] = []
     for start, end in zip([0, *cuts], [*cuts, text.length]):
-        while start < end and text.text[start] == " ":
+        while start < end and _trimmable(text, start):
             start += 1
-        while end > start and text.text[end - 1] == " ":
+        while end > start and _trimmable(text, end - 1):
             end -= 1
         if start < end:
             bounds.append((start, end))
@@ -310,6 +311,17 @@ def split_block(
         else:
             separators.append(_SPACE.sub(" ", text.text[end:start].replace("\0", "")) or " ")
     return pieces, separators
+
+
+def _trimmable(text: _Text, offset: int) -> bool:
+    """A space, or a mark such as `<br>` or a comment, that may sit between two sentences."""
+    char = text.text[offset]
+    if char == " ":
+        return True
+    if char != "\0":
+        return False
+    tag = text.chunks[text.chunk_at(offset)].tag
+    return tag is not None and tag.role == "empty" and not tag.content
 
 
 def _piece(text: _Text, start: int, end: int) -> Piece:

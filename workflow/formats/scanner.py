@@ -220,7 +220,8 @@ class Scanner(HTMLParser):
                 if not self.skip and self.skip_inline:
                     # the mark ends where the end tag does, measured at the next token
                     span = (self.skip_start, at)
-                    self._add(Tag("empty", span, self.skip_description), None, span, open_end=True)
+                    self._add(Tag("empty", span, self.skip_description, content=True), None, span,
+                              open_end=True)
                 return
             if len(self.skip) == 1 and any(tag == name for name, _ in self.containers):
                 self.skip = []  # `<p translate="no">a</div>`: the parent's end closed it
@@ -269,7 +270,10 @@ class Scanner(HTMLParser):
 
 
 def _trim(parts: list[Part]) -> tuple[int, int]:
-    """Bounds of a run without edge whitespace, edge marks and wrapping pairs."""
+    """Bounds of a run without edge whitespace, edge marks (a `<br>`, a comment) and wrapping pairs.
+
+    Untranslated words (`<code>`, translate="no") stay: they are part of the sentence.
+    """
     lo, hi = 0, len(parts)
     while lo < hi:
         first, last = parts[lo], parts[hi - 1]
@@ -277,9 +281,9 @@ def _trim(parts: list[Part]) -> tuple[int, int]:
             lo += 1
         elif isinstance(last, str) and not last.strip(_WHITESPACE):
             hi -= 1
-        elif isinstance(first, Tag) and first.role == "empty":
+        elif isinstance(first, Tag) and first.role == "empty" and not first.content:
             lo += 1
-        elif isinstance(last, Tag) and last.role == "empty":
+        elif isinstance(last, Tag) and last.role == "empty" and not last.content:
             hi -= 1
         elif isinstance(first, Tag) and first.role == "open" and first.pair == hi - 1:
             lo, hi = lo + 1, hi - 1
