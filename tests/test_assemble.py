@@ -204,3 +204,11 @@ def test_text_direction(lang: str, direction: str) -> None:
 
 def test_refusal_accepts_a_matching_translation() -> None:
     assert refusal("a <1>b</1> <2/>", "<2/> x <1>y</1>") == ""
+
+
+def test_no_marking_element_where_only_text_may_go() -> None:
+    source = b"<p>Posted <time>Friday, March 5</time>. <option>Pick one</option></p>"
+    article = html.read(source, "t.html", "sentence")
+    result = localize(article, choose(article, {}), "fr").text
+    assert "<time>Friday, March 5</time>" in result
+    assert "<option>Pick one</option>" in result

@@ -32,6 +32,9 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 _START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 _NO_WRAP_CONTAINERS = ("<title", "<option", "<textarea")
+# a block that sits right inside one of these takes text only: a `<time>` without
+# `datetime` must hold a date string, not elements
+_TEXT_ONLY_PARENT = re.compile(r"<(?:time|option|title|textarea)\b[^>]*>\s*$", re.I)
 
 
 class Mark(enum.Enum):
@@ -213,7 +216,7 @@ class _Renderer:
         return f"{wrapper[0]}{text}{wrapper[1]}" if wrapper else text
 
     def block(self, block: Block) -> str:
-        wrap = bool(self.marks) and _wrappable(self.article.format, block)
+        wrap = bool(self.marks) and _wrappable(self.article.text, self.article.format, block)
         parts = [self.piece(block.pieces[0], wrap)]
         for before, separator, piece in zip(block.pieces, block.separators, block.pieces[1:]):
             parts.append(joins(self.lang, self.choice(before), self.choice(piece), separator))
@@ -239,11 +242,16 @@ class _Renderer:
         return _splice(article.text, 0, len(article.text), sorted(edits))
 
 
-def _wrappable(fmt: Format, block: Block) -> bool:
+def _wrappable(text: str, fmt: Format, block: Block) -> bool:
     """Whether a unit of this block may be wrapped in a marking element."""
     if fmt is Format.TEXT or block.attribute or block.kind is BlockKind.META:
         return False
-    return not (fmt is Format.HTML and (block.kind is BlockKind.TITLE or block.where.startswith(_NO_WRAP_CONTAINERS)))
+    if fmt is not Format.HTML:
+        return True
+    if block.kind is BlockKind.TITLE or block.where.startswith(_NO_WRAP_CONTAINERS):
+        return False
+    start = block.span[0] if block.span else 0
+    return not _TEXT_ONLY_PARENT.search(text, max(0, start - 400), start)
 
 
 def _balanced(text: str, piece: Piece) -> bool:

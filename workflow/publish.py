@@ -337,14 +337,12 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
         at = text.find(">", doctype) + 1 if doctype >= 0 else 0
         edits.append((at, at, html_tag))
     for start, end in marks.charsets:
-        edits.append((start, end, '<meta charset="utf-8">'))
+        edits.append((start, end, ""))  # declared again first thing in <head>: UTF-8, within 1024 bytes
     links = "".join(
         f'<link rel="alternate" hreflang="{a["lang"]}" href={escape_attribute(a["href"])}>' for a in alternates
     )
     head_at = marks.head if marks.head is not None else (marks.html[1] if marks.html else edits[0][1])
-    if marks.charsets:
-        head_at = max(head_at, marks.charsets[0][1])  # after the charset, which must come first
-    extra = ("" if marks.charsets else '<meta charset="utf-8">') + links + _PAGE_STYLE
+    extra = '<meta charset="utf-8">' + links + _PAGE_STYLE
     edits.append((head_at, head_at, extra))
     banners = []
     if draft.machine:
