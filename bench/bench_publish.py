@@ -29,23 +29,32 @@ from workflow.store import catalog_targets
 
 PARAGRAPHS = [
     "The State Council Information Office released a white paper on trade in services on {day}.",
-    ("The fair brought together {n} enterprises and institutions from {m} countries and regions. "
-    "A total of {k} forums and business talks were organized during the event."),
-    ("Officials said that the country would focus on reform in four areas. "
-    "These include improving the negative list and enhancing national treatment before and after entry."),
-    ("Greater openness meant more opportunities for global multinationals, said the deputy director. "
-    "The country was ready to work with them to deepen mutually beneficial cooperation."),
+    (
+        "The fair brought together {n} enterprises and institutions from {m} countries and regions. "
+        "A total of {k} forums and business talks were organized during the event."
+    ),
+    (
+        "Officials said that the country would focus on reform in four areas. "
+        "These include improving the negative list and enhancing national treatment before and after entry."
+    ),
+    (
+        "Greater openness meant more opportunities for global multinationals, said the deputy director. "
+        "The country was ready to work with them to deepen mutually beneficial cooperation."
+    ),
     "(Photo Credit: Xinhua News Agency)",
-    "Visitors could take part online and offline. The exhibition covered all {k} major areas of trade in services.",
+    "Visitors could take part online and offline. The exhibition covered all {k} major areas of trade.",
 ]
 
 
 def write_articles(source: Path, count: int) -> None:
     for number in range(count):
         day = f"2021-{1 + number % 12:02d}-{1 + number % 28:02d}"
-        body = "\n\n".join("  " + p.format(day=day, n=1000 + number, m=100 + number % 50, k=number % 200 + 1)
-                           for p in PARAGRAPHS)
-        text = f"Bulletin number {number}: trade in services grows\n\nSource: Committee | Date: {day}\n\n{body}\n"
+        body = "\n\n".join(
+            "  " + p.format(day=day, n=1000 + number, m=100 + number % 50, k=number % 200 + 1)
+            for p in PARAGRAPHS
+        )
+        head = f"Bulletin number {number}: trade in services grows\n\nSource: Committee | Date: {day}"
+        text = f"{head}\n\n{body}\n"
         (source / f"article-{number:04d}.txt").write_text(text, encoding="utf-8")
 
 
@@ -88,16 +97,21 @@ def main() -> None:
         shutil.rmtree(root)
     init_workspace(root)
     config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = " + " ".join(args.langs),
-                             config.read_text("utf-8")), "utf-8")
+    config.write_text(
+        re.sub(r"(?m)^languages = .*$", "languages = " + " ".join(args.langs), config.read_text("utf-8")),
+        "utf-8",
+    )
     settings = load_settings(root)
     write_articles(settings.source, args.articles)
     setup_start = time.perf_counter()
     extract(settings)
     for path in sorted(settings.locales.glob("*/*.po")):
         fill(path, str.upper)
-    print(f"setup: {args.articles} articles, {len(args.langs)} languages, extracted and filled in "
-          f"{time.perf_counter() - setup_start:.1f} s", file=sys.stderr)
+    print(
+        f"setup: {args.articles} articles, {len(args.langs)} languages, extracted and filled in "
+        f"{time.perf_counter() - setup_start:.1f} s",
+        file=sys.stderr,
+    )
 
     policy = Policy()
     rows: list[tuple[str, float, int, int]] = []
@@ -119,7 +133,9 @@ def main() -> None:
     print(f"{'run':<34} {'seconds':>8} {'written':>8} {'editions':>9} {'files/s':>9} {'x baseline':>11}")
     for name, seconds, written, editions in rows:
         files = written / seconds if written else 0.0
-        print(f"{name:<34} {seconds:>8.2f} {written:>8} {editions:>9} {files:>9.0f} {seconds / baseline:>11.2f}")
+        print(
+            f"{name:<34} {seconds:>8.2f} {written:>8} {editions:>9} {files:>9.0f} {seconds / baseline:>11.2f}"
+        )
     if not args.keep:
         shutil.rmtree(folder)
 

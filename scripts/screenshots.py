@@ -30,15 +30,23 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PLACEHOLDER = re.compile(r"(</?\d+/?>)")
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
     "--force-device-scale-factor=1",
 ]
 
 
 def pseudo_arabic(text: str) -> str:
     def letters(chunk: str) -> str:
-        return "".join(_ARABIC[ord(c.lower()) % len(_ARABIC)] if c.isascii() and c.isalpha() else c for c in chunk)
+        return "".join(
+            _ARABIC[ord(c.lower()) % len(_ARABIC)] if c.isascii() and c.isalpha() else c for c in chunk
+        )
 
     return "".join(p if _PLACEHOLDER.fullmatch(p) else letters(p) for p in _PLACEHOLDER.split(text))
 
@@ -79,7 +87,9 @@ def demo_workspace(folder: Path) -> Path:
         shutil.rmtree(folder)
     init_workspace(folder)
     config = folder / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh ar", config.read_text("utf-8")), "utf-8")
+    config.write_text(
+        re.sub(r"(?m)^languages = .*$", "languages = zh ar", config.read_text("utf-8")), "utf-8"
+    )
     shutil.copy(source, folder / "source" / ARTICLE)
     settings = load_settings(folder)
     extract(settings)
@@ -99,8 +109,14 @@ def demo_workspace(folder: Path) -> Path:
 def screenshot(browser: str, page: Path, png: Path, width: int, height: int) -> None:
     png.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        command = [browser, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-                   f"--screenshot={png}", page.resolve().as_uri()]
+        command = [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            f"--screenshot={png}",
+            page.resolve().as_uri(),
+        ]
         subprocess.run(command, check=True, capture_output=True, timeout=120)
     if not png.is_file() or png.stat().st_size == 0:
         sys.exit(f"chromium wrote no screenshot for {page}")
@@ -123,8 +139,13 @@ def main() -> None:
         if not page.is_file():
             sys.exit(f"{page} is not published: run `workflow publish {lang}` first")
         screenshot(browser, page, args.out / f"screenshot-{lang}.png", args.width, args.height)
-        screenshot(browser, root / "output" / lang / "index.html", ROOT / "build" / f"index-{lang}.png",
-                   args.width, 600)
+        screenshot(
+            browser,
+            root / "output" / lang / "index.html",
+            ROOT / "build" / f"index-{lang}.png",
+            args.width,
+            600,
+        )
 
 
 if __name__ == "__main__":

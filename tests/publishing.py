@@ -28,8 +28,9 @@ def need_sample() -> None:
         pytest.skip(f"the shared sample is not here ({SHARED}); it sits beside the repository")
 
 
-def workspace(root: Path, sources: dict[str, str | bytes], languages: str = "zh ar",
-              extra: str = "") -> Settings:
+def workspace(
+    root: Path, sources: dict[str, str | bytes], languages: str = "zh ar", extra: str = ""
+) -> Settings:
     """A workspace with the given source files, extracted."""
     init_workspace(root)
     config = root / "setup.cfg"
@@ -85,11 +86,17 @@ def pseudo_arabic(text: str) -> str:
     """A stand-in Arabic translation: Latin letters become Arabic ones, placeholders stay."""
 
     def letters(chunk: str) -> str:
-        return "".join(_ARABIC[ord(c.lower()) % len(_ARABIC)] if c.isascii() and c.isalpha() else c for c in chunk)
+        return "".join(
+            _ARABIC[ord(c.lower()) % len(_ARABIC)] if c.isascii() and c.isalpha() else c for c in chunk
+        )
 
-    return "".join(part if _PLACEHOLDER.fullmatch(part) else letters(part) for part in _PLACEHOLDER.split(text))
+    return "".join(
+        part if _PLACEHOLDER.fullmatch(part) else letters(part) for part in _PLACEHOLDER.split(text)
+    )
 
 
 def upper(text: str) -> str:
     """A visible stand-in translation that keeps placeholders."""
-    return "".join(part if _PLACEHOLDER.fullmatch(part) else part.upper() for part in _PLACEHOLDER.split(text))
+    return "".join(
+        part if _PLACEHOLDER.fullmatch(part) else part.upper() for part in _PLACEHOLDER.split(text)
+    )

@@ -86,17 +86,25 @@ def test_sample_in_chinese_and_arabic(tmp_path: Path) -> None:
     code, stdout, stderr = run(settings, "zh", "ar")
     assert code == 0, stderr
     out = settings.output
-    assert stdout.splitlines() == [str(out / "zh" / "index.html"), str(out / "ar" / "index.html"),
-                                   str(out / "index.html")]
+    assert stdout.splitlines() == [
+        str(out / "zh" / "index.html"),
+        str(out / "ar" / "index.html"),
+        str(out / "index.html"),
+    ]
     zh = parse_html(out / "zh" / "ciftis-bulletin-2021-01.html")
     assert (zh.get("lang"), zh.get("dir")) == ("zh", "ltr")
-    assert zh.find(".//h1").text == pairs[
-        "China's International Development Cooperation in the New Era Released, "
-        "Contributing China’s Strength to Resolving Global Development Issues"]
+    assert (
+        zh.find(".//h1").text
+        == pairs[
+            "China's International Development Cooperation in the New Era Released, "
+            "Contributing China’s Strength to Resolving Global Development Issues"
+        ]
+    )
     assert zh.find(".//time").text == "2021年1月11日"
     assert zh.find(".//time").get("datetime") == "2021-01-11"
     assert [(link.get("hreflang"), link.get("href")) for link in zh.iter("link") if link.get("hreflang")] == [
-        ("ar", "../ar/ciftis-bulletin-2021-01.html")]
+        ("ar", "../ar/ciftis-bulletin-2021-01.html")
+    ]
     assert zh.find(".//meta").get("charset") == "utf-8"
     assert zh.find(".//*[@lang='en']") is None  # every unit is translated: nothing falls back
     ar = parse_html(out / "ar" / "ciftis-bulletin-2021-01.html")
@@ -109,10 +117,14 @@ def test_sample_in_chinese_and_arabic(tmp_path: Path) -> None:
     assert document.findtext("b:head/b:source", namespaces=NS) == "Organizing_Committee"
     assert len(document.findall("b:body/b:list/b:item", NS)) == 8
     index = parse_html(out / "zh" / "index.html")
-    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == ["ciftis-bulletin-2021-01.html"]
+    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
+        "ciftis-bulletin-2021-01.html"
+    ]
     languages = parse_html(out / "index.html")
     assert [(a.get("href"), a.text) for a in languages.findall(".//ul/li/a")] == [
-        ("zh/index.html", "中文"), ("ar/index.html", "العربية")]
+        ("zh/index.html", "中文"),
+        ("ar/index.html", "العربية"),
+    ]
 
 
 def test_published_xml_is_a_valid_source_again(story: Settings) -> None:
@@ -121,9 +133,18 @@ def test_published_xml_is_a_valid_source_again(story: Settings) -> None:
     data = (story.output / "ar" / "story.xml").read_bytes()
     article = xml_reader.read(data, "story.xml", "sentence")
     assert [p.text for b in article.blocks for p in b.pieces] == [
-        "TRADE FAIR OPENS IN BEIJING", "THE FAIR OPENED ON FRIDAY.", "IT RUNS FOR SIX DAYS.", "I. SERVICES",
-        "II. GOODS", "VISITORS CAME FROM 148 COUNTRIES."]
-    assert article.metadata == {"title": "TRADE FAIR OPENS IN BEIJING", "source": "Committee", "date": "2021-03-02"}
+        "TRADE FAIR OPENS IN BEIJING",
+        "THE FAIR OPENED ON FRIDAY.",
+        "IT RUNS FOR SIX DAYS.",
+        "I. SERVICES",
+        "II. GOODS",
+        "VISITORS CAME FROM 148 COUNTRIES.",
+    ]
+    assert article.metadata == {
+        "title": "TRADE FAIR OPENS IN BEIJING",
+        "source": "Committee",
+        "date": "2021-03-02",
+    }
 
 
 def test_xml_source_keeps_its_structure_and_validates(tmp_path: Path) -> None:
@@ -148,8 +169,10 @@ def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: P
     report = publish(settings, ["ar", "fr"], Policy("threshold", 50))
     assert report.ok, report.failures
     text = (settings.output / "ar" / "fair.html").read_text(encoding="utf-8")
-    assert text.startswith('<!DOCTYPE html>\n<html class="site" lang="ar" dir="rtl"><head><meta charset="utf-8">'
-                           '<link rel="alternate" hreflang="fr" href="../fr/fair.html">')
+    assert text.startswith(
+        '<!DOCTYPE html>\n<html class="site" lang="ar" dir="rtl"><head><meta charset="utf-8">'
+        '<link rel="alternate" hreflang="fr" href="../fr/fair.html">'
+    )
     page = parse_html(settings.output / "ar" / "fair.html")
     assert page.find(".//img").get("alt") == pseudo_arabic("A crowded hall")
     assert page.find(".//a").get("href") == "https://example.org/"
@@ -166,17 +189,34 @@ def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: P
     ("policy", "translated", "reviewed", "reason"),
     [
         pytest.param(Policy(), "all", True, "", id="complete"),
-        pytest.param(Policy(), "all-but-last", True, "1 of 6 units not reviewed (1 not translated)",
-                     id="complete-missing"),
+        pytest.param(
+            Policy(),
+            "all-but-last",
+            True,
+            "1 of 6 units not reviewed (1 not translated)",
+            id="complete-missing",
+        ),
         pytest.param(Policy(), "all", False, "nothing is translated and reviewed", id="complete-machine"),
         pytest.param(Policy(draft=True), "all", False, "", id="complete-draft"),
-        pytest.param(Policy(draft=True), "all-but-last", False, "1 of 6 units not translated (1 not translated)",
-                     id="draft-missing"),
+        pytest.param(
+            Policy(draft=True),
+            "all-but-last",
+            False,
+            "1 of 6 units not translated (1 not translated)",
+            id="draft-missing",
+        ),
         pytest.param(Policy("threshold", 79), "all-but-last", True, "", id="threshold-met"),
-        pytest.param(Policy("threshold", 80), "all-but-last", True,
-                     "79% of words reviewed, below the threshold of 80%", id="threshold-missed"),
+        pytest.param(
+            Policy("threshold", 80),
+            "all-but-last",
+            True,
+            "79% of words reviewed, below the threshold of 80%",
+            id="threshold-missed",
+        ),
         pytest.param(Policy("lead"), "lead", True, "", id="lead"),
-        pytest.param(Policy("lead"), "title", True, "the first paragraph is not reviewed", id="lead-no-paragraph"),
+        pytest.param(
+            Policy("lead"), "title", True, "the first paragraph is not reviewed", id="lead-no-paragraph"
+        ),
         pytest.param(Policy("lead"), "paragraph", True, "the title is not reviewed", id="lead-no-title"),
         pytest.param(Policy("lead"), "none", True, "nothing is translated and reviewed", id="lead-nothing"),
     ],
@@ -205,7 +245,10 @@ def test_threshold_counts_words_not_units(story: Settings) -> None:
     source = read_article(story, story.source / "story.txt")
     # 5 of 24 words: one unit of six, but a fifth of the text
     assert evaluate(source, targets, Policy("threshold", 20)) == ("", 21)
-    assert evaluate(source, targets, Policy("threshold", 30))[0] == "21% of words reviewed, below the threshold of 30%"
+    assert (
+        evaluate(source, targets, Policy("threshold", 30))[0]
+        == "21% of words reviewed, below the threshold of 30%"
+    )
 
 
 def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
@@ -217,8 +260,14 @@ def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
     page = parse_html(story.output / "zh" / "story.html")
     assert page.find(".//*[@data-state='machine']").text == "IT RUNS FOR SIX DAYS."
     assert [e.text for e in page.iterfind(".//span[@lang='en']")] == [
-        "I. Services", "II. Goods", "Visitors came from 148 countries."]
-    assert [p.get("class") for p in page.iterfind(".//p[@role='note']")] == ["banner draft", "banner fallback"]
+        "I. Services",
+        "II. Goods",
+        "Visitors came from 148 countries.",
+    ]
+    assert [p.get("class") for p in page.iterfind(".//p[@role='note']")] == [
+        "banner draft",
+        "banner fallback",
+    ]
     assert page.find(".//p[@class='banner draft']").text.startswith("草稿")
     index = parse_html(story.output / "zh" / "index.html")
     assert index.find(".//span[@class='tag']").text == "草稿"
@@ -226,12 +275,16 @@ def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
 
 def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
     settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="fr")
-    bad = {"The fair opened in <1>Beijing</1> on Friday.": "La foire <script>alert(1)</script> a ouvert à Pékin."}
+    bad = {
+        "The fair opened in <1>Beijing</1> on Friday.": "La foire <script>alert(1)</script> a ouvert à Pékin."
+    }
     fill(settings, "fr", "fair.html", lambda s: bad.get(s, upper(s)))
     code, _, stderr = run(settings, "fr")
     assert code == 0, stderr
-    assert ("  refused: source/fair.html:3: unit 9c8a9f4d0e2f: placeholders do not match the source: "
-            "missing </1>, missing <1>") in stderr.replace(_key(settings, "fair.html"), "9c8a9f4d0e2f")
+    assert (
+        "  refused: source/fair.html:3: unit 9c8a9f4d0e2f: placeholders do not match the source: "
+        "missing </1>, missing <1>"
+    ) in stderr.replace(_key(settings, "fair.html"), "9c8a9f4d0e2f")
     page = parse_html(settings.output / "fr" / "fair.html")
     assert list(page.iter("script")) == []
     assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
@@ -276,11 +329,16 @@ def test_held_article_keeps_its_earlier_edition(story: Settings) -> None:
     fill(story, "zh", "story.txt", lambda s: "" if s.startswith("Visitors") else None)
     code, _, stderr = run(story, "zh")
     assert code == 0
-    assert ("  held back: story.txt: 1 of 6 units not reviewed (1 not translated); "
-            "the earlier edition output/zh/story.html stays online") in stderr
+    assert (
+        "  held back: story.txt: 1 of 6 units not reviewed (1 not translated); "
+        "the earlier edition output/zh/story.html stays online"
+    ) in stderr
     assert (story.output / "zh" / "story.html").exists()
     index = parse_html(story.output / "zh" / "index.html")
-    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == ["story.html", "older.html"]
+    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
+        "story.html",
+        "older.html",
+    ]
 
 
 def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:
@@ -294,7 +352,9 @@ def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:
     assert feed.findtext("a:updated", namespaces=ATOM) == "2021-03-02T00:00:00Z"
     assert [e.findtext("a:link", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["", ""]
     assert [e.find("a:link", ATOM).get("href") for e in feed.findall("a:entry", ATOM)] == [
-        "story.html", "older.html"]
+        "story.html",
+        "older.html",
+    ]
 
 
 def test_publishing_again_rewrites_nothing_and_one_catalog_rewrites_its_pages(story: Settings) -> None:
@@ -309,7 +369,12 @@ def test_publishing_again_rewrites_nothing_and_one_catalog_rewrites_its_pages(st
     fill(story, "zh", "older.txt", lambda s: "总结" if s == "Summit ends" else None)
     changed = publish(story, ["zh"], Policy())
     zh = story.output / "zh"
-    assert sorted(changed.written) == [zh / "feed.atom", zh / "index.html", zh / "older.html", zh / "older.xml"]
+    assert sorted(changed.written) == [
+        zh / "feed.atom",
+        zh / "index.html",
+        zh / "older.html",
+        zh / "older.xml",
+    ]
 
 
 def test_cli_options_and_exit_codes(story: Settings) -> None:

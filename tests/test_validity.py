@@ -28,7 +28,9 @@ from test_publish import BULLETIN, PAGE, STORY
 from workflow.publish import Policy, publish
 
 ROOT = Path(__file__).resolve().parents[1]
-JAR = Path(os.environ.get("VNU_JAR", ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"))
+JAR = Path(
+    os.environ.get("VNU_JAR", ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
+)
 
 
 def checker() -> list[str]:
@@ -45,15 +47,33 @@ def published_site(root: Path) -> list[Path]:
     """Every kind of page publish writes: bulletin pages in zh and ar (with fallbacks and
     drafts), a page from an XML source, a source HTML page, the indexes."""
     need_sample()
-    settings = workspace(root, {SAMPLE.name: SAMPLE.read_bytes(), "story.txt": STORY, "fair.xml": BULLETIN,
-                                "fair-page.html": PAGE.replace("windows-1252", "utf-8")})
+    settings = workspace(
+        root,
+        {
+            SAMPLE.name: SAMPLE.read_bytes(),
+            "story.txt": STORY,
+            "fair.xml": BULLETIN,
+            "fair-page.html": PAGE.replace("windows-1252", "utf-8"),
+        },
+    )
     pairs = tmx_pairs()
     fill(settings, "zh", SAMPLE.name, pairs.get)
     fill(settings, "ar", SAMPLE.name, pseudo_arabic)
     for article in ("story.txt", "fair.xml", "fair-page.html"):
         fill(settings, "zh", article, lambda s: upper(s) if "Visitors" not in s else None)
-        fill(settings, "ar", article, lambda s: pseudo_arabic(s) if s.startswith(("Trade", "Fair", "The")) else None)
-        fill(settings, "ar", article, lambda s: pseudo_arabic(s) if s.startswith(("It", "I")) else None, fuzzy=True)
+        fill(
+            settings,
+            "ar",
+            article,
+            lambda s: pseudo_arabic(s) if s.startswith(("Trade", "Fair", "The")) else None,
+        )
+        fill(
+            settings,
+            "ar",
+            article,
+            lambda s: pseudo_arabic(s) if s.startswith(("It", "I")) else None,
+            fuzzy=True,
+        )
     report = publish(settings, ["zh", "ar"], Policy("lead", draft=True))
     assert report.ok, report.failures
     assert len(report.published) == 8
@@ -65,11 +85,17 @@ def published_site(root: Path) -> list[Path]:
 def test_published_pages_are_valid_html5(tmp_path: Path) -> None:
     command = checker()
     pages = published_site(tmp_path / "ws")
-    result = subprocess.run([*command, "--format", "json", "--also-check-css", *map(str, pages)],
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [*command, "--format", "json", "--also-check-css", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('type')}/{m.get('subType', '')}: {m['message']}"
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('type')}/{m.get('subType', '')}: "
+        + m["message"]
         for m in messages
     ]
     assert problems == []

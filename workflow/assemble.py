@@ -29,7 +29,24 @@ Token = str | tuple[str, Placeholder]  # text, or ("open" | "close" | "empty", p
 
 # Characters that XML 1.0 forbids or that HTML treats as parse errors.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 _NO_WRAP_CONTAINERS = ("<title", "<option", "<textarea")
 # a block that sits right inside one of these takes text only: a `<time>` without
@@ -143,7 +160,9 @@ def piece_tokens(piece: Piece, choice: Choice) -> list[Token]:
             tokens.append((token[0], numbers[token[1]]))
         else:  # source text that only looks like a placeholder (`a <3> b`)
             role, number = token
-            tokens.append(f"</{number}>" if role == "close" else f"<{number}/>" if role == "empty" else f"<{number}>")
+            tokens.append(
+                f"</{number}>" if role == "close" else f"<{number}/>" if role == "empty" else f"<{number}>"
+            )
     return tokens
 
 
@@ -184,8 +203,13 @@ def _wrappers(fmt: Format, prefix: str, source_lang: str) -> dict[Mark, tuple[st
 
 
 class _Renderer:
-    def __init__(self, article: Article, choices: Mapping[str, Choice], lang: str,
-                 marks: dict[Mark, tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        article: Article,
+        choices: Mapping[str, Choice],
+        lang: str,
+        marks: dict[Mark, tuple[str, str]] | None = None,
+    ) -> None:
         self.article = article
         self.choices = choices
         self.lang = lang
@@ -259,7 +283,7 @@ def _balanced(text: str, piece: Piece) -> bool:
     for placeholder in piece.placeholders:
         if placeholder.paired or placeholder.description.startswith(("untranslated ", "comment ")):
             continue
-        raw = text[placeholder.start[0]:placeholder.start[1]]
+        raw = text[placeholder.start[0] : placeholder.start[1]]
         match = _START.match(raw)
         if match and (match.group(1) or (match.group(2).lower() not in _VOID and not raw.endswith("/>"))):
             return False
@@ -282,8 +306,9 @@ def _plain_choice(piece: Piece, target: str) -> Choice:
     return Choice(target, Mark.TRANSLATED)
 
 
-def localize(article: Article, choices: Mapping[str, Choice], lang: str, *,
-             source_lang: str = "en", prefix: str = "") -> Localized:
+def localize(
+    article: Article, choices: Mapping[str, Choice], lang: str, *, source_lang: str = "en", prefix: str = ""
+) -> Localized:
     """The localized text of an HTML or XML article, fallbacks and drafts marked.
 
     A unit shown in the source language is wrapped in `<span lang="en" dir="ltr">`
@@ -305,7 +330,9 @@ def words(text: str) -> int:
 def lead_keys(article: Article) -> tuple[list[str], list[str]]:
     """The units of the title, and of the first paragraph (for the `lead` policy)."""
     blocks = [b for b in article.blocks if not b.attribute and b.kind is not BlockKind.META]
-    titles = [b for b in blocks if b.kind is BlockKind.TITLE] or [b for b in blocks if b.kind is BlockKind.HEADING][:1]
+    titles = [b for b in blocks if b.kind is BlockKind.TITLE] or [
+        b for b in blocks if b.kind is BlockKind.HEADING
+    ][:1]
     paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH]
     proper = [b for b in paragraphs if b.where.startswith(("<p>", "<p ", "paragraph"))]
     return _keys(titles), _keys((proper or paragraphs)[:1])

@@ -150,8 +150,14 @@ def _html_placeholder(builder: _Builder, role: str, raw: str, description: str) 
     # anything else (images, comments, stray tags) has no bulletin form and is left out
 
 
-def _fill(parent: etree._Element, article: Article, block: Block, choices: Mapping[str, Choice],
-          lang: str, source_lang: str) -> None:
+def _fill(
+    parent: etree._Element,
+    article: Article,
+    block: Block,
+    choices: Mapping[str, Choice],
+    lang: str,
+    source_lang: str,
+) -> None:
     builder = _Builder(parent)
     previous: Choice | None = None
     separators = ("", *block.separators)
@@ -182,7 +188,7 @@ def _fill_piece(builder: _Builder, article: Article, piece: Piece, choice: Choic
             continue
         role, placeholder = token
         span = placeholder.end if role == "close" and placeholder.end else placeholder.start
-        raw = article.text[span[0]:span[1]]
+        raw = article.text[span[0] : span[1]]
         _html_placeholder(builder, role, raw, placeholder.description)
     while len(builder.stack) > depth:
         builder.close()
@@ -198,8 +204,9 @@ def _body_kind(block: Block) -> str:
     return "p"
 
 
-def write_bulletin(article: Article, choices: Mapping[str, Choice], lang: str,
-                   source_lang: str = "en") -> etree._ElementTree:
+def write_bulletin(
+    article: Article, choices: Mapping[str, Choice], lang: str, source_lang: str = "en"
+) -> etree._ElementTree:
     """The bulletin document of a plain-text or HTML article, localized.
 
     The title is the article's title block (else its first heading); the
@@ -245,8 +252,9 @@ def write_bulletin(article: Article, choices: Mapping[str, Choice], lang: str,
     return etree.ElementTree(root)
 
 
-def assemble_bulletin(article: Article, choices: Mapping[str, Choice], lang: str,
-                      source_lang: str = "en") -> etree._ElementTree:
+def assemble_bulletin(
+    article: Article, choices: Mapping[str, Choice], lang: str, source_lang: str = "en"
+) -> etree._ElementTree:
     """The bulletin document of an article of any format, localized and schema-checked.
 
     Raises PublishError when the result is not a valid bulletin.
@@ -258,16 +266,23 @@ def assemble_bulletin(article: Article, choices: Mapping[str, Choice], lang: str
         try:
             tree = parse_xml(_DECLARATION.sub("", text, count=1).encode("utf-8"), article.path)
         except WorkflowError as exc:
-            raise PublishError(f"the localized bulletin is not well-formed: {exc.message}", path=article.path,
-                               line=exc.line, hint="report this as a bug, with the source and catalog") from None
+            raise PublishError(
+                f"the localized bulletin is not well-formed: {exc.message}",
+                path=article.path,
+                line=exc.line,
+                hint="report this as a bug, with the source and catalog",
+            ) from None
         tree.getroot().set(XML_LANG, lang)
     else:
         tree = write_bulletin(article, choices, lang, source_lang)
     schema = bulletin_schema()
     if not schema.validate(tree):
         error = schema.error_log[0]  # type: ignore[index]  # lxml-stubs lacks __getitem__
-        raise PublishError(f"the localized bulletin breaks the schema: {error.message}", path=article.path,
-                           hint="report this as a bug, with the source and catalog")
+        raise PublishError(
+            f"the localized bulletin breaks the schema: {error.message}",
+            path=article.path,
+            hint="report this as a bug, with the source and catalog",
+        )
     return tree
 
 
@@ -288,7 +303,11 @@ def _find(parent: etree._Element, name: str) -> etree._Element | None:
 
 
 def plain_text(element: etree._Element | None) -> str:
-    return re.sub(r"\s+", " ", "".join(str(t) for t in element.itertext())).strip() if element is not None else ""
+    return (
+        re.sub(r"\s+", " ", "".join(str(t) for t in element.itertext())).strip()
+        if element is not None
+        else ""
+    )
 
 
 def record(tree: etree._ElementTree) -> Record:
@@ -357,15 +376,19 @@ def body_html(tree: etree._ElementTree) -> str:
         elif name == "list":
             style = block.get("style", "bullet")
             tag = "ul" if style in ("bullet", "none") else "ol"
-            attrs = _attributes([("class", "plain")] if style == "none" else [("type", "I")] if style == "roman" else [])
+            attrs = _attributes(
+                [("class", "plain")] if style == "none" else [("type", "I")] if style == "roman" else []
+            )
             items = "".join(f"<li>{inline_html(item)}</li>" for item in block)
             out.append(f"<{tag}{attrs}>{items}</{tag}>")
         elif name == "figure":
             src = block.get("src", "")
-            image = f'<img{_attributes([("src", src), ("alt", "")])}>' if src and safe_href(src) else ""
+            image = f"<img{_attributes([('src', src), ('alt', '')])}>" if src and safe_href(src) else ""
             caption = _find(block, "caption")
-            out.append(f"<figure>{image}<figcaption>{inline_html(caption) if caption is not None else ''}"
-                       "</figcaption></figure>")
+            out.append(
+                f"<figure>{image}<figcaption>{inline_html(caption) if caption is not None else ''}"
+                "</figcaption></figure>"
+            )
     return "\n".join(out)
 
 

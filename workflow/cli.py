@@ -172,7 +172,8 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
                                f"(configured: {' '.join(settings.languages)})")
     if threshold is not None and policy not in (None, "threshold"):
         raise click.UsageError(f"--threshold goes with --policy threshold, not --policy {policy}")
-    report = run_publish(settings, langs or settings.languages, policy_from_options(settings, policy, threshold, draft))
+    chosen = policy_from_options(settings, policy, threshold, draft)
+    report = run_publish(settings, langs or settings.languages, chosen)
     for line in summary_lines(settings, report):
         click.echo(line, err=True)
     for index in report.indexes:

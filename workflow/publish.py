@@ -80,8 +80,11 @@ class Policy:
         return cls(settings.publish_policy, settings.publish_threshold, draft)
 
     def describe(self) -> str:
-        what = {"complete": "every unit reviewed", "threshold": f"{self.threshold}% of words reviewed",
-                "lead": "title and first paragraph reviewed"}[self.name]
+        what = {
+            "complete": "every unit reviewed",
+            "threshold": f"{self.threshold}% of words reviewed",
+            "lead": "title and first paragraph reviewed",
+        }[self.name]
         return what + (" (drafts: machine translations count, marked)" if self.draft else "")
 
 
@@ -175,9 +178,13 @@ def evaluate(article: Article, targets: Mapping[str, tuple[str, State]], policy:
     if policy.name == "complete":
         missing = Counter(state for state in states.values() if state not in usable)
         if missing:
-            parts = [f"{n} {_STATE_WORDS[state]}" for state, n in sorted(missing.items(), key=lambda i: i[0].value)]
-            return (f"{sum(missing.values())} of {len(segments)} units not "
-                    f"{'translated' if policy.draft else 'reviewed'} ({', '.join(parts)})"), reviewed
+            parts = [
+                f"{n} {_STATE_WORDS[state]}" for state, n in sorted(missing.items(), key=lambda i: i[0].value)
+            ]
+            return (
+                f"{sum(missing.values())} of {len(segments)} units not "
+                f"{'translated' if policy.draft else 'reviewed'} ({', '.join(parts)})"
+            ), reviewed
     elif policy.name == "threshold":
         share = 100 * good / total
         if share < policy.threshold:
@@ -192,11 +199,17 @@ def evaluate(article: Article, targets: Mapping[str, tuple[str, State]], policy:
             what = "translated" if policy.draft else "reviewed"
             return f"the {' and the '.join(which)} {verb} not {what}", reviewed
     else:
-        raise PublishError(f"unknown publishing policy {policy.name!r}", hint=f"use one of {', '.join(POLICIES)}")
+        raise PublishError(
+            f"unknown publishing policy {policy.name!r}", hint=f"use one of {', '.join(POLICIES)}"
+        )
     return "", reviewed
 
 
-_STATE_WORDS = {State.NEW: "not translated", State.MACHINE: "machine-translated", State.CHANGED: "source changed"}
+_STATE_WORDS = {
+    State.NEW: "not translated",
+    State.MACHINE: "machine-translated",
+    State.CHANGED: "source changed",
+}
 
 
 # -- pages -----------------------------------------------------------------------------
@@ -204,8 +217,14 @@ _STATE_WORDS = {State.NEW: "not translated", State.MACHINE: "machine-translated"
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("workflow", "templates"), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(
+        loader=PackageLoader("workflow", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 @cache
@@ -245,8 +264,12 @@ def _up(relative: PurePosixPath) -> str:
 def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> list[dict[str, str]]:
     up = _up(relative) + "../"
     return [
-        {"lang": other, "href": f"{up}{other}/{relative.as_posix()}", "name": language_name(other),
-         "dir": text_direction(other)}
+        {
+            "lang": other,
+            "href": f"{up}{other}/{relative.as_posix()}",
+            "name": language_name(other),
+            "dir": text_direction(other),
+        }
         for other in langs
         if other != current
     ]
@@ -259,12 +282,24 @@ def render_page(draft: _Draft, relative: PurePosixPath, alternates: list[dict[st
     if draft.article.format is Format.HTML:
         body = localize(draft.article, draft.choices, lang).text
     date = draft.record.date
-    return _environment().get_template("page.html.j2").render(
-        lang=lang, dir=text_direction(lang), ui=ui(lang), up=_up(relative), alternates=alternates,
-        title=draft.record.title, title_html=Markup(title_html(draft.tree)),
-        summary_html=Markup(summary_html(draft.tree)), body_html=Markup(body),
-        source=draft.record.source, date=shown_date(date, lang) if date else None,
-        draft=draft.machine > 0, fallback=bool(draft.fallbacks),
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            lang=lang,
+            dir=text_direction(lang),
+            ui=ui(lang),
+            up=_up(relative),
+            alternates=alternates,
+            title=draft.record.title,
+            title_html=Markup(title_html(draft.tree)),
+            summary_html=Markup(summary_html(draft.tree)),
+            body_html=Markup(body),
+            source=draft.record.source,
+            date=shown_date(date, lang) if date else None,
+            draft=draft.machine > 0,
+            fallback=bool(draft.fallbacks),
+        )
     )
 
 
@@ -296,8 +331,9 @@ class _Landmarks(HTMLParser):
             self.body = self._span()[1]
         elif tag == "meta":
             values = {k: (v or "").lower() for k, v in attrs}
-            if "charset" in values or (values.get("http-equiv") == "content-type" and "charset" in
-                                       values.get("content", "")):
+            if "charset" in values or (
+                values.get("http-equiv") == "content-type" and "charset" in values.get("content", "")
+            ):
                 self.charsets.append(self._span())
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -309,9 +345,11 @@ class _Landmarks(HTMLParser):
             self.head_end = self.lines.offset(line, column)
 
 
-_PAGE_STYLE = ("<style>[data-state=\"machine\"]{background:#fff4cc}"
-               ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc;border-block-end:2px solid #e0b400;"
-               "font:1rem/1.5 system-ui,sans-serif}</style>")
+_PAGE_STYLE = (
+    '<style>[data-state="machine"]{background:#fff4cc}'
+    ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc;border-block-end:2px solid #e0b400;"
+    "font:1rem/1.5 system-ui,sans-serif}</style>"
+)
 
 
 def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str | None:
@@ -339,7 +377,8 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
     for start, end in marks.charsets:
         edits.append((start, end, ""))  # declared again first thing in <head>: UTF-8, within 1024 bytes
     links = "".join(
-        f'<link rel="alternate" hreflang="{a["lang"]}" href={escape_attribute(a["href"])}>' for a in alternates
+        f'<link rel="alternate" hreflang="{a["lang"]}" href={escape_attribute(a["href"])}>'
+        for a in alternates
     )
     head_at = marks.head if marks.head is not None else (marks.html[1] if marks.html else edits[0][1])
     extra = '<meta charset="utf-8">' + links + _PAGE_STYLE
@@ -350,7 +389,11 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
     if draft.fallbacks:
         banners.append(f'<p class="workflow-banner" role="note">{_escape(strings["fallback"])}</p>')
     if banners:
-        body_at = marks.body if marks.body is not None else (marks.head_end if marks.head_end is not None else len(text))
+        body_at = (
+            marks.body
+            if marks.body is not None
+            else (marks.head_end if marks.head_end is not None else len(text))
+        )
         edits.append((body_at, body_at, "".join(banners)))
     out: list[str] = []
     cursor = 0
@@ -402,11 +445,17 @@ def _read_articles(settings: Settings, report: PublishReport) -> list[Article]:
         name = output_name(article.path)
         path = settings.source / article.path
         if names[name] > 1:
-            report.failures.append(Failure(f"another source also publishes as {name}.html", path,
-                                           hint="rename one of the two files"))
+            report.failures.append(
+                Failure(
+                    f"another source also publishes as {name}.html", path, hint="rename one of the two files"
+                )
+            )
         elif name == PurePosixPath("index"):
-            report.failures.append(Failure("an article named index would replace the bulletin index", path,
-                                           hint="rename the file"))
+            report.failures.append(
+                Failure(
+                    "an article named index would replace the bulletin index", path, hint="rename the file"
+                )
+            )
         else:
             usable.append(article)
     return usable
@@ -431,14 +480,22 @@ def _kept_record(path: Path) -> Record | None:
 def _entry(settings: Settings, lang: str, name: PurePosixPath, rec: Record, mtime: float) -> _Entry:
     date = rec.date or dt.datetime.fromtimestamp(mtime, dt.UTC).date()
     return _Entry(
-        href=f"{name.as_posix()}.html", title=rec.title, title_html=Markup(rec.title_html), source=rec.source,
-        date=shown_date(rec.date, lang) if rec.date else None, updated=f"{date.isoformat()}T00:00:00Z",
-        id=f"urn:x-workflow:bulletin:{lang}:{name.as_posix()}", summary=rec.summary, draft=rec.draft,
+        href=f"{name.as_posix()}.html",
+        title=rec.title,
+        title_html=Markup(rec.title_html),
+        source=rec.source,
+        date=shown_date(rec.date, lang) if rec.date else None,
+        updated=f"{date.isoformat()}T00:00:00Z",
+        id=f"urn:x-workflow:bulletin:{lang}:{name.as_posix()}",
+        summary=rec.summary,
+        draft=rec.draft,
         sort=(rec.date.isoformat() if rec.date else "", rec.title),
     )
 
 
-def publish(settings: Settings, langs: Sequence[str], policy: Policy, progress: Progress | None = None) -> PublishReport:
+def publish(
+    settings: Settings, langs: Sequence[str], policy: Policy, progress: Progress | None = None
+) -> PublishReport:
     """Publish every source article in each language that the policy allows."""
     report = PublishReport(languages=tuple(langs), policy=policy)
     with workspace_lock(settings.root, settings.lock_timeout):
@@ -451,8 +508,9 @@ def publish(settings: Settings, langs: Sequence[str], policy: Policy, progress: 
                 try:
                     decision = _decide(settings, article, lang, policy)
                 except (CatalogError, PublishError, SourceError) as exc:
-                    report.failures.append(Failure(exc.message, exc.path or settings.source / article.path,
-                                                   exc.line, exc.hint))
+                    report.failures.append(
+                        Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
+                    )
                     continue
                 if isinstance(decision, str):
                     html = settings.output / lang / f"{output_name(article.path)}.html"
@@ -466,8 +524,14 @@ def publish(settings: Settings, langs: Sequence[str], policy: Policy, progress: 
     return report
 
 
-def _publish_language(settings: Settings, report: PublishReport, lang: str, articles: list[Article],
-                      drafts: Mapping[tuple[str, str], _Draft], every: list[str]) -> None:
+def _publish_language(
+    settings: Settings,
+    report: PublishReport,
+    lang: str,
+    articles: list[Article],
+    drafts: Mapping[tuple[str, str], _Draft],
+    every: list[str],
+) -> None:
     folder = settings.output / lang
     entries: list[_Entry] = []
     expected: set[Path] = {folder / INDEX, folder / FEED}
@@ -482,7 +546,8 @@ def _publish_language(settings: Settings, report: PublishReport, lang: str, arti
                 entries.append(_entry(settings, lang, name, kept, xml_path.stat().st_mtime))
             continue
         published_in = [
-            other for other in every
+            other
+            for other in every
             if (article.path, other) in drafts or (settings.output / other / f"{name}.html").exists()
         ]
         alternates = _alternates(PurePosixPath(f"{name}.html"), published_in, lang)
@@ -495,14 +560,21 @@ def _publish_language(settings: Settings, report: PublishReport, lang: str, arti
         except WorkflowError as exc:
             report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
             continue
-        report.published.append(Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks,
-                                        draft.machine))
+        report.published.append(
+            Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine)
+        )
         source_mtime = (settings.source / article.path).stat().st_mtime
         entries.append(_entry(settings, lang, name, draft.record, source_mtime))
     if folder.is_dir():
         report.orphans.extend(
-            sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".atom")
-                   and p not in expected and not p.name.startswith("."))
+            sorted(
+                p
+                for p in folder.rglob("*")
+                if p.is_file()
+                and p.suffix in (".html", ".xml", ".atom")
+                and p not in expected
+                and not p.name.startswith(".")
+            )
         )
     if not entries and not (folder / INDEX).exists():
         return
@@ -511,16 +583,23 @@ def _publish_language(settings: Settings, report: PublishReport, lang: str, arti
     entries = dated + [e for e in entries if not e.date]
     strings = ui(lang)
     alternates = [
-        {"lang": other, "href": f"../{other}/{INDEX}", "name": language_name(other), "dir": text_direction(other)}
+        {
+            "lang": other,
+            "href": f"../{other}/{INDEX}",
+            "name": language_name(other),
+            "dir": text_direction(other),
+        }
         for other in every
         if other != lang and ((settings.output / other / INDEX).exists() or other in report.languages)
     ]
     environment = _environment()
     index = environment.get_template("index.html.j2").render(
-        lang=lang, dir=text_direction(lang), ui=strings, entries=entries, alternates=alternates)
+        lang=lang, dir=text_direction(lang), ui=strings, entries=entries, alternates=alternates
+    )
     updated = max((e.updated for e in entries), default="1970-01-01T00:00:00Z")
     feed = environment.get_template("feed.atom.j2").render(
-        lang=lang, ui=strings, entries=entries, updated=updated, id=f"urn:x-workflow:bulletin:{lang}")
+        lang=lang, ui=strings, entries=entries, updated=updated, id=f"urn:x-workflow:bulletin:{lang}"
+    )
     _write(report, folder / INDEX, index.encode("utf-8"))
     _write(report, folder / FEED, feed.encode("utf-8"))
     report.indexes.append(folder / INDEX)
@@ -534,8 +613,11 @@ def _write_languages(settings: Settings, report: PublishReport, every: list[str]
         if (settings.output / lang / INDEX).exists()
     ]
     lang = settings.source_lang
-    page = _environment().get_template("languages.html.j2").render(
-        lang=lang, dir=text_direction(lang), ui=ui(lang), editions=editions)
+    page = (
+        _environment()
+        .get_template("languages.html.j2")
+        .render(lang=lang, dir=text_direction(lang), ui=ui(lang), editions=editions)
+    )
     _write(report, settings.output / INDEX, page.encode("utf-8"))
     report.indexes.append(settings.output / INDEX)
 
@@ -565,14 +647,18 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
             if notes:
                 lines.append(f"  {edition.article}: {', '.join(notes)}")
             for fallback in refused:
-                lines.append(f"  refused: {settings.source_dir}/{edition.article}:{fallback.line}: unit "
-                             f"{fallback.key}: {fallback.reason}")
+                lines.append(
+                    f"  refused: {settings.source_dir}/{edition.article}:{fallback.line}: unit "
+                    f"{fallback.key}: {fallback.reason}"
+                )
         for item in held:
             kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
             lines.append(f"  held back: {item.article}: {item.reason}{kept}")
     for orphan in report.orphans:
         lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; delete it by hand)")
-    lines.append(f"{len(report.written)} file(s) written, {report.unchanged} unchanged ({report.policy.describe()})")
+    lines.append(
+        f"{len(report.written)} file(s) written, {report.unchanged} unchanged ({report.policy.describe()})"
+    )
     return lines
 
 
@@ -586,8 +672,9 @@ def policy_from_options(settings: Settings, policy: str | None, threshold: int |
     if threshold is not None and not 0 <= threshold <= 100:
         raise PublishError(f"the threshold must be a percentage from 0 to 100, not {threshold}")
     if threshold is not None and policy not in (None, "threshold"):
-        raise PublishError(f"--threshold goes with the threshold policy, not {policy!r}",
-                           hint="leave out --policy, or use --policy threshold")
+        raise PublishError(
+            f"--threshold goes with the threshold policy, not {policy!r}",
+            hint="leave out --policy, or use --policy threshold",
+        )
     name = policy or ("threshold" if threshold is not None else base.name)
     return Policy(name, threshold if threshold is not None else base.threshold, draft)
-
