@@ -34,7 +34,8 @@ def parse_xml(data: bytes, path: str) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        raise SourceError(f"malformed XML: {exc.msg}", path=path, line=line,
+        message = re.sub(r", line \d+, column \d+$", "", str(exc.msg))  # the location goes in front
+        raise SourceError(f"malformed XML: {message}", path=path, line=line,
                           hint="fix the markup; the file must be well-formed XML") from None
     if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs
         raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path, line=1,

@@ -78,6 +78,7 @@ class Piece:
     text: str
     placeholders: tuple[Placeholder, ...]
     span: tuple[int, int] | None = None
+    line: int = 0  # where the sentence starts in the source (0: the block's line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ class Article:
                     key=piece.key,
                     article=self.path,
                     text=piece.text,
-                    line=block.line,
+                    line=piece.line or block.line,
                     note=_note(block, piece),
                     placeholders=piece.placeholders,
                 )

@@ -17,8 +17,9 @@ import bisect
 import hashlib
 import html
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 from syntok.segmenter import split as syntok_split
 from syntok.tokenizer import Tokenizer
@@ -283,12 +284,14 @@ def split_block(
     mode: str = SENTENCE,
     source: str | None = None,
     spans: Sequence[tuple[int, int]] | None = None,
+    line_of: Callable[[int], int] | None = None,
 ) -> tuple[list[Piece], list[str]]:
     """Split a block into pieces and the separators between them.
 
     With the `source` text and the `spans` of the text parts in it, every piece gets
-    its source span and the separators are the raw source between pieces; without,
-    the separators are normalised text.
+    its source span (and, with `line_of`, the line where it starts) and the
+    separators are the raw source between pieces; without, the separators are
+    normalised text.
     """
     text = _Text(parts, source, spans)
     cuts = _safe_cuts(text, _sentence_starts(text)) if mode == SENTENCE else []
@@ -304,6 +307,9 @@ def split_block(
     exact = text.exact and all(p.span is not None for p in pieces)
     if not exact:
         pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
+    elif line_of is not None:
+        pieces = [Piece(p.key, p.text, p.placeholders, p.span, line_of(p.span[0]) if p.span else 0)
+                  for p in pieces]
     separators: list[str] = []
     for (_, end), (start, _), left, right in zip(bounds, bounds[1:], pieces, pieces[1:]):
         if exact and source is not None and left.span and right.span:

@@ -135,7 +135,8 @@ class Scanner(HTMLParser):
         parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
         tag, where = self.containers[-1] if self.containers else ("", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
-        pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans)
+        pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans,
+                                         self.lines.line)
         if not pieces:
             return
         first, last = pieces[0].span, pieces[-1].span

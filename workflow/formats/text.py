@@ -16,6 +16,7 @@ from .common import LineIndex, decode
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n[ \t\u00a0]*\S.*)*", re.M)
 _METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
 _ROMAN = re.compile(r"^[IVXLC]+\.\s")
+_NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)
 _CAPTION = re.compile(r"^\((?:Photo|Image|Photo Credit|Credit)\b.*\)$", re.S | re.I)
 
 
@@ -33,7 +34,7 @@ def read(data: bytes, path: str, mode: str) -> Article:
     """Read a plain-text bulletin into an Article."""
     text, encoding = decode(data, path)
     lines = LineIndex(text)
-    blocks: list[Block] = []
+    found: list[tuple[BlockKind, re.Match[str]]] = []
     metadata: dict[str, str] = {}
     for number, match in enumerate(_PARAGRAPH.finditer(text)):
         paragraph = match.group()
@@ -41,12 +42,19 @@ def read(data: bytes, path: str, mode: str) -> Article:
         if meta and "date" not in metadata:
             metadata.update({k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()})
             continue
-        kind = _kind(paragraph, first=number == 0)
-        pieces, separators = split_block([paragraph], PARAGRAPH if kind is BlockKind.TITLE else mode,
-                                         text, [match.span()])
-        where = f"paragraph {len(blocks)}" if kind is BlockKind.PARAGRAPH else ""
+        if not any(c.isalpha() for c in paragraph):
+            continue  # `* * *`, a lone number: nothing to translate
+        found.append((_kind(paragraph, first=number == 0), match))
+    totals = {kind: sum(1 for k, _ in found if k is kind) for kind in BlockKind}
+    counts = dict.fromkeys(BlockKind, 0)
+    blocks: list[Block] = []
+    for kind, match in found:
+        counts[kind] += 1
+        pieces, separators = split_block([match.group()], PARAGRAPH if kind is BlockKind.TITLE else mode,
+                                         text, [match.span()], lines.line)
+        where = f"{counts[kind]} of {totals[kind]}" if kind in _NUMBERED else ""
         blocks.append(Block(kind, where, lines.line(match.start()), tuple(pieces), tuple(separators),
-                            span=(match.start(), match.end())))
+                            span=match.span()))
         if kind is BlockKind.TITLE:
             metadata.setdefault("title", pieces[0].text if pieces else "")
     return Article(path, Format.TEXT, text, encoding, tuple(blocks), metadata)

@@ -1,0 +1,306 @@
+"""extract.py: batches, errors, stable keys, references, no-change runs, the cache, golden catalogs."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from extracting import CASES, make_workspace, write_source
+
+from workflow import extract as extract_module
+from workflow import files
+from workflow.errors import WorkflowError
+from workflow.extract import CACHE_FILE, extract
+from workflow.settings import load_settings
+
+EPOCH = "1700000000"  # 2023-11-14 22:13 UTC
+UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def entries(path: Path) -> list[polib.POEntry]:
+    return [e for e in polib.pofile(str(path)) if not e.obsolete]
+
+
+# -- golden catalogs -------------------------------------------------------------------
+
+GOLDEN = sorted(p.parent.name for p in CASES.glob("*/input.*"))
+
+
+def normalise(text: str) -> str:
+    """Header fields that change with the date or the version, made fixed."""
+    text = re.sub(r'(?m)^"(POT-Creation-Date|PO-Revision-Date): [^"\\]*\\n"$', r'"\1: DATE\\n"', text)
+    return re.sub(r'(?m)^"X-Generator: workflow [^"\\]*\\n"$', r'"X-Generator: workflow VERSION\\n"', text)
+
+
+@pytest.mark.parametrize("case", GOLDEN)
+def test_golden_template(tmp_path: Path, case: str) -> None:
+    """Each tests/cases/<name>/input.* gives tests/cases/<name>/expected.pot (UPDATE_GOLDEN=1 rewrites it)."""
+    source = next((CASES / case).glob("input.*"))
+    settings = make_workspace(tmp_path / "ws", {source.name: source.read_bytes()}, languages="fr")
+    report = extract(settings)
+    assert report.failures == []
+    produced = normalise(settings.catalog(source.name, None).read_text(encoding="utf-8"))
+    expected_path = CASES / case / "expected.pot"
+    if UPDATE_GOLDEN:
+        expected_path.write_text(produced, encoding="utf-8")
+    assert expected_path.is_file(), f"no {expected_path}: run UPDATE_GOLDEN=1 pytest tests/test_extract.py"
+    assert produced == expected_path.read_text(encoding="utf-8")
+
+
+def test_golden_cases_exist() -> None:
+    assert {"hard-html", "bulletin-xml", "bulletin-text", "fragment-html"} <= set(GOLDEN)
+
+
+# -- errors: every file processed, each failure located ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message", "line", "hint"),
+    [
+        pytest.param("notes.docx", b"PK\x03\x04", "unknown source format '.docx'", None,
+                     "source files must end in .htm, .html, .txt, .xml", id="unknown-extension"),
+        pytest.param("README", b"hello", "unknown source format '(no extension)'", None,
+                     "source files must end in .htm, .html, .txt, .xml", id="no-extension"),
+        pytest.param("latin1.txt", "Title\n\nCaf\u00e9 opens.\n".encode("latin-1"),
+                     "byte 0xe9 is not valid utf-8", 3,
+                     "re-save the file as UTF-8 (or declare its real charset)", id="invalid-utf8"),
+        pytest.param("broken.xml", b'<?xml version="1.0"?>\n<bulletin xmlns="urn:x-workflow:bulletin:1">\n'
+                     b"<head><title>x</title></head>\n<body><p>a</b></body></bulletin>\n",
+                     "malformed XML: Opening and ending tag mismatch: p line 4 and b", 4,
+                     "fix the markup; the file must be well-formed XML", id="malformed-xml"),
+        pytest.param("invalid.xml", b'<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en">\n<head>'
+                     b"<title>x</title></head>\n<body><para>a</para></body></bulletin>\n",
+                     "not a valid bulletin: Element 'para': This element is not expected. Expected is one "
+                     "of ( h, p, list, figure ).", 3,
+                     "see workflow/schema/bulletin.xsd for the format", id="schema-violation"),
+        pytest.param("dtd.xml", b'<?xml version="1.0"?>\n<!DOCTYPE b [<!ENTITY e "x">]>\n<b>&e;</b>\n',
+                     "a DOCTYPE is not allowed in bulletin XML", 2,
+                     "remove the <!DOCTYPE …> declaration and any entities", id="doctype"),
+        pytest.param("nul.html", b"<p>a\x00b</p>", "the file contains a NUL character", 1,
+                     "it may be a binary file, or UTF-16 without a byte-order mark: re-save it as UTF-8",
+                     id="nul-byte"),
+    ],
+)
+def test_a_bad_file_is_reported_and_the_others_are_extracted(
+    tmp_path: Path, name: str, content: bytes, message: str, line: int | None, hint: str
+) -> None:
+    settings = make_workspace(tmp_path, {"a-good.txt": "Title\n\nA good article.\n", name: content,
+                                         "z-good.html": "<p>Another good one.</p>"}, languages="fr")
+    report = extract(settings)
+    assert [(f.path, f.message, f.line, f.hint) for f in report.failures] == [
+        (settings.source / name, message, line, hint)
+    ]
+    assert report.articles == 2
+    assert settings.catalog("a-good.txt", "fr").is_file()
+    assert settings.catalog("z-good.html", "fr").is_file()
+    assert not settings.catalog(name, "fr").exists()
+
+
+def test_sources_sharing_a_catalog_name_are_both_refused(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "T\n\nText.\n", "a.html": "<p>Text.</p>"}, languages="fr")
+    report = extract(settings)
+    assert sorted(f.message for f in report.failures) == [
+        "a.html and another source share the catalog name a",
+        "a.txt and another source share the catalog name a",
+    ]
+    assert report.articles == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract_module, "MAX_SOURCE_BYTES", 1024)
+    settings = make_workspace(tmp_path, {"big.html": "<p>" + "Words. " * 400 + "</p>"}, languages="fr")
+    [failure] = extract(settings).failures
+    assert failure.message == "too large to be an article (0.0 MiB; the limit is 0 MiB)"
+
+
+def test_a_broken_catalog_fails_its_article_only(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "T\n\nOne.\n", "b.txt": "T\n\nTwo.\n"}, languages="fr")
+    extract(settings)
+    broken = settings.catalog("a.txt", "fr")
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "y" "z\n', encoding="utf-8")
+    write_source(tmp_path, "b.txt", "T\n\nTwo, edited.\n")
+    report = extract(settings, force=True)
+    [failure] = report.failures
+    assert failure.path == broken and failure.message.startswith("cannot read catalog:")
+    assert [e.msgid for e in entries(settings.catalog("b.txt", "fr"))] == ["T", "Two, edited."]
+
+
+def test_a_catalog_that_cannot_be_written_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "T\n\nOne.\n", "b.txt": "T\n\nTwo.\n"}, languages="fr")
+    unwritable = settings.catalog("a.txt", "fr")
+    real_write = files.write_atomic
+
+    def write_atomic(path: Path, data: bytes) -> None:
+        if path == unwritable:
+            raise WorkflowError("cannot write file: No space left on device", path=path)
+        real_write(path, data)
+
+    monkeypatch.setattr(files, "write_atomic", write_atomic)
+    report = extract(settings)
+    assert [(f.path, f.message) for f in report.failures] == [
+        (unwritable, "cannot write file: No space left on device")
+    ]
+    assert settings.catalog("b.txt", "fr").is_file()
+    monkeypatch.setattr(files, "write_atomic", real_write)
+    assert extract(settings).failures == []  # the failed article is not cached as done
+    assert unwritable.is_file()
+
+
+# -- entries ----------------------------------------------------------------------------
+
+
+def test_inserting_a_paragraph_changes_no_other_key(tmp_path: Path) -> None:
+    before = "Title\n\nFirst paragraph. It has two sentences.\n\nLast paragraph.\n"
+    after = "Title\n\nFirst paragraph. It has two sentences.\n\nA new paragraph.\n\nLast paragraph.\n"
+    settings = make_workspace(tmp_path, {"a.txt": before}, languages="fr")
+    extract(settings)
+    old = {e.msgid: e.msgctxt for e in entries(settings.catalog("a.txt", None))}
+    write_source(tmp_path, "a.txt", after)
+    extract(settings)
+    new = {e.msgid: e.msgctxt for e in entries(settings.catalog("a.txt", None))}
+    assert {k: v for k, v in new.items() if k in old} == old
+    assert set(new) - set(old) == {"A new paragraph."}
+
+
+def test_references_and_context_comments(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>The title</title>\n"
+        '<meta name="description" content="What it is about.">\n</head><body>\n'
+        "<h2>A heading</h2>\n<p>A paragraph.</p>\n<ul>\n<li>An item</li>\n</ul>\n"
+        '<figure><img src="a.png" alt="A photo"><figcaption>A caption</figcaption></figure>\n'
+        "<table><tr><td>A cell</td></tr></table>\n</body></html>\n"
+    )
+    settings = make_workspace(tmp_path, {"news/page.html": html}, languages="fr")
+    extract(settings)
+    found = [(e.msgid, e.occurrences, e.comment) for e in entries(settings.catalog("news/page.html", None))]
+    reference = "source/news/page.html"
+    assert found == [
+        ("The title", [(reference, "1")], "title: <title>"),
+        ("What it is about.", [(reference, "2")], "meta: content of <meta>"),
+        ("A heading", [(reference, "4")], "heading: <h2>"),
+        ("A paragraph.", [(reference, "5")], "paragraph: <p>"),
+        ("An item", [(reference, "7")], "list item: <li>"),
+        ("A photo", [(reference, "9")], "attribute: alt of <img>"),
+        ("A caption", [(reference, "9")], "caption: <figcaption>"),
+        ("A cell", [(reference, "10")], "table cell: <td>"),
+    ]
+    assert settings.catalog("news/page.html", "fr") == tmp_path / "locales" / "fr" / "news" / "page.po"
+
+
+def test_a_sentence_twice_in_an_article_is_one_unit(tmp_path: Path) -> None:
+    settings = make_workspace(
+        tmp_path, {"a.html": "<h1>Same words.</h1><p>Other words. Same words.</p><p>Same words.</p>"},
+        languages="fr",
+    )
+    report = extract(settings)
+    assert [e.msgid for e in entries(settings.catalog("a.html", "fr"))] == ["Same words.", "Other words."]
+    assert report.units == 2
+
+
+# -- no-change runs and the cache ---------------------------------------------------------
+
+
+def catalog_times(settings_root: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in (settings_root / "locales").rglob("*.po*")}
+
+
+def age_catalogs(root: Path) -> None:
+    """Back-date every catalog, so that a rewrite would show in its mtime whatever the clock's grain."""
+    for path in (root / "locales").rglob("*.po*"):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+
+
+@pytest.mark.parametrize("cache", [pytest.param(True, id="with-cache"), pytest.param(False, id="no-cache")])
+def test_an_extract_with_no_source_change_rewrites_no_file(tmp_path: Path, cache: bool) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n", "b.html": "<p>Three.</p>"})
+    extract(settings)
+    age_catalogs(tmp_path)
+    before = catalog_times(tmp_path)
+    if not cache:
+        (tmp_path / CACHE_FILE).unlink()
+    report = extract(settings)
+    assert catalog_times(tmp_path) == before
+    assert not any(change.written for change in report.changes)
+    assert (report.articles, report.units, len(report.changes)) == (2, 4, 12)
+
+
+def test_without_source_date_epoch_an_unchanged_catalog_keeps_its_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne.\n"}, languages="fr")
+    extract(settings)
+    for path in (settings.catalog("a.txt", None), settings.catalog("a.txt", "fr")):
+        path.write_bytes(re.sub(rb"(Date: )20\d\d", rb"\g<1>1999", path.read_bytes()))
+    stamped = {path: path.read_bytes() for path in tmp_path.joinpath("locales").rglob("*.po*")}
+    extract(settings, force=True)
+    assert {path: path.read_bytes() for path in stamped} == stamped
+    assert b"POT-Creation-Date: 1999" in settings.catalog("a.txt", None).read_bytes()
+    write_source(tmp_path, "a.txt", "Title\n\nOne.\n\nTwo.\n")
+    extract(settings)
+    assert b"POT-Creation-Date: 1999" not in settings.catalog("a.txt", None).read_bytes()
+
+
+def test_the_cache_sees_source_edits_and_catalog_edits(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne.\n"}, languages="fr")
+    extract(settings)
+    write_source(tmp_path, "a.txt", "Title\n\nOne.\n\nTwo.\n")
+    extract(settings)
+    assert [e.msgid for e in entries(settings.catalog("a.txt", "fr"))] == ["Title", "One.", "Two."]
+    po = settings.catalog("a.txt", "fr")
+    po.unlink()
+    extract(settings)
+    assert po.is_file()  # a deleted catalog is recreated although the source did not change
+
+
+def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n"}, languages="fr")
+    extract(settings)
+    config = tmp_path / "setup.cfg"
+    config.write_text(config.read_text(encoding="utf-8").replace("sentence", "paragraph"), encoding="utf-8")
+    extract(load_settings(tmp_path, environ={}))
+    assert [e.msgid for e in entries(settings.catalog("a.txt", None))] == ["Title", "One. Two."]
+
+
+def test_extracting_one_file_leaves_the_others_alone(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", "b.txt": "B\n\nTwo.\n"}, languages="fr")
+    report = extract(settings, [settings.source / "b.txt"])
+    assert report.articles == 1
+    assert not settings.catalog("a.txt", "fr").exists()
+    assert settings.catalog("b.txt", "fr").is_file()
+
+
+def test_hidden_files_are_not_sources(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", ".a.txt.swp": "x", ".git/x.txt": "y"})
+    report = extract(settings)
+    assert (report.articles, report.failures) == (1, [])
+
+
+def test_parallel_reading_writes_the_same_catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PARALLEL_FROM articles, worker processes read them: the catalogs must not change."""
+    sources = {f"a{n:02d}.html": f"<h1>Article {n}</h1><p>Mr. Li spoke on Jan. {n}. It rained.</p>"
+               for n in range(extract_module.PARALLEL_FROM + 2)}
+    sources["broken.xml"] = "<bulletin>"
+    serial = make_workspace(tmp_path / "serial", sources, languages="fr")
+    parallel = make_workspace(tmp_path / "parallel", sources, languages="fr")
+    monkeypatch.setattr(extract_module, "_workers", lambda count: 1)
+    serial_report = extract(serial)
+    monkeypatch.setattr(extract_module, "_workers", lambda count: 2)
+    parallel_report = extract(parallel)
+    assert [(f.message, f.line) for f in parallel_report.failures] == [
+        (f.message, f.line) for f in serial_report.failures
+    ]
+    assert parallel_report.units == serial_report.units
+    for path in sorted((tmp_path / "serial" / "locales").rglob("*.po*")):
+        twin = tmp_path / "parallel" / path.relative_to(tmp_path / "serial")
+        assert twin.read_bytes() == path.read_bytes()
