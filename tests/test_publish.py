@@ -120,6 +120,7 @@ def test_sample_in_chinese_and_arabic(tmp_path: Path) -> None:
     assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
         "ciftis-bulletin-2021-01.html"
     ]
+    assert [link.get("hreflang") for link in index.iter("link") if link.get("hreflang")] == ["ar"]
     languages = parse_html(out / "index.html")
     assert [(a.get("href"), a.text) for a in languages.findall(".//ul/li/a")] == [
         ("zh/index.html", "中文"),

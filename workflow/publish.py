@@ -582,6 +582,7 @@ def _publish_language(
     dated = [e for e in entries if e.date]
     entries = dated + [e for e in entries if not e.date]
     strings = ui(lang)
+    publishing = {other for _, other in drafts}
     alternates = [
         {
             "lang": other,
@@ -590,7 +591,7 @@ def _publish_language(
             "dir": text_direction(other),
         }
         for other in every
-        if other != lang and ((settings.output / other / INDEX).exists() or other in report.languages)
+        if other != lang and ((settings.output / other / INDEX).exists() or other in publishing)
     ]
     environment = _environment()
     index = environment.get_template("index.html.j2").render(
