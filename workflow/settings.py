@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .errors import SettingsError
 from .files import write_atomic
@@ -33,6 +33,17 @@ class Settings:
     publish_policy: str = "complete"
     publish_threshold: int = 100
     lock_timeout: float = 10.0
+    # pretranslate: engines tried in order, where the memory, glossary and MT cache live
+    engines: tuple[str, ...] = ("tm", "argos")
+    tm_dir: str = "tm"
+    glossary_dir: str = "glossary"
+    cache_dir: str = ".workflow/cache"
+    tm_threshold: int = 75  # lowest fuzzy memory match offered, in percent
+    mt_beam_size: int = 4  # Argos's own default
+    mt_batch_size: int = 256  # sentences per model call; progress is saved after each
+    mt_threads: int = 0  # 0: every core
+    mt_device: str = "cpu"  # cpu, cuda or auto
+    mt_max_length: int = 256  # longest translation, in tokens
 
     @property
     def source(self) -> Path:
@@ -63,7 +74,14 @@ def _coerce(name: str, value: str) -> object:
         return int(value)
     if name == "lock_timeout":
         return float(value)
+    if name == "engines":
+        return tuple(value.replace(",", " ").split())
+    if name in _INTEGERS:
+        return int(value)
     return value.strip()
+
+
+_INTEGERS = {"tm_threshold", "mt_beam_size", "mt_batch_size", "mt_threads", "mt_max_length"}
 
 
 def load_settings(
@@ -134,11 +152,33 @@ def load_settings(
             key = "source_lang" if lang == settings.source_lang else "languages"
             raise problem(key, f"{lang!r} is not a language code",
                           hint="use codes such as en, zh, fr, es, ar, ru, pt_BR")
+    _check_pretranslate(settings, problem)
     if settings.source_lang in settings.languages:
         raise problem("languages", f"the source language {settings.source_lang} is also a target language")
     if len(set(settings.languages)) != len(settings.languages):
         raise problem("languages", "a target language is listed twice")
     return settings
+
+
+ENGINES = ("tm", "argos", "pseudo")
+DEVICES = ("cpu", "cuda", "auto")
+
+
+def _check_pretranslate(settings: Settings, problem: Callable[..., SettingsError]) -> None:
+    """The pretranslate settings: known engines, sane numbers."""
+    unknown = [engine for engine in settings.engines if engine not in ENGINES]
+    if unknown or not settings.engines:
+        raise problem("engines",
+                      f"engines must be some of {', '.join(ENGINES)}, not {' '.join(unknown) or '(none)'}")
+    if not 0 <= settings.tm_threshold <= 100:
+        raise problem("tm_threshold", "tm_threshold is a percentage, from 0 to 100")
+    for key in ("mt_beam_size", "mt_batch_size", "mt_max_length"):
+        if getattr(settings, key) < 1:
+            raise problem(key, f"{key} must be at least 1")
+    if settings.mt_threads < 0:
+        raise problem("mt_threads", "mt_threads must be 0 (every core) or more")
+    if settings.mt_device not in DEVICES:
+        raise problem("mt_device", f"mt_device must be one of {', '.join(DEVICES)}")
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
