@@ -200,3 +200,24 @@ class Issue:
     check: str  # the id of the check that found it
     severity: Severity
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MTRequest:
+    """Plain text for a machine-translation engine, with spans it must find in its output.
+
+    The spans (character offsets in `text`) mark inline markup and glossary terms that
+    pretranslate took out or protects; zero-width spans mark where a self-closing
+    placeholder stood.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MTResult:
+    """An engine's translation, and where each request span ended up (None: unknown)."""
+
+    text: str
+    spans: tuple[tuple[int, int] | None, ...] = ()
