@@ -34,8 +34,12 @@ def web_pages() -> list[Path]:
     return sorted(WEB.glob("*.html")) if WEB.is_dir() else []
 
 
-def make_workspace(root: Path, sources: Mapping[str, str | bytes], languages: str = "zh fr es ar ru",
-                   environ: Mapping[str, str] | None = None) -> Settings:
+def make_workspace(
+    root: Path,
+    sources: Mapping[str, str | bytes],
+    languages: str = "zh fr es ar ru",
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
     """A fresh workspace holding `sources` (name under source/ -> content)."""
     init_workspace(root)
     config = root / "setup.cfg"
@@ -59,8 +63,9 @@ def msgfmt_check(path: Path) -> str:
     """What `msgfmt --check` says about a catalog ("" when it has nothing to say)."""
     if shutil.which("msgfmt") is None:
         pytest.skip("GNU gettext's msgfmt is not installed (CI installs the gettext package)")
-    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
     return (result.stderr + ("" if result.returncode == 0 else f"\nexit {result.returncode}")).strip()
 
 

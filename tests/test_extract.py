@@ -65,35 +65,79 @@ def test_golden_cases_exist() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message", "line", "hint"),
     [
-        pytest.param("notes.docx", b"PK\x03\x04", "unknown source format '.docx'", None,
-                     "source files must end in .htm, .html, .txt, .xml", id="unknown-extension"),
-        pytest.param("README", b"hello", "unknown source format '(no extension)'", None,
-                     "source files must end in .htm, .html, .txt, .xml", id="no-extension"),
-        pytest.param("latin1.txt", "Title\n\nCaf\u00e9 opens.\n".encode("latin-1"),
-                     "byte 0xe9 is not valid utf-8", 3,
-                     "re-save the file as UTF-8 (or declare its real charset)", id="invalid-utf8"),
-        pytest.param("broken.xml", b'<?xml version="1.0"?>\n<bulletin xmlns="urn:x-workflow:bulletin:1">\n'
-                     b"<head><title>x</title></head>\n<body><p>a</b></body></bulletin>\n",
-                     "malformed XML: Opening and ending tag mismatch: p line 4 and b", 4,
-                     "fix the markup; the file must be well-formed XML", id="malformed-xml"),
-        pytest.param("invalid.xml", b'<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en">\n<head>'
-                     b"<title>x</title></head>\n<body><para>a</para></body></bulletin>\n",
-                     "not a valid bulletin: Element 'para': This element is not expected. Expected is one "
-                     "of ( h, p, list, figure ).", 3,
-                     "see workflow/schema/bulletin.xsd for the format", id="schema-violation"),
-        pytest.param("dtd.xml", b'<?xml version="1.0"?>\n<!DOCTYPE b [<!ENTITY e "x">]>\n<b>&e;</b>\n',
-                     "a DOCTYPE is not allowed in bulletin XML", 2,
-                     "remove the <!DOCTYPE …> declaration and any entities", id="doctype"),
-        pytest.param("nul.html", b"<p>a\x00b</p>", "the file contains a NUL character", 1,
-                     "it may be a binary file, or UTF-16 without a byte-order mark: re-save it as UTF-8",
-                     id="nul-byte"),
+        pytest.param(
+            "notes.docx",
+            b"PK\x03\x04",
+            "unknown source format '.docx'",
+            None,
+            "source files must end in .htm, .html, .txt, .xml",
+            id="unknown-extension",
+        ),
+        pytest.param(
+            "README",
+            b"hello",
+            "unknown source format '(no extension)'",
+            None,
+            "source files must end in .htm, .html, .txt, .xml",
+            id="no-extension",
+        ),
+        pytest.param(
+            "latin1.txt",
+            "Title\n\nCaf\u00e9 opens.\n".encode("latin-1"),
+            "byte 0xe9 is not valid utf-8",
+            3,
+            "re-save the file as UTF-8 (or declare its real charset)",
+            id="invalid-utf8",
+        ),
+        pytest.param(
+            "broken.xml",
+            b'<?xml version="1.0"?>\n<bulletin xmlns="urn:x-workflow:bulletin:1">\n'
+            b"<head><title>x</title></head>\n<body><p>a</b></body></bulletin>\n",
+            "malformed XML: Opening and ending tag mismatch: p line 4 and b",
+            4,
+            "fix the markup; the file must be well-formed XML",
+            id="malformed-xml",
+        ),
+        pytest.param(
+            "invalid.xml",
+            b'<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en">\n<head>'
+            b"<title>x</title></head>\n<body><para>a</para></body></bulletin>\n",
+            "not a valid bulletin: Element 'para': This element is not expected. Expected is one "
+            "of ( h, p, list, figure ).",
+            3,
+            "see workflow/schema/bulletin.xsd for the format",
+            id="schema-violation",
+        ),
+        pytest.param(
+            "dtd.xml",
+            b'<?xml version="1.0"?>\n<!DOCTYPE b [<!ENTITY e "x">]>\n<b>&e;</b>\n',
+            "a DOCTYPE is not allowed in bulletin XML",
+            2,
+            "remove the <!DOCTYPE …> declaration and any entities",
+            id="doctype",
+        ),
+        pytest.param(
+            "nul.html",
+            b"<p>a\x00b</p>",
+            "the file contains a NUL character",
+            1,
+            "it may be a binary file, or UTF-16 without a byte-order mark: re-save it as UTF-8",
+            id="nul-byte",
+        ),
     ],
 )
 def test_a_bad_file_is_reported_and_the_others_are_extracted(
     tmp_path: Path, name: str, content: bytes, message: str, line: int | None, hint: str
 ) -> None:
-    settings = make_workspace(tmp_path, {"a-good.txt": "Title\n\nA good article.\n", name: content,
-                                         "z-good.html": "<p>Another good one.</p>"}, languages="fr")
+    settings = make_workspace(
+        tmp_path,
+        {
+            "a-good.txt": "Title\n\nA good article.\n",
+            name: content,
+            "z-good.html": "<p>Another good one.</p>",
+        },
+        languages="fr",
+    )
     report = extract(settings)
     assert [(f.path, f.message, f.line, f.hint) for f in report.failures] == [
         (settings.source / name, message, line, hint)
@@ -199,7 +243,8 @@ def test_references_and_context_comments(tmp_path: Path) -> None:
 
 def test_a_sentence_twice_in_an_article_is_one_unit(tmp_path: Path) -> None:
     settings = make_workspace(
-        tmp_path, {"a.html": "<h1>Same words.</h1><p>Other words. Same words.</p><p>Same words.</p>"},
+        tmp_path,
+        {"a.html": "<h1>Same words.</h1><p>Other words. Same words.</p><p>Same words.</p>"},
         languages="fr",
     )
     report = extract(settings)
@@ -288,8 +333,10 @@ def test_hidden_files_are_not_sources(tmp_path: Path) -> None:
 
 def test_parallel_reading_writes_the_same_catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past PARALLEL_FROM articles, worker processes read them: the catalogs must not change."""
-    sources = {f"a{n:02d}.html": f"<h1>Article {n}</h1><p>Mr. Li spoke on Jan. {n}. It rained.</p>"
-               for n in range(extract_module.PARALLEL_FROM + 2)}
+    sources = {
+        f"a{n:02d}.html": f"<h1>Article {n}</h1><p>Mr. Li spoke on Jan. {n}. It rained.</p>"
+        for n in range(extract_module.PARALLEL_FROM + 2)
+    }
     sources["broken.xml"] = "<bulletin>"
     serial = make_workspace(tmp_path / "serial", sources, languages="fr")
     parallel = make_workspace(tmp_path / "parallel", sources, languages="fr")
