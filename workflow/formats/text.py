@@ -13,7 +13,7 @@ from ..model import Article, Block, BlockKind, Format
 from ..segment import PARAGRAPH, split_block
 from .common import LineIndex, decode
 
-_PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n[ \t\u00a0]*\S.*)*", re.M)
+_PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\r?\n[ \t\u00a0]*\S(?:.*\S)?)*", re.M)
 _METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
 _ROMAN = re.compile(r"^[IVXLC]+\.\s")
 _NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)

@@ -1,0 +1,251 @@
+"""The source readers (formats/): text bulletin, HTML page or fragment, bulletin XML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from extracting import BULLETIN_XML, HARD_HTML, SAMPLE, need_shared
+
+from workflow.errors import SourceError
+from workflow.formats import html, text, xml
+from workflow.formats.common import decode, sniff_html_charset
+from workflow.model import Article, BlockKind, Format
+
+REPO_SAMPLE = Path(__file__).resolve().parents[1] / "source" / "ciftis-bulletin-2021-01.txt"
+
+
+def units(article: Article) -> list[str]:
+    return [piece.text for block in article.blocks for piece in block.pieces]
+
+
+def kinds(article: Article) -> list[tuple[str, str]]:
+    return [(block.kind.value, piece.text) for block in article.blocks for piece in block.pieces]
+
+
+# -- the plain-text bulletin ------------------------------------------------------------
+
+
+@pytest.fixture(params=["repository", "shared"])
+def sample(request: pytest.FixtureRequest) -> Article:
+    if request.param == "shared":
+        need_shared()
+        return text.read(SAMPLE.read_bytes(), SAMPLE.name, "sentence")
+    return text.read(REPO_SAMPLE.read_bytes(), REPO_SAMPLE.name, "sentence")
+
+
+def test_sample_title_and_metadata(sample: Article) -> None:
+    assert sample.format is Format.TEXT
+    assert sample.metadata == {
+        "title": "China's International Development Cooperation in the New Era Released, "
+        "Contributing China’s Strength to Resolving Global Development Issues",
+        "source": "Organizing_Committee",
+        "date": "2021-01-11",
+    }
+    assert sample.blocks[0].kind is BlockKind.TITLE
+    # the Source/Date line (its gaps are no-break spaces) is metadata: in no unit
+    assert not any("Organizing_Committee" in unit or "2021-01-11" in unit for unit in units(sample))
+
+
+def test_sample_list_items_and_captions(sample: Article) -> None:
+    items = [t for kind, t in kinds(sample) if kind == "list item"]
+    assert [item.split(".")[0] for item in items] == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+    assert (
+        items[0]
+        == "I. International Development Cooperation in the New Era and a Global Community of Shared Future"
+    )
+    captions = [t for kind, t in kinds(sample) if kind == "caption"]
+    assert captions == [
+        "(Photo Credit: Xinhua News Agency)",
+        "(Photo Credit: Development Research Center of the State Council)",
+    ]
+    assert (
+        "paragraph",
+        "The State Council Information Office released the white paper China's International "
+        "Development Cooperation in the New Era on January 10.",
+    ) in kinds(sample)
+    assert [b.where for b in sample.blocks if b.kind is BlockKind.LIST_ITEM][:2] == ["1 of 8", "2 of 8"]
+
+
+def test_text_paragraph_lines_and_separator_lines() -> None:
+    source = "Title\r\n\r\nFirst sentence. Second\r\nsentence on two lines.\r\n\r\n* * *\r\n\r\nLast.\r\n"
+    article = text.read(source.encode(), "a.txt", "sentence")
+    assert units(article) == ["Title", "First sentence.", "Second sentence on two lines.", "Last."]
+    assert [p.line for b in article.blocks for p in b.pieces] == [1, 3, 3, 8]
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+
+def hard() -> Article:
+    return html.read(HARD_HTML.read_bytes(), "hard.html", "sentence")
+
+
+def test_html_translatable_parts() -> None:
+    found = kinds(hard())
+    assert ("title", "Trade & Services: the 2020 “CIFTIS” Fair") in found
+    assert ("meta", "Tom & Jerry's guide to the fair.") not in found  # one attribute value is one unit
+    assert ("meta", "Tom & Jerry's guide to the fair. It opened on Jan. 10.") in found
+    assert ("meta", 'Trade "fair" opens') in found  # og:title
+    assert ("attribute", "The white paper (PDF)") in found  # title=
+    assert ("attribute", "Exhibition hall, Beijing") in found  # alt=
+    assert ("attribute", "Your name") in found  # placeholder=
+    assert ("caption", "The exhibition hall on <1>Sept. 4</1>.") in found
+    assert ("caption", "Results of the fair") in found
+    assert ("table cell", "Agreements signed") in found
+    assert ("heading", "The <1>2020</1> CIFTIS was held in Beijing") in found
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        pytest.param("Not text.", id="style"),
+        pytest.param("Not a paragraph.", id="script"),
+        pytest.param("Not translated either.", id="json-ld"),
+        pytest.param("trade, services", id="meta-keywords"),
+        pytest.param("By Zhang Wei", id="class-notranslate"),
+        pytest.param("This whole block is not translated.", id="translate-no-block"),
+        pytest.param("Neither is this one.", id="translate-NO-unclosed-p"),
+        pytest.param("CIFTIS-2020", id="translate-no-inline"),
+        pytest.param("SERVICES_TRADE", id="code"),
+        pytest.param("Preformatted", id="pre"),
+        pytest.param("Untranslated item", id="translate-no-li-without-end-tag"),
+        pytest.param("SVG", id="svg"),
+        pytest.param("Text areas", id="textarea"),
+        pytest.param("editor's note", id="comment"),
+        pytest.param("x < y", id="cdata"),
+    ],
+)
+def test_html_untranslated_parts(hidden: str) -> None:
+    assert not any(hidden in unit for unit in units(hard()))
+
+
+def test_html_elements_after_an_untranslated_one_are_read() -> None:
+    found = units(hard())
+    assert "Unclosed paragraphs end where the next one starts." in found
+    assert "Last item, with a line break inside it." in found
+
+
+def test_html_fragment_and_page_read_alike() -> None:
+    fragment = html.read(b"<p>Hello <b>world</b>.</p>", "a.html", "sentence")
+    page = html.read(
+        b"<!DOCTYPE html><html><head><title>T</title></head><body><p>Hello <b>world</b>.</p></body></html>",
+        "b.html",
+        "sentence",
+    )
+    assert units(fragment) == ["Hello <1>world</1>."]
+    assert units(page) == ["T", "Hello <1>world</1>."]
+    assert page.metadata == {"title": "T"}
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "expected"),
+    [
+        pytest.param("<p>Caf\u00e9.</p>".encode(), "utf-8", "Café.", id="no-charset-is-utf8"),
+        pytest.param(
+            b'<meta charset="windows-1252"><p>Caf\xe9 \x93quoted\x94.</p>',
+            "cp1252",
+            "Café “quoted”.",
+            id="declared-windows-1252",
+        ),
+        pytest.param(
+            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"><p>Caf\xe9.</p>',
+            "cp1252",
+            "Café.",
+            id="latin1-means-windows-1252",
+        ),
+        pytest.param(b"\xef\xbb\xbf<p>BOM first.</p>", "utf-8", "BOM first.", id="utf8-bom"),
+        pytest.param("<p>UTF-16.</p>".encode("utf-16"), "utf-16-le", "UTF-16.", id="utf16-bom"),
+    ],
+)
+def test_html_encodings(data: bytes, encoding: str, expected: str) -> None:
+    article = html.read(data, "a.html", "sentence")
+    assert article.encoding == encoding
+    assert units(article) == [expected]
+
+
+def test_charset_sniffing_looks_at_the_first_kilobyte_only() -> None:
+    assert sniff_html_charset(b'<meta charset="utf-8">') == "utf-8"
+    assert sniff_html_charset(b" " * 1024 + b'<meta charset="koi8-r">') is None
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "message", "line"),
+    [
+        pytest.param(
+            b"line one\nline two\n\xff\xfe bad\n", None, "byte 0xff is not valid utf-8", 3, id="utf8"
+        ),
+        pytest.param(
+            b"ok", "no-such-charset", "unknown character encoding 'no-such-charset'", 1, id="charset"
+        ),
+        pytest.param(b"a\nb\x00", None, "the file contains a NUL character", 2, id="nul"),
+    ],
+)
+def test_decode_errors_name_the_line(data: bytes, declared: str | None, message: str, line: int) -> None:
+    with pytest.raises(SourceError) as raised:
+        decode(data, "a.html", declared)
+    assert (raised.value.message, raised.value.line, str(raised.value.path)) == (message, line, "a.html")
+    assert raised.value.hint
+
+
+# -- bulletin XML ---------------------------------------------------------------------------
+
+
+def test_bulletin_xml() -> None:
+    article = xml.read(BULLETIN_XML.read_bytes(), "b.xml", "sentence")
+    assert article.format is Format.XML
+    assert article.metadata == {
+        "title": "CIFTIS 2020 Held in Beijing",
+        "source": "Organizing Committee",
+        "date": "2021-01-11",
+        "summary": "The fair drew 22,000 enterprises. It was the first major fair since the outbreak.",
+    }
+    found = kinds(article)
+    assert found[:3] == [
+        ("title", "CIFTIS 2020 Held in Beijing"),
+        ("meta", "The fair drew 22,000 enterprises."),
+        ("meta", "It was the first major fair since the outbreak."),
+    ]
+    assert ("paragraph", "Read the <1>white <2>paper</2></1>.") in found
+    assert ("paragraph", "The <1/> code is <2/>.") in found  # translate="no" and <code> stay out
+    assert ("list item", "II. Achieving New Progress in International Development Cooperation") in found
+    assert ("caption", "(Photo Credit: Xinhua News Agency)") in found
+    assert not any("Organizing Committee" in t or "2021-01-11" in t for _, t in found)
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "line"),
+    [
+        pytest.param(
+            b"<bulletin xmlns='urn:x-workflow:bulletin:1' xml:lang='en'>\n<head>\n",
+            "malformed XML: Premature end of data in tag head line 2",
+            3,
+            id="truncated",
+        ),
+        pytest.param(
+            b"<bulletin xmlns='urn:x-workflow:bulletin:1' xml:lang='en'>\n<head><title>T</title>"
+            b"</head>\n<body><p>a<![CDATA[ b ]]></p></body></bulletin>",
+            "CDATA sections are not supported in bulletin XML",
+            3,
+            id="cdata",
+        ),
+        pytest.param(
+            b"<bulletin xmlns='urn:x-workflow:bulletin:1'>\n<head><title>T</title></head><body/></bulletin>",
+            "not a valid bulletin: Element 'bulletin': The attribute "
+            "'{http://www.w3.org/XML/1998/namespace}lang' is required but missing.",
+            1,
+            id="schema",
+        ),
+        pytest.param(
+            b'<?xml version="1.0"?>\n<!DOCTYPE x SYSTEM "http://example.org/x.dtd">\n<x/>',
+            "a DOCTYPE is not allowed in bulletin XML",
+            2,
+            id="external-dtd",
+        ),
+    ],
+)
+def test_bulletin_xml_errors(data: bytes, message: str, line: int) -> None:
+    with pytest.raises(SourceError) as raised:
+        xml.read(data, "b.xml", "sentence")
+    assert (raised.value.message, raised.value.line) == (message, line)
+    assert raised.value.hint
