@@ -33,7 +33,7 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
         ) from None
     encoding = _BROWSER_ALIASES.get(encoding, encoding)
     try:
-        return data.decode(encoding), encoding
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
@@ -41,6 +41,13 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
             path=path, line=line,
             hint="re-save the file as UTF-8 (or declare its real charset)",
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise SourceError(
+            "the file contains a NUL character", path=path, line=text.count("\n", 0, nul) + 1,
+            hint="it may be a binary file, or UTF-16 without a byte-order mark: re-save it as UTF-8",
+        )
+    return text, encoding
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)

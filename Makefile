@@ -1,0 +1,48 @@
+# Quick start: `make demo` (set up, then run the whole job on the sample) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+WF     := $(VENV)/bin/workflow
+STAMP  := $(VENV)/.installed-stamp
+SHARED ?= ../shared/samples
+
+.PHONY: setup tools demo test lint bench screenshots clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# the CPU build of torch first: an unpinned torch (pulled in by argostranslate) is a multi-GB CUDA build
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+tools:
+	bash scripts/install-vnu.sh
+
+demo: setup
+	$(WF) extract
+	$(WF) tm import $(SHARED)/tm/ciftis-en-zh.tmx
+	$(WF) glossary import $(SHARED)/glossary/en-zh.tsv
+	$(WF) run zh
+
+test: setup tools
+	$(PY) -m pytest -q
+	$(MAKE) lint
+
+lint: setup
+	$(VENV)/bin/mypy workflow
+	$(VENV)/bin/ruff check workflow tests bench
+
+bench: setup
+	$(PY) bench/bench_extract.py
+	$(PY) bench/bench_pretranslate.py
+	$(PY) bench/bench_publish.py
+
+screenshots: setup
+	bash scripts/install-chromium.sh
+	$(PY) scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
