@@ -181,3 +181,158 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     render_failures(StageReport(failures=report.failures))
     if report.failures:
         sys.exit(EXIT_FAILED)
+
+
+# -- status, check, review ---------------------------------------------------------------
+
+_TONES: dict[str, dict[str, Any]] = {
+    "header": {"bold": True}, "done": {"fg": "green"}, "partial": {"fg": "yellow"}, "none": {"fg": "red"},
+    "total": {"bold": True},
+}
+_SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
+
+
+def chosen_languages(settings: Settings, langs: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages named on the command line (all configured ones when none); usage error for others."""
+    unknown = [lang for lang in langs if lang not in settings.languages]
+    if unknown:
+        raise click.UsageError(f"not a configured language: {', '.join(unknown)} "
+                               f"(configured: {' '.join(settings.languages)})")
+    return tuple(dict.fromkeys(langs)) or settings.languages
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is under it (clickable in editors), else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of a table.")
+@pass_settings
+@handle_errors
+def status(settings: Settings, langs: tuple[str, ...], as_json: bool) -> None:
+    """Show units and words in each state, per language and article, and the percent of words reviewed.
+
+    States are read from the PO files: new (empty msgstr), machine (fuzzy), changed (fuzzy, with
+    the previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
+
+    \b
+    Example:
+      workflow status zh ar
+    """
+    import json
+
+    from .status import report_json, table
+    from .status import status as run_status
+
+    report = run_status(settings, chosen_languages(settings, langs))
+    if as_json:
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        for line in table(report):
+            click.echo(click.style(line.text, **_TONES[line.tone]))
+    render_failures(StageReport(failures=report.failures))
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(i for i in value.replace(",", " ").split() if i)
+
+
+def render_findings(report: Any, as_json: bool, root: Path) -> None:
+    """Findings on stdout (`path:line: severity: [check] message`, silenced last); a summary on stderr."""
+    import json
+
+    from .qa import report_json
+
+    if as_json:
+        click.echo(json.dumps(report_json(report, root), ensure_ascii=False, indent=2))
+    ordered = sorted(report.findings, key=lambda f: f.silenced)
+    for finding in [] if as_json else ordered:
+        severity = finding.issue.severity.value
+        coloured = click.style(severity, fg=_SEVERITY_COLOURS[severity])
+        label = f"silenced {severity}" if finding.silenced else coloured
+        click.echo(f"{_shown(finding.path)}:{finding.line}: {label}: [{finding.issue.check}] "
+                   f"{finding.issue.message}  ({finding.state.value}, {finding.issue.key})")
+    click.echo(f"{report.units} translated unit(s) in {report.catalogs} catalog(s): "
+               f"{report.errors} error(s), {report.warnings} warning(s), {report.silenced} silenced",
+               err=True)
+    render_failures(StageReport(failures=report.failures))
+
+
+@cli.command()
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of lines.")
+@click.option("--checks", "only", default="", metavar="IDS", help="Run only these checks (comma-separated).")
+@click.option("--skip", default="", metavar="IDS", help="Run every check but these (comma-separated).")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks (id, severity, summary) and exit.")
+@pass_settings
+@handle_errors
+def check(settings: Settings, langs: tuple[str, ...], as_json: bool, only: str, skip: str,
+          list_checks: bool) -> None:
+    """Check the translated units; exit 3 when an error-severity finding remains.
+
+    A unit silences a check for itself with a translator comment in its PO entry,
+    `# workflow-ignore: numbers, glossary` (or `all`); silenced findings are listed last.
+
+    \b
+    Example:
+      workflow check zh --skip length,identical
+    """
+    from .qa import CHECKS, run_checks, select_checks
+
+    if list_checks:
+        for item in CHECKS.values():
+            click.echo(f"{item.id:<17} {item.severity.value:<8} {item.summary}")
+        return
+    if only and skip:
+        raise click.UsageError("--checks and --skip do not go together: name the checks to run, or to skip")
+    try:
+        checks = select_checks(_ids(only), _ids(skip))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--checks' / '--skip'") from None
+    report = run_checks(settings, chosen_languages(settings, langs), checks)
+    render_findings(report, as_json, settings.root)
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+    if report.errors:
+        sys.exit(EXIT_QA)
+
+
+@cli.command()
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the page to this file (with one LANG only).  [default: output/review/LANG.html]")
+@pass_settings
+@handle_errors
+def review(settings: Settings, langs: tuple[str, ...], output: Path | None) -> None:
+    """Write a self-contained HTML review page for each language (default: every configured one).
+
+    Source beside translation, state, provenance, QA findings and word diffs of edited
+    sources, with filters by state and check. Prints the path of each page.
+
+    \b
+    Example:
+      workflow review zh
+    """
+    from .review import review as run_review
+
+    chosen = chosen_languages(settings, langs)
+    if output is not None and len(chosen) != 1:
+        raise click.UsageError("--output goes with exactly one LANG")
+    failures = []
+    for lang in chosen:
+        report = run_review(settings, lang, output)
+        click.echo(f"{lang}: {report.units} unit(s) in {report.articles} article(s), "
+                   f"{report.errors} error(s), {report.warnings} warning(s); "
+                   f"page {'written' if report.written else 'unchanged'}", err=True)
+        click.echo(_shown(report.path))
+        failures += report.failures
+    render_failures(StageReport(failures=failures))
+    if failures:
+        sys.exit(EXIT_FAILED)

@@ -1,0 +1,746 @@
+"""Quality checks: catalogs -> findings. Reads catalogs only; never writes a file.
+
+A check is a function `(source, target, context) -> message | None`, registered with
+an id, a severity and a summary by the `check` decorator, which turns it into a
+`Check`: calling that returns an `Issue` or None. `run_checks` runs the selected
+checks over every translated unit of the chosen languages.
+
+A unit silences checks for itself with a translator comment (a `# ` line in the PO
+file, which every PO editor shows and edits):
+
+    # workflow-ignore: numbers, glossary
+
+(`all` silences every check). Silenced findings are still reported, marked, and
+never make `workflow check` fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from babel.core import UnknownLocaleError
+from babel.dates import get_month_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from .errors import WorkflowError
+from .model import Failure, Issue, Severity, State, Unit
+from .segment import PLACEHOLDER, placeholder_problems
+from .settings import Settings
+from .status import CatalogFile, find_catalogs
+from .store import LocatedUnit, load_located_units
+
+log = logging.getLogger(__name__)
+IGNORE = "workflow-ignore:"
+Progress = Callable[[str], None]
+
+
+# -- the registry ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A glossary entry as the checks see it."""
+
+    source: str
+    target: str
+    do_not_translate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What a check may know besides the two texts."""
+
+    lang: str
+    source_lang: str = "en"
+    key: str = ""
+    state: State = State.MACHINE
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def base(self) -> str:
+        """The language without region or script: `zh` for `zh-Hans`."""
+        return _base(self.lang)
+
+
+CheckFunction = Callable[[str, str, CheckContext], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A registered check: calling it gives an Issue, or None when the unit passes."""
+
+    id: str
+    severity: Severity
+    summary: str
+    function: CheckFunction
+
+    def __call__(self, source: str, target: str, context: CheckContext) -> Issue | None:
+        message = self.function(source, target, context)
+        return None if message is None else Issue(context.key, self.id, self.severity, message)
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(id: str, severity: Severity, summary: str) -> Callable[[CheckFunction], Check]:
+    """Register a check function under `id` with its severity and a one-line summary."""
+
+    def register(function: CheckFunction) -> Check:
+        if id in CHECKS:
+            raise ValueError(f"check {id!r} registered twice")
+        CHECKS[id] = Check(id, severity, summary, function)
+        return CHECKS[id]
+
+    return register
+
+
+def _base(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+# -- shared text helpers --------------------------------------------------------------
+
+_URL = re.compile(r"""(?:https?://|ftp://|www\.)[^\s<>"“”‘’«»「」『』（）【】，。、；：！？\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+""",
+                  re.I)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_HASHTAG = re.compile(r"(?<![\w&/#])#(?=\w*[^\W\d_])\w+")
+_URL_TRAILER = ".,;:!?)]}'\"’”»"
+
+
+def _links(text: str) -> list[tuple[int, int, str]]:
+    """URLs, e-mail addresses and hashtags: (start, end, text), in order, not overlapping."""
+    found: list[tuple[int, int, str]] = []
+    for match in _URL.finditer(text):
+        value = match.group().rstrip(_URL_TRAILER)
+        found.append((match.start(), match.start() + len(value), value))
+    for pattern in (_EMAIL, _HASHTAG):
+        for match in pattern.finditer(text):
+            if not any(s <= match.start() < e for s, e, _ in found):
+                found.append((match.start(), match.end(), match.group()))
+    return sorted(found)
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Replace spans by spaces, keeping every other offset in place."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _plain(text: str) -> str:
+    """The text without placeholders, links, e-mail addresses and hashtags (offsets kept)."""
+    text = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+    return _mask(text, ((s, e) for s, e, _ in _links(text)))
+
+
+def _shown(items: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _differences(missing: Sequence[str], extra: Sequence[str]) -> str | None:
+    """`missing or changed: a, b; not in the source: c` (None when both are empty)."""
+    parts = [f"missing or changed: {_shown(missing)}"] if missing else []
+    parts += [f"not in the source: {_shown(extra)}"] if extra else []
+    return "; ".join(parts) or None
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANA = "\u3040-\u30ff"
+_HANGUL = "\uac00-\ud7af"
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+_CYRILLIC = "\u0400-\u04ff"
+SCRIPTS: dict[str, str] = {  # languages whose script is not the Latin alphabet
+    "zh": _HAN, "ja": _HAN + _KANA, "ko": _HANGUL + _HAN, "ar": _ARABIC, "fa": _ARABIC, "ur": _ARABIC,
+    "ru": _CYRILLIC, "uk": _CYRILLIC, "bg": _CYRILLIC, "sr": _CYRILLIC, "be": _CYRILLIC, "kk": _CYRILLIC,
+    "el": "\u0370-\u03ff", "he": "\u0590-\u05ff", "hi": "\u0900-\u097f", "th": "\u0e00-\u0e7f",
+}
+WIDE_SCRIPTS = frozenset({"zh", "ja", "ko"})  # one character carries about a word
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _is_western_letter(char: str) -> bool:
+    """Latin, Greek, Cyrillic or Armenian: scripts that glue letters to digits in codes (G20, 5G)."""
+    return char.isalpha() and ord(char) < 0x0590
+
+
+# -- numbers ---------------------------------------------------------------------------
+
+# Decimal digits of other scripts -> ASCII (Arabic-Indic, Persian, N'Ko, Devanagari,
+# Bengali, Thai, full width)
+_DIGITS = str.maketrans({
+    chr(base + i): str(i)
+    for base in (0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0E50, 0xFF10)
+    for i in range(10)
+})
+_SPACES = "\u00a0\u202f\u2009 "
+# no-break, narrow no-break and thin spaces, apostrophe, Arabic thousands separator
+_ALWAYS_GROUP = "\u00a0\u202f\u2009'\u066c"
+_NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f\u2009'\u066b\u066c]\d+| \d{3}(?!\d))*")
+_FORMULA = re.compile(r"(?<![\w+])\d+(?:\s*\+\s*(?:\d+|[A-Za-z](?![A-Za-z])))+")
+_SCALES: dict[str, dict[str, int]] = {
+    "en": {"trillion": 12, "trillions": 12, "billion": 9, "billions": 9, "bn": 9, "million": 6,
+           "millions": 6, "thousand": 3, "thousands": 3},
+    "zh": {"万亿": 12, "萬億": 12, "十亿": 9, "千万": 7, "百万": 6, "亿": 8, "億": 8, "万": 4, "萬": 4,
+           "千": 3},
+    "ja": {"兆": 12, "億": 8, "万": 4, "千": 3},
+    "fr": {"billion": 12, "billions": 12, "milliard": 9, "milliards": 9, "million": 6, "millions": 6,
+           "mille": 3},
+    "es": {"billón": 12, "billones": 12, "mil millones": 9, "millón": 6, "millones": 6, "mil": 3},
+    "pt": {"trilhão": 12, "trilhões": 12, "bilhão": 9, "bilhões": 9, "milhão": 6, "milhões": 6, "mil": 3},
+    "de": {"Billion": 12, "Billionen": 12, "Milliarde": 9, "Milliarden": 9, "Mrd.": 9, "Million": 6,
+           "Millionen": 6, "Mio.": 6, "Tausend": 3},
+    "ru": {"трлн": 12, "триллион": 12, "триллиона": 12, "триллионов": 12, "млрд": 9, "миллиард": 9,
+           "миллиарда": 9, "миллиардов": 9, "млн": 6, "миллион": 6, "миллиона": 6, "миллионов": 6,
+           "тыс.": 3, "тыс": 3, "тысяча": 3, "тысячи": 3, "тысяч": 3},
+    "ar": {"تريليون": 12, "مليار": 9, "مليارات": 9, "مليون": 6, "ملايين": 6, "ألف": 3, "آلاف": 3},
+}
+_NUMBER_WORDS = {  # English words for numbers: a translation may write them as digits
+    word: value for value, words in enumerate((
+        "zero", "one first", "two second", "three third", "four fourth", "five fifth", "six sixth",
+        "seven seventh", "eight eighth", "nine ninth", "ten tenth", "eleven eleventh", "twelve twelfth dozen",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty twentieth",
+    )) for word in words.split()
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+     "hundred": 100}
+_ENGLISH_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number found in a text: how it is written and the values it may stand for."""
+
+    text: str
+    values: frozenset[Decimal]
+    optional: bool = False  # glued to letters (G20, 5G, 4th): not required in the other text
+
+
+@functools.lru_cache(maxsize=64)
+def _symbols(lang: str) -> tuple[str, str]:
+    """The group and decimal symbols of a language (Latin digits), English's when unknown."""
+    try:
+        return get_group_symbol(lang), get_decimal_symbol(lang)
+    except (UnknownLocaleError, ValueError):
+        return ",", "."
+
+
+@functools.lru_cache(maxsize=64)
+def _scale_pattern(lang: str) -> re.Pattern[str]:
+    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    words = sorted(scales, key=len, reverse=True)
+    # a letter must not follow an alphabetic scale word (`mil` is not `milk`); Han needs no such end
+    alternatives = "|".join(
+        re.escape(w) + ("" if re.match(f"[{_HAN}]", w) else r"(?![^\W\d_])") for w in words
+    )
+    return re.compile(rf"[ \u00a0\u202f]?(?:{alternatives})")
+
+
+@functools.lru_cache(maxsize=64)
+def _month_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    """Month names of a language (as babel/CLDR write them) -> month numbers.
+
+    Full names count anywhere; abbreviations (`Jan`, `mar`) only before a dot or a
+    number, or after a number, since many are also words (Spanish `mar`, sea).
+    """
+    full: dict[str, int] = {}
+    short: dict[str, int] = {}
+    try:
+        widths: tuple[tuple[Literal["wide", "abbreviated"], dict[str, int]], ...] = (
+            ("wide", full), ("abbreviated", short))
+        for width, names in widths:
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=lang.replace("-", "_")).items():
+                    name = name.rstrip(".")
+                    if not any(c.isdigit() for c in name) and len(name) >= 3:
+                        names.setdefault(name, number)
+    except (UnknownLocaleError, ValueError):
+        return None, {}
+    short = {name: number for name, number in short.items() if name not in full}
+    if not full:
+        return None, {}
+
+    def alternatives(names: dict[str, int]) -> str:
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+    pattern = rf"(?<![^\W\d_])(?:{alternatives(full)})(?![^\W\d_])\.?"
+    if short:
+        pattern += (rf"|(?<![^\W\d_])(?:{alternatives(short)})(?:\.|(?=[ \u00a0]\d))"
+                    rf"|(?<=\d[ \u00a0])(?:{alternatives(short)})(?![^\W\d_])\.?")
+    return re.compile(pattern), full | short
+
+
+def _grouped(groups: Sequence[str]) -> bool:
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[frozenset[Decimal]]:
+    """The values a written number may have under the given (group, decimal) conventions.
+
+    One set per number: a token that fits no convention (`11.01.2021`) is read as
+    several numbers.
+    """
+    parts = re.split(r"(\D)", token)
+    groups, separators = parts[0::2], parts[1::2]
+    if not separators:
+        return [frozenset({Decimal(token)})]
+    values: set[Decimal] = set()
+    for group, decimal in conventions:
+        # a plain space groups digits only where the language groups them with a space
+        grouping = set(group + _ALWAYS_GROUP + (" " if group in _SPACES else ""))
+        if all(s in grouping for s in separators) and len(set(separators)) == 1 and _grouped(groups):
+            values.add(Decimal("".join(groups)))
+        last = separators[-1]
+        if last in (decimal, "\u066b") and all(s in grouping and s != last for s in separators[:-1]) and (
+            len(separators) == 1 or (len(set(separators[:-1])) == 1 and _grouped(groups[:-1]))
+        ):
+            values.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
+    if values:
+        return [frozenset(values)]
+    return [frozenset({Decimal(g)}) for g in groups]
+
+
+def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en") -> list[Number]:
+    """The numbers in a text: digits (any script, grouped and scaled the language's way),
+    month names (January = 1) and, in English, number words (optional).
+
+    `strict` reads numbers by the language's own convention only (for the source);
+    otherwise the source language's convention is accepted too (`22,000` in French).
+    """
+    plain = _mask(_plain(text), ((m.start(), m.end()) for m in _FORMULA.finditer(text))).translate(_DIGITS)
+    conventions = [_symbols(lang)] if strict else list(dict.fromkeys([_symbols(lang), _symbols(source_lang)]))
+    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    numbers: list[Number] = []
+    for match in _NUMBER.finditer(plain):
+        end = match.end()
+        factor = 0
+        scale = _scale_pattern(lang).match(plain, end)
+        if scale:
+            factor = scales[scale.group().lstrip(" \u00a0\u202f")]
+            end = scale.end()
+        before = plain[match.start() - 1] if match.start() else ""
+        if before in "-–" and match.start() >= 2 and not plain[match.start() - 2].isdigit():
+            before = plain[match.start() - 2]
+        after = plain[end] if end < len(plain) and not scale else ""
+        if after in "-–" and end + 1 < len(plain):
+            after = plain[end + 1]
+        optional = _is_western_letter(before) or _is_western_letter(after)
+        for values in _read_number(match.group(), conventions):
+            numbers.append(Number(match.group() + (scale.group() if scale else ""),
+                                  frozenset(v.scaleb(factor) for v in values), optional))
+    months, names = _month_pattern(lang)
+    if months is not None:
+        for match in months.finditer(plain):
+            numbers.append(Number(match.group(), frozenset({Decimal(names[match.group().rstrip(".")])})))
+    if _base(lang) == "en":
+        for match in _ENGLISH_NUMBER_WORD.finditer(plain):
+            value = Decimal(_NUMBER_WORDS[match.group().lower()])
+            numbers.append(Number(match.group(), frozenset({value}), optional=True))
+    return numbers
+
+
+@check("numbers", Severity.ERROR, "numbers, years, dates and percentages match the source (locale-aware)")
+def check_numbers(source: str, target: str, context: CheckContext) -> str | None:
+    """Every number of the source is in the target, and the target has no other.
+
+    `22,000` = `2.2万` = `22 000` = `22.000`; `January 10` = `1月10日`; numbers glued
+    to letters (`COVID-19`, `5G`) need not appear, and formulas such as `1+8+N` must be
+    kept as written.
+    """
+    missing: list[str] = []
+    squeezed = re.sub(r"\s+", "", target)
+    for formula in _FORMULA.finditer(source):
+        if re.sub(r"\s+", "", formula.group()) not in squeezed:
+            missing.append(formula.group())
+    theirs = find_numbers(source, context.source_lang, strict=True)
+    ours = find_numbers(target, context.lang, strict=False, source_lang=context.source_lang)
+    available = set().union(*(n.values for n in ours)) if ours else set()
+    known = set().union(*(n.values for n in theirs)) if theirs else set()
+    missing += [n.text for n in theirs if not n.optional and not n.values & available]
+    extra = [n.text for n in ours if not n.optional and not n.values & known]
+    if not missing and not extra:
+        return None
+    return _differences(list(dict.fromkeys(missing)), list(dict.fromkeys(extra)))
+
+
+# -- the other checks ------------------------------------------------------------------
+
+
+@check("placeholders", Severity.ERROR, "inline-markup placeholders <1>…</1>, <2/> as in the source")
+def check_placeholders(source: str, target: str, context: CheckContext) -> str | None:
+    """Missing, extra, duplicated or unbalanced placeholders, or pairs closed in the wrong order."""
+    problems = placeholder_problems(source, target)
+    return ", ".join(problems) if problems else None
+
+
+@check("links", Severity.ERROR, "URLs, e-mail addresses and hashtags unchanged")
+def check_links(source: str, target: str, context: CheckContext) -> str | None:
+    theirs = [text for _, _, text in _links(PLACEHOLDER.sub(" ", source))]
+    ours = [text for _, _, text in _links(PLACEHOLDER.sub(" ", target)) if not text.startswith("#")]
+    # a hashtag may run into the next word in scripts without spaces: look for it as a substring
+    missing = [t for t in dict.fromkeys(theirs) if t not in ours and (t[0] != "#" or t not in target)]
+    extra = [t for t in dict.fromkeys(ours) if t not in theirs and not any(t.startswith(s) for s in theirs)]
+    return _differences(missing, extra)
+
+
+_FOLD_QUOTES = str.maketrans("", "", "\"'“”‘’«»《》「」『』„‚‹›")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_FOLD_QUOTES)).casefold()
+
+
+def _term_matches(text: str, terms: Iterable[Term], *, exact: bool) -> list[Term]:
+    """Terms found in a text, longest first, no two on the same words."""
+    taken: list[tuple[int, int]] = []
+    found: list[Term] = []
+    for term in sorted(terms, key=lambda t: len(t.source), reverse=True):
+        pattern = r"(?<!\w)" + re.escape(term.source) + (r"(?!\w)" if exact else r"(?:e?s)?(?!\w)")
+        for match in re.finditer(pattern, text, 0 if exact else re.I):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            taken.append(match.span())
+            if term not in found:
+                found.append(term)
+    return found
+
+
+@check("glossary", Severity.WARNING, "the approved glossary term is used where the source has its term")
+def check_glossary(source: str, target: str, context: CheckContext) -> str | None:
+    terms = [t for t in context.terms if t.target and not t.do_not_translate]
+    folded = _fold(target)
+    found = _term_matches(PLACEHOLDER.sub(" ", source), terms, exact=False)
+    wrong = [t for t in found if _fold(t.target) not in folded]
+    if not wrong:
+        return None
+    return "; ".join(f"“{t.source}” should be “{t.target}”" for t in wrong)
+
+
+@check("do-not-translate", Severity.ERROR, "do-not-translate glossary terms kept exactly as in the source")
+def check_do_not_translate(source: str, target: str, context: CheckContext) -> str | None:
+    terms = [t for t in context.terms if t.do_not_translate]
+    found = _term_matches(PLACEHOLDER.sub(" ", source), terms, exact=True)
+    changed = [t.source for t in found if t.source not in target]
+    return f"{_shown(changed)} must stay as written" if changed else None
+
+
+_CJK = f"[{_HAN}{_KANA}]"
+_CJK_ASCII_PUNCT = re.compile(rf"{_CJK}[,.:;?!]|{_CJK}\(|\){_CJK}|\({_CJK}|{_CJK}\)|\"{_CJK}|{_CJK}\"")
+_CJK_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）",
+             '"': "“”"}
+_ARABIC_ASCII_PUNCT = re.compile(rf"[{_ARABIC}] ?[,;?]")
+_ARABIC_FULL = {",": "،", ";": "؛", "?": "؟"}
+_NBSP = "\u00a0\u202f"
+_PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "“": "”", "«": "»", "《": "》", "「": "」",
+          "『": "』"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+
+
+def _unbalanced(text: str) -> list[str]:
+    """Brackets and quotes that are not closed, or closed without being opened."""
+    stack: list[str] = []
+    problems: list[str] = []
+    for char in text:
+        if char in _PAIRS:
+            stack.append(char)
+        elif char in _CLOSERS:
+            if stack and stack[-1] == _CLOSERS[char]:
+                stack.pop()
+            elif _CLOSERS[char] in stack:
+                problems.append(f"{stack.pop()} closed by {char}")
+            else:
+                problems.append(f"{char} without {_CLOSERS[char]}")
+    problems += [f"{char} not closed" for char in stack]
+    if text.count('"') % 2:
+        problems.append('" not closed')
+    return problems
+
+
+def _french_spacing(text: str) -> list[str]:
+    problems: list[str] = []
+    for match in re.finditer(r"[;:!?»]", text):
+        index = match.start()
+        before = text[index - 1] if index else ""
+        if not before or before in _NBSP or before in ";:!?" or (before.isdigit() and match.group() == ":"):
+            continue
+        if match.group() == "»" and before == "«":
+            continue
+        what = "a space" if before == " " else "no space"
+        problems.append(f"{what} before {match.group()} (use a no-break space)")
+    for match in re.finditer(r"«(.)", text):
+        if match.group(1) not in _NBSP:
+            problems.append("« without a no-break space after it")
+    return problems
+
+
+@check("punctuation", Severity.WARNING, "the language's punctuation conventions; quotes, brackets in pairs")
+def check_punctuation(source: str, target: str, context: CheckContext) -> str | None:
+    """Chinese/Japanese full-width `，。：；？！“”（）`; French no-break space before `; : ! ?`
+    and inside « »; Arabic `، ؛ ؟`; every language: quotes and brackets in pairs."""
+    plain = _plain(target)
+    problems: list[str] = []
+    if context.base in ("zh", "ja"):
+        for match in _CJK_ASCII_PUNCT.finditer(plain):
+            ascii_mark = next(c for c in match.group() if c in _CJK_FULL)
+            problems.append(f"ASCII {ascii_mark!r} after or around CJK text (use {_CJK_FULL[ascii_mark]})")
+    elif context.base == "fr":
+        problems += _french_spacing(plain)
+    elif context.base in ("ar", "fa", "ur"):
+        for match in _ARABIC_ASCII_PUNCT.finditer(plain):
+            mark = match.group()[-1]
+            problems.append(f"ASCII {mark!r} after Arabic text (use {_ARABIC_FULL[mark]})")
+    if not _unbalanced(_plain(source)):
+        problems += _unbalanced(plain)
+    return _shown(list(dict.fromkeys(problems))) if problems else None
+
+
+@check("whitespace", Severity.WARNING, "no leading, trailing or doubled spaces the source does not have")
+def check_whitespace(source: str, target: str, context: CheckContext) -> str | None:
+    problems = []
+    if target[:1].isspace() != source[:1].isspace():
+        problems.append("leading space" if target[:1].isspace() else "leading space of the source missing")
+    if target[-1:].isspace() != source[-1:].isspace():
+        problems.append("trailing space" if target[-1:].isspace() else "trailing space of the source missing")
+    if "  " in target.strip() and "  " not in source.strip():
+        problems.append("doubled space")
+    return ", ".join(problems) or None
+
+
+def _words_left(text: str, context: CheckContext) -> list[str]:
+    """The words of a text once links, numbers and do-not-translate terms are taken out."""
+    plain = _plain(text)
+    for term in context.terms:
+        if term.do_not_translate or term.source == term.target:
+            plain = plain.replace(term.source, " ")
+    return re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", plain)
+
+
+def _only_names(words: list[str]) -> bool:
+    """Nothing to translate, or a short run of capitalised words (a name such as `Xinhua News Agency`)."""
+    return not words or (len(words) <= 4 and all(w[0].isupper() for w in words))
+
+
+@check("identical", Severity.WARNING, "target identical to the source (names, numbers, kept terms aside)")
+def check_identical(source: str, target: str, context: CheckContext) -> str | None:
+    if target.strip() != source.strip() or _only_names(_words_left(source, context)):
+        return None
+    return "the translation is the source text"
+
+
+LENGTH_RATIOS: dict[str, float] = {  # typical target/source length in characters, from English
+    "zh": 0.27, "ja": 0.35, "ko": 0.45, "ar": 1.0, "he": 0.9, "ru": 1.1, "fr": 1.2, "es": 1.2, "pt": 1.2,
+    "it": 1.15, "de": 1.25,
+}
+LENGTH_SPREAD = 2.5  # a ratio this many times above or below the typical one is flagged
+LENGTH_MINIMUM = 30  # shorter sources vary too much to judge
+
+
+@check("length", Severity.WARNING, "length far from what is normal for the language pair")
+def check_length(source: str, target: str, context: CheckContext) -> str | None:
+    source_length = len(" ".join(PLACEHOLDER.sub(" ", source).split()))
+    target_length = len(" ".join(PLACEHOLDER.sub(" ", target).split()))
+    if source_length < LENGTH_MINIMUM or context.source_lang != "en":
+        return None
+    typical = LENGTH_RATIOS.get(context.base, 1.0)
+    ratio = target_length / source_length
+    if typical / LENGTH_SPREAD <= ratio <= typical * LENGTH_SPREAD:
+        return None
+    size = "short" if ratio < typical else "long"
+    return f"{size}: {ratio:.2f} times the source's length (typical: {typical:.2f})"
+
+
+@check("reviewed", Severity.ERROR, "a reviewed unit is not empty and not still in the source script")
+def check_reviewed(source: str, target: str, context: CheckContext) -> str | None:
+    if context.state is not State.REVIEWED:
+        return None
+    plain = _plain(target)
+    if not re.search(r"\w", plain) and re.search(r"\w", _plain(source)):
+        return "reviewed, but the translation is empty"
+    script = SCRIPTS.get(context.base)
+    if script is None:
+        return None
+    left = " ".join(_words_left(target, context))
+    native = len(re.findall(f"[{script}]", left)) * (3 if context.base in WIDE_SCRIPTS else 1)
+    latin = len(_LATIN_LETTER.findall(left))
+    if latin >= 4 and native < 0.25 * (native + latin):
+        return "reviewed, but the translation is still in the source's script"
+    return None
+
+
+# -- running the checks ----------------------------------------------------------------
+
+
+def select_checks(only: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[Check, ...]:
+    """The checks to run: `only` (all when empty) less `skip`. Raises ValueError on an unknown id."""
+    unknown = [c for c in (*only, *skip) if c not in CHECKS]
+    if unknown:
+        raise ValueError(f"unknown check {', '.join(unknown)} (checks: {', '.join(CHECKS)})")
+    return tuple(c for id, c in CHECKS.items() if (not only or id in only) and id not in skip)
+
+
+def ignored(comment: str) -> frozenset[str]:
+    """The check ids a translator comment silences (`workflow-ignore: numbers, glossary`; `all`)."""
+    ids: set[str] = set()
+    for line in comment.splitlines():
+        line = line.strip()
+        if line.lower().startswith(IGNORE):
+            ids.update(i for i in re.split(r"[\s,]+", line[len(IGNORE):].strip().lower()) if i)
+    return frozenset(ids)
+
+
+def check_unit(unit: Unit, checks: Sequence[Check], *, source_lang: str = "en",
+               terms: tuple[Term, ...] = ()) -> list[Issue]:
+    """The issues of one unit (none for an untranslated one)."""
+    if not unit.target:
+        return []
+    context = CheckContext(unit.lang, source_lang, unit.segment.key, unit.state, terms)
+    return [issue for c in checks if (issue := c(unit.segment.text, unit.target, context)) is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An issue with where it is: the PO file and line of the unit, and its source line."""
+
+    issue: Issue
+    lang: str
+    article: str
+    path: Path
+    line: int
+    source_line: int
+    state: State
+    silenced: bool = False
+
+    @property
+    def blocking(self) -> bool:
+        """An error that no `workflow-ignore` comment silences."""
+        return self.issue.severity is Severity.ERROR and not self.silenced
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """What `check` found."""
+
+    languages: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    catalogs: int = 0
+    units: int = 0  # translated units checked
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.blocking)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.issue.severity is Severity.WARNING and not f.silenced)
+
+    @property
+    def silenced(self) -> int:
+        return sum(1 for f in self.findings if f.silenced)
+
+
+def load_terms(settings: Settings, lang: str) -> tuple[Term, ...]:
+    """The glossary of a language pair as checks see it (none when there is no glossary)."""
+    try:
+        glossary = importlib.import_module(f"{__package__}.glossary")
+    except ImportError:
+        return ()
+    entries = glossary.load_glossary(settings, lang)
+    terms = getattr(entries, "terms", entries)
+    return tuple(
+        Term(t.source, t.target, bool(getattr(t, "do_not_translate", False) or getattr(t, "dnt", False)))
+        for t in terms
+    )
+
+
+def check_units(catalog: CatalogFile, located: Sequence[LocatedUnit], checks: Sequence[Check],
+                source_lang: str, terms: tuple[Term, ...]) -> list[Finding]:
+    """The findings of a catalog's units (untranslated units are not checked)."""
+    findings: list[Finding] = []
+    for item in located:
+        unit = item.unit
+        if not unit.target:
+            continue
+        silenced = ignored(unit.comment)
+        unknown = silenced - set(CHECKS) - {"all"}
+        if unknown:
+            log.warning("%s:%s: workflow-ignore names unknown check(s) %s", catalog.path, item.line,
+                        ", ".join(sorted(unknown)))
+        for issue in check_unit(unit, checks, source_lang=source_lang, terms=terms):
+            findings.append(Finding(
+                issue, catalog.lang, catalog.article, catalog.path, item.line, unit.segment.line,
+                unit.state, silenced=issue.check in silenced or "all" in silenced,
+            ))
+    return findings
+
+
+def check_catalog(catalog: CatalogFile, checks: Sequence[Check], source_lang: str,
+                  terms: tuple[Term, ...], report: CheckReport) -> None:
+    """Add the findings of one catalog to a report."""
+    located = load_located_units(catalog.path, catalog.lang, catalog.article)
+    report.catalogs += 1
+    report.units += sum(1 for item in located if item.unit.target)
+    report.findings += check_units(catalog, located, checks, source_lang, terms)
+
+
+def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check] | None = None,
+               progress: Progress | None = None) -> CheckReport:
+    """Check every translated unit of the given languages; catalogs that cannot be read are failures."""
+    chosen = tuple(CHECKS.values()) if checks is None else tuple(checks)
+    report = CheckReport(tuple(langs), tuple(c.id for c in chosen))
+    for lang in langs:
+        try:
+            terms = load_terms(settings, lang)
+        except WorkflowError as exc:
+            report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+            terms = ()
+        for catalog in find_catalogs(settings, lang):
+            if progress:
+                progress(str(catalog.path))
+            try:
+                check_catalog(catalog, chosen, settings.source_lang, terms, report)
+            except WorkflowError as exc:
+                log.debug("failed: %s", exc)
+                report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+    return report
+
+
+def report_json(report: CheckReport, root: Path | None = None) -> dict[str, object]:
+    """The report as JSON-ready data (paths relative to `root` when given)."""
+
+    def shown(path: Path | None) -> str | None:
+        if path is None:
+            return None
+        if root is not None and path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+        return str(path)
+
+    return {
+        "languages": list(report.languages),
+        "checks": list(report.checks),
+        "catalogs": report.catalogs,
+        "units": report.units,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "silenced": report.silenced,
+        "findings": [
+            {"lang": f.lang, "article": f.article, "path": shown(f.path), "line": f.line,
+             "source_line": f.source_line, "key": f.issue.key, "state": f.state.value, "check": f.issue.check,
+             "severity": f.issue.severity.value, "message": f.issue.message, "silenced": f.silenced}
+            for f in report.findings
+        ],
+        "failures": [
+            {"message": f.message, "path": shown(f.path), "line": f.line, "hint": f.hint}
+            for f in report.failures
+        ],
+    }
+

@@ -1,0 +1,197 @@
+"""Status: units and words in each state, per language and article. Reads catalogs only.
+
+The states are the PO file's own (see `store.entry_state`): an empty msgstr is new,
+a fuzzy entry is machine (or changed, when it keeps the previous source in `#|`), any
+other is reviewed. Words are the source's words, counted as `publish` counts them, so
+"percent reviewed" here is the figure the `threshold` publishing policy compares.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .assemble import words
+from .errors import WorkflowError
+from .extract import article_name, find_sources
+from .model import Failure, State
+from .settings import Settings
+from .store import iter_catalogs, scan_catalog
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+STATES = (State.NEW, State.MACHINE, State.CHANGED, State.REVIEWED)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFile:
+    """The PO catalog of one article in one language."""
+
+    lang: str
+    article: str  # path under source/ (for a catalog whose source is gone: its path under locales/LANG/)
+    path: Path
+
+
+def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
+    """The catalogs of a language, sorted by article."""
+    folder = settings.locales / lang
+    if not folder.is_dir():
+        return []
+    articles: dict[Path, str] = {}
+    if settings.source.is_dir():
+        for source in find_sources(settings):
+            name = article_name(settings, source)
+            articles[settings.catalog(name, lang)] = name
+    found = [
+        CatalogFile(lang, articles.get(path) or path.relative_to(folder).with_suffix("").as_posix(), path)
+        for path in iter_catalogs(folder)
+    ]
+    return sorted(found, key=lambda c: c.article)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """A number for each state."""
+
+    new: int = 0
+    machine: int = 0
+    changed: int = 0
+    reviewed: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def of(self, state: State) -> int:
+        return int(getattr(self, state.value))
+
+    @property
+    def total(self) -> int:
+        return self.new + self.machine + self.changed + self.reviewed
+
+    def as_dict(self) -> dict[str, int]:
+        return {**{state.value: self.of(state) for state in STATES}, "total": self.total}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """Units and words in each state for an article, or a total (article None)."""
+
+    lang: str | None  # None: every language
+    article: str | None  # None: a total row
+    units: Counts
+    words: Counts
+
+    @property
+    def reviewed_percent(self) -> float:
+        """Percent of the words reviewed, rounded down to 0.1 (so 99.96 % never shows as 100)."""
+        if not self.words.total:
+            return 100.0 if self.units.reviewed == self.units.total else 0.0
+        return math.floor(1000 * self.words.reviewed / self.words.total) / 10
+
+    def __add__(self, other: StatusRow) -> StatusRow:
+        lang = self.lang if self.lang == other.lang else None
+        return StatusRow(lang, None, self.units + other.units, self.words + other.words)
+
+
+@dataclass(slots=True)
+class StatusReport:
+    """Per-article rows, a total per language and an overall total."""
+
+    languages: tuple[str, ...] = ()
+    rows: list[StatusRow] = field(default_factory=list)
+    totals: list[StatusRow] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def total(self) -> StatusRow:
+        row = StatusRow(None, None, Counts(), Counts())
+        for total in self.totals:
+            row = row + total
+        return StatusRow(None, None, row.units, row.words)
+
+
+def tally(path: Path) -> tuple[Counts, Counts]:
+    """Units and words in each state in one catalog."""
+    units = dict.fromkeys(STATES, 0)
+    counted = dict.fromkeys(STATES, 0)
+    for entry in scan_catalog(path):
+        units[entry.state] += 1
+        counted[entry.state] += words(entry.source)
+    return (Counts(*(units[s] for s in STATES)), Counts(*(counted[s] for s in STATES)))
+
+
+def status(settings: Settings, langs: Sequence[str], progress: Progress | None = None) -> StatusReport:
+    """Count units and words in each state for every catalog of the given languages."""
+    report = StatusReport(tuple(langs))
+    for lang in langs:
+        total = StatusRow(lang, None, Counts(), Counts())
+        for catalog in find_catalogs(settings, lang):
+            if progress:
+                progress(str(catalog.path))
+            try:
+                units, counted = tally(catalog.path)
+            except WorkflowError as exc:
+                log.debug("failed: %s", exc)
+                report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+                continue
+            row = StatusRow(lang, catalog.article, units, counted)
+            report.rows.append(row)
+            total = total + row
+        report.totals.append(StatusRow(lang, None, total.units, total.words))
+    return report
+
+
+def report_json(report: StatusReport) -> dict[str, object]:
+    """The report as JSON-ready data."""
+
+    def row(r: StatusRow) -> dict[str, object]:
+        return {"lang": r.lang, "article": r.article, "units": r.units.as_dict(), "words": r.words.as_dict(),
+                "reviewed_percent": r.reviewed_percent}
+
+    return {
+        "languages": list(report.languages),
+        "articles": [row(r) for r in report.rows],
+        "totals": [row(r) for r in report.totals],
+        "total": row(report.total),
+        "failures": [{"message": f.message, "path": str(f.path) if f.path else None, "line": f.line,
+                      "hint": f.hint} for f in report.failures],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class TableLine:
+    """A line of the status table: its text (aligned) and how to show it."""
+
+    text: str
+    tone: str  # "header", "done" (all reviewed), "partial", "none" (nothing reviewed), "total"
+
+
+def table(report: StatusReport) -> list[TableLine]:
+    """The status as an aligned text table; each state's cell is `units/words`."""
+    header = ["lang", "article", *(s.value for s in STATES), "total", "reviewed"]
+    body: list[tuple[list[str], str]] = []
+
+    def cells(r: StatusRow, lang: str, article: str, tone: str) -> tuple[list[str], str]:
+        counts = [f"{r.units.of(s)}/{r.words.of(s)}" for s in STATES]
+        total = f"{r.units.total}/{r.words.total}"
+        return [lang, article, *counts, total, f"{r.reviewed_percent:.1f}%"], tone
+
+    for lang, total in zip(report.languages, report.totals):
+        for r in (r for r in report.rows if r.lang == lang):
+            tone = "done" if r.reviewed_percent >= 100 else "none" if not r.units.reviewed else "partial"
+            body.append(cells(r, lang, r.article or "", tone))
+        body.append(cells(total, lang, "total", "total"))
+    if len(report.languages) > 1:
+        body.append(cells(report.total, "all", "total", "total"))
+    widths = [max(len(row[i]) for row in [header, *(b[0] for b in body)]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            value.ljust(width) if index < 2 else value.rjust(width)
+            for index, (value, width) in enumerate(zip(row, widths))
+        ).rstrip()
+
+    return [TableLine(line(header), "header"), *(TableLine(line(row), tone) for row, tone in body)]
