@@ -17,7 +17,6 @@ never make `workflow check` fail.
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -248,8 +247,8 @@ def _scale_pattern(lang: str) -> re.Pattern[str]:
 def _month_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
     """Month names of a language (as babel/CLDR write them) -> month numbers.
 
-    Full names count anywhere; abbreviations (`Jan`, `mar`) only before a dot or a
-    number, or after a number, since many are also words (Spanish `mar`, sea).
+    Full names count anywhere; abbreviations (`Jan.`, `mar`) only next to a number
+    (`Jan. 10`, `10 mar`), since many are also words (Spanish `mar`, sea).
     """
     full: dict[str, int] = {}
     short: dict[str, int] = {}
@@ -273,7 +272,7 @@ def _month_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
 
     pattern = rf"(?<![^\W\d_])(?:{alternatives(full)})(?![^\W\d_])\.?"
     if short:
-        pattern += (rf"|(?<![^\W\d_])(?:{alternatives(short)})(?:\.|(?=[ \u00a0]\d))"
+        pattern += (rf"|(?<![^\W\d_])(?:{alternatives(short)})\.?(?=[ \u00a0]\d)"
                     rf"|(?<=\d[ \u00a0])(?:{alternatives(short)})(?![^\W\d_])\.?")
     return re.compile(pattern), full | short
 
@@ -545,8 +544,9 @@ LENGTH_MINIMUM = 30  # shorter sources vary too much to judge
 
 @check("length", Severity.WARNING, "length far from what is normal for the language pair")
 def check_length(source: str, target: str, context: CheckContext) -> str | None:
-    source_length = len(" ".join(PLACEHOLDER.sub(" ", source).split()))
-    target_length = len(" ".join(PLACEHOLDER.sub(" ", target).split()))
+    # links and placeholders are the same in any language: only the words count
+    source_length = len(" ".join(_plain(source).split()))
+    target_length = len(" ".join(_plain(target).split()))
     if source_length < LENGTH_MINIMUM or context.source_lang != "en":
         return None
     typical = LENGTH_RATIOS.get(context.base, 1.0)
@@ -649,17 +649,10 @@ class CheckReport:
 
 
 def load_terms(settings: Settings, lang: str) -> tuple[Term, ...]:
-    """The glossary of a language pair as checks see it (none when there is no glossary)."""
-    try:
-        glossary = importlib.import_module(f"{__package__}.glossary")
-    except ImportError:
-        return ()
-    entries = glossary.load_glossary(settings, lang)
-    terms = getattr(entries, "terms", entries)
-    return tuple(
-        Term(t.source, t.target, bool(getattr(t, "do_not_translate", False) or getattr(t, "dnt", False)))
-        for t in terms
-    )
+    """The workspace's glossary for a language, as the checks see it (empty when there is none)."""
+    from .glossary import load_glossary
+
+    return tuple(Term(t.source, t.target, t.do_not_translate) for t in load_glossary(settings, lang).terms)
 
 
 def check_units(catalog: CatalogFile, located: Sequence[LocatedUnit], checks: Sequence[Check],

@@ -398,7 +398,7 @@ def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]
 
 _PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
 _PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
-_PO_STRING = r'"[^\n]*"(?:\n"[^\n]*")*'
+_PO_STRING = r'"(?:[^"\\\n]|\\.)*"(?:\n"(?:[^"\\\n]|\\.)*")*'
 # One live entry as gettext tools, polib and PO editors write it: comment lines (which
 # may include whole obsolete `#~` entries before it), msgctxt, msgid, msgstr.
 _PO_ENTRY = re.compile(
@@ -423,6 +423,7 @@ def _po_value(quoted: str) -> str:
 def _scan(text: str) -> list[EntryBrief] | None:
     """The entries of a catalog in the usual layout, or None for anything unusual."""
     briefs: list[EntryBrief] = []
+    seen: set[tuple[str | None, str]] = set()
     end = 0
     for match in _PO_ENTRY.finditer(text):
         if match.start() != end and text[end:match.start()].strip():
@@ -434,6 +435,9 @@ def _scan(text: str) -> list[EntryBrief] | None:
         source = _po_value(source)
         if key is None and not source:
             continue  # the header
+        if (key, source) in seen:
+            return None  # a duplicate entry: polib reports it
+        seen.add((key, source))
         fuzzy = "fuzzy" in head and any(
             "fuzzy" in (flag.strip() for flag in flags.split(",")) for flags in _PO_FLAGS.findall(head)
         )
