@@ -336,3 +336,268 @@ def review(settings: Settings, langs: tuple[str, ...], output: Path | None) -> N
     render_failures(StageReport(failures=failures))
     if failures:
         sys.exit(EXIT_FAILED)
+
+
+class _ProgressBar:
+    """Pretranslate progress on stderr: a bar (units, units/s, ETA) on a terminal, nothing otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.lang = ""
+        self.started = 0.0
+
+    def __call__(self, lang: str, done: int, total: int) -> None:
+        import time
+
+        if not sys.stderr.isatty() or total == 0:
+            return
+        if self.bar is None or lang != self.lang:
+            self.close()
+            self.lang, self.started = lang, time.perf_counter()
+            self.bar = click.progressbar(length=total, label=f"pretranslate {lang}", file=sys.stderr,
+                                         show_eta=True, show_pos=True, item_show_func=self._rate)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def _rate(self, _: object) -> str:
+        import time
+
+        elapsed = time.perf_counter() - self.started
+        return f"{self.bar.pos / elapsed:.0f} units/s" if self.bar is not None and elapsed > 0 else ""
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _engine_list(value: str | None) -> tuple[str, ...] | None:
+    """`tm,argos` -> ("tm", "argos"); a usage error for an unknown engine."""
+    from .settings import ENGINES
+
+    if value is None:
+        return None
+    names = tuple(name for name in value.replace(",", " ").split() if name)
+    unknown = [name for name in names if name not in ENGINES]
+    if unknown or not names:
+        raise click.UsageError(f"--engine takes {', '.join(ENGINES)} (comma-separated), not {value!r}")
+    return names
+
+
+@cli.command()
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
+@click.option("--engine", "engines", default=None, metavar="NAMES",
+              help="Engines to try in order, comma-separated: tm, argos, pseudo.  [default: tm,argos, "
+                   "or engines = … in [workflow]]")
+@click.option("--redo-machine", is_flag=True,
+              help="Also replace machine output that is still fuzzy (never reviewed units).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--beam-size", type=click.IntRange(1, 64), default=None,
+              help="Beam size of the Argos model.  [default: 4]")
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="Sentences per model call; work is saved after each.  [default: 256]")
+@click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads, 0 for all.  [default: 0]")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
+              help="Where the model runs.  [default: cpu]")
+@pass_settings
+@handle_errors
+def pretranslate(settings: Settings, langs: tuple[str, ...], engines: str | None, redo_machine: bool,
+                 as_json: bool, beam_size: int | None, batch_size: int | None, threads: int | None,
+                 device: str | None) -> None:
+    """Fill the empty units of each language's catalogs (default: every configured language).
+
+    Memory matches first, then the installed Argos model; every target is fuzzy
+    (needs review) with its provenance in a `# workflow:` comment. Translators' work
+    is never overwritten. Exit code 1 when a catalog failed or no engine could run.
+
+    \b
+    Example:
+      workflow pretranslate zh --engine tm,argos
+    """
+    from dataclasses import replace
+
+    from .pretranslate import pretranslate as run_pretranslate
+    from .pretranslate import summary_lines
+
+    options = {"mt_beam_size": beam_size, "mt_batch_size": batch_size, "mt_threads": threads,
+               "mt_device": device}
+    settings = replace(settings, **{k: v for k, v in options.items() if v is not None})  # type: ignore[arg-type]
+    bar = _ProgressBar()
+    try:
+        report = run_pretranslate(settings, chosen_languages(settings, langs), engines=_engine_list(engines),
+                                  redo_machine=redo_machine, progress=bar)
+    finally:
+        bar.close()
+    for line in summary_lines(report):
+        click.echo(line, err=True)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    render_failures(StageReport(failures=list(report.failures)))
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.group()
+def models() -> None:
+    """List, install and remove Argos translation models (used by pretranslate).
+
+    \b
+    Example:
+      workflow models install translate-en_zh.argosmodel
+    """
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of a table.")
+@handle_errors
+def models_list(as_json: bool) -> None:
+    """List the installed models and where they live.
+
+    \b
+    Example:
+      workflow models list
+    """
+    from .models import list_models, model_size, packages_dir
+
+    found = list_models()
+    if as_json:
+        import json
+        from dataclasses import asdict
+
+        click.echo(json.dumps([{**asdict(m), "path": str(m.path)} for m in found], indent=2))
+        return
+    for m in found:
+        click.echo(f"{m.source_lang}→{m.target_lang}  {m.package} {m.version}  {model_size(m)}  {m.name}")
+    click.echo(f"{len(found)} model(s) in {packages_dir()}", err=True)
+
+
+@models.command("install")
+@click.argument("model")
+@click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              help="Seconds to wait for each network connection.")
+@pass_settings
+@handle_errors
+def models_install(settings: Settings, model: str, timeout: float) -> None:
+    """Install MODEL: an .argosmodel file, or a target language to download from the Argos index.
+
+    \b
+    Examples:
+      workflow models install translate-en_zh-1_9.argosmodel
+      workflow models install zh
+    """
+    from .models import install_model_file, install_model_from_index
+
+    path = Path(model)
+    if path.suffix == ".argosmodel" or path.is_file():
+        info = install_model_file(path)
+    else:
+        pair = model.removeprefix("translate-").split("_")
+        source, target = (pair[0], pair[1]) if len(pair) == 2 else (settings.source_lang, model)
+        info = install_model_from_index(source, target, timeout=timeout)
+    click.echo(f"installed {info.package} {info.version} ({info.source_lang}→{info.target_lang}) "
+               f"in {info.path}")
+
+
+@models.command("remove")
+@click.argument("model")
+@pass_settings
+@handle_errors
+def models_remove(settings: Settings, model: str) -> None:
+    """Remove an installed model, given by name (see `models list`) or target language.
+
+    \b
+    Example:
+      workflow models remove zh
+    """
+    from .models import remove_model
+
+    info = remove_model(model, settings.source_lang)
+    click.echo(f"removed {info.package} {info.version} ({info.source_lang}→{info.target_lang})")
+
+
+@cli.group()
+def tm() -> None:
+    """Import and export translation memories (TMX 1.4).
+
+    \b
+    Example:
+      workflow tm import memories/ciftis-en-zh.tmx
+    """
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_settings
+@handle_errors
+def tm_import(settings: Settings, file: Path) -> None:
+    """Add the units of a TMX file to the workspace memory (tm/) of each configured language in it.
+
+    \b
+    Example:
+      workflow tm import ciftis-en-zh.tmx
+    """
+    from .files import workspace_lock
+    from .memory import import_tmx
+
+    with workspace_lock(settings.root, settings.lock_timeout):
+        report = import_tmx(settings, file)
+    for item in report.languages:
+        click.echo(f"{item.lang}: {item.units} unit(s) in {file.name}, {item.added} new, {item.known} known; "
+                   f"memory {_shown(item.path)}", err=True)
+    for code, count in sorted(report.skipped.items()):
+        click.echo(f"warning: {count} unit(s) in {code}, not a configured language, left out", err=True)
+
+
+@tm.command("export")
+@click.argument("lang")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_settings
+@handle_errors
+def tm_export(settings: Settings, lang: str, file: Path) -> None:
+    """Write the reviewed units of LANG (every article) to FILE as TMX 1.4.
+
+    \b
+    Example:
+      workflow tm export zh reviewed-en-zh.tmx
+    """
+    from .memory import export_tmx
+
+    chosen_languages(settings, (lang,))
+    report = export_tmx(settings, lang, file)
+    click.echo(f"{lang}: {report.units} reviewed unit(s) from {report.catalogs} catalog(s) written to {file}",
+               err=True)
+
+
+@cli.group()
+def glossary() -> None:
+    """Manage the per-language glossaries (glossary/SOURCE-LANG.tsv).
+
+    \b
+    Example:
+      workflow glossary import en-zh.tsv
+    """
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", default=None, help="Target language  [default: from a file name like en-zh.tsv]")
+@pass_settings
+@handle_errors
+def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
+    """Merge a TSV glossary (source, target, note, type) into the workspace's glossary.
+
+    \b
+    Example:
+      workflow glossary import en-zh.tsv
+    """
+    from .files import workspace_lock
+    from .glossary import import_glossary
+
+    if lang is not None:
+        chosen_languages(settings, (lang,))
+    with workspace_lock(settings.root, settings.lock_timeout):
+        report = import_glossary(settings, file, lang)
+    click.echo(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
+               f"{report.replaced} replaced)", err=True)

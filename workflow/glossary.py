@@ -1,0 +1,212 @@
+"""Per-language glossaries: approved terms and do-not-translate terms.
+
+A glossary is a UTF-8, tab-separated file `glossary/<source>-<lang>.tsv` in the
+workspace (the layout of `../shared/samples/glossary/en-zh.tsv`):
+
+    source<TAB>target<TAB>note<TAB>type
+
+The header line is optional, `note` and `type` may be left out, and lines starting
+with `#` are comments. A term is do-not-translate when its `type` is `dnt` (or
+`do-not-translate`, `keep`), or its target is empty, `=` or the source term itself;
+otherwise the target is the approved translation. Pretranslate protects the terms
+it finds in a unit through MT and writes the approved target; QA calls
+`load_glossary` to check that translators kept them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import WorkflowError
+from .files import write_if_changed
+from .settings import Settings
+
+HEADER = ("source", "target", "note", "type")
+DNT_TYPES = {"dnt", "do-not-translate", "donottranslate", "keep", "forbidden-translation"}
+APPROVED_TYPES = {"", "approved", "preferred", "term"}
+_GAP = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One glossary entry; for a do-not-translate term, target is the source term."""
+
+    source: str
+    target: str
+    note: str = ""
+    do_not_translate: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """Where a term occurs in a text: character offsets [start, end)."""
+
+    term: Term
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The terms of one language pair."""
+
+    lang: str
+    terms: tuple[Term, ...] = ()
+    path: Path | None = None
+
+    @cached_property
+    def _matcher(self) -> tuple[re.Pattern[str], tuple[Term, ...]] | None:
+        if not self.terms:
+            return None
+        # longest terms first: "Belt and Road Initiative" wins over "Belt and Road"
+        ordered = tuple(sorted(self.terms, key=lambda t: len(t.source), reverse=True))
+        parts = [f"(?P<t{index}>{_term_pattern(term)})" for index, term in enumerate(ordered)]
+        return re.compile("|".join(parts)), ordered
+
+    def find(self, text: str) -> list[TermMatch]:
+        """The terms in `text`, longest first where they overlap, left to right.
+
+        Approved terms match whole words in any case (and a plural -s/-es);
+        do-not-translate terms match exactly as written.
+        """
+        if self._matcher is None:
+            return []
+        pattern, ordered = self._matcher
+        return [
+            TermMatch(ordered[int(match.lastgroup[1:])], match.start(), match.end())
+            for match in pattern.finditer(text)
+            if match.lastgroup is not None
+        ]
+
+    def missing(self, source: str, target: str) -> list[TermMatch]:
+        """The terms found in `source` whose approved (or kept) form is not in `target`."""
+        folded = target.casefold()
+        return [
+            match for match in self.find(source)
+            if (match.term.target not in target if match.term.do_not_translate
+                else match.term.target.casefold() not in folded)
+        ]
+
+
+def _term_pattern(term: Term) -> str:
+    words = r"\s+".join(re.escape(word) for word in term.source.split())
+    if term.do_not_translate:
+        return rf"(?<!\w){words}(?!\w)"
+    return rf"(?i:(?<!\w){words}(?:e?s)?(?!\w))"
+
+
+def glossary_path(settings: Settings, lang: str) -> Path:
+    """Where the glossary of source_lang -> lang lives in the workspace."""
+    return settings.root / settings.glossary_dir / f"{settings.source_lang}-{lang}.tsv"
+
+
+def parse_glossary(data: bytes, path: Path, lang: str) -> Glossary:
+    """Read glossary TSV bytes; raises WorkflowError with the line of a bad row."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise WorkflowError("the glossary is not UTF-8", path=path, line=line,
+                            hint="save it as UTF-8 (tab-separated: source, target, note)") from None
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = [cell.strip() for cell in raw.split("\t")]
+        if number == 1 and [c.lower() for c in cells[:2]] == ["source", "target"]:
+            continue  # the header
+        if len(cells) < 2 and "\t" not in raw:
+            raise WorkflowError("a glossary line needs a source and a target separated by a tab",
+                                path=path, line=number,
+                                hint="columns: source, target, note, type (dnt for do-not-translate)")
+        source = _GAP.sub(" ", cells[0])
+        target = cells[1] if len(cells) > 1 else ""
+        note = cells[2] if len(cells) > 2 else ""
+        kind = cells[3].lower() if len(cells) > 3 else ""
+        if not source:
+            raise WorkflowError("a glossary line has an empty source term", path=path, line=number)
+        if kind not in DNT_TYPES | APPROVED_TYPES:
+            raise WorkflowError(f"unknown term type {cells[3]!r}", path=path, line=number,
+                                hint="leave it empty (approved) or write dnt (do not translate)")
+        first = seen.get(source.casefold())
+        if first is not None:
+            raise WorkflowError(f"the term {source!r} is listed twice (first on line {first})",
+                                path=path, line=number, hint="keep one line per source term")
+        seen[source.casefold()] = number
+        keep = kind in DNT_TYPES or target in ("", "=") or target == source
+        terms.append(Term(source, source if keep else target, note, keep, number))
+    return Glossary(lang, tuple(terms), path)
+
+
+def load_glossary(settings: Settings, lang: str) -> Glossary:
+    """The workspace's glossary for source_lang -> lang (empty when there is none)."""
+    path = glossary_path(settings, lang)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Glossary(lang)
+    except OSError as exc:
+        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=path) from None
+    return parse_glossary(data, path, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryImport:
+    """What `glossary import` did."""
+
+    path: Path
+    lang: str
+    terms: int
+    added: int
+    replaced: int
+    written: bool
+
+
+_PAIR_NAME = re.compile(r"(?:^|[^A-Za-z])([A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?)[-_.]"
+                        r"([A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?)$")
+
+
+def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> GlossaryImport:
+    """Merge a TSV glossary into the workspace's glossary of `lang`.
+
+    The language comes from `lang` or from a file name such as `en-zh.tsv`. Terms of
+    the file replace the workspace's terms with the same source; the result is
+    written atomically, in the canonical four-column layout.
+    """
+    if lang is None:
+        match = _PAIR_NAME.search(file.stem)
+        if match is None or match.group(1).lower() != settings.source_lang.lower():
+            raise WorkflowError("cannot tell the glossary's target language from its file name", path=file,
+                                hint=f"name it {settings.source_lang}-LANG.tsv or give --lang LANG")
+        lang = match.group(2)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=file) from None
+    incoming = parse_glossary(data, file, lang)
+    current = load_glossary(settings, lang)
+    merged = {term.source.casefold(): term for term in current.terms}
+    replaced = sum(1 for term in incoming.terms if term.source.casefold() in merged)
+    merged.update({term.source.casefold(): term for term in incoming.terms})
+    target = glossary_path(settings, lang)
+    written = write_if_changed(target, render_glossary(list(merged.values())))
+    return GlossaryImport(target, lang, len(merged), len(incoming.terms) - replaced, replaced, written)
+
+
+def render_glossary(terms: list[Term]) -> bytes:
+    """The TSV text of a glossary (tabs and newlines in cells become spaces)."""
+
+    def cell(value: str) -> str:
+        return _GAP.sub(" ", value).strip()
+
+    lines = ["\t".join(HEADER)]
+    for term in terms:
+        target = "" if term.do_not_translate else term.target
+        lines.append("\t".join([cell(term.source), cell(target), cell(term.note),
+                                "dnt" if term.do_not_translate else ""]).rstrip("\t"))
+    return ("\n".join(lines) + "\n").encode("utf-8")

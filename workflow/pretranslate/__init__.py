@@ -1,0 +1,49 @@
+"""Pretranslation: fill the empty units of the catalogs, offline, marked for review.
+
+Engines are tried in order for each empty unit (`settings.engines`, default tm
+then argos):
+
+- `tm`: exact, then fuzzy (score >= `tm_threshold`) matches from the workspace's
+  own reviewed units (any article, same language) and its imported memories;
+- `argos`: the installed Argos package of the pair (models.ArgosTranslator);
+- `pseudo`: pseudo-localization, for trying layouts and the pipeline with no model.
+
+The machine engines sit behind the small `Translator` protocol. Before a unit
+goes to one, its inline placeholders are taken out and its glossary terms found
+(`protect`); the engine returns where those spans went (CTranslate2's attention,
+or exactly for pseudo) and `restore` puts the markup back and writes the approved
+terms. Whatever the model does, the result has the source's placeholders, well
+nested: what alignment could not place is repaired or falls back to a safe
+layout, and the unit's provenance says so (`; placeholders repaired`).
+
+Identical sources are translated once per run, across articles; an MT cache in
+`.workflow/cache/` (keyed by engine, model and version, settings and text) makes
+re-runs free. Progress is saved after every model call: catalogs are written
+atomically (store.apply_targets), so a crash loses at most the call in flight.
+Targets are fuzzy, with a `# workflow: …` provenance comment; a non-empty target
+is never replaced, except still-fuzzy machine output with `redo_machine`;
+reviewed units are never touched.
+"""
+
+from __future__ import annotations
+
+from .engines import (
+    Engine,
+    MachineEngine,
+    MemoryEngine,
+    MTCache,
+    PseudoTranslator,
+    Suggestion,
+    Translator,
+    default_translator,
+    pseudolocalize,
+    survival,
+)
+from .protect import Protected, Restored, protect, restore
+from .run import LanguageReport, PretranslateReport, Progress, pretranslate, summary_lines
+
+__all__ = [
+    "Engine", "LanguageReport", "MTCache", "MachineEngine", "MemoryEngine", "PretranslateReport",
+    "Progress", "Protected", "PseudoTranslator", "Restored", "Suggestion", "Translator",
+    "default_translator", "pretranslate", "protect", "pseudolocalize", "restore", "summary_lines", "survival",
+]

@@ -1,0 +1,308 @@
+"""The engines: the Translator protocol, pseudo-localization, memory and machine engines, the MT cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+from ..errors import WorkflowError
+from ..files import write_atomic
+from ..glossary import Glossary
+from ..memory import Memory
+from ..model import MTRequest, MTResult
+from ..segment import PLACEHOLDER, placeholder_problems
+from ..settings import Settings
+from .protect import Protected, protect, restore, skeleton
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1
+
+
+class Translator(Protocol):
+    """A machine-translation engine: plain sentences in, translations and span positions out."""
+
+    name: str
+
+    @property
+    def provenance(self) -> str:
+        """What goes into the unit's `# workflow:` comment, e.g. `mt argos translate-en_zh 1.9`."""
+        ...
+
+    @property
+    def cache_key(self) -> str | None:
+        """Everything the output depends on besides the text; None: do not cache."""
+        ...
+
+    def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+        """Translate a batch; one result per request, in order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A target for every unit with a given source text, and where it came from."""
+
+    target: str
+    provenance: str
+    engine: str
+    score: int = 100
+    repaired: bool = False
+    fallback: bool = False
+    terms: int = 0
+    cached: bool = False
+
+
+Save = Callable[[dict[str, Suggestion]], None]
+
+
+class Engine(Protocol):
+    """Fills what it can of a list of distinct source texts, handing over results batch by batch."""
+
+    name: str
+
+    def fill(self, sources: Sequence[str], save: Save) -> None: ...
+
+
+
+# -- pseudo-localization ---------------------------------------------------------------
+
+_PSEUDO = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "áƀçðéƒĝĥíĵķĺɱñóþǫŕšţúṽŵẋýžÁƁÇÐÉƑĜĤÍĴĶĹṀÑÓÞǪŔŠŢÚṼŴẊÝŽ",
+)
+
+
+def pseudolocalize(text: str) -> str:
+    """`[Ţĥé ŵĥíţé þáþéŕ ···]`: accented, about 30 % longer, bracketed; one character per character."""
+    padding = "·" * max(1, math.ceil(len(text) * 0.3) - 3)
+    return f"[{text.translate(_PSEUDO)} {padding}]"
+
+
+class PseudoTranslator:
+    """Pseudo-localization as a Translator: spans move by exactly one character (the bracket)."""
+
+    name = "pseudo"
+    provenance = "pseudo"
+    cache_key: str | None = None
+
+    def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+        return [
+            MTResult(pseudolocalize(r.text), tuple((a + 1, b + 1) for a, b in r.spans))
+            for r in requests
+        ]
+
+
+# -- the MT cache ------------------------------------------------------------------------
+
+
+class MTCache:
+    """Engine results on disk: `<cache_dir>/mt/<engine key hash>/main.json` plus one part per batch.
+
+    Each batch's new results are written as their own small file (atomically)
+    before the catalogs are saved; `compact` merges the parts at the end of a run.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.entries: dict[str, list[object]] = {}
+        self.pending: dict[str, list[object]] = {}
+        if folder is not None and folder.is_dir():
+            for path in sorted(folder.glob("*.json")):
+                try:
+                    self.entries.update(json.loads(path.read_text(encoding="utf-8")))
+                except (OSError, ValueError) as exc:
+                    log.warning("%s: ignoring an unreadable MT cache file (%s)", path, exc)
+
+    @classmethod
+    def for_translator(cls, settings: Settings, translator: Translator) -> MTCache:
+        key = translator.cache_key
+        if key is None:
+            return cls(None)
+        digest = hashlib.sha1(f"{CACHE_FORMAT}|{key}".encode()).hexdigest()[:16]
+        return cls(settings.root / settings.cache_dir / "mt" / digest)
+
+    @staticmethod
+    def key(request: MTRequest) -> str:
+        data = json.dumps([request.text, request.spans], ensure_ascii=False).encode("utf-8")
+        return hashlib.sha1(data).hexdigest()
+
+    def get(self, request: MTRequest) -> MTResult | None:
+        value = self.entries.get(self.key(request))
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+                and isinstance(value[1], list)):
+            return None
+        return MTResult(value[0], tuple(_span(s) for s in value[1]))
+
+    def put(self, request: MTRequest, result: MTResult) -> None:
+        if self.folder is None:
+            return
+        value: list[object] = [result.text, [list(s) if s is not None else None for s in result.spans]]
+        key = self.key(request)
+        self.entries[key] = value
+        self.pending[key] = value
+
+    def flush(self) -> None:
+        """Write the results added since the last flush as one part file."""
+        if self.folder is None or not self.pending:
+            return
+        name = f"part-{time.time_ns()}-{os.getpid()}.json"
+        write_atomic(self.folder / name, json.dumps(self.pending, ensure_ascii=False).encode("utf-8"))
+        self.pending = {}
+
+    def compact(self) -> None:
+        """Merge every part into main.json."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        parts = sorted(self.folder.glob("part-*.json"))
+        if not parts:
+            return
+        write_atomic(self.folder / "main.json", json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
+def _span(value: object) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (value[0], value[1])
+    return None
+
+
+# -- engines -------------------------------------------------------------------------------
+
+
+class MemoryEngine:
+    """The `tm` engine: exact and fuzzy memory matches."""
+
+    name = "tm"
+
+    def __init__(self, memory: Memory, threshold: int) -> None:
+        self.memory = memory
+        self.threshold = threshold
+
+    def fill(self, sources: Sequence[str], save: Save) -> None:
+        found: dict[str, Suggestion] = {}
+        for source in sources:
+            match = self.memory.lookup(source, self.threshold)
+            if match is None:
+                continue
+            target, fallback = match.unit.target, False
+            if placeholder_problems(source, target):
+                target = skeleton(source, PLACEHOLDER.sub("", target).strip())
+                fallback = True
+            provenance = f"tm {match.score}% {match.unit.origin}".rstrip()
+            if fallback:
+                provenance += "; placeholders fallback"
+            found[source] = Suggestion(target, provenance, self.name, match.score, fallback=fallback)
+        if found:
+            save(found)
+
+
+@dataclass
+class MachineStats:
+    calls: int = 0  # model calls
+    sentences: int = 0  # sentences sent to the model
+    cached: int = 0  # sentences answered by the cache
+
+
+class MachineEngine:
+    """A Translator behind protection, dedupe, the cache and per-batch saves."""
+
+    def __init__(self, translator: Translator, glossary: Glossary | None, cache: MTCache,
+                 batch_size: int) -> None:
+        self.translator = translator
+        self.name = translator.name
+        self.glossary = glossary
+        self.cache = cache
+        self.batch_size = max(1, batch_size)
+        self.stats = MachineStats()
+
+    def _suggest(self, source: str, protected: Protected, result: MTResult,
+                 cached: bool) -> Suggestion | None:
+        restored = restore(source, protected, result)
+        if not restored.target.strip():
+            return None
+        notes = [self.translator.provenance]
+        if restored.fallback:
+            notes.append("placeholders fallback")
+        elif restored.repaired:
+            notes.append("placeholders repaired")
+        if restored.terms:
+            notes.append("glossary: " + ", ".join(restored.terms))
+        return Suggestion(restored.target, "; ".join(notes), self.name, 100, restored.repaired,
+                          restored.fallback, len(restored.terms), cached)
+
+    def fill(self, sources: Sequence[str], save: Save) -> None:
+        plans = {source: protect(source, self.glossary) for source in sources}
+        hits: dict[str, Suggestion] = {}
+        misses: dict[MTRequest, list[str]] = {}
+        for source, plan in plans.items():
+            result = self.cache.get(plan.request)
+            if result is not None:
+                suggestion = self._suggest(source, plan, result, True)
+                if suggestion is not None:
+                    hits[source] = suggestion
+            elif plan.request.text.strip():
+                misses.setdefault(plan.request, []).append(source)
+        self.stats.cached += len(hits)
+        if hits:
+            save(hits)
+        requests = list(misses)
+        try:
+            for first in range(0, len(requests), self.batch_size):
+                batch = requests[first:first + self.batch_size]
+                results = self.translator.translate(batch)
+                self.stats.calls += 1
+                self.stats.sentences += len(batch)
+                for request, result in zip(batch, results):
+                    self.cache.put(request, result)
+                self.cache.flush()  # before the catalogs: a crash after this loses nothing
+                found: dict[str, Suggestion] = {}
+                for request, result in zip(batch, results):
+                    for source in misses[request]:
+                        suggestion = self._suggest(source, plans[source], result, False)
+                        if suggestion is not None:
+                            found[source] = suggestion
+                if found:
+                    save(found)
+        finally:
+            self.cache.compact()
+
+
+TranslatorFactory = Callable[[str, Settings, str], Translator]  # engine name, settings, lang
+
+
+def default_translator(engine: str, settings: Settings, lang: str) -> Translator:
+    """The Translator of a machine engine; MissingLanguagePair when its model is not installed."""
+    if engine == "pseudo":
+        return PseudoTranslator()
+    if engine == "argos":
+        from ..models import ArgosTranslator
+
+        return ArgosTranslator.for_pair(settings.source_lang, lang, beam_size=settings.mt_beam_size,
+                                        threads=settings.mt_threads, device=settings.mt_device,
+                                        max_length=settings.mt_max_length)
+    raise WorkflowError(f"unknown engine {engine!r}", hint="engines: tm, argos, pseudo")
+
+
+def survival(sources: Sequence[str], translator: Translator, *, protected: bool = True) -> tuple[int, int]:
+    """How many of `sources` come back with intact placeholders: (intact, total).
+
+    With `protected`, through protect/restore (what pretranslate does); without,
+    the raw source with its placeholders goes to the engine (the baseline).
+    """
+    if protected:
+        plans = [protect(source) for source in sources]
+        results = translator.translate([p.request for p in plans])
+        targets = [restore(s, p, r).target for s, p, r in zip(sources, plans, results)]
+    else:
+        targets = [r.text for r in translator.translate([MTRequest(s) for s in sources])]
+    intact = sum(1 for source, target in zip(sources, targets) if not placeholder_problems(source, target))
+    return intact, len(sources)

@@ -1,0 +1,251 @@
+"""Inline placeholders and glossary terms through machine translation.
+
+`protect` takes a unit's placeholders out of its text and finds its glossary
+terms, giving an MTRequest whose spans say where they were; the engine returns
+where each span went; `restore` writes the approved terms there and puts the
+placeholders back as a well-nested tree. Whatever an engine does, the result has
+exactly the source's placeholders: what could not be placed is repaired (spans
+clamped into their parent, overlaps moved apart, stray `<n>` the model made up
+removed) or falls back to a safe layout (the translation, then the source's
+placeholders in order), and the caller records which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..glossary import Glossary, Term
+from ..model import MTRequest, MTResult
+from ..segment import PLACEHOLDER, parse_target, placeholder_problems
+
+
+@dataclass(frozen=True, slots=True)
+class TagSpec:
+    """A placeholder of the source: a pair `<n>…</n>` or an empty `<n/>`, and its enclosing pair."""
+
+    number: int
+    paired: bool
+    parent: int  # index of the enclosing pair in the tag list, -1 at top level
+
+
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """A unit made ready for MT: the request, then what its spans stand for."""
+
+    request: MTRequest
+    tags: tuple[TagSpec, ...]  # the first spans of the request
+    terms: tuple[Term, ...]  # the spans after them
+    wellformed: bool = True
+
+
+def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Collapse the double spaces that taking markup out leaves, and trim; spans follow."""
+    kept: list[str] = []
+    before: list[int] = []  # before[i]: characters kept before old position i
+    for char in text:
+        before.append(len(kept))
+        if char == " " and (not kept or kept[-1] == " "):
+            continue
+        kept.append(char)
+    before.append(len(kept))
+    while kept and kept[-1] == " ":
+        kept.pop()
+    size = len(kept)
+    return "".join(kept), [(min(before[a], size), min(before[b], size)) for a, b in spans]
+
+
+def protect(source: str, glossary: Glossary | None = None) -> Protected:
+    """Take the placeholders out of a source and find its glossary terms."""
+    pieces: list[str] = []
+    position = 0
+    tags: list[TagSpec] = []
+    spans: list[list[int]] = []
+    stack: list[int] = []
+    wellformed = True
+    for token in parse_target(source):
+        if isinstance(token, str):
+            pieces.append(token)
+            position += len(token)
+            continue
+        role, number = token
+        parent = stack[-1] if stack else -1
+        if role == "open":
+            stack.append(len(tags))
+            tags.append(TagSpec(number, True, parent))
+            spans.append([position, position])
+        elif role == "close":
+            if not stack or tags[stack[-1]].number != number:
+                wellformed = False
+                continue
+            spans[stack.pop()][1] = position
+        else:
+            tags.append(TagSpec(number, False, parent))
+            spans.append([position, position])
+    if stack:
+        wellformed = False
+    text, squeezed = _squeeze("".join(pieces), [(a, b) for a, b in spans])
+    matches = glossary.find(text) if glossary is not None else []
+    request = MTRequest(text, tuple(squeezed) + tuple((m.start, m.end) for m in matches))
+    return Protected(request, tuple(tags), tuple(m.term for m in matches), wellformed)
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """A target with markup and terms back in, and what it took."""
+
+    target: str
+    repaired: bool = False
+    fallback: bool = False
+    terms: tuple[str, ...] = ()  # source terms whose approved target was written
+
+
+def skeleton(source: str, text: str) -> str:
+    """The safe layout: the translation, then the source's placeholders in source order."""
+    marks = "".join(m.group(0) for m in PLACEHOLDER.finditer(source))
+    return text + marks
+
+
+Spans = list[tuple[int, int] | None]
+
+
+def _without_placeholders(text: str, spans: Spans) -> tuple[str, Spans]:
+    """Remove placeholder-like tokens that the model invented; spans follow."""
+    cuts = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+
+    def move(position: int) -> int:
+        return position - sum(min(b, position) - a for a, b in cuts if a < position)
+
+    cleaned = PLACEHOLDER.sub("", text)
+    return cleaned, [None if s is None else (move(s[0]), move(s[1])) for s in spans]
+
+
+def _has_term(text: str, term: Term) -> bool:
+    return term.target in text if term.do_not_translate else term.target.casefold() in text.casefold()
+
+
+def restore(source: str, protected: Protected, result: MTResult) -> Restored:
+    """Put the source's placeholders and approved terms into an engine's output."""
+    text = result.text.strip()
+    shift = len(result.text) - len(result.text.lstrip())
+    spans: list[tuple[int, int] | None] = [
+        None if s is None else (max(0, s[0] - shift), max(0, s[1] - shift)) for s in result.spans
+    ]
+    spans += [None] * (len(protected.request.spans) - len(spans))
+    repaired = fallback = False
+    if PLACEHOLDER.search(text):
+        text, spans = _without_placeholders(text, spans)
+        repaired = True
+    # glossary terms: replace where the model put the term, unless it wrote the approved form itself
+    count = len(protected.tags)
+    replacements: list[tuple[int, int, str]] = []
+    applied: list[str] = []
+    for term, span in zip(protected.terms, spans[count:]):
+        if _has_term(text, term):
+            applied.append(term.source)
+            continue
+        if span is None:
+            continue
+        start, end = sorted((min(span[0], len(text)), min(span[1], len(text))))
+        if any(a < end and start < b or start == a for a, b, _ in replacements):
+            continue  # overlaps a term already placed
+        replacements.append((start, end, term.target))
+        applied.append(term.source)
+    replacements.sort()
+    text, mapping = _replace(text, replacements)
+    if not protected.tags:
+        return Restored(text, repaired, fallback, tuple(applied))
+    if not protected.wellformed:
+        return Restored(skeleton(source, text), repaired, True, tuple(applied))
+    tag_spans: list[tuple[int, int] | None] = [
+        None if s is None else (mapping(s[0], False), mapping(s[1], True)) for s in spans[:count]
+    ]
+    target, tag_repaired, tag_fallback = _place_tags(text, protected.tags, tag_spans)
+    repaired = repaired or tag_repaired
+    fallback = fallback or tag_fallback
+    if placeholder_problems(source, target):
+        return Restored(skeleton(source, text), repaired, True, tuple(applied))
+    return Restored(target, repaired, fallback, tuple(applied))
+
+
+def _replace(text: str, replacements: list[tuple[int, int, str]]) -> tuple[str, Callable[[int, bool], int]]:
+    """Apply non-overlapping replacements; returns the text and old -> new positions."""
+    out: list[str] = []
+    last = 0
+    for start, end, new in replacements:
+        out.append(text[last:start])
+        out.append(new)
+        last = end
+    out.append(text[last:])
+
+    def mapping(position: int, is_end: bool) -> int:
+        delta = 0
+        for start, end, new in replacements:
+            if position <= start:  # the replacement comes after (a boundary at its start stays before it)
+                break
+            if position < end:  # inside a replaced span: snap to its edge
+                return start + delta + (len(new) if is_end else 0)
+            delta += len(new) - (end - start)
+        return position + delta
+
+    return "".join(out), mapping
+
+
+def _place_tags(text: str, tags: tuple[TagSpec, ...],
+                spans: list[tuple[int, int] | None]) -> tuple[str, bool, bool]:
+    """Insert placeholders at their spans, as a well-nested tree; returns (target, repaired, fallback)."""
+    repaired = fallback = False
+    size = len(text)
+    bounds: list[tuple[int, int]] = []
+    for index, tag in enumerate(tags):
+        span = spans[index]
+        parent = bounds[tag.parent] if tag.parent >= 0 else (0, size)
+        if span is None:
+            fallback = True
+            start, end = parent if tag.paired else (parent[1], parent[1])
+        else:
+            start, end = min(span[0], size), min(span[1], size)
+            if end < start:
+                start, end = end, start
+                repaired = True
+            if not tag.paired:
+                end = start
+            while tag.paired and start < end and text[start] == " ":
+                start += 1
+            while tag.paired and end > start and text[end - 1] == " ":
+                end -= 1
+        clamped = (min(max(start, parent[0]), parent[1]), min(max(end, parent[0]), parent[1]))
+        if clamped != (start, end) and span is not None:
+            repaired = True
+        bounds.append(clamped)
+    children: dict[int, list[int]] = {}
+    for index, tag in enumerate(tags):
+        children.setdefault(tag.parent, []).append(index)
+    for owner, members in children.items():
+        members.sort(key=lambda i: (bounds[i][0], i))
+        previous_end = bounds[owner][0] if owner >= 0 else 0
+        for index in members:
+            start, end = bounds[index]
+            if start < previous_end:
+                repaired = True
+                start = previous_end
+                end = max(end, start)
+                bounds[index] = (start, end)
+            previous_end = end
+
+    def render(parent: int, start: int, end: int) -> str:
+        out: list[str] = []
+        cursor = start
+        for index in children.get(parent, []):
+            first, last = bounds[index]
+            out.append(text[cursor:first])
+            number = tags[index].number
+            if tags[index].paired:
+                out.append(f"<{number}>{render(index, first, last)}</{number}>")
+            else:
+                out.append(f"<{number}/>")
+            cursor = last
+        out.append(text[cursor:end])
+        return "".join(out)
+
+    return render(-1, 0, size), repaired, fallback

@@ -1,0 +1,272 @@
+"""The run: which units to fill, the engines in order, per-batch saves, the report."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import CatalogError, MissingLanguagePair, WorkflowError
+from ..files import workspace_lock
+from ..glossary import Glossary, load_glossary
+from ..memory import Memory, MemoryUnit, load_memory_units
+from ..model import Failure, State, Unit
+from ..settings import Settings
+from ..store import TargetUpdate, apply_targets, load_units, scan_catalog
+from .engines import (
+    Engine,
+    MachineEngine,
+    MachineStats,
+    MemoryEngine,
+    MTCache,
+    Suggestion,
+    TranslatorFactory,
+    default_translator,
+)
+
+log = logging.getLogger(__name__)
+
+MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of output that --redo-machine may replace
+Progress = Callable[[str, int, int], None]  # language, units done, units to do
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageReport:
+    """What pretranslate did for one language."""
+
+    lang: str
+    catalogs: int = 0
+    units: int = 0  # units in the catalogs
+    todo: int = 0  # empty units (and machine units with redo_machine) at the start
+    distinct: int = 0  # distinct source texts among them
+    filled: dict[str, int] = field(default_factory=dict)  # engine -> units filled
+    fuzzy_matches: int = 0  # units filled by a fuzzy memory match
+    left: int = 0  # units still empty
+    model_calls: int = 0
+    model_sentences: int = 0
+    cached: int = 0  # distinct sources answered by the MT cache
+    repaired: int = 0  # units whose placeholders were repaired
+    fallbacks: int = 0  # units whose placeholders fell back to the safe layout
+    glossary_terms: int = 0  # approved terms written
+    catalogs_written: int = 0
+    skipped: bool = False  # nothing to do: no catalog was parsed
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PretranslateReport:
+    """What `workflow pretranslate` did: one report per language, and failures."""
+
+    languages: tuple[LanguageReport, ...] = ()
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict[str, object]:
+        def failure(f: Failure) -> dict[str, object]:
+            return {"message": f.message, "path": str(f.path) if f.path else None, "line": f.line,
+                    "hint": f.hint}
+
+        return {"ok": self.ok, "languages": [asdict(r) for r in self.languages],
+                "failures": [failure(f) for f in self.failures]}
+
+
+def _failure(error: WorkflowError) -> Failure:
+    return Failure(error.message, error.path, error.line, error.hint)
+
+
+def _redoable(unit: Unit) -> bool:
+    return unit.state is State.MACHINE and unit.provenance.startswith(MACHINE_PREFIXES)
+
+
+@dataclass
+class _Run:
+    """The mutable state of one language's run: what to fill, what was filled, what was written."""
+
+    lang: str
+    redo: bool
+    progress: Progress | None
+    places: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # source -> (catalog, key)
+    current: dict[tuple[Path, str], tuple[str, str]] = field(default_factory=dict)  # machine targets to redo
+    reviewed: list[MemoryUnit] = field(default_factory=list)
+    units: int = 0
+    filled: dict[str, Suggestion] = field(default_factory=dict)
+    written: set[Path] = field(default_factory=set)
+    failures: list[Failure] = field(default_factory=list)
+    done: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(len(p) for p in self.places.values())
+
+    def collect(self, catalogs: list[tuple[str, Path]]) -> None:
+        """Read every catalog: the units to fill, and the reviewed units (memory)."""
+        for article, path in catalogs:
+            for unit in load_units(path, self.lang, article):
+                self.units += 1
+                if unit.state is State.REVIEWED:
+                    self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
+                elif unit.state is State.NEW or (self.redo and _redoable(unit)):
+                    self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+                    if unit.target:
+                        self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
+
+    def save(self, batch: dict[str, Suggestion]) -> None:
+        """Write a batch of results into the catalogs (atomically), then report progress."""
+        updates: dict[Path, dict[str, TargetUpdate]] = {}
+        for source, suggestion in batch.items():
+            if source in self.filled or source not in self.places:
+                continue
+            self.filled[source] = suggestion
+            for path, key in self.places[source]:
+                if self.current.get((path, key)) != (suggestion.target, suggestion.provenance):
+                    updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance)
+            self.done += len(self.places[source])
+        for path, changes in updates.items():
+            try:
+                if apply_targets(path, changes, replace_machine=self.redo):
+                    self.written.add(path)
+            except WorkflowError as exc:
+                self.failures.append(_failure(exc))
+        if self.progress is not None:
+            self.progress(self.lang, self.done, self.total)
+
+
+def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[str] | None = None,
+                 redo_machine: bool = False, progress: Progress | None = None,
+                 translators: TranslatorFactory = default_translator) -> PretranslateReport:
+    """Fill the empty units of every article's catalogs of `langs`, holding the workspace lock.
+
+    `translators` makes the Translator of a machine engine (tests pass fakes).
+    """
+    from ..extract import article_name, find_sources
+
+    chosen = tuple(engines or settings.engines)
+    reports: list[LanguageReport] = []
+    failures: list[Failure] = []
+    with workspace_lock(settings.root, settings.lock_timeout):
+        articles = [article_name(settings, path) for path in find_sources(settings)]
+        for lang in langs:
+            try:
+                report, problems = _pretranslate_language(settings, lang, articles, chosen, redo_machine,
+                                                          progress, translators)
+            except WorkflowError as exc:
+                report, problems = LanguageReport(lang), [_failure(exc)]
+            reports.append(report)
+            failures.extend(problems)
+    return PretranslateReport(tuple(reports), tuple(failures))
+
+
+def _catalogs(settings: Settings, lang: str,
+              articles: list[str]) -> tuple[list[tuple[str, Path]], list[Failure]]:
+    """The catalogs of `lang` (article, path), and a failure for each missing one."""
+    found: list[tuple[str, Path]] = []
+    failures: list[Failure] = []
+    for article in articles:
+        path = settings.catalog(article, lang)
+        if path.is_file():
+            found.append((article, path))
+        else:
+            failures.append(_failure(CatalogError(f"no {lang} catalog for {article}", path=path,
+                                                  hint="run `workflow extract` first")))
+    return found, failures
+
+
+def _pretranslate_language(settings: Settings, lang: str, articles: list[str], engines: tuple[str, ...],
+                           redo: bool, progress: Progress | None,
+                           translators: TranslatorFactory) -> tuple[LanguageReport, list[Failure]]:
+    started = time.perf_counter()
+    catalogs, failures = _catalogs(settings, lang, articles)
+    if not redo:
+        # the quick look: with no empty unit anywhere, nothing is parsed and no engine loaded
+        briefs = [scan_catalog(path) for _, path in catalogs]
+        if not any(b.state is State.NEW for found in briefs for b in found):
+            return LanguageReport(lang, len(catalogs), sum(map(len, briefs)), skipped=True,
+                                  seconds=time.perf_counter() - started), failures
+    run = _Run(lang, redo, progress)
+    run.collect(catalogs)
+    missing: list[MissingLanguagePair] = []
+    stats: list[MachineStats] = []
+    glossary: Glossary | None = None
+    remaining = [s for s in run.places if s.strip()]
+    for name in engines:
+        if not remaining:
+            break
+        engine: Engine
+        if name == "tm":
+            engine = MemoryEngine(Memory([*run.reviewed, *load_memory_units(settings, lang)]),
+                                  settings.tm_threshold)
+        else:
+            try:
+                translator = translators(name, settings, lang)
+            except MissingLanguagePair as exc:
+                missing.append(exc)
+                continue
+            glossary = glossary or load_glossary(settings, lang)
+            engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator),
+                                   settings.mt_batch_size)
+            stats.append(engine.stats)
+        engine.fill(remaining, run.save)
+        remaining = [s for s in remaining if s not in run.filled]
+    warnings: list[str] = []
+    if missing and len(missing) == len(engines):
+        failures.append(_failure(missing[0]))  # no engine could run: that is a failure
+    elif missing:
+        warnings.extend(f"{exc.message}" for exc in missing)
+        if remaining:
+            left = sum(len(run.places[s]) for s in remaining)
+            warnings.append(f"{left} unit(s) left empty; {missing[0].hint}")
+    failures.extend(run.failures)
+    return _report(run, len(catalogs), stats, warnings, time.perf_counter() - started), failures
+
+
+def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[str],
+            seconds: float) -> LanguageReport:
+    counts: dict[str, int] = {}
+    weighted = [(s, len(run.places[source])) for source, s in run.filled.items()]
+    for suggestion, units in weighted:
+        counts[suggestion.engine] = counts.get(suggestion.engine, 0) + units
+    return LanguageReport(
+        lang=run.lang, catalogs=catalogs, units=run.units, todo=run.total, distinct=len(run.places),
+        filled=counts,
+        fuzzy_matches=sum(n for s, n in weighted if s.engine == "tm" and s.score < 100),
+        left=run.total - sum(counts.values()),
+        model_calls=sum(s.calls for s in stats), model_sentences=sum(s.sentences for s in stats),
+        cached=sum(s.cached for s in stats),
+        repaired=sum(n for s, n in weighted if s.repaired and not s.fallback),
+        fallbacks=sum(n for s, n in weighted if s.fallback),
+        glossary_terms=sum(s.terms * n for s, n in weighted),
+        catalogs_written=len(run.written), warnings=tuple(warnings), seconds=seconds,
+    )
+
+
+def summary_lines(report: PretranslateReport) -> list[str]:
+    """One line per language (for stderr), then its warnings."""
+    lines: list[str] = []
+    for item in report.languages:
+        if item.skipped:
+            lines.append(f"{item.lang}: nothing to fill ({item.units} unit(s) in {item.catalogs} catalog(s))")
+            continue
+        engines = ", ".join(f"{count} from {name}" for name, count in item.filled.items()) or "none filled"
+        fuzzy = f" ({item.fuzzy_matches} fuzzy memory match(es))" if item.fuzzy_matches else ""
+        rate = f", {item.todo / item.seconds:.0f} units/s" if item.seconds > 0 and item.todo else ""
+        extra = [f"{item.model_calls} model call(s) for {item.model_sentences} sentence(s)"]
+        if item.cached:
+            extra.append(f"{item.cached} from the MT cache")
+        if item.repaired or item.fallbacks:
+            extra.append(f"placeholders repaired in {item.repaired}, laid out safely in {item.fallbacks}")
+        if item.glossary_terms:
+            extra.append(f"{item.glossary_terms} glossary term(s) written")
+        lines.append(
+            f"{item.lang}: {item.todo} unit(s) to fill ({item.distinct} distinct) "
+            f"in {item.catalogs} catalog(s): "
+            f"{engines}{fuzzy}; {item.left} left empty; {'; '.join(extra)}; "
+            f"{item.catalogs_written} catalog(s) written ({item.seconds:.1f} s{rate})"
+        )
+        lines.extend(f"warning: {item.lang}: {warning}" for warning in item.warnings)
+    return lines
