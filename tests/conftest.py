@@ -1,0 +1,50 @@
+"""Fixtures shared across test files: Argos kept out of the home folder, the tiny Argos model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ARGOS_VARIABLES = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "ARGOS_PACKAGES_DIR")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def argos_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """argostranslate's data, config, cache and package folders in a temporary folder, for the session.
+
+    argostranslate creates folders under ~/.local when it is imported; with these
+    variables no test reads or writes the user's models or settings.
+    """
+    home = tmp_path_factory.mktemp("argos-home")
+    saved = {name: os.environ.get(name) for name in ARGOS_VARIABLES}
+    folders = {"XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache",
+               "ARGOS_PACKAGES_DIR": "packages"}
+    for name, folder in folders.items():
+        (home / folder).mkdir()
+        os.environ[name] = str(home / folder)
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny en->zh `.argosmodel` of tests/tinymodel.py, built once per session (about 10 s)."""
+    from tinymodel import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture
+def argos_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos package folder of the test's own."""
+    folder = tmp_path / "argos-packages"
+    folder.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
