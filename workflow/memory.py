@@ -146,7 +146,7 @@ def _seg_text(seg: etree._Element) -> str:
             out.append(child.tail or "")
 
     walk(seg)
-    text = normalize("".join(out))
+    text = _GAP.sub(" ", "".join(out)).strip()  # XML whitespace is layout; the characters stay as written
     for number in opened.values():  # a <bpt> without its <ept> stands alone
         text = text.replace(f"<{number}>", f"<{number}/>", 1)
     return text
