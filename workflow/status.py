@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .assemble import words
 from .errors import WorkflowError
 from .extract import article_name, find_sources
 from .model import Failure, State
+from .segment import PLACEHOLDER
 from .settings import Settings
 from .store import iter_catalogs, scan_catalog
 
@@ -113,14 +114,32 @@ class StatusReport:
         return StatusRow(None, None, row.units, row.words)
 
 
-def tally(path: Path) -> tuple[Counts, Counts]:
-    """Units and words in each state in one catalog."""
-    units = dict.fromkeys(STATES, 0)
-    counted = dict.fromkeys(STATES, 0)
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> int:
+    """The words of a unit's source text, placeholders left out: `assemble.words`, made faster."""
+    return len(_WORD.findall(PLACEHOLDER.sub(" ", text) if "<" in text else text))
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Units and words in each state, in one catalog."""
+
+    units: Counts
+    words: Counts
+
+
+def tally(path: Path) -> Tally:
+    """Count the units and words in each state of one catalog."""
+    units = [0, 0, 0, 0]
+    counted = [0, 0, 0, 0]
+    index = {state: number for number, state in enumerate(STATES)}
     for entry in scan_catalog(path):
-        units[entry.state] += 1
-        counted[entry.state] += words(entry.source)
-    return (Counts(*(units[s] for s in STATES)), Counts(*(counted[s] for s in STATES)))
+        number = index[entry.state]
+        units[number] += 1
+        counted[number] += words(entry.source)
+    return Tally(Counts(*units), Counts(*counted))
 
 
 def status(settings: Settings, langs: Sequence[str], progress: Progress | None = None) -> StatusReport:
@@ -132,12 +151,12 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
             if progress:
                 progress(str(catalog.path))
             try:
-                units, counted = tally(catalog.path)
+                counts = tally(catalog.path)
             except WorkflowError as exc:
                 log.debug("failed: %s", exc)
                 report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
                 continue
-            row = StatusRow(lang, catalog.article, units, counted)
+            row = StatusRow(lang, catalog.article, counts.units, counts.words)
             report.rows.append(row)
             total = total + row
         report.totals.append(StatusRow(lang, None, total.units, total.words))
