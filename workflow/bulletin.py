@@ -34,6 +34,7 @@ _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # HTML inline elements and what they become in a bulletin
 _INLINE = {"em": "em", "i": "em", "cite": "em", "dfn": "em", "strong": "strong", "b": "strong", "a": "a"}
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+MAX_INLINE_DEPTH = 64  # inline elements nested in one block of a bulletin; deeper ones are flattened
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,9 @@ class _Builder:
             parent.text = (parent.text or "") + text
 
     def open(self, tag: str | None, attrib: Mapping[str, str] | None = None) -> None:
-        if tag is None:
+        if tag is None or len(self.stack) > MAX_INLINE_DEPTH:
+            # deeper markup is dropped and its text kept: the recursive HTML writer below and
+            # parse_xml (256 levels) never meet a 10,000-deep tree
             self.stack.append(None)
             return
         element = etree.SubElement(self._current(), _NS + tag)

@@ -25,6 +25,7 @@ from . import __version__
 from .errors import CatalogError
 from .files import write_atomic, write_if_changed
 from .model import CatalogChange, Segment, State, Unit
+from .segment import unit_key
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
@@ -89,20 +90,84 @@ def language_name(lang: str) -> str:
         return lang
 
 
-def load_catalog(path: Path) -> polib.POFile:
-    """Read a PO/POT file, wrapping polib's errors with the file and line."""
+_FIX_HINT = ("fix the file in a PO editor (msgfmt --check shows the problem)"
+             " or restore it from version control")
+
+
+def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
+    """Read a PO/POT file, wrapping polib's errors with the file and line.
+
+    Refuses (CatalogError with the line) what polib would misread: bytes that are
+    not UTF-8, a header declaring another charset (polib would decode with it, and
+    the next write would keep the garbled text), and two entries for one unit. With
+    `keys`, also an entry whose msgctxt is not the key of its msgid (see check_keys).
+    """
     if not path.is_file():
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
-        return polib.pofile(str(path), wrapwidth=WRAP, check_for_duplicates=True)
+        check_encoding(path, path.read_bytes())
+        catalog = polib.pofile(str(path), wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
         match = _SYNTAX_LINE.search(text)
+        if match:  # polib's "Syntax error in po file PATH (line N): detail": the location goes in front
+            detail = text[match.end():].lstrip(": ")
+            text = "PO syntax error" + (f": {detail}" if detail else "")
+        line = int(match.group(1)) if match else None
+        raise CatalogError(f"cannot read catalog: {text}", path=path, line=line, hint=_FIX_HINT) from None
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        unit = (entry.msgctxt, entry.msgid)
+        if unit in seen:
+            raise CatalogError(f"a second entry for the unit {entry.msgctxt or entry.msgid!r} (the first "
+                               f"is at line {seen[unit]})", path=path, line=entry.linenum,
+                               hint="delete one of the two entries (keep the one with your translation), "
+                               "or restore the file from version control")
+        seen[unit] = entry.linenum or 0
+    if keys:
+        check_keys(path, catalog)
+    return catalog
+
+
+_CHARSET = re.compile(rb'^"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
+
+
+def check_encoding(path: Path, data: bytes) -> None:
+    """Catalogs are UTF-8: refuse other bytes, or a header that declares another charset, with the line."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"byte 0x{data[exc.start]:02x} is not valid UTF-8", path=path,
+                           line=data.count(b"\n", 0, exc.start) + 1,
+                           hint="workflow catalogs are UTF-8: if the file is in another encoding, convert it "
+                           "(msgconv --to-code=UTF-8), else restore it from version control") from None
+    second = data.find(b"\nmsgid ", data.find(b"msgid ") + 1)
+    declared = _CHARSET.search(data, 0, second if second >= 0 else len(data))  # the header entry only
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        charset = declared.group(1).decode("ascii", "replace")
+        raise CatalogError(f"the header declares charset={charset}; workflow catalogs are UTF-8", path=path,
+                           line=data.count(b"\n", 0, declared.start()) + 1,
+                           hint=f"if the text really is {charset}, convert it: msgconv --to-code=UTF-8 FILE "
+                           "-o FILE; if it is UTF-8 already, correct the header to charset=UTF-8")
+
+
+def check_keys(path: Path, catalog: polib.POFile) -> None:
+    """Refuse an entry whose msgctxt (the unit's key, made from its msgid) was edited, or whose msgid was.
+
+    Left alone, the entry would match no unit: extract would demote its reviewed
+    translation to a fuzzy suggestion and publish would not find it.
+    """
+    for entry in catalog:
+        if entry.obsolete or entry.msgctxt == unit_key(entry.msgid):
+            continue
         raise CatalogError(
-            f"cannot read catalog: {text}", path=path, line=int(match.group(1)) if match else None,
-            hint="fix the file in a PO editor (msgfmt --check shows the problem) "
-            "or restore it from version control",
-        ) from None
+            f"msgctxt {entry.msgctxt!r} is not the key of this entry's msgid (that is "
+            f"{unit_key(entry.msgid)!r}): the msgctxt or the msgid was edited", path=path, line=entry.linenum,
+            hint="workflow writes msgctxt and msgid; edit only msgstr and comments. Restore the two lines "
+            "(e.g. from version control): the translation is kept",
+        )
 
 
 def _header(
@@ -254,7 +319,7 @@ def plan_catalog(
         if found:
             old_header["POT-Creation-Date"] = found.group(1).decode("utf-8", "replace")
     else:
-        old = load_catalog(path) if existing is not None else None
+        old = load_catalog(path, keys=True) if existing is not None else None
         entries, change = _merge(segments, old, source_root)
         old_header = dict(old.metadata) if old is not None else {}
         comment = old.header if old is not None and old.header else comment  # a translator's notes stay
@@ -300,7 +365,7 @@ def _provenance(entry: polib.POEntry) -> str:
 def load_units(path: Path, lang: str, article: str) -> list[Unit]:
     """The units of an article's PO catalog (obsolete entries left out)."""
     units: list[Unit] = []
-    for entry in load_catalog(path):
+    for entry in load_catalog(path, keys=True):
         if entry.obsolete:
             continue
         _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
@@ -347,7 +412,7 @@ def catalog_targets(path: Path) -> dict[str, tuple[str, State]]:
     """key -> (target, state) for assembling a localized document."""
     return {
         entry.msgctxt or "": (entry.msgstr, entry_state(entry))
-        for entry in load_catalog(path)
+        for entry in load_catalog(path, keys=True)
         if not entry.obsolete
     }
 
@@ -379,7 +444,7 @@ class LocatedUnit:
 def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
     """The units of an article's PO catalog with their PO line numbers (obsolete entries left out)."""
     located: list[LocatedUnit] = []
-    for entry in load_catalog(path):
+    for entry in load_catalog(path, keys=True):
         if entry.obsolete:
             continue
         _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
@@ -467,10 +532,12 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
     """
     text: str | None
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        check_encoding(path, data)  # polib would fall back to a declared charset; this scanner must not
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first") from None
-    except (UnicodeDecodeError, OSError):
+    except OSError:
         text = None  # polib reports the problem, with the line
     briefs = _scan(text) if text is not None else None
     if briefs is None:
