@@ -217,3 +217,20 @@ def test_table_lines_are_aligned(ws: Settings) -> None:
     assert [line.tone for line in lines][:1] == ["header"] and lines[-1].tone == "total"
     ends = {len(line.text) for line in lines}
     assert len(ends) == 1  # every line ends at the same column: the percent is right-aligned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("It drew 22,000 visitors from 148 countries.", id="numbers"),
+        pytest.param("The <1>2020 fair</1> had <2>190 forums</2>.<3/>", id="placeholders"),
+        pytest.param("a<b and c>d, x < 1", id="angle-brackets-that-are-not-placeholders"),
+        pytest.param("“1+8+N” — people-to-people, China’s", id="punctuation"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_words_are_counted_as_publish_counts_them(text: str) -> None:
+    from workflow.assemble import words as publish_words
+    from workflow.status import words
+
+    assert words(text) == publish_words(text)
