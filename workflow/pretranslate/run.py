@@ -107,7 +107,12 @@ class _Run:
     def collect(self, catalogs: list[tuple[str, Path]]) -> None:
         """Read every catalog: the units to fill, and the reviewed units (memory)."""
         for article, path in catalogs:
-            for unit in load_units(path, self.lang, article):
+            try:
+                units = load_units(path, self.lang, article)
+            except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
+                self.failures.append(_failure(exc))
+                continue
+            for unit in units:
                 self.units += 1
                 if unit.state is State.REVIEWED:
                     self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
@@ -184,7 +189,13 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
     catalogs, failures = _catalogs(settings, lang, articles)
     if not redo:
         # the quick look: with no empty unit anywhere, nothing is parsed and no engine loaded
-        briefs = [scan_catalog(path) for _, path in catalogs]
+        briefs = []
+        for article, path in list(catalogs):
+            try:
+                briefs.append(scan_catalog(path))
+            except WorkflowError as exc:  # reported once, here; the other catalogs go on
+                failures.append(_failure(exc))
+                catalogs.remove((article, path))
         if not any(b.state is State.NEW for found in briefs for b in found):
             return LanguageReport(lang, len(catalogs), sum(map(len, briefs)), skipped=True,
                                   seconds=time.perf_counter() - started), failures
