@@ -29,7 +29,7 @@ from .files import BatchWriter, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
 from .model import Article, CatalogChange, Failure, StageReport
 from .settings import Settings
-from .store import plan_catalog
+from .store import iter_catalogs, plan_catalog
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,32 @@ def extract(
             else:  # stat the catalogs now that they are written
                 cache.record(name, digest, units, _catalogs(settings, name))
         cache.save()
+        if not paths:
+            report.failures.extend(orphan_catalogs(settings, sources))
     report.failures.sort(key=lambda f: (str(f.path or ""), f.line or 0))
     return report
+
+
+def orphan_catalogs(settings: Settings, sources: list[Path]) -> list[Failure]:
+    """A failure for each PO catalog whose article is no longer in source/ (the file is left alone)."""
+    names: set[str] = set()
+    for path in sources:
+        try:
+            names.add(Path(article_name(settings, path)).with_suffix("").as_posix())
+        except SourceError:
+            continue
+    failures: list[Failure] = []
+    for lang in settings.languages:
+        folder = settings.locales / lang
+        for catalog in iter_catalogs(folder) if folder.is_dir() else ():
+            stem = catalog.relative_to(folder).with_suffix("").as_posix()
+            if stem not in names:
+                locales = settings.locales_dir
+                failures.append(Failure(
+                    f"no source article for this catalog ({settings.source_dir}/{stem}.* is gone)", catalog,
+                    hint=f"restore the article; if it was withdrawn, delete {locales}/*/{stem}.po and "
+                    f"{locales}/templates/{stem}.pot (version control keeps the translations)"))
+    return failures
 
 
 def _failure(error: WorkflowError) -> Failure:
