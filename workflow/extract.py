@@ -264,14 +264,18 @@ def orphan_catalogs(settings: Settings, sources: list[Path]) -> list[Failure]:
     for lang in settings.languages:
         folder = settings.locales / lang
         for catalog in iter_catalogs(folder) if folder.is_dir() else ():
-            stem = catalog.relative_to(folder).with_suffix("").as_posix()
-            if stem not in names:
-                locales = settings.locales_dir
-                failures.append(Failure(
-                    f"no source article for this catalog ({settings.source_dir}/{stem}.* is gone)", catalog,
-                    hint=f"restore the article; if it was withdrawn, delete {locales}/*/{stem}.po and "
-                    f"{locales}/templates/{stem}.pot (version control keeps the translations)"))
+            if catalog.relative_to(folder).with_suffix("").as_posix() not in names:
+                failures.append(orphan_failure(settings, catalog))
     return failures
+
+
+def orphan_failure(settings: Settings, catalog: Path) -> Failure:
+    """What every command says about a catalog (locales/LANG/…) whose article is gone."""
+    stem = Path(*catalog.relative_to(settings.locales).parts[1:]).with_suffix("").as_posix()
+    locales = settings.locales_dir
+    return Failure(f"no source article for this catalog ({settings.source_dir}/{stem}.* is gone)", catalog,
+                   hint=f"restore the article; if it was withdrawn, delete {locales}/*/{stem}.po and "
+                   f"{locales}/templates/{stem}.pot (version control keeps the translations)")
 
 
 def _failure(error: WorkflowError) -> Failure:

@@ -30,6 +30,7 @@ from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import WorkflowError
+from .extract import orphan_failure
 from .model import Failure, Issue, Severity, State, Unit
 from .segment import PLACEHOLDER, placeholder_problems
 from .settings import Settings
@@ -699,6 +700,9 @@ def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check]
         for catalog in find_catalogs(settings, lang):
             if progress:
                 progress(str(catalog.path))
+            if catalog.orphan:
+                report.failures.append(orphan_failure(settings, catalog.path))
+                continue
             try:
                 check_catalog(catalog, chosen, settings.source_lang, terms, report)
             except WorkflowError as exc:

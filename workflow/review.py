@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from .assemble import text_direction, words
 from .errors import WorkflowError
+from .extract import orphan_failure
 from .files import workspace_lock, write_if_changed
 from .model import Failure, State
 from .qa import CHECKS, CheckReport, Finding, check_units, load_terms
@@ -141,6 +142,9 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
     for index, catalog in enumerate(find_catalogs(settings, lang), 1):
         if progress:
             progress(str(catalog.path))
+        if catalog.orphan:
+            report.failures.append(orphan_failure(settings, catalog.path))
+            continue
         try:
             located = load_located_units(catalog.path, lang, catalog.article)
         except WorkflowError as exc:

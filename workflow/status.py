@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import WorkflowError
-from .extract import article_name, find_sources
+from .extract import article_name, find_sources, orphan_failure
 from .model import Failure, State
 from .segment import PLACEHOLDER
 from .settings import Settings
@@ -34,6 +34,7 @@ class CatalogFile:
     lang: str
     article: str  # path under source/ (for a catalog whose source is gone: its path under locales/LANG/)
     path: Path
+    orphan: bool = False  # its article is gone from source/: reported, not read
 
 
 def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
@@ -47,7 +48,8 @@ def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
             name = article_name(settings, source)
             articles[settings.catalog(name, lang)] = name
     found = [
-        CatalogFile(lang, articles.get(path) or path.relative_to(folder).with_suffix("").as_posix(), path)
+        CatalogFile(lang, articles.get(path) or path.relative_to(folder).with_suffix("").as_posix(), path,
+                    path not in articles)
         for path in iter_catalogs(folder)
     ]
     return sorted(found, key=lambda c: c.article)
@@ -150,6 +152,9 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
         for catalog in find_catalogs(settings, lang):
             if progress:
                 progress(str(catalog.path))
+            if catalog.orphan:
+                report.failures.append(orphan_failure(settings, catalog.path))
+                continue
             try:
                 counts = tally(catalog.path)
             except WorkflowError as exc:
