@@ -153,10 +153,10 @@ def restore(source: str, protected: Protected, result: MTResult) -> Restored:
         applied.append(term.source)
     replacements.sort()
     text, mapping = _replace(text, replacements)
-    if not protected.tags:
-        return Restored(text, repaired, fallback, tuple(applied))
     if not protected.wellformed:
         return Restored(skeleton(source, text), repaired, True, tuple(applied))
+    if not protected.tags:
+        return Restored(text, repaired, fallback, tuple(applied))
     tag_spans: list[tuple[int, int] | None] = [
         None if s is None else (mapping(s[0], False), mapping(s[1], True)) for s in spans[:count]
     ]
@@ -196,42 +196,58 @@ def _place_tags(text: str, tags: tuple[TagSpec, ...],
     """Insert placeholders at their spans, as a well-nested tree; returns (target, repaired, fallback)."""
     repaired = fallback = False
     size = len(text)
+    raw: list[tuple[int, int] | None] = []
+    for tag, span in zip(tags, spans):
+        if span is None:
+            raw.append(None)
+            continue
+        start, end = sorted((max(0, min(span[0], size)), max(0, min(span[1], size))))
+        repaired = repaired or (span[1] < span[0])
+        raw.append((start, end) if tag.paired else (start, start))
+    # a pair holds its children in the source: where a child landed outside, the pair grows to hold it
+    for index in range(len(tags) - 1, -1, -1):
+        parent, child = tags[index].parent, raw[index]
+        held = raw[parent] if parent >= 0 else None
+        if child is not None and held is not None:
+            grown = (min(held[0], child[0]), max(held[1], child[1]))
+            if grown != held:
+                raw[parent] = grown
+                repaired = True
     bounds: list[tuple[int, int]] = []
     for index, tag in enumerate(tags):
-        span = spans[index]
-        parent = bounds[tag.parent] if tag.parent >= 0 else (0, size)
+        outer = bounds[tag.parent] if tag.parent >= 0 else (0, size)
+        span = raw[index]
         if span is None:
             fallback = True
-            start, end = parent if tag.paired else (parent[1], parent[1])
-        else:
-            start, end = min(span[0], size), min(span[1], size)
-            if end < start:
-                start, end = end, start
-                repaired = True
-            if not tag.paired:
-                end = start
-            while tag.paired and start < end and text[start] == " ":
-                start += 1
-            while tag.paired and end > start and text[end - 1] == " ":
-                end -= 1
-        clamped = (min(max(start, parent[0]), parent[1]), min(max(end, parent[0]), parent[1]))
-        if clamped != (start, end) and span is not None:
-            repaired = True
+            span = outer if tag.paired else (outer[1], outer[1])
+        clamped = (min(max(span[0], outer[0]), outer[1]), min(max(span[1], outer[0]), outer[1]))
+        repaired = repaired or (clamped != span and raw[index] is not None)
         bounds.append(clamped)
     children: dict[int, list[int]] = {}
     for index, tag in enumerate(tags):
         children.setdefault(tag.parent, []).append(index)
-    for owner, members in children.items():
-        members.sort(key=lambda i: (bounds[i][0], i))
-        previous_end = bounds[owner][0] if owner >= 0 else 0
-        for index in members:
-            start, end = bounds[index]
-            if start < previous_end:
-                repaired = True
-                start = previous_end
-                end = max(end, start)
-                bounds[index] = (start, end)
+    for owner in sorted(children):  # top level first, and a pair before the pairs inside it
+        outer = bounds[owner] if owner >= 0 else (0, size)
+        members = sorted(children[owner], key=lambda i: (bounds[i][0], i))
+        previous_end = outer[0]
+        for index in members:  # inside the pair, after the sibling before
+            start = min(max(bounds[index][0], previous_end), outer[1])
+            end = min(max(bounds[index][1], start), outer[1])
+            repaired = repaired or (start, end) != bounds[index]
+            bounds[index] = (start, end)
             previous_end = end
+        children[owner] = members
+    for index in range(len(tags) - 1, -1, -1):  # `<1> word</1>` -> ` <1>word</1>`, children first
+        if not tags[index].paired:
+            continue
+        start, end = bounds[index]
+        inner = [bounds[child] for child in children.get(index, [])]
+        low, high = min([c[0] for c in inner], default=end), max([c[1] for c in inner], default=start)
+        while start < low and text[start] == " ":
+            start += 1
+        while end > max(high, start) and text[end - 1] == " ":
+            end -= 1
+        bounds[index] = (start, end)
 
     def render(parent: int, start: int, end: int) -> str:
         out: list[str] = []

@@ -1,0 +1,415 @@
+"""Pretranslation: placeholders and terms through MT, the engines, what lands in the PO, safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from extracting import make_workspace, msgfmt_check
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_memory import marked_texts
+from tinymodel import CORPUS
+
+from workflow.cli import cli
+from workflow.errors import LockError
+from workflow.extract import extract
+from workflow.files import workspace_lock
+from workflow.glossary import Glossary, Term
+from workflow.model import MTRequest, MTResult, State
+from workflow.models import install_model_file
+from workflow.pretranslate import (
+    PseudoTranslator,
+    Translator,
+    pretranslate,
+    protect,
+    pseudolocalize,
+    restore,
+    survival,
+)
+from workflow.segment import PLACEHOLDER, placeholder_problems
+from workflow.settings import Settings
+from workflow.store import load_units
+
+SOURCES = {
+    "a.txt": "Prices fell slightly in March.\n\nThe minister met foreign guests on Monday.\n\nThank you.\n",
+    "b.html": ('<!DOCTYPE html><html><head><title>Good evening.</title></head><body>'
+               '<p>The <b>white paper</b> has eight parts. Thank you.</p>'
+               '<p>Read the <a href="/r">report</a> now.<br>See you tomorrow.</p></body></html>'),
+}
+GLOSSARY = Glossary("zh", (Term("white paper", "白皮书"), Term("CIFTIS", "CIFTIS", do_not_translate=True)))
+
+
+class FakeTranslator:
+    """Upper-cases the text; spans stay where they were. Records every call."""
+
+    name = "argos"
+    provenance = "mt fake 1"
+
+    def __init__(self, fail_on_call: int = 0) -> None:
+        self.calls: list[list[str]] = []
+        self.fail_on_call = fail_on_call
+        self.cache_key: str | None = "fake|1"
+
+    def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+        self.calls.append([r.text for r in requests])
+        if len(self.calls) == self.fail_on_call:
+            raise KeyboardInterrupt  # as if Ctrl-C came in the middle of a model call
+        return [MTResult(r.text.upper(), r.spans) for r in requests]
+
+
+def factory(translator: Translator):  # type: ignore[no-untyped-def]
+    return lambda engine, settings, lang: translator
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Settings:
+    settings = make_workspace(tmp_path / "ws", SOURCES, languages="zh fr")
+    extract(settings)
+    return settings
+
+
+def units(ws: Settings, lang: str = "zh") -> dict[tuple[str, str], tuple[str, State, str]]:
+    """(article, source) -> (target, state, provenance) of every unit."""
+    return {
+        (article, u.segment.text): (u.target, u.state, u.provenance)
+        for article in SOURCES for u in load_units(ws.catalog(article, lang), lang, article)
+    }
+
+
+def review(path: Path, targets: dict[str, str], fuzzy: bool = False, provenance: str = "") -> None:
+    """Fill units as a translator (or an older machine run) would."""
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        if entry.msgid in targets:
+            entry.msgstr = targets[entry.msgid]
+            entry.flags = ["fuzzy"] if fuzzy else []
+            entry.tcomment = f"workflow: {provenance}" if provenance else ""
+    catalog.save(str(path))
+
+
+# -- pseudo-localization, protect and restore ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Prices fell.", "A", "The white paper has eight parts, namely: I, II."])
+def test_pseudolocalize(text: str) -> None:
+    pseudo = pseudolocalize(text)
+    assert pseudo.startswith("[") and pseudo.endswith("]")
+    assert len(pseudo) >= 1.3 * len(text)
+    assert pseudo[1:len(text) + 1] != text or not any(c.isalpha() for c in text)
+    assert len(pseudo[1:len(text) + 1]) == len(text)
+
+
+@pytest.mark.parametrize("source, output, spans, target, repaired, fallback", [
+    pytest.param("The <1>white paper</1> is here.", "X white paper Y", [(2, 13)],
+                 "X <1>white paper</1> Y", False, False, id="pair"),
+    pytest.param("Read<1/> now.", "Lire maintenant.", [(4, 4)], "Lire<1/> maintenant.", False, False,
+                 id="empty"),
+    pytest.param("<1>All of it</1>", "Tout", [None], "<1>Tout</1>", False, True, id="unknown-pair-wraps"),
+    pytest.param("A<1/> b.", "Un b.", [None], "Un b.<1/>", False, True, id="unknown-empty-at-end"),
+    pytest.param("<1>a <2>b</2></1> c", "A B C", [(0, 1), (2, 3)], "<1>A <2>B</2></1> C", True, False,
+                 id="parent-grows-to-hold-child"),
+    pytest.param("<1>a <2>b</2></1> c", "A B C", [(0, 3), (-5, 99)], "<1><2>A B C</2></1>", True, False,
+                 id="child-out-of-range"),
+    pytest.param("<1>a</1> <2>b</2>", "A B", [(0, 3), (2, 3)], "<1>A B</1><2></2>", True, False,
+                 id="overlapping-siblings"),
+    pytest.param("The <1>report</1>.", "Le <3>rapport.", [(3, 14)], "Le <1>rapport.</1>", True, False,
+                 id="invented-placeholder-removed"),
+    pytest.param("a </1> b", "A B", [], "A B</1>", False, True, id="malformed-source-safe-layout"),
+    pytest.param("<1>x</1>", "", [(0, 0)], "<1></1>", False, False, id="empty-output"),
+])
+def test_restore(source: str, output: str, spans: list[tuple[int, int] | None], target: str,
+                 repaired: bool, fallback: bool) -> None:
+    plan = protect(source)
+    restored = restore(source, plan, MTResult(output, tuple(spans)))
+    assert (restored.target, restored.repaired, restored.fallback) == (target, repaired, fallback)
+    assert placeholder_problems(source, restored.target) == [] or "</1>" in source and "<1>" not in source
+
+
+def test_protect_takes_markup_out_and_finds_terms() -> None:
+    plan = protect("The <1>white paper</1> of <2/> CIFTIS.", GLOSSARY)
+    assert plan.request.text == "The white paper of CIFTIS."
+    assert plan.request.spans == ((4, 15), (19, 19), (4, 15), (19, 25))
+    assert [t.number for t in plan.tags] == [1, 2]
+    assert [t.source for t in plan.terms] == ["white paper", "CIFTIS"]
+
+
+@pytest.mark.parametrize("output, spans, target, terms", [
+    pytest.param("Le livre blanc du CIFTIS.", [(3, 14), (18, 24)], "Le 白皮书 du CIFTIS.",
+                 ("white paper", "CIFTIS"), id="replaced-at-spans"),
+    pytest.param("Le 白皮书 du Ciftis.", [(3, 6), None], "Le 白皮书 du Ciftis.", ("white paper",),
+                 id="already-there-and-unplaced"),
+    pytest.param("Le livre blanc du ciftis.", [(3, 14), (3, 9)], "Le 白皮书 du ciftis.", ("white paper",),
+                 id="overlapping-term-skipped"),
+])
+def test_restore_writes_approved_terms(output: str, spans: list[tuple[int, int] | None], target: str,
+                                       terms: tuple[str, ...]) -> None:
+    source = "The white paper of CIFTIS."
+    restored = restore(source, protect(source, GLOSSARY), MTResult(output, tuple(spans)))
+    assert (restored.target, restored.terms) == (target, terms)
+
+
+spans = st.one_of(st.none(), st.tuples(st.integers(-3, 60), st.integers(-3, 60)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=marked_texts(), output=st.text(max_size=40), found=st.lists(spans, max_size=8))
+def test_placeholders_survive_whatever_the_engine_does(source: str, output: str,
+                                                       found: list[tuple[int, int] | None]) -> None:
+    plan = protect(source, GLOSSARY)
+    restored = restore(source, plan, MTResult(output, tuple(found)))
+    assert placeholder_problems(source, restored.target) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=marked_texts(), output=st.text(alphabet="ab .", max_size=30), found=st.lists(spans, max_size=8))
+def test_restoring_markup_keeps_every_character(source: str, output: str,
+                                                found: list[tuple[int, int] | None]) -> None:
+    restored = restore(source, protect(source), MTResult(output, tuple(found)))
+    assert PLACEHOLDER.sub("", restored.target) == output.strip()
+
+
+@given(source=marked_texts())
+def test_pseudo_keeps_placeholders_in_place(source: str) -> None:
+    plan = protect(source)
+    (result,) = PseudoTranslator().translate([plan.request])
+    restored = restore(source, plan, result)
+    assert placeholder_problems(source, restored.target) == []
+    assert not restored.repaired and not restored.fallback
+
+
+def test_survival_on_pseudo() -> None:
+    sources = ["The <1>white paper</1> has <2>eight</2> parts.", "Read<1/> the <2>report <3>now</3></2>."]
+    assert survival(sources, PseudoTranslator()) == (2, 2)
+
+
+# -- the run, with the pseudo and fake engines ------------------------------------------------
+
+
+def run(ws: Settings, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "pretranslate", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_pseudo_fills_every_empty_unit(ws: Settings) -> None:
+    code, out, err = run(ws, "zh", "--engine", "pseudo")
+    assert (code, out) == (0, "")
+    assert err.startswith("zh: 8 unit(s) to fill (7 distinct) in 2 catalog(s): 8 from pseudo; 0 left empty; ")
+    found = units(ws)
+    assert all(state is State.MACHINE and provenance == "pseudo" for _, state, provenance in found.values())
+    assert found[("b.html", "The <1>white paper</1> has eight parts.")][0] == (
+        "[Ţĥé <1>ŵĥíţé þáþéŕ</1> ĥáš éíĝĥţ þáŕţš. ·······]")
+    for article in SOURCES:
+        assert msgfmt_check(ws.catalog(article, "zh")) == ""
+    assert units(ws, "fr")[("a.txt", "Thank you.")][1] is State.NEW  # only the language asked for
+
+
+def test_reviewed_and_edited_units_are_never_touched(ws: Settings) -> None:
+    review(ws.catalog("a.txt", "zh"), {"Prices fell slightly in March.": "三月份价格略有下降。"})
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢（旧）"}, fuzzy=True)  # a translator's fuzzy
+    review(ws.catalog("b.html", "zh"), {"See you tomorrow.": "[old]"}, fuzzy=True, provenance="pseudo")
+    before = units(ws)
+    assert run(ws, "zh", "--engine", "pseudo", "--redo-machine")[0] == 0
+    after = units(ws)
+    reviewed = ("a.txt", "Prices fell slightly in March.")
+    assert after[reviewed] == before[reviewed]
+    assert after[("a.txt", "Thank you.")] == before[("a.txt", "Thank you.")]  # no provenance: not ours
+    assert after[("b.html", "See you tomorrow.")][0] == pseudolocalize("See you tomorrow.")  # ours: redone
+    run(ws, "zh", "--engine", "pseudo")
+    assert units(ws)[("b.html", "Thank you.")][0] == pseudolocalize("Thank you.")
+
+
+def test_memory_first_then_machine(ws: Settings, tmp_path: Path) -> None:
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。", "Prices fell slightly in March.": "降价"})
+    memory = tmp_path / "m.tmx"
+    memory.write_text('<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>See you '
+                      'tomorrow!</seg></tuv><tuv xml:lang="zh"><seg>明天见！</seg></tuv></tu></body></tmx>',
+                      encoding="utf-8")
+    assert CliRunner().invoke(cli, ["--root", str(ws.root), "tm", "import", str(memory)]).exit_code == 0
+    code, out, err = run(ws, "zh", "--engine", "tm,pseudo", "--json")
+    assert code == 0
+    found = units(ws)
+    assert found[("b.html", "Thank you.")] == ("谢谢。", State.MACHINE, "tm 100% a.txt")
+    target, _, provenance = found[("b.html", "See you tomorrow.")]
+    assert target == "明天见！" and provenance.startswith("tm 9") and provenance.endswith("% m.tmx")
+    assert found[("b.html", "Good evening.")][2] == "pseudo"
+    (report,) = json.loads(out)["languages"]
+    assert (report["filled"], report["fuzzy_matches"], report["left"]) == ({"tm": 2, "pseudo": 4}, 1, 0)
+
+
+def test_no_model_is_a_warning_beside_memory_and_an_error_alone(ws: Settings, argos_packages: Path) -> None:
+    code, _, err = run(ws, "zh")
+    assert code == 0
+    assert err.splitlines()[1:] == [
+        "warning: zh: no Argos model installed for en→zh",
+        "warning: zh: 8 unit(s) left empty; install one: `workflow models install zh` (downloads "
+        "translate-en_zh where the network allows), or `workflow models install "
+        "translate-en_zh.argosmodel` with a file downloaded elsewhere",
+    ]
+    code, _, err = run(ws, "zh", "--engine", "argos")
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[1] == f"error: {argos_packages}: no Argos model installed for en→zh"
+    assert lines[2].startswith("hint: install one: `workflow models install zh`")
+    assert "Traceback" not in err
+
+
+def test_glossary_terms_are_written_and_recorded(ws: Settings) -> None:
+    (ws.root / "glossary").mkdir()
+    (ws.root / "glossary" / "en-zh.tsv").write_text("white paper\t白皮书\n", encoding="utf-8")
+    assert run(ws, "zh", "--engine", "pseudo")[0] == 0
+    target, _, provenance = units(ws)[("b.html", "The <1>white paper</1> has eight parts.")]
+    assert target == "[Ţĥé <1>白皮书</1> ĥáš éíĝĥţ þáŕţš. ·······]"
+    assert provenance == "pseudo; glossary: white paper"
+
+
+def test_identical_sources_go_once_and_the_cache_makes_reruns_free(ws: Settings) -> None:
+    fake = FakeTranslator()
+    report = pretranslate(ws, ["zh"], engines=["argos"], translators=factory(fake))
+    assert len(fake.calls) == 1 and len(fake.calls[0]) == 7  # "Thank you." is in both articles
+    assert report.languages[0].filled == {"argos": 8}
+    assert units(ws)[("b.html", "Read the <1>report</1> now.")] == (
+        "READ THE <1>REPORT</1> NOW.", State.MACHINE, "mt fake 1")
+    redo = pretranslate(ws, ["zh"], engines=["argos"], redo_machine=True, translators=factory(fake))
+    assert len(fake.calls) == 1 and redo.languages[0].cached == 7 and redo.languages[0].catalogs_written == 0
+    before = {a: ws.catalog(a, "zh").read_bytes() for a in SOURCES}
+    again = pretranslate(ws, ["zh"], engines=["argos"], translators=factory(fake))
+    assert again.languages[0].skipped and len(fake.calls) == 1
+    assert {a: ws.catalog(a, "zh").read_bytes() for a in SOURCES} == before
+
+
+def test_each_batch_is_saved_before_the_next(ws: Settings) -> None:
+    fake = FakeTranslator(fail_on_call=3)
+    with pytest.raises(KeyboardInterrupt):
+        pretranslate(replace(ws, mt_batch_size=2), ["zh"], engines=["argos"], translators=factory(fake))
+    filled = [source for (_, source), (target, _, _) in units(ws).items() if target]
+    assert len(fake.calls) == 3 and len(set(filled)) == 4  # two batches of two saved, the third lost
+    resumed = FakeTranslator()
+    report = pretranslate(ws, ["zh"], engines=["argos"], translators=factory(resumed))
+    assert sum(map(len, resumed.calls)) == 3 and report.languages[0].left == 0
+
+
+def test_progress_is_reported(ws: Settings) -> None:
+    seen: list[tuple[str, int, int]] = []
+    pretranslate(ws, ["zh", "fr"], engines=["pseudo"], progress=lambda *args: seen.append(args))
+    assert seen[-1] == ("fr", 8, 8) and ("zh", 8, 8) in seen
+    assert all(done <= total for _, done, total in seen)
+
+
+def test_a_second_run_waits_then_fails_clearly(ws: Settings) -> None:
+    with workspace_lock(ws.root, 1):
+        args = ["--root", str(ws.root), "--lock-timeout", "0.2", "pretranslate", "zh"]
+        result = CliRunner().invoke(cli, args)
+        with pytest.raises(LockError):
+            pretranslate(replace(ws, lock_timeout=0.1), ["zh"], engines=["pseudo"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "another workflow command" in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, pseudo", id="unknown-engine"),
+    pytest.param(["de"], "not a configured language: de", id="unknown-language"),
+    pytest.param(["zh", "--beam-size", "0"], "Invalid value for '--beam-size'", id="bad-beam"),
+])
+def test_usage_errors(ws: Settings, args: list[str], message: str) -> None:
+    code, _, err = run(ws, *args)
+    assert code == 2 and message in err
+
+
+# -- the real Argos path, on the tiny model ---------------------------------------------------
+
+
+@pytest.fixture
+def tiny_installed(tiny_model: Path, argos_packages: Path) -> Path:
+    install_model_file(tiny_model)
+    return argos_packages
+
+
+def test_argos_end_to_end_offline(ws: Settings, tiny_installed: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pretranslate tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    code, out, err = run(ws, "zh", "--beam-size", "1", "--json")
+    assert code == 0, err
+    found = units(ws)
+    reference = dict(CORPUS)
+    for (_, source), (target, state, provenance) in found.items():
+        assert state is State.MACHINE and provenance.startswith("mt argos translate-en_zh 0.1")
+        assert placeholder_problems(source, target) == []
+        if source in reference:
+            assert target == reference[source]
+    (report,) = json.loads(out)["languages"]
+    assert (report["model_calls"], report["model_sentences"], report["left"]) == (1, 7, 0)
+
+
+def test_survival_on_the_tiny_model(tiny_installed: Path) -> None:
+    from workflow.models import ArgosTranslator
+
+    translator = ArgosTranslator.for_pair("en", "zh", beam_size=1)
+    marked = [f"The <1>{english[4:-1]}</1>." if english.startswith("The ") else f"<1>{english}</1><2/>"
+              for english, _ in CORPUS]
+    assert survival(marked, translator) == (len(marked), len(marked))
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_loses_nothing_saved(tmp_path: Path, tiny_installed: Path) -> None:
+    """SIGKILL the CLI in the middle of a run: every catalog stays valid, reviewed units unchanged."""
+    sentences = [english[:-1] for english, _ in CORPUS]
+    sources = {f"n{article:02}.txt": "\n\n".join(f"{sentences[line]} in part {article} of {line}."
+                                                  for line in range(12)) + "\n" for article in range(20)}
+    ws = make_workspace(tmp_path / "ws", sources, languages="zh")
+    extract(ws)
+    for name in sources:
+        first = load_units(ws.catalog(name, "zh"), "zh", name)[0].segment.text
+        review(ws.catalog(name, "zh"), {first: "已审校。"})
+    reviewed = {name: [u for u in load_units(ws.catalog(name, "zh"), "zh", name) if u.state is State.REVIEWED]
+                for name in sources}
+    assert all(len(found) == 1 for found in reviewed.values())
+    env = {**os.environ, "WORKFLOW_MT_MAX_LENGTH": "24"}
+    command = [sys.executable, "-m", "workflow", "--root", str(ws.root), "pretranslate", "zh",
+               "--engine", "argos", "--batch-size", "1", "--beam-size", "1"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+
+        def saved() -> bool:
+            return any("workflow: mt argos" in ws.catalog(n, "zh").read_text("utf-8") for n in sources)
+
+        while not saved():
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "no batch was saved"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+    assert process.returncode == -signal.SIGKILL  # it was killed in mid-run, not finished
+    for name in sources:
+        assert msgfmt_check(ws.catalog(name, "zh")) == ""
+        now = load_units(ws.catalog(name, "zh"), "zh", name)
+        now = [u for u in now if u.state is State.REVIEWED]
+        assert now == reviewed[name]
+    targets = [u.target for n in sources for u in load_units(ws.catalog(n, "zh"), "zh", n)]
+    done = sum(1 for target in targets if target) - len(sources)
+    assert 0 < done < 11 * len(sources)
+    finish = subprocess.run(command + ["--json"], env=env, capture_output=True, text=True, timeout=600)
+    assert finish.returncode == 0, finish.stderr
+    (report,) = json.loads(finish.stdout)["languages"]
+    assert report["left"] == 0 and report["model_sentences"] <= 11 * len(sources) - done
