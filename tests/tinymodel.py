@@ -22,7 +22,8 @@ from typing import Any
 PACKAGE = "translate-en_zh-tiny"
 
 CORPUS: tuple[tuple[str, str], ...] = (
-    ("The State Council Information Office released a white paper on Sunday.", "国务院新闻办公室周日发布了一份白皮书。"),
+    ("The State Council Information Office released a white paper on Sunday.",
+     "国务院新闻办公室周日发布了一份白皮书。"),
     ("The white paper has eight parts.", "白皮书共分为八个部分。"),
     ("The fair will open in Beijing next month.", "交易会将于下月在北京开幕。"),
     ("Exports of services grew by eight percent.", "服务出口增长了百分之八。"),
@@ -148,7 +149,8 @@ def build_tiny_model(out: Path, steps: int = 150) -> Path:
         def __init__(self) -> None:
             super().__init__()
             self.embedding = nn.Embedding(size, D_MODEL)  # shared by source, target and projection input
-            self.encoder = nn.ModuleList([nn.ModuleList([Attention(True), FeedForward()]) for _ in range(LAYERS)])
+            self.encoder = nn.ModuleList(
+                [nn.ModuleList([Attention(True), FeedForward()]) for _ in range(LAYERS)])
             self.encoder_norm = nn.LayerNorm(D_MODEL, eps=1e-6)
             self.decoder = nn.ModuleList(
                 [nn.ModuleList([Attention(True), Attention(False), FeedForward()]) for _ in range(LAYERS)])
