@@ -16,26 +16,20 @@ never make `workflow check` fail.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
-from babel.core import UnknownLocaleError
-from babel.dates import get_month_names
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
-from .errors import WorkflowError
-from .extract import orphan_failure
-from .model import Failure, Issue, Severity, State, Unit
-from .segment import PLACEHOLDER, placeholder_problems
-from .settings import Settings
-from .status import CatalogFile, find_catalogs
-from .store import LocatedUnit, load_located_units
+from ..errors import WorkflowError
+from ..extract import orphan_failure
+from ..model import Failure, Issue, Severity, State, Unit
+from ..segment import PLACEHOLDER, placeholder_problems
+from ..settings import Settings
+from ..status import CatalogFile, find_catalogs
+from ..store import LocatedUnit, load_located_units
+from .numbers import FORMULA, find_numbers
 
 log = logging.getLogger(__name__)
 IGNORE = "workflow-ignore:"
@@ -168,185 +162,6 @@ WIDE_SCRIPTS = frozenset({"zh", "ja", "ko"})  # one character carries about a wo
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
-def _is_western_letter(char: str) -> bool:
-    """Latin, Greek, Cyrillic or Armenian: scripts that glue letters to digits in codes (G20, 5G)."""
-    return char.isalpha() and ord(char) < 0x0590
-
-
-# -- numbers ---------------------------------------------------------------------------
-
-# Decimal digits of other scripts -> ASCII (Arabic-Indic, Persian, N'Ko, Devanagari,
-# Bengali, Thai, full width)
-_DIGITS = str.maketrans({
-    chr(base + i): str(i)
-    for base in (0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0E50, 0xFF10)
-    for i in range(10)
-})
-_SPACES = "\u00a0\u202f\u2009 "
-# no-break, narrow no-break and thin spaces, apostrophe, Arabic thousands separator
-_ALWAYS_GROUP = "\u00a0\u202f\u2009'\u066c"
-_NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f\u2009'\u066b\u066c]\d+| \d{3}(?!\d))*")
-_FORMULA = re.compile(r"(?<![\w+])\d+(?:\s*\+\s*(?:\d+|[A-Za-z](?![A-Za-z])))+")
-_SCALES: dict[str, dict[str, int]] = {
-    "en": {"trillion": 12, "trillions": 12, "billion": 9, "billions": 9, "bn": 9, "million": 6,
-           "millions": 6, "thousand": 3, "thousands": 3},
-    "zh": {"万亿": 12, "萬億": 12, "十亿": 9, "千万": 7, "百万": 6, "亿": 8, "億": 8, "万": 4, "萬": 4,
-           "千": 3},
-    "ja": {"兆": 12, "億": 8, "万": 4, "千": 3},
-    "fr": {"billion": 12, "billions": 12, "milliard": 9, "milliards": 9, "million": 6, "millions": 6,
-           "mille": 3},
-    "es": {"billón": 12, "billones": 12, "mil millones": 9, "millón": 6, "millones": 6, "mil": 3},
-    "pt": {"trilhão": 12, "trilhões": 12, "bilhão": 9, "bilhões": 9, "milhão": 6, "milhões": 6, "mil": 3},
-    "de": {"Billion": 12, "Billionen": 12, "Milliarde": 9, "Milliarden": 9, "Mrd.": 9, "Million": 6,
-           "Millionen": 6, "Mio.": 6, "Tausend": 3},
-    "ru": {"трлн": 12, "триллион": 12, "триллиона": 12, "триллионов": 12, "млрд": 9, "миллиард": 9,
-           "миллиарда": 9, "миллиардов": 9, "млн": 6, "миллион": 6, "миллиона": 6, "миллионов": 6,
-           "тыс.": 3, "тыс": 3, "тысяча": 3, "тысячи": 3, "тысяч": 3},
-    "ar": {"تريليون": 12, "مليار": 9, "مليارات": 9, "مليون": 6, "ملايين": 6, "ألف": 3, "آلاف": 3},
-}
-_NUMBER_WORDS = {  # English words for numbers: a translation may write them as digits
-    word: value for value, words in enumerate((
-        "zero", "one first", "two second", "three third", "four fourth", "five fifth", "six sixth",
-        "seven seventh", "eight eighth", "nine ninth", "ten tenth", "eleven eleventh", "twelve twelfth dozen",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty twentieth",
-    )) for word in words.split()
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-     "hundred": 100}
-_ENGLISH_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Number:
-    """A number found in a text: how it is written and the values it may stand for."""
-
-    text: str
-    values: frozenset[Decimal]
-    optional: bool = False  # glued to letters (G20, 5G, 4th): not required in the other text
-
-
-@functools.lru_cache(maxsize=64)
-def _symbols(lang: str) -> tuple[str, str]:
-    """The group and decimal symbols of a language (Latin digits), English's when unknown."""
-    try:
-        return get_group_symbol(lang), get_decimal_symbol(lang)
-    except (UnknownLocaleError, ValueError):
-        return ",", "."
-
-
-@functools.lru_cache(maxsize=64)
-def _scale_pattern(lang: str) -> re.Pattern[str]:
-    scales = _SCALES.get(_base(lang), _SCALES["en"])
-    words = sorted(scales, key=len, reverse=True)
-    # a letter must not follow an alphabetic scale word (`mil` is not `milk`); Han needs no such end
-    alternatives = "|".join(
-        re.escape(w) + ("" if re.match(f"[{_HAN}]", w) else r"(?![^\W\d_])") for w in words
-    )
-    return re.compile(rf"[ \u00a0\u202f]?(?:{alternatives})")
-
-
-@functools.lru_cache(maxsize=64)
-def _month_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
-    """Month names of a language (as babel/CLDR write them) -> month numbers.
-
-    Full names count anywhere; abbreviations (`Jan.`, `mar`) only next to a number
-    (`Jan. 10`, `10 mar`), since many are also words (Spanish `mar`, sea).
-    """
-    full: dict[str, int] = {}
-    short: dict[str, int] = {}
-    try:
-        widths: tuple[tuple[Literal["wide", "abbreviated"], dict[str, int]], ...] = (
-            ("wide", full), ("abbreviated", short))
-        for width, names in widths:
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, locale=lang.replace("-", "_")).items():
-                    name = name.rstrip(".")
-                    if not any(c.isdigit() for c in name) and len(name) >= 3:
-                        names.setdefault(name, number)
-    except (UnknownLocaleError, ValueError):
-        return None, {}
-    short = {name: number for name, number in short.items() if name not in full}
-    if not full:
-        return None, {}
-
-    def alternatives(names: dict[str, int]) -> str:
-        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-
-    pattern = rf"(?<![^\W\d_])(?:{alternatives(full)})(?![^\W\d_])\.?"
-    if short:
-        pattern += (rf"|(?<![^\W\d_])(?:{alternatives(short)})\.?(?=[ \u00a0]\d)"
-                    rf"|(?<=\d[ \u00a0])(?:{alternatives(short)})(?![^\W\d_])\.?")
-    return re.compile(pattern), full | short
-
-
-def _grouped(groups: Sequence[str]) -> bool:
-    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
-
-
-def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[frozenset[Decimal]]:
-    """The values a written number may have under the given (group, decimal) conventions.
-
-    One set per number: a token that fits no convention (`11.01.2021`) is read as
-    several numbers.
-    """
-    parts = re.split(r"(\D)", token)
-    groups, separators = parts[0::2], parts[1::2]
-    if not separators:
-        return [frozenset({Decimal(token)})]
-    values: set[Decimal] = set()
-    for group, decimal in conventions:
-        # a plain space groups digits only where the language groups them with a space
-        grouping = set(group + _ALWAYS_GROUP + (" " if group in _SPACES else ""))
-        if all(s in grouping for s in separators) and len(set(separators)) == 1 and _grouped(groups):
-            values.add(Decimal("".join(groups)))
-        last = separators[-1]
-        if last in (decimal, "\u066b") and all(s in grouping and s != last for s in separators[:-1]) and (
-            len(separators) == 1 or (len(set(separators[:-1])) == 1 and _grouped(groups[:-1]))
-        ):
-            values.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
-    if values:
-        return [frozenset(values)]
-    return [frozenset({Decimal(g)}) for g in groups]
-
-
-def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en") -> list[Number]:
-    """The numbers in a text: digits (any script, grouped and scaled the language's way),
-    month names (January = 1) and, in English, number words (optional).
-
-    `strict` reads numbers by the language's own convention only (for the source);
-    otherwise the source language's convention is accepted too (`22,000` in French).
-    """
-    plain = _mask(_plain(text), ((m.start(), m.end()) for m in _FORMULA.finditer(text))).translate(_DIGITS)
-    conventions = [_symbols(lang)] if strict else list(dict.fromkeys([_symbols(lang), _symbols(source_lang)]))
-    scales = _SCALES.get(_base(lang), _SCALES["en"])
-    numbers: list[Number] = []
-    for match in _NUMBER.finditer(plain):
-        end = match.end()
-        factor = 0
-        scale = _scale_pattern(lang).match(plain, end)
-        if scale:
-            factor = scales[scale.group().lstrip(" \u00a0\u202f")]
-            end = scale.end()
-        before = plain[match.start() - 1] if match.start() else ""
-        if before in "-–" and match.start() >= 2 and not plain[match.start() - 2].isdigit():
-            before = plain[match.start() - 2]
-        after = plain[end] if end < len(plain) and not scale else ""
-        if after in "-–" and end + 1 < len(plain):
-            after = plain[end + 1]
-        optional = _is_western_letter(before) or _is_western_letter(after)
-        for values in _read_number(match.group(), conventions):
-            numbers.append(Number(match.group() + (scale.group() if scale else ""),
-                                  frozenset(v.scaleb(factor) for v in values), optional))
-    months, names = _month_pattern(lang)
-    if months is not None:
-        for match in months.finditer(plain):
-            numbers.append(Number(match.group(), frozenset({Decimal(names[match.group().rstrip(".")])})))
-    if _base(lang) == "en":
-        for match in _ENGLISH_NUMBER_WORD.finditer(plain):
-            value = Decimal(_NUMBER_WORDS[match.group().lower()])
-            numbers.append(Number(match.group(), frozenset({value}), optional=True))
-    return numbers
-
-
 @check("numbers", Severity.ERROR, "numbers, years, dates and percentages match the source (locale-aware)")
 def check_numbers(source: str, target: str, context: CheckContext) -> str | None:
     """Every number of the source is in the target, and the target has no other.
@@ -357,11 +172,11 @@ def check_numbers(source: str, target: str, context: CheckContext) -> str | None
     """
     missing: list[str] = []
     squeezed = re.sub(r"\s+", "", target)
-    for formula in _FORMULA.finditer(source):
+    for formula in FORMULA.finditer(source):
         if re.sub(r"\s+", "", formula.group()) not in squeezed:
             missing.append(formula.group())
-    theirs = find_numbers(source, context.source_lang, strict=True)
-    ours = find_numbers(target, context.lang, strict=False, source_lang=context.source_lang)
+    theirs = find_numbers(_plain(source), context.source_lang, strict=True)
+    ours = find_numbers(_plain(target), context.lang, strict=False, source_lang=context.source_lang)
     available = set().union(*(n.values for n in ours)) if ours else set()
     known = set().union(*(n.values for n in theirs)) if theirs else set()
     missing += [n.text for n in theirs if not n.optional and not n.values & available]
@@ -651,7 +466,7 @@ class CheckReport:
 
 def load_terms(settings: Settings, lang: str) -> tuple[Term, ...]:
     """The workspace's glossary for a language, as the checks see it (empty when there is none)."""
-    from .glossary import load_glossary
+    from ..glossary import load_glossary
 
     return tuple(Term(t.source, t.target, t.do_not_translate) for t in load_glossary(settings, lang).terms)
 
