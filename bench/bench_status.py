@@ -79,6 +79,8 @@ def write_catalogs(settings: Settings, lang: str, articles: int, per_article: in
                 entry.previous_msgid = source.replace("Unit", "Item")
             catalog.append(entry)
         catalog.save(str(folder / f"article-{number:05d}.po"))
+        # status counts catalogs whose article is in source/ (others are reported as orphans)
+        (settings.source / f"article-{number:05d}.txt").write_text("Title\n", encoding="utf-8")
 
 
 def tally_with_polib(settings: Settings, lang: str, check_duplicates: bool) -> Counter[State]:
