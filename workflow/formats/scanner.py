@@ -46,6 +46,7 @@ _ATTRIBUTE = re.compile(
 )
 _TAGNAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
 _WHITESPACE = " \t\n\r\f"
+_MARKUP_START = re.compile(r"<[A-Za-z!/?]")
 # elements whose end tag HTML lets an author leave out, and what ends them implicitly
 _IMPLIED_BY_SIBLING = {
     "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"},
@@ -99,6 +100,7 @@ class Scanner(HTMLParser):
         self.skip_start = 0
         self.skip_inline = False
         self.skip_description = ""
+        self.closing = False
         self.in_head = False
 
     # -- offsets -------------------------------------------------------------------
@@ -241,6 +243,11 @@ class Scanner(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         at = self._here()
+        if self.closing and _MARKUP_START.match(self.text, at):
+            # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup up to
+            # the end, never text; so does this scanner, leaving the rest untouched
+            self.skip, self.skip_inline = ["#end of file"], False
+            return
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
         self._add(data, None, (at, at), open_end=True)
@@ -264,6 +271,7 @@ class Scanner(HTMLParser):
         self._mark("processing instruction")
 
     def finish(self) -> list[Block]:
+        self.closing = True  # what the tokenizer still holds is the end of the file
         self.close()
         self._close_pending(len(self.text))
         self._flush()
