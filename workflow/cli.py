@@ -38,15 +38,36 @@ class CommandError(click.ClickException):
 
 
 def handle_errors(function: F) -> F:
-    """Turn WorkflowError into a clean message (a traceback only with -v -v)."""
+    """Turn any error into a clean message: `path:line: message` and a hint (a traceback only with -v).
+
+    WorkflowError is the expected kind; an unwrapped OSError still names its file; anything
+    else is a bug, said so in one line (with -v its traceback is shown instead).
+    """
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = logging.getLogger().isEnabledFor(logging.INFO)
         try:
             return function(*args, **kwargs)
         except WorkflowError as exc:
-            if logging.getLogger().isEnabledFor(logging.DEBUG):
+            if verbose:
                 logging.getLogger(__name__).exception("details")
             raise CommandError(exc) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            if verbose:
+                logging.getLogger(__name__).exception("details")
+            error = WorkflowError(exc.strerror or str(exc), path=exc.filename,
+                                  hint="check that the file exists, that you may read and write it, "
+                                  "and the disk space")
+            raise CommandError(error) from exc
+        except Exception as exc:
+            if verbose:
+                raise
+            error = WorkflowError(f"internal error: {type(exc).__name__}: {exc}"[:500],
+                                  hint="this is a bug in workflow: run the command again with -v to see "
+                                  "the traceback, and report it with the input that caused it")
+            raise CommandError(error) from exc
 
     wrapper.__name__ = function.__name__
     wrapper.__doc__ = function.__doc__
@@ -76,7 +97,7 @@ def render_failures(report: StageReport) -> None:
               default=None, help="Units are sentences or whole paragraphs.")
 @click.option("--lock-timeout", envvar="WORKFLOW_LOCK_TIMEOUT", type=float, default=None,
               help="Seconds to wait for another command using the workspace.")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv: debug, with tracebacks).")
+@click.option("-v", "--verbose", count=True, help="More log output, and an error's traceback (-vv: debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.version_option(package_name="workflow")
 @click.pass_context
@@ -90,6 +111,7 @@ def cli(ctx: click.Context, root: Path, languages: str | None, segmentation: str
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s: %(message)s")
+    logging.getLogger().setLevel(level)  # basicConfig does nothing the second time in one process
     if ctx.invoked_subcommand == "init":
         return
     overrides = {"languages": languages, "segmentation": segmentation,
