@@ -1,0 +1,248 @@
+"""The `init` and `extract` commands: workspace layout, settings precedence, messages and exit codes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from extracting import write_source
+
+from workflow.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "source" / "ciftis-bulletin-2021-01.txt"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "WORKFLOW_ROOT",
+        "WORKFLOW_LANGUAGES",
+        "WORKFLOW_SEGMENTATION",
+        "WORKFLOW_SOURCE_LANG",
+        "WORKFLOW_LOCK_TIMEOUT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def init(root: Path) -> Path:
+    result = run("init", str(root))
+    assert result.exit_code == 0, result.output
+    return root
+
+
+# -- init -----------------------------------------------------------------------------------
+
+
+def test_init_creates_an_empty_workspace(tmp_path: Path) -> None:
+    root = tmp_path / "bulletins"
+    result = run("init", str(root))
+    assert result.exit_code == 0
+    assert result.stdout == f"workspace ready: {root} (put articles in {root / 'source'})\n"
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == [
+        ".gitignore",
+        "locales",
+        "locales/ar",
+        "locales/es",
+        "locales/fr",
+        "locales/ru",
+        "locales/templates",
+        "locales/zh",
+        "output",
+        "setup.cfg",
+        "source",
+    ]
+    config = (root / "setup.cfg").read_text(encoding="utf-8")
+    assert (
+        "[workflow]\n" in config
+        and "languages = zh fr es ar ru\n" in config
+        and "source_lang = en\n" in config
+    )
+    assert (root / ".gitignore").read_text(encoding="utf-8") == ".workflow.lock\n.workflow/\n"
+
+
+def test_init_twice_is_an_error(tmp_path: Path) -> None:
+    init(tmp_path)
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {tmp_path / 'setup.cfg'}: this directory is already a workflow workspace\n"
+        "hint: use it as it is, or choose another directory\n"
+    )
+
+
+def test_init_keeps_an_existing_setup_cfg(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = news-site\n", encoding="utf-8")
+    init(tmp_path)
+    config = (tmp_path / "setup.cfg").read_text(encoding="utf-8")
+    assert config.startswith("[metadata]\nname = news-site\n")
+    assert "[workflow]" in config
+
+
+# -- extract ----------------------------------------------------------------------------------
+
+
+def test_extract_the_sample(tmp_path: Path) -> None:
+    root = init(tmp_path / "ws")
+    shutil.copy(SAMPLE, root / "source")
+    result = run("--root", str(root), "extract")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        "1 article(s), 39 unit(s); 6 catalog(s) written, 0 fuzzy suggestion(s), 0 obsolete unit(s)\n"
+    )
+    names = sorted(str(p.relative_to(root / "locales")) for p in (root / "locales").rglob("*.po*"))
+    assert names == sorted(
+        [f"{lang}/ciftis-bulletin-2021-01.po" for lang in ("ar", "es", "fr", "ru", "zh")]
+        + ["templates/ciftis-bulletin-2021-01.pot"]
+    )
+    again = run("--root", str(root), "extract")
+    assert again.stderr == (
+        "1 article(s), 39 unit(s); 0 catalog(s) written, 0 fuzzy suggestion(s), 0 obsolete unit(s)\n"
+    )
+
+
+def test_extract_reports_each_bad_file_and_exits_1(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    write_source(root, "good.html", "<p>Fine.</p>")
+    bad_utf8 = write_source(root, "bad.txt", b"Title\n\nCaf\xe9\n")
+    malformed = write_source(root, "broken.xml", b"<bulletin>\n<head>\n</bulletin>\n")
+    unknown = write_source(root, "notes.md", "# Notes\n")
+    result = run("--root", str(root), "--languages", "fr", "extract")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "1 article(s), 1 unit(s); 2 catalog(s) written, 0 fuzzy suggestion(s), 0 obsolete unit(s)\n"
+        f"error: {bad_utf8}:3: byte 0xe9 is not valid utf-8\n"
+        "hint: re-save the file as UTF-8 (or declare its real charset)\n"
+        f"error: {malformed}:3: malformed XML: Opening and ending tag mismatch: head line 2 and bulletin\n"
+        "hint: fix the markup; the file must be well-formed XML\n"
+        f"error: {unknown}: unknown source format '.md'\n"
+        "hint: source files must end in .htm, .html, .txt, .xml\n"
+        "3 file(s) failed\n"
+    )
+    assert (root / "locales" / "fr" / "good.po").is_file()
+
+
+def test_extract_given_paths(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    write_source(root, "a/one.txt", "One\n\nText one.\n")
+    write_source(root, "b/two.txt", "Two\n\nText two.\n")
+    result = run("--root", str(root), "--languages", "fr", "extract", str(root / "source" / "b"))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (root / "locales" / "fr").rglob("*.po")] == ["two.po"]
+    missing = run("--root", str(root), "extract", str(root / "source" / "nope.txt"))
+    assert missing.exit_code == 1
+    assert missing.stderr == f"error: {root / 'source' / 'nope.txt'}: no such file or folder\n"
+
+
+def test_extract_outside_a_workspace(tmp_path: Path) -> None:
+    result = run("--root", str(tmp_path), "extract")
+    assert result.exit_code == 1
+    assert "error: " in result.stderr and "no such file or folder" in result.stderr
+
+
+def test_bad_usage_exits_2(tmp_path: Path) -> None:
+    result = run("--root", str(tmp_path), "extract", "--no-such-option")
+    assert result.exit_code == 2
+    assert "No such option '--no-such-option'" in result.stderr
+
+
+# -- settings: setup.cfg, then WORKFLOW_* variables, then options ------------------------------
+
+
+def languages_written(root: Path) -> list[str]:
+    return sorted(p.parent.name for p in (root / "locales").rglob("a.po"))
+
+
+@pytest.mark.parametrize(
+    ("env", "options", "expected"),
+    [
+        pytest.param({}, [], ["es", "fr"], id="setup.cfg"),
+        pytest.param({"WORKFLOW_LANGUAGES": "ru"}, [], ["ru"], id="variable-over-file"),
+        pytest.param(
+            {"WORKFLOW_LANGUAGES": "ru"}, ["--languages", "zh,ar"], ["ar", "zh"], id="option-over-variable"
+        ),
+    ],
+)
+def test_settings_precedence(
+    tmp_path: Path, env: dict[str, str], options: list[str], expected: list[str]
+) -> None:
+    root = init(tmp_path)
+    config = root / "setup.cfg"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("languages = zh fr es ar ru", "languages = fr es"),
+        encoding="utf-8",
+    )
+    write_source(root, "a.txt", "Title\n\nOne. Two.\n")
+    result = run("--root", str(root), *options, "extract", env=env)
+    assert result.exit_code == 0, result.output
+    assert languages_written(root) == expected
+
+
+def test_segmentation_from_a_variable(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    write_source(root, "a.txt", "Title\n\nOne. Two.\n")
+    result = run(
+        "--root", str(root), "--languages", "fr", "extract", env={"WORKFLOW_SEGMENTATION": "paragraph"}
+    )
+    assert result.stderr.startswith("1 article(s), 2 unit(s);")
+
+
+def test_root_from_a_variable(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    write_source(root, "a.txt", "Title\n\nOne.\n")
+    result = run("--languages", "fr", "extract", env={"WORKFLOW_ROOT": str(root)})
+    assert result.exit_code == 0, result.output
+    assert (root / "locales" / "fr" / "a.po").is_file()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param(
+            "segmentation = words",
+            ":10: segmentation must be one of sentence, paragraph, not 'words'",
+            id="bad-mode",
+        ),
+        pytest.param("colour = blue", ":14: unknown setting 'colour' in [workflow]", id="unknown-setting"),
+        pytest.param(
+            "languages = en fr", ":5: the source language en is also a target language", id="source-as-target"
+        ),
+    ],
+)
+def test_bad_settings_point_at_their_line(tmp_path: Path, line: str, message: str) -> None:
+    root = init(tmp_path)
+    config = root / "setup.cfg"
+    text = config.read_text(encoding="utf-8")
+    key = line.split(" =")[0]
+    text = "\n".join(line if entry.startswith(key + " =") else entry for entry in text.splitlines())
+    if key not in config.read_text(encoding="utf-8"):
+        text += "\n" + line
+    config.write_text(text + "\n", encoding="utf-8")
+    result = run("--root", str(root), "extract")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"error: {config}{message}"
+
+
+def test_a_bad_variable_is_named(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    result = run("--root", str(root), "extract", env={"WORKFLOW_SOURCE_LANG": "english!"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: 'english!' is not a language code (from WORKFLOW_SOURCE_LANG)\n"
+        "hint: use codes such as en, zh, fr, es, ar, ru, pt_BR\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["init", "extract"])
+def test_help_has_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout and f"workflow {command}" in result.stdout
