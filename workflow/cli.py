@@ -284,6 +284,9 @@ def render_findings(report: Any, as_json: bool, root: Path) -> None:
     click.echo(f"{report.units} translated unit(s) in {report.catalogs} catalog(s): "
                f"{report.errors} error(s), {report.warnings} warning(s), {report.silenced} silenced",
                err=True)
+    if report.errors:
+        click.echo("hint: fix the msgstr at each path:line above, or silence a finding there with a "
+                   "`# workflow-ignore: CHECK` comment", err=True)
     render_failures(StageReport(failures=report.failures))
 
 

@@ -652,6 +652,10 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
                     f"  refused: {settings.source_dir}/{edition.article}:{fallback.line}: unit "
                     f"{fallback.key}: {fallback.reason}"
                 )
+            if refused:
+                catalog = relative(settings, settings.catalog(edition.article, lang))
+                lines.append(f"  hint: fix the msgstr of each refused unit in {catalog} (`workflow check {lang}` "
+                             "gives its line); until then readers see the source text, marked")
         for item in held:
             kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
             lines.append(f"  held back: {item.article}: {item.reason}{kept}")
