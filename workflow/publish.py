@@ -654,8 +654,8 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
                 )
             if refused:
                 catalog = relative(settings, settings.catalog(edition.article, lang))
-                lines.append(f"  hint: fix the msgstr of each refused unit in {catalog} (`workflow check {lang}` "
-                             "gives its line); until then readers see the source text, marked")
+                lines.append(f"  hint: fix the msgstr of each refused unit in {catalog} (`workflow check "
+                             f"{lang}` gives its line); readers see the source text until then")
         for item in held:
             kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
             lines.append(f"  held back: {item.article}: {item.reason}{kept}")
