@@ -358,6 +358,8 @@ def extract_article(settings: Settings, article: Article, report: StageReport,
     for plan in plans:
         if plan.data is None:
             continue
+        change = plan.change
+        log.info("%s: %d new, %d fuzzy, %d obsolete", change.path, change.added, change.fuzzy, change.obsolete)
         if writer is None:
             write_atomic(plan.change.path, plan.data)
         else:
