@@ -1,0 +1,223 @@
+"""Damaged catalogs, through every command that reads catalogs.
+
+Each case damages the zh catalog of one article (a.html) the way hands and tools
+do, then runs extract, status, check, publish, pretranslate and review. Where the
+damage concerns a command, it fails with `error: path:line: message` and a
+`hint:` line and exits non-zero; always the damaged file is left byte for byte as
+it was, no traceback is printed, and the other articles are still processed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner, Result
+
+from workflow.cli import cli
+from workflow.segment import unit_key
+from workflow.settings import init_workspace
+
+ARTICLE = (
+    "<html><head><title>Fair news</title></head><body>\n"
+    "<p>The fair opened in <b>Beijing</b> on Friday.</p>\n"
+    "<p>Some 22,000 firms took part.</p>\n"
+    "</body></html>\n"
+)
+REVIEWED = "Title of the second article\n\nIt is fully reviewed.\n"
+EMPTY = "Title of the third article\n\nNobody has translated it yet.\n"
+COMMANDS = {
+    "extract": ["extract"],
+    "status": ["status"],
+    "check": ["check", "--checks", "placeholders"],
+    "publish": ["publish"],
+    "pretranslate": ["pretranslate", "--engine", "pseudo"],
+    "review": ["review"],
+}
+
+
+def translate(source: str) -> str:
+    """A stand-in translation that keeps every placeholder in place."""
+    return f"【{source}】"
+
+
+def workspace(root: Path) -> Path:
+    """a.html and b.txt reviewed in zh, c.txt untranslated; extracted."""
+    init_workspace(root)
+    config = root / "setup.cfg"
+    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    for name, text in {"a.html": ARTICLE, "b.txt": REVIEWED, "c.txt": EMPTY}.items():
+        (root / "source" / name).write_text(text, encoding="utf-8")
+    assert invoke(root, "extract").exit_code == 0
+    for name in ("a", "b"):
+        path = root / "locales" / "zh" / f"{name}.po"
+        catalog = polib.pofile(str(path))
+        for entry in catalog:
+            entry.msgstr = translate(entry.msgid)
+        catalog.save(str(path))
+    return root
+
+
+def invoke(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(root), *args])
+
+
+# -- the damage ----------------------------------------------------------------------------
+
+
+def line_of(data: bytes, needle: bytes) -> int:
+    return data[: data.index(needle)].count(b"\n") + 1
+
+
+def entry_line(data: bytes, source: str) -> int:
+    """The line where the entry of `source` starts (its first comment), as polib counts."""
+    at = data.index(f'msgid "{source}"'.encode())
+    return data[:data.rindex(b"\n\n", 0, at) + 2].count(b"\n") + 1
+
+
+FIRST = "The fair opened in <1>Beijing</1> on Friday."
+
+
+def syntax_error(root: Path, data: bytes) -> tuple[bytes, int]:
+    damaged = data.replace(b'msgctxt "', b'this line is not PO\nmsgctxt "', 1)
+    return damaged, line_of(damaged, b"this line is not PO")
+
+
+def other_charset(root: Path, data: bytes) -> tuple[bytes, int]:
+    """The header says Latin-1, the text is UTF-8: polib would garble every Chinese character."""
+    damaged = data.replace(b"charset=UTF-8", b"charset=ISO-8859-1")
+    return damaged, line_of(damaged, b'"Content-Type:')
+
+
+def invalid_utf8(root: Path, data: bytes) -> tuple[bytes, int]:
+    damaged = data.replace("【Some".encode(), b"\xe9Some", 1)
+    return damaged, line_of(damaged, b"\xe9Some")
+
+
+def duplicate_entry(root: Path, data: bytes) -> tuple[bytes, int]:
+    start = data.index(b"\n\n", data.index(b'msgid ""')) + 2
+    first = data[start:data.index(b"\n\n", start) + 2]
+    damaged = data + b"\n" + first
+    return damaged, damaged.count(b"\n", 0, len(damaged) - len(first)) + 1
+
+
+def edited_msgctxt(root: Path, data: bytes) -> tuple[bytes, int]:
+    damaged = data.replace(unit_key(FIRST).encode(), b"my-own-key")
+    return damaged, entry_line(damaged, FIRST)
+
+
+def broken_placeholders(root: Path, data: bytes) -> tuple[bytes, int]:
+    damaged = data.replace("<1>Beijing</1> on Friday.】".encode(), "<1>Beijing on Friday.】".encode())
+    return damaged, entry_line(damaged, FIRST)
+
+
+def source_gone(root: Path, data: bytes) -> tuple[bytes, int]:
+    (root / "source" / "a.html").unlink()
+    return data, 0
+
+
+@dataclass(frozen=True)
+class Case:
+    damage: Callable[[Path, bytes], tuple[bytes, int]]
+    message: str  # what the error line says
+    hint: str  # what the hint says
+    fails: frozenset[str]  # the commands that must refuse this catalog (exit 1)
+
+
+EVERY = frozenset(COMMANDS)
+CASES = {
+    "syntax-error": Case(syntax_error, "cannot read catalog: PO syntax error", "fix the file", EVERY),
+    "other-charset": Case(other_charset, "the header declares charset=ISO-8859-1; workflow catalogs are "
+                          "UTF-8", "msgconv --to-code=UTF-8", EVERY),
+    "invalid-utf8": Case(invalid_utf8, "byte 0xe9 is not valid UTF-8", "convert it", EVERY),
+    "duplicate-entry": Case(duplicate_entry, "a second entry for the unit", "delete one of the two entries",
+                            EVERY),
+    # status only counts states, which an edited key does not change
+    "edited-msgctxt": Case(edited_msgctxt, "msgctxt 'my-own-key' is not the key of this entry's msgid",
+                           "edit only msgstr", EVERY - {"status"}),
+    # publish and pretranslate go from the sources: they never read a catalog without one
+    "source-gone": Case(source_gone, "no source article for this catalog (source/a.* is gone)",
+                        "delete locales/*/a.po and locales/templates/a.pot",
+                        EVERY - {"publish", "pretranslate"}),
+    # a translation problem, not a file problem: `check` finds it (exit 3), publish refuses the unit
+    "broken-placeholders": Case(broken_placeholders, "", "", frozenset()),
+}
+
+
+def others_processed(root: Path, command: str, result: Result) -> None:
+    """Evidence that the command went on with b.txt and c.txt."""
+    zh = root / "locales" / "zh"
+    if command == "extract":
+        assert "Added later." in (zh / "c.po").read_text(encoding="utf-8")
+    elif command == "status":
+        assert re.search(r"^zh +b\.txt .* 100\.0%$", result.stdout, re.M), result.stdout
+        assert re.search(r"^zh +c\.txt .* 0\.0%$", result.stdout, re.M), result.stdout
+    elif command == "check":
+        assert re.search(r"translated unit\(s\) in [23] catalog\(s\)", result.stderr), result.stderr
+    elif command == "publish":
+        assert (root / "output" / "zh" / "b.html").is_file()
+    elif command == "pretranslate":
+        filled = [e for e in polib.pofile(str(zh / "c.po")) if e.msgstr]
+        assert filled and all("fuzzy" in e.flags for e in filled)
+    elif command == "review":
+        assert "Nobody has translated it yet." in (root / "output" / "review" / "zh.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_damaged_catalog(tmp_path: Path, name: str, command: str) -> None:
+    root = workspace(tmp_path / "ws")
+    case = CASES[name]
+    path = root / "locales" / "zh" / "a.po"
+    damaged, line = case.damage(root, path.read_bytes())
+    path.write_bytes(damaged)
+    (root / "source" / "c.txt").write_text(EMPTY + "\nAdded later.\n", encoding="utf-8")
+
+    result = invoke(root, *COMMANDS[command])
+
+    assert path.read_bytes() == damaged, "the damaged catalog was rewritten"
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    others_processed(root, command, result)
+    where = f"{path}:{line}" if line else str(path)
+    if command in case.fails:
+        assert result.exit_code == 1, result.output
+        lines = result.stderr.splitlines()
+        expected = f"error: {where}: {case.message}"
+        error = next((n for n, text in enumerate(lines) if text.startswith(expected)), None)
+        assert error is not None, f"no `{expected}…` in\n{result.stderr}"
+        assert lines[error + 1].startswith("hint: ") and case.hint in lines[error + 1], lines
+        assert "1 file(s) failed" in result.stderr
+    elif name == "broken-placeholders" and command == "check":
+        assert result.exit_code == 3, result.output
+        assert f"{path}:{line}: error: [placeholders] missing </1>" in result.stdout
+        assert "hint: fix the msgstr at each path:line above" in result.stderr
+    elif name == "broken-placeholders" and command == "publish":
+        assert result.exit_code == 0, result.output  # published, the unit in English and marked
+        assert "refused: source/a.html:2: unit" in result.stderr
+        assert "placeholders do not match the source: missing </1>" in result.stderr
+        assert "hint: fix the msgstr of each refused unit in locales/zh/a.po" in result.stderr
+    else:
+        assert result.exit_code == 0, result.output
+        assert "error:" not in result.stderr
+
+
+def test_a_repaired_catalog_works_again(tmp_path: Path) -> None:
+    """Nothing was lost while the catalog was refused: restoring the line restores everything."""
+    root = workspace(tmp_path / "ws")
+    path = root / "locales" / "zh" / "a.po"
+    good = path.read_bytes()
+    path.write_bytes(edited_msgctxt(root, good)[0])
+    assert invoke(root, "extract").exit_code == 1
+    path.write_bytes(good)
+    result = invoke(root, "extract")
+    assert result.exit_code == 0, result.output
+    reviewed = {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and "fuzzy" not in e.flags}
+    assert reviewed[FIRST] == translate(FIRST)
+    assert invoke(root, "publish").exit_code == 0
+    assert translate("Some 22,000 firms took part.") in (root / "output" / "zh" / "a.html").read_text("utf-8")
