@@ -111,7 +111,8 @@ def article(rng: random.Random, number: int, words: int = 800) -> str:
 def make_workspace(root: Path, articles: int) -> None:
     """A workspace with `articles` HTML articles, 100 to a folder."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    subprocess.run([sys.executable, "-m", "workflow", "-q", "init", str(root)], check=True, env=env)
+    subprocess.run([sys.executable, "-m", "workflow", "-q", "init", str(root)], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
     rng = random.Random(articles)
     for number in range(articles):
         folder = root / "source" / f"batch{number // 100:03d}"

@@ -14,16 +14,14 @@ units are left as they are can be rebuilt byte for byte.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import html
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from syntok.segmenter import split as syntok_split
-from syntok.tokenizer import Tokenizer
+from typing import Any, Literal
 
 from .model import Piece, Placeholder
 
@@ -31,7 +29,6 @@ SENTENCE = "sentence"
 PARAGRAPH = "paragraph"
 MODES = (SENTENCE, PARAGRAPH)
 
-_TOKENIZER = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # ASCII whitespace only: U+00A0 is content
 _WORDS = re.compile(r"[^ \t\n\r\f\v]+|[ \t\n\r\f\v]+")
 _IRREGULAR_SPACE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")  # what collapsing changes
@@ -211,6 +208,16 @@ class _Text:
         return chunk.raw[1] if offset == chunk.start + size else None
 
 
+@functools.cache
+def _segmenter() -> tuple[Callable[[Any], Any], Callable[[str], Any]]:
+    """syntok's sentence splitter and tokenizer, imported on first use (keeps `--help` fast)."""
+    from syntok.segmenter import split
+    from syntok.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
+    return split, tokenizer.tokenize
+
+
 def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
     """The block as the segmenter sees it: words only; a void tag reads as a space."""
     out: list[str] = []
@@ -235,7 +242,8 @@ def _sentence_starts(text: _Text) -> list[int]:
         return []  # one sentence at most: no need to run the segmenter
     plain, syn_starts, norm_starts = _syntok_text(text)
     starts: list[int] = []
-    for number, sentence in enumerate(syntok_split(_TOKENIZER.tokenize(plain))):
+    split, tokenize = _segmenter()
+    for number, sentence in enumerate(split(tokenize(plain))):
         if number == 0 or not sentence:
             continue
         offset = sentence[0].offset
