@@ -34,11 +34,17 @@ def parse_xml(data: bytes, path: str) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        message = re.sub(r", line \d+, column \d+$", "", str(exc.msg))  # the location goes in front
-        raise SourceError(f"malformed XML: {message}", path=path, line=line,
-                          hint="fix the markup; the file must be well-formed XML") from None
-    if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs
-        raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path, line=1,
+        message = re.sub(r", line \d+, column \d+$", "", str(exc.msg).strip())  # the location goes in front
+        hint = "fix the markup; the file must be well-formed XML"
+        if message.startswith("Excessive depth"):  # libxml2's limit without huge_tree, which stays off
+            message, hint = "elements are nested more than 256 deep", "flatten the markup"
+        elif "encoding" in message:
+            hint = "re-save the file as UTF-8 (or declare its real encoding in <?xml … encoding=…?>)"
+        raise SourceError(f"malformed XML: {message}", path=path, line=line, hint=hint) from None
+    if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs; a DOCTYPE after a long prolog
+        late = _DOCTYPE.search(data)
+        raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path,
+                          line=data[: late.start()].count(b"\n") + 1 if late else 1,
                           hint="remove the <!DOCTYPE …> declaration and any entities")
     return tree
 
