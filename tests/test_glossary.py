@@ -166,3 +166,44 @@ def test_cli_import_unknown_language(ws: Settings, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "not a configured language: de" in result.stderr
+
+
+TBX_BASIC = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+  <termEntry id="t1"><descrip type="definition">a government report</descrip>
+    <langSet xml:lang="en-US"><tig><term>white paper</term></tig></langSet>
+    <langSet xml:lang="zh-CN"><tig><term>白皮书</term></tig></langSet></termEntry>
+  <termEntry id="t2">
+    <langSet xml:lang="en"><tig><term>CIFTIS</term></tig></langSet>
+    <langSet xml:lang="zh"><tig><term>CIFTIS</term></tig></langSet></termEntry>
+  <termEntry id="t3"><langSet xml:lang="en"><tig><term>French only</term></tig></langSet>
+    <langSet xml:lang="fr"><tig><term>seulement</term></tig></langSet></termEntry>
+</body></text></martif>"""
+
+TBX_V3 = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Core" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
+  <conceptEntry id="c1"><langSec xml:lang="en"><termSec><term>trade in services</term></termSec></langSec>
+    <langSec xml:lang="zh"><termSec><term>服务贸易</term></termSec></langSec></conceptEntry>
+</body></text></tbx>"""
+
+
+@pytest.mark.parametrize("name, content, terms", [
+    pytest.param("terms.tbx", TBX_BASIC, [("white paper", "白皮书", "a government report", False),
+                                          ("CIFTIS", "CIFTIS", "", True)], id="tbx-basic"),
+    pytest.param("en-zh.tbx", TBX_V3, [("trade in services", "服务贸易", "", False)], id="tbx-v3"),
+])
+def test_import_tbx(ws: Settings, tmp_path: Path, name: str, content: str,
+                    terms: list[tuple[str, str, str, bool]]) -> None:
+    file = tmp_path / name
+    file.write_text(content, encoding="utf-8")
+    report = import_glossary(ws, file, "zh" if name == "terms.tbx" else None)
+    assert report.lang == "zh"
+    assert [(t.source, t.target, t.note, t.do_not_translate) for t in load_glossary(ws, "zh").terms] == terms
+
+
+def test_tbx_language_from_its_content(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {}, languages="zh")
+    file = tmp_path / "terms.tbx"
+    file.write_text(TBX_BASIC, encoding="utf-8")
+    assert import_glossary(ws, file).lang == "zh"  # fr is in the file, but not configured

@@ -10,7 +10,8 @@ with `#` are comments. A term is do-not-translate when its `type` is `dnt` (or
 `do-not-translate`, `keep`), or its target is empty, `=` or the source term itself;
 otherwise the target is the approved translation. Pretranslate protects the terms
 it finds in a unit through MT and writes the approved target; QA calls
-`load_glossary` to check that translators kept them.
+`load_glossary` to check that translators kept them. TBX files (TBX-Basic or
+TBX v3) can be imported too.
 """
 
 from __future__ import annotations
@@ -172,23 +173,29 @@ _PAIR_NAME = re.compile(r"(?:^|[^A-Za-z])([A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?
 
 
 def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> GlossaryImport:
-    """Merge a TSV glossary into the workspace's glossary of `lang`.
+    """Merge a TSV (or TBX) glossary into the workspace's glossary of `lang`.
 
-    The language comes from `lang` or from a file name such as `en-zh.tsv`. Terms of
-    the file replace the workspace's terms with the same source; the result is
-    written atomically, in the canonical four-column layout.
+    The language comes from `lang`, else from a file name such as `en-zh.tsv`, else
+    (TBX) from the one configured language the file has. Terms of the file replace
+    the workspace's terms with the same source; the result is written atomically,
+    in the canonical four-column TSV layout.
     """
-    if lang is None:
-        match = _PAIR_NAME.search(file.stem)
-        if match is None or match.group(1).lower() != settings.source_lang.lower():
-            raise WorkflowError("cannot tell the glossary's target language from its file name", path=file,
-                                hint=f"name it {settings.source_lang}-LANG.tsv or give --lang LANG")
-        lang = match.group(2)
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=file) from None
-    incoming = parse_glossary(data, file, lang)
+    tbx = file.suffix.lower() == ".tbx"
+    match = _PAIR_NAME.search(file.stem)
+    if lang is None and match is not None and match.group(1).lower() == settings.source_lang.lower():
+        lang = match.group(2)
+    if lang is None and tbx:
+        found = [code for code in settings.languages
+                 if read_tbx(data, file, settings.source_lang, code).terms]
+        lang = found[0] if len(found) == 1 else None
+    if lang is None:
+        raise WorkflowError("cannot tell the glossary's target language from its file name", path=file,
+                            hint=f"name it {settings.source_lang}-LANG.tsv or give --lang LANG")
+    incoming = read_tbx(data, file, settings.source_lang, lang) if tbx else parse_glossary(data, file, lang)
     current = load_glossary(settings, lang)
     merged = {term.source.casefold(): term for term in current.terms}
     replaced = sum(1 for term in incoming.terms if term.source.casefold() in merged)
@@ -196,6 +203,55 @@ def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> 
     target = glossary_path(settings, lang)
     written = write_if_changed(target, render_glossary(list(merged.values())))
     return GlossaryImport(target, lang, len(merged), len(incoming.terms) - replaced, replaced, written)
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def read_tbx(data: bytes, path: Path, source_lang: str, lang: str) -> Glossary:
+    """The source_lang -> lang terms of a TBX file (TBX-Basic `termEntry/langSet/tig`, or TBX v3
+    `conceptEntry/langSec/termSec`): the first term of each language, its note or definition;
+    a target equal to the source term is do-not-translate. No DTD is loaded."""
+    from lxml import etree
+
+    from .markup import xml_parser
+
+    try:
+        root = etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+        raise WorkflowError(f"malformed TBX: {exc.msg}", path=path, line=line) from None
+
+    def local(element: etree._Element) -> str:
+        return etree.QName(element.tag).localname if isinstance(element.tag, str) else ""
+
+    def same(code: str, wanted: str) -> bool:
+        return code.replace("_", "-").split("-")[0].lower() == wanted.replace("_", "-").split("-")[0].lower()
+
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for entry in root.iter():
+        if local(entry) not in ("termEntry", "conceptEntry"):
+            continue
+        words: dict[str, str] = {}
+        notes: list[str] = []
+        for block in entry:
+            if local(block) not in ("langSet", "langSec"):
+                if local(block) == "descrip" and (block.text or "").strip():
+                    notes.append((block.text or "").strip())
+                continue
+            code = block.get(_XML_LANG) or block.get("lang") or ""
+            term = next((t for t in block.iter() if local(t) == "term"), None)
+            text = _GAP.sub(" ", "".join(str(x) for x in term.itertext())).strip() if term is not None else ""
+            for wanted in (source_lang, lang):
+                if text and same(code, wanted) and wanted not in words:
+                    words[wanted] = text
+        source, target = words.get(source_lang, ""), words.get(lang, "")
+        if source and target and source.casefold() not in seen:
+            seen.add(source.casefold())
+            line = entry.sourceline if isinstance(entry.sourceline, int) else 0
+            terms.append(Term(source, target, "; ".join(notes), target == source, line))
+    return Glossary(lang, tuple(terms), path)
 
 
 def render_glossary(terms: list[Term]) -> bytes:
