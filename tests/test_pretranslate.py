@@ -251,6 +251,8 @@ def test_memory_first_then_machine(ws: Settings, tmp_path: Path) -> None:
 def test_no_model_is_a_warning_beside_memory_and_an_error_alone(ws: Settings, argos_packages: Path) -> None:
     code, _, err = run(ws, "zh")
     assert code == 0
+    assert err.startswith("zh: 8 unit(s) to fill (7 distinct) in 2 catalog(s): none filled; 8 left empty; "
+                          "0 catalog(s) written (")
     assert err.splitlines()[1:] == [
         "warning: zh: no Argos model installed for en→zh",
         "warning: zh: 8 unit(s) left empty; install one: `workflow models install zh` (downloads "

@@ -266,7 +266,9 @@ def summary_lines(report: PretranslateReport) -> list[str]:
         engines = ", ".join(f"{count} from {name}" for name, count in item.filled.items()) or "none filled"
         fuzzy = f" ({item.fuzzy_matches} fuzzy memory match(es))" if item.fuzzy_matches else ""
         rate = f", {item.todo / item.seconds:.0f} units/s" if item.seconds > 0 and item.todo else ""
-        extra = [f"{item.model_calls} model call(s) for {item.model_sentences} sentence(s)"]
+        extra = []
+        if item.model_calls:
+            extra.append(f"{item.model_calls} model call(s) for {item.model_sentences} sentence(s)")
         if item.cached:
             extra.append(f"{item.cached} from the MT cache")
         if item.repaired or item.fallbacks:
@@ -276,7 +278,7 @@ def summary_lines(report: PretranslateReport) -> list[str]:
         lines.append(
             f"{item.lang}: {item.todo} unit(s) to fill ({item.distinct} distinct) "
             f"in {item.catalogs} catalog(s): "
-            f"{engines}{fuzzy}; {item.left} left empty; {'; '.join(extra)}; "
+            f"{engines}{fuzzy}; {item.left} left empty; {''.join(f'{note}; ' for note in extra)}"
             f"{item.catalogs_written} catalog(s) written ({item.seconds:.1f} s{rate})"
         )
         lines.extend(f"warning: {item.lang}: {warning}" for warning in item.warnings)
