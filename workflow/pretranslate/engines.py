@@ -71,7 +71,6 @@ class Engine(Protocol):
     def fill(self, sources: Sequence[str], save: Save) -> None: ...
 
 
-
 # -- pseudo-localization ---------------------------------------------------------------
 
 _PSEUDO = str.maketrans(

@@ -4,10 +4,12 @@
 terms, giving an MTRequest whose spans say where they were; the engine returns
 where each span went; `restore` writes the approved terms there and puts the
 placeholders back as a well-nested tree. Whatever an engine does, the result has
-exactly the source's placeholders: what could not be placed is repaired (spans
-clamped into their parent, overlaps moved apart, stray `<n>` the model made up
-removed) or falls back to a safe layout (the translation, then the source's
-placeholders in order), and the caller records which.
+exactly the source's placeholders: what the alignment got wrong is repaired (a
+pair grows to hold its children, spans are clamped into their pair, overlapping
+siblings moved apart, stray `<n>` the model made up removed); what it could not
+place falls back to a safe spot (a pair around its whole parent, an empty one at
+its end; a malformed source: the translation, then the source's placeholders in
+order); the caller records which in the unit's provenance.
 """
 
 from __future__ import annotations
