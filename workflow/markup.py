@@ -34,17 +34,21 @@ def parse_xml(data: bytes, path: str) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        message = re.sub(r", line \d+, column \d+$", "", str(exc.msg).strip())  # the location goes in front
+        message = re.sub(r"\s*, line \d+, column \d+$", "", str(exc.msg).strip())  # the location goes first
         hint = "fix the markup; the file must be well-formed XML"
         if message.startswith("Excessive depth"):  # libxml2's limit without huge_tree, which stays off
             message, hint = "elements are nested more than 256 deep", "flatten the markup"
+        elif "amplification" in message:  # libxml2's guard against entity bombs
+            message = "its entities would expand too far"
+            hint = "remove the <!DOCTYPE …> declaration and any entities"
         elif "encoding" in message:
             hint = "re-save the file as UTF-8 (or declare its real encoding in <?xml … encoding=…?>)"
         raise SourceError(f"malformed XML: {message}", path=path, line=line, hint=hint) from None
-    if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs; a DOCTYPE after a long prolog
-        late = _DOCTYPE.search(data)
+    if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs; after a long prolog, or in UTF-16
+        text = data.decode(tree.docinfo.encoding or "utf-8", "replace")
+        late = re.search("<!DOCTYPE", text, re.I)
         raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path,
-                          line=data[: late.start()].count(b"\n") + 1 if late else 1,
+                          line=text.count("\n", 0, late.start()) + 1 if late else 1,
                           hint="remove the <!DOCTYPE …> declaration and any entities")
     return tree
 
