@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from collections import deque
@@ -15,6 +16,7 @@ from filelock import FileLock, Timeout
 from .errors import LockError, WorkflowError
 
 LOCK_NAME = ".workflow.lock"
+log = logging.getLogger(__name__)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -103,7 +105,11 @@ def workspace_lock(root: Path, timeout: float) -> Iterator[None]:
     """Hold the workspace lock; wait up to `timeout` seconds for another command."""
     lock = FileLock(str(root / LOCK_NAME), timeout=timeout)
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.info("another workflow command is using this workspace: waiting up to %g s for it", timeout)
+            lock.acquire()
     except Timeout:
         raise LockError(
             f"another workflow command has been using this workspace for over {timeout:g} s",
