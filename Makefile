@@ -21,11 +21,12 @@ setup: $(STAMP)
 tools:
 	bash scripts/install-vnu.sh
 
+# The sample's memory and glossary fill the Chinese catalogs with no model installed; the units stay
+# fuzzy (needing review), so the edition is published as a marked draft.
 demo: setup
-	$(WF) extract
 	$(WF) tm import $(SHARED)/tm/ciftis-en-zh.tmx
 	$(WF) glossary import $(SHARED)/glossary/en-zh.tsv
-	$(WF) run zh
+	$(WF) run zh --draft
 
 test: setup tools
 	$(PY) -m pytest -q

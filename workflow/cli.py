@@ -157,14 +157,19 @@ def extract(settings: Settings, paths: tuple[Path, ...], force: bool) -> None:
     from .extract import extract as run_extract
 
     report = run_extract(settings, paths, force=force)
+    render_extract(report)
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+
+
+def render_extract(report: StageReport) -> None:
+    """One summary line on stderr, then the failures."""
     written = sum(1 for c in report.changes if c.written)
     fuzzy = sum(c.fuzzy for c in report.changes)
     obsolete = sum(c.obsolete for c in report.changes)
     click.echo(f"{report.articles} article(s), {report.units} unit(s); {written} catalog(s) written, "
                f"{fuzzy} fuzzy suggestion(s), {obsolete} obsolete unit(s)", err=True)
     render_failures(report)
-    if report.failures:
-        sys.exit(EXIT_FAILED)
 
 
 @cli.command()
@@ -266,7 +271,7 @@ def _ids(value: str) -> tuple[str, ...]:
     return tuple(i for i in value.replace(",", " ").split() if i)
 
 
-def render_findings(report: Any, as_json: bool, root: Path) -> None:
+def render_findings(report: Any, as_json: bool, root: Path, only_errors: bool = False) -> None:
     """Findings on stdout (`path:line: severity: [check] message`, silenced last); a summary on stderr."""
     import json
 
@@ -274,7 +279,7 @@ def render_findings(report: Any, as_json: bool, root: Path) -> None:
 
     if as_json:
         click.echo(json.dumps(report_json(report, root), ensure_ascii=False, indent=2))
-    ordered = sorted(report.findings, key=lambda f: f.silenced)
+    ordered = sorted((f for f in report.findings if f.blocking or not only_errors), key=lambda f: f.silenced)
     for finding in [] if as_json else ordered:
         severity = finding.issue.severity.value
         coloured = click.style(severity, fg=_SEVERITY_COLOURS[severity])
@@ -626,3 +631,50 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
         report = import_glossary(settings, file, lang)
     click.echo(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
                f"{report.replaced} replaced)", err=True)
+
+
+@cli.command("run")
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
+@click.option("--engine", "engines", default=None, metavar="NAMES",
+              help="Pretranslation engines, comma-separated: tm, argos, pseudo.  [default: tm,argos]")
+@click.option("--policy", type=click.Choice(["complete", "threshold", "lead"]), default=None,
+              help="Publishing policy.  [default: from settings]")
+@click.option("--threshold", type=click.IntRange(0, 100), default=None, metavar="PERCENT",
+              help="Percent of words reviewed for the threshold policy.")
+@click.option("--draft", is_flag=True, help="Also publish machine translations, marked as drafts.")
+@pass_settings
+@handle_errors
+def run(settings: Settings, langs: tuple[str, ...], engines: str | None, policy: str | None,
+        threshold: int | None, draft: bool) -> None:
+    """Extract, pretranslate, check and publish in one go (default: every language).
+
+    Prints the paths of the published editions on stdout. Exit code 1 when any
+    stage failed on a file, 3 when QA errors remain (publishing still happens:
+    units with broken placeholders fall back to the source, marked).
+
+    \b
+    Example:
+      workflow run zh --draft
+    """
+    from .pipeline import run_all
+    from .pretranslate import summary_lines as pretranslate_lines
+    from .publish import policy_from_options
+    from .publish import summary_lines as publish_lines
+
+    chosen = chosen_languages(settings, langs)
+    report = run_all(settings, chosen, policy_from_options(settings, policy, threshold, draft),
+                     _engine_list(engines))
+    render_extract(report.extract)
+    for line in pretranslate_lines(report.pretranslate):
+        click.echo(line, err=True)
+    render_failures(StageReport(failures=list(report.pretranslate.failures)))
+    render_findings(report.check, as_json=False, root=settings.root, only_errors=True)
+    for line in publish_lines(settings, report.publish):
+        click.echo(line, err=True)
+    render_failures(StageReport(failures=report.publish.failures))
+    for index in report.publish.indexes:
+        click.echo(index)
+    if report.failed:
+        sys.exit(EXIT_FAILED)
+    if report.check.errors:
+        sys.exit(EXIT_QA)
