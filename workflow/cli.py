@@ -164,11 +164,8 @@ def extract(settings: Settings, paths: tuple[Path, ...], force: bool) -> None:
 
 def render_extract(report: StageReport) -> None:
     """One summary line on stderr, then the failures."""
-    written = sum(1 for c in report.changes if c.written)
-    fuzzy = sum(c.fuzzy for c in report.changes)
-    obsolete = sum(c.obsolete for c in report.changes)
-    click.echo(f"{report.articles} article(s), {report.units} unit(s); {written} catalog(s) written, "
-               f"{fuzzy} fuzzy suggestion(s), {obsolete} obsolete unit(s)", err=True)
+    click.echo(f"{report.articles} article(s), {report.units} unit(s); {report.written} catalog(s) written, "
+               f"{report.fuzzy} fuzzy suggestion(s), {report.obsolete} obsolete unit(s)", err=True)
     render_failures(report)
 
 

@@ -27,7 +27,7 @@ from . import __version__
 from .errors import SourceError, WorkflowError
 from .files import BatchWriter, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
-from .model import Article, CatalogChange, Failure, StageReport
+from .model import Article, Failure, StageReport
 from .settings import Settings
 from .store import iter_catalogs, plan_catalog
 
@@ -41,7 +41,7 @@ READERS: dict[str, Callable[[bytes, str, str], Article]] = {
 }
 Progress = Callable[[str], None]
 CACHE_FILE = Path(".workflow") / "extract-cache.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def article_name(settings: Settings, path: Path) -> str:
@@ -129,11 +129,14 @@ def _collisions(settings: Settings, sources: list[Path]) -> dict[Path, str]:
 
 @dataclass(slots=True)
 class ExtractCache:
-    """What the last extract saw, per article: source hash, unit count, catalog stats."""
+    """What the last extract saw, per article: [source hash, unit count, hash of its catalogs' stats].
+
+    A few dozen bytes an article, so that even 100,000 articles keep it small.
+    """
 
     path: Path
     fingerprint: str
-    articles: dict[str, dict[str, object]] = field(default_factory=dict)
+    articles: dict[str, list[object]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, settings: Settings) -> ExtractCache:
@@ -150,20 +153,15 @@ class ExtractCache:
     def fresh(self, name: str, digest: str, catalogs: list[Path]) -> int | None:
         """The unit count of an article whose source and catalogs are as last seen, else None."""
         entry = self.articles.get(name)
-        if not entry or entry.get("source") != digest:
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
             return None
-        recorded = entry.get("catalogs")
-        if not isinstance(recorded, dict) or len(recorded) != len(catalogs):
+        units = entry[1]
+        if not isinstance(units, int) or entry[2] != _stats(catalogs):
             return None
-        for catalog in catalogs:
-            if recorded.get(str(catalog)) != _stat(catalog):
-                return None
-        units = entry.get("units")
-        return units if isinstance(units, int) else None
+        return units
 
     def record(self, name: str, digest: str, units: int, catalogs: list[Path]) -> None:
-        self.articles[name] = {"source": digest, "units": units,
-                               "catalogs": {str(c): _stat(c) for c in catalogs}}
+        self.articles[name] = [digest, units, _stats(catalogs)]
 
     def forget(self, name: str) -> None:
         self.articles.pop(name, None)
@@ -171,7 +169,8 @@ class ExtractCache:
     def save(self) -> None:
         data = {"format": CACHE_FORMAT, "fingerprint": self.fingerprint,
                 "articles": dict(sorted(self.articles.items()))}
-        write_if_changed(self.path, (json.dumps(data, indent=0, sort_keys=True) + "\n").encode("utf-8"))
+        text = json.dumps(data, separators=(",", ":")).replace('],"', '],\n"')  # one article a line
+        write_if_changed(self.path, (text + "\n").encode("utf-8"))
 
 
 def _fingerprint(settings: Settings) -> str:
@@ -182,12 +181,17 @@ def _fingerprint(settings: Settings) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _stat(path: Path) -> list[int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
+def _stats(catalogs: list[Path]) -> str:
+    """A hash of the catalogs' size, modification time and inode (any missing file changes it)."""
+    stats: list[object] = []
+    for path in catalogs:
+        try:
+            info = path.stat()
+        except OSError:
+            stats.append(None)
+            continue
+        stats.append((info.st_size, info.st_mtime_ns, info.st_ino))
+    return hashlib.sha1(repr(stats).encode("ascii")).hexdigest()[:16]
 
 
 def extract(
@@ -220,7 +224,6 @@ def extract(
                 name, digest, units = fresh
                 report.articles += 1
                 report.units += units
-                report.changes.extend(CatalogChange(c, False) for c in _catalogs(settings, name))
                 seen.append(fresh)
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
@@ -359,12 +362,14 @@ def extract_article(settings: Settings, article: Article, report: StageReport,
         if plan.data is None:
             continue
         change = plan.change
-        log.info("%s: %d new, %d fuzzy, %d obsolete", change.path, change.added, change.fuzzy, change.obsolete)
+        log.info("%s: %d new, %d fuzzy, %d obsolete",
+                 change.path, change.added, change.fuzzy, change.obsolete)
         if writer is None:
             write_atomic(plan.change.path, plan.data)
         else:
             writer.submit(article.path, plan.change.path, plan.data)
     report.articles += 1
     report.units += len(segments)
-    report.changes.extend(plan.change for plan in plans)
+    for plan in plans:
+        report.count(plan.change)
     return len(segments)

@@ -173,12 +173,28 @@ class Failure:
 
 @dataclass(slots=True)
 class StageReport:
-    """What a command did: counts, per-catalog changes, failures."""
+    """What a command did: counts, the catalogs that need a translator's eye, failures.
+
+    `written`, `fuzzy` and `obsolete` count catalogs written and units made fuzzy or
+    obsolete; `changes` lists only the catalogs with new fuzzy or obsolete units, so
+    that a report's size follows the edits, not the number of articles.
+    """
 
     articles: int = 0
     units: int = 0
     changes: list[CatalogChange] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    written: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+
+    def count(self, change: CatalogChange) -> None:
+        """Add one catalog's change to the counts (and to `changes` when it needs review)."""
+        self.written += change.written
+        self.fuzzy += change.fuzzy
+        self.obsolete += change.obsolete
+        if change.fuzzy or change.obsolete:
+            self.changes.append(change)
 
     @property
     def ok(self) -> bool:

@@ -254,14 +254,14 @@ def _merge(
         entry.previous_msgid = donor.msgid
         entry.previous_msgctxt = donor.msgctxt
         fuzzy += 1
-    obsolete = 0
+    obsolete = 0  # units made obsolete by this update (entries already obsolete stay, uncounted)
     for donor in (*current.values(), *retired.values()):
         if donor.msgctxt in used or not (donor.msgstr or donor.tcomment):
             continue
+        obsolete += not donor.obsolete
         donor.obsolete = True
         donor.occurrences = []
         entries.append(donor)
-        obsolete += 1
     return entries, CatalogChange(Path(), False, added=added, kept=kept, fuzzy=fuzzy, obsolete=obsolete)
 
 
