@@ -59,6 +59,17 @@ def safe_href(href: str) -> bool:
     return not scheme or scheme in SAFE_SCHEMES
 
 
+# Characters XML 1.0 cannot hold; a plain-text or HTML source may (a form feed, a stray \x1e)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that lxml accepts: each character XML 1.0 forbids becomes U+FFFD (a form feed, a space)."""
+    if not _NOT_XML.search(text):
+        return text
+    return _NOT_XML.sub(lambda m: " " if m.group() in "\x0b\x0c" else "\ufffd", text)
+
+
 def parse_date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
@@ -97,6 +108,7 @@ class _Builder:
         return next(e for e in reversed(self.stack) if e is not None)
 
     def text(self, text: str) -> None:
+        text = xml_text(text)
         if not text:
             return
         parent = self._current()
@@ -113,7 +125,7 @@ class _Builder:
             return
         element = etree.SubElement(self._current(), _NS + tag)
         for name, value in (attrib or {}).items():
-            element.set(name, value)
+            element.set(name, xml_text(value))
         self.stack.append(element)
 
     def close(self) -> None:
@@ -228,9 +240,9 @@ def write_bulletin(
     if title_block is not None:
         _fill(title, article, title_block, choices, lang, source_lang)
     else:
-        title.text = article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        title.text = xml_text(article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
     if article.metadata.get("source"):
-        etree.SubElement(head, _NS + "source").text = article.metadata["source"]
+        etree.SubElement(head, _NS + "source").text = xml_text(article.metadata["source"])
     date = parse_date(article.metadata.get("date", ""))
     if date is not None:
         etree.SubElement(head, _NS + "date").text = date.isoformat()
