@@ -139,7 +139,8 @@ def test_extract_given_paths(tmp_path: Path) -> None:
     assert [p.name for p in (root / "locales" / "fr").rglob("*.po")] == ["two.po"]
     missing = run("--root", str(root), "extract", str(root / "source" / "nope.txt"))
     assert missing.exit_code == 1
-    assert missing.stderr == f"error: {root / 'source' / 'nope.txt'}: no such file or folder\n"
+    assert missing.stderr == (f"error: {root / 'source' / 'nope.txt'}: no such file or folder\n"
+                              f"hint: check the path; articles go in {root / 'source'}\n")
 
 
 def test_extract_outside_a_workspace(tmp_path: Path) -> None:

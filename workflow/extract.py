@@ -106,7 +106,8 @@ def find_sources(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
         elif root.exists():
             found.append(root)
         else:
-            raise SourceError("no such file or folder", path=root)
+            raise SourceError("no such file or folder", path=root,
+                              hint=f"check the path; articles go in {settings.source}")
     return sorted(set(found))
 
 

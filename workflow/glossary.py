@@ -152,7 +152,8 @@ def load_glossary(settings: Settings, lang: str) -> Glossary:
     except FileNotFoundError:
         return Glossary(lang)
     except OSError as exc:
-        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=path) from None
+        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=path,
+                            hint="check the file's permissions, or move it out of the folder") from None
     return parse_glossary(data, path, lang)
 
 
@@ -183,7 +184,8 @@ def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> 
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=file) from None
+        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=file,
+                            hint="check the file name and that you may read it") from None
     tbx = file.suffix.lower() == ".tbx"
     match = _PAIR_NAME.search(file.stem)
     if lang is None and match is not None and match.group(1).lower() == settings.source_lang.lower():

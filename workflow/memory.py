@@ -167,7 +167,8 @@ def read_tmx(data: bytes, path: Path, default_source: str) -> list[TmxUnit]:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise WorkflowError(f"malformed TMX: {exc.msg}", path=path, line=line,
+        message = re.sub(r"\s*, line \d+, column \d+$", "", str(exc.msg).strip())  # the line goes first
+        raise WorkflowError(f"malformed TMX: {message}", path=path, line=line,
                             hint="the file must be well-formed XML (TMX 1.4)") from None
     if _local(root) != "tmx":
         raise WorkflowError(f"not a TMX file (root element <{_local(root)}>)", path=path,

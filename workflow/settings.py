@@ -94,6 +94,9 @@ def load_settings(
     Raises SettingsError with the file of a bad value.
     """
     root = root.resolve()
+    if not root.is_dir():
+        raise SettingsError("no such workspace folder", path=root,
+                            hint="create one with `workflow init DIR`, or give its path with --root")
     values: dict[str, object] = {}
     config_path = root / CONFIG_FILE
     known = {f.name for f in fields(Settings)} - {"root"}
