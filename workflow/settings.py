@@ -129,10 +129,11 @@ def load_settings(
     def problem(key: str, message: str, hint: str | None = None) -> SettingsError:
         """An error that points at where the bad value came from."""
         if origin.get(key, "file") == "file":
-            return SettingsError(message, path=config_path, line=_line_of(config_path, key), hint=hint)
+            return SettingsError(message, path=config_path, line=_line_of(config_path, key),
+                                 hint=hint or f"correct {key} in the [{SECTION}] section of {CONFIG_FILE}")
         variable = f"{ENV_PREFIX}{key.upper()}"
         where = f"--{key.replace('_', '-')} or {variable}" if origin[key] == "option" else variable
-        return SettingsError(f"{message} (from {where})", hint=hint)
+        return SettingsError(f"{message} (from {where})", hint=hint or f"correct {where}")
 
     for key, value in raw.items():
         try:

@@ -106,6 +106,7 @@ def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
         check_encoding(path, path.read_bytes())
+        check_quotes(path, path.read_text(encoding="utf-8"))
         catalog = polib.pofile(str(path), wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
@@ -151,6 +152,21 @@ def check_encoding(path: Path, data: bytes) -> None:
                            line=data.count(b"\n", 0, declared.start()) + 1,
                            hint=f"if the text really is {charset}, convert it: msgconv --to-code=UTF-8 FILE "
                            "-o FILE; if it is UTF-8 already, correct the header to charset=UTF-8")
+
+
+_UNQUOTED = re.compile(
+    r'^(?:#~ ?)?(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)(?:[ \t]*$|[ \t]+[^"\s])', re.M
+)
+
+
+def check_quotes(path: Path, text: str) -> None:
+    """Refuse a keyword whose string lost its quotes (`msgid The text`): polib would read `he tex`."""
+    unquoted = _UNQUOTED.search(text)
+    if unquoted:
+        keyword = unquoted.group("keyword")
+        raise CatalogError(f"cannot read catalog: PO syntax error: the string after {keyword} "
+                           "is not in double quotes", path=path,
+                           line=text.count("\n", 0, unquoted.start()) + 1, hint=_FIX_HINT)
 
 
 def check_keys(path: Path, catalog: polib.POFile) -> None:
@@ -535,6 +551,7 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
         data = path.read_bytes()
         check_encoding(path, data)  # polib would fall back to a declared charset; this scanner must not
         text = data.decode("utf-8")
+        check_quotes(path, text)
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first") from None
     except OSError:
