@@ -88,6 +88,12 @@ def syntax_error(root: Path, data: bytes) -> tuple[bytes, int]:
     return damaged, line_of(damaged, b"this line is not PO")
 
 
+def lost_quotes(root: Path, data: bytes) -> tuple[bytes, int]:
+    """polib itself reads `msgid Some text` as `ome tex`, without a word."""
+    damaged = data.replace(b'msgid "Some 22,000 firms took part."', b"msgid Some 22,000 firms took part.")
+    return damaged, line_of(damaged, b"msgid Some")
+
+
 def other_charset(root: Path, data: bytes) -> tuple[bytes, int]:
     """The header says Latin-1, the text is UTF-8: polib would garble every Chinese character."""
     damaged = data.replace(b"charset=UTF-8", b"charset=ISO-8859-1")
@@ -132,6 +138,8 @@ class Case:
 EVERY = frozenset(COMMANDS)
 CASES = {
     "syntax-error": Case(syntax_error, "cannot read catalog: PO syntax error", "fix the file", EVERY),
+    "lost-quotes": Case(lost_quotes, "cannot read catalog: PO syntax error: the string after msgid is not in "
+                        "double quotes", "fix the file", EVERY),
     "other-charset": Case(other_charset, "the header declares charset=ISO-8859-1; workflow catalogs are "
                           "UTF-8", "msgconv --to-code=UTF-8", EVERY),
     "invalid-utf8": Case(invalid_utf8, "byte 0xe9 is not valid UTF-8", "convert it", EVERY),
