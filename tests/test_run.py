@@ -7,10 +7,9 @@ from pathlib import Path
 
 import polib
 from click.testing import CliRunner
+from publishing import SAMPLE, TMX, need_sample, workspace
 
 from workflow.cli import cli
-
-from publishing import SAMPLE, TMX, need_sample, workspace
 
 GLOSSARY = SAMPLE.parents[1] / "glossary" / "en-zh.tsv"
 
@@ -31,7 +30,8 @@ def test_the_demo_publishes_a_marked_chinese_draft_from_memory_with_no_model(tmp
     code, stdout, stderr = invoke(root, "run", "zh", "--draft")
 
     assert code == 0, stderr
-    assert stdout.splitlines() == [str(root / "output" / "zh" / "index.html"), str(root / "output" / "index.html")]
+    output = root / "output"
+    assert stdout.splitlines() == [str(output / "zh" / "index.html"), str(output / "index.html")]
     page = (root / "output" / "zh" / "ciftis-bulletin-2021-01.html").read_text(encoding="utf-8")
     assert 'lang="zh"' in page and "国务院新闻办公室1月10日发布" in page
     assert 'data-state="machine"' in page  # memory output is not reviewed: marked as a draft
