@@ -19,6 +19,7 @@ $(STAMP): setup.cfg pyproject.toml
 setup: $(STAMP)
 
 tools:
+	command -v msgfmt >/dev/null || (apt-get update && apt-get install -y --no-install-recommends gettext)
 	bash scripts/install-vnu.sh
 
 # The sample's memory and glossary fill the Chinese catalogs with no model installed; the units stay
