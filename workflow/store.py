@@ -105,8 +105,7 @@ def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
     if not path.is_file():
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
-        check_encoding(path, path.read_bytes())
-        check_quotes(path, path.read_text(encoding="utf-8"))
+        check_quotes(path, check_encoding(path, path.read_bytes()))
         catalog = polib.pofile(str(path), wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
@@ -135,10 +134,10 @@ def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
 _CHARSET = re.compile(rb'^"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
 
 
-def check_encoding(path: Path, data: bytes) -> None:
-    """Catalogs are UTF-8: refuse other bytes, or a header that declares another charset, with the line."""
+def check_encoding(path: Path, data: bytes) -> str:
+    """A catalog's text; refuses bytes that are not UTF-8, or a header that declares another charset."""
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError(f"byte 0x{data[exc.start]:02x} is not valid UTF-8", path=path,
                            line=data.count(b"\n", 0, exc.start) + 1,
@@ -152,6 +151,7 @@ def check_encoding(path: Path, data: bytes) -> None:
                            line=data.count(b"\n", 0, declared.start()) + 1,
                            hint=f"if the text really is {charset}, convert it: msgconv --to-code=UTF-8 FILE "
                            "-o FILE; if it is UTF-8 already, correct the header to charset=UTF-8")
+    return text
 
 
 _KEYWORD_UNQUOTED = (r'(?:#~ ?)?(?P<keyword>msg(?:ctxt|id|id_plural|str(?:\[\d+\])?))'
@@ -550,8 +550,7 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
     text: str | None
     try:
         data = path.read_bytes()
-        check_encoding(path, data)  # polib would fall back to a declared charset; this scanner must not
-        text = data.decode("utf-8")
+        text = check_encoding(path, data)  # polib would fall back to a declared charset; no reader may
         check_quotes(path, text)
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first") from None
