@@ -37,6 +37,7 @@ COMMANDS = {
     "publish": ["publish"],
     "pretranslate": ["pretranslate", "--engine", "pseudo"],
     "review": ["review"],
+    "run": ["run", "--engine", "pseudo"],
 }
 
 
@@ -167,7 +168,7 @@ def others_processed(root: Path, command: str, result: Result) -> None:
         assert re.search(r"^zh +c\.txt .* 0\.0%$", result.stdout, re.M), result.stdout
     elif command == "check":
         assert re.search(r"translated unit\(s\) in [23] catalog\(s\)", result.stderr), result.stderr
-    elif command == "publish":
+    elif command in ("publish", "run"):
         assert (root / "output" / "zh" / "b.html").is_file()
     elif command == "pretranslate":
         filled = [e for e in polib.pofile(str(zh / "c.po")) if e.msgstr]
@@ -205,6 +206,10 @@ def test_a_damaged_catalog(tmp_path: Path, name: str, command: str) -> None:
         assert result.exit_code == 3, result.output
         assert f"{path}:{line}: error: [placeholders] missing </1>" in result.stdout
         assert "hint: fix the msgstr at each path:line above" in result.stderr
+    elif name == "broken-placeholders" and command == "run":
+        assert result.exit_code == 3, result.output  # QA errors remain; publishing still happened
+        assert f"{path}:{line}: error: [placeholders] missing </1>" in result.stdout
+        assert "refused: source/a.html:2: unit" in result.stderr
     elif name == "broken-placeholders" and command == "publish":
         assert result.exit_code == 0, result.output  # published, the unit in English and marked
         assert "refused: source/a.html:2: unit" in result.stderr
