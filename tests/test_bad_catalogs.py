@@ -1,7 +1,7 @@
 """Damaged catalogs, through every command that reads catalogs.
 
 Each case damages the zh catalog of one article (a.html) the way hands and tools
-do, then runs extract, status, check, publish, pretranslate and review. Where the
+do, then runs extract, status, check, publish, pretranslate, review and run. Where the
 damage concerns a command, it fails with `error: path:line: message` and a
 `hint:` line and exits non-zero; always the damaged file is left byte for byte as
 it was, no traceback is printed, and the other articles are still processed.
