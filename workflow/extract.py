@@ -284,7 +284,7 @@ def orphan_failure(settings: Settings, catalog: Path) -> Failure:
 
 def _failure(error: WorkflowError) -> Failure:
     log.debug("failed: %s", error)
-    return Failure(error.message, error.path, error.line, error.hint)
+    return Failure.of(error)
 
 
 def _catalogs(settings: Settings, name: str) -> list[Path]:

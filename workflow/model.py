@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .errors import WorkflowError
 
 
 class State(enum.Enum):
@@ -169,6 +173,11 @@ class Failure:
     path: Path | None = None
     line: int | None = None
     hint: str | None = None
+
+    @classmethod
+    def of(cls, error: WorkflowError) -> Failure:
+        """The failure an error stands for, with its file, line and hint."""
+        return cls(error.message, error.path, error.line, error.hint)
 
 
 @dataclass(slots=True)

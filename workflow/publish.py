@@ -438,7 +438,7 @@ def _read_articles(settings: Settings, report: PublishReport) -> list[Article]:
         try:
             articles.append(read_article(settings, path))
         except WorkflowError as exc:
-            report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+            report.failures.append(Failure.of(exc))
     names = Counter(output_name(a.path) for a in articles)
     usable: list[Article] = []
     for article in articles:

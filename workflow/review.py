@@ -133,7 +133,7 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
     try:
         terms = load_terms(settings, lang)
     except WorkflowError as exc:
-        report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+        report.failures.append(Failure.of(exc))
         terms = ()
     articles: list[dict[str, object]] = []
     every: list[Finding] = []
@@ -149,7 +149,7 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
             located = load_located_units(catalog.path, lang, catalog.article)
         except WorkflowError as exc:
             log.debug("failed: %s", exc)
-            report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+            report.failures.append(Failure.of(exc))
             continue
         findings = check_units(catalog, located, checks, settings.source_lang, terms)
         every += findings

@@ -159,7 +159,7 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
                 counts = tally(catalog.path)
             except WorkflowError as exc:
                 log.debug("failed: %s", exc)
-                report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+                report.failures.append(Failure.of(exc))
                 continue
             row = StatusRow(lang, catalog.article, counts.units, counts.words)
             report.rows.append(row)

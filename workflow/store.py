@@ -381,21 +381,7 @@ def _provenance(entry: polib.POEntry) -> str:
 
 def load_units(path: Path, lang: str, article: str) -> list[Unit]:
     """The units of an article's PO catalog (obsolete entries left out)."""
-    units: list[Unit] = []
-    for entry in load_catalog(path, keys=True):
-        if entry.obsolete:
-            continue
-        _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
-        segment = Segment(
-            key=entry.msgctxt or "", article=article, text=entry.msgid,
-            line=int(line) if line.isdigit() else 0, note=entry.comment or "",
-        )
-        comment = "\n".join(
-            line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)
-        )
-        units.append(Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
-                          _provenance(entry), comment))
-    return units
+    return [located.unit for located in load_located_units(path, lang, article)]
 
 
 def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_machine: bool = False) -> int:

@@ -76,10 +76,6 @@ class PretranslateReport:
                 "failures": [failure(f) for f in self.failures]}
 
 
-def _failure(error: WorkflowError) -> Failure:
-    return Failure(error.message, error.path, error.line, error.hint)
-
-
 def _redoable(unit: Unit) -> bool:
     return unit.state is State.MACHINE and unit.provenance.startswith(MACHINE_PREFIXES)
 
@@ -110,7 +106,7 @@ class _Run:
             try:
                 units = load_units(path, self.lang, article)
             except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
-                self.failures.append(_failure(exc))
+                self.failures.append(Failure.of(exc))
                 continue
             for unit in units:
                 self.units += 1
@@ -137,7 +133,7 @@ class _Run:
                 if apply_targets(path, changes, replace_machine=self.redo):
                     self.written.add(path)
             except WorkflowError as exc:
-                self.failures.append(_failure(exc))
+                self.failures.append(Failure.of(exc))
         if self.progress is not None:
             self.progress(self.lang, self.done, self.total)
 
@@ -161,7 +157,7 @@ def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[
                 report, problems = _pretranslate_language(settings, lang, articles, chosen, redo_machine,
                                                           progress, translators)
             except WorkflowError as exc:
-                report, problems = LanguageReport(lang), [_failure(exc)]
+                report, problems = LanguageReport(lang), [Failure.of(exc)]
             reports.append(report)
             failures.extend(problems)
     return PretranslateReport(tuple(reports), tuple(failures))
@@ -177,7 +173,7 @@ def _catalogs(settings: Settings, lang: str,
         if path.is_file():
             found.append((article, path))
         else:
-            failures.append(_failure(CatalogError(f"no {lang} catalog for {article}", path=path,
+            failures.append(Failure.of(CatalogError(f"no {lang} catalog for {article}", path=path,
                                                   hint="run `workflow extract` first")))
     return found, failures
 
@@ -194,7 +190,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
             try:
                 briefs.append(scan_catalog(path))
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
-                failures.append(_failure(exc))
+                failures.append(Failure.of(exc))
                 catalogs.remove((article, path))
         if not any(b.state is State.NEW for found in briefs for b in found):
             return LanguageReport(lang, len(catalogs), sum(map(len, briefs)), skipped=True,
@@ -226,7 +222,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
         remaining = [s for s in remaining if s not in run.filled]
     warnings: list[str] = []
     if missing and len(missing) == len(engines):
-        failures.append(_failure(missing[0]))  # no engine could run: that is a failure
+        failures.append(Failure.of(missing[0]))  # no engine could run: that is a failure
     elif missing:
         warnings.extend(f"{exc.message}" for exc in missing)
         if remaining:

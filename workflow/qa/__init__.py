@@ -510,7 +510,7 @@ def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check]
         try:
             terms = load_terms(settings, lang)
         except WorkflowError as exc:
-            report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+            report.failures.append(Failure.of(exc))
             terms = ()
         for catalog in find_catalogs(settings, lang):
             if progress:
@@ -522,7 +522,7 @@ def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check]
                 check_catalog(catalog, chosen, settings.source_lang, terms, report)
             except WorkflowError as exc:
                 log.debug("failed: %s", exc)
-                report.failures.append(Failure(exc.message, exc.path, exc.line, exc.hint))
+                report.failures.append(Failure.of(exc))
     return report
 
 
