@@ -24,13 +24,12 @@ from markupsafe import Markup, escape
 
 from .assemble import text_direction, words
 from .errors import WorkflowError
-from .extract import orphan_failure
 from .files import workspace_lock, write_if_changed
 from .model import Failure, State
 from .qa import CHECKS, CheckReport, Finding, check_units, load_terms
 from .segment import PLACEHOLDER
 from .settings import Settings
-from .status import STATES, Counts, StatusRow, find_catalogs
+from .status import STATES, Counts, StatusRow, readable_catalogs
 from .store import LocatedUnit, language_name, load_located_units
 
 log = logging.getLogger(__name__)
@@ -139,12 +138,7 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
     every: list[Finding] = []
     units: Counter[State] = Counter()
     counted: Counter[State] = Counter()
-    for index, catalog in enumerate(find_catalogs(settings, lang), 1):
-        if progress:
-            progress(str(catalog.path))
-        if catalog.orphan:
-            report.failures.append(orphan_failure(settings, catalog.path))
-            continue
+    for index, catalog in enumerate(readable_catalogs(settings, lang, report.failures, progress), 1):
         try:
             located = load_located_units(catalog.path, lang, catalog.article)
         except WorkflowError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -53,6 +53,18 @@ def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
         for path in iter_catalogs(folder)
     ]
     return sorted(found, key=lambda c: c.article)
+
+
+def readable_catalogs(settings: Settings, lang: str, failures: list[Failure],
+                      progress: Progress | None = None) -> Iterator[CatalogFile]:
+    """The catalogs of a language whose article still exists; orphans go to `failures`."""
+    for catalog in find_catalogs(settings, lang):
+        if progress:
+            progress(str(catalog.path))
+        if catalog.orphan:
+            failures.append(orphan_failure(settings, catalog.path))
+            continue
+        yield catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +161,7 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
     report = StatusReport(tuple(langs))
     for lang in langs:
         total = StatusRow(lang, None, Counts(), Counts())
-        for catalog in find_catalogs(settings, lang):
-            if progress:
-                progress(str(catalog.path))
-            if catalog.orphan:
-                report.failures.append(orphan_failure(settings, catalog.path))
-                continue
+        for catalog in readable_catalogs(settings, lang, report.failures, progress):
             try:
                 counts = tally(catalog.path)
             except WorkflowError as exc:

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkflowError
-from ..extract import orphan_failure
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings
-from ..status import CatalogFile, find_catalogs
+from ..status import CatalogFile, readable_catalogs
 from ..store import LocatedUnit, load_located_units
 from .numbers import FORMULA, find_numbers
 
@@ -512,12 +511,7 @@ def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check]
         except WorkflowError as exc:
             report.failures.append(Failure.of(exc))
             terms = ()
-        for catalog in find_catalogs(settings, lang):
-            if progress:
-                progress(str(catalog.path))
-            if catalog.orphan:
-                report.failures.append(orphan_failure(settings, catalog.path))
-                continue
+        for catalog in readable_catalogs(settings, lang, report.failures, progress):
             try:
                 check_catalog(catalog, chosen, settings.source_lang, terms, report)
             except WorkflowError as exc:
