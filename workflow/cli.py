@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 runtime error (bad input, a failed file), 2 bad usage,
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -44,6 +45,7 @@ def handle_errors(function: F) -> F:
     else is a bug, said so in one line (with -v its traceback is shown instead).
     """
 
+    @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         verbose = logging.getLogger().isEnabledFor(logging.INFO)
         try:
@@ -69,8 +71,6 @@ def handle_errors(function: F) -> F:
                                   "the traceback, and report it with the input that caused it")
             raise CommandError(error) from exc
 
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
     return wrapper  # type: ignore[return-value]
 
 
