@@ -252,6 +252,16 @@ def test_a_sentence_twice_in_an_article_is_one_unit(tmp_path: Path) -> None:
     assert report.units == 2
 
 
+def test_a_repeated_sentence_lists_every_place_it_occurs(tmp_path: Path) -> None:
+    settings = make_workspace(
+        tmp_path, {"a.txt": "Title\n\n  Prices rose. Markets fell.\n\n  Prices rose. Then calm.\n"},
+        languages="fr",
+    )
+    extract(settings)
+    unit = next(e for e in entries(settings.catalog("a.txt", "fr")) if e.msgid == "Prices rose.")
+    assert unit.occurrences == [("source/a.txt", "3"), ("source/a.txt", "5")]
+
+
 # -- no-change runs and the cache ---------------------------------------------------------
 
 

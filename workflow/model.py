@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,7 @@ class Segment:
     line: int
     note: str = ""  # -> extracted comment
     placeholders: tuple[Placeholder, ...] = ()
+    more_lines: tuple[int, ...] = ()  # where the same sentence occurs again in the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +120,17 @@ class Article:
         seen: dict[str, Segment] = {}
         for block in self.blocks:
             for piece in block.pieces:
+                line = piece.line or block.line
                 if piece.key in seen:
+                    first = seen[piece.key]
+                    if line != first.line and line not in first.more_lines:
+                        seen[piece.key] = replace(first, more_lines=(*first.more_lines, line))
                     continue
                 seen[piece.key] = Segment(
                     key=piece.key,
                     article=self.path,
                     text=piece.text,
-                    line=piece.line or block.line,
+                    line=line,
                     note=_note(block, piece),
                     placeholders=piece.placeholders,
                 )

@@ -219,7 +219,8 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
         msgctxt=segment.key,
         msgid=segment.text,
         msgstr="",
-        occurrences=[(f"{source_root}/{segment.article}", str(segment.line))],
+        occurrences=[(f"{source_root}/{segment.article}", str(line))
+                     for line in (segment.line, *segment.more_lines)],
         comment=segment.note,
     )
 
