@@ -84,13 +84,25 @@ class Glossary:
         ]
 
     def missing(self, source: str, target: str) -> list[TermMatch]:
-        """The terms found in `source` whose approved (or kept) form is not in `target`."""
-        folded = target.casefold()
+        """The terms found in `source` whose approved (or kept) form is not in `target`.
+
+        A do-not-translate term must be there exactly; an approved target is looked for
+        regardless of case, spacing and quotation marks (`“一带一路”` counts as `一带一路`).
+        """
+        folded = fold(target)
         return [
             match for match in self.find(source)
             if (match.term.target not in target if match.term.do_not_translate
-                else match.term.target.casefold() not in folded)
+                else fold(match.term.target) not in folded)
         ]
+
+
+_QUOTES = str.maketrans("", "", "\"'“”‘’«»《》「」『』„‚‹›")
+
+
+def fold(text: str) -> str:
+    """Text as term matching compares it: no quotation marks, single spaces, case-folded."""
+    return _GAP.sub(" ", text.translate(_QUOTES)).casefold()
 
 
 def _term_pattern(term: Term) -> str:

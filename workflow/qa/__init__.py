@@ -20,9 +20,11 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import WorkflowError
+from ..glossary import Glossary, Term, load_glossary
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings
@@ -36,15 +38,6 @@ Progress = Callable[[str], None]
 
 
 # -- the registry ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A glossary entry as the checks see it."""
-
-    source: str
-    target: str
-    do_not_translate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,34 +198,25 @@ def check_links(source: str, target: str, context: CheckContext) -> str | None:
     return _differences(missing, extra)
 
 
-_FOLD_QUOTES = str.maketrans("", "", "\"'“”‘’«»《》「」『』„‚‹›")
+@lru_cache(maxsize=32)
+def _glossary(terms: tuple[Term, ...]) -> Glossary:
+    """The glossary's matcher, built once per set of terms rather than once per unit."""
+    return Glossary("", terms)
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_FOLD_QUOTES)).casefold()
-
-
-def _term_matches(text: str, terms: Iterable[Term], *, exact: bool) -> list[Term]:
-    """Terms found in a text, longest first, no two on the same words."""
-    taken: list[tuple[int, int]] = []
+def _missing_terms(source: str, target: str, terms: tuple[Term, ...], do_not_translate: bool) -> list[Term]:
+    """Terms of the source (approved or do-not-translate ones) whose form the target lacks, once each."""
     found: list[Term] = []
-    for term in sorted(terms, key=lambda t: len(t.source), reverse=True):
-        pattern = r"(?<!\w)" + re.escape(term.source) + (r"(?!\w)" if exact else r"(?:e?s)?(?!\w)")
-        for match in re.finditer(pattern, text, 0 if exact else re.I):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            taken.append(match.span())
-            if term not in found:
-                found.append(term)
+    for match in _glossary(terms).missing(PLACEHOLDER.sub(" ", source), target):
+        term = match.term
+        if term.do_not_translate == do_not_translate and term.target and term not in found:
+            found.append(term)
     return found
 
 
 @check("glossary", Severity.WARNING, "the approved glossary term is used where the source has its term")
 def check_glossary(source: str, target: str, context: CheckContext) -> str | None:
-    terms = [t for t in context.terms if t.target and not t.do_not_translate]
-    folded = _fold(target)
-    found = _term_matches(PLACEHOLDER.sub(" ", source), terms, exact=False)
-    wrong = [t for t in found if _fold(t.target) not in folded]
+    wrong = _missing_terms(source, target, context.terms, do_not_translate=False)
     if not wrong:
         return None
     return "; ".join(f"“{t.source}” should be “{t.target}”" for t in wrong)
@@ -240,9 +224,7 @@ def check_glossary(source: str, target: str, context: CheckContext) -> str | Non
 
 @check("do-not-translate", Severity.ERROR, "do-not-translate glossary terms kept exactly as in the source")
 def check_do_not_translate(source: str, target: str, context: CheckContext) -> str | None:
-    terms = [t for t in context.terms if t.do_not_translate]
-    found = _term_matches(PLACEHOLDER.sub(" ", source), terms, exact=True)
-    changed = [t.source for t in found if t.source not in target]
+    changed = [t.source for t in _missing_terms(source, target, context.terms, do_not_translate=True)]
     return f"{_shown(changed)} must stay as written" if changed else None
 
 
@@ -465,9 +447,7 @@ class CheckReport:
 
 def load_terms(settings: Settings, lang: str) -> tuple[Term, ...]:
     """The workspace's glossary for a language, as the checks see it (empty when there is none)."""
-    from ..glossary import load_glossary
-
-    return tuple(Term(t.source, t.target, t.do_not_translate) for t in load_glossary(settings, lang).terms)
+    return load_glossary(settings, lang).terms
 
 
 def check_units(catalog: CatalogFile, located: Sequence[LocatedUnit], checks: Sequence[Check],
