@@ -21,6 +21,7 @@ from functools import cache
 from .formats.scanner import escape_attribute, escape_text
 from .model import Article, Block, BlockKind, Format, Piece, Placeholder, State
 from .segment import PLACEHOLDER, parse_target, placeholder_problems
+from .settings import base_language
 
 NO_SPACE_LANGS = frozenset({"zh", "ja"})
 RTL_LANGS = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
@@ -93,7 +94,7 @@ class Localized:
 
 def text_direction(lang: str) -> str:
     """`rtl` for right-to-left scripts, else `ltr`."""
-    return "rtl" if lang.split("-")[0].split("_")[0].lower() in RTL_LANGS else "ltr"
+    return "rtl" if base_language(lang) in RTL_LANGS else "ltr"
 
 
 def refusal(source: str, target: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import WorkflowError
 from .files import write_if_changed
-from .settings import Settings
+from .settings import Settings, base_language
 
 HEADER = ("source", "target", "note", "type")
 DNT_TYPES = {"dnt", "do-not-translate", "donottranslate", "keep", "forbidden-translation"}
@@ -228,19 +228,15 @@ def read_tbx(data: bytes, path: Path, source_lang: str, lang: str) -> Glossary:
     a target equal to the source term is do-not-translate. No DTD is loaded."""
     from lxml import etree
 
-    from .markup import xml_parser
+    from .markup import read_xml
 
-    try:
-        root = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise WorkflowError(f"malformed TBX: {exc.msg}", path=path, line=line) from None
+    root = read_xml(data, path, "TBX", WorkflowError)
 
     def local(element: etree._Element) -> str:
         return etree.QName(element.tag).localname if isinstance(element.tag, str) else ""
 
     def same(code: str, wanted: str) -> bool:
-        return code.replace("_", "-").split("-")[0].lower() == wanted.replace("_", "-").split("-")[0].lower()
+        return base_language(code) == base_language(wanted)
 
     terms: list[Term] = []
     seen: set[str] = set()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, cast
 
 from lxml import etree
 
-from .errors import SourceError
+from .errors import SourceError, WorkflowError
 
 BULLETIN_NS = "urn:x-workflow:bulletin:1"
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -23,19 +24,18 @@ def xml_parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, path: str) -> etree._ElementTree:
-    """Parse XML bytes; DTDs (and so entity declarations) are refused outright."""
-    doctype = _DOCTYPE.search(data[:4096])
-    if doctype:
-        raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path,
-                          line=data[: doctype.start()].count(b"\n") + 1,
-                          hint="remove the <!DOCTYPE …> declaration and any entities")
+def read_xml(data: bytes, path: str | Path, kind: str = "XML",
+             error: type[WorkflowError] = SourceError) -> etree._Element:
+    """Parse untrusted XML bytes with the safe parser; libxml2's errors become `error` with the line.
+
+    `kind` names the format in messages ("malformed TMX: …").
+    """
     try:
-        tree = etree.ElementTree(etree.fromstring(data, xml_parser()))
+        return etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
+        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
         message = re.sub(r"\s*, line \d+, column \d+$", "", str(exc.msg).strip())  # the location goes first
-        hint = "fix the markup; the file must be well-formed XML"
+        hint = f"fix the markup; the file must be well-formed {kind}"
         if message.startswith("Excessive depth"):  # libxml2's limit without huge_tree, which stays off
             message, hint = "elements are nested more than 256 deep", "flatten the markup"
         elif "amplification" in message:  # libxml2's guard against entity bombs
@@ -43,7 +43,17 @@ def parse_xml(data: bytes, path: str) -> etree._ElementTree:
             hint = "remove the <!DOCTYPE …> declaration and any entities"
         elif "encoding" in message:
             hint = "re-save the file as UTF-8 (or declare its real encoding in <?xml … encoding=…?>)"
-        raise SourceError(f"malformed XML: {message}", path=path, line=line, hint=hint) from None
+        raise error(f"malformed {kind}: {message}", path=path, line=line, hint=hint) from None
+
+
+def parse_xml(data: bytes, path: str) -> etree._ElementTree:
+    """Parse bulletin XML bytes; DTDs (and so entity declarations) are refused outright."""
+    doctype = _DOCTYPE.search(data[:4096])
+    if doctype:
+        raise SourceError("a DOCTYPE is not allowed in bulletin XML", path=path,
+                          line=data[: doctype.start()].count(b"\n") + 1,
+                          hint="remove the <!DOCTYPE …> declaration and any entities")
+    tree = etree.ElementTree(read_xml(data, path))
     if getattr(tree.docinfo, "doctype", ""):  # not in lxml-stubs; after a long prolog, or in UTF-16
         text = data.decode(tree.docinfo.encoding or "utf-8", "replace")
         late = re.search("<!DOCTYPE", text, re.I)

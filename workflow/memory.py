@@ -25,9 +25,9 @@ from rapidfuzz import fuzz, process
 from . import __version__
 from .errors import WorkflowError
 from .files import write_atomic, write_if_changed
-from .markup import xml_parser
+from .markup import read_xml
 from .segment import parse_target
-from .settings import Settings
+from .settings import Settings, base_language
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ORIGIN = "x-workflow-origin"  # <prop type=…> naming the file or article a unit came from
@@ -96,10 +96,6 @@ def memory_path(settings: Settings, lang: str) -> Path:
     return settings.root / settings.tm_dir / f"{settings.source_lang}-{lang}.tmx"
 
 
-def _base(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
-
-
 def _code(lang: str) -> str:
     return lang.replace("_", "-").lower()
 
@@ -163,13 +159,7 @@ class TmxUnit:
 
 def read_tmx(data: bytes, path: Path, default_source: str) -> list[TmxUnit]:
     """Parse TMX bytes (1.4; 1.1's `lang` is accepted). No DTD is loaded, no entity expanded."""
-    try:
-        root = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        message = re.sub(r"\s*, line \d+, column \d+$", "", str(exc.msg).strip())  # the line goes first
-        raise WorkflowError(f"malformed TMX: {message}", path=path, line=line,
-                            hint="the file must be well-formed XML (TMX 1.4)") from None
+    root = read_xml(data, path, "TMX", WorkflowError)
     if _local(root) != "tmx":
         raise WorkflowError(f"not a TMX file (root element <{_local(root)}>)", path=path,
                             line=_line(root), hint="export the memory from your CAT tool as TMX 1.4")
@@ -196,12 +186,13 @@ def _pairs(units: Sequence[TmxUnit], source_lang: str, lang: str, origin: str) -
     """The (source, target) pairs of TMX units for one language pair."""
     found: list[MemoryUnit] = []
     for unit in units:
-        if _base(unit.source_lang) != _base(source_lang):
+        source_base = base_language(source_lang)
+        if base_language(unit.source_lang) != source_base:
             continue
-        source = next((t for code, t in unit.texts.items() if _base(code) == _base(source_lang)), "")
+        source = next((t for code, t in unit.texts.items() if base_language(code) == source_base), "")
         # the exact code first (zh-TW for zh-TW), else the same base language (zh-CN for zh)
         exact = [t for code, t in unit.texts.items() if _code(code) == _code(lang)]
-        similar = [t for code, t in unit.texts.items() if _base(code) == _base(lang)]
+        similar = [t for code, t in unit.texts.items() if base_language(code) == base_language(lang)]
         target = (exact or similar or [""])[0]
         if source and target:
             found.append(MemoryUnit(source, target, unit.origin or origin))
@@ -250,9 +241,9 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
     units = read_tmx(data, file, settings.source_lang)
     if not units:
         raise WorkflowError("the TMX file has no translation units", path=file)
-    source_base = _base(settings.source_lang)
-    codes = Counter(code for unit in units for code in unit.texts if _base(code) != source_base)
-    configured = {_base(lang): lang for lang in settings.languages}
+    source_base = base_language(settings.source_lang)
+    codes = Counter(code for unit in units for code in unit.texts if base_language(code) != source_base)
+    configured = {base_language(lang): lang for lang in settings.languages}
     results: list[MemoryImport] = []
     for lang in settings.languages:
         pairs = _pairs(units, settings.source_lang, lang, file.name)
@@ -270,7 +261,7 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
         data = render_tmx([*current, *added], settings.source_lang, lang)
         written = bool(added) and write_if_changed(path, data)
         results.append(MemoryImport(lang, path, len(pairs), len(added), len(pairs) - len(added), written))
-    skipped = {code: count for code, count in codes.items() if _base(code) not in configured}
+    skipped = {code: count for code, count in codes.items() if base_language(code) not in configured}
     if not results:
         found = ", ".join(sorted(codes)) or "none"
         raise WorkflowError(f"no units for a configured language pair (languages in the file: {found})",

@@ -56,7 +56,7 @@ from .formats.common import LineIndex
 from .formats.scanner import escape_attribute
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
-from .settings import POLICIES, Settings
+from .settings import POLICIES, Settings, base_language
 from .store import catalog_targets
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,7 @@ def _strings() -> dict[str, dict[str, str]]:
 def ui(lang: str) -> dict[str, str]:
     """The page texts (banners, labels) in a language, English where there are none."""
     strings = _strings()
-    return {**strings["en"], **strings.get(lang.split("-")[0], {})}
+    return {**strings["en"], **strings.get(base_language(lang), {})}
 
 
 def language_name(lang: str) -> str:

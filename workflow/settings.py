@@ -19,6 +19,11 @@ SECTION = "workflow"
 POLICIES = ("complete", "threshold", "lead")
 
 
+def base_language(lang: str) -> str:
+    """The language without region or script: `zh` for `zh-Hans` or `zh_CN`."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a stage needs to know about the workspace."""

@@ -27,7 +27,7 @@ from ..errors import WorkflowError
 from ..glossary import Glossary, Term, load_glossary
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
-from ..settings import Settings
+from ..settings import Settings, base_language
 from ..status import CatalogFile, readable_catalogs
 from ..store import LocatedUnit, load_located_units
 from .numbers import FORMULA, find_numbers
@@ -53,7 +53,7 @@ class CheckContext:
     @property
     def base(self) -> str:
         """The language without region or script: `zh` for `zh-Hans`."""
-        return _base(self.lang)
+        return base_language(self.lang)
 
 
 CheckFunction = Callable[[str, str, CheckContext], "str | None"]
@@ -86,10 +86,6 @@ def check(id: str, severity: Severity, summary: str) -> Callable[[CheckFunction]
         return CHECKS[id]
 
     return register
-
-
-def _base(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 # -- shared text helpers --------------------------------------------------------------

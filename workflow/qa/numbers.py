@@ -19,11 +19,9 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from ..settings import base_language
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-
-
-def _base(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 def _is_western_letter(char: str) -> bool:
@@ -91,7 +89,7 @@ def _symbols(lang: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=64)
 def _scale_pattern(lang: str) -> re.Pattern[str]:
-    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    scales = _SCALES.get(base_language(lang), _SCALES["en"])
     words = sorted(scales, key=len, reverse=True)
     # a letter must not follow an alphabetic scale word (`mil` is not `milk`); Han needs no such end
     alternatives = "|".join(
@@ -175,7 +173,7 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
     """
     plain = FORMULA.sub(lambda m: " " * len(m.group()), text).translate(_DIGITS)
     conventions = [_symbols(lang)] if strict else list(dict.fromkeys([_symbols(lang), _symbols(source_lang)]))
-    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    scales = _SCALES.get(base_language(lang), _SCALES["en"])
     numbers: list[Number] = []
     for match in _NUMBER.finditer(plain):
         end = match.end()
@@ -198,7 +196,7 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
     if months is not None:
         for match in months.finditer(plain):
             numbers.append(Number(match.group(), frozenset({Decimal(names[match.group().rstrip(".")])})))
-    if _base(lang) == "en":
+    if base_language(lang) == "en":
         for match in _ENGLISH_NUMBER_WORD.finditer(plain):
             value = Decimal(_NUMBER_WORDS[match.group().lower()])
             numbers.append(Number(match.group(), frozenset({value}), optional=True))
