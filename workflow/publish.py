@@ -53,7 +53,7 @@ from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import find_sources, read_article
 from .files import workspace_lock, write_if_changed
 from .formats.common import LineIndex
-from .formats.scanner import escape_attribute
+from .formats.scanner import escape_attribute, escape_text
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
 from .settings import POLICIES, Settings, base_language
@@ -385,9 +385,9 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
     edits.append((head_at, head_at, extra))
     banners = []
     if draft.machine:
-        banners.append(f'<p class="workflow-banner" role="note">{_escape(strings["draft"])}</p>')
+        banners.append(f'<p class="workflow-banner" role="note">{escape_text(strings["draft"])}</p>')
     if draft.fallbacks:
-        banners.append(f'<p class="workflow-banner" role="note">{_escape(strings["fallback"])}</p>')
+        banners.append(f'<p class="workflow-banner" role="note">{escape_text(strings["fallback"])}</p>')
     if banners:
         body_at = (
             marks.body
@@ -403,10 +403,6 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
         cursor = max(cursor, end)
     out.append(text[cursor:])
     return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return str(Markup.escape(text))
 
 
 # -- publishing ------------------------------------------------------------------------
