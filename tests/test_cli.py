@@ -146,7 +146,9 @@ def test_extract_given_paths(tmp_path: Path) -> None:
 def test_extract_outside_a_workspace(tmp_path: Path) -> None:
     result = run("--root", str(tmp_path), "extract")
     assert result.exit_code == 1
-    assert "error: " in result.stderr and "no such file or folder" in result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path}: not a workflow workspace: no setup.cfg with a "
+                                    "[workflow] section here\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_usage_exits_2(tmp_path: Path) -> None:
@@ -214,7 +216,8 @@ def test_root_from_a_variable(tmp_path: Path) -> None:
         ),
         pytest.param("colour = blue", ":14: unknown setting 'colour' in [workflow]", id="unknown-setting"),
         pytest.param(
-            "languages = en fr", ":5: the source language en is also a target language", id="source-as-target"
+            "languages = en fr", ":5: en is the source language (en), not a target language",
+            id="source-as-target",
         ),
     ],
 )

@@ -130,7 +130,7 @@ def test_a_command_that_cannot_wait_fails_clearly_and_writes_nothing(tmp_path: P
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert result.stderr.splitlines()[-2:] == [
-        f"error: {root / LOCK_NAME}: another workflow command has been using this workspace for over 0.2 s",
+        f"error: {root}: another workflow command has been using this workspace for over 0.2 s",
         "hint: wait for it to finish, or raise the wait with --lock-timeout",
     ]
     assert snapshot(root) == before

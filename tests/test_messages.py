@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 
 import workflow.status
 from workflow.cli import cli
-from workflow.files import LOCK_NAME, workspace_lock
+from workflow.files import workspace_lock
 from workflow.settings import init_workspace
 
 ERROR = re.compile(r"^error: (?P<where>/[^:]+?(?::(?P<line>\d+))?): (?P<message>.+)$")
@@ -136,7 +136,7 @@ def orphan_catalog(root: Path) -> tuple[list[str], Path | None, int | None, dict
 
 
 def locked(root: Path) -> tuple[list[str], Path | None, int | None, dict[str, str]]:
-    return ["--lock-timeout", "0.1", "publish"], root / LOCK_NAME, None, {}
+    return ["--lock-timeout", "0.1", "publish"], root, None, {}
 
 
 def bad_epoch(root: Path) -> tuple[list[str], Path | None, int | None, dict[str, str]]:

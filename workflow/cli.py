@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import sys
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -16,7 +17,7 @@ import click
 
 from .errors import WorkflowError
 from .model import StageReport
-from .settings import Settings, init_workspace, load_settings
+from .settings import MAX_LOCK_TIMEOUT, Settings, init_workspace, open_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
@@ -74,7 +75,46 @@ def handle_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-pass_settings = click.make_pass_decorator(Settings)
+class _Workspace:
+    """The group's options, kept until a command needs the settings (after its own options are parsed,
+    so that bad usage is exit 2 even outside a workspace)."""
+
+    def __init__(self, root: Path | None, overrides: dict[str, str | None], required: bool) -> None:
+        self.root, self.overrides, self.required = root, overrides, required
+        self.loaded: Settings | None = None
+
+    def settings(self) -> Settings:
+        if self.loaded is None:
+            try:
+                self.loaded = open_workspace(self.root, self.overrides, required=self.required)
+            except WorkflowError as exc:
+                raise CommandError(exc) from exc
+        return self.loaded
+
+
+def pass_settings(function: F) -> F:
+    """Call the command with the workspace's Settings as first argument."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        workspace = click.get_current_context().find_object(_Workspace)
+        assert workspace is not None, "a command with settings runs under the `workflow` group"
+        return function(workspace.settings(), *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _finite(value: float | None) -> float | None:
+    """FloatRange lets nan through (no comparison is true for it)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("not a number of seconds", param_hint="'--lock-timeout'")
+    return value
+
+
+def say(message: str) -> None:
+    """A summary or notice on stderr; nothing with -q (errors use click.echo directly)."""
+    if logging.getLogger().isEnabledFor(logging.WARNING):
+        click.echo(message, err=True)
 
 
 def render_failures(report: StageReport) -> None:
@@ -89,19 +129,22 @@ def render_failures(report: StageReport) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              envvar="WORKFLOW_ROOT", show_default=True, help="The workspace folder.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="WORKFLOW_ROOT",
+              help="The workspace folder.  [default: the nearest folder, from the current one upwards, "
+                   "whose setup.cfg has a [workflow] section]")
 @click.option("--languages", envvar="WORKFLOW_LANGUAGES", default=None,
               help="Target languages, overriding [workflow] languages (e.g. 'zh fr').")
 @click.option("--segmentation", envvar="WORKFLOW_SEGMENTATION", type=click.Choice(["sentence", "paragraph"]),
               default=None, help="Units are sentences or whole paragraphs.")
-@click.option("--lock-timeout", envvar="WORKFLOW_LOCK_TIMEOUT", type=float, default=None,
-              help="Seconds to wait for another command using the workspace.")
+@click.option("--lock-timeout", envvar="WORKFLOW_LOCK_TIMEOUT", type=click.FloatRange(0, MAX_LOCK_TIMEOUT),
+              callback=lambda _ctx, _param, value: _finite(value), default=None,
+              help="Seconds to wait for another command using the workspace (0 to a day).")
 @click.option("-v", "--verbose", count=True, help="More log output, and an error's traceback (-vv: debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.version_option(package_name="workflow")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, languages: str | None, segmentation: str | None,
+def cli(ctx: click.Context, root: Path | None, languages: str | None, segmentation: str | None,
         lock_timeout: float | None, verbose: int, quiet: bool) -> None:
     """Take English news bulletins from source to published translations.
 
@@ -116,10 +159,8 @@ def cli(ctx: click.Context, root: Path, languages: str | None, segmentation: str
         return
     overrides = {"languages": languages, "segmentation": segmentation,
                  "lock_timeout": None if lock_timeout is None else str(lock_timeout)}
-    try:
-        ctx.obj = load_settings(root, overrides)
-    except WorkflowError as exc:
-        raise CommandError(exc) from exc
+    # models are the user's, not a workspace's: outside one, the default settings do
+    ctx.obj = _Workspace(root, overrides, required=ctx.invoked_subcommand != "models")
 
 
 @cli.command()
@@ -164,8 +205,8 @@ def extract(settings: Settings, paths: tuple[Path, ...], force: bool) -> None:
 
 def render_extract(report: StageReport) -> None:
     """One summary line on stderr, then the failures."""
-    click.echo(f"{report.articles} article(s), {report.units} unit(s); {report.written} catalog(s) written, "
-               f"{report.fuzzy} fuzzy suggestion(s), {report.obsolete} obsolete unit(s)", err=True)
+    say(f"{report.articles} article(s), {report.units} unit(s); {report.written} catalog(s) written, "
+        f"{report.fuzzy} fuzzy suggestion(s), {report.obsolete} obsolete unit(s)")
     render_failures(report)
 
 
@@ -199,7 +240,7 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     chosen = policy_from_options(settings, policy, threshold, draft)
     report = run_publish(settings, langs or settings.languages, chosen)
     for line in summary_lines(settings, report):
-        click.echo(line, err=True)
+        say(line)
     for index in report.indexes:
         click.echo(index)
     render_failures(StageReport(failures=report.failures))
@@ -283,12 +324,11 @@ def render_findings(report: Any, as_json: bool, root: Path, only_errors: bool = 
         label = f"silenced {severity}" if finding.silenced else coloured
         click.echo(f"{_shown(finding.path)}:{finding.line}: {label}: [{finding.issue.check}] "
                    f"{finding.issue.message}  ({finding.state.value}, {finding.issue.key})")
-    click.echo(f"{report.units} translated unit(s) in {report.catalogs} catalog(s): "
-               f"{report.errors} error(s), {report.warnings} warning(s), {report.silenced} silenced",
-               err=True)
+    say(f"{report.units} translated unit(s) in {report.catalogs} catalog(s): "
+        f"{report.errors} error(s), {report.warnings} warning(s), {report.silenced} silenced")
     if report.errors:
-        click.echo("hint: fix the msgstr at each path:line above, or silence a finding there with a "
-                   "`# workflow-ignore: CHECK` comment", err=True)
+        say("hint: fix the msgstr at each path:line above, or silence a finding there with a "
+            "`# workflow-ignore: CHECK` comment")
     render_failures(StageReport(failures=report.failures))
 
 
@@ -355,9 +395,9 @@ def review(settings: Settings, langs: tuple[str, ...], output: Path | None) -> N
     failures = []
     for lang in chosen:
         report = run_review(settings, lang, output)
-        click.echo(f"{lang}: {report.units} unit(s) in {report.articles} article(s), "
-                   f"{report.errors} error(s), {report.warnings} warning(s); "
-                   f"page {'written' if report.written else 'unchanged'}", err=True)
+        say(f"{lang}: {report.units} unit(s) in {report.articles} article(s), "
+            f"{report.errors} error(s), {report.warnings} warning(s); "
+            f"page {'written' if report.written else 'unchanged'}")
         click.echo(_shown(report.path))
         failures += report.failures
     render_failures(StageReport(failures=failures))
@@ -376,7 +416,7 @@ class _ProgressBar:
     def __call__(self, lang: str, done: int, total: int) -> None:
         import time
 
-        if not sys.stderr.isatty() or total == 0:
+        if not sys.stderr.isatty() or total == 0 or not logging.getLogger().isEnabledFor(logging.WARNING):
             return
         if self.bar is None or lang != self.lang:
             self.close()
@@ -456,7 +496,7 @@ def pretranslate(settings: Settings, langs: tuple[str, ...], engines: str | None
     finally:
         bar.close()
     for line in summary_lines(report):
-        click.echo(line, err=True)
+        say(line)
     if as_json:
         import json
 
@@ -497,7 +537,7 @@ def models_list(as_json: bool) -> None:
         return
     for m in found:
         click.echo(f"{m.source_lang}→{m.target_lang}  {m.package} {m.version}  {model_size(m)}  {m.name}")
-    click.echo(f"{len(found)} model(s) in {packages_dir()}", err=True)
+    say(f"{len(found)} model(s) in {packages_dir()}")
 
 
 @models.command("install")
@@ -571,10 +611,10 @@ def tm_import(settings: Settings, file: Path) -> None:
     with workspace_lock(settings.root, settings.lock_timeout):
         report = import_tmx(settings, file)
     for item in report.languages:
-        click.echo(f"{item.lang}: {item.units} unit(s) in {file.name}, {item.added} new, {item.known} known; "
-                   f"memory {_shown(item.path)}", err=True)
+        say(f"{item.lang}: {item.units} unit(s) in {file.name}, {item.added} new, {item.known} known; "
+            f"memory {_shown(item.path)}")
     for code, count in sorted(report.skipped.items()):
-        click.echo(f"warning: {count} unit(s) in {code}, not a configured language, left out", err=True)
+        say(f"warning: {count} unit(s) in {code}, not a configured language, left out")
 
 
 @tm.command("export")
@@ -593,8 +633,7 @@ def tm_export(settings: Settings, lang: str, file: Path) -> None:
 
     chosen_languages(settings, (lang,))
     report = export_tmx(settings, lang, file)
-    click.echo(f"{lang}: {report.units} reviewed unit(s) from {report.catalogs} catalog(s) written to {file}",
-               err=True)
+    say(f"{lang}: {report.units} reviewed unit(s) from {report.catalogs} catalog(s) written to {file}")
 
 
 @cli.group()
@@ -626,8 +665,8 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
         chosen_languages(settings, (lang,))
     with workspace_lock(settings.root, settings.lock_timeout):
         report = import_glossary(settings, file, lang)
-    click.echo(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
-               f"{report.replaced} replaced)", err=True)
+    say(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
+        f"{report.replaced} replaced)")
 
 
 @cli.command("run")
@@ -663,11 +702,11 @@ def run(settings: Settings, langs: tuple[str, ...], engines: str | None, policy:
                      _engine_list(engines))
     render_extract(report.extract)
     for line in pretranslate_lines(report.pretranslate):
-        click.echo(line, err=True)
+        say(line)
     render_failures(StageReport(failures=list(report.pretranslate.failures)))
     render_findings(report.check, as_json=False, root=settings.root, only_errors=True)
     for line in publish_lines(settings, report.publish):
-        click.echo(line, err=True)
+        say(line)
     render_failures(StageReport(failures=report.publish.failures))
     for index in report.publish.indexes:
         click.echo(index)

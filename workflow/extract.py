@@ -25,7 +25,7 @@ from typing import Callable, Iterator, Sequence
 
 from . import __version__
 from .errors import SourceError, WorkflowError
-from .files import BatchWriter, workspace_lock, write_atomic, write_if_changed
+from .files import BatchWriter, read_regular, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
 from .model import Article, Failure, StageReport
 from .settings import Settings
@@ -57,18 +57,8 @@ MAX_SOURCE_BYTES = 10 * 1024 * 1024  # news articles are far smaller; this bound
 
 
 def read_source(path: Path) -> bytes:
-    """The bytes of a source file; refuses files over MAX_SOURCE_BYTES."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                f"too large to be an article ({size / 1048576:.1f} MiB; the limit is "
-                f"{MAX_SOURCE_BYTES // 1048576} MiB)", path=path,
-                hint="split it into articles, or check that it is the right file",
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=path) from None
+    """The bytes of a source file; refuses files over MAX_SOURCE_BYTES, and pipes or devices unread."""
+    return read_regular(path, MAX_SOURCE_BYTES, "an article", SourceError)
 
 
 def parse_article(settings: Settings, path: Path, data: bytes) -> Article:
@@ -108,7 +98,32 @@ def find_sources(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
         else:
             raise SourceError("no such file or folder", path=root,
                               hint=f"check the path; articles go in {settings.source}")
-    return sorted(set(found))
+    return _without_aliases(sorted(set(found)))
+
+
+def _without_aliases(paths: list[Path]) -> list[Path]:
+    """The paths less symbolic links to a file that is also in the list (or linked to twice).
+
+    An alias would read the same article under the same catalog name twice; it is
+    skipped with a warning and the article itself is processed as usual.
+    """
+    targets: dict[Path, Path] = {}
+    for path in paths:
+        try:
+            targets[path] = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: reading it reports the problem
+            targets[path] = path
+    chosen: dict[Path, Path] = {}
+    for path in paths:  # sorted: of several links to one file not listed itself, the first is kept
+        kept = chosen.get(targets[path])
+        if kept is None or (kept.is_symlink() and not path.is_symlink()):
+            chosen[targets[path]] = path
+    for path in paths:
+        kept = chosen[targets[path]]
+        if kept != path and path.is_symlink():
+            log.warning("%s: skipped, a symbolic link to the article %s (extracted under its own name)",
+                        path, kept)
+    return sorted(chosen.values())
 
 
 def _collisions(settings: Settings, sources: list[Path]) -> dict[Path, str]:
@@ -249,7 +264,10 @@ def extract(
                 cache.forget(name)
             else:  # stat the catalogs now that they are written
                 cache.record(name, digest, units, _catalogs(settings, name))
-        cache.save()
+        try:
+            cache.save()
+        except WorkflowError as exc:  # only costs time next run; the catalogs' own errors come first
+            report.failures.append(_failure(exc))
         if not paths:
             report.failures.extend(orphan_catalogs(settings, sources))
     report.failures.sort(key=lambda f: (str(f.path or ""), f.line or 0))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
+import stat
+import sys
 import tempfile
+import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -23,11 +27,15 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old or the new content, never a part.
 
     The data goes to a temporary file in the same directory, is flushed to disk,
-    and replaces the target with os.replace.
+    and replaces the target with os.replace. Any failure is a WorkflowError naming
+    `path` itself (never the temporary file) with a hint for its cause; no
+    temporary file is left behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # a short name: a target name near the file system's limit must not fail for its temporary's sake
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -38,14 +46,32 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise WorkflowError(f"cannot write file: {exc.strerror}", path=path,
-                            hint="check the disk space and permissions") from None
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise WorkflowError(f"cannot write this file: {exc.strerror or exc}", path=path,
+                            hint=_write_hint(path, exc)) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise
+
+
+def _write_hint(path: Path, error: OSError) -> str:
+    """What to do about a failed write, by its cause."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk (or your quota) is full: free some space and run the command again"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"{path.parent} cannot be written to (permissions, a read-only file system or an "
+                "immutable folder): check it with `ls -ld` and `lsattr -d`")
+    if error.errno == errno.ENAMETOOLONG:
+        return "the name is too long for this file system: rename the source article"
+    if error.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"a file stands where a folder on the way to {path.name} must be: move it away"
+    if error.errno == errno.EISDIR:
+        return "a folder stands where this file must be: move it away"
+    return "check the disk space and the folder's permissions"
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -53,10 +79,40 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # not there yet, or unreadable: writing it reports the real problem
     write_atomic(path, data)
     return True
+
+
+MIB = 1024 * 1024
+
+
+def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Anything else (a folder, a named pipe, a device such as /dev/zero, a larger file)
+    is refused before a byte is read: the file is opened without blocking and
+    checked through its open handle, so it cannot be swapped between check and read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror}", path=path,
+                    hint="check the file name and that you may read it") from None
+    with os.fdopen(handle, "rb") as stream:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+            raise error(f"cannot read {what}: this is {kind}, not a file", path=path,
+                        hint="name a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise error(f"too large to be {what} (over {limit // MIB} MiB, the limit)", path=path,
+                    hint="split it into smaller files, or check that it is the right file")
+    return data
 
 
 class BatchWriter:
@@ -102,7 +158,49 @@ class BatchWriter:
 
 @contextlib.contextmanager
 def workspace_lock(root: Path, timeout: float) -> Iterator[None]:
-    """Hold the workspace lock; wait up to `timeout` seconds for another command."""
+    """Hold the workspace lock; wait up to `timeout` seconds for another command.
+
+    On POSIX systems the lock is an advisory lock (flock) on an open handle of the
+    workspace folder itself: no lock file exists that someone could delete while a
+    command runs (deleting a lock file lets a second command lock a new one). On
+    Windows, where an open file cannot be deleted, it is filelock's `.workflow.lock`.
+    """
+    if sys.platform == "win32":
+        with _file_lock(root, timeout):
+            yield
+        return
+    import fcntl
+
+    handle = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+
+        def acquired() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        if not acquired():
+            log.info("another workflow command is using this workspace: waiting up to %g s for it", timeout)
+            deadline = time.monotonic() + timeout
+            while not acquired():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _busy(root, timeout)
+                time.sleep(min(0.05, left))
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _busy(root: Path, timeout: float) -> LockError:
+    return LockError(f"another workflow command has been using this workspace for over {timeout:g} s",
+                     path=root, hint="wait for it to finish, or raise the wait with --lock-timeout")
+
+
+@contextlib.contextmanager
+def _file_lock(root: Path, timeout: float) -> Iterator[None]:
     lock = FileLock(str(root / LOCK_NAME), timeout=timeout)
     try:
         try:
@@ -111,11 +209,7 @@ def workspace_lock(root: Path, timeout: float) -> Iterator[None]:
             log.info("another workflow command is using this workspace: waiting up to %g s for it", timeout)
             lock.acquire()
     except Timeout:
-        raise LockError(
-            f"another workflow command has been using this workspace for over {timeout:g} s",
-            path=root / LOCK_NAME,
-            hint="wait for it to finish, or raise the wait with --lock-timeout",
-        ) from None
+        raise _busy(root, timeout) from None
     try:
         yield
     finally:

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import WorkflowError
-from .files import write_if_changed
+from .files import MIB, read_regular, write_if_changed
 from .settings import Settings, base_language
 
 HEADER = ("source", "target", "note", "type")
@@ -185,6 +185,9 @@ _PAIR_NAME = re.compile(r"(?:^|[^A-Za-z])([A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?
                         r"([A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?)$")
 
 
+MAX_GLOSSARY_BYTES = 20 * MIB  # `glossary import` refuses larger files unread
+
+
 def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> GlossaryImport:
     """Merge a TSV (or TBX) glossary into the workspace's glossary of `lang`.
 
@@ -193,11 +196,7 @@ def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> 
     the workspace's terms with the same source; the result is written atomically,
     in the canonical four-column TSV layout.
     """
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise WorkflowError(f"cannot read the glossary: {exc.strerror}", path=file,
-                            hint="check the file name and that you may read it") from None
+    data = read_regular(file, MAX_GLOSSARY_BYTES, "a glossary")
     tbx = file.suffix.lower() == ".tbx"
     match = _PAIR_NAME.search(file.stem)
     if lang is None and match is not None and match.group(1).lower() == settings.source_lang.lower():

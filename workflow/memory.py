@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import WorkflowError
-from .files import write_atomic, write_if_changed
+from .files import MIB, read_regular, write_atomic, write_if_changed
 from .markup import read_xml
 from .segment import parse_target
 from .settings import Settings, base_language
@@ -232,12 +232,12 @@ class ImportReport:
     skipped: dict[str, int] = field(default_factory=dict)  # xml:lang -> units, not configured
 
 
+MAX_TMX_BYTES = 200 * MIB  # `tm import` refuses larger files unread: a TMX of a million units is smaller
+
+
 def import_tmx(settings: Settings, file: Path) -> ImportReport:
     """Add the units of a TMX file to the workspace memory of each configured language it has."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise WorkflowError(f"cannot read: {exc.strerror}", path=file) from None
+    data = read_regular(file, MAX_TMX_BYTES, "a TMX file")
     units = read_tmx(data, file, settings.source_lang)
     if not units:
         raise WorkflowError("the TMX file has no translation units", path=file)

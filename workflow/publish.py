@@ -597,8 +597,12 @@ def _publish_language(
     feed = environment.get_template("feed.atom.j2").render(
         lang=lang, ui=strings, entries=entries, updated=updated, id=f"urn:x-workflow:bulletin:{lang}"
     )
-    _write(report, folder / INDEX, index.encode("utf-8"))
-    _write(report, folder / FEED, feed.encode("utf-8"))
+    try:
+        _write(report, folder / INDEX, index.encode("utf-8"))
+        _write(report, folder / FEED, feed.encode("utf-8"))
+    except WorkflowError as exc:  # reported; the other languages are still published
+        report.failures.append(Failure.of(exc))
+        return
     report.indexes.append(folder / INDEX)
 
 
@@ -615,7 +619,11 @@ def _write_languages(settings: Settings, report: PublishReport, every: list[str]
         .get_template("languages.html.j2")
         .render(lang=lang, dir=text_direction(lang), ui=ui(lang), editions=editions)
     )
-    _write(report, settings.output / INDEX, page.encode("utf-8"))
+    try:
+        _write(report, settings.output / INDEX, page.encode("utf-8"))
+    except WorkflowError as exc:
+        report.failures.append(Failure.of(exc))
+        return
     report.indexes.append(settings.output / INDEX)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import math
 import os
 import re
 from dataclasses import dataclass, fields, replace
@@ -107,12 +108,7 @@ def load_settings(
     known = {f.name for f in fields(Settings)} - {"root"}
     raw: dict[str, str] = {}
     if config_path.is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(config_path, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError) as exc:
-            raise SettingsError(f"cannot read settings: {exc}", path=config_path,
-                                hint="fix the [workflow] section of setup.cfg") from None
+        parser = read_config(config_path)
         if parser.has_section(SECTION):
             for key, value in parser.items(SECTION):
                 key = key.replace("-", "_")
@@ -162,11 +158,57 @@ def load_settings(
             raise problem(key, f"{lang!r} is not a language code",
                           hint="use codes such as en, zh, fr, es, ar, ru, pt_BR")
     _check_pretranslate(settings, problem)
-    if settings.source_lang in settings.languages:
-        raise problem("languages", f"the source language {settings.source_lang} is also a target language")
-    if len(set(settings.languages)) != len(settings.languages):
-        raise problem("languages", "a target language is listed twice")
+    _check_languages(settings, problem)
+    if not (math.isfinite(settings.lock_timeout) and 0 <= settings.lock_timeout <= MAX_LOCK_TIMEOUT):
+        raise problem("lock_timeout", f"lock_timeout is a number of seconds, from 0 to {MAX_LOCK_TIMEOUT}")
+    for key in FOLDERS:
+        _check_folder(settings, key, problem)
     return settings
+
+
+MAX_LOCK_TIMEOUT = 86400  # a day: longer waits are a mistake, and inf or nan are not waits
+# settings that name a folder of the workspace: each must lie inside it
+FOLDERS = ("source_dir", "locales_dir", "output_dir", "tm_dir", "glossary_dir", "cache_dir")
+
+
+def language_key(lang: str) -> str:
+    """One spelling per language code, for comparisons: `zh_TW`, `zh-TW` and `ZH-tw` are one language."""
+    return lang.replace("-", "_").lower()
+
+
+def _check_languages(settings: Settings, problem: Callable[..., SettingsError]) -> None:
+    """No target language is the source language or another target spelled differently.
+
+    Each language's catalogs live in a folder named as the language is spelled, so
+    two spellings of one language would give two catalogs of it: they are refused,
+    not merged, since the folder already on disk decides which spelling is right.
+    """
+    source = language_key(settings.source_lang)
+    seen: dict[str, str] = {}
+    for lang in settings.languages:
+        if language_key(lang) == source:
+            raise problem("languages", f"{lang} is the source language ({settings.source_lang}), "
+                          "not a target language", hint="list only the languages to translate into")
+        if language_key(lang) in seen:
+            first = seen[language_key(lang)]
+            same = "is listed twice" if first == lang else f"and {first} are one language"
+            raise problem("languages", f"{lang} {same}",
+                          hint="list each language once, spelled as its folder under locales/ is named")
+        seen[language_key(lang)] = lang
+
+
+def _check_folder(settings: Settings, key: str, problem: Callable[..., SettingsError]) -> None:
+    """A folder setting must lead to a folder inside the workspace, symbolic links followed."""
+    value = getattr(settings, key)
+    root = settings.root
+    target = (root / value).resolve()
+    if target != root and target.is_relative_to(root):
+        return
+    default = next(f.default for f in fields(Settings) if f.name == key)
+    where = "is the workspace folder itself" if target == root else f"leads out of the workspace, to {target}"
+    raise problem(key, f"{key} = {value} {where}",
+                  hint=f"name a folder inside {root} (relative to it), such as {default}; "
+                  "a symbolic link on the way must point inside the workspace too")
 
 
 ENGINES = ("tm", "argos", "pseudo")
@@ -193,10 +235,90 @@ def _check_pretranslate(settings: Settings, problem: Callable[..., SettingsError
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 
+def read_config(path: Path) -> configparser.ConfigParser:
+    """The settings file, parsed; a malformed one is a SettingsError at its line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"cannot read the settings: {exc.strerror}", path=path,
+                            hint="check that the file is there and that you may read it") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        raise SettingsError(f"not UTF-8 text: byte 0x{data[start]:02x} cannot be read",
+                            path=path, line=data.count(b"\n", 0, start) + 1,
+                            hint="save the file as UTF-8 (your editor's encoding setting)") from None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.DuplicateOptionError as exc:
+        raise SettingsError(f"{exc.option} is set twice in [{exc.section}]", path=path, line=exc.lineno,
+                            hint="keep one of the two lines") from None
+    except configparser.DuplicateSectionError as exc:
+        raise SettingsError(f"the section [{exc.section}] appears twice", path=path, line=exc.lineno,
+                            hint="merge the two sections into one") from None
+    except configparser.MissingSectionHeaderError as exc:
+        raise SettingsError(f"not a [section] header nor inside one: {exc.line.strip()!r}", path=path,
+                            line=exc.lineno, hint="start the file with a header such as [workflow] "
+                            "(closed with ])") from None
+    except configparser.ParsingError as exc:
+        line, shown = exc.errors[0] if exc.errors else (None, "")
+        raise SettingsError(f"cannot read this line: {shown}", path=path, line=line,
+                            hint="each line is a [section] header (closed with ]), `name = value`, "
+                            "an indented continuation or a # comment") from None
+    except configparser.Error as exc:
+        raise SettingsError(f"cannot read the settings: {exc.message}", path=path,
+                            hint=f"fix the [{SECTION}] section of {CONFIG_FILE}") from None
+    return parser
+
+
+def is_workspace(folder: Path) -> bool:
+    """Whether the folder has a settings file with a [workflow] section (a malformed file is an error)."""
+    config = folder / CONFIG_FILE
+    return config.is_file() and read_config(config).has_section(SECTION)
+
+
+def find_workspace(start: Path) -> Path:
+    """The workspace holding `start`: the nearest folder, from it upwards, with a [workflow] settings file.
+
+    As git finds its repository. Raises SettingsError naming what it looked for when none is found.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if is_workspace(folder):
+            return folder
+    raise SettingsError(f"not inside a workflow workspace: no {CONFIG_FILE} with a [{SECTION}] section "
+                        f"in {start} or any folder above it",
+                        hint="go into a workspace, name one with --root DIR (or WORKFLOW_ROOT), "
+                        "or create one with `workflow init DIR`")
+
+
+def open_workspace(root: Path | None, overrides: Mapping[str, str | None] | None = None,
+                   required: bool = True) -> Settings:
+    """The settings of the workspace at `root`, or (None) of the one holding the current folder.
+
+    Unlike `load_settings`, a folder without [workflow] settings is an error, not a default
+    workspace (unless not `required`: then the current folder with default settings).
+    """
+    if root is None:
+        try:
+            root = find_workspace(Path.cwd())
+        except SettingsError:
+            if required:
+                raise
+            root = Path.cwd()
+    elif root.is_dir() and not is_workspace(root):
+        raise SettingsError(f"not a workflow workspace: no {CONFIG_FILE} with a [{SECTION}] section here",
+                            path=root, hint="give the folder of a workspace, or create one with "
+                            f"`workflow init {root}`")
+    return load_settings(root, overrides)
+
+
 def _line_of(config_path: Path, key: str) -> int | None:
     """The line of `key =` in the [workflow] section of the settings file."""
     try:
-        lines = config_path.read_text(encoding="utf-8").splitlines()
+        lines = config_path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     in_section = False
@@ -231,9 +353,7 @@ def init_workspace(directory: Path) -> Settings:
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / CONFIG_FILE
     if config.exists():
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(config, encoding="utf-8")
-        if parser.has_section(SECTION):
+        if read_config(config).has_section(SECTION):
             raise SettingsError("this directory is already a workflow workspace", path=config,
                                 hint="use it as it is, or choose another directory")
         write_atomic(config, config.read_bytes() + b"\n" + WORKSPACE_CONFIG.encode("utf-8"))

@@ -150,7 +150,14 @@ def tally(path: Path) -> Tally:
 def status(settings: Settings, langs: Sequence[str], progress: Progress | None = None) -> StatusReport:
     """Count units and words in each state for every catalog of the given languages."""
     report = StatusReport(tuple(langs))
+    articles = _article_names(settings)
     for lang in langs:
+        missing = sum(1 for name in articles if not settings.catalog(name, lang).is_file())
+        if missing:  # their units are in no count: the language's percent would be a lie
+            report.failures.append(Failure(
+                f"{missing} of {len(articles)} article(s) have no {lang} catalog yet",
+                settings.locales / lang,
+                hint=f"run `workflow extract` (with the same languages) to create the {lang} catalogs"))
         total = StatusRow(lang, None, Counts(), Counts())
         for catalog in readable_catalogs(settings, lang, report.failures, progress):
             try:
@@ -164,6 +171,17 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
             total = total + row
         report.totals.append(StatusRow(lang, None, total.units, total.words))
     return report
+
+
+def _article_names(settings: Settings) -> list[str]:
+    """The articles of source/ (the ones under another name elsewhere are extract's to report)."""
+    names: list[str] = []
+    for path in find_sources(settings) if settings.source.is_dir() else ():
+        try:
+            names.append(article_name(settings, path))
+        except WorkflowError:
+            continue
+    return names
 
 
 def report_json(report: StatusReport) -> dict[str, object]:
