@@ -20,9 +20,9 @@ import workflow.glossary
 import workflow.memory
 from workflow.cli import cli
 from workflow.files import LOCK_NAME, workspace_lock, write_atomic
-from workflow.settings import FOLDERS
 
 REPO = Path(__file__).resolve().parents[1]
+FOLDERS = ("source_dir", "locales_dir", "output_dir", "tm_dir", "glossary_dir", "cache_dir")
 VARIABLES = ("WORKFLOW_ROOT", "WORKFLOW_LANGUAGES", "WORKFLOW_SEGMENTATION", "WORKFLOW_LOCK_TIMEOUT",
              *(f"WORKFLOW_{key.upper()}" for key in FOLDERS))
 
