@@ -338,7 +338,7 @@ def test_an_import_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: p
     result = invoke("--root", str(root), *command, str(big))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {big}: too large to be ")
-    assert "(over 2 MiB, the limit)" in result.stderr
+    assert "(2.0 MiB; the limit is 2 MiB)" in result.stderr
 
 
 # -- 12.4 the workspace is found like git finds a repository -----------------------------------------

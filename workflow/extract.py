@@ -58,7 +58,8 @@ MAX_SOURCE_BYTES = 10 * 1024 * 1024  # news articles are far smaller; this bound
 
 def read_source(path: Path) -> bytes:
     """The bytes of a source file; refuses files over MAX_SOURCE_BYTES, and pipes or devices unread."""
-    return read_regular(path, MAX_SOURCE_BYTES, "an article", SourceError)
+    return read_regular(path, MAX_SOURCE_BYTES, "an article", SourceError,
+                        hint="split it into articles, or check that it is the right file")
 
 
 def parse_article(settings: Settings, path: Path, data: bytes) -> Article:

@@ -88,7 +88,14 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 MIB = 1024 * 1024
 
 
-def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError) -> bytes:
+def _too_large(path: Path, what: str, size: int, limit: int, error: type[WorkflowError],
+               hint: str) -> WorkflowError:
+    return error(f"too large to be {what} ({size / MIB:.1f} MiB; the limit is {limit // MIB} MiB)", path=path,
+                 hint=hint)
+
+
+def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError,
+                 hint: str = "split it into smaller files, or check that it is the right file") -> bytes:
     """The bytes of a regular file of at most `limit` bytes.
 
     Anything else (a folder, a named pipe, a device such as /dev/zero, a larger file)
@@ -99,19 +106,24 @@ def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] =
     try:
         handle = os.open(path, flags)
     except OSError as exc:
-        raise error(f"cannot read {what}: {exc.strerror}", path=path,
+        raise error(f"cannot read: {exc.strerror}", path=path,
                     hint="check the file name and that you may read it") from None
     with os.fdopen(handle, "rb") as stream:
-        mode = os.fstat(handle).st_mode
-        if not stat.S_ISREG(mode):
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            mode = info.st_mode
             kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
                     else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
             raise error(f"cannot read {what}: this is {kind}, not a file", path=path,
                         hint="name a regular file")
-        data = stream.read(limit + 1)
+        if info.st_size > limit:
+            raise _too_large(path, what, info.st_size, limit, error, hint)
+        try:
+            data = stream.read(limit + 1)  # a file that grew since is still read no further
+        except OSError as exc:
+            raise error(f"cannot read: {exc.strerror}", path=path) from None
     if len(data) > limit:
-        raise error(f"too large to be {what} (over {limit // MIB} MiB, the limit)", path=path,
-                    hint="split it into smaller files, or check that it is the right file")
+        raise _too_large(path, what, len(data), limit, error, hint)
     return data
 
 

@@ -308,7 +308,7 @@ def open_workspace(root: Path | None, overrides: Mapping[str, str | None] | None
             if required:
                 raise
             root = Path.cwd()
-    elif root.is_dir() and not is_workspace(root):
+    elif required and root.is_dir() and not is_workspace(root):
         raise SettingsError(f"not a workflow workspace: no {CONFIG_FILE} with a [{SECTION}] section here",
                             path=root, hint="give the folder of a workspace, or create one with "
                             f"`workflow init {root}`")
