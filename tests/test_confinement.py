@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,6 +84,21 @@ def test_a_folder_variable_leading_out_is_refused_by_name(tmp_path: Path, key: s
     assert result.stderr.startswith(f"error: {key} = ../ leads out of the workspace, to {tmp_path} "
                                     f"(from {variable})\n"), result.stderr
     assert "hint: " in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["locales/zh", "locales/templates", "output/zh"])
+def test_a_language_folder_linked_out_of_the_workspace_is_refused(tmp_path: Path, folder: str) -> None:
+    root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh").root
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.rmtree(root / folder, ignore_errors=True)
+    (root / folder).symlink_to(outside)
+    for command in (["extract"], ["pretranslate", "--engine", "pseudo"], ["publish", "--draft"]):
+        result = invoke("--root", str(root), *command)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(
+            f"error: {root / folder}: a symbolic link leading out of the workspace, to {outside}\n")
+    assert files_under(outside) == set()
 
 
 def test_the_workspace_folder_itself_is_not_a_folder_setting(tmp_path: Path) -> None:

@@ -163,6 +163,7 @@ def load_settings(
         raise problem("lock_timeout", f"lock_timeout is a number of seconds, from 0 to {MAX_LOCK_TIMEOUT}")
     for key in FOLDERS:
         _check_folder(settings, key, problem)
+    _check_language_folders(settings)
     return settings
 
 
@@ -195,6 +196,16 @@ def _check_languages(settings: Settings, problem: Callable[..., SettingsError]) 
             raise problem("languages", f"{lang} {same}",
                           hint="list each language once, spelled as its folder under locales/ is named")
         seen[language_key(lang)] = lang
+
+
+def _check_language_folders(settings: Settings) -> None:
+    """The folders workflow writes in per language must not be links leading out of the workspace either."""
+    for folder in (settings.templates, *(base / lang for base in (settings.locales, settings.output)
+                                          for lang in settings.languages)):
+        target = folder.resolve()
+        if not target.is_relative_to(settings.root):
+            raise SettingsError(f"a symbolic link leading out of the workspace, to {target}", path=folder,
+                                hint="workflow writes only inside the workspace: make it a folder here")
 
 
 def _check_folder(settings: Settings, key: str, problem: Callable[..., SettingsError]) -> None:
