@@ -106,25 +106,34 @@ def _without_aliases(paths: list[Path]) -> list[Path]:
     """The paths less symbolic links to a file that is also in the list (or linked to twice).
 
     An alias would read the same article under the same catalog name twice; it is
-    skipped with a warning and the article itself is processed as usual.
+    skipped with a warning and the article itself is processed as usual. Files are
+    told apart by device and inode (a stat each: resolving every path costs far more).
     """
-    targets: dict[Path, Path] = {}
-    for path in paths:
+
+    def identity(path: Path) -> tuple[int, int] | None:
         try:
-            targets[path] = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: reading it reports the problem
-            targets[path] = path
-    chosen: dict[Path, Path] = {}
-    for path in paths:  # sorted: of several links to one file not listed itself, the first is kept
-        kept = chosen.get(targets[path])
-        if kept is None or (kept.is_symlink() and not path.is_symlink()):
-            chosen[targets[path]] = path
+            info = path.stat()
+        except OSError:  # a dangling link or a loop: reading it reports the problem
+            return None
+        return info.st_dev, info.st_ino
+
+    links = {path for path in paths if path.is_symlink()}
+    owners: dict[tuple[int, int], Path] = {}
     for path in paths:
-        kept = chosen[targets[path]]
-        if kept != path and path.is_symlink():
+        key = None if path in links else identity(path)
+        if key is not None:
+            owners.setdefault(key, path)
+    kept: list[Path] = []
+    for path in paths:  # sorted: of several links to one file not listed itself, the first is kept
+        key = identity(path) if path in links else None
+        if key is not None and key in owners:
             log.warning("%s: skipped, a symbolic link to the article %s (extracted under its own name)",
-                        path, kept)
-    return sorted(chosen.values())
+                        path, owners[key])
+            continue
+        if key is not None:
+            owners[key] = path
+        kept.append(path)
+    return kept
 
 
 def _collisions(settings: Settings, sources: list[Path]) -> dict[Path, str]:
