@@ -140,7 +140,8 @@ def test_a_symlinked_alias_of_an_article_is_skipped_and_the_article_extracted(
 
 MALFORMED = {
     "unclosed-first": (b"[workflow\nlanguages = zh\n", 1, "not a [section] header nor inside one"),
-    "unclosed-later": (b"[metadata]\nname = x\n[workflow\nlanguages = zh\n", 3, "cannot read this line"),
+    "unclosed-later": (b"[metadata]\nname = x\n[workflow\nlanguages = zh\n", 3,
+                       "cannot read this line: [workflow"),
     "duplicate": (b"[workflow]\nlanguages = zh\nsource_lang = en\nlanguages = fr\n", 4,
                   "languages is set twice in [workflow]"),
     "duplicate-section": (b"[workflow]\nlanguages = zh\n\n[workflow]\n", 4,

@@ -274,7 +274,8 @@ def read_config(path: Path) -> configparser.ConfigParser:
                             line=exc.lineno, hint="start the file with a header such as [workflow] "
                             "(closed with ])") from None
     except configparser.ParsingError as exc:
-        line, shown = exc.errors[0] if exc.errors else (None, "")
+        line = exc.errors[0][0] if exc.errors else None
+        shown = text.splitlines()[line - 1].strip() if line else ""
         raise SettingsError(f"cannot read this line: {shown}", path=path, line=line,
                             hint="each line is a [section] header (closed with ]), `name = value`, "
                             "an indented continuation or a # comment") from None
