@@ -76,8 +76,10 @@ def handle_errors(function: F) -> F:
 
 
 class _Workspace:
-    """The group's options, kept until a command needs the settings (after its own options are parsed,
-    so that bad usage is exit 2 even outside a workspace)."""
+    """The group's workspace options, read when a command asks for its settings.
+
+    That is after the command's own options are parsed, so bad usage is exit 2 even outside a workspace.
+    """
 
     def __init__(self, root: Path | None, overrides: dict[str, str | None], required: bool) -> None:
         self.root, self.overrides, self.required = root, overrides, required
@@ -141,7 +143,8 @@ def render_failures(report: StageReport) -> None:
               callback=lambda _ctx, _param, value: _finite(value), default=None,
               help="Seconds to wait for another command using the workspace (0 to a day).")
 @click.option("-v", "--verbose", count=True, help="More log output, and an error's traceback (-vv: debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Nothing on stderr but errors (no summary, warning or progress); stdout is unchanged.")
 @click.version_option(package_name="workflow")
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, languages: str | None, segmentation: str | None,
