@@ -10,6 +10,7 @@ changes, atomically.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -439,10 +440,15 @@ class EntryBrief:
 
 @dataclass(frozen=True, slots=True)
 class LocatedUnit:
-    """A unit and the line where its entry starts in the PO file (for `path:line` messages)."""
+    """A unit and the line where its entry starts in the PO file (for `path:line` messages).
+
+    `revision` identifies the entry as it is on disk (see `entry_revision`): an editor
+    that read it can tell whether anyone changed the entry since.
+    """
 
     unit: Unit
     line: int
+    revision: str = ""
 
 
 def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
@@ -461,7 +467,7 @@ def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]
         )
         unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
                     _provenance(entry), comment)
-        located.append(LocatedUnit(unit, entry.linenum or 0))
+        located.append(LocatedUnit(unit, entry.linenum or 0, entry_revision(entry)))
     return located
 
 
@@ -549,3 +555,88 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
             EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path) if not e.obsolete
         ]
     return briefs
+
+
+# -- editing one entry (the review app) -------------------------------------------------
+
+
+def entry_revision(entry: polib.POEntry) -> str:
+    """A digest of everything an entry holds (text, state, comments), as written to disk."""
+    return hashlib.sha256(entry.__unicode__(wrapwidth=WRAP).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEdit:
+    """What a reviewer does to one unit: a new target, reviewed or not, and perhaps a comment."""
+
+    target: str
+    reviewed: bool
+    comment: str | None = None  # None: keep the translator comments as they are
+
+
+class StaleRevision(CatalogError):
+    """The entry changed on disk since the editor read it (another reviewer, a PO editor)."""
+
+
+def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
+    machine = _provenance(entry)
+    changed_text = edit.target != entry.msgstr
+    entry.msgstr = edit.target
+    flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.flags = flags if edit.reviewed else [*flags, "fuzzy"]
+    if edit.reviewed:  # the previous source (`#|`) was what a fuzzy entry was compared with; done now
+        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+    lines = (entry.tcomment or "").splitlines()
+    kept = [line for line in lines if not line.startswith(PROVENANCE)]
+    if edit.comment is not None:
+        kept = edit.comment.splitlines()
+    if machine and not changed_text:  # the machine's words, approved as they are: say where they came from
+        kept.append(PROVENANCE + machine)
+    entry.tcomment = "\n".join(kept)
+
+
+def _entry_block(text: str, key: str) -> tuple[int, int] | None:
+    """Where the live entry whose msgctxt is `key` sits in the text: from its first line to its blank line."""
+    needle = f'\nmsgctxt "{key}"\n'
+    at = ("\n" + text).find(needle)
+    if at < 0 or ("\n" + text).find(needle, at + 1) >= 0:
+        return None
+    start = text.rfind("\n\n", 0, at)
+    start = 0 if start < 0 else start + 2
+    end = text.find("\n\n", at)
+    end = len(text) if end < 0 else end + 1
+    return start, end
+
+
+def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edit: EntryEdit) -> LocatedUnit:
+    """Change one live entry of a catalog, if it is still at `revision`; returns the unit as now on disk.
+
+    Only the entry's own lines change: the rest of the file keeps its bytes and style.
+    Raises KeyError when there is no such entry and StaleRevision (with nothing
+    written) when the entry is no longer what the editor read. The caller holds the
+    workspace lock.
+    """
+    data = path.read_bytes()
+    text = check_encoding(path, data)
+    catalog = load_catalog(path, keys=True)
+    found = [entry for entry in catalog if not entry.obsolete and (entry.msgctxt or "") == key]
+    if not found:
+        raise KeyError(key)
+    entry = found[0]
+    if entry_revision(entry) != revision:
+        raise StaleRevision("the unit was changed meanwhile", path=path, line=entry.linenum,
+                            hint="reload it and redo the edit")
+    block = _entry_block(text, key)
+    original = polib.pofile(text[block[0]:block[1]], wrapwidth=WRAP) if block else None
+    _edited(entry, edit)
+    if block is not None and original is not None and [e.msgctxt for e in original] == [key]:
+        newline = "\r\n" if "\r\n" in text[block[0]:block[1]] else "\n"
+        rendered = entry.__unicode__(wrapwidth=WRAP).rstrip("\n") + "\n"
+        updated = text[:block[0]] + rendered.replace("\n", newline) + text[block[1]:]
+    else:
+        updated = _serialize(catalog).decode("utf-8")
+    write_atomic(path, updated.encode("utf-8"))
+    for located in load_located_units(path, lang, article):
+        if located.unit.segment.key == key:
+            return located
+    raise KeyError(key)
