@@ -76,7 +76,7 @@ def test_approving_writes_only_that_entry(client: TestClient, settings: Settings
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["state"] == "reviewed" and answer["target"] == "进口下降了。"
-    assert answer["revision"] != unit["revision"]
+    assert answer["revision"] != unit["revision"] and answer["line"] == unit["line"]
     saved = entry(settings, unit["key"])
     assert saved.msgstr == "进口下降了。" and "fuzzy" not in saved.flags
     assert saved.tcomment == "checked with the desk"
@@ -206,3 +206,41 @@ def test_hostile_text_is_escaped_in_every_page(client: TestClient, settings: Set
 def test_right_to_left_languages_edit_right_to_left(client: TestClient) -> None:
     page = client.get(f"/ar/units?article={ARTICLE}", headers=BEARER).text
     assert 'data-dir="rtl"' in page and 'data-lang="ar"' in page
+
+
+def test_a_file_in_an_unusual_layout_is_edited_whole_and_still_read_back(client: TestClient,
+                                                                          settings: Settings) -> None:
+    """Entries with no blank line between them: the one-entry splice does not apply; the edit still lands."""
+    path = settings.catalog(ARTICLE, "zh")
+    path.write_text(path.read_text(encoding="utf-8").replace("\n\n#.", "\n#."), encoding="utf-8")
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target="进口下降了。").status_code == 200
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"
+    assert len(polib.pofile(str(path))) == 4
+
+
+def test_crlf_catalogs_keep_their_line_ends(client: TestClient, settings: Settings) -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target="进口下降了。").status_code == 200
+    data = path.read_bytes()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"
+
+
+def test_approving_machine_words_as_they_are_keeps_their_provenance(client: TestClient, settings: Settings) -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    catalog = polib.pofile(str(path))
+    for item in catalog:
+        if item.msgid == "Imports fell.":
+            item.msgstr, item.flags, item.tcomment = "进口下降。", ["fuzzy"], "workflow: mt argos translate-en_zh 1.9"
+    catalog.save()
+    unit = unit_with(client, "Imports")
+    assert unit["state"] == "machine" and unit["provenance"] == "mt argos translate-en_zh 1.9"
+    response = post(client, unit, target="进口下降。")
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["state"] == "reviewed" and answer["provenance"] == "mt argos translate-en_zh 1.9"
+    second = post(client, answer, target="进口下降了。").json()
+    assert second["provenance"] == ""  # the reviewer's own words now

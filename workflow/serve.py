@@ -35,13 +35,14 @@ from starlette.routing import Route
 from .assemble import text_direction
 from .errors import WorkflowError
 from .files import workspace_lock
-from .model import Severity
-from .qa import CHECKS, Finding, check_units, load_terms
+from .model import Severity, Unit
+from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
 from .status import CatalogFile, find_catalogs, status
 from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, language_name, load_located_units
 
 log = logging.getLogger(__name__)
+Checked = tuple[LocatedUnit, list[Finding]]
 Handler = Callable[[Request], Awaitable[Response]]
 COOKIE = "workflow_session"
 BLOCKING_CHECKS = ("placeholders",)  # a target that fails these cannot be approved
@@ -118,20 +119,24 @@ class _Workspace:
             by_key.setdefault(finding.issue.key, []).append(finding)
         return [unit_json(catalog, item, by_key.get(item.unit.segment.key, [])) for item in located]
 
-    def try_target(self, catalog: CatalogFile, key: str, target: str,
-                   checks: tuple[str, ...] | None = None) -> tuple[LocatedUnit, list[Finding]] | None:
+    def try_target(self, catalog: CatalogFile, key: str, target: str) -> Checked | None:
         """A unit with the target a reviewer typed, and its findings (None: no such unit); writes nothing."""
         located = [item for item in load_located_units(catalog.path, catalog.lang, catalog.article)
                    if item.unit.segment.key == key]
         if not located:
             return None
         item = replace(located[0], unit=replace(located[0].unit, target=target))
-        chosen = tuple(CHECKS.values()) if checks is None else tuple(CHECKS[name] for name in checks)
-        terms = load_terms(self.settings, catalog.lang) if checks is None else ()
-        return item, check_units(catalog, [item], chosen, self.settings.source_lang, terms)
+        terms = load_terms(self.settings, catalog.lang)
+        return item, check_units(catalog, [item], tuple(CHECKS.values()), self.settings.source_lang, terms)
 
 
 # -- the app --------------------------------------------------------------------------------------------
+
+class _NotApprovable(Exception):
+    def __init__(self, findings: list[dict[str, str]]) -> None:
+        super().__init__("not approvable")
+        self.findings = findings
+
 
 def _problem(status_code: int, message: str, **more: Any) -> JSONResponse:
     return JSONResponse({"error": message, **more}, status_code=status_code)
@@ -258,23 +263,30 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         if comment is not None and not isinstance(comment, str):
             return _problem(400, "comment is a string")
         edit = EntryEdit(body["target"], wanted == "reviewed", comment)
-        if edit.reviewed:
-            checked = workspace.try_target(catalog, key, edit.target, BLOCKING_CHECKS)
-            if checked is None:
-                return _problem(404, "no such unit")
-            blocking = [{"check": f.issue.check, "message": f.issue.message} for f in checked[1]
-                        if f.issue.severity is Severity.ERROR]
-            if blocking:
-                return _problem(422, "this target cannot be approved", findings=blocking)
+
+        def approvable(unit: Unit) -> None:
+            if edit.reviewed:
+                checks = tuple(CHECKS[name] for name in BLOCKING_CHECKS)
+                found = check_unit(unit, checks, source_lang=settings.source_lang)
+                errors = [{"check": issue.check, "message": issue.message}
+                          for issue in found if issue.severity is Severity.ERROR]
+                if errors:
+                    raise _NotApprovable(errors)
+
         try:
             with workspace_lock(settings.root, settings.lock_timeout):
-                edit_entry(catalog.path, lang or "", catalog.article, key, body["revision"], edit)
+                located = edit_entry(catalog.path, catalog.lang, catalog.article, key, body["revision"], edit,
+                                     approvable)
         except KeyError:
             return _problem(404, "no such unit")
+        except _NotApprovable as refused:
+            return _problem(422, "this target cannot be approved", findings=refused.findings)
         except StaleRevision as exc:
             current = workspace.units(catalog, only=key)
             return _problem(409, exc.message, hint=exc.hint, unit=current[0] if current else None)
-        return JSONResponse(workspace.units(catalog, only=key)[0])
+        findings = check_units(catalog, [located], tuple(CHECKS.values()), settings.source_lang,
+                               load_terms(settings, catalog.lang))
+        return JSONResponse(unit_json(catalog, located, findings))
 
     routes = [
         Route("/", home),

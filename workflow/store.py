@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import polib
 from babel.core import Locale, UnknownLocaleError
@@ -453,22 +453,20 @@ class LocatedUnit:
 
 def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
     """The units of an article's PO catalog with their PO line numbers (obsolete entries left out)."""
-    located: list[LocatedUnit] = []
-    for entry in load_catalog(path, keys=True):
-        if entry.obsolete:
-            continue
-        _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
-        segment = Segment(
-            key=entry.msgctxt or "", article=article, text=entry.msgid,
-            line=int(line) if line.isdigit() else 0, note=entry.comment or "",
-        )
-        comment = "\n".join(
-            line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)
-        )
-        unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
-                    _provenance(entry), comment)
-        located.append(LocatedUnit(unit, entry.linenum or 0, entry_revision(entry)))
-    return located
+    return [_located(entry, lang, article) for entry in load_catalog(path, keys=True) if not entry.obsolete]
+
+
+def _located(entry: polib.POEntry, lang: str, article: str, first_line: int = 0) -> LocatedUnit:
+    _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
+    segment = Segment(
+        key=entry.msgctxt or "", article=article, text=entry.msgid,
+        line=int(line) if line.isdigit() else 0, note=entry.comment or "",
+    )
+    comments = (entry.tcomment or "").splitlines()
+    comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
+    unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
+                _provenance(entry), comment)
+    return LocatedUnit(unit, first_line + (entry.linenum or 0), entry_revision(entry))
 
 
 _PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
@@ -608,35 +606,58 @@ def _entry_block(text: str, key: str) -> tuple[int, int] | None:
     return start, end
 
 
-def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edit: EntryEdit) -> LocatedUnit:
+_EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
+
+
+def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], int] | None:
+    """The live entry `key` read from its own lines alone, with its span and first line; None if unusual."""
+    block = _entry_block(text, key)
+    if block is None:
+        return None
+    try:  # behind an empty header: polib takes comments at the top of a file for the file's own
+        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=WRAP)
+    except (OSError, ValueError):
+        return None
+    if [(e.msgctxt, e.obsolete) for e in parsed] != [(key, False)]:
+        return None
+    return parsed[0], block, text.count("\n", 0, block[0]) - _EMPTY_HEADER.count("\n")
+
+
+def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edit: EntryEdit,
+               validate: Callable[[Unit], None] | None = None) -> LocatedUnit:
     """Change one live entry of a catalog, if it is still at `revision`; returns the unit as now on disk.
 
-    Only the entry's own lines change: the rest of the file keeps its bytes and style.
+    Only the entry's own lines change: the rest of the file keeps its bytes and style,
+    and in the usual layout (entries apart by blank lines) only those lines are read.
     Raises KeyError when there is no such entry and StaleRevision (with nothing
-    written) when the entry is no longer what the editor read. The caller holds the
-    workspace lock.
+    written) when the entry is no longer what the editor read; `validate` sees the
+    edited unit before anything is written and may raise to refuse it. The caller
+    holds the workspace lock.
     """
-    data = path.read_bytes()
-    text = check_encoding(path, data)
-    catalog = load_catalog(path, keys=True)
-    found = [entry for entry in catalog if not entry.obsolete and (entry.msgctxt or "") == key]
-    if not found:
-        raise KeyError(key)
-    entry = found[0]
+    text = check_encoding(path, path.read_bytes())
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")  # Windows line ends throughout: kept
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    found = _block_entry(text, key)
+    catalog = None
+    if found is not None:
+        entry, block, first_line = found
+    else:  # an unusual layout: read, check and rewrite the whole catalog
+        catalog = load_catalog(path, keys=True)
+        entries = [e for e in catalog if not e.obsolete and (e.msgctxt or "") == key]
+        if not entries:
+            raise KeyError(key)
+        entry, block, first_line = entries[0], (0, 0), 0
     if entry_revision(entry) != revision:
-        raise StaleRevision("the unit was changed meanwhile", path=path, line=entry.linenum,
-                            hint="reload it and redo the edit")
-    block = _entry_block(text, key)
-    original = polib.pofile(text[block[0]:block[1]], wrapwidth=WRAP) if block else None
+        raise StaleRevision("the unit was changed meanwhile", path=path,
+                            line=first_line + (entry.linenum or 0), hint="reload it and redo the edit")
     _edited(entry, edit)
-    if block is not None and original is not None and [e.msgctxt for e in original] == [key]:
-        newline = "\r\n" if "\r\n" in text[block[0]:block[1]] else "\n"
-        rendered = entry.__unicode__(wrapwidth=WRAP).rstrip("\n") + "\n"
-        updated = text[:block[0]] + rendered.replace("\n", newline) + text[block[1]:]
+    located = _located(entry, lang, article, first_line)
+    if validate is not None:
+        validate(located.unit)
+    if catalog is None:
+        updated = text[:block[0]] + entry.__unicode__(wrapwidth=WRAP).rstrip("\n") + "\n" + text[block[1]:]
     else:
         updated = _serialize(catalog).decode("utf-8")
-    write_atomic(path, updated.encode("utf-8"))
-    for located in load_located_units(path, lang, article):
-        if located.unit.segment.key == key:
-            return located
-    raise KeyError(key)
+    write_atomic(path, (updated.replace("\n", "\r\n") if crlf else updated).encode("utf-8"))
+    return located
