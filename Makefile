@@ -20,6 +20,8 @@ setup: $(STAMP)
 
 tools:
 	command -v msgfmt >/dev/null || (apt-get update && apt-get install -y --no-install-recommends gettext)
+	# the review app's browser test drives Debian's Chromium (Playwright's own browser download is not used)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-noto-core)
 	bash scripts/install-vnu.sh
 
 # The sample's memory and glossary fill the Chinese catalogs with no model installed; the units stay

@@ -717,3 +717,40 @@ def run(settings: Settings, langs: tuple[str, ...], engines: str | None, policy:
         sys.exit(EXIT_FAILED)
     if report.check.errors:
         sys.exit(EXIT_QA)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 lets other machines reach the app.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
+@pass_settings
+@handle_errors
+def serve(settings: Settings, host: str, port: int, open_browser: bool) -> None:
+    """Review and edit units in the browser, over the workspace's own PO files.
+
+    Prints the address to open, with a new random token in it; every request needs
+    that token. Edits are written to the PO files at once (one entry each, under the
+    workspace lock); an entry changed meanwhile, in another window or a PO editor,
+    is never overwritten. Ctrl-C stops it.
+
+    \b
+    Example:
+      workflow serve --open
+    """
+    from .serve import new_token
+    from .serve import serve as run_server
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who can reach this port and has the token "
+                   "can edit the translations", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(url)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    run_server(settings, host, port, new_token(), ready)

@@ -10,11 +10,12 @@ changes, atomically.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import polib
 from babel.core import Locale, UnknownLocaleError
@@ -439,30 +440,33 @@ class EntryBrief:
 
 @dataclass(frozen=True, slots=True)
 class LocatedUnit:
-    """A unit and the line where its entry starts in the PO file (for `path:line` messages)."""
+    """A unit and the line where its entry starts in the PO file (for `path:line` messages).
+
+    `revision` identifies the entry as it is on disk (see `entry_revision`): an editor
+    that read it can tell whether anyone changed the entry since.
+    """
 
     unit: Unit
     line: int
+    revision: str = ""
 
 
 def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
     """The units of an article's PO catalog with their PO line numbers (obsolete entries left out)."""
-    located: list[LocatedUnit] = []
-    for entry in load_catalog(path, keys=True):
-        if entry.obsolete:
-            continue
-        _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
-        segment = Segment(
-            key=entry.msgctxt or "", article=article, text=entry.msgid,
-            line=int(line) if line.isdigit() else 0, note=entry.comment or "",
-        )
-        comment = "\n".join(
-            line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)
-        )
-        unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
-                    _provenance(entry), comment)
-        located.append(LocatedUnit(unit, entry.linenum or 0))
-    return located
+    return [_located(entry, lang, article) for entry in load_catalog(path, keys=True) if not entry.obsolete]
+
+
+def _located(entry: polib.POEntry, lang: str, article: str, first_line: int = 0) -> LocatedUnit:
+    _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
+    segment = Segment(
+        key=entry.msgctxt or "", article=article, text=entry.msgid,
+        line=int(line) if line.isdigit() else 0, note=entry.comment or "",
+    )
+    comments = (entry.tcomment or "").splitlines()
+    comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
+    unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
+                _provenance(entry), comment)
+    return LocatedUnit(unit, first_line + (entry.linenum or 0), entry_revision(entry))
 
 
 _PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
@@ -549,3 +553,111 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
             EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path) if not e.obsolete
         ]
     return briefs
+
+
+# -- editing one entry (the review app) -------------------------------------------------
+
+
+def entry_revision(entry: polib.POEntry) -> str:
+    """A digest of everything an entry holds (text, state, comments), as written to disk."""
+    return hashlib.sha256(entry.__unicode__(wrapwidth=WRAP).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEdit:
+    """What a reviewer does to one unit: a new target, reviewed or not, and perhaps a comment."""
+
+    target: str
+    reviewed: bool
+    comment: str | None = None  # None: keep the translator comments as they are
+
+
+class StaleRevision(CatalogError):
+    """The entry changed on disk since the editor read it (another reviewer, a PO editor)."""
+
+
+def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
+    machine = _provenance(entry)
+    changed_text = edit.target != entry.msgstr
+    entry.msgstr = edit.target
+    flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.flags = flags if edit.reviewed else [*flags, "fuzzy"]
+    if edit.reviewed:  # the previous source (`#|`) was what a fuzzy entry was compared with; done now
+        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+    lines = (entry.tcomment or "").splitlines()
+    kept = [line for line in lines if not line.startswith(PROVENANCE)]
+    if edit.comment is not None:
+        kept = edit.comment.splitlines()
+    if machine and not changed_text:  # the machine's words, approved as they are: say where they came from
+        kept.append(PROVENANCE + machine)
+    entry.tcomment = "\n".join(kept)
+
+
+def _entry_block(text: str, key: str) -> tuple[int, int] | None:
+    """Where the live entry whose msgctxt is `key` sits in the text: from its first line to its blank line."""
+    needle = f'\nmsgctxt "{key}"\n'
+    at = ("\n" + text).find(needle)
+    if at < 0 or ("\n" + text).find(needle, at + 1) >= 0:
+        return None
+    start = text.rfind("\n\n", 0, at)
+    start = 0 if start < 0 else start + 2
+    end = text.find("\n\n", at)
+    end = len(text) if end < 0 else end + 1
+    return start, end
+
+
+_EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
+
+
+def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], int] | None:
+    """The live entry `key` read from its own lines alone, with its span and first line; None if unusual."""
+    block = _entry_block(text, key)
+    if block is None:
+        return None
+    try:  # behind an empty header: polib takes comments at the top of a file for the file's own
+        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=WRAP)
+    except (OSError, ValueError):
+        return None
+    if [(e.msgctxt, e.obsolete) for e in parsed] != [(key, False)]:
+        return None
+    return parsed[0], block, text.count("\n", 0, block[0]) - _EMPTY_HEADER.count("\n")
+
+
+def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edit: EntryEdit,
+               validate: Callable[[Unit], None] | None = None) -> LocatedUnit:
+    """Change one live entry of a catalog, if it is still at `revision`; returns the unit as now on disk.
+
+    Only the entry's own lines change: the rest of the file keeps its bytes and style,
+    and in the usual layout (entries apart by blank lines) only those lines are read.
+    Raises KeyError when there is no such entry and StaleRevision (with nothing
+    written) when the entry is no longer what the editor read; `validate` sees the
+    edited unit before anything is written and may raise to refuse it. The caller
+    holds the workspace lock.
+    """
+    text = check_encoding(path, path.read_bytes())
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")  # Windows line ends throughout: kept
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    found = _block_entry(text, key)
+    catalog = None
+    if found is not None:
+        entry, block, first_line = found
+    else:  # an unusual layout: read, check and rewrite the whole catalog
+        catalog = load_catalog(path, keys=True)
+        entries = [e for e in catalog if not e.obsolete and (e.msgctxt or "") == key]
+        if not entries:
+            raise KeyError(key)
+        entry, block, first_line = entries[0], (0, 0), 0
+    if entry_revision(entry) != revision:
+        raise StaleRevision("the unit was changed meanwhile", path=path,
+                            line=first_line + (entry.linenum or 0), hint="reload it and redo the edit")
+    _edited(entry, edit)
+    located = _located(entry, lang, article, first_line)
+    if validate is not None:
+        validate(located.unit)
+    if catalog is None:
+        updated = text[:block[0]] + entry.__unicode__(wrapwidth=WRAP).rstrip("\n") + "\n" + text[block[1]:]
+    else:
+        updated = _serialize(catalog).decode("utf-8")
+    write_atomic(path, (updated.replace("\n", "\r\n") if crlf else updated).encode("utf-8"))
+    return located

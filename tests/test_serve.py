@@ -1,0 +1,246 @@
+"""`workflow serve`: the review app's JSON API, its token, its origin rule and its writes.
+
+Every test drives the real Starlette app (Starlette's TestClient) over a real workspace
+and looks at the PO file on disk afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from publishing import workspace
+from starlette.testclient import TestClient
+
+from workflow.serve import COOKIE, ServeOptions, create_app
+from workflow.settings import Settings
+
+TOKEN = "test-token-0123456789"
+ARTICLE = "news.html"
+PAGE = ('<!DOCTYPE html><html lang="en"><head><title>Exports grew</title></head><body>'
+        '<p>Read the <a href="https://example.org/paper">white paper</a> today.</p>'
+        "<p>Exports grew by 10 percent in 2020.</p><p>Imports fell.</p></body></html>\n")
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return workspace(tmp_path / "ws", {ARTICLE: PAGE}, languages="zh ar")
+
+
+@pytest.fixture
+def client(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings, ServeOptions(TOKEN)), base_url="http://127.0.0.1:8765")
+
+
+def units(client: TestClient, lang: str = "zh", **query: str) -> list[dict[str, object]]:
+    response = client.get(f"/api/{lang}/units", params={"article": ARTICLE, **query}, headers=BEARER)
+    assert response.status_code == 200, response.text
+    result: list[dict[str, object]] = response.json()
+    return result
+
+
+def unit_with(client: TestClient, source_part: str, lang: str = "zh") -> dict[str, object]:
+    return next(u for u in units(client, lang) if source_part in str(u["source"]))
+
+
+def post(client: TestClient, unit: dict[str, object], lang: str = "zh", **body: object) -> object:
+    payload = {"target": "", "state": "reviewed", "revision": unit["revision"], **body}
+    return client.post(f"/api/{lang}/units/{ARTICLE}/{unit['key']}", json=payload, headers=BEARER)
+
+
+def entry(settings: Settings, key: object, lang: str = "zh") -> polib.POEntry:
+    catalog = polib.pofile(str(settings.catalog(ARTICLE, lang)))
+    return next(e for e in catalog if e.msgctxt == key)
+
+
+def test_units_list_what_a_reviewer_needs(client: TestClient) -> None:
+    found = units(client)
+    assert [u["source"] for u in found] == ["Exports grew", "Read the <1>white paper</1> today.",
+                                            "Exports grew by 10 percent in 2020.", "Imports fell."]
+    for unit in found:
+        assert {"key", "article", "source", "target", "state", "revision", "findings", "provenance",
+                "comments", "confidence", "context"} <= set(unit)
+        assert unit["article"] == ARTICLE and unit["state"] == "new" and re.fullmatch(r"[0-9a-f]{16}",
+                                                                                       str(unit["revision"]))
+    assert "<1>" in str(found[1]["context"])  # the extracted comment says what the placeholder stands for
+
+
+def test_approving_writes_only_that_entry(client: TestClient, settings: Settings) -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_text(encoding="utf-8")
+    unit = unit_with(client, "Imports")
+    response = post(client, unit, target="进口下降了。", comment="checked with the desk")
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["state"] == "reviewed" and answer["target"] == "进口下降了。"
+    assert answer["revision"] != unit["revision"] and answer["line"] == unit["line"]
+    saved = entry(settings, unit["key"])
+    assert saved.msgstr == "进口下降了。" and "fuzzy" not in saved.flags
+    assert saved.tcomment == "checked with the desk"
+    after = path.read_text(encoding="utf-8")
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert changed == ["# checked with the desk", 'msgstr "进口下降了。"'], changed
+    assert after.replace("# checked with the desk\n", "").replace('"进口下降了。"', '""') == before
+
+
+def test_needs_work_keeps_the_unit_fuzzy(client: TestClient, settings: Settings) -> None:
+    unit = unit_with(client, "Imports")
+    response = post(client, unit, target="进口？", state="needs-work")
+    assert response.status_code == 200, response.text
+    assert "fuzzy" in entry(settings, unit["key"]).flags
+    assert response.json()["state"] != "reviewed"
+
+
+def test_a_stale_revision_is_refused_and_nothing_is_written(client: TestClient, settings: Settings) -> None:
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target="第一次。").status_code == 200
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    response = post(client, unit, target="第二次。")  # the revision read before the first save
+    assert response.status_code == 409
+    assert response.json()["unit"]["target"] == "第一次。"
+    assert path.read_bytes() == before
+
+
+def test_an_edit_saved_meanwhile_in_a_po_editor_is_kept(client: TestClient, settings: Settings) -> None:
+    unit = unit_with(client, "Exports grew by")
+    path = settings.catalog(ARTICLE, "zh")
+    catalog = polib.pofile(str(path))
+    for item in catalog:
+        if item.msgctxt == unit["key"]:
+            item.msgstr = "出口增长了百分之十（2020年）。"
+    catalog.save()
+    saved = path.read_bytes()
+    response = post(client, unit, target="浏览器里的译文。")
+    assert response.status_code == 409
+    assert response.json()["unit"]["target"] == "出口增长了百分之十（2020年）。"
+    assert path.read_bytes() == saved
+
+
+def test_broken_placeholders_cannot_be_approved(client: TestClient, settings: Settings) -> None:
+    unit = unit_with(client, "white paper")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    response = post(client, unit, target="今天阅读白皮书。")
+    assert response.status_code == 422
+    assert [f["check"] for f in response.json()["findings"]] == ["placeholders"]
+    assert path.read_bytes() == before
+    assert post(client, unit, target="今天阅读<1>白皮书</1>。").status_code == 200
+
+
+def test_qa_runs_on_a_target_before_it_is_saved(client: TestClient, settings: Settings) -> None:
+    unit = unit_with(client, "Exports grew by")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    typed = {"article": ARTICLE, "key": unit["key"], "target": "出口增长了百分之十一（2021年）。"}
+    response = client.post("/api/zh/check", json=typed, headers=BEARER)
+    assert response.status_code == 200
+    assert "numbers" in [f["check"] for f in response.json()]
+    assert path.read_bytes() == before
+
+
+def test_every_request_needs_the_token(client: TestClient) -> None:
+    for url in ("/", "/zh/", f"/zh/units?article={ARTICLE}", "/api/zh/units"):
+        assert client.get(url).status_code == 401, url
+        assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401, url
+    assert client.get("/?token=wrong").status_code == 401
+    unit = units(client)[0]
+    response = client.post(f"/api/zh/units/{ARTICLE}/{unit['key']}",
+                           json={"target": "x", "revision": unit["revision"]})
+    assert response.status_code == 401
+
+
+def test_the_printed_url_sets_a_strict_cookie_and_drops_the_token(settings: Settings) -> None:
+    browser = TestClient(create_app(settings, ServeOptions(TOKEN)), base_url="http://127.0.0.1:8765")
+    response = browser.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert f"{COOKIE}={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert browser.get("/").status_code == 200
+    assert browser.get("/api/zh/units").status_code == 200
+
+
+def test_a_cross_origin_write_is_refused(settings: Settings, client: TestClient) -> None:
+    browser = TestClient(create_app(settings, ServeOptions(TOKEN)), base_url="http://127.0.0.1:8765")
+    browser.get(f"/?token={TOKEN}")
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    url = f"/api/zh/units/{ARTICLE}/{unit['key']}"
+    body = {"target": "恶意。", "revision": unit["revision"]}
+    assert browser.post(url, json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert browser.post(url, json=body).status_code == 403  # a cookie and no Origin: not from a page of ours
+    assert client.post(url, json=body, headers={**BEARER, "Origin": "http://evil.example"}).status_code == 403
+    assert path.read_bytes() == before
+    assert browser.post(url, json=body, headers={"Origin": "http://127.0.0.1:8765"}).status_code == 200
+
+
+def test_nothing_outside_the_workspace_is_reachable(client: TestClient, settings: Settings) -> None:
+    (settings.root.parent / "secret.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    for url in ("/api/zh/units?article=../../secret", "/api/zh/units?article=../setup.cfg",
+                "/api/..%2F..%2Fetc/units", "/api/fr/units", "/fr/", "/zh/units?article=/etc/passwd"):
+        response = client.get(url, headers=BEARER)
+        assert response.status_code == 404, url
+    unit = units(client)[0]
+    for article in ("../../secret", "..%2F..%2Fsecret", "/etc/passwd"):
+        response = client.post(f"/api/zh/units/{article}/{unit['key']}", headers=BEARER,
+                               json={"target": "x", "revision": unit["revision"]})
+        assert response.status_code == 404, article
+
+
+def test_hostile_text_is_escaped_in_every_page(client: TestClient, settings: Settings) -> None:
+    payload = '<script>alert("PWNED")</script><img src=x onerror=alert("PWNED")>'
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target=payload, comment=payload, state="needs-work").status_code == 200
+    for url in ("/", "/zh/", f"/zh/units?article={ARTICLE}"):
+        page = client.get(url, headers=BEARER).text
+        assert "<script>alert" not in page and "<img src=x" not in page, url
+    listed = client.get("/api/zh/units", headers=BEARER)
+    assert listed.headers["content-type"].startswith("application/json")
+    assert payload in [u["target"] for u in listed.json()]  # the API returns data; pages put it in as text
+
+
+def test_right_to_left_languages_edit_right_to_left(client: TestClient) -> None:
+    page = client.get(f"/ar/units?article={ARTICLE}", headers=BEARER).text
+    assert 'data-dir="rtl"' in page and 'data-lang="ar"' in page
+
+
+def test_a_file_in_an_unusual_layout_is_edited_whole_and_still_read_back(client: TestClient,
+                                                                          settings: Settings) -> None:
+    """Entries with no blank line between them: the one-entry splice does not apply; the edit still lands."""
+    path = settings.catalog(ARTICLE, "zh")
+    path.write_text(path.read_text(encoding="utf-8").replace("\n\n#.", "\n#."), encoding="utf-8")
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target="进口下降了。").status_code == 200
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"
+    assert len(polib.pofile(str(path))) == 4
+
+
+def test_crlf_catalogs_keep_their_line_ends(client: TestClient, settings: Settings) -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target="进口下降了。").status_code == 200
+    data = path.read_bytes()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"
+
+
+def test_approving_machine_words_as_they_are_keeps_their_provenance(client: TestClient, settings: Settings) -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    catalog = polib.pofile(str(path))
+    for item in catalog:
+        if item.msgid == "Imports fell.":
+            item.msgstr, item.flags, item.tcomment = "进口下降。", ["fuzzy"], "workflow: mt argos translate-en_zh 1.9"
+    catalog.save()
+    unit = unit_with(client, "Imports")
+    assert unit["state"] == "machine" and unit["provenance"] == "mt argos translate-en_zh 1.9"
+    response = post(client, unit, target="进口下降。")
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["state"] == "reviewed" and answer["provenance"] == "mt argos translate-en_zh 1.9"
+    second = post(client, answer, target="进口下降了。").json()
+    assert second["provenance"] == ""  # the reviewer's own words now

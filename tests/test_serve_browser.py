@@ -1,0 +1,88 @@
+"""`workflow serve` in a real browser: Debian's headless Chromium, driven by Playwright's Python API.
+
+The test starts the real command (`python -m workflow serve --port 0`), reads the
+URL it prints, opens it, edits a unit, approves it with Ctrl+Enter and reads the PO
+file. `make test` installs Chromium (`make tools`); a machine without it fails here
+with the install hint rather than skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+from publishing import workspace
+
+from workflow.settings import Settings
+
+ARTICLE = "news.html"
+PAGE = ('<!DOCTYPE html><html lang="en"><head><title>Exports grew</title></head><body>'
+        "<p>Exports grew by 10 percent in 2020.</p><p>Imports fell.</p></body></html>\n")
+HOSTILE = "A <b>bold</b> title\n\nIt says <img src=x onerror=window.pwned=1> here.\n"
+SCREENSHOTS = os.environ.get("WORKFLOW_SCREENSHOTS")  # a folder: save the screenshots docs/ shows
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert found, "Chromium is needed: `make tools` installs it (apt-get install chromium)"
+    return found
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Settings, str]]:
+    settings = workspace(tmp_path / "ws", {ARTICLE: PAGE, "hostile.txt": HOSTILE}, languages="zh ar")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workflow", "--root", str(settings.root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and "?token=" in url, url
+        yield settings, url
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)  # reads and closes both pipes
+
+
+@pytest.mark.slow
+def test_edit_and_approve_with_the_keyboard(served: tuple[Settings, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    settings, url = served
+    base = url.split("/?")[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(url)
+        assert page.locator("text=Chinese").count() >= 1
+        page.goto(f"{base}/zh/units?article={ARTICLE}")
+        unit = page.locator(".unit", has_text="Exports grew by")
+        unit.locator(".target").fill("2020年出口增长了10%。")
+        unit.locator(".target").press("Control+Enter")
+        page.wait_for_function("document.querySelectorAll('.state.reviewed').length === 1")
+        focused = page.evaluate("document.activeElement.closest('.unit') && "
+                                "document.activeElement.closest('.unit').querySelector('.source').textContent")
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / "serve-units-zh.png"))
+        page.goto(f"{base}/zh/units?article=hostile.txt")
+        page.wait_for_selector(".unit .source")
+        assert page.evaluate("window.pwned === undefined")
+        assert "<img src=x onerror=window.pwned=1>" in (page.locator(".source").nth(1).text_content() or "")
+        page.goto(f"{base}/ar/units?article={ARTICLE}")
+        target = page.locator(".target").first
+        assert target.get_attribute("dir") == "rtl" and target.get_attribute("lang") == "ar"
+        target.fill("نمت الصادرات")
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / "serve-edit-ar.png"))
+        browser.close()
+    catalog = polib.pofile(str(settings.catalog(ARTICLE, "zh")))
+    approved = [e for e in catalog if e.msgid == "Exports grew by 10 percent in 2020."]
+    assert approved[0].msgstr == "2020年出口增长了10%。" and "fuzzy" not in approved[0].flags
+    assert focused == "Imports fell."  # Ctrl+Enter moved on to the next unit

@@ -1,0 +1,326 @@
+"""`workflow serve`: review and edit units in the browser, over the workspace's own PO files.
+
+A small Starlette app (run by uvicorn) with a JSON API and three pages: languages,
+articles of a language, and the units of one article. Every request needs the
+token printed at start (`Authorization: Bearer TOKEN`, or the HttpOnly,
+SameSite=Strict cookie set when the browser opens the printed URL); a write must
+come from the app's own origin. Articles and languages are looked up among the
+workspace's catalogs, never used as paths, so no parameter reaches outside it.
+
+Writes go through `store.edit_entry` under the workspace lock (held for the write
+only): one entry changes, the rest of the file keeps its bytes. Each unit carries
+its `revision`, a digest of the entry as on disk; a write names the revision it
+edited and is refused (409, nothing written) when the entry changed since, say in
+a PO editor, so nobody's edit is overwritten unseen.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .assemble import text_direction
+from .errors import WorkflowError
+from .files import workspace_lock
+from .model import Severity, Unit
+from .qa import CHECKS, Finding, check_unit, check_units, load_terms
+from .settings import Settings
+from .status import CatalogFile, find_catalogs, status
+from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, language_name, load_located_units
+
+log = logging.getLogger(__name__)
+Checked = tuple[LocatedUnit, list[Finding]]
+Handler = Callable[[Request], Awaitable[Response]]
+COOKIE = "workflow_session"
+BLOCKING_CHECKS = ("placeholders",)  # a target that fails these cannot be approved
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+_CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """How the app is reached: its token and the host names its pages are served under."""
+
+    token: str
+    hosts: frozenset[str] = LOCAL_HOSTS
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("workflow", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+# -- units as the API shows them --------------------------------------------------------------------
+
+def confidence(provenance: str) -> int | None:
+    """The confidence a machine unit's provenance gives (`… · confidence 62`), if any."""
+    match = _CONFIDENCE.search(provenance)
+    return min(int(match.group(1)), 100) if match else None
+
+
+def unit_json(catalog: CatalogFile, located: LocatedUnit, findings: list[Finding]) -> dict[str, Any]:
+    unit = located.unit
+    return {
+        "key": unit.segment.key,
+        "article": catalog.article,
+        "source": unit.segment.text,
+        "target": unit.target,
+        "state": unit.state.value,
+        "revision": located.revision,
+        "findings": [{"check": f.issue.check, "severity": f.issue.severity.value, "message": f.issue.message,
+                      "silenced": f.silenced} for f in findings],
+        "provenance": unit.provenance,
+        "confidence": confidence(unit.provenance),
+        "comments": unit.comment,
+        "context": unit.segment.note,
+        "previous": unit.previous,
+        "line": located.line,
+    }
+
+
+class _Workspace:
+    """What the app reads of the workspace, looked up by name (never by a path from a request)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def language(self, lang: str) -> str | None:
+        return lang if lang in self.settings.languages else None
+
+    def catalogs(self, lang: str) -> dict[str, CatalogFile]:
+        return {c.article: c for c in find_catalogs(self.settings, lang) if not c.orphan}
+
+    def units(self, catalog: CatalogFile, only: str | None = None) -> list[dict[str, Any]]:
+        located = load_located_units(catalog.path, catalog.lang, catalog.article)
+        if only is not None:
+            located = [item for item in located if item.unit.segment.key == only]
+        terms = load_terms(self.settings, catalog.lang)
+        findings = check_units(catalog, located, tuple(CHECKS.values()), self.settings.source_lang, terms)
+        by_key: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_key.setdefault(finding.issue.key, []).append(finding)
+        return [unit_json(catalog, item, by_key.get(item.unit.segment.key, [])) for item in located]
+
+    def try_target(self, catalog: CatalogFile, key: str, target: str) -> Checked | None:
+        """A unit with the target a reviewer typed, and its findings (None: no such unit); writes nothing."""
+        located = [item for item in load_located_units(catalog.path, catalog.lang, catalog.article)
+                   if item.unit.segment.key == key]
+        if not located:
+            return None
+        item = replace(located[0], unit=replace(located[0].unit, target=target))
+        terms = load_terms(self.settings, catalog.lang)
+        return item, check_units(catalog, [item], tuple(CHECKS.values()), self.settings.source_lang, terms)
+
+
+# -- the app --------------------------------------------------------------------------------------------
+
+class _NotApprovable(Exception):
+    def __init__(self, findings: list[dict[str, str]]) -> None:
+        super().__init__("not approvable")
+        self.findings = findings
+
+
+def _problem(status_code: int, message: str, **more: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **more}, status_code=status_code)
+
+
+def create_app(settings: Settings, options: ServeOptions) -> Starlette:
+    """The review app over a workspace."""
+    workspace = _Workspace(settings)
+
+    def authorized(request: Request) -> bool:
+        header = request.headers.get("authorization", "")
+        offered = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(COOKIE, "")
+        return bool(offered) and hmac.compare_digest(offered.encode(), options.token.encode())
+
+    def same_origin(request: Request) -> bool:
+        """A browser write comes from our own pages; a script with the bearer token needs no Origin."""
+        origin = request.headers.get("origin")
+        if origin is None:
+            return request.headers.get("authorization", "").lower().startswith("bearer ")
+        host = request.headers.get("host", "")
+        return origin == f"{request.url.scheme}://{host}" and host.rpartition(":")[0] in options.hosts
+
+    def guarded(handler: Handler) -> Handler:
+        async def wrapper(request: Request) -> Response:
+            if not authorized(request):
+                if request.url.path.startswith("/api/"):
+                    return _problem(401, "a token is needed: open the URL `workflow serve` printed")
+                return HTMLResponse(_environment().get_template("serve-denied.html.j2").render(), 401)
+            if request.method == "POST" and not same_origin(request):
+                return _problem(403, "a write must come from the review app's own pages")
+            try:
+                return await handler(request)
+            except WorkflowError as exc:
+                return _problem(422 if exc.path is None else 409, exc.message,
+                                where=f"{exc.path}:{exc.line}" if exc.path else None, hint=exc.hint)
+        return wrapper
+
+    def page(template: str, **values: Any) -> HTMLResponse:
+        return HTMLResponse(_environment().get_template(template).render(**values))
+
+    async def home(request: Request) -> Response:
+        offered = request.query_params.get("token")
+        if offered is not None:
+            if not hmac.compare_digest(offered.encode(), options.token.encode()):
+                return HTMLResponse(_environment().get_template("serve-denied.html.j2").render(), 401)
+            response = RedirectResponse("/", status_code=303)  # the token leaves the address bar and history
+            response.set_cookie(COOKIE, options.token, httponly=True, samesite="strict", path="/")
+            return response
+        return await guarded(languages_page)(request)
+
+    async def languages_page(request: Request) -> Response:
+        report = status(settings, settings.languages)
+        rows = [{"lang": row.lang, "name": language_name(row.lang or ""), "percent": row.reviewed_percent,
+                 "units": row.units.total, **row.units.as_dict()} for row in report.totals]
+        return page("serve-languages.html.j2", rows=rows)
+
+    async def articles_page(request: Request) -> Response:
+        lang = workspace.language(request.path_params["lang"])
+        if lang is None:
+            return _problem(404, "no such language in this workspace")
+        report = status(settings, (lang,))
+        rows = [{"article": row.article, "percent": row.reviewed_percent, "units": row.units.total,
+                 **row.units.as_dict()} for row in report.rows]
+        return page("serve-articles.html.j2", lang=lang, name=language_name(lang), rows=rows)
+
+    async def units_page(request: Request) -> Response:
+        lang = workspace.language(request.path_params["lang"])
+        article = request.query_params.get("article", "")
+        if lang is None or article not in workspace.catalogs(lang):
+            return _problem(404, "no such language or article in this workspace")
+        return page("serve-units.html.j2", lang=lang, name=language_name(lang), article=article,
+                    dir=text_direction(lang), source_lang=settings.source_lang,
+                    source_dir=text_direction(settings.source_lang),
+                    states=["new", "machine", "changed", "reviewed"], checks=sorted(CHECKS),
+                    boot=json.dumps({"lang": lang, "article": article}))
+
+    async def list_units(request: Request) -> Response:
+        lang = workspace.language(request.path_params["lang"])
+        if lang is None:
+            return _problem(404, "no such language in this workspace")
+        catalogs = workspace.catalogs(lang)
+        article = request.query_params.get("article")
+        if article is not None and article not in catalogs:
+            return _problem(404, "no such article in this workspace")
+        state, check = request.query_params.get("state"), request.query_params.get("check")
+        found: list[dict[str, Any]] = []
+        for name in [article] if article is not None else sorted(catalogs):
+            for unit in workspace.units(catalogs[name]):
+                if state and unit["state"] != state:
+                    continue
+                if check and not any(f["check"] == check for f in unit["findings"]):
+                    continue
+                found.append(unit)
+        return JSONResponse(found)
+
+    async def check_target(request: Request) -> Response:
+        """QA of a target as the reviewer types it: findings only, nothing written."""
+        lang = workspace.language(request.path_params["lang"])
+        body = await _json_body(request)
+        if lang is None or body is None:
+            return _problem(404 if lang is None else 400, "no such language, or a body that is not JSON")
+        catalogs = workspace.catalogs(lang)
+        catalog = catalogs.get(str(body.get("article", "")))
+        if catalog is None:
+            return _problem(404, "no such article in this workspace")
+        checked = workspace.try_target(catalog, str(body.get("key", "")), str(body.get("target", "")))
+        if checked is None:
+            return _problem(404, "no such unit")
+        return JSONResponse(unit_json(catalog, *checked)["findings"])
+
+    async def save_unit(request: Request) -> Response:
+        lang = workspace.language(request.path_params["lang"])
+        article, _, key = request.path_params["rest"].rpartition("/")
+        catalog = workspace.catalogs(lang).get(article) if lang is not None else None
+        if catalog is None:
+            return _problem(404, "no such language or article in this workspace")
+        body = await _json_body(request)
+        if body is None or not all(isinstance(body.get(name), str) for name in ("target", "revision")):
+            return _problem(400, "send JSON with target, state and revision")
+        wanted = body.get("state", "reviewed")
+        if wanted not in ("reviewed", "needs-work"):
+            return _problem(400, "state is reviewed or needs-work")
+        comment = body.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            return _problem(400, "comment is a string")
+        edit = EntryEdit(body["target"], wanted == "reviewed", comment)
+
+        def approvable(unit: Unit) -> None:
+            if edit.reviewed:
+                checks = tuple(CHECKS[name] for name in BLOCKING_CHECKS)
+                found = check_unit(unit, checks, source_lang=settings.source_lang)
+                errors = [{"check": issue.check, "message": issue.message}
+                          for issue in found if issue.severity is Severity.ERROR]
+                if errors:
+                    raise _NotApprovable(errors)
+
+        try:
+            with workspace_lock(settings.root, settings.lock_timeout):
+                located = edit_entry(catalog.path, catalog.lang, catalog.article, key, body["revision"], edit,
+                                     approvable)
+        except KeyError:
+            return _problem(404, "no such unit")
+        except _NotApprovable as refused:
+            return _problem(422, "this target cannot be approved", findings=refused.findings)
+        except StaleRevision as exc:
+            current = workspace.units(catalog, only=key)
+            return _problem(409, exc.message, hint=exc.hint, unit=current[0] if current else None)
+        findings = check_units(catalog, [located], tuple(CHECKS.values()), settings.source_lang,
+                               load_terms(settings, catalog.lang))
+        return JSONResponse(unit_json(catalog, located, findings))
+
+    routes = [
+        Route("/", home),
+        Route("/api/{lang}/units", guarded(list_units)),
+        Route("/api/{lang}/check", guarded(check_target), methods=["POST"]),
+        Route("/api/{lang}/units/{rest:path}", guarded(save_unit), methods=["POST"]),
+        Route("/{lang}/", guarded(articles_page)),
+        Route("/{lang}/units", guarded(units_page)),
+    ]
+    return Starlette(routes=routes)
+
+
+async def _json_body(request: Request) -> dict[str, Any] | None:
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callable[[str], None]) -> None:
+    """Run the app until interrupted; `on_ready` gets the URL to open (with the token)."""
+    import uvicorn
+
+    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
+    app = create_app(settings, ServeOptions(token, LOCAL_HOSTS | {shown}))
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    original = server.startup
+
+    async def startup(sockets: Any = None) -> None:
+        await original(sockets)
+        bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+        on_ready(f"http://{shown}:{bound}/?token={token}")
+
+    server.startup = startup  # type: ignore[method-assign]
+    server.run()
