@@ -32,7 +32,7 @@ from workflow.settings import Settings, load_settings
 
 pytestmark = pytest.mark.slow
 DASK = str(Path(sys.executable).parent / "dask")
-# every sentence the tiny model knows, one paragraph each, in two articles: 2 sentences a batch -> many batches
+# every sentence the tiny model knows, a paragraph each, in two articles: at 2 sentences a batch, many batches
 SOURCES = {
     "a.txt": "A bulletin\n\n" + "\n\n".join(source for source, _ in CORPUS[::2]) + "\n",
     "b.txt": "Another bulletin\n\n" + "\n\n".join(source for source, _ in CORPUS[1::2]) + "\n",
@@ -76,7 +76,7 @@ def local_result(template: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def scheduler(tmp_path: Path) -> Iterator[tuple[Path, list[subprocess.Popen[bytes]]]]:
-    """A `dask scheduler` on 127.0.0.1 (its address in a scheduler file); the workers a test starts go in the list."""
+    """A `dask scheduler` on 127.0.0.1 (address in a scheduler file); workers a test starts join the list."""
     scheduler_file = tmp_path / "scheduler.json"
     processes = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                    "--scheduler-file", str(scheduler_file)],
@@ -201,7 +201,8 @@ def test_bad_cluster_addresses_are_refused(extracted: Path, address: str) -> Non
     assert code == 1 and "hint: e.g. --cluster" in err
 
 
-def test_without_dask_the_option_says_how_to_install_it(extracted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_dask_the_option_says_how_to_install_it(extracted: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     code, _, err = run(copy_of(extracted, "cluster"), "--cluster", "local:1")
     assert code == 1
@@ -210,8 +211,10 @@ def test_without_dask_the_option_says_how_to_install_it(extracted: Path, monkeyp
 
 def test_a_local_run_does_not_import_dask(extracted: Path) -> None:
     settings = copy_of(extracted, "plain")
-    script = ("import sys; from workflow.pretranslate import pretranslate; from workflow.settings import "
-              f"load_settings; r = pretranslate(load_settings(__import__('pathlib').Path({str(settings.root)!r})), "
-              "['zh'], engines=['pseudo']); assert r.ok; print('distributed' in sys.modules, 'dask' in sys.modules)")
+    script = ("import sys, pathlib; from workflow.pretranslate import pretranslate; "
+              "from workflow.settings import load_settings; "
+              f"r = pretranslate(load_settings(pathlib.Path({str(settings.root)!r})), ['zh'], "
+              "engines=['pseudo']); "
+              "assert r.ok; print('distributed' in sys.modules, 'dask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
