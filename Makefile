@@ -13,7 +13,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# the CPU build of torch first: an unpinned torch (pulled in by argostranslate) is a multi-GB CUDA build
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[test,bench,cluster]'
 	touch $(STAMP)
 
 setup: $(STAMP)

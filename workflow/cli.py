@@ -469,11 +469,14 @@ def _engine_list(value: str | None) -> tuple[str, ...] | None:
 @click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads, 0 for all.  [default: 0]")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
               help="Where the model runs.  [default: cpu]")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Translate on Dask workers: tcp://HOST:PORT of a running scheduler, or local:N to start "
+                   "N local workers.  [default: here; or cluster = … in [workflow]]")
 @pass_settings
 @handle_errors
 def pretranslate(settings: Settings, langs: tuple[str, ...], engines: str | None, redo_machine: bool,
                  as_json: bool, beam_size: int | None, batch_size: int | None, threads: int | None,
-                 device: str | None) -> None:
+                 device: str | None, cluster: str | None) -> None:
     """Fill the empty units of each language's catalogs (default: every configured language).
 
     Memory matches first, then the installed Argos model; every target is fuzzy
@@ -490,7 +493,7 @@ def pretranslate(settings: Settings, langs: tuple[str, ...], engines: str | None
     from .pretranslate import summary_lines
 
     options = {"mt_beam_size": beam_size, "mt_batch_size": batch_size, "mt_threads": threads,
-               "mt_device": device}
+               "mt_device": device, "cluster": cluster}
     settings = replace(settings, **{k: v for k, v in options.items() if v is not None})  # type: ignore[arg-type]
     bar = _ProgressBar()
     try:

@@ -50,6 +50,7 @@ class Settings:
     mt_threads: int = 0  # 0: every core
     mt_device: str = "cpu"  # cpu, cuda or auto
     mt_max_length: int = 256  # longest translation, in tokens
+    cluster: str = ""  # pretranslate's machine engines on Dask: tcp://HOST:PORT or local:N; "" runs here
 
     @property
     def source(self) -> Path:

@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
 from ..errors import WorkflowError
 from ..files import write_atomic
@@ -211,12 +211,31 @@ class MachineStats:
     cached: int = 0  # sentences answered by the cache
 
 
+class BatchRunner(Protocol):
+    """Translates batches, handing back (batch index, results) as each is done, in any order."""
+
+    def __call__(self, batches: Sequence[Sequence[MTRequest]]) -> Iterator[tuple[int, list[MTResult]]]: ...
+
+
+def local_runner(translator: Translator) -> BatchRunner:
+    """Batches one after the other in this process."""
+    def run(batches: Sequence[Sequence[MTRequest]]) -> Iterator[tuple[int, list[MTResult]]]:
+        for index, batch in enumerate(batches):
+            yield index, translator.translate(batch)
+    return run
+
+
 class MachineEngine:
-    """A Translator behind protection, dedupe, the cache and per-batch saves."""
+    """A Translator behind protection, dedupe, the cache and per-batch saves.
+
+    `runner` translates the batches: one after the other here (the default), or on a
+    Dask cluster (pretranslate/cluster.py). The batches are the same either way.
+    """
 
     def __init__(self, translator: Translator, glossary: Glossary | None, cache: MTCache,
-                 batch_size: int) -> None:
+                 batch_size: int, runner: BatchRunner | None = None) -> None:
         self.translator = translator
+        self.runner = runner or local_runner(translator)
         self.name = translator.name
         self.glossary = glossary
         self.cache = cache
@@ -254,10 +273,11 @@ class MachineEngine:
         if hits:
             save(hits)
         requests = list(misses)
+        size = self.batch_size
+        batches = [requests[first:first + size] for first in range(0, len(requests), size)]
         try:
-            for first in range(0, len(requests), self.batch_size):
-                batch = requests[first:first + self.batch_size]
-                results = self.translator.translate(batch)
+            for index, results in self.runner(batches):
+                batch = batches[index]
                 self.stats.calls += 1
                 self.stats.sentences += len(batch)
                 for request, result in zip(batch, results):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..errors import CatalogError, MissingLanguagePair, WorkflowError
 from ..files import workspace_lock
@@ -25,6 +26,9 @@ from .engines import (
     TranslatorFactory,
     default_translator,
 )
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class LanguageReport:
     fallbacks: int = 0  # units whose placeholders fell back to the safe layout
     glossary_terms: int = 0  # approved terms written
     catalogs_written: int = 0
+    workers: dict[str, int] = field(default_factory=dict)  # on a cluster: sentences each worker translated
     skipped: bool = False  # nothing to do: no catalog was parsed
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
@@ -143,24 +148,37 @@ def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[
                  translators: TranslatorFactory = default_translator) -> PretranslateReport:
     """Fill the empty units of every article's catalogs of `langs`, holding the workspace lock.
 
-    `translators` makes the Translator of a machine engine (tests pass fakes).
+    `translators` makes the Translator of a machine engine (tests pass fakes). With
+    `settings.cluster`, machine engines translate on Dask workers (see cluster.py).
     """
     from ..extract import article_name, find_sources
 
     chosen = tuple(engines or settings.engines)
     reports: list[LanguageReport] = []
     failures: list[Failure] = []
-    with workspace_lock(settings.root, settings.lock_timeout):
+    with workspace_lock(settings.root, settings.lock_timeout), _cluster(settings) as cluster:
         articles = [article_name(settings, path) for path in find_sources(settings)]
         for lang in langs:
             try:
                 report, problems = _pretranslate_language(settings, lang, articles, chosen, redo_machine,
-                                                          progress, translators)
+                                                          progress, translators, cluster)
             except WorkflowError as exc:
                 report, problems = LanguageReport(lang), [Failure.of(exc)]
             reports.append(report)
             failures.extend(problems)
     return PretranslateReport(tuple(reports), tuple(failures))
+
+
+@contextlib.contextmanager
+def _cluster(settings: Settings) -> Iterator[Cluster | None]:
+    """The Dask cluster of the run, or None to translate here (Dask is not even imported then)."""
+    if not settings.cluster:
+        yield None
+        return
+    from .cluster import Cluster
+
+    with Cluster(settings.cluster) as cluster:
+        yield cluster
 
 
 def _catalogs(settings: Settings, lang: str,
@@ -179,8 +197,8 @@ def _catalogs(settings: Settings, lang: str,
 
 
 def _pretranslate_language(settings: Settings, lang: str, articles: list[str], engines: tuple[str, ...],
-                           redo: bool, progress: Progress | None,
-                           translators: TranslatorFactory) -> tuple[LanguageReport, list[Failure]]:
+                           redo: bool, progress: Progress | None, translators: TranslatorFactory,
+                           cluster: Cluster | None = None) -> tuple[LanguageReport, list[Failure]]:
     started = time.perf_counter()
     catalogs, failures = _catalogs(settings, lang, articles)
     if not redo:
@@ -215,8 +233,9 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                 missing.append(exc)
                 continue
             glossary = glossary or load_glossary(settings, lang)
+            runner = cluster.runner(name, settings, lang, translator) if cluster is not None else None
             engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator),
-                                   settings.mt_batch_size)
+                                   settings.mt_batch_size, runner)
             stats.append(engine.stats)
         engine.fill(remaining, run.save)
         remaining = [s for s in remaining if s not in run.filled]
@@ -229,7 +248,11 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
             left = sum(len(run.places[s]) for s in remaining)
             warnings.append(f"{left} unit(s) left empty; {missing[0].hint}")
     failures.extend(run.failures)
-    return _report(run, len(catalogs), stats, warnings, time.perf_counter() - started), failures
+    report = _report(run, len(catalogs), stats, warnings, time.perf_counter() - started)
+    if cluster is not None:
+        report = replace(report, workers=dict(sorted(cluster.stats.sentences.items())))
+        cluster.stats.sentences.clear()
+    return report, failures
 
 
 def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[str],
@@ -277,5 +300,8 @@ def summary_lines(report: PretranslateReport) -> list[str]:
             f"{engines}{fuzzy}; {item.left} left empty; {''.join(f'{note}; ' for note in extra)}"
             f"{item.catalogs_written} catalog(s) written ({item.seconds:.1f} s{rate})"
         )
+        if item.workers:
+            lines.append(f"{item.lang}: on the cluster: " + ", ".join(
+                f"{count} sentence(s) by {address}" for address, count in item.workers.items()))
         lines.extend(f"warning: {item.lang}: {warning}" for warning in item.warnings)
     return lines

@@ -1,0 +1,93 @@
+"""Pretranslation through Dask: a local run vs `--cluster local:1` (the cost of going through Dask)
+vs `--cluster local:2` (the speed-up on this machine's 2 cores).
+
+Equal work on every side: the same workspace (a fresh copy each time, MT cache empty),
+the same realistic-size random Argos model (bench_pretranslate.realistic_model: 6+6
+layers, d=512, 32,000-entry vocabulary), the same batches, beam and length cap, one
+CTranslate2 thread per process. Each run must fill every unit, and all runs must
+leave byte-identical catalogs. Rounds are interleaved; medians are printed, with the
+machine's load. The cluster's start-up (worker processes, model loading) is part of
+each cluster run, as a user pays it. A local run with every core is shown too, since
+that is what a cluster must beat on one machine.
+
+    .venv/bin/python bench/bench_cluster.py [--articles 20] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT.parent / "tests"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--paragraphs", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--cap", type=int, default=32, help="decoding length cap, tokens")
+    parser.add_argument("--batch", type=int, default=16, help="sentences per batch (task)")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        os.environ[name] = str(scratch / name.lower())
+    os.environ["ARGOS_PACKAGES_DIR"] = str(scratch / "packages")  # the workers inherit it
+    try:
+        from bench_pretranslate import corpus, make_workspace, realistic_model
+
+        from workflow.models import install_model_file
+        from workflow.pretranslate import pretranslate
+        from workflow.settings import load_settings
+
+        articles = corpus(args.articles, args.paragraphs)
+        distinct = list(dict.fromkeys(line for lines in articles.values() for line in lines))
+        template = make_workspace(scratch / "template", articles)
+        install_model_file(realistic_model(scratch / "model", distinct))
+        print(f"{len(articles)} articles, {len(distinct)} distinct sentences, batches of {args.batch}, "
+              f"beam {args.beam}, cap {args.cap} tokens; {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
+        configurations = [("local run, 1 thread", "", 1), ("--cluster local:1 (1 thread)", "local:1", 1),
+                          ("--cluster local:2 (1 thread each)", "local:2", 1),
+                          (f"local run, {os.cpu_count()} threads", "", 0)]
+        times: dict[str, list[float]] = {name: [] for name, _, _ in configurations}
+        results: dict[str, dict[str, bytes]] = {}
+        for round_ in range(args.rounds):
+            for name, cluster, threads in configurations:
+                root = scratch / f"run-{round_}-{len(times[name])}-{cluster or 'here'}-{threads}"
+                shutil.copytree(template, root)
+                settings = replace(load_settings(root), cluster=cluster, mt_threads=threads,
+                                   mt_beam_size=args.beam, mt_max_length=args.cap, mt_batch_size=args.batch,
+                                   engines=("argos",))
+                started = time.perf_counter()
+                report = pretranslate(settings, ["zh"])
+                times[name].append(time.perf_counter() - started)
+                (language,) = report.languages
+                assert report.ok and language.left == 0 and language.model_sentences == len(distinct), report
+                found = {p.name: p.read_bytes() for p in sorted((root / "locales" / "zh").glob("*.po"))}
+                results.setdefault(name, found)
+                assert found == next(iter(results.values())), f"{name}: catalogs differ from the first run"
+                shutil.rmtree(root)
+        print(f"load average {os.getloadavg()[0]:.2f} at the end\n")
+        baseline = statistics.median(times[configurations[0][0]])
+        print(f"{'':36} {'median s':>9} {'sentences/s':>12} {'vs local, 1 thread':>19}")
+        for name, _, _ in configurations:
+            median = statistics.median(times[name])
+            print(f"{name:36} {median:9.2f} {len(distinct) / median:12.1f} {median / baseline:18.2f}x")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
