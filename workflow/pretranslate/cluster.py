@@ -21,9 +21,10 @@ Dask is imported only when a cluster is asked for: a local run pays nothing.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import WorkflowError
@@ -141,7 +142,10 @@ class Cluster:
 
     def runner(self, engine: str, settings: Settings, lang: str, translator: Translator) -> BatchRunner:
         """What MachineEngine calls to translate its batches on the cluster."""
-        spec = TranslatorSpec(engine, lang, settings, translator.provenance)
+        # mt_threads 0 means every core of the machine that decodes; a worker decodes with the client's count,
+        # since the Argos adapter cuts each batch into one sub-batch per thread and the output follows them
+        threads = settings.mt_threads or os.cpu_count() or 1
+        spec = TranslatorSpec(engine, lang, replace(settings, mt_threads=threads), translator.provenance)
         self.check_workers(spec)
         return _ClusterRunner(self, spec)
 
