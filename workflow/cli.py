@@ -241,8 +241,9 @@ def _shown(path: Path) -> str:
 def status(settings: Settings, langs: tuple[str, ...], as_json: bool) -> None:
     """Show units and words in each state, per language and article, and the percent of words reviewed.
 
-    States are read from the PO files: new (empty msgstr), machine (fuzzy), changed (fuzzy, with
-    the previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
+    States are read from the PO files: new (empty msgstr), machine (fuzzy, with an engine's
+    provenance comment), needs-work (fuzzy, marked by a translator), changed (fuzzy, with the
+    previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
 
     \b
     Example:

@@ -29,6 +29,7 @@ from .segment import unit_key
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
+MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of engine output (machine; --redo-machine redoes it)
 WRAP = 0  # no line wrapping: one line per string, byte for byte what `msgcat --no-wrap` writes
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
@@ -369,8 +370,24 @@ def entry_state(entry: polib.POEntry) -> State:
     if not entry.msgstr:
         return State.NEW
     if "fuzzy" in entry.flags:
-        return State.CHANGED if entry.previous_msgid else State.MACHINE
+        return fuzzy_state(bool(entry.previous_msgid), _provenance(entry))
     return State.REVIEWED
+
+
+def fuzzy_state(changed: bool, provenance: str) -> State:
+    """The state of a translated fuzzy entry: changed (a previous msgid), machine, or needs-work.
+
+    Machine output carries its engine's provenance comment; a unit a translator marks
+    fuzzy by hand (or whose provenance says a person made it) needs work.
+    """
+    if changed:
+        return State.CHANGED
+    return State.MACHINE if is_machine(provenance) else State.NEEDS_WORK
+
+
+def is_machine(provenance: str) -> bool:
+    """Whether a provenance comment says an engine (MT, memory or pseudo) wrote the target."""
+    return provenance.startswith(MACHINE_PREFIXES)
 
 
 def _provenance(entry: polib.POEntry) -> str:
@@ -481,6 +498,7 @@ _PO_ENTRY = re.compile(
 )
 _PO_TAIL = re.compile(r"(?:#[^\n]*(?:\n|\Z)|[ \t]*(?:\n|\Z))*")
 _PO_FLAGS = re.compile(r"^#,([^\n]*)", re.M)
+_PO_PROVENANCE = re.compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
 _PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
 
 
@@ -520,7 +538,8 @@ def _scan(text: str) -> list[EntryBrief] | None:
             changed = previous is not None and bool(
                 previous.group(1) or previous.group(2).replace('#| ""', "").strip()
             )
-            state = State.CHANGED if changed else State.MACHINE
+            provenance = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
+            state = fuzzy_state(changed, provenance.group(1) if provenance else "")
         briefs.append(EntryBrief(_po_value(key) if key else "", source, state))
     if _PO_TAIL.fullmatch(text, end) is None:
         return None

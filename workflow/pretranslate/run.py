@@ -14,7 +14,7 @@ from ..glossary import Glossary, load_glossary
 from ..memory import Memory, MemoryUnit, load_memory_units
 from ..model import Failure, State, Unit
 from ..settings import Settings
-from ..store import TargetUpdate, apply_targets, load_units, scan_catalog
+from ..store import TargetUpdate, apply_targets, is_machine, load_units, scan_catalog
 from .engines import (
     Engine,
     MachineEngine,
@@ -28,7 +28,6 @@ from .engines import (
 
 log = logging.getLogger(__name__)
 
-MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of output that --redo-machine may replace
 Progress = Callable[[str, int, int], None]  # language, units done, units to do
 
 
@@ -77,7 +76,7 @@ class PretranslateReport:
 
 
 def _redoable(unit: Unit) -> bool:
-    return unit.state is State.MACHINE and unit.provenance.startswith(MACHINE_PREFIXES)
+    return unit.state is State.MACHINE and is_machine(unit.provenance)
 
 
 @dataclass
