@@ -10,11 +10,12 @@ changes, atomically.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import polib
 from babel.core import Locale, UnknownLocaleError
@@ -95,19 +96,20 @@ _FIX_HINT = ("fix the file in a PO editor (msgfmt --check shows the problem)"
              " or restore it from version control")
 
 
-def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
-    """Read a PO/POT file, wrapping polib's errors with the file and line.
+def load_catalog(path: Path, *, keys: bool = False, data: bytes | None = None) -> polib.POFile:
+    """Read a PO/POT file (or its bytes `data`, read already), wrapping polib's errors with the file and line.
 
     Refuses (CatalogError with the line) what polib would misread: bytes that are
     not UTF-8, a header declaring another charset (polib would decode with it, and
     the next write would keep the garbled text), and two entries for one unit. With
     `keys`, also an entry whose msgctxt is not the key of its msgid (see check_keys).
     """
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
-        check_quotes(path, check_encoding(path, path.read_bytes()))
-        catalog = polib.pofile(str(path), wrapwidth=WRAP, check_for_duplicates=False)
+        text = check_encoding(path, path.read_bytes() if data is None else data)
+        check_quotes(path, text)
+        catalog = _parse(path, text)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
         match = _SYNTAX_LINE.search(text)
@@ -129,6 +131,15 @@ def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
         seen[unit] = entry.linenum or 0
     if keys:
         check_keys(path, catalog)
+    return catalog
+
+
+def _parse(path: Path, text: str) -> polib.POFile:
+    """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them."""
+    parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
+    parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
+    catalog: polib.POFile = parser.parse()
+    catalog.fpath, catalog.wrapwidth, catalog.encoding = str(path), WRAP, "utf-8"
     return catalog
 
 
@@ -269,7 +280,7 @@ def _merge(
         # a carried translation is never accepted silently: it is fuzzy until reviewed
         entry.msgstr = donor.msgstr
         entry.flags = sorted(set(donor.flags) | {"fuzzy"})
-        entry.tcomment = donor.tcomment
+        entry.tcomment = donor.tcomment if "fuzzy" in donor.flags else _reviewed(donor.tcomment)
         entry.previous_msgid = donor.msgid
         entry.previous_msgctxt = donor.msgctxt
         fuzzy += 1
@@ -282,6 +293,16 @@ def _merge(
         donor.occurrences = []
         entries.append(donor)
     return entries, CatalogChange(Path(), False, added=added, kept=kept, fuzzy=fuzzy, obsolete=obsolete)
+
+
+def _reviewed(tcomment: str | None) -> str:
+    """A reviewed entry's comment, its engine provenance marked reviewed: a person's work, never redone."""
+    lines = (tcomment or "").splitlines()
+    return "\n".join(
+        f"{PROVENANCE}reviewed; {line[len(PROVENANCE):]}"
+        if line.startswith(PROVENANCE) and is_machine(line[len(PROVENANCE):]) else line
+        for line in lines
+    )
 
 
 def _render(entries: list[polib.POEntry], header: dict[str, str], comment: str) -> bytes:
@@ -403,30 +424,48 @@ def load_units(path: Path, lang: str, article: str) -> list[Unit]:
 
 
 def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_machine: bool = False) -> int:
-    """Fill units of a catalog; returns how many changed.
-
-    A non-empty target is never replaced, except a still-fuzzy machine target when
-    `replace_machine` is set; reviewed units are never touched.
-    """
+    """Fill units of a catalog file (see fill_targets); returns how many changed."""
     catalog = load_catalog(path)
-    changed = 0
+    changed = fill_targets(catalog, updates, replace_machine=replace_machine)
+    if changed:
+        write_if_changed(path, _serialize(catalog))
+    return len(changed)
+
+
+def redoable(state: State, provenance: str) -> bool:
+    """Whether `--redo-machine` may replace a unit: an engine's output, still fuzzy, source edited or not."""
+    return state in (State.MACHINE, State.CHANGED) and is_machine(provenance)
+
+
+def fill_targets(catalog: polib.POFile, updates: Mapping[str, TargetUpdate], *,
+                 replace_machine: bool = False) -> list[str]:
+    """Fill units of a catalog in memory; returns the keys of those that changed.
+
+    A non-empty target is never replaced, except a still-fuzzy machine target (its
+    source edited or not) when `replace_machine` is set; reviewed and needs-work
+    units are never touched. A fresh target has no previous msgid (`#|`) any more.
+    """
+    changed: list[str] = []
     for entry in catalog:
         update = updates.get(entry.msgctxt or "")
         if entry.obsolete or update is None:
             continue
         state = entry_state(entry)
-        replaceable = state is State.NEW or (replace_machine and state is State.MACHINE)
-        if not replaceable:
+        if not (state is State.NEW or (replace_machine and redoable(state, _provenance(entry)))):
             continue
         entry.msgstr = update.target
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if update.fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
         kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
         entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
-        changed += 1
-    if changed:
-        write_if_changed(path, _serialize(catalog))
+        changed.append(entry.msgctxt or "")
     return changed
+
+
+def catalog_bytes(catalog: polib.POFile) -> bytes:
+    """The catalog as it is written to disk."""
+    return _serialize(catalog)
 
 
 def catalog_targets(path: Path) -> dict[str, tuple[str, State]]:
@@ -464,8 +503,13 @@ class LocatedUnit:
 
 def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
     """The units of an article's PO catalog with their PO line numbers (obsolete entries left out)."""
+    return catalog_units(load_catalog(path, keys=True), lang, article)
+
+
+def catalog_units(catalog: polib.POFile, lang: str, article: str) -> list[LocatedUnit]:
+    """The units of a catalog already read, with their PO line numbers (obsolete entries left out)."""
     located: list[LocatedUnit] = []
-    for entry in load_catalog(path, keys=True):
+    for entry in catalog:
         if entry.obsolete:
             continue
         _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
@@ -546,7 +590,7 @@ def _scan(text: str) -> list[EntryBrief] | None:
     return briefs
 
 
-def scan_catalog(path: Path) -> list[EntryBrief]:
+def scan_catalog(path: Path, data: bytes | None = None) -> list[EntryBrief]:
     """Key, source and state of each live entry, read with one regular expression.
 
     Several times faster than `load_catalog`, for `status` over many thousands of
@@ -555,7 +599,7 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
     """
     text: str | None
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         text = check_encoding(path, data)  # polib would fall back to a declared charset; no reader may
         check_quotes(path, text)
     except FileNotFoundError:
@@ -565,6 +609,7 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
     briefs = _scan(text) if text is not None else None
     if briefs is None:
         briefs = [
-            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path) if not e.obsolete
+            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e))
+            for e in load_catalog(path, data=data) if not e.obsolete
         ]
     return briefs
