@@ -23,7 +23,7 @@ from test_memory import marked_texts
 from tinymodel import CORPUS
 
 from workflow.cli import cli
-from workflow.errors import LockError
+from workflow.errors import LockError, SettingsError
 from workflow.extract import extract
 from workflow.files import workspace_lock
 from workflow.glossary import Glossary, Term
@@ -39,7 +39,7 @@ from workflow.pretranslate import (
     survival,
 )
 from workflow.segment import PLACEHOLDER, placeholder_problems
-from workflow.settings import Settings
+from workflow.settings import Settings, load_settings
 from workflow.store import load_units
 
 SOURCES = {
@@ -408,6 +408,57 @@ def test_redo_machine_redoes_every_engine(ws: Settings, engine: str, provenance:
     assert now.split()[0] == provenance.split()[0]
 
 
+def test_a_reviewed_unit_fills_the_same_unit_in_other_articles(ws: Settings) -> None:
+    """Propagation: "Thank you." reviewed in a.txt fills it in b.html as reviewed, over machine output too."""
+    code, _, err = run(ws, "zh", "--engine", "pseudo")
+    assert code == 0 and units(ws)[("b.html", "Thank you.")][1] is State.MACHINE
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+    code, _, err = run(ws, "zh", "--engine", "pseudo")  # nothing is empty: propagation alone
+    assert code == 0, err
+    assert "1 machine draft(s) replaced by a translation reviewed in another article" in err
+    assert units(ws)[("b.html", "Thank you.")] == ("谢谢。", State.REVIEWED, "propagated from a.txt")
+    assert msgfmt_check(ws.catalog("b.html", "zh")) == ""
+    before = ws.catalog("b.html", "zh").read_bytes()
+    code, _, err = run(ws, "zh", "--engine", "pseudo")
+    assert err.startswith("zh: nothing to fill") and ws.catalog("b.html", "zh").read_bytes() == before
+
+    review(ws.catalog("a.txt", "fr"), {"Thank you.": "Merci."})  # before any engine: an empty unit
+    report = pretranslate(ws, ["fr"], engines=["pseudo"])
+    assert report.languages[0].filled == {"propagation": 1, "pseudo": 6}
+    assert report.languages[0].propagated == 1
+    assert units(ws, "fr")[("b.html", "Thank you.")] == ("Merci.", State.REVIEWED, "propagated from a.txt")
+
+
+def test_propagation_never_replaces_a_persons_work(ws: Settings) -> None:
+    write_source(ws.root, "c.txt", "Thank you.\n\nSee you tomorrow.\n")
+    write_source(ws.root, "d.txt", "See you tomorrow.\n")
+    extract(ws)
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+    review(ws.catalog("b.html", "zh"), {"Thank you.": "谢谢（旧）"}, fuzzy=True)  # needs work: a person's
+    review(ws.catalog("c.txt", "zh"), {"See you tomorrow.": "明天见。"})
+    review(ws.catalog("d.txt", "zh"), {"See you tomorrow.": "明天再见。"})  # the reviews disagree
+    pretranslate(ws, ["zh"], engines=["pseudo"])
+    found = {(article, u.segment.text): (u.target, u.state, u.provenance)
+             for article in ("a.txt", "b.html", "c.txt", "d.txt")
+             for u in load_units(ws.catalog(article, "zh"), "zh", article)}
+    assert found[("b.html", "Thank you.")] == ("谢谢（旧）", State.NEEDS_WORK, "")
+    assert found[("c.txt", "Thank you.")] == ("谢谢。", State.REVIEWED, "propagated from a.txt")
+    assert found[("c.txt", "See you tomorrow.")] == ("明天见。", State.REVIEWED, "")
+    assert found[("d.txt", "See you tomorrow.")] == ("明天再见。", State.REVIEWED, "")
+    # where reviewers disagree, context matters: the engines suggest, fuzzy
+    assert found[("b.html", "See you tomorrow.")] == (pseudolocalize("See you tomorrow."), State.MACHINE,
+                                                       "pseudo")
+
+
+def test_propagation_can_be_turned_off(ws: Settings) -> None:
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+    pretranslate(replace(ws, propagate=False), ["zh"], engines=["pseudo"])
+    assert units(ws)[("b.html", "Thank you.")] == (pseudolocalize("Thank you."), State.MACHINE, "pseudo")
+    assert load_settings(ws.root, environ={"WORKFLOW_PROPAGATE": "no"}).propagate is False
+    with pytest.raises(SettingsError, match="bad value 'maybe' for propagate"):
+        load_settings(ws.root, environ={"WORKFLOW_PROPAGATE": "maybe"})
+
+
 def test_progress_is_reported(ws: Settings) -> None:
     seen: list[tuple[str, int, int]] = []
     pretranslate(ws, ["zh", "fr"], engines=["pseudo"], progress=lambda *args: seen.append(args))
@@ -486,7 +537,8 @@ def test_sigkill_mid_run_loses_nothing_saved(tmp_path: Path, tiny_installed: Pat
     reviewed = {name: [u for u in load_units(ws.catalog(name, "zh"), "zh", name) if u.state is State.REVIEWED]
                 for name in sources}
     assert all(len(found) == 1 for found in reviewed.values())
-    env = {**os.environ, "WORKFLOW_MT_MAX_LENGTH": "24", "WORKFLOW_CHECKPOINT_SECONDS": "0"}  # after each call
+    # a checkpoint after each model call: the kill comes in the middle of the run
+    env = {**os.environ, "WORKFLOW_MT_MAX_LENGTH": "24", "WORKFLOW_CHECKPOINT_SECONDS": "0"}
     command = [sys.executable, "-m", "workflow", "--root", str(ws.root), "pretranslate", "zh",
                "--engine", "argos", "--batch-size", "1", "--beam-size", "1"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

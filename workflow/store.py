@@ -41,7 +41,8 @@ class TargetUpdate:
 
     target: str
     provenance: str
-    fuzzy: bool = True
+    fuzzy: bool = True  # False: reviewed (propagated from a reviewed unit)
+    over_machine: bool = False  # may replace machine output even without `replace_machine`
 
 
 def creation_date() -> str:
@@ -451,12 +452,15 @@ def fill_targets(catalog: polib.POFile, updates: Mapping[str, TargetUpdate], *,
         if entry.obsolete or update is None:
             continue
         state = entry_state(entry)
-        if not (state is State.NEW or (replace_machine and redoable(state, _provenance(entry)))):
+        replace = replace_machine or update.over_machine
+        if not (state is State.NEW or (replace and redoable(state, _provenance(entry)))):
             continue
         entry.msgstr = update.target
         entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if update.fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        elif not update.fuzzy and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
         kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
         entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
         changed.append(entry.msgctxt or "")

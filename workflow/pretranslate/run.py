@@ -14,7 +14,8 @@ from ..glossary import Glossary, load_glossary
 from ..memory import Memory, MemoryUnit, load_memory_units
 from ..model import Failure, State
 from ..settings import Settings
-from ..store import TargetUpdate, catalog_units, redoable, scan_catalog
+from ..store import EntryBrief, TargetUpdate, catalog_units, redoable, scan_catalog
+from . import propagate
 from .checkpoint import Checkpoints, Clock, Stamp, stamp
 from .engines import (
     Engine,
@@ -50,6 +51,7 @@ class LanguageReport:
     repaired: int = 0  # units whose placeholders were repaired
     fallbacks: int = 0  # units whose placeholders fell back to the safe layout
     glossary_terms: int = 0  # approved terms written
+    propagated: int = 0  # units filled as reviewed from the same unit reviewed in another article
     catalogs_written: int = 0
     skipped: bool = False  # nothing to do: no catalog was parsed
     warnings: tuple[str, ...] = ()
@@ -85,12 +87,14 @@ class _Run:
     progress: Progress | None
     checkpoints: Checkpoints
     places: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # source -> (catalog, key)
+    machine: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # machine units not in places
     current: dict[tuple[Path, str], tuple[str, str]] = field(default_factory=dict)  # machine targets to redo
     reviewed: list[MemoryUnit] = field(default_factory=list)
     units: int = 0
     filled: dict[str, Suggestion] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     done: int = 0
+    propagated: int = 0
 
     @property
     def total(self) -> int:
@@ -112,6 +116,27 @@ class _Run:
                 self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
                 if unit.target and not unit.previous:  # the same target again changes nothing
                     self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
+            elif unit.state is State.MACHINE:
+                self.machine.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+
+    def propagate(self) -> None:
+        """Fill the empty and machine units whose source is reviewed in another article (see propagate)."""
+        updates: dict[Path, dict[str, TargetUpdate]] = {}
+        for source, unit in propagate.agreed(self.reviewed).items():
+            places = [*self.places.get(source, ()), *self.machine.get(source, ())]
+            if not places:
+                continue
+            provenance = propagate.provenance(unit.origin)
+            update = TargetUpdate(unit.target, provenance, fuzzy=False, over_machine=True)
+            for path, key in places:
+                updates.setdefault(path, {})[key] = update
+            self.propagated += len(places)
+            if source in self.places:
+                self.filled[source] = Suggestion(unit.target, provenance, propagate.ENGINE)
+                self.done += len(self.places[source])
+        for path, changes in updates.items():
+            self.checkpoints.fill(path, changes)
+        self.failures.extend(self.checkpoints.tick())
 
     def save(self, batch: dict[str, Suggestion]) -> None:
         """Put a batch of results into the catalogs, write them if a checkpoint is due, report progress."""
@@ -188,30 +213,32 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
     run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
     count = len(read)
     if not redo:
-        # the quick look: with no empty unit anywhere, nothing is parsed and no engine loaded
+        # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
         wanted: list[tuple[str, Path, bytes, Stamp | None]] = []
-        units = empty = 0
+        scanned: list[list[EntryBrief]] = []
         for item in read:
             try:
-                briefs = scan_catalog(item[1], item[2])
+                scanned.append(scan_catalog(item[1], item[2]))
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
                 failures.append(Failure.of(exc))
                 continue
             wanted.append(item)  # every catalog is parsed: its reviewed units are memory, its keys checked
-            units += len(briefs)
-            empty += sum(1 for b in briefs if b.state is State.NEW)
         count = len(wanted)
-        if not empty:
+        empty = any(b.state is State.NEW for briefs in scanned for b in briefs)
+        if not empty and not (settings.propagate and propagate.anything_to_propagate(scanned)):
+            units = sum(map(len, scanned))
             return LanguageReport(lang, count, units, skipped=True,
                                   seconds=time.perf_counter() - started), failures
         read = wanted
     for item in read:
         run.collect(*item)
     del read  # the bytes: only the parsed catalogs are kept
+    if settings.propagate:
+        run.propagate()
     missing: list[MissingLanguagePair] = []
     stats: list[MachineStats] = []
     glossary: Glossary | None = None
-    remaining = [s for s in run.places if s.strip()]
+    remaining = [s for s in run.places if s.strip() and s not in run.filled]
     try:
         for name in engines:
             if not remaining:
@@ -261,7 +288,7 @@ def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[
         cached=sum(s.cached for s in stats),
         repaired=sum(n for s, n in weighted if s.repaired and not s.fallback),
         fallbacks=sum(n for s, n in weighted if s.fallback),
-        glossary_terms=sum(s.terms * n for s, n in weighted),
+        glossary_terms=sum(s.terms * n for s, n in weighted), propagated=run.propagated,
         catalogs_written=len(run.checkpoints.written), warnings=tuple(warnings), seconds=seconds,
     )
 
@@ -283,6 +310,9 @@ def summary_lines(report: PretranslateReport) -> list[str]:
             extra.append(f"{item.cached} from the MT cache")
         if item.repaired or item.fallbacks:
             extra.append(f"placeholders repaired in {item.repaired}, laid out safely in {item.fallbacks}")
+        replaced = item.propagated - item.filled.get(propagate.ENGINE, 0)
+        if replaced:
+            extra.append(f"{replaced} machine draft(s) replaced by a translation reviewed in another article")
         if item.glossary_terms:
             extra.append(f"{item.glossary_terms} glossary term(s) written")
         lines.append(
