@@ -230,7 +230,8 @@ def test_reviewed_and_edited_units_are_never_touched(ws: Settings) -> None:
     assert units(ws)[("b.html", "Thank you.")][0] == pseudolocalize("Thank you.")
 
 
-def test_memory_first_then_machine(ws: Settings, tmp_path: Path) -> None:
+def test_memory_first_then_machine(ws: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKFLOW_PROPAGATE", "false")  # else "Thank you." is propagated, not a memory match
     review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。", "Prices fell slightly in March.": "降价"})
     memory = tmp_path / "m.tmx"
     memory.write_text('<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>See you '
@@ -350,6 +351,38 @@ def test_checkpoints_are_timed_not_counted(ws: Settings, monkeypatch: pytest.Mon
     assert sorted(writes) == sorted(ws.catalog(a, "fr") for a in SOURCES)  # each catalog written once
 
 
+def test_a_long_checkpoint_spaces_out_the_next(ws: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint that took long (a huge catalog) is followed by a pause WRITE_SHARE times as long."""
+    from workflow.pretranslate import checkpoint
+    from workflow.store import TargetUpdate
+
+    clock = Clock()
+    real_write = checkpoint.write_atomic
+
+    def slow_write(path: Path, data: bytes) -> None:
+        real_write(path, data)
+        clock.now += 3  # this write took 3 s
+
+    monkeypatch.setattr(checkpoint, "write_atomic", slow_write)
+    path = ws.catalog("a.txt", "zh")
+    keys = [u.segment.key for u in load_units(path, "zh", "a.txt")]
+    points = checkpoint.Checkpoints(5, clock)
+    points.open(path, path.read_bytes(), checkpoint.stamp(path))
+
+    def work(key: str, at: float) -> int:
+        clock.now = at
+        points.fill(path, {key: TargetUpdate("译文", "mt test 1")})
+        before = points.writes
+        points.tick()
+        return points.writes - before
+
+    assert [work(keys[0], 5.0), work(keys[1], 13.0), work(keys[2], 19.5)] == [1, 0, 0]  # the pause: 4 x 3 s
+    clock.now = 20.0  # 12 s after the first checkpoint ended
+    assert points.tick() == [] and points.writes == 2
+    assert points.flush() == [] and points.writes == 2  # nothing left to write
+    assert all(u.target for u in load_units(path, "zh", "a.txt"))
+
+
 def test_an_edit_saved_during_the_run_is_kept(ws: Settings) -> None:
     """A translator saves a catalog while pretranslate runs: their edit stays, and so does the run's work."""
     path = ws.catalog("a.txt", "zh")
@@ -402,7 +435,8 @@ def test_redo_machine_redoes_every_engine(ws: Settings, engine: str, provenance:
     write_source(ws.root, "b.html", SOURCES["b.html"].replace("Good evening.", edited))
     extract(ws)
     review(ws.catalog("b.html", "zh"), {edited: "部长周二会见外宾。"})  # the memory's exact match
-    pretranslate(ws, ["zh"], engines=[engine], redo_machine=True, translators=factory(FakeTranslator()))
+    quiet = replace(ws, propagate=False)  # else the reviewed unit is propagated, before any engine
+    pretranslate(quiet, ["zh"], engines=[engine], redo_machine=True, translators=factory(FakeTranslator()))
     target, state, now = units(ws)[("a.txt", edited)]
     assert (target, state) == ("部长周二会见外宾。" if engine == "tm" else edited.upper(), State.MACHINE)
     assert now.split()[0] == provenance.split()[0]

@@ -438,9 +438,9 @@ def redoable(state: State, provenance: str) -> bool:
     return state in (State.MACHINE, State.CHANGED) and is_machine(provenance)
 
 
-def fill_targets(catalog: polib.POFile, updates: Mapping[str, TargetUpdate], *,
+def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetUpdate], *,
                  replace_machine: bool = False) -> list[str]:
-    """Fill units of a catalog in memory; returns the keys of those that changed.
+    """Fill units of a catalog (or of some of its entries) in memory; returns the keys of those that changed.
 
     A non-empty target is never replaced, except a still-fuzzy machine target (its
     source edited or not) when `replace_machine` is set; reviewed and needs-work

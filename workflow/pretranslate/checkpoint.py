@@ -4,7 +4,11 @@ Each catalog is read once, at the start; results go into the catalog in memory a
 reach the disk at a checkpoint: when `seconds` have passed since the last one (on
 an injected clock), and at the end of the run, Ctrl-C and errors included. Each
 write is atomic (files.write_atomic), so a crash (SIGKILL, power) loses at most the
-work done since the last checkpoint, and every file is whole. A catalog that was
+work done since the last checkpoint, and every file is whole. Writing a huge
+catalog takes long (polib writes 100,000 units in several seconds), so the pause
+between checkpoints is also at least WRITE_SHARE times the last checkpoint's
+length: writing never takes more than about 1/(WRITE_SHARE+1) of a run, and a run
+stays linear in its catalog's size. A catalog that was
 changed on disk during the run (a translator saved it in a PO editor) is read again
 and the work since the last checkpoint filled in again, under the same rules: the
 translator's edit stays.
@@ -25,6 +29,7 @@ from ..model import Failure
 from ..store import TargetUpdate, catalog_bytes, fill_targets, load_catalog
 
 Clock = Callable[[], float]
+WRITE_SHARE = 4  # the pause between checkpoints is at least this many times the last one's length
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): an atomic replace changes the inode
 
 
@@ -43,6 +48,18 @@ class _Held:
     catalog: polib.POFile
     stamp: Stamp | None  # the file as read or last written by this run
     pending: dict[str, TargetUpdate] = field(default_factory=dict)  # filled since the last checkpoint
+    entries: dict[str, polib.POEntry] = field(default_factory=dict)  # key -> live entry
+
+    def __post_init__(self) -> None:
+        self.index()
+
+    def index(self) -> None:
+        """Find entries by key: a batch costs what it fills, not the size of the catalog."""
+        self.entries = {entry.msgctxt or "": entry for entry in self.catalog if not entry.obsolete}
+
+    def fill(self, updates: Mapping[str, TargetUpdate], replace_machine: bool) -> list[str]:
+        found = [self.entries[key] for key in updates if key in self.entries]
+        return fill_targets(found, updates, replace_machine=replace_machine)
 
 
 @dataclass
@@ -55,7 +72,8 @@ class Checkpoints:
     held: dict[Path, _Held] = field(default_factory=dict)
     written: set[Path] = field(default_factory=set)  # catalogs written at least once
     writes: int = 0  # file writes, all checkpoints together
-    last: float | None = None
+    last: float | None = None  # when the last checkpoint ended (the run's start before the first)
+    spent: float = 0.0  # how long the last checkpoint took
 
     def open(self, path: Path, data: bytes, seen: Stamp | None) -> polib.POFile:
         """Parse a catalog from the bytes read at `seen` and hold it for this run."""
@@ -65,21 +83,27 @@ class Checkpoints:
             self.last = self.clock()
         return catalog
 
+    def release(self, path: Path) -> None:
+        """Forget a catalog that this run will not change."""
+        del self.held[path]
+
     def fill(self, path: Path, updates: Mapping[str, TargetUpdate]) -> None:
         """Put targets into a held catalog (not yet on disk)."""
         held = self.held[path]
-        for key in fill_targets(held.catalog, updates, replace_machine=self.replace_machine):
+        for key in held.fill(updates, self.replace_machine):
             held.pending[key] = updates[key]
 
     def tick(self) -> list[Failure]:
-        """Write the catalogs if the last checkpoint is `seconds` old; the failures of the writes."""
-        if self.last is not None and self.clock() - self.last < self.seconds:
+        """Write the catalogs if a checkpoint is due (see above); the failures of the writes."""
+        pause = max(self.seconds, WRITE_SHARE * self.spent)
+        if self.last is not None and self.clock() - self.last < pause:
             return []
         return self.flush()
 
     def flush(self) -> list[Failure]:
         """Write every catalog with work not yet on disk, now."""
         failures: list[Failure] = []
+        started = self.clock()
         for held in self.held.values():
             if not held.pending:
                 continue
@@ -88,12 +112,14 @@ class Checkpoints:
             except WorkflowError as exc:
                 failures.append(Failure.of(exc))
         self.last = self.clock()
+        self.spent = self.last - started
         return failures
 
     def _write(self, held: _Held) -> None:
         if stamp(held.path) != held.stamp:  # saved by someone else since: their version, our work again
             held.catalog = load_catalog(held.path, keys=True)
-            fill_targets(held.catalog, held.pending, replace_machine=self.replace_machine)
+            held.index()
+            held.fill(held.pending, self.replace_machine)
         write_atomic(held.path, catalog_bytes(held.catalog))
         held.stamp = stamp(held.path)
         held.pending.clear()

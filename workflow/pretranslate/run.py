@@ -108,6 +108,7 @@ class _Run:
         except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
             self.failures.append(Failure.of(exc))
             return
+        wanted = False
         for unit in units:
             self.units += 1
             if unit.state is State.REVIEWED:
@@ -118,6 +119,11 @@ class _Run:
                     self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
             elif unit.state is State.MACHINE:
                 self.machine.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+            else:
+                continue
+            wanted = True
+        if not wanted:  # nothing in it will change: memory holds only the catalogs with work
+            self.checkpoints.release(path)
 
     def propagate(self) -> None:
         """Fill the empty and machine units whose source is reviewed in another article (see propagate)."""
