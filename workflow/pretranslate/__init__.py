@@ -16,7 +16,8 @@ terms. Whatever the model does, the result has the source's placeholders, well
 nested: what alignment could not place is repaired or falls back to a safe
 layout, and the unit's provenance says so (`; placeholders repaired`).
 
-Identical sources are translated once per run, across articles; an MT cache in
+Before any engine, a unit reviewed in one article fills the same unit in the others
+(`propagate`). Identical sources are translated once per run, across articles; an MT cache in
 `.workflow/cache/` (keyed by engine, model and version, settings and text) makes
 re-runs free. Each catalog is read once and written at time checkpoints
 (`checkpoint_seconds`, see `checkpoint`), atomically, so a crash loses at most the
