@@ -74,7 +74,7 @@ def write_catalogs(settings: Settings, lang: str, articles: int, per_article: in
                 entry.msgstr = TARGET
             if state in (State.MACHINE, State.CHANGED):
                 entry.flags = ["fuzzy"]
-                entry.tcomment = "workflow: machine argos en-zh"
+                entry.tcomment = "workflow: mt argos en-zh"
             if state is State.CHANGED:
                 entry.previous_msgid = source.replace("Unit", "Item")
             catalog.append(entry)

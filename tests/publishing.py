@@ -49,8 +49,12 @@ def workspace(
     return settings
 
 
-def fill(settings: Settings, lang: str, article: str, translate: Translate, *, fuzzy: bool = False) -> int:
-    """Put translations into an article's catalog; `translate` returns None to leave a unit empty."""
+def fill(settings: Settings, lang: str, article: str, translate: Translate, *, fuzzy: bool = False,
+         provenance: str = "mt test 1") -> int:
+    """Put translations into an article's catalog; `translate` returns None to leave a unit empty.
+
+    A fuzzy target is machine output with `provenance` ("" : a translator marked it fuzzy by hand).
+    """
     path = settings.catalog(article, lang)
     catalog = polib.pofile(str(path))
     count = 0
@@ -63,6 +67,8 @@ def fill(settings: Settings, lang: str, article: str, translate: Translate, *, f
         entry.msgstr = target
         if fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        if fuzzy:
+            entry.tcomment = f"workflow: {provenance}" if provenance else ""
         if not fuzzy and "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         count += 1

@@ -62,7 +62,7 @@ class Put:
     state: State = State.REVIEWED
     previous: str = ""  # for CHANGED: the old source text (`#| msgid`)
     comment: str = ""  # translator comment lines
-    provenance: str = ""
+    provenance: str = ""  # for MACHINE, "mt test 1" unless given: machine output carries its engine
 
 
 def put(settings: Settings, lang: str, article: str, units: dict[str, Put]) -> Path:
@@ -79,12 +79,13 @@ def put(settings: Settings, lang: str, article: str, units: dict[str, Put]) -> P
             used.add(start)
             entry.msgstr = change.target
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
-            if change.state in (State.MACHINE, State.CHANGED):
+            if change.state in (State.MACHINE, State.NEEDS_WORK, State.CHANGED):
                 entry.flags.append("fuzzy")
             entry.previous_msgid = change.previous or None
+            provenance = change.provenance or ("mt test 1" if change.state is State.MACHINE else "")
             lines = [
                 *change.comment.splitlines(),
-                *([f"workflow: {change.provenance}"] if change.provenance else []),
+                *([f"workflow: {provenance}"] if provenance else []),
             ]
             entry.tcomment = "\n".join(lines)
     assert used == set(units), f"no unit starts with {set(units) - used}"

@@ -16,14 +16,14 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from extracting import make_workspace, msgfmt_check
+from extracting import make_workspace, msgfmt_check, write_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_memory import marked_texts
 from tinymodel import CORPUS
 
 from workflow.cli import cli
-from workflow.errors import LockError
+from workflow.errors import LockError, SettingsError
 from workflow.extract import extract
 from workflow.files import workspace_lock
 from workflow.glossary import Glossary, Term
@@ -39,7 +39,7 @@ from workflow.pretranslate import (
     survival,
 )
 from workflow.segment import PLACEHOLDER, placeholder_problems
-from workflow.settings import Settings
+from workflow.settings import Settings, load_settings
 from workflow.store import load_units
 
 SOURCES = {
@@ -230,7 +230,8 @@ def test_reviewed_and_edited_units_are_never_touched(ws: Settings) -> None:
     assert units(ws)[("b.html", "Thank you.")][0] == pseudolocalize("Thank you.")
 
 
-def test_memory_first_then_machine(ws: Settings, tmp_path: Path) -> None:
+def test_memory_first_then_machine(ws: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKFLOW_PROPAGATE", "false")  # else "Thank you." is propagated, not a memory match
     review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。", "Prices fell slightly in March.": "降价"})
     memory = tmp_path / "m.tmx"
     memory.write_text('<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>See you '
@@ -291,7 +292,7 @@ def test_identical_sources_go_once_and_the_cache_makes_reruns_free(ws: Settings)
     assert {a: ws.catalog(a, "zh").read_bytes() for a in SOURCES} == before
 
 
-def test_each_batch_is_saved_before_the_next(ws: Settings) -> None:
+def test_ctrl_c_writes_the_batches_done(ws: Settings) -> None:
     fake = FakeTranslator(fail_on_call=3)
     with pytest.raises(KeyboardInterrupt):
         pretranslate(replace(ws, mt_batch_size=2), ["zh"], engines=["argos"], translators=factory(fake))
@@ -300,6 +301,196 @@ def test_each_batch_is_saved_before_the_next(ws: Settings) -> None:
     resumed = FakeTranslator()
     report = pretranslate(ws, ["zh"], engines=["argos"], translators=factory(resumed))
     assert sum(map(len, resumed.calls)) == 3 and report.languages[0].left == 0
+
+
+class Clock:
+    """A clock the test moves: checkpoints are timed, and tests never wait."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def on_disk(ws: Settings) -> set[str]:
+    """The sources with a target in the catalog files now: what a SIGKILL at this moment would leave."""
+    return {source for (_, source), (target, _, _) in units(ws).items() if target}
+
+
+def test_checkpoints_are_timed_not_counted(ws: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work reaches the files once `checkpoint_seconds` have passed: a crash loses at most that much."""
+    from workflow.pretranslate import checkpoint
+
+    writes: list[Path] = []
+    real_write = checkpoint.write_atomic
+    monkeypatch.setattr(checkpoint, "write_atomic",
+                        lambda path, data: (writes.append(path), real_write(path, data)))
+    clock = Clock()
+    seen: list[int] = []
+
+    class Slow(FakeTranslator):  # each model call takes 2 s on the test's clock
+        def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+            seen.append(len(on_disk(ws)))
+            clock.now += 2
+            return super().translate(requests)
+
+    fake = Slow()
+    settings = replace(ws, mt_batch_size=1, checkpoint_seconds=5)
+    report = pretranslate(settings, ["zh"], engines=["argos"], translators=factory(fake), clock=clock)
+    assert report.ok and report.languages[0].left == 0 and len(fake.calls) == 7
+    # checkpoints at 6 s and 12 s (three calls each), then the end: never after every call
+    assert seen == [0, 0, 0, 3, 3, 3, 6]
+    assert len(on_disk(ws)) == 7
+    assert len(writes) <= 2 * 3 and all(writes.count(path) <= 3 for path in writes)
+
+    writes.clear()
+    settings = replace(ws, mt_batch_size=1, checkpoint_seconds=3600)
+    report = pretranslate(settings, ["fr"], engines=["pseudo"], clock=clock)
+    assert report.languages[0].left == 0
+    assert sorted(writes) == sorted(ws.catalog(a, "fr") for a in SOURCES)  # each catalog written once
+
+
+def test_a_long_checkpoint_spaces_out_the_next(ws: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint that took long (a huge catalog) is followed by a pause WRITE_SHARE times as long."""
+    from workflow.pretranslate import checkpoint
+    from workflow.store import TargetUpdate
+
+    clock = Clock()
+    real_write = checkpoint.write_atomic
+
+    def slow_write(path: Path, data: bytes) -> None:
+        real_write(path, data)
+        clock.now += 3  # this write took 3 s
+
+    monkeypatch.setattr(checkpoint, "write_atomic", slow_write)
+    path = ws.catalog("a.txt", "zh")
+    keys = [u.segment.key for u in load_units(path, "zh", "a.txt")]
+    points = checkpoint.Checkpoints(5, clock)
+    points.open(path, path.read_bytes(), checkpoint.stamp(path))
+
+    def work(key: str, at: float) -> int:
+        clock.now = at
+        points.fill(path, {key: TargetUpdate("译文", "mt test 1")})
+        before = points.writes
+        points.tick()
+        return points.writes - before
+
+    assert [work(keys[0], 5.0), work(keys[1], 13.0), work(keys[2], 19.5)] == [1, 0, 0]  # the pause: 4 x 3 s
+    clock.now = 20.0  # 12 s after the first checkpoint ended
+    assert points.tick() == [] and points.writes == 2
+    assert points.flush() == [] and points.writes == 2  # nothing left to write
+    assert all(u.target for u in load_units(path, "zh", "a.txt"))
+
+
+def test_an_edit_saved_during_the_run_is_kept(ws: Settings) -> None:
+    """A translator saves a catalog while pretranslate runs: their edit stays, and so does the run's work."""
+    path = ws.catalog("a.txt", "zh")
+
+    class Meanwhile(FakeTranslator):
+        def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+            if not self.calls:
+                review(path, {"Thank you.": "谢谢。"})  # reviewed in a PO editor, mid-run
+            return super().translate(requests)
+
+    pretranslate(replace(ws, mt_batch_size=1, checkpoint_seconds=0), ["zh"], engines=["argos"],
+                 translators=factory(Meanwhile()))
+    found = units(ws)
+    assert found[("a.txt", "Thank you.")] == ("谢谢。", State.REVIEWED, "")
+    assert found[("b.html", "Thank you.")] == ("THANK YOU.", State.MACHINE, "mt fake 1")
+    assert all(target for target, _, _ in found.values())
+
+
+def test_redo_machine_redoes_machine_output_whose_source_changed(ws: Settings) -> None:
+    """After a source edit, --redo-machine re-translates the engines' output, never a person's work."""
+    assert run(ws, "zh", "--engine", "pseudo")[0] == 0
+    a = ws.catalog("a.txt", "zh")
+    review(a, {"Prices fell slightly in March.": "三月份价格略有下降。"}, provenance="pseudo")  # reviewed
+    review(a, {"Thank you.": "谢谢（旧）"}, fuzzy=True)  # a translator's own fuzzy: needs work
+    edited = SOURCES["a.txt"].replace("slightly", "sharply").replace("Monday", "Tuesday").replace(
+        "Thank you.", "Thank you all.")
+    write_source(ws.root, "a.txt", edited)
+    extract(ws)
+    carried = units(ws)
+    assert carried[("a.txt", "The minister met foreign guests on Tuesday.")][1] is State.CHANGED
+    assert run(ws, "zh", "--engine", "pseudo", "--redo-machine")[0] == 0
+    found = units(ws)
+    redone = "The minister met foreign guests on Tuesday."
+    assert found[("a.txt", redone)] == (pseudolocalize(redone), State.MACHINE, "pseudo")
+    text = a.read_text(encoding="utf-8")
+    assert "#| msgid \"The minister" not in text  # a fresh target: the previous source lines go
+    for person in ("Prices fell sharply in March.", "Thank you all."):  # reviewed, needs work: untouched
+        assert found[("a.txt", person)] == carried[("a.txt", person)]
+        assert found[("a.txt", person)][1] is State.CHANGED
+    assert found[("a.txt", "Prices fell sharply in March.")][2] == "reviewed; pseudo"
+    assert msgfmt_check(a) == ""
+
+
+@pytest.mark.parametrize("engine, provenance", [("tm", "tm 100% a.txt"), ("argos", "mt fake 1")])
+def test_redo_machine_redoes_every_engine(ws: Settings, engine: str, provenance: str) -> None:
+    a = ws.catalog("a.txt", "zh")
+    review(a, {"The minister met foreign guests on Monday.": "OLD"}, fuzzy=True, provenance=provenance)
+    edited = "The minister met foreign guests on Tuesday."
+    write_source(ws.root, "a.txt", SOURCES["a.txt"].replace("Monday", "Tuesday"))
+    write_source(ws.root, "b.html", SOURCES["b.html"].replace("Good evening.", edited))
+    extract(ws)
+    review(ws.catalog("b.html", "zh"), {edited: "部长周二会见外宾。"})  # the memory's exact match
+    quiet = replace(ws, propagate=False)  # else the reviewed unit is propagated, before any engine
+    pretranslate(quiet, ["zh"], engines=[engine], redo_machine=True, translators=factory(FakeTranslator()))
+    target, state, now = units(ws)[("a.txt", edited)]
+    assert (target, state) == ("部长周二会见外宾。" if engine == "tm" else edited.upper(), State.MACHINE)
+    assert now.split()[0] == provenance.split()[0]
+
+
+def test_a_reviewed_unit_fills_the_same_unit_in_other_articles(ws: Settings) -> None:
+    """Propagation: "Thank you." reviewed in a.txt fills it in b.html as reviewed, over machine output too."""
+    code, _, err = run(ws, "zh", "--engine", "pseudo")
+    assert code == 0 and units(ws)[("b.html", "Thank you.")][1] is State.MACHINE
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+    code, _, err = run(ws, "zh", "--engine", "pseudo")  # nothing is empty: propagation alone
+    assert code == 0, err
+    assert "1 machine draft(s) replaced by a translation reviewed in another article" in err
+    assert units(ws)[("b.html", "Thank you.")] == ("谢谢。", State.REVIEWED, "propagated from a.txt")
+    assert msgfmt_check(ws.catalog("b.html", "zh")) == ""
+    before = ws.catalog("b.html", "zh").read_bytes()
+    code, _, err = run(ws, "zh", "--engine", "pseudo")
+    assert err.startswith("zh: nothing to fill") and ws.catalog("b.html", "zh").read_bytes() == before
+
+    review(ws.catalog("a.txt", "fr"), {"Thank you.": "Merci."})  # before any engine: an empty unit
+    report = pretranslate(ws, ["fr"], engines=["pseudo"])
+    assert report.languages[0].filled == {"propagation": 1, "pseudo": 6}
+    assert report.languages[0].propagated == 1
+    assert units(ws, "fr")[("b.html", "Thank you.")] == ("Merci.", State.REVIEWED, "propagated from a.txt")
+
+
+def test_propagation_never_replaces_a_persons_work(ws: Settings) -> None:
+    write_source(ws.root, "c.txt", "Thank you.\n\nSee you tomorrow.\n")
+    write_source(ws.root, "d.txt", "See you tomorrow.\n")
+    extract(ws)
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+    review(ws.catalog("b.html", "zh"), {"Thank you.": "谢谢（旧）"}, fuzzy=True)  # needs work: a person's
+    review(ws.catalog("c.txt", "zh"), {"See you tomorrow.": "明天见。"})
+    review(ws.catalog("d.txt", "zh"), {"See you tomorrow.": "明天再见。"})  # the reviews disagree
+    pretranslate(ws, ["zh"], engines=["pseudo"])
+    found = {(article, u.segment.text): (u.target, u.state, u.provenance)
+             for article in ("a.txt", "b.html", "c.txt", "d.txt")
+             for u in load_units(ws.catalog(article, "zh"), "zh", article)}
+    assert found[("b.html", "Thank you.")] == ("谢谢（旧）", State.NEEDS_WORK, "")
+    assert found[("c.txt", "Thank you.")] == ("谢谢。", State.REVIEWED, "propagated from a.txt")
+    assert found[("c.txt", "See you tomorrow.")] == ("明天见。", State.REVIEWED, "")
+    assert found[("d.txt", "See you tomorrow.")] == ("明天再见。", State.REVIEWED, "")
+    # where reviewers disagree, context matters: the engines suggest, fuzzy
+    assert found[("b.html", "See you tomorrow.")] == (pseudolocalize("See you tomorrow."), State.MACHINE,
+                                                       "pseudo")
+
+
+def test_propagation_can_be_turned_off(ws: Settings) -> None:
+    review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+    pretranslate(replace(ws, propagate=False), ["zh"], engines=["pseudo"])
+    assert units(ws)[("b.html", "Thank you.")] == (pseudolocalize("Thank you."), State.MACHINE, "pseudo")
+    assert load_settings(ws.root, environ={"WORKFLOW_PROPAGATE": "no"}).propagate is False
+    with pytest.raises(SettingsError, match="bad value 'maybe' for propagate"):
+        load_settings(ws.root, environ={"WORKFLOW_PROPAGATE": "maybe"})
 
 
 def test_progress_is_reported(ws: Settings) -> None:
@@ -380,7 +571,8 @@ def test_sigkill_mid_run_loses_nothing_saved(tmp_path: Path, tiny_installed: Pat
     reviewed = {name: [u for u in load_units(ws.catalog(name, "zh"), "zh", name) if u.state is State.REVIEWED]
                 for name in sources}
     assert all(len(found) == 1 for found in reviewed.values())
-    env = {**os.environ, "WORKFLOW_MT_MAX_LENGTH": "24"}
+    # a checkpoint after each model call: the kill comes in the middle of the run
+    env = {**os.environ, "WORKFLOW_MT_MAX_LENGTH": "24", "WORKFLOW_CHECKPOINT_SECONDS": "0"}
     command = [sys.executable, "-m", "workflow", "--root", str(ws.root), "pretranslate", "zh",
                "--engine", "argos", "--batch-size", "1", "--beam-size", "1"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -274,6 +274,21 @@ def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
     assert index.find(".//span[@class='tag']").text == "草稿"
 
 
+def test_a_unit_marked_fuzzy_by_hand_needs_work(story: Settings) -> None:
+    """A translator's own fuzzy is not machine output: held back under `complete`, a draft with --draft."""
+    fill(story, "zh", "story.txt", lambda s: None if s.startswith(("It runs", "Visitors")) else upper(s))
+    fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith("It runs") else None, fuzzy=True,
+         provenance="")
+    fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith("Visitors") else None, fuzzy=True)
+    code, _, stderr = run(story, "zh")
+    assert code == 0, stderr
+    assert ("held back: story.txt: 2 of 6 units not reviewed (1 machine-translated, "
+            "1 marked as needing work)") in stderr
+    code, _, stderr = run(story, "zh", "--draft")
+    assert code == 0, stderr
+    assert "  story.txt: 1 machine draft unit(s) marked, 1 needs-work unit(s) marked as drafts" in stderr
+
+
 def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
     settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="fr")
     bad = {

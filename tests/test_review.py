@@ -34,7 +34,7 @@ def ws(tmp_path: Path) -> Settings:
         "fair.txt",
         {
             "Trade Fair": Put("北京贸易展会开幕", State.REVIEWED),
-            "The fair opened": Put("展会于1月10日开幕。", State.MACHINE, provenance="machine argos en-zh"),
+            "The fair opened": Put("展会于1月10日开幕。", State.MACHINE, provenance="mt argos en-zh"),
             "It drew": Put(
                 "吸引了来自148个国家的2.3万名观众。", State.CHANGED, previous="It drew 21,000 visitors."
             ),
@@ -87,7 +87,7 @@ def test_review_page(ws: Settings) -> None:
     diff = changed.find(".//h:div[@class='diff']", NS)
     assert [d.text for d in diff.findall("h:del", NS)] == ["21"]
     assert [i.text for i in diff.findall("h:ins", NS)] == ["22", " from 148 countries"]
-    assert "machine argos en-zh" in "".join(rows[1].itertext())
+    assert "mt argos en-zh" in "".join(rows[1].itertext())
     # targets are text, never markup: one script element, the page's own
     assert len(tree.findall(".//h:script", NS)) == 1
     assert "<script>alert(1)</script>" in "".join(rows[3].find("h:td[@class='target']", NS).itertext())
@@ -120,9 +120,20 @@ def test_directions(ws: Settings) -> None:
 def test_filters(ws: Settings) -> None:
     tree = html5lib.parse(render_review(ws, "zh").html, namespaceHTMLElements=True)
     states = [box.get("value") for box in tree.findall(".//h:input[@name='state']", NS)]
-    assert states == ["new", "machine", "changed", "reviewed"]
+    assert states == ["new", "machine", "needs-work", "changed", "reviewed"]
     options = [o.get("value") for o in tree.findall(".//h:select[@id='check']/h:option", NS)]
     assert options[:2] == ["", "*"] and "numbers" in options and "placeholders" in options
+
+
+def test_a_unit_marked_fuzzy_by_hand_needs_work(ws: Settings) -> None:
+    marked = Put("<1>2020年展会</1>举办了<2>190场论坛</2>。", State.NEEDS_WORK)
+    put(ws, "zh", "page.html", {"The <1>": marked})
+    tree = html5lib.parse(render_review(ws, "zh").html, namespaceHTMLElements=True)
+    rows = [r for r in tree.findall(".//h:tr[@data-state]", NS)]
+    assert [r.get("data-state") for r in rows].count("needs-work") == 1
+    assert [r.get("data-state") for r in rows].count("machine") == 2  # the engines' output stays machine
+    box = tree.find(".//h:input[@value='needs-work']/..", NS)
+    assert box.findtext("h:span[@class='count']", namespaces=NS) == "1"
 
 
 def test_second_run_writes_nothing(ws: Settings) -> None:

@@ -36,7 +36,9 @@ def entries(draw: st.DrawFn) -> list[polib.POEntry]:
             msgid=draw(TEXT.filter(bool)),
             msgstr=draw(st.sampled_from(["", "x", "\\", '"quoted"\n', draw(TEXT)])),
             comment=draw(st.sampled_from(["", "paragraph: 1 of 2"])),
-            tcomment=draw(st.sampled_from(["", "workflow: machine argos", "a note\nworkflow-ignore: all"])),
+            tcomment=draw(st.sampled_from(["", "workflow: machine argos", "a note\nworkflow-ignore: all",
+                                           "workflow: mt argos 1", "a note\nworkflow: pseudo",
+                                           "workflow: propagated from a.txt"])),
             occurrences=[("source/a.txt", str(index + 1))],
         )
         if draw(st.booleans()):
@@ -90,9 +92,12 @@ def test_scanner_states(tmp_path: Path) -> None:
     path.write_text(
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgctxt "a"\nmsgid "new"\nmsgstr ""\n\n'
-        '#, fuzzy\nmsgctxt "b"\nmsgid "machine"\nmsgstr "m"\n\n'
+        '# workflow: mt argos 1\n#, fuzzy\nmsgctxt "b"\nmsgid "machine"\nmsgstr "m"\n\n'
+        '# a note\n# workflow: tm 90% a.txt\n#, fuzzy\nmsgctxt "b2"\nmsgid "memory"\nmsgstr "m"\n\n'
+        '#, fuzzy\nmsgctxt "b3"\nmsgid "marked by hand"\nmsgstr "m"\n\n'
+        '# workflow: propagated from a.txt\n#, fuzzy\nmsgctxt "b4"\nmsgid "a person\'s"\nmsgstr "m"\n\n'
         '#, fuzzy\n#| msgid "old"\nmsgctxt "c"\nmsgid "changed"\nmsgstr "c"\n\n'
-        '#, fuzzy\n#| msgid ""\nmsgctxt "c2"\nmsgid "previous empty: machine"\nmsgstr "c"\n\n'
+        '#, fuzzy\n#| msgid ""\nmsgctxt "c2"\nmsgid "previous empty: needs work"\nmsgstr "c"\n\n'
         'msgctxt "d"\nmsgid "reviewed"\nmsgstr "r"\n\n'
         '#, fuzzy\n#~ msgctxt "e"\n#~ msgid "gone"\n#~ msgstr "g"\n\n'
         'msgctxt "f"\nmsgid ""\n"two "\n"lines"\nmsgstr ""\n"x"\n',
@@ -101,11 +106,16 @@ def test_scanner_states(tmp_path: Path) -> None:
     assert [(b.key, b.source, b.state) for b in scan_catalog(path)] == [
         ("a", "new", State.NEW),
         ("b", "machine", State.MACHINE),
+        ("b2", "memory", State.MACHINE),
+        ("b3", "marked by hand", State.NEEDS_WORK),
+        ("b4", "a person's", State.NEEDS_WORK),
         ("c", "changed", State.CHANGED),
-        ("c2", "previous empty: machine", State.MACHINE),
+        ("c2", "previous empty: needs work", State.NEEDS_WORK),
         ("d", "reviewed", State.REVIEWED),
         ("f", "two lines", State.REVIEWED),
     ]
+    polib_states = [entry_state(e) for e in load_catalog(path) if not e.obsolete]
+    assert polib_states == [b.state for b in scan_catalog(path)]
 
 
 # -- status --------------------------------------------------------------------------------
@@ -164,10 +174,10 @@ def test_status_table(ws: Settings) -> None:
     result = CliRunner().invoke(cli, ["--root", str(ws.root), "status", "zh"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "lang  article     new  machine  changed  reviewed  total  reviewed\n"
-        "zh    fair.txt   2/19      1/6      1/8       1/5   5/38     13.1%\n"
-        "zh    page.html   2/8      0/0      0/0       0/0    2/8      0.0%\n"
-        "zh    total      4/27      1/6      1/8       1/5   7/46     10.8%\n"
+        "lang  article     new  machine  needs-work  changed  reviewed  total  reviewed\n"
+        "zh    fair.txt   2/19      1/6         0/0      1/8       1/5   5/38     13.1%\n"
+        "zh    page.html   2/8      0/0         0/0      0/0       0/0    2/8      0.0%\n"
+        "zh    total      4/27      1/6         0/0      1/8       1/5   7/46     10.8%\n"
     )
     assert snapshot(ws.root) == before  # status reads, never writes
 
@@ -188,12 +198,26 @@ def test_status_json(ws: Settings) -> None:
     assert data["articles"][0] == {
         "lang": "zh",
         "article": "fair.txt",
-        "units": {"new": 2, "machine": 1, "changed": 1, "reviewed": 1, "total": 5},
-        "words": {"new": 19, "machine": 6, "changed": 8, "reviewed": 5, "total": 38},
+        "units": {"new": 2, "machine": 1, "needs-work": 0, "changed": 1, "reviewed": 1, "total": 5},
+        "words": {"new": 19, "machine": 6, "needs-work": 0, "changed": 8, "reviewed": 5, "total": 38},
         "reviewed_percent": 13.1,
     }
     assert [t["lang"] for t in data["totals"]] == ["zh", "fr"]
     assert data["total"]["units"]["total"] == 14 and data["failures"] == []
+
+
+def test_a_unit_marked_fuzzy_by_hand_needs_work(ws: Settings) -> None:
+    """A translator's own fuzzy (no engine provenance) is counted apart from machine output."""
+    marked = Put("<1>2020年展会</1>举办了<2>190场论坛</2>。", State.NEEDS_WORK)
+    put(ws, "zh", "page.html", {"The <1>": marked})
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "status", "zh", "--json"])
+    rows = {r["article"]: r for r in json.loads(result.stdout)["articles"]}
+    assert rows["page.html"]["units"] == {"new": 1, "machine": 0, "needs-work": 1, "changed": 0,
+                                          "reviewed": 0, "total": 2}
+    assert rows["fair.txt"]["units"]["machine"] == 1 and rows["fair.txt"]["units"]["needs-work"] == 0
+    table = CliRunner().invoke(cli, ["--root", str(ws.root), "status", "zh"]).stdout.splitlines()
+    assert table[0].split()[3:6] == ["machine", "needs-work", "changed"]
+    assert table[2].split()[3:6] == ["0/0", "1/6", "0/0"]
 
 
 def test_status_unknown_language(ws: Settings) -> None:

@@ -126,11 +126,17 @@ def choose(
     return choices
 
 
+_NOT_SHOWN = {
+    State.NEEDS_WORK: "translation marked as needing work",
+    State.CHANGED: "source changed since the review",
+}
+
+
 def _choice(piece: Piece, target: str, state: State, draft: bool) -> Choice:
     if not target or state is State.NEW:
         return Choice(piece.text, Mark.SOURCE, "not translated")
     if state is not State.REVIEWED and not draft:
-        reason = "translation not reviewed" if state is State.MACHINE else "source changed since the review"
+        reason = _NOT_SHOWN.get(state, "translation not reviewed")
         return Choice(piece.text, Mark.SOURCE, reason)
     problem = refusal(piece.text, target)
     if problem:

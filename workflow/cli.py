@@ -285,8 +285,9 @@ def _shown(path: Path) -> str:
 def status(settings: Settings, langs: tuple[str, ...], as_json: bool) -> None:
     """Show units and words in each state, per language and article, and the percent of words reviewed.
 
-    States are read from the PO files: new (empty msgstr), machine (fuzzy), changed (fuzzy, with
-    the previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
+    States are read from the PO files: new (empty msgstr), machine (fuzzy, with an engine's
+    provenance comment), needs-work (fuzzy, marked by a translator), changed (fuzzy, with the
+    previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
 
     \b
     Example:
@@ -460,12 +461,13 @@ def _engine_list(value: str | None) -> tuple[str, ...] | None:
               help="Engines to try in order, comma-separated: tm, argos, pseudo.  [default: tm,argos, "
                    "or engines = … in [workflow]]")
 @click.option("--redo-machine", is_flag=True,
-              help="Also replace machine output that is still fuzzy (never reviewed units).")
+              help="Also replace machine output that is still fuzzy, its source edited or not "
+                   "(never reviewed or needs-work units).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 @click.option("--beam-size", type=click.IntRange(1, 64), default=None,
               help="Beam size of the Argos model.  [default: 4]")
 @click.option("--batch-size", type=click.IntRange(1), default=None,
-              help="Sentences per model call; work is saved after each.  [default: 256]")
+              help="Sentences per model call.  [default: 256]")
 @click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads, 0 for all.  [default: 0]")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
               help="Where the model runs.  [default: cpu]")

@@ -15,7 +15,8 @@ class State(enum.Enum):
     """Where a unit stands, as recorded in the PO file itself."""
 
     NEW = "new"  # empty msgstr
-    MACHINE = "machine"  # fuzzy, filled by MT or memory
+    MACHINE = "machine"  # fuzzy, filled by an engine (MT, memory, pseudo): a machine provenance comment
+    NEEDS_WORK = "needs-work"  # fuzzy with no machine provenance: a translator marked it by hand
     CHANGED = "changed"  # fuzzy with a previous msgid: the source was edited
     REVIEWED = "reviewed"  # not fuzzy
 

@@ -64,7 +64,7 @@ Progress = Callable[[str], None]
 INDEX = "index.html"
 FEED = "feed.atom"
 USABLE = frozenset({State.REVIEWED})
-DRAFT_USABLE = frozenset({State.REVIEWED, State.MACHINE, State.CHANGED})
+DRAFT_USABLE = frozenset({State.REVIEWED, State.MACHINE, State.NEEDS_WORK, State.CHANGED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,8 @@ class Edition:
     xml: Path
     reviewed: int  # percent of words reviewed
     fallbacks: tuple[Fallback, ...]
-    machine: int  # units shown as marked machine drafts
+    machine: int  # units shown as marked drafts (machine, changed or needs-work)
+    needs_work: int = 0  # of these, units a translator marked as needing work
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,7 @@ class _Draft:
     reviewed: int
     fallbacks: tuple[Fallback, ...]
     machine: int
+    needs_work: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,7 @@ def evaluate(article: Article, targets: Mapping[str, tuple[str, State]], policy:
 _STATE_WORDS = {
     State.NEW: "not translated",
     State.MACHINE: "machine-translated",
+    State.NEEDS_WORK: "marked as needing work",
     State.CHANGED: "source changed",
 }
 
@@ -424,8 +427,10 @@ def _decide(settings: Settings, article: Article, lang: str, policy: Policy) -> 
         return reason
     choices = choose(article, targets, draft=policy.draft)
     tree = assemble_bulletin(article, choices, lang, settings.source_lang)
-    machine = sum(1 for c in choices.values() if c.mark is Mark.MACHINE)
-    return _Draft(article, lang, choices, tree, record(tree), reviewed, fallbacks(article, choices), machine)
+    drafts = [key for key, c in choices.items() if c.mark is Mark.MACHINE]
+    needs_work = sum(1 for key in drafts if targets[key][1] is State.NEEDS_WORK)
+    return _Draft(article, lang, choices, tree, record(tree), reviewed, fallbacks(article, choices),
+                  len(drafts), needs_work)
 
 
 def _read_articles(settings: Settings, report: PublishReport) -> list[Article]:
@@ -557,7 +562,8 @@ def _publish_language(
             report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
             continue
         report.published.append(
-            Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine)
+            Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
+                    draft.needs_work)
         )
         source_mtime = (settings.source / article.path).stat().st_mtime
         entries.append(_entry(settings, lang, name, draft.record, source_mtime))
@@ -645,8 +651,10 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
         for edition in published:
             refused = [f for f in edition.fallbacks if f.refused]
             notes = []
-            if edition.machine:
-                notes.append(f"{edition.machine} machine draft unit(s) marked")
+            if edition.machine > edition.needs_work:
+                notes.append(f"{edition.machine - edition.needs_work} machine draft unit(s) marked")
+            if edition.needs_work:
+                notes.append(f"{edition.needs_work} needs-work unit(s) marked as drafts")
             if edition.fallbacks:
                 notes.append(f"{len(edition.fallbacks)} unit(s) shown in the source language")
             if notes:

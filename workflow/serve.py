@@ -38,7 +38,7 @@ from .files import workspace_lock
 from .model import Severity, Unit
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
-from .status import CatalogFile, find_catalogs, status
+from .status import STATES, CatalogFile, find_catalogs, status
 from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, language_name, load_located_units
 
 log = logging.getLogger(__name__)
@@ -190,8 +190,9 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
     async def languages_page(request: Request) -> Response:
         report = status(settings, settings.languages)
         rows = [{"lang": row.lang, "name": language_name(row.lang or ""), "percent": row.reviewed_percent,
-                 "units": row.units.total, **row.units.as_dict()} for row in report.totals]
-        return page("serve-languages.html.j2", rows=rows)
+                 "units": row.units.total, "counts": [row.units.of(s) for s in STATES]}
+                for row in report.totals]
+        return page("serve-languages.html.j2", rows=rows, states=[s.value for s in STATES])
 
     async def articles_page(request: Request) -> Response:
         lang = workspace.language(request.path_params["lang"])
@@ -199,8 +200,9 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
             return _problem(404, "no such language in this workspace")
         report = status(settings, (lang,))
         rows = [{"article": row.article, "percent": row.reviewed_percent, "units": row.units.total,
-                 **row.units.as_dict()} for row in report.rows]
-        return page("serve-articles.html.j2", lang=lang, name=language_name(lang), rows=rows)
+                 "counts": [row.units.of(s) for s in STATES]} for row in report.rows]
+        return page("serve-articles.html.j2", lang=lang, name=language_name(lang), rows=rows,
+                    states=[s.value for s in STATES])
 
     async def units_page(request: Request) -> Response:
         lang = workspace.language(request.path_params["lang"])
@@ -210,7 +212,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         return page("serve-units.html.j2", lang=lang, name=language_name(lang), article=article,
                     dir=text_direction(lang), source_lang=settings.source_lang,
                     source_dir=text_direction(settings.source_lang),
-                    states=["new", "machine", "changed", "reviewed"], checks=sorted(CHECKS),
+                    states=[state.value for state in STATES], checks=sorted(CHECKS),
                     boot=json.dumps({"lang": lang, "article": article}))
 
     async def list_units(request: Request) -> Response:

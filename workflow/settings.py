@@ -46,7 +46,9 @@ class Settings:
     cache_dir: str = ".workflow/cache"
     tm_threshold: int = 75  # lowest fuzzy memory match offered, in percent
     mt_beam_size: int = 4  # Argos's own default
-    mt_batch_size: int = 256  # sentences per model call; progress is saved after each
+    mt_batch_size: int = 256  # sentences per model call
+    checkpoint_seconds: float = 5.0  # pretranslate writes its work to the catalogs at most this often
+    propagate: bool = True  # a unit reviewed in one article fills the same unit in the others
     mt_threads: int = 0  # 0: every core
     mt_device: str = "cpu"  # cpu, cuda or auto
     mt_max_length: int = 256  # longest translation, in tokens
@@ -79,15 +81,19 @@ def _coerce(name: str, value: str) -> object:
         return tuple(value.replace(",", " ").split())
     if name == "publish_threshold":
         return int(value)
-    if name == "lock_timeout":
+    if name in ("lock_timeout", "checkpoint_seconds"):
         return float(value)
     if name == "engines":
         return tuple(value.replace(",", " ").split())
     if name in _INTEGERS:
         return int(value)
+    if name in _BOOLEANS:
+        return _BOOLEANS[name][value.strip().lower()]  # KeyError: not a yes/no
     return value.strip()
 
 
+_BOOLEANS = {"propagate": {"true": True, "yes": True, "on": True, "1": True,
+                           "false": False, "no": False, "off": False, "0": False}}
 _INTEGERS = {"tm_threshold", "mt_beam_size", "mt_batch_size", "mt_threads", "mt_max_length"}
 
 
@@ -140,7 +146,7 @@ def load_settings(
     for key, value in raw.items():
         try:
             values[key] = _coerce(key, value)
-        except ValueError:
+        except (ValueError, KeyError):
             raise problem(key, f"bad value {value!r} for {key}") from None
     settings = replace(Settings(root=root), **values)  # type: ignore[arg-type]
     if settings.segmentation not in MODES:
@@ -238,6 +244,8 @@ def _check_pretranslate(settings: Settings, problem: Callable[..., SettingsError
     for key in ("mt_beam_size", "mt_batch_size", "mt_max_length"):
         if getattr(settings, key) < 1:
             raise problem(key, f"{key} must be at least 1")
+    if not settings.checkpoint_seconds >= 0:
+        raise problem("checkpoint_seconds", "checkpoint_seconds must be 0 (after every batch) or more")
     if settings.mt_threads < 0:
         raise problem("mt_threads", "mt_threads must be 0 (every core) or more")
     if settings.mt_device not in DEVICES:

@@ -1,9 +1,11 @@
 """Status: units and words in each state, per language and article. Reads catalogs only.
 
-The states are the PO file's own (see `store.entry_state`): an empty msgstr is new,
-a fuzzy entry is machine (or changed, when it keeps the previous source in `#|`), any
-other is reviewed. Words are the source's words, counted as `publish` counts them, so
-"percent reviewed" here is the figure the `threshold` publishing policy compares.
+The states are the PO file's own (see `store.entry_state`): an empty msgstr is new;
+a fuzzy entry is changed when it keeps the previous source in `#|`, machine when its
+provenance comment says an engine wrote it, else needs-work (a translator marked it
+fuzzy by hand); any other is reviewed. Words are the source's words, counted as
+`publish` counts them, so "percent reviewed" here is the figure the `threshold`
+publishing policy compares.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from .store import iter_catalogs, scan_catalog
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-STATES = (State.NEW, State.MACHINE, State.CHANGED, State.REVIEWED)
+STATES = (State.NEW, State.MACHINE, State.NEEDS_WORK, State.CHANGED, State.REVIEWED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class Counts:
 
     new: int = 0
     machine: int = 0
+    needs_work: int = 0
     changed: int = 0
     reviewed: int = 0
 
@@ -79,11 +82,11 @@ class Counts:
         return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
     def of(self, state: State) -> int:
-        return int(getattr(self, state.value))
+        return int(getattr(self, state.name.lower()))
 
     @property
     def total(self) -> int:
-        return self.new + self.machine + self.changed + self.reviewed
+        return self.new + self.machine + self.needs_work + self.changed + self.reviewed
 
     def as_dict(self) -> dict[str, int]:
         return {**{state.value: self.of(state) for state in STATES}, "total": self.total}
@@ -137,8 +140,8 @@ class Tally:
 
 def tally(path: Path) -> Tally:
     """Count the units and words in each state of one catalog."""
-    units = [0, 0, 0, 0]
-    counted = [0, 0, 0, 0]
+    units = [0] * len(STATES)
+    counted = [0] * len(STATES)
     index = {state: number for number, state in enumerate(STATES)}
     for entry in scan_catalog(path):
         number = index[entry.state]

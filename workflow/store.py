@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import polib
 from babel.core import Locale, UnknownLocaleError
@@ -30,6 +31,7 @@ from .segment import unit_key
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
+MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of engine output (machine; --redo-machine redoes it)
 WRAP = 0  # no line wrapping: one line per string, byte for byte what `msgcat --no-wrap` writes
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
@@ -40,7 +42,8 @@ class TargetUpdate:
 
     target: str
     provenance: str
-    fuzzy: bool = True
+    fuzzy: bool = True  # False: reviewed (propagated from a reviewed unit)
+    over_machine: bool = False  # may replace machine output even without `replace_machine`
 
 
 def creation_date() -> str:
@@ -95,19 +98,20 @@ _FIX_HINT = ("fix the file in a PO editor (msgfmt --check shows the problem)"
              " or restore it from version control")
 
 
-def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
-    """Read a PO/POT file, wrapping polib's errors with the file and line.
+def load_catalog(path: Path, *, keys: bool = False, data: bytes | None = None) -> polib.POFile:
+    """Read a PO/POT file (or its bytes `data`, read already), wrapping polib's errors with the file and line.
 
     Refuses (CatalogError with the line) what polib would misread: bytes that are
     not UTF-8, a header declaring another charset (polib would decode with it, and
     the next write would keep the garbled text), and two entries for one unit. With
     `keys`, also an entry whose msgctxt is not the key of its msgid (see check_keys).
     """
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
-        check_quotes(path, check_encoding(path, path.read_bytes()))
-        catalog = polib.pofile(str(path), wrapwidth=WRAP, check_for_duplicates=False)
+        text = check_encoding(path, path.read_bytes() if data is None else data)
+        check_quotes(path, text)
+        catalog = _parse(path, text)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
         match = _SYNTAX_LINE.search(text)
@@ -129,6 +133,15 @@ def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
         seen[unit] = entry.linenum or 0
     if keys:
         check_keys(path, catalog)
+    return catalog
+
+
+def _parse(path: Path, text: str) -> polib.POFile:
+    """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them."""
+    parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
+    parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
+    catalog: polib.POFile = parser.parse()
+    catalog.fpath, catalog.wrapwidth, catalog.encoding = str(path), WRAP, "utf-8"
     return catalog
 
 
@@ -269,7 +282,7 @@ def _merge(
         # a carried translation is never accepted silently: it is fuzzy until reviewed
         entry.msgstr = donor.msgstr
         entry.flags = sorted(set(donor.flags) | {"fuzzy"})
-        entry.tcomment = donor.tcomment
+        entry.tcomment = donor.tcomment if "fuzzy" in donor.flags else _reviewed(donor.tcomment)
         entry.previous_msgid = donor.msgid
         entry.previous_msgctxt = donor.msgctxt
         fuzzy += 1
@@ -282,6 +295,16 @@ def _merge(
         donor.occurrences = []
         entries.append(donor)
     return entries, CatalogChange(Path(), False, added=added, kept=kept, fuzzy=fuzzy, obsolete=obsolete)
+
+
+def _reviewed(tcomment: str | None) -> str:
+    """A reviewed entry's comment, its engine provenance marked reviewed: a person's work, never redone."""
+    lines = (tcomment or "").splitlines()
+    return "\n".join(
+        f"{PROVENANCE}reviewed; {line[len(PROVENANCE):]}"
+        if line.startswith(PROVENANCE) and is_machine(line[len(PROVENANCE):]) else line
+        for line in lines
+    )
 
 
 def _render(entries: list[polib.POEntry], header: dict[str, str], comment: str) -> bytes:
@@ -370,8 +393,24 @@ def entry_state(entry: polib.POEntry) -> State:
     if not entry.msgstr:
         return State.NEW
     if "fuzzy" in entry.flags:
-        return State.CHANGED if entry.previous_msgid else State.MACHINE
+        return fuzzy_state(bool(entry.previous_msgid), _provenance(entry))
     return State.REVIEWED
+
+
+def fuzzy_state(changed: bool, provenance: str) -> State:
+    """The state of a translated fuzzy entry: changed (a previous msgid), machine, or needs-work.
+
+    Machine output carries its engine's provenance comment; a unit a translator marks
+    fuzzy by hand (or whose provenance says a person made it) needs work.
+    """
+    if changed:
+        return State.CHANGED
+    return State.MACHINE if is_machine(provenance) else State.NEEDS_WORK
+
+
+def is_machine(provenance: str) -> bool:
+    """Whether a provenance comment says an engine (MT, memory or pseudo) wrote the target."""
+    return provenance.startswith(MACHINE_PREFIXES)
 
 
 def _provenance(entry: polib.POEntry) -> str:
@@ -387,30 +426,51 @@ def load_units(path: Path, lang: str, article: str) -> list[Unit]:
 
 
 def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_machine: bool = False) -> int:
-    """Fill units of a catalog; returns how many changed.
-
-    A non-empty target is never replaced, except a still-fuzzy machine target when
-    `replace_machine` is set; reviewed units are never touched.
-    """
+    """Fill units of a catalog file (see fill_targets); returns how many changed."""
     catalog = load_catalog(path)
-    changed = 0
+    changed = fill_targets(catalog, updates, replace_machine=replace_machine)
+    if changed:
+        write_if_changed(path, _serialize(catalog))
+    return len(changed)
+
+
+def redoable(state: State, provenance: str) -> bool:
+    """Whether `--redo-machine` may replace a unit: an engine's output, still fuzzy, source edited or not."""
+    return state in (State.MACHINE, State.CHANGED) and is_machine(provenance)
+
+
+def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetUpdate], *,
+                 replace_machine: bool = False) -> list[str]:
+    """Fill units of a catalog (or of some of its entries) in memory; returns the keys of those that changed.
+
+    A non-empty target is never replaced, except a still-fuzzy machine target (its
+    source edited or not) when `replace_machine` is set; reviewed and needs-work
+    units are never touched. A fresh target has no previous msgid (`#|`) any more.
+    """
+    changed: list[str] = []
     for entry in catalog:
         update = updates.get(entry.msgctxt or "")
         if entry.obsolete or update is None:
             continue
         state = entry_state(entry)
-        replaceable = state is State.NEW or (replace_machine and state is State.MACHINE)
-        if not replaceable:
+        replace = replace_machine or update.over_machine
+        if not (state is State.NEW or (replace and redoable(state, _provenance(entry)))):
             continue
         entry.msgstr = update.target
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if update.fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        elif not update.fuzzy and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
         kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
         entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
-        changed += 1
-    if changed:
-        write_if_changed(path, _serialize(catalog))
+        changed.append(entry.msgctxt or "")
     return changed
+
+
+def catalog_bytes(catalog: polib.POFile) -> bytes:
+    """The catalog as it is written to disk."""
+    return _serialize(catalog)
 
 
 def catalog_targets(path: Path) -> dict[str, tuple[str, State]]:
@@ -453,7 +513,12 @@ class LocatedUnit:
 
 def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]:
     """The units of an article's PO catalog with their PO line numbers (obsolete entries left out)."""
-    return [_located(entry, lang, article) for entry in load_catalog(path, keys=True) if not entry.obsolete]
+    return catalog_units(load_catalog(path, keys=True), lang, article)
+
+
+def catalog_units(catalog: polib.POFile, lang: str, article: str) -> list[LocatedUnit]:
+    """The units of a catalog already read, with their PO line numbers (obsolete entries left out)."""
+    return [_located(entry, lang, article) for entry in catalog if not entry.obsolete]
 
 
 def _located(entry: polib.POEntry, lang: str, article: str, first_line: int = 0) -> LocatedUnit:
@@ -485,6 +550,7 @@ _PO_ENTRY = re.compile(
 )
 _PO_TAIL = re.compile(r"(?:#[^\n]*(?:\n|\Z)|[ \t]*(?:\n|\Z))*")
 _PO_FLAGS = re.compile(r"^#,([^\n]*)", re.M)
+_PO_PROVENANCE = re.compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
 _PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
 
 
@@ -524,14 +590,15 @@ def _scan(text: str) -> list[EntryBrief] | None:
             changed = previous is not None and bool(
                 previous.group(1) or previous.group(2).replace('#| ""', "").strip()
             )
-            state = State.CHANGED if changed else State.MACHINE
+            provenance = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
+            state = fuzzy_state(changed, provenance.group(1) if provenance else "")
         briefs.append(EntryBrief(_po_value(key) if key else "", source, state))
     if _PO_TAIL.fullmatch(text, end) is None:
         return None
     return briefs
 
 
-def scan_catalog(path: Path) -> list[EntryBrief]:
+def scan_catalog(path: Path, data: bytes | None = None) -> list[EntryBrief]:
     """Key, source and state of each live entry, read with one regular expression.
 
     Several times faster than `load_catalog`, for `status` over many thousands of
@@ -540,7 +607,7 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
     """
     text: str | None
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         text = check_encoding(path, data)  # polib would fall back to a declared charset; no reader may
         check_quotes(path, text)
     except FileNotFoundError:
@@ -550,7 +617,8 @@ def scan_catalog(path: Path) -> list[EntryBrief]:
     briefs = _scan(text) if text is not None else None
     if briefs is None:
         briefs = [
-            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path) if not e.obsolete
+            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e))
+            for e in load_catalog(path, data=data) if not e.obsolete
         ]
     return briefs
 
@@ -588,8 +656,8 @@ def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
     kept = [line for line in lines if not line.startswith(PROVENANCE)]
     if edit.comment is not None:
         kept = edit.comment.splitlines()
-    if machine and not changed_text:  # the machine's words, approved as they are: say where they came from
-        kept.append(PROVENANCE + machine)
+    if machine and not changed_text and edit.reviewed:  # the machine's words approved as they are: say whose
+        kept.append(PROVENANCE + machine)  # (marked needs-work, the unit is a person's to redo: no engine's)
     entry.tcomment = "\n".join(kept)
 
 

@@ -16,13 +16,15 @@ terms. Whatever the model does, the result has the source's placeholders, well
 nested: what alignment could not place is repaired or falls back to a safe
 layout, and the unit's provenance says so (`; placeholders repaired`).
 
-Identical sources are translated once per run, across articles; an MT cache in
+Before any engine, a unit reviewed in one article fills the same unit in the others
+(`propagate`). Identical sources are translated once per run, across articles; an MT cache in
 `.workflow/cache/` (keyed by engine, model and version, settings and text) makes
-re-runs free. Progress is saved after every model call: catalogs are written
-atomically (store.apply_targets), so a crash loses at most the call in flight.
-Targets are fuzzy, with a `# workflow: …` provenance comment; a non-empty target
-is never replaced, except still-fuzzy machine output with `redo_machine`;
-reviewed units are never touched.
+re-runs free. Each catalog is read once and written at time checkpoints
+(`checkpoint_seconds`, see `checkpoint`), atomically, so a crash loses at most the
+work since the last checkpoint. Targets are fuzzy, with a `# workflow: …`
+provenance comment; a non-empty target is never replaced, except still-fuzzy
+machine output (its source edited or not) with `redo_machine`, whose previous
+msgid goes with the fresh target; reviewed and needs-work units are never touched.
 """
 
 from __future__ import annotations

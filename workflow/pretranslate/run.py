@@ -1,4 +1,4 @@
-"""The run: which units to fill, the engines in order, per-batch saves, the report."""
+"""The run: which units to fill, the engines in order, checkpoints, the report."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from ..errors import CatalogError, MissingLanguagePair, WorkflowError
 from ..files import workspace_lock
 from ..glossary import Glossary, load_glossary
 from ..memory import Memory, MemoryUnit, load_memory_units
-from ..model import Failure, State, Unit
+from ..model import Failure, State
 from ..settings import Settings
-from ..store import TargetUpdate, apply_targets, load_units, scan_catalog
+from ..store import EntryBrief, TargetUpdate, catalog_units, redoable, scan_catalog
+from . import propagate
+from .checkpoint import Checkpoints, Clock, Stamp, stamp
 from .engines import (
     Engine,
     MachineEngine,
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of output that --redo-machine may replace
 Progress = Callable[[str, int, int], None]  # language, units done, units to do
 
 
@@ -54,6 +55,7 @@ class LanguageReport:
     repaired: int = 0  # units whose placeholders were repaired
     fallbacks: int = 0  # units whose placeholders fell back to the safe layout
     glossary_terms: int = 0  # approved terms written
+    propagated: int = 0  # units filled as reviewed from the same unit reviewed in another article
     catalogs_written: int = 0
     workers: dict[str, int] = field(default_factory=dict)  # on a cluster: sentences each worker translated
     skipped: bool = False  # nothing to do: no catalog was parsed
@@ -81,10 +83,6 @@ class PretranslateReport:
                 "failures": [failure(f) for f in self.failures]}
 
 
-def _redoable(unit: Unit) -> bool:
-    return unit.state is State.MACHINE and unit.provenance.startswith(MACHINE_PREFIXES)
-
-
 @dataclass
 class _Run:
     """The mutable state of one language's run: what to fill, what was filled, what was written."""
@@ -92,38 +90,67 @@ class _Run:
     lang: str
     redo: bool
     progress: Progress | None
+    checkpoints: Checkpoints
     places: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # source -> (catalog, key)
+    machine: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # machine units not in places
     current: dict[tuple[Path, str], tuple[str, str]] = field(default_factory=dict)  # machine targets to redo
     reviewed: list[MemoryUnit] = field(default_factory=list)
     units: int = 0
     filled: dict[str, Suggestion] = field(default_factory=dict)
-    written: set[Path] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
     done: int = 0
+    propagated: int = 0
 
     @property
     def total(self) -> int:
         return sum(len(p) for p in self.places.values())
 
-    def collect(self, catalogs: list[tuple[str, Path]]) -> None:
-        """Read every catalog: the units to fill, and the reviewed units (memory)."""
-        for article, path in catalogs:
-            try:
-                units = load_units(path, self.lang, article)
-            except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
-                self.failures.append(Failure.of(exc))
+    def collect(self, article: str, path: Path, data: bytes, seen: Stamp | None) -> None:
+        """Parse a catalog read at `seen`: its units to fill, and its reviewed units (memory)."""
+        try:
+            units = [located.unit for located in
+                     catalog_units(self.checkpoints.open(path, data, seen), self.lang, article)]
+        except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
+            self.failures.append(Failure.of(exc))
+            return
+        wanted = False
+        for unit in units:
+            self.units += 1
+            if unit.state is State.REVIEWED:
+                self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
+            elif unit.state is State.NEW or (self.redo and redoable(unit.state, unit.provenance)):
+                self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+                if unit.target and not unit.previous:  # the same target again changes nothing
+                    self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
+            elif unit.state is State.MACHINE:
+                self.machine.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+            else:
                 continue
-            for unit in units:
-                self.units += 1
-                if unit.state is State.REVIEWED:
-                    self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
-                elif unit.state is State.NEW or (self.redo and _redoable(unit)):
-                    self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
-                    if unit.target:
-                        self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
+            wanted = True
+        if not wanted:  # nothing in it will change: memory holds only the catalogs with work
+            self.checkpoints.release(path)
+
+    def propagate(self) -> None:
+        """Fill the empty and machine units whose source is reviewed in another article (see propagate)."""
+        updates: dict[Path, dict[str, TargetUpdate]] = {}
+        for source, unit in propagate.agreed(self.reviewed).items():
+            places = [*self.places.get(source, ()), *self.machine.get(source, ())]
+            if not places:
+                continue
+            provenance = propagate.provenance(unit.origin)
+            update = TargetUpdate(unit.target, provenance, fuzzy=False, over_machine=True)
+            for path, key in places:
+                updates.setdefault(path, {})[key] = update
+            self.propagated += len(places)
+            if source in self.places:
+                self.filled[source] = Suggestion(unit.target, provenance, propagate.ENGINE)
+                self.done += len(self.places[source])
+        for path, changes in updates.items():
+            self.checkpoints.fill(path, changes)
+        self.failures.extend(self.checkpoints.tick())
 
     def save(self, batch: dict[str, Suggestion]) -> None:
-        """Write a batch of results into the catalogs (atomically), then report progress."""
+        """Put a batch of results into the catalogs, write them if a checkpoint is due, report progress."""
         updates: dict[Path, dict[str, TargetUpdate]] = {}
         for source, suggestion in batch.items():
             if source in self.filled or source not in self.places:
@@ -134,21 +161,20 @@ class _Run:
                     updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance)
             self.done += len(self.places[source])
         for path, changes in updates.items():
-            try:
-                if apply_targets(path, changes, replace_machine=self.redo):
-                    self.written.add(path)
-            except WorkflowError as exc:
-                self.failures.append(Failure.of(exc))
+            self.checkpoints.fill(path, changes)
+        self.failures.extend(self.checkpoints.tick())
         if self.progress is not None:
             self.progress(self.lang, self.done, self.total)
 
 
 def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[str] | None = None,
                  redo_machine: bool = False, progress: Progress | None = None,
-                 translators: TranslatorFactory = default_translator) -> PretranslateReport:
+                 translators: TranslatorFactory = default_translator,
+                 clock: Clock = time.monotonic) -> PretranslateReport:
     """Fill the empty units of every article's catalogs of `langs`, holding the workspace lock.
 
-    `translators` makes the Translator of a machine engine (tests pass fakes). With
+    `translators` makes the Translator of a machine engine, `clock` times the
+    checkpoints (`settings.checkpoint_seconds`); tests pass fakes. With
     `settings.cluster`, machine engines translate on Dask workers (see cluster.py).
     """
     from ..extract import article_name, find_sources
@@ -161,7 +187,7 @@ def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[
         for lang in langs:
             try:
                 report, problems = _pretranslate_language(settings, lang, articles, chosen, redo_machine,
-                                                          progress, translators, cluster)
+                                                          progress, translators, clock, cluster)
             except WorkflowError as exc:
                 report, problems = LanguageReport(lang), [Failure.of(exc)]
             reports.append(report)
@@ -198,47 +224,69 @@ def _catalogs(settings: Settings, lang: str,
 
 def _pretranslate_language(settings: Settings, lang: str, articles: list[str], engines: tuple[str, ...],
                            redo: bool, progress: Progress | None, translators: TranslatorFactory,
-                           cluster: Cluster | None = None) -> tuple[LanguageReport, list[Failure]]:
+                           clock: Clock, cluster: Cluster | None = None,
+                           ) -> tuple[LanguageReport, list[Failure]]:
     started = time.perf_counter()
     catalogs, failures = _catalogs(settings, lang, articles)
+    read: list[tuple[str, Path, bytes, Stamp | None]] = []
+    for article, path in catalogs:  # each catalog is read once
+        seen = stamp(path)
+        try:
+            read.append((article, path, path.read_bytes(), seen))
+        except OSError as exc:
+            failures.append(Failure(f"cannot read catalog: {exc.strerror}", path))
+    run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
+    count = len(read)
     if not redo:
-        # the quick look: with no empty unit anywhere, nothing is parsed and no engine loaded
-        briefs = []
-        for article, path in list(catalogs):
+        # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
+        wanted: list[tuple[str, Path, bytes, Stamp | None]] = []
+        scanned: list[list[EntryBrief]] = []
+        for item in read:
             try:
-                briefs.append(scan_catalog(path))
+                scanned.append(scan_catalog(item[1], item[2]))
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
                 failures.append(Failure.of(exc))
-                catalogs.remove((article, path))
-        if not any(b.state is State.NEW for found in briefs for b in found):
-            return LanguageReport(lang, len(catalogs), sum(map(len, briefs)), skipped=True,
+                continue
+            wanted.append(item)  # every catalog is parsed: its reviewed units are memory, its keys checked
+        count = len(wanted)
+        empty = any(b.state is State.NEW for briefs in scanned for b in briefs)
+        if not empty and not (settings.propagate and propagate.anything_to_propagate(scanned)):
+            units = sum(map(len, scanned))
+            return LanguageReport(lang, count, units, skipped=True,
                                   seconds=time.perf_counter() - started), failures
-    run = _Run(lang, redo, progress)
-    run.collect(catalogs)
+        read = wanted
+    for item in read:
+        run.collect(*item)
+    del read  # the bytes: only the parsed catalogs are kept
+    if settings.propagate:
+        run.propagate()
     missing: list[MissingLanguagePair] = []
     stats: list[MachineStats] = []
     glossary: Glossary | None = None
-    remaining = [s for s in run.places if s.strip()]
-    for name in engines:
-        if not remaining:
-            break
-        engine: Engine
-        if name == "tm":
-            engine = MemoryEngine(Memory([*run.reviewed, *load_memory_units(settings, lang)]),
-                                  settings.tm_threshold)
-        else:
-            try:
-                translator = translators(name, settings, lang)
-            except MissingLanguagePair as exc:
-                missing.append(exc)
-                continue
-            glossary = glossary or load_glossary(settings, lang)
-            runner = cluster.runner(name, settings, lang, translator) if cluster is not None else None
-            engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator),
-                                   settings.mt_batch_size, runner)
-            stats.append(engine.stats)
-        engine.fill(remaining, run.save)
-        remaining = [s for s in remaining if s not in run.filled]
+    remaining = [s for s in run.places if s.strip() and s not in run.filled]
+    try:
+        for name in engines:
+            if not remaining:
+                break
+            engine: Engine
+            if name == "tm":
+                engine = MemoryEngine(Memory([*run.reviewed, *load_memory_units(settings, lang)]),
+                                      settings.tm_threshold)
+            else:
+                try:
+                    translator = translators(name, settings, lang)
+                except MissingLanguagePair as exc:
+                    missing.append(exc)
+                    continue
+                glossary = glossary or load_glossary(settings, lang)
+                runner = cluster.runner(name, settings, lang, translator) if cluster is not None else None
+                engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator),
+                                       settings.mt_batch_size, runner)
+                stats.append(engine.stats)
+            engine.fill(remaining, run.save)
+            remaining = [s for s in remaining if s not in run.filled]
+    finally:  # the last checkpoint: at the end, and on Ctrl-C or an error, the work done is written
+        run.failures.extend(run.checkpoints.flush())
     warnings: list[str] = []
     if missing and len(missing) == len(engines):
         failures.append(Failure.of(missing[0]))  # no engine could run: that is a failure
@@ -248,7 +296,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
             left = sum(len(run.places[s]) for s in remaining)
             warnings.append(f"{left} unit(s) left empty; {missing[0].hint}")
     failures.extend(run.failures)
-    report = _report(run, len(catalogs), stats, warnings, time.perf_counter() - started)
+    report = _report(run, count, stats, warnings, time.perf_counter() - started)
     if cluster is not None:
         report = replace(report, workers=dict(sorted(cluster.stats.sentences.items())))
         cluster.stats.sentences.clear()
@@ -270,8 +318,8 @@ def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[
         cached=sum(s.cached for s in stats),
         repaired=sum(n for s, n in weighted if s.repaired and not s.fallback),
         fallbacks=sum(n for s, n in weighted if s.fallback),
-        glossary_terms=sum(s.terms * n for s, n in weighted),
-        catalogs_written=len(run.written), warnings=tuple(warnings), seconds=seconds,
+        glossary_terms=sum(s.terms * n for s, n in weighted), propagated=run.propagated,
+        catalogs_written=len(run.checkpoints.written), warnings=tuple(warnings), seconds=seconds,
     )
 
 
@@ -292,6 +340,9 @@ def summary_lines(report: PretranslateReport) -> list[str]:
             extra.append(f"{item.cached} from the MT cache")
         if item.repaired or item.fallbacks:
             extra.append(f"placeholders repaired in {item.repaired}, laid out safely in {item.fallbacks}")
+        replaced = item.propagated - item.filled.get(propagate.ENGINE, 0)
+        if replaced:
+            extra.append(f"{replaced} machine draft(s) replaced by a translation reviewed in another article")
         if item.glossary_terms:
             extra.append(f"{item.glossary_terms} glossary term(s) written")
         lines.append(
