@@ -118,13 +118,13 @@ def test_sample_in_chinese_and_arabic(tmp_path: Path) -> None:
     assert len(document.findall("b:body/b:list/b:item", NS)) == 8
     index = parse_html(out / "zh" / "index.html")
     assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
-        "ciftis-bulletin-2021-01.html"
+        "./ciftis-bulletin-2021-01.html"
     ]
     assert [link.get("hreflang") for link in index.iter("link") if link.get("hreflang")] == ["ar"]
     languages = parse_html(out / "index.html")
     assert [(a.get("href"), a.text) for a in languages.findall(".//ul/li/a")] == [
-        ("zh/index.html", "中文"),
-        ("ar/index.html", "العربية"),
+        ("./zh/index.html", "中文"),
+        ("./ar/index.html", "العربية"),
     ]
 
 
@@ -337,8 +337,8 @@ def test_held_article_keeps_its_earlier_edition(story: Settings) -> None:
     assert (story.output / "zh" / "story.html").exists()
     index = parse_html(story.output / "zh" / "index.html")
     assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
-        "story.html",
-        "older.html",
+        "./story.html",
+        "./older.html",
     ]
 
 
@@ -353,8 +353,8 @@ def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:
     assert feed.findtext("a:updated", namespaces=ATOM) == "2021-03-02T00:00:00Z"
     assert [e.findtext("a:link", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["", ""]
     assert [e.find("a:link", ATOM).get("href") for e in feed.findall("a:entry", ATOM)] == [
-        "story.html",
-        "older.html",
+        "./story.html",
+        "./older.html",
     ]
 
 

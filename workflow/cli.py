@@ -170,7 +170,7 @@ def render_extract(report: StageReport) -> None:
 
 
 @cli.command()
-@click.argument("langs", nargs=-1, metavar="LANG...")
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
 @click.option("--policy", type=click.Choice(["complete", "threshold", "lead"]), default=None,
               help="When an article is published: every unit reviewed, a share of its words reviewed, "
                    "or its title and first paragraph reviewed.  [default: from settings]")
@@ -198,6 +198,35 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
         raise click.UsageError(f"--threshold goes with --policy threshold, not --policy {policy}")
     chosen = policy_from_options(settings, policy, threshold, draft)
     report = run_publish(settings, langs or settings.languages, chosen)
+    for line in summary_lines(settings, report):
+        click.echo(line, err=True)
+    for index in report.indexes:
+        click.echo(index)
+    render_failures(StageReport(failures=report.failures))
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("lang")
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@pass_settings
+@handle_errors
+def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
+    """Withdraw the editions of ARTICLEs (all of them when none) in LANG from output/LANG/.
+
+    Only the files publish wrote, unchanged since, are removed; the indexes, feeds
+    and the other editions' links are rebuilt.
+
+    \b
+    Example:
+      workflow unpublish zh story.txt
+    """
+    from .publish import summary_lines
+    from .publish import unpublish as run_unpublish
+
+    chosen_languages(settings, (lang,))
+    report = run_unpublish(settings, lang, articles)
     for line in summary_lines(settings, report):
         click.echo(line, err=True)
     for index in report.indexes:
