@@ -291,6 +291,21 @@ def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
     assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
 
 
+def test_an_emptied_pair_is_never_published_as_an_empty_element(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="zh")
+    emptied = {"The fair opened in <1>Beijing</1> on Friday.": "展会周五在北京开幕<1></1>。"}
+    fill(settings, "zh", "fair.html", lambda s: emptied.get(s, upper(s)))
+    code, _, stderr = run(settings, "zh")
+    assert code == 0, stderr
+    assert "<1></1> is empty: the source has text in it" in stderr
+    page = parse_html(settings.output / "zh" / "fair.html")
+    links = [(a.get("href"), "".join(a.itertext())) for a in page.iter("a")]
+    assert links == [("https://example.org/", "Beijing")]
+    assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
+    document = etree.parse(str(settings.output / "zh" / "fair.xml"))
+    assert all("".join(a.itertext()).strip() for a in document.iter(f"{{{BULLETIN_NS}}}a"))
+
+
 def _key(settings: Settings, article: str) -> str:
     from workflow.extract import read_article
 

@@ -114,8 +114,7 @@ class _Run:
                     self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
                 elif unit.state is State.NEW or (self.redo and _redoable(unit)):
                     self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
-                    if unit.target:
-                        self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
+                    self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
 
     def save(self, batch: dict[str, Suggestion]) -> None:
         """Write a batch of results into the catalogs (atomically), then report progress."""
@@ -126,7 +125,8 @@ class _Run:
             self.filled[source] = suggestion
             for path, key in self.places[source]:
                 if self.current.get((path, key)) != (suggestion.target, suggestion.provenance):
-                    updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance)
+                    updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance,
+                                                                      fuzzy=bool(suggestion.target))
             self.done += len(self.places[source])
         for path, changes in updates.items():
             try:
@@ -235,7 +235,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
 def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[str],
             seconds: float) -> LanguageReport:
     counts: dict[str, int] = {}
-    weighted = [(s, len(run.places[source])) for source, s in run.filled.items()]
+    weighted = [(s, len(run.places[source])) for source, s in run.filled.items() if s.target]
     for suggestion, units in weighted:
         counts[suggestion.engine] = counts.get(suggestion.engine, 0) + units
     return LanguageReport(
