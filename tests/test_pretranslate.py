@@ -290,7 +290,7 @@ class EmptyingTranslator(FakeTranslator):
     """Puts every pair's span at the end of the text, where it holds nothing (what weak models do)."""
 
     def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
-        return [MTResult(r.text.upper(), tuple((len(r.text), len(r.text)) for _ in r.spans)) for r in requests]
+        return [MTResult(r.text.upper(), tuple((len(r.text),) * 2 for _ in r.spans)) for r in requests]
 
 
 def test_a_pair_the_model_emptied_is_left_for_the_translator_with_the_reason(ws: Settings) -> None:
@@ -298,7 +298,8 @@ def test_a_pair_the_model_emptied_is_left_for_the_translator_with_the_reason(ws:
     target, state, provenance = units(ws)[("b.html", "Read the <1>report</1> now.")]
     assert (target, state) == ("", State.NEW)
     assert provenance == (
-        "mt fake 1; left for the translator: the markup <1>…</1> could not be placed in the machine translation"
+        "mt fake 1; left for the translator: "
+        "the markup <1>…</1> could not be placed in the machine translation"
     )
     assert units(ws)[("a.txt", "Thank you.")][:2] == ("THANK YOU.", State.MACHINE)  # no markup: filled
     [language] = report.languages

@@ -376,10 +376,13 @@ class _Landmarks(HTMLParser):
             self.head_end = self.lines.offset(line, column)
 
 
+# Machine drafts are marked by a dashed outline in the text's own colour: visible wherever the text
+# is, on any background, and the page's own colours stay as they are. The banners are workflow's
+# own boxes: they set both their colours, so a page's white-on-dark text cannot make them unreadable.
 _PAGE_STYLE = (
-    '<style>[data-state="machine"]{background:#fff4cc}'
-    ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc;border-block-end:2px solid #e0b400;"
-    "font:1rem/1.5 system-ui,sans-serif}</style>"
+    '<style>[data-state="machine"]{outline:1px dashed currentColor;outline-offset:2px}'
+    ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc!important;color:#1d1d1f!important;"
+    "border-block-end:2px solid #e0b400;font:1rem/1.5 system-ui,sans-serif}</style>"
 )
 
 
@@ -594,7 +597,7 @@ def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> _Entr
         title=rec.title,
         title_html=Markup(rec.title_html),
         source=rec.source,
-        date=shown_date(rec.date, lang) if rec.date else None,
+        date=shown_date(date, lang),
         updated=f"{date.isoformat()}T00:00:00Z",
         id=f"urn:x-workflow:bulletin:{quote(lang, safe='')}:{quote(name.as_posix())}",
         summary=rec.summary,
