@@ -182,3 +182,30 @@ def test_a_page_edited_by_hand_keeps_its_links(news: Settings) -> None:
     page.write_bytes(page.read_bytes() + b"<!-- mine -->")
     publish(news, ["ar"], Policy())
     assert page.read_bytes().endswith(b"<!-- mine -->") and hreflangs(page) == []
+
+
+def test_drafts_published_before_the_record_existed_are_withdrawn_too(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    (news.root / ".workflow" / "published.json").unlink()  # as an older workflow left the workspace
+    code, stderr = invoke(news, "publish", "zh")
+    assert code == 0, stderr
+    assert "its draft edition output/zh/story.html is withdrawn" in stderr
+    assert not (news.output / "zh" / "story.html").exists()
+    assert not (news.output / "zh" / "index.html").exists()  # nothing left online in zh
+
+
+def test_links_are_found_again_when_the_page_quotes_the_tag_publish_writes(tmp_path: Path) -> None:
+    quoting = PAGE.replace(
+        "<html", '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> --><html', 1
+    )
+    settings = workspace(tmp_path / "ws", {"fair.html": quoting})
+    fill(settings, "zh", "fair.html", upper)
+    fill(settings, "ar", "fair.html", pseudo_arabic)
+    publish(settings, ["zh"], Policy())
+    publish(settings, ["ar"], Policy())
+    page = settings.output / "zh" / "fair.html"
+    assert hreflangs(page) == [("ar", "../ar/fair.html")]
+    assert (
+        '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> -->' in page.read_text()
+    )

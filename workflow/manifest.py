@@ -36,6 +36,7 @@ class Manifest:
     output: Path
     files: dict[str, str] = field(default_factory=dict)
     first: dict[str, str] = field(default_factory=dict)  # "lang/article" -> ISO date
+    new: bool = False  # there was no record yet: editions published before it are adopted
 
     @classmethod
     def load(cls, root: Path, output: Path) -> Manifest:
@@ -44,6 +45,7 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
+            manifest.new = True
             return manifest
         except (OSError, ValueError) as exc:
             log.warning("%s cannot be read (%s): files published before are kept, never removed", path, exc)
@@ -62,6 +64,14 @@ class Manifest:
     def wrote(self, path: Path, data: bytes) -> None:
         """Record a file publish wrote (or found already holding exactly these bytes)."""
         self.files[self.key(path)] = digest(data)
+
+    def adopt(self, path: Path) -> None:
+        """Record a file found where publish writes, from before this record existed."""
+        if self.key(path) not in self.files:
+            try:
+                self.wrote(path, path.read_bytes())
+            except OSError:
+                pass
 
     def owns(self, path: Path) -> bool:
         """Whether the file is as publish wrote it (so it may be removed)."""

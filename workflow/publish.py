@@ -448,18 +448,31 @@ def relink(page: str, alternates: Sequence[Mapping[str, str]], masthead: str | N
     The `hreflang` links follow the `<meta charset="utf-8">` publish puts first in
     `<head>`; a bulletin-template page also has its language menu in the masthead.
     """
-    marks = _Landmarks(page)
-    at = marks.head if marks.head is not None else (marks.html[1] if marks.html else None)
+    at = _head_start(page)
     found = _HEAD_LINKS.match(page, at) if at is not None else None
     if found is None:
         return None
     after = page[found.end(1) :]
-    if masthead is not None:
-        header = _MASTHEAD.search(page, marks.body or found.end())
+    if masthead is not None:  # the template's <head> holds only escaped text: the first masthead is ours
+        header = _MASTHEAD.search(page, found.end())
         if header is None:
             return None
         after = page[found.end(1) : header.start()] + masthead + page[header.end() :]
     return page[: found.start(1)] + alternate_links(alternates) + after
+
+
+def _head_start(page: str) -> int | None:
+    """Where publish put its `<meta charset="utf-8">`: right after `<head>` (or `<html>`) as a browser
+    reads the page. Only the part before the first such tag is parsed, unless that is not the place."""
+    first = page.find('<meta charset="utf-8">')
+    if first < 0:
+        return None
+    for text in (page[:first], page):
+        marks = _Landmarks(text)
+        at = marks.head if marks.head is not None else (marks.html[1] if marks.html else None)
+        if at is not None and (at == first or text is page):
+            return at
+    return None
 
 
 # -- publishing ------------------------------------------------------------------------
@@ -581,6 +594,24 @@ class _Writer:
                 self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
 
 
+def _adopt(settings: Settings, writer: _Writer, articles: Sequence[Article], langs: Sequence[str]) -> None:
+    """With no record yet (a workspace published by an older workflow), the editions found where publish
+    writes them (page and a readable bulletin), the indexes and feeds are taken as publish's own."""
+    if not writer.manifest.new:
+        return
+    for article, lang in _present(settings, articles, langs):
+        html_path, xml_path = _paths(settings, lang, article)
+        if _kept_record(xml_path) is not None:
+            writer.manifest.adopt(html_path)
+            writer.manifest.adopt(xml_path)
+    for lang in langs:
+        for path in (settings.output / lang / INDEX, settings.output / lang / FEED):
+            if path.is_file():
+                writer.manifest.adopt(path)
+    if (settings.output / INDEX).is_file():
+        writer.manifest.adopt(settings.output / INDEX)
+
+
 def _kept_record(path: Path) -> Record | None:
     """The record of an edition published earlier, read back from its bulletin XML."""
     try:
@@ -619,6 +650,7 @@ def publish(
     with workspace_lock(settings.root, settings.lock_timeout):
         writer = _Writer(settings, report)
         articles = _read_articles(settings, report)
+        _adopt(settings, writer, articles, list(dict.fromkeys([*settings.languages, *langs])))
         drafts: dict[tuple[str, str], _Draft] = {}
         for lang in langs:
             for article in articles:
@@ -851,6 +883,7 @@ def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> Publi
         writer = _Writer(settings, report)
         articles = _read_articles(settings, report)
         every = list(dict.fromkeys([*settings.languages, lang]))
+        _adopt(settings, writer, articles, every)
         online = sorted(a for a, other in _present(settings, articles, [lang]) if other == lang)
         chosen = [_article_argument(settings, name) for name in names] or online
         for article in dict.fromkeys(chosen):
