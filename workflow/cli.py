@@ -10,13 +10,16 @@ import functools
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
 from .errors import WorkflowError
 from .model import StageReport
 from .settings import Settings, init_workspace, load_settings
+
+if TYPE_CHECKING:
+    from .publish import PublishReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
@@ -187,7 +190,7 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     Example:
       workflow publish zh ar --policy threshold --threshold 80
     """
-    from .publish import policy_from_options, summary_lines
+    from .publish import policy_from_options
     from .publish import publish as run_publish
 
     unknown = [lang for lang in langs if lang not in settings.languages]
@@ -197,7 +200,13 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     if threshold is not None and policy not in (None, "threshold"):
         raise click.UsageError(f"--threshold goes with --policy threshold, not --policy {policy}")
     chosen = policy_from_options(settings, policy, threshold, draft)
-    report = run_publish(settings, langs or settings.languages, chosen)
+    render_publish(settings, run_publish(settings, langs or settings.languages, chosen))
+
+
+def render_publish(settings: Settings, report: PublishReport) -> None:
+    """The summary on stderr, the index pages on stdout, then the failures (exit 1 when any)."""
+    from .publish import summary_lines
+
     for line in summary_lines(settings, report):
         click.echo(line, err=True)
     for index in report.indexes:
@@ -222,18 +231,10 @@ def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
     Example:
       workflow unpublish zh story.txt
     """
-    from .publish import summary_lines
     from .publish import unpublish as run_unpublish
 
     chosen_languages(settings, (lang,))
-    report = run_unpublish(settings, lang, articles)
-    for line in summary_lines(settings, report):
-        click.echo(line, err=True)
-    for index in report.indexes:
-        click.echo(index)
-    render_failures(StageReport(failures=report.failures))
-    if report.failures:
-        sys.exit(EXIT_FAILED)
+    render_publish(settings, run_unpublish(settings, lang, articles))
 
 
 # -- status, check, review ---------------------------------------------------------------
