@@ -422,3 +422,11 @@ def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings)
     zh = story.output / "zh"
     assert report.orphans == [zh / "older.html", zh / "older.xml"]
     assert (zh / "older.html").exists()
+    code, _, stderr = run(story, "zh")
+    assert (
+        "kept: output/zh/older.html (no longer made by any source; "
+        "`workflow unpublish zh older` takes it down)"
+    ) in stderr
+    result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh", "older"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]

@@ -209,3 +209,12 @@ def test_links_are_found_again_when_the_page_quotes_the_tag_publish_writes(tmp_p
     assert (
         '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> -->' in page.read_text()
     )
+
+
+def test_the_first_publication_date_is_kept_until_the_edition_is_withdrawn(news: Settings) -> None:
+    fill(news, "zh", "fair.html", upper)
+    publish(news, ["zh"], Policy())
+    record = news.root / ".workflow" / "published.json"
+    assert '"zh/fair": "' in record.read_text(encoding="utf-8")
+    assert invoke(news, "unpublish", "zh", "fair")[0] == 0
+    assert '"zh/fair"' not in record.read_text(encoding="utf-8")

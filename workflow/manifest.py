@@ -35,7 +35,7 @@ class Manifest:
     path: Path
     output: Path
     files: dict[str, str] = field(default_factory=dict)
-    first: dict[str, str] = field(default_factory=dict)  # "lang/article" -> ISO date
+    first: dict[str, str] = field(default_factory=dict)  # "lang/page" (no suffix) -> ISO date
     new: bool = False  # there was no record yet: editions published before it are adopted
 
     @classmethod

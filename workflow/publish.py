@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -580,7 +581,7 @@ class _Writer:
             elif path.suffix == ".html":
                 self.report.removed.append(path)
         if removed:
-            self.manifest.forget(lang, article)
+            self.manifest.forget(lang, output_name(article).as_posix())
         return removed
 
     def remove_if_ours(self, path: Path) -> None:
@@ -746,7 +747,7 @@ def _refresh(
             rec = fresh.get((article.path, lang)) or _kept_record(xml_path)
             if rec is None:
                 continue
-            first = writer.manifest.first_published(lang, article.path, writer.today)
+            first = writer.manifest.first_published(lang, name.as_posix(), writer.today)
             entries[lang].append(_entry(lang, name, rec, first))
             if (article.path, lang) in fresh:
                 continue
@@ -960,7 +961,10 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
             "workflow publish; delete it by hand if it should go)"
         )
     for orphan in report.orphans:
-        lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; delete it by hand)")
+        parts = orphan.relative_to(settings.output).parts
+        name = PurePosixPath(*parts[1:]).with_suffix("").as_posix()
+        take_down = f"`workflow unpublish {parts[0]} {shlex.quote(name)}` takes it down"
+        lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; {take_down})")
     done = f"{len(report.written)} file(s) written, {report.unchanged} unchanged"
     if report.policy is None:
         lines.append(f"{len(report.removed)} file(s) withdrawn, {done}")
