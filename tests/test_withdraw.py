@@ -218,3 +218,26 @@ def test_the_first_publication_date_is_kept_until_the_edition_is_withdrawn(news:
     assert '"zh/fair": "' in record.read_text(encoding="utf-8")
     assert invoke(news, "unpublish", "zh", "fair")[0] == 0
     assert '"zh/fair"' not in record.read_text(encoding="utf-8")
+
+
+def test_an_interrupted_publish_still_records_what_it_wrote(
+    news: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workflow.publish as publishing
+
+    fill(news, "zh", "older.txt", upper)
+    publish(news, ["zh"], Policy())  # the record exists from now on
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publishing, "_refresh", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish(news, ["zh"], Policy(draft=True))
+    monkeypatch.undo()
+    assert (news.output / "zh" / "story.html").exists()
+    report = publish(news, ["zh"], Policy())
+    withdrawn = [h.withdrawn for h in report.held if h.article == "story.txt"]
+    assert withdrawn == [news.output / "zh" / "story.html"]
+    assert not (news.output / "zh" / "story.html").exists()

@@ -650,33 +650,42 @@ def publish(
     report = PublishReport(languages=tuple(langs), policy=policy)
     with workspace_lock(settings.root, settings.lock_timeout):
         writer = _Writer(settings, report)
-        articles = _read_articles(settings, report)
-        _adopt(settings, writer, articles, list(dict.fromkeys([*settings.languages, *langs])))
-        drafts: dict[tuple[str, str], _Draft] = {}
-        for lang in langs:
-            for article in articles:
-                if progress:
-                    progress(f"{lang}: {article.path}")
-                try:
-                    decision = _decide(settings, article, lang, policy)
-                except (CatalogError, PublishError, SourceError) as exc:
-                    report.failures.append(
-                        Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
-                    )
-                    continue
-                if isinstance(decision, str):
-                    report.held.append(_hold(writer, article.path, lang, decision))
-                else:
-                    drafts[(article.path, lang)] = decision
-        every = list(dict.fromkeys([*settings.languages, *langs]))
-        present = _present(settings, articles, every) | set(drafts)
-        written: set[tuple[str, str]] = set()
-        for (article_path, lang), draft in drafts.items():
-            if _write_edition(settings, writer, draft, present, every):
-                written.add((article_path, lang))
-        _refresh(settings, writer, articles, every, {k: d.record for k, d in drafts.items() if k in written})
-        writer.manifest.save()
+        try:
+            _publish(settings, writer, langs, policy, progress)
+        finally:  # even when interrupted: what was written is recorded, so it can be withdrawn later
+            writer.manifest.save()
     return report
+
+
+def _publish(
+    settings: Settings, writer: _Writer, langs: Sequence[str], policy: Policy, progress: Progress | None
+) -> None:
+    report = writer.report
+    articles = _read_articles(settings, report)
+    _adopt(settings, writer, articles, list(dict.fromkeys([*settings.languages, *langs])))
+    drafts: dict[tuple[str, str], _Draft] = {}
+    for lang in langs:
+        for article in articles:
+            if progress:
+                progress(f"{lang}: {article.path}")
+            try:
+                decision = _decide(settings, article, lang, policy)
+            except (CatalogError, PublishError, SourceError) as exc:
+                report.failures.append(
+                    Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
+                )
+                continue
+            if isinstance(decision, str):
+                report.held.append(_hold(writer, article.path, lang, decision))
+            else:
+                drafts[(article.path, lang)] = decision
+    every = list(dict.fromkeys([*settings.languages, *langs]))
+    present = _present(settings, articles, every) | set(drafts)
+    written: set[tuple[str, str]] = set()
+    for (article_path, lang), draft in drafts.items():
+        if _write_edition(settings, writer, draft, present, every):
+            written.add((article_path, lang))
+    _refresh(settings, writer, articles, every, {k: d.record for k, d in drafts.items() if k in written})
 
 
 def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
@@ -882,25 +891,32 @@ def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> Publi
     report = PublishReport(languages=(lang,), policy=None)
     with workspace_lock(settings.root, settings.lock_timeout):
         writer = _Writer(settings, report)
-        articles = _read_articles(settings, report)
-        every = list(dict.fromkeys([*settings.languages, lang]))
-        _adopt(settings, writer, articles, every)
-        online = sorted(a for a, other in _present(settings, articles, [lang]) if other == lang)
-        chosen = [_article_argument(settings, name) for name in names] or online
-        for article in dict.fromkeys(chosen):
-            if not any(p.exists() for p in _paths(settings, lang, article)):
-                report.failures.append(
-                    Failure(
-                        f"{article} is not published in {lang}",
-                        settings.output / lang,
-                        hint=f"`workflow unpublish {lang}` with no article withdraws every edition of {lang}",
-                    )
-                )
-                continue
-            writer.withdraw(lang, article)
-        _refresh(settings, writer, articles, every, {})
-        writer.manifest.save()
+        try:
+            _unpublish(settings, writer, lang, names)
+        finally:
+            writer.manifest.save()
     return report
+
+
+def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[str]) -> None:
+    report = writer.report
+    articles = _read_articles(settings, report)
+    every = list(dict.fromkeys([*settings.languages, lang]))
+    _adopt(settings, writer, articles, every)
+    online = sorted(a for a, other in _present(settings, articles, [lang]) if other == lang)
+    chosen = [_article_argument(settings, name) for name in names] or online
+    for article in dict.fromkeys(chosen):
+        if not any(p.exists() for p in _paths(settings, lang, article)):
+            report.failures.append(
+                Failure(
+                    f"{article} is not published in {lang}",
+                    settings.output / lang,
+                    hint=f"`workflow unpublish {lang}` with no article withdraws every edition of {lang}",
+                )
+            )
+            continue
+        writer.withdraw(lang, article)
+    _refresh(settings, writer, articles, every, {})
 
 
 def _article_argument(settings: Settings, name: str) -> str:
