@@ -198,7 +198,7 @@ def test_drafts_published_before_the_record_existed_are_withdrawn_too(news: Sett
 def test_links_are_found_again_when_the_page_quotes_the_tag_publish_writes(tmp_path: Path) -> None:
     quoting = PAGE.replace(
         "<html", '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> --><html', 1
-    )
+    ).replace("<body>", '<body>\n<header class="masthead">\n<a href="/">The site\'s own</a>\n</header>\n')
     settings = workspace(tmp_path / "ws", {"fair.html": quoting})
     fill(settings, "zh", "fair.html", upper)
     fill(settings, "ar", "fair.html", pseudo_arabic)
@@ -209,6 +209,8 @@ def test_links_are_found_again_when_the_page_quotes_the_tag_publish_writes(tmp_p
     assert (
         '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> -->' in page.read_text()
     )
+    assert menu(page) == []  # a source page's own masthead is the publisher's: never replaced
+    assert '<header class="masthead">\n<a href="/">THE SITE\'S OWN</a>\n</header>' in page.read_text()
 
 
 def test_the_first_publication_date_is_kept_until_the_edition_is_withdrawn(news: Settings) -> None:

@@ -441,20 +441,24 @@ _HEAD_LINKS = re.compile(
     r'<meta charset="utf-8">((?:<link rel="alternate" hreflang="[^"<>]*" href="[^"<>]*">)*)'
 )
 _MASTHEAD = re.compile(r'<header class="masthead">\n.*?</header>\n', re.S)
+_TEMPLATE_HEAD = '\n<meta name="viewport"'  # what follows the links in page.html.j2
 
 
-def relink(page: str, alternates: Sequence[Mapping[str, str]], masthead: str | None) -> str | None:
+def relink(page: str, alternates: Sequence[Mapping[str, str]], masthead: str) -> str | None:
     """A published page with its links to the other editions replaced (None: not a page publish wrote).
 
     The `hreflang` links follow the `<meta charset="utf-8">` publish puts first in
-    `<head>`; a bulletin-template page also has its language menu in the masthead.
+    `<head>`. On a bulletin-template page (where the viewport meta follows them, not
+    the style publish adds to a source's own page) the masthead's language menu is
+    replaced too: the template's `<head>` holds only escaped text, so the first
+    masthead is the template's.
     """
     at = _head_start(page)
     found = _HEAD_LINKS.match(page, at) if at is not None else None
     if found is None:
         return None
     after = page[found.end(1) :]
-    if masthead is not None:  # the template's <head> holds only escaped text: the first masthead is ours
+    if page.startswith(_TEMPLATE_HEAD, found.end()):
         header = _MASTHEAD.search(page, found.end())
         if header is None:
             return None
@@ -746,7 +750,6 @@ def _refresh(
     """
     present = _present(settings, articles, every)
     entries: dict[str, list[_Entry]] = {lang: [] for lang in every}
-    fragments: dict[str, bool] = {}
     for article in articles:
         langs = [lang for lang in every if (article.path, lang) in present]
         name = output_name(article.path)
@@ -760,12 +763,8 @@ def _refresh(
             entries[lang].append(_entry(lang, name, rec, first))
             if (article.path, lang) in fresh:
                 continue
-            if article.path not in fragments:
-                fragments[article.path] = _bulletin_page(article)
             alternates = _alternates(relative_page, langs, lang)
-            masthead = (
-                _masthead(lang, _up(relative_page) + INDEX, alternates) if fragments[article.path] else None
-            )
+            masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
             _relink_file(writer, html_path, alternates, masthead)
     online = [lang for lang in every if entries[lang]]
     for lang in writer.report.languages:
@@ -791,16 +790,8 @@ def _orphans(settings: Settings, lang: str, articles: Sequence[Article]) -> list
     )
 
 
-def _bulletin_page(article: Article) -> bool:
-    """Whether the article's page is the bulletin template (not the source's own HTML page)."""
-    if article.format is not Format.HTML:
-        return True
-    marks = _Landmarks(article.text)
-    return marks.html is None and marks.head is None and marks.body is None
-
-
 def _relink_file(
-    writer: _Writer, path: Path, alternates: Sequence[Mapping[str, str]], masthead: str | None
+    writer: _Writer, path: Path, alternates: Sequence[Mapping[str, str]], masthead: str
 ) -> None:
     manifest = writer.manifest
     if manifest.key(path) in manifest.files and not manifest.owns(path):
