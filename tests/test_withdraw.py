@@ -243,3 +243,14 @@ def test_an_interrupted_publish_still_records_what_it_wrote(
     withdrawn = [h.withdrawn for h in report.held if h.article == "story.txt"]
     assert withdrawn == [news.output / "zh" / "story.html"]
     assert not (news.output / "zh" / "story.html").exists()
+
+
+def test_a_page_whose_source_is_gone_stops_linking_a_withdrawn_edition(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper)
+    fill(news, "ar", "story.txt", pseudo_arabic)
+    publish(news, ["zh", "ar"], Policy())
+    (news.source / "story.txt").unlink()
+    page = news.output / "zh" / "story.html"
+    assert hreflangs(page) == [("ar", "../ar/story.html")]
+    assert invoke(news, "unpublish", "ar", "story")[0] == 0
+    assert hreflangs(page) == [] and menu(page) == []  # still online in zh, linking nothing gone

@@ -767,8 +767,17 @@ def _refresh(
             masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
             _relink_file(writer, html_path, alternates, masthead)
     online = [lang for lang in every if entries[lang]]
-    for lang in writer.report.languages:
-        writer.report.orphans.extend(_orphans(settings, lang, articles))
+    for lang in every:
+        orphans = _orphans(settings, lang, articles)
+        if lang in writer.report.languages:
+            writer.report.orphans.extend(orphans)
+        for orphan in orphans:  # still online until unpublished: its links must be true as well
+            if orphan.suffix == ".html":
+                relative_page = PurePosixPath(orphan.relative_to(settings.output / lang).as_posix())
+                langs = [other for other in every if (settings.output / other / relative_page).is_file()]
+                alternates = _alternates(relative_page, langs, lang)
+                masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
+                _relink_file(writer, orphan, alternates, masthead)
     for lang in every:
         _write_index(writer, lang, entries[lang], online)
     _write_languages(writer, online)
