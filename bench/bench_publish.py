@@ -1,4 +1,5 @@
-"""Benchmark `publish`: 1,000 articles in 3 languages, cold, re-run with no change, one catalog changed.
+"""Benchmark `publish`: 1,000 articles in 3 languages, cold, re-run with no change, one catalog changed,
+one language alone (every edition of the others is still checked for its links).
 
 Usage:
     python bench/bench_publish.py [--articles 1000] [--langs zh ar fr] [--keep DIR]
@@ -118,8 +119,8 @@ def main() -> None:
     seconds, loaded = timed(lambda: read_inputs(settings, args.langs))
     rows.append(("baseline: read sources + catalogs", seconds, 0, loaded))
 
-    def run(name: str) -> PublishReport:
-        seconds, report = timed(lambda: publish(settings, args.langs, policy))
+    def run(name: str, langs: list[str] | None = None) -> PublishReport:
+        seconds, report = timed(lambda: publish(settings, langs or args.langs, policy))
         assert report.ok, report.failures
         rows.append((name, seconds, len(report.written), len(report.published)))
         return report
@@ -128,6 +129,7 @@ def main() -> None:
     run("publish again, no change")
     fill(settings.catalog("article-0000.txt", args.langs[0]), lambda s: s.lower())
     run("publish, one catalog changed")
+    run("publish one language, no change", args.langs[-1:])
 
     baseline = rows[0][1]
     print(f"{'run':<34} {'seconds':>8} {'written':>8} {'editions':>9} {'files/s':>9} {'x baseline':>11}")

@@ -10,6 +10,11 @@ letters (reviewed, its last paragraphs left untranslated so the marked English
 fallback shows), and both are published. Then output/zh and output/ar are
 rendered to docs/screenshot-zh.png and docs/screenshot-ar.png.
 
+A page with a white-on-dark menu, header and footer (scripts/pages/dark-menu.html)
+is published in Chinese as a machine draft and rendered to
+docs/screenshot-zh-draft.png: the draft marks (a dashed outline in the text's own
+colour) must leave every text legible on the page's own colours.
+
 Needs Debian's `chromium` and fonts for CJK and Arabic: scripts/install-chromium.sh.
 """
 
@@ -26,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "samples"
 ARTICLE = "ciftis-bulletin-2021-01.txt"
+DARK = ROOT / "scripts" / "pages" / "dark-menu.html"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PLACEHOLDER = re.compile(r"(</?\d+/?>)")
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -62,16 +68,31 @@ def tmx_pairs(path: Path) -> dict[str, str]:
     return pairs
 
 
-def fill(po_path: Path, translations: dict[str, str]) -> None:
+def fill(po_path: Path, translations: dict[str, str], *, machine: bool = False) -> None:
     import polib
 
     catalog = polib.pofile(str(po_path))
     for entry in catalog:
         if entry.msgid in translations and not entry.obsolete:
             entry.msgstr = translations[entry.msgid]
-            if "fuzzy" in entry.flags:
+            if machine and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            if not machine and "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
     catalog.save(str(po_path))
+
+
+DARK_ZH = {
+    "Trade fair opens in Beijing": "北京交易会开幕",
+    "<1>Home</1><2>World news</2><3>Business</3><4>Contact us</4>": (
+        "<1>首页</1><2>国际新闻</2><3>商业</3><4>联系我们</4>"
+    ),
+    "Visitors came from 148 countries.": "参观者来自148个国家。",
+    "The fair opened on Friday.": "交易会于周五开幕。",
+    "It runs for six days.": "为期六天。",
+    "Exhibitors showed new services for trade and tourism.": "参展商展示了贸易和旅游的新服务。",
+    "All rights reserved.": "版权所有。",
+}
 
 
 def demo_workspace(folder: Path) -> Path:
@@ -91,6 +112,7 @@ def demo_workspace(folder: Path) -> Path:
         re.sub(r"(?m)^languages = .*$", "languages = zh ar", config.read_text("utf-8")), "utf-8"
     )
     shutil.copy(source, folder / "source" / ARTICLE)
+    shutil.copy(DARK, folder / "source" / DARK.name)
     settings = load_settings(folder)
     extract(settings)
     zh = tmx_pairs(SAMPLES / "tm" / "ciftis-en-zh.tmx")
@@ -99,8 +121,9 @@ def demo_workspace(folder: Path) -> Path:
 
     units = [e.msgid for e in polib.pofile(str(settings.catalog(ARTICLE, "ar")))]
     fill(settings.catalog(ARTICLE, "ar"), {u: pseudo_arabic(u) for u in units[: len(units) - 6]})
+    fill(settings.catalog(DARK.name, "zh"), DARK_ZH, machine=True)  # a machine draft, marked
     # one run, so that each edition links the other; zh is complete, ar is 80% reviewed
-    report = publish(settings, ["zh", "ar"], Policy("threshold", 50))
+    report = publish(settings, ["zh", "ar"], Policy("threshold", 50, draft=True))
     for edition in report.published:
         print(f"{edition.lang}: {len(edition.fallbacks)} unit(s) shown in English", file=sys.stderr)
     return folder
@@ -146,6 +169,9 @@ def main() -> None:
             args.width,
             600,
         )
+    dark = root / "output" / "zh" / DARK.with_suffix(".html").name
+    if dark.is_file():
+        screenshot(browser, dark, args.out / "screenshot-zh-draft.png", args.width, 700)
 
 
 if __name__ == "__main__":

@@ -118,13 +118,13 @@ def test_sample_in_chinese_and_arabic(tmp_path: Path) -> None:
     assert len(document.findall("b:body/b:list/b:item", NS)) == 8
     index = parse_html(out / "zh" / "index.html")
     assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
-        "ciftis-bulletin-2021-01.html"
+        "./ciftis-bulletin-2021-01.html"
     ]
     assert [link.get("hreflang") for link in index.iter("link") if link.get("hreflang")] == ["ar"]
     languages = parse_html(out / "index.html")
     assert [(a.get("href"), a.text) for a in languages.findall(".//ul/li/a")] == [
-        ("zh/index.html", "中文"),
-        ("ar/index.html", "العربية"),
+        ("./zh/index.html", "中文"),
+        ("./ar/index.html", "العربية"),
     ]
 
 
@@ -306,6 +306,21 @@ def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
     assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
 
 
+def test_an_emptied_pair_is_never_published_as_an_empty_element(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="zh")
+    emptied = {"The fair opened in <1>Beijing</1> on Friday.": "展会周五在北京开幕<1></1>。"}
+    fill(settings, "zh", "fair.html", lambda s: emptied.get(s, upper(s)))
+    code, _, stderr = run(settings, "zh")
+    assert code == 0, stderr
+    assert "<1></1> is empty: the source has text in it" in stderr
+    page = parse_html(settings.output / "zh" / "fair.html")
+    links = [(a.get("href"), "".join(a.itertext())) for a in page.iter("a")]
+    assert links == [("https://example.org/", "Beijing")]
+    assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
+    document = etree.parse(str(settings.output / "zh" / "fair.xml"))
+    assert all("".join(a.itertext()).strip() for a in document.iter(f"{{{BULLETIN_NS}}}a"))
+
+
 def _key(settings: Settings, article: str) -> str:
     from workflow.extract import read_article
 
@@ -352,8 +367,8 @@ def test_held_article_keeps_its_earlier_edition(story: Settings) -> None:
     assert (story.output / "zh" / "story.html").exists()
     index = parse_html(story.output / "zh" / "index.html")
     assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == [
-        "story.html",
-        "older.html",
+        "./story.html",
+        "./older.html",
     ]
 
 
@@ -368,8 +383,8 @@ def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:
     assert feed.findtext("a:updated", namespaces=ATOM) == "2021-03-02T00:00:00Z"
     assert [e.findtext("a:link", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["", ""]
     assert [e.find("a:link", ATOM).get("href") for e in feed.findall("a:entry", ATOM)] == [
-        "story.html",
-        "older.html",
+        "./story.html",
+        "./older.html",
     ]
 
 
@@ -422,3 +437,11 @@ def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings)
     zh = story.output / "zh"
     assert report.orphans == [zh / "older.html", zh / "older.xml"]
     assert (zh / "older.html").exists()
+    code, _, stderr = run(story, "zh")
+    assert (
+        "kept: output/zh/older.html (no longer made by any source; "
+        "`workflow unpublish zh older` takes it down)"
+    ) in stderr
+    result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh", "older"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]

@@ -235,6 +235,22 @@ CASES = [
     ),
     pytest.param(
         "placeholders",
+        "Read the <1>white paper</1>.",
+        "阅读白皮书<1></1>。",
+        "zh",
+        "<1></1> is empty: the source has text in it",
+        id="placeholders-emptied-pair",
+    ),
+    pytest.param(
+        "placeholders",
+        "See <1>the <2>annex</2></1>.",
+        "见<1><2>附件</2></1>。",
+        "zh",
+        None,
+        id="placeholders-pair-with-text-in-a-pair-inside",
+    ),
+    pytest.param(
+        "placeholders",
         "The <1>fair</1> opened.",
         "</1>展会<1>开幕。",
         "zh",

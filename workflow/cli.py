@@ -11,13 +11,16 @@ import logging
 import math
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
 from .errors import WorkflowError
 from .model import StageReport
 from .settings import MAX_LOCK_TIMEOUT, Settings, init_workspace, open_workspace
+
+if TYPE_CHECKING:
+    from .publish import PublishReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
@@ -214,7 +217,7 @@ def render_extract(report: StageReport) -> None:
 
 
 @cli.command()
-@click.argument("langs", nargs=-1, metavar="LANG...")
+@click.argument("langs", nargs=-1, metavar="[LANG]...")
 @click.option("--policy", type=click.Choice(["complete", "threshold", "lead"]), default=None,
               help="When an article is published: every unit reviewed, a share of its words reviewed, "
                    "or its title and first paragraph reviewed.  [default: from settings]")
@@ -231,7 +234,7 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     Example:
       workflow publish zh ar --policy threshold --threshold 80
     """
-    from .publish import policy_from_options, summary_lines
+    from .publish import policy_from_options
     from .publish import publish as run_publish
 
     unknown = [lang for lang in langs if lang not in settings.languages]
@@ -241,7 +244,13 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     if threshold is not None and policy not in (None, "threshold"):
         raise click.UsageError(f"--threshold goes with --policy threshold, not --policy {policy}")
     chosen = policy_from_options(settings, policy, threshold, draft)
-    report = run_publish(settings, langs or settings.languages, chosen)
+    render_publish(settings, run_publish(settings, langs or settings.languages, chosen))
+
+
+def render_publish(settings: Settings, report: PublishReport) -> None:
+    """The summary on stderr, the index pages on stdout, then the failures (exit 1 when any)."""
+    from .publish import summary_lines
+
     for line in summary_lines(settings, report):
         say(line)
     for index in report.indexes:
@@ -249,6 +258,27 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     render_failures(StageReport(failures=report.failures))
     if report.failures:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("lang")
+@click.argument("articles", nargs=-1, metavar="[ARTICLE]...")
+@pass_settings
+@handle_errors
+def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
+    """Withdraw the editions of ARTICLEs (all of them when none) in LANG from output/LANG/.
+
+    Only the files publish wrote, unchanged since, are removed; the indexes, feeds
+    and the other editions' links are rebuilt.
+
+    \b
+    Example:
+      workflow unpublish zh story.txt
+    """
+    from .publish import unpublish as run_unpublish
+
+    chosen_languages(settings, (lang,))
+    render_publish(settings, run_unpublish(settings, lang, articles))
 
 
 # -- status, check, review ---------------------------------------------------------------

@@ -28,6 +28,7 @@ from .errors import SourceError, WorkflowError
 from .files import BatchWriter, read_regular, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
 from .model import Article, Failure, StageReport
+from .names import check_name
 from .settings import Settings
 from .store import iter_catalogs, plan_catalog
 
@@ -65,6 +66,7 @@ def read_source(path: Path) -> bytes:
 def parse_article(settings: Settings, path: Path, data: bytes) -> Article:
     """Read one source file's bytes with the reader for its extension."""
     name = article_name(settings, path)
+    check_name(name, path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise SourceError(f"unknown source format {path.suffix or '(no extension)'!r}", path=path,

@@ -4,9 +4,12 @@ For each language, every source article is checked against the publishing policy
 (all units reviewed; a share of the words reviewed; or the title and first
 paragraph reviewed). A published article gets an HTML page and a bulletin XML
 document; units that cannot be shown translated appear in the source language,
-marked, and are reported. Articles held back are reported with the reason, and an
-edition published earlier stays in place. Files are written only when their bytes
-change, so publishing twice in a row writes nothing.
+marked, and are reported. Articles held back are reported with the reason: an
+earlier reviewed edition stays in place, an earlier draft edition is withdrawn.
+Every run brings the links between editions, the indexes and feeds up to date;
+files are written only when their bytes change, so publishing twice in a row
+writes nothing. `.workflow/published.json` (workflow.manifest) records what was
+written, so that only those files are ever removed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import datetime as dt
 import json
 import logging
 import os
+import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +27,7 @@ from functools import cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -54,8 +60,10 @@ from .extract import find_sources, read_article
 from .files import workspace_lock, write_if_changed
 from .formats.common import LineIndex
 from .formats.scanner import escape_attribute, escape_text
+from .manifest import Manifest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
+from .names import link
 from .settings import POLICIES, Settings, base_language
 from .store import catalog_targets
 
@@ -104,12 +112,17 @@ class Edition:
 
 @dataclass(frozen=True, slots=True)
 class Held:
-    """An article not published in a language, and why; `kept` is an earlier edition left online."""
+    """An article not published in a language, and why.
+
+    `kept` is an earlier reviewed edition left online; `withdrawn`, an earlier draft
+    edition taken down (a draft never stays online once its article no longer qualifies).
+    """
 
     article: str
     lang: str
     reason: str
     kept: Path | None = None
+    withdrawn: Path | None = None
 
 
 @dataclass(slots=True)
@@ -117,13 +130,15 @@ class PublishReport:
     """What `publish` did."""
 
     languages: tuple[str, ...] = ()
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy | None = field(default_factory=Policy)  # None: unpublish
     published: list[Edition] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     indexes: list[Path] = field(default_factory=list)  # output/<lang>/index.html, then output/index.html
     orphans: list[Path] = field(default_factory=list)  # published files whose source is gone (kept)
+    removed: list[Path] = field(default_factory=list)  # pages (and indexes) withdrawn
+    kept: list[Path] = field(default_factory=list)  # files to withdraw that were changed by hand (kept)
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -265,17 +280,32 @@ def _up(relative: PurePosixPath) -> str:
 
 
 def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> list[dict[str, str]]:
-    up = _up(relative) + "../"
+    """The other editions of a page (`relative` under output/<lang>/), as percent-encoded links."""
     return [
         {
             "lang": other,
-            "href": f"{up}{other}/{relative.as_posix()}",
+            "href": link(other, *relative.parts, up=len(relative.parts)),
             "name": language_name(other),
             "dir": text_direction(other),
         }
         for other in langs
         if other != current
     ]
+
+
+def alternate_links(alternates: Sequence[Mapping[str, str]]) -> str:
+    """The `<link rel="alternate" hreflang>` elements of a page, on one line (every page has them
+    right after its `<meta charset="utf-8">`, where `relink` finds them again)."""
+    return "".join(
+        f'<link rel="alternate" hreflang={escape_attribute(a["lang"])} href={escape_attribute(a["href"])}>'
+        for a in alternates
+    )
+
+
+def _masthead(lang: str, home: str, alternates: Sequence[Mapping[str, str]]) -> str:
+    return (
+        _environment().get_template("masthead.html.j2").render(ui=ui(lang), home=home, alternates=alternates)
+    )
 
 
 def render_page(draft: _Draft, relative: PurePosixPath, alternates: list[dict[str, str]]) -> str:
@@ -293,7 +323,9 @@ def render_page(draft: _Draft, relative: PurePosixPath, alternates: list[dict[st
             dir=text_direction(lang),
             ui=ui(lang),
             up=_up(relative),
+            home=_up(relative) + INDEX,
             alternates=alternates,
+            links=Markup(alternate_links(alternates)),
             title=draft.record.title,
             title_html=Markup(title_html(draft.tree)),
             summary_html=Markup(summary_html(draft.tree)),
@@ -348,10 +380,13 @@ class _Landmarks(HTMLParser):
             self.head_end = self.lines.offset(line, column)
 
 
+# Machine drafts are marked by a dashed outline in the text's own colour: visible wherever the text
+# is, on any background, and the page's own colours stay as they are. The banners are workflow's
+# own boxes: they set both their colours, so a page's white-on-dark text cannot make them unreadable.
 _PAGE_STYLE = (
-    '<style>[data-state="machine"]{background:#fff4cc}'
-    ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc;border-block-end:2px solid #e0b400;"
-    "font:1rem/1.5 system-ui,sans-serif}</style>"
+    '<style>[data-state="machine"]{outline:1px dashed currentColor;outline-offset:2px}'
+    ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc!important;color:#1d1d1f!important;"
+    "border-block-end:2px solid #e0b400;font:1rem/1.5 system-ui,sans-serif}</style>"
 )
 
 
@@ -379,10 +414,7 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
         edits.append((at, at, html_tag))
     for start, end in marks.charsets:
         edits.append((start, end, ""))  # declared again first thing in <head>: UTF-8, within 1024 bytes
-    links = "".join(
-        f'<link rel="alternate" hreflang="{a["lang"]}" href={escape_attribute(a["href"])}>'
-        for a in alternates
-    )
+    links = alternate_links(alternates)
     head_at = marks.head if marks.head is not None else (marks.html[1] if marks.html else edits[0][1])
     extra = '<meta charset="utf-8">' + links + _PAGE_STYLE
     edits.append((head_at, head_at, extra))
@@ -408,12 +440,62 @@ def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str |
     return "".join(out)
 
 
+_HEAD_LINKS = re.compile(
+    r'<meta charset="utf-8">((?:<link rel="alternate" hreflang="[^"<>]*" href="[^"<>]*">)*)'
+)
+_MASTHEAD = re.compile(r'<header class="masthead">\n.*?</header>\n', re.S)
+_TEMPLATE_HEAD = '\n<meta name="viewport"'  # what follows the links in page.html.j2
+
+
+def relink(page: str, alternates: Sequence[Mapping[str, str]], masthead: str) -> str | None:
+    """A published page with its links to the other editions replaced (None: not a page publish wrote).
+
+    The `hreflang` links follow the `<meta charset="utf-8">` publish puts first in
+    `<head>`. On a bulletin-template page (where the viewport meta follows them, not
+    the style publish adds to a source's own page) the masthead's language menu is
+    replaced too: the template's `<head>` holds only escaped text, so the first
+    masthead is the template's.
+    """
+    at = _head_start(page)
+    found = _HEAD_LINKS.match(page, at) if at is not None else None
+    if found is None:
+        return None
+    after = page[found.end(1) :]
+    if page.startswith(_TEMPLATE_HEAD, found.end()):
+        header = _MASTHEAD.search(page, found.end())
+        if header is None:
+            return None
+        after = page[found.end(1) : header.start()] + masthead + page[header.end() :]
+    return page[: found.start(1)] + alternate_links(alternates) + after
+
+
+def _head_start(page: str) -> int | None:
+    """Where publish put its `<meta charset="utf-8">`: right after `<head>` (or `<html>`) as a browser
+    reads the page. Only the part before the first such tag is parsed, unless that is not the place."""
+    first = page.find('<meta charset="utf-8">')
+    if first < 0:
+        return None
+    for text in (page[:first], page):
+        marks = _Landmarks(text)
+        at = marks.head if marks.head is not None else (marks.html[1] if marks.html else None)
+        if at is not None and (at == first or text is page):
+            return at
+    return None
+
+
 # -- publishing ------------------------------------------------------------------------
 
 
 def output_name(article: str) -> PurePosixPath:
     """The page's path under output/<lang>/, without suffix."""
     return PurePosixPath(article).with_suffix("")
+
+
+def _paths(settings: Settings, lang: str, article: str) -> tuple[Path, Path]:
+    """The HTML page and bulletin XML of an edition."""
+    name = output_name(article)
+    folder = settings.output / lang
+    return folder / f"{name}.html", folder / f"{name}.xml"
 
 
 def _decide(settings: Settings, article: Article, lang: str, policy: Policy) -> _Draft | str:
@@ -462,11 +544,85 @@ def _read_articles(settings: Settings, report: PublishReport) -> list[Article]:
     return usable
 
 
-def _write(report: PublishReport, path: Path, data: bytes) -> None:
-    if write_if_changed(path, data):
-        report.written.append(path)
-    else:
-        report.unchanged += 1
+class _Writer:
+    """Writes files under output/ only when their bytes change, and records them in the manifest."""
+
+    def __init__(self, settings: Settings, report: PublishReport) -> None:
+        self.settings = settings
+        self.report = report
+        self.manifest = Manifest.load(settings.root, settings.output)
+        self.today = dt.datetime.now(dt.UTC).date()
+
+    def write(self, path: Path, data: bytes) -> bool:
+        """False (reported) when the file cannot be written."""
+        try:
+            changed = write_if_changed(path, data)
+        except WorkflowError as exc:  # the real file and the reason; the other files are still published
+            self.report.failures.append(Failure.of(exc))
+            return False
+        except OSError as exc:
+            self.report.failures.append(
+                Failure(
+                    f"cannot write: {exc.strerror or exc}",
+                    path,
+                    hint="check the folder's permissions and the disk space; the other files were published",
+                )
+            )
+            return False
+        self.manifest.wrote(path, data)
+        if changed:
+            self.report.written.append(path)
+        else:
+            self.report.unchanged += 1
+        return True
+
+    def withdraw(self, lang: str, article: str) -> bool:
+        """Remove an edition's page and bulletin; False when a file was kept (changed by hand, or not
+        written by publish), which is reported."""
+        removed = True
+        for path in _paths(self.settings, lang, article):
+            try:
+                gone = self.manifest.remove(path)
+            except OSError as exc:
+                self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
+                removed = False
+                continue
+            if not gone:
+                self.report.kept.append(path)
+                removed = False
+            elif path.suffix == ".html":
+                self.report.removed.append(path)
+        if removed:
+            self.manifest.forget(lang, output_name(article).as_posix())
+        return removed
+
+    def remove_if_ours(self, path: Path) -> None:
+        if path.exists():
+            try:
+                if self.manifest.remove(path):
+                    self.report.removed.append(path)
+                else:
+                    self.report.kept.append(path)
+            except OSError as exc:
+                self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
+
+
+def _adopt(settings: Settings, writer: _Writer, articles: Sequence[Article], langs: Sequence[str]) -> None:
+    """With no record yet (a workspace published by an older workflow), the editions found where publish
+    writes them (page and a readable bulletin), the indexes and feeds are taken as publish's own."""
+    if not writer.manifest.new:
+        return
+    for article, lang in _present(settings, articles, langs):
+        html_path, xml_path = _paths(settings, lang, article)
+        if _kept_record(xml_path) is not None:
+            writer.manifest.adopt(html_path)
+            writer.manifest.adopt(xml_path)
+    for lang in langs:
+        for path in (settings.output / lang / INDEX, settings.output / lang / FEED):
+            if path.is_file():
+                writer.manifest.adopt(path)
+    if (settings.output / INDEX).is_file():
+        writer.manifest.adopt(settings.output / INDEX)
 
 
 def _kept_record(path: Path) -> Record | None:
@@ -478,159 +634,307 @@ def _kept_record(path: Path) -> Record | None:
         return None
 
 
-def _entry(settings: Settings, lang: str, name: PurePosixPath, rec: Record, mtime: float) -> _Entry:
-    date = rec.date or dt.datetime.fromtimestamp(mtime, dt.UTC).date()
+def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> _Entry:
+    date = rec.date or first
     return _Entry(
-        href=f"{name.as_posix()}.html",
+        href=link(*name.parent.parts, f"{name.name}.html"),
         title=rec.title,
         title_html=Markup(rec.title_html),
         source=rec.source,
-        date=shown_date(rec.date, lang) if rec.date else None,
+        date=shown_date(date, lang),
         updated=f"{date.isoformat()}T00:00:00Z",
-        id=f"urn:x-workflow:bulletin:{lang}:{name.as_posix()}",
+        id=f"urn:x-workflow:bulletin:{quote(lang, safe='')}:{quote(name.as_posix())}",
         summary=rec.summary,
         draft=rec.draft,
-        sort=(rec.date.isoformat() if rec.date else "", rec.title),
+        sort=(date.isoformat(), rec.title),
     )
 
 
 def publish(
     settings: Settings, langs: Sequence[str], policy: Policy, progress: Progress | None = None
 ) -> PublishReport:
-    """Publish every source article in each language that the policy allows."""
+    """Publish every source article in each language that the policy allows.
+
+    An article held back keeps an earlier reviewed edition; an earlier draft edition
+    is withdrawn. Then every edition's links to the others, the language indexes and
+    feeds and output/index.html are brought up to date.
+    """
     report = PublishReport(languages=tuple(langs), policy=policy)
     with workspace_lock(settings.root, settings.lock_timeout):
-        articles = _read_articles(settings, report)
-        drafts: dict[tuple[str, str], _Draft] = {}
-        for lang in langs:
-            for article in articles:
-                if progress:
-                    progress(f"{lang}: {article.path}")
-                try:
-                    decision = _decide(settings, article, lang, policy)
-                except (CatalogError, PublishError, SourceError) as exc:
-                    report.failures.append(
-                        Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
-                    )
-                    continue
-                if isinstance(decision, str):
-                    html = settings.output / lang / f"{output_name(article.path)}.html"
-                    report.held.append(Held(article.path, lang, decision, html if html.exists() else None))
-                else:
-                    drafts[(article.path, lang)] = decision
-        every = list(dict.fromkeys([*langs, *settings.languages]))
-        for lang in langs:
-            _publish_language(settings, report, lang, articles, drafts, every)
-        _write_languages(settings, report, every)
+        writer = _Writer(settings, report)
+        try:
+            _publish(settings, writer, langs, policy, progress)
+        finally:  # even when interrupted: what was written is recorded, so it can be withdrawn later
+            writer.manifest.save()
     return report
 
 
-def _publish_language(
-    settings: Settings,
-    report: PublishReport,
-    lang: str,
-    articles: list[Article],
-    drafts: Mapping[tuple[str, str], _Draft],
-    every: list[str],
+def _publish(
+    settings: Settings, writer: _Writer, langs: Sequence[str], policy: Policy, progress: Progress | None
 ) -> None:
-    folder = settings.output / lang
-    entries: list[_Entry] = []
-    expected: set[Path] = {folder / INDEX, folder / FEED}
+    report = writer.report
+    articles = _read_articles(settings, report)
+    _adopt(settings, writer, articles, list(dict.fromkeys([*settings.languages, *langs])))
+    drafts: dict[tuple[str, str], _Draft] = {}
+    for lang in langs:
+        for article in articles:
+            if progress:
+                progress(f"{lang}: {article.path}")
+            try:
+                decision = _decide(settings, article, lang, policy)
+            except (CatalogError, PublishError, SourceError) as exc:
+                report.failures.append(
+                    Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
+                )
+                continue
+            if isinstance(decision, str):
+                report.held.append(_hold(writer, article.path, lang, decision))
+            else:
+                drafts[(article.path, lang)] = decision
+    every = list(dict.fromkeys([*settings.languages, *langs]))
+    present = _present(settings, articles, every) | set(drafts)
+    written: set[tuple[str, str]] = set()
+    for (article_path, lang), draft in drafts.items():
+        if _write_edition(settings, writer, draft, present, every):
+            written.add((article_path, lang))
+    _refresh(settings, writer, articles, every, {k: d.record for k, d in drafts.items() if k in written})
+
+
+def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
+    """An article held back: an earlier draft edition is withdrawn, an earlier reviewed one stays."""
+    html_path, xml_path = _paths(writer.settings, lang, article)
+    if not html_path.exists():
+        return Held(article, lang, reason)
+    kept = _kept_record(xml_path) if xml_path.exists() else None
+    if kept is not None and kept.draft:
+        if writer.withdraw(lang, article):
+            return Held(article, lang, reason, withdrawn=html_path)
+    return Held(article, lang, reason, html_path)
+
+
+def _present(settings: Settings, articles: Sequence[Article], langs: Sequence[str]) -> set[tuple[str, str]]:
+    """The editions online now: (article, language) whose page and bulletin are both there."""
+    return {
+        (article.path, lang)
+        for lang in langs
+        for article in articles
+        if all(p.is_file() for p in _paths(settings, lang, article.path))
+    }
+
+
+def _write_edition(
+    settings: Settings, writer: _Writer, draft: _Draft, present: set[tuple[str, str]], every: Sequence[str]
+) -> bool:
+    article, lang = draft.article, draft.lang
+    html_path, xml_path = _paths(settings, lang, article.path)
+    relative_page = PurePosixPath(f"{output_name(article.path)}.html")
+    alternates = _alternates(relative_page, [o for o in every if (article.path, o) in present], lang)
+    try:
+        page = render_source_page(draft, alternates) if article.format is Format.HTML else None
+        if page is None:
+            page = render_page(draft, relative_page, alternates)
+    except WorkflowError as exc:
+        writer.report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
+        return False
+    if not (writer.write(xml_path, serialize(draft.tree)) and writer.write(html_path, page.encode("utf-8"))):
+        return False
+    writer.report.published.append(
+        Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
+                draft.needs_work)
+    )
+    return True
+
+
+def _refresh(
+    settings: Settings,
+    writer: _Writer,
+    articles: Sequence[Article],
+    every: Sequence[str],
+    fresh: Mapping[tuple[str, str], Record],
+) -> None:
+    """Bring every edition's links, each language's index and feed, and output/index.html up to date.
+
+    Editions written in this run (`fresh`) already link the right editions; the
+    others get their `hreflang` links (and menu) replaced when they changed.
+    """
+    present = _present(settings, articles, every)
+    entries: dict[str, list[_Entry]] = {lang: [] for lang in every}
     for article in articles:
+        langs = [lang for lang in every if (article.path, lang) in present]
         name = output_name(article.path)
-        html_path, xml_path = folder / f"{name}.html", folder / f"{name}.xml"
-        expected |= {html_path, xml_path}
-        draft = drafts.get((article.path, lang))
-        if draft is None:
-            kept = _kept_record(xml_path) if xml_path.exists() and html_path.exists() else None
-            if kept is not None:
-                entries.append(_entry(settings, lang, name, kept, xml_path.stat().st_mtime))
-            continue
-        published_in = [
-            other
-            for other in every
-            if (article.path, other) in drafts or (settings.output / other / f"{name}.html").exists()
-        ]
-        alternates = _alternates(PurePosixPath(f"{name}.html"), published_in, lang)
-        try:
-            page = render_source_page(draft, alternates) if article.format is Format.HTML else None
-            if page is None:
-                page = render_page(draft, PurePosixPath(f"{name}.html"), alternates)
-            _write(report, xml_path, serialize(draft.tree))
-            _write(report, html_path, page.encode("utf-8"))
-        except WorkflowError as exc:
-            report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
-            continue
-        report.published.append(
-            Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
-                    draft.needs_work)
+        relative_page = PurePosixPath(f"{name}.html")
+        for lang in langs:
+            html_path, xml_path = _paths(settings, lang, article.path)
+            rec = fresh.get((article.path, lang)) or _kept_record(xml_path)
+            if rec is None:
+                continue
+            first = writer.manifest.first_published(lang, name.as_posix(), writer.today)
+            entries[lang].append(_entry(lang, name, rec, first))
+            if (article.path, lang) in fresh:
+                continue
+            alternates = _alternates(relative_page, langs, lang)
+            masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
+            _relink_file(writer, html_path, alternates, masthead)
+    online = [lang for lang in every if entries[lang]]
+    for lang in every:
+        orphans = _orphans(settings, lang, articles)
+        if lang in writer.report.languages:
+            writer.report.orphans.extend(orphans)
+        for orphan in orphans:  # still online until unpublished: its links must be true as well
+            if orphan.suffix == ".html":
+                relative_page = PurePosixPath(orphan.relative_to(settings.output / lang).as_posix())
+                langs = [other for other in every if (settings.output / other / relative_page).is_file()]
+                alternates = _alternates(relative_page, langs, lang)
+                masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
+                _relink_file(writer, orphan, alternates, masthead)
+    for lang in every:
+        _write_index(writer, lang, entries[lang], online)
+    _write_languages(writer, online)
+
+
+def _orphans(settings: Settings, lang: str, articles: Sequence[Article]) -> list[Path]:
+    """Published files under output/<lang>/ that no source makes any more (kept, reported)."""
+    folder = settings.output / lang
+    if not folder.is_dir():
+        return []
+    expected = {folder / INDEX, folder / FEED} | {p for a in articles for p in _paths(settings, lang, a.path)}
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix in (".html", ".xml", ".atom")
+        and p not in expected
+        and not p.name.startswith(".")
+    )
+
+
+def _relink_file(
+    writer: _Writer, path: Path, alternates: Sequence[Mapping[str, str]], masthead: str
+) -> None:
+    manifest = writer.manifest
+    if manifest.key(path) in manifest.files and not manifest.owns(path):
+        log.warning(
+            "%s was changed since it was published: its links to the other editions are left as they are",
+            path,
         )
-        source_mtime = (settings.source / article.path).stat().st_mtime
-        entries.append(_entry(settings, lang, name, draft.record, source_mtime))
-    if folder.is_dir():
-        report.orphans.extend(
-            sorted(
-                p
-                for p in folder.rglob("*")
-                if p.is_file()
-                and p.suffix in (".html", ".xml", ".atom")
-                and p not in expected
-                and not p.name.startswith(".")
-            )
-        )
-    if not entries and not (folder / INDEX).exists():
         return
-    entries.sort(key=lambda e: e.sort, reverse=True)
-    dated = [e for e in entries if e.date]
-    entries = dated + [e for e in entries if not e.date]
+    try:
+        page = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("cannot read %s to update its links: %s", path, exc)
+        return
+    updated = relink(page, alternates, masthead)
+    if updated is None:
+        log.warning(
+            "%s is not a page publish wrote: its links to the other editions are left as they are", path
+        )
+        return
+    writer.write(path, updated.encode("utf-8"))
+
+
+def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequence[str]) -> None:
+    """output/<lang>/index.html and feed.atom, newest first; removed when nothing is published."""
+    folder = writer.settings.output / lang
+    if not entries:
+        for path in (folder / INDEX, folder / FEED):
+            writer.remove_if_ours(path)
+        return
+    entries = sorted(entries, key=lambda e: e.sort, reverse=True)
     strings = ui(lang)
-    publishing = {other for _, other in drafts}
     alternates = [
         {
             "lang": other,
-            "href": f"../{other}/{INDEX}",
+            "href": link(other, INDEX, up=1),
             "name": language_name(other),
             "dir": text_direction(other),
         }
-        for other in every
-        if other != lang and ((settings.output / other / INDEX).exists() or other in publishing)
+        for other in online
+        if other != lang
     ]
     environment = _environment()
     index = environment.get_template("index.html.j2").render(
-        lang=lang, dir=text_direction(lang), ui=strings, entries=entries, alternates=alternates
+        lang=lang,
+        dir=text_direction(lang),
+        ui=strings,
+        entries=entries,
+        alternates=alternates,
+        links=Markup(alternate_links(alternates)),
+        home=link(INDEX, up=1),
     )
-    updated = max((e.updated for e in entries), default="1970-01-01T00:00:00Z")
+    updated = max(e.updated for e in entries)
     feed = environment.get_template("feed.atom.j2").render(
-        lang=lang, ui=strings, entries=entries, updated=updated, id=f"urn:x-workflow:bulletin:{lang}"
+        lang=lang,
+        ui=strings,
+        entries=entries,
+        updated=updated,
+        id=f"urn:x-workflow:bulletin:{quote(lang, safe='')}",
     )
-    try:
-        _write(report, folder / INDEX, index.encode("utf-8"))
-        _write(report, folder / FEED, feed.encode("utf-8"))
-    except WorkflowError as exc:  # reported; the other languages are still published
-        report.failures.append(Failure.of(exc))
-        return
-    report.indexes.append(folder / INDEX)
+    writer.write(folder / INDEX, index.encode("utf-8"))
+    writer.write(folder / FEED, feed.encode("utf-8"))
+    writer.report.indexes.append(folder / INDEX)
 
 
-def _write_languages(settings: Settings, report: PublishReport, every: list[str]) -> None:
+def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
     """output/index.html: a link to each language's edition."""
     editions = [
-        {"lang": lang, "href": f"{lang}/{INDEX}", "name": language_name(lang), "dir": text_direction(lang)}
-        for lang in every
-        if (settings.output / lang / INDEX).exists()
+        {"lang": lang, "href": link(lang, INDEX), "name": language_name(lang), "dir": text_direction(lang)}
+        for lang in online
     ]
-    lang = settings.source_lang
+    lang = writer.settings.source_lang
     page = (
         _environment()
         .get_template("languages.html.j2")
         .render(lang=lang, dir=text_direction(lang), ui=ui(lang), editions=editions)
     )
-    try:
-        _write(report, settings.output / INDEX, page.encode("utf-8"))
-    except WorkflowError as exc:
-        report.failures.append(Failure.of(exc))
-        return
-    report.indexes.append(settings.output / INDEX)
+    path = writer.settings.output / INDEX
+    writer.write(path, page.encode("utf-8"))
+    writer.report.indexes.append(path)
+
+
+def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> PublishReport:
+    """Withdraw editions of a language: the named articles (paths under source/), or all of them.
+
+    Only files publish wrote and nobody changed since are removed; the indexes,
+    feeds and the other editions' links are brought up to date.
+    """
+    report = PublishReport(languages=(lang,), policy=None)
+    with workspace_lock(settings.root, settings.lock_timeout):
+        writer = _Writer(settings, report)
+        try:
+            _unpublish(settings, writer, lang, names)
+        finally:
+            writer.manifest.save()
+    return report
+
+
+def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[str]) -> None:
+    report = writer.report
+    articles = _read_articles(settings, report)
+    every = list(dict.fromkeys([*settings.languages, lang]))
+    _adopt(settings, writer, articles, every)
+    online = sorted(a for a, other in _present(settings, articles, [lang]) if other == lang)
+    chosen = [_article_argument(settings, name) for name in names] or online
+    for article in dict.fromkeys(chosen):
+        if not any(p.exists() for p in _paths(settings, lang, article)):
+            report.failures.append(
+                Failure(
+                    f"{article} is not published in {lang}",
+                    settings.output / lang,
+                    hint=f"`workflow unpublish {lang}` with no article withdraws every edition of {lang}",
+                )
+            )
+            continue
+        writer.withdraw(lang, article)
+    _refresh(settings, writer, articles, every, {})
+
+
+def _article_argument(settings: Settings, name: str) -> str:
+    """An article named on the command line: `story.txt` or `source/story.txt`."""
+    path = PurePosixPath(name.replace(os.sep, "/"))
+    source = PurePosixPath(settings.source_dir)
+    if path.parts[: len(source.parts)] == source.parts and len(path.parts) > len(source.parts):
+        path = PurePosixPath(*path.parts[len(source.parts) :])
+    return path.as_posix()
 
 
 def relative(settings: Settings, path: Path) -> str:
@@ -644,7 +948,7 @@ def relative(settings: Settings, path: Path) -> str:
 def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
     """Human-readable lines about a report, for the command line (stderr)."""
     lines: list[str] = []
-    for lang in report.languages:
+    for lang in report.languages if report.policy is not None else ():
         published = [e for e in report.published if e.lang == lang]
         held = [h for h in report.held if h.lang == lang]
         lines.append(f"{lang}: {len(published)} article(s) published, {len(held)} held back")
@@ -666,16 +970,33 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
                 )
             if refused:
                 catalog = relative(settings, settings.catalog(edition.article, lang))
-                lines.append(f"  hint: fix the msgstr of each refused unit in {catalog} (`workflow check "
-                             f"{lang}` gives its line); readers see the source text until then")
+                lines.append(
+                    f"  hint: fix the msgstr of each refused unit in {catalog} (`workflow check "
+                    f"{lang}` gives its line); readers see the source text until then"
+                )
         for item in held:
             kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
+            if item.withdrawn:
+                kept = f"; its draft edition {relative(settings, item.withdrawn)} is withdrawn"
             lines.append(f"  held back: {item.article}: {item.reason}{kept}")
+    for path in report.removed:
+        if not any(h.withdrawn == path for h in report.held):
+            lines.append(f"withdrawn: {relative(settings, path)}")
+    for path in report.kept:
+        lines.append(
+            f"kept: {relative(settings, path)} (changed since it was published, or not written by "
+            "workflow publish; delete it by hand if it should go)"
+        )
     for orphan in report.orphans:
-        lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; delete it by hand)")
-    lines.append(
-        f"{len(report.written)} file(s) written, {report.unchanged} unchanged ({report.policy.describe()})"
-    )
+        parts = orphan.relative_to(settings.output).parts
+        name = PurePosixPath(*parts[1:]).with_suffix("").as_posix()
+        take_down = f"`workflow unpublish {parts[0]} {shlex.quote(name)}` takes it down"
+        lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; {take_down})")
+    done = f"{len(report.written)} file(s) written, {report.unchanged} unchanged"
+    if report.policy is None:
+        lines.append(f"{len(report.removed)} file(s) withdrawn, {done}")
+    else:
+        lines.append(f"{done} ({report.policy.describe()})")
     return lines
 
 

@@ -418,4 +418,35 @@ def placeholder_problems(source: str, target: str) -> list[str]:
                     problems.append(f"</{number}> closed in the wrong order")
                     break
                 stack.pop()
+    if not problems:
+        emptied = emptied_pairs(source, target)
+        problems.extend(f"<{n}></{n}> is empty: the source has text in it" for n in emptied)
     return problems
+
+
+def emptied_pairs(source: str, target: str) -> list[int]:
+    """The pairs `<n>…</n>` that hold text in the source and none in the target (an invisible link)."""
+    had, _ = _pairs_with_text(source)
+    has, opened = _pairs_with_text(target)
+    return sorted((had & opened) - has)
+
+
+def _pairs_with_text(text: str) -> tuple[set[int], set[int]]:
+    """(pairs holding text, directly or in a pair inside them; every pair opened), in one pass."""
+    stack: list[int] = []
+    texted: set[int] = set()
+    opened: set[int] = set()
+    for token in parse_target(text):
+        if isinstance(token, str):
+            if stack and token.strip():
+                texted.add(stack[-1])
+            continue
+        role, number = token
+        if role == "open":
+            stack.append(number)
+            opened.add(number)
+        elif role == "close" and stack and stack[-1] == number:
+            stack.pop()
+            if number in texted and stack:
+                texted.add(stack[-1])
+    return texted, opened

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Article, BlockKind, Format
 from .common import decode, sniff_html_charset
+from .published import declared_date
 from .scanner import Dialect, scan
 
 DIALECT = Dialect(
@@ -31,4 +32,6 @@ def read(data: bytes, path: str, mode: str) -> Article:
     text, encoding = decode(data, path, sniff_html_charset(data))
     blocks = scan(text, DIALECT, mode, path)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
-    return Article(path, Format.HTML, text, encoding, tuple(blocks), {"title": title})
+    date = declared_date(text)
+    metadata = {"title": title, **({"date": date.isoformat()} if date else {})}
+    return Article(path, Format.HTML, text, encoding, tuple(blocks), metadata)

@@ -156,7 +156,8 @@ class Scanner(HTMLParser):
         wanted: set[str] = set(self.dialect.attributes)
         kind = BlockKind.ATTRIBUTE
         if tag == "meta":
-            if (values.get("name") or values.get("property") or "").lower() not in self.dialect.meta_names:
+            named = values.get("name") or values.get("property") or values.get("itemprop") or ""
+            if named.lower() not in self.dialect.meta_names:
                 return
             wanted, kind = {"content"}, BlockKind.META
         name_end = _TAGNAME.match(raw)

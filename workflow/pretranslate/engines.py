@@ -19,7 +19,7 @@ from ..memory import Memory
 from ..model import MTRequest, MTResult
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings
-from .protect import Protected, protect, restore, skeleton
+from .protect import Protected, protect, restore, safe_layout
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +194,10 @@ class MemoryEngine:
                 continue
             target, fallback = match.unit.target, False
             if placeholder_problems(source, target):
-                target = skeleton(source, PLACEHOLDER.sub("", target).strip())
+                target, _ = safe_layout(source, PLACEHOLDER.sub("", target).strip())
                 fallback = True
+                if not target:
+                    continue  # its markup cannot be placed: the next engine, or the translator
             provenance = f"tm {match.score}% {match.unit.origin}".rstrip()
             if fallback:
                 provenance += "; placeholders fallback"
@@ -245,9 +247,12 @@ class MachineEngine:
     def _suggest(self, source: str, protected: Protected, result: MTResult,
                  cached: bool) -> Suggestion | None:
         restored = restore(source, protected, result)
+        notes = [self.translator.provenance]
+        if restored.reason:  # left empty for the translator, who reads why in the unit's comment
+            return Suggestion("", f"{notes[0]}; left for the translator: {restored.reason}", self.name, 100,
+                              restored.repaired, True, 0, cached)
         if not restored.target.strip():
             return None
-        notes = [self.translator.provenance]
         if restored.fallback:
             notes.append("placeholders fallback")
         elif restored.repaired:

@@ -9,7 +9,9 @@ pair grows to hold its children, spans are clamped into their pair, overlapping
 siblings moved apart, stray `<n>` the model made up removed); what it could not
 place falls back to a safe spot (a pair around its whole parent, an empty one at
 its end; a malformed source: the translation, then the source's placeholders in
-order); the caller records which in the unit's provenance.
+order); the caller records which in the unit's provenance. A pair that holds text
+in the source is never left empty: when no layout keeps text in it, the unit is
+left for the translator (target "", and the reason).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Callable
 
 from ..glossary import Glossary, Term
 from ..model import MTRequest, MTResult
-from ..segment import PLACEHOLDER, parse_target, placeholder_problems
+from ..segment import PLACEHOLDER, emptied_pairs, parse_target, placeholder_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +98,31 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
 class Restored:
     """A target with markup and terms back in, and what it took."""
 
-    target: str
+    target: str  # "" when the markup could not be placed: the unit is left for the translator
     repaired: bool = False
     fallback: bool = False
     terms: tuple[str, ...] = ()  # source terms whose approved target was written
+    reason: str = ""  # why the unit is left for the translator
 
 
 def skeleton(source: str, text: str) -> str:
     """The safe layout: the translation, then the source's placeholders in source order."""
     marks = "".join(m.group(0) for m in PLACEHOLDER.finditer(source))
     return text + marks
+
+
+def safe_layout(source: str, text: str) -> tuple[str, str]:
+    """(the skeleton, "") when it empties no pair that holds text in the source; else ("", why).
+
+    A pair emptied would publish an element the source had with text as an empty
+    one (an invisible link): such a unit is left for the translator instead.
+    """
+    layout = skeleton(source, text)
+    emptied = emptied_pairs(source, layout)
+    if not emptied:
+        return layout, ""
+    shown = ", ".join(f"<{n}>…</{n}>" for n in emptied)
+    return "", f"the markup {shown} could not be placed in the machine translation"
 
 
 Spans = list[tuple[int, int] | None]
@@ -156,7 +173,7 @@ def restore(source: str, protected: Protected, result: MTResult) -> Restored:
     replacements.sort()
     text, mapping = _replace(text, replacements)
     if not protected.wellformed:
-        return Restored(skeleton(source, text), repaired, True, tuple(applied))
+        return Restored(*_fallback(source, text, repaired, tuple(applied)))
     if not protected.tags:
         return Restored(text, repaired, fallback, tuple(applied))
     tag_spans: list[tuple[int, int] | None] = [
@@ -166,8 +183,15 @@ def restore(source: str, protected: Protected, result: MTResult) -> Restored:
     repaired = repaired or tag_repaired
     fallback = fallback or tag_fallback
     if placeholder_problems(source, target):
-        return Restored(skeleton(source, text), repaired, True, tuple(applied))
+        return Restored(*_fallback(source, text, repaired, tuple(applied)))
     return Restored(target, repaired, fallback, tuple(applied))
+
+
+def _fallback(
+    source: str, text: str, repaired: bool, terms: tuple[str, ...]
+) -> tuple[str, bool, bool, tuple[str, ...], str]:
+    layout, reason = safe_layout(source, text)
+    return layout, repaired, True, terms if layout else (), reason
 
 
 def _replace(text: str, replacements: list[tuple[int, int, str]]) -> tuple[str, Callable[[int, bool], int]]:
@@ -231,13 +255,18 @@ def _place_tags(text: str, tags: tuple[TagSpec, ...],
     for owner in sorted(children):  # top level first, and a pair before the pairs inside it
         outer = bounds[owner] if owner >= 0 else (0, size)
         members = sorted(children[owner], key=lambda i: (bounds[i][0], i))
-        previous_end = outer[0]
+        previous = -1
         for index in members:  # inside the pair, after the sibling before
+            if previous >= 0 and bounds[previous][0] < bounds[index][0] < bounds[previous][1]:
+                # overlapping siblings: the one before gives up the overlap, so neither is emptied
+                bounds[previous] = (bounds[previous][0], bounds[index][0])
+                repaired = True
+            previous_end = bounds[previous][1] if previous >= 0 else outer[0]
             start = min(max(bounds[index][0], previous_end), outer[1])
             end = min(max(bounds[index][1], start), outer[1])
             repaired = repaired or (start, end) != bounds[index]
             bounds[index] = (start, end)
-            previous_end = end
+            previous = index
         children[owner] = members
     for index in range(len(tags) - 1, -1, -1):  # `<1> word</1>` -> ` <1>word</1>`, children first
         if not tags[index].paired:

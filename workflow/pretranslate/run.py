@@ -120,7 +120,7 @@ class _Run:
                 self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
             elif unit.state is State.NEW or (self.redo and redoable(unit.state, unit.provenance)):
                 self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
-                if unit.target and not unit.previous:  # the same target again changes nothing
+                if not unit.previous:  # the same target (or the same reason to leave it empty) changes nothing
                     self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
             elif unit.state is State.MACHINE:
                 self.machine.setdefault(unit.segment.text, []).append((path, unit.segment.key))
@@ -158,7 +158,8 @@ class _Run:
             self.filled[source] = suggestion
             for path, key in self.places[source]:
                 if self.current.get((path, key)) != (suggestion.target, suggestion.provenance):
-                    updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance)
+                    updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance,
+                                                                      fuzzy=bool(suggestion.target))
             self.done += len(self.places[source])
         for path, changes in updates.items():
             self.checkpoints.fill(path, changes)
@@ -306,7 +307,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
 def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[str],
             seconds: float) -> LanguageReport:
     counts: dict[str, int] = {}
-    weighted = [(s, len(run.places[source])) for source, s in run.filled.items()]
+    weighted = [(s, len(run.places[source])) for source, s in run.filled.items() if s.target]
     for suggestion, units in weighted:
         counts[suggestion.engine] = counts.get(suggestion.engine, 0) + units
     return LanguageReport(

@@ -179,7 +179,8 @@ def check_numbers(source: str, target: str, context: CheckContext) -> str | None
 
 @check("placeholders", Severity.ERROR, "inline-markup placeholders <1>…</1>, <2/> as in the source")
 def check_placeholders(source: str, target: str, context: CheckContext) -> str | None:
-    """Missing, extra, duplicated or unbalanced placeholders, or pairs closed in the wrong order."""
+    """Missing, extra, duplicated or unbalanced placeholders, pairs closed in the wrong order, or a pair
+    emptied that holds text in the source (it would publish an empty link)."""
     problems = placeholder_problems(source, target)
     return ", ".join(problems) if problems else None
 

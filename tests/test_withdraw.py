@@ -1,0 +1,256 @@
+"""Editions that go: drafts withdrawn when an article no longer qualifies, `workflow unpublish`,
+and the links between editions kept up to date on every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import html5lib
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from publishing import fill, pseudo_arabic, upper, workspace
+
+from workflow.cli import cli
+from workflow.publish import Policy, publish
+from workflow.settings import Settings
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+STORY = """Trade fair opens in Beijing
+
+Source: Committee | Date: 2021-03-02
+
+  The fair opened on Friday. It runs for six days.
+"""
+OLDER = STORY.replace("Trade fair opens in Beijing", "Summit ends").replace("2021-03-02", "2020-09-09")
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Fair opens</title></head>
+<body><h1>Fair opens</h1><p>The fair opened in Beijing on Friday.</p></body></html>
+"""
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Settings:
+    return workspace(tmp_path / "ws", {"story.txt": STORY, "older.txt": OLDER, "fair.html": PAGE})
+
+
+def listed(path: Path) -> list[str]:
+    page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    return [a.get("href") for a in page.findall(".//ul[@class='articles']/li/a")]
+
+
+def hreflangs(path: Path) -> list[tuple[str, str]]:
+    page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    return [(e.get("hreflang"), e.get("href")) for e in page.iter("link") if e.get("hreflang")]
+
+
+def menu(path: Path) -> list[str]:
+    page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    return [a.get("hreflang") for a in page.findall(".//header[@class='masthead']/nav//a")]
+
+
+def invoke(settings: Settings, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--root", str(settings.root), *args])
+    return result.exit_code, result.stderr
+
+
+def test_a_draft_edition_is_withdrawn_when_its_article_no_longer_qualifies(news: Settings) -> None:
+    for article in ("story.txt", "older.txt"):
+        fill(news, "zh", article, upper, fuzzy=True)  # machine drafts
+    fill(news, "zh", "fair.html", upper)  # reviewed
+    publish(news, ["zh"], Policy(draft=True))
+    zh = news.output / "zh"
+    assert sorted(listed(zh / "index.html")) == ["./fair.html", "./older.html", "./story.html"]
+    feed = etree.parse(str(zh / "feed.atom"))
+    drafts = [
+        e for e in feed.findall("a:entry", ATOM) if e.find("a:category[@term='draft']", ATOM) is not None
+    ]
+    assert len(drafts) == 2
+    assert all(e.findtext("a:title", namespaces=ATOM).startswith("草稿: ") for e in drafts)
+    assert all(e.findtext("a:summary", namespaces=ATOM).startswith("草稿：机器翻译") for e in drafts)
+    fill(news, "zh", "older.txt", upper)  # older is reviewed now
+    bystander = zh / "notes.html"
+    bystander.write_text("<p>mine</p>", encoding="utf-8")
+
+    code, stderr = invoke(news, "publish", "zh")
+
+    assert code == 0, stderr
+    assert (
+        "held back: story.txt: nothing is translated and reviewed; its draft edition "
+        "output/zh/story.html is withdrawn" in stderr
+    )
+    assert not (zh / "story.html").exists() and not (zh / "story.xml").exists()
+    assert sorted(listed(zh / "index.html")) == ["./fair.html", "./older.html"]
+    feed = etree.parse(str(zh / "feed.atom"))
+    assert [e.findtext("a:title", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == [
+        "FAIR OPENS",
+        "SUMMIT ENDS",  # fair.html has no date of its own: first published today
+    ]
+    assert not feed.findall("a:entry/a:category", ATOM)
+    assert bystander.read_text(encoding="utf-8") == "<p>mine</p>"  # not the product's: never removed
+
+
+def test_a_reviewed_edition_stays_when_its_article_is_held(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper)
+    publish(news, ["zh"], Policy())
+    fill(news, "zh", "story.txt", lambda s: "" if s.startswith("It runs") else None)
+    report = publish(news, ["zh"], Policy(draft=True))
+    assert [(h.article, h.kept, h.withdrawn) for h in report.held if h.article == "story.txt"] == [
+        ("story.txt", news.output / "zh" / "story.html", None)
+    ]
+    assert listed(news.output / "zh" / "index.html") == ["./story.html"]
+
+
+def test_a_draft_changed_by_hand_is_kept_and_reported(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    page = news.output / "zh" / "story.html"
+    page.write_bytes(page.read_bytes() + b"<!-- edited by hand -->")
+    code, stderr = invoke(news, "publish", "zh")
+    assert code == 0
+    assert page.exists()
+    assert "kept: output/zh/story.html (changed since it was published" in stderr
+    assert not (news.output / "zh" / "story.xml").exists()
+
+
+def test_unpublish_withdraws_named_editions_and_rebuilds_indexes_and_links(news: Settings) -> None:
+    for article in ("story.txt", "older.txt", "fair.html"):
+        fill(news, "zh", article, upper)
+        fill(news, "ar", article, pseudo_arabic)
+    publish(news, ["zh", "ar"], Policy())
+    ar, zh = news.output / "ar", news.output / "zh"
+    assert hreflangs(zh / "story.html") == [("ar", "../ar/story.html")]
+    assert hreflangs(zh / "fair.html") == [("ar", "../ar/fair.html")]
+    extra = ar / "extra.txt"
+    extra.write_text("the publisher's own file", encoding="utf-8")
+
+    code, stderr = invoke(news, "unpublish", "ar", "story.txt", "source/fair.html")
+
+    assert code == 0, stderr
+    assert sorted(p.name for p in ar.iterdir()) == [
+        "extra.txt",
+        "feed.atom",
+        "index.html",
+        "older.html",
+        "older.xml",
+    ]
+    assert listed(ar / "index.html") == ["./older.html"]
+    assert hreflangs(zh / "story.html") == [] and menu(zh / "story.html") == []
+    assert hreflangs(zh / "fair.html") == []
+    assert hreflangs(zh / "older.html") == [("ar", "../ar/older.html")]
+    assert menu(zh / "older.html") == ["ar"]
+
+    code, stderr = invoke(news, "unpublish", "ar")
+
+    assert code == 0, stderr
+    assert sorted(p.name for p in ar.iterdir()) == ["extra.txt"]
+    assert hreflangs(zh / "index.html") == [] and hreflangs(zh / "older.html") == []
+    languages = html5lib.parse((news.output / "index.html").read_bytes(), namespaceHTMLElements=False)
+    assert [a.get("href") for a in languages.findall(".//ul/li/a")] == ["./zh/index.html"]
+    code, stderr = invoke(news, "unpublish", "ar", "story.txt")
+    assert code == 1
+    assert "story.txt is not published in ar" in stderr
+
+
+def test_publishing_one_language_updates_the_links_of_the_others(news: Settings) -> None:
+    for article in ("story.txt", "fair.html"):
+        fill(news, "zh", article, upper)
+        fill(news, "ar", article, pseudo_arabic)
+    publish(news, ["zh"], Policy())
+    zh = news.output / "zh"
+    assert hreflangs(zh / "story.html") == [] and hreflangs(zh / "fair.html") == []
+    before = {p: p.stat().st_mtime_ns for p in zh.iterdir()}
+
+    report = publish(news, ["ar"], Policy())
+
+    assert hreflangs(zh / "story.html") == [("ar", "../ar/story.html")]
+    assert menu(zh / "story.html") == ["ar"]
+    assert hreflangs(zh / "fair.html") == [("ar", "../ar/fair.html")]
+    assert hreflangs(zh / "index.html") == [("ar", "../ar/index.html")]
+    changed = {p for p in before if p.stat().st_mtime_ns != before[p]}
+    assert changed == {zh / "story.html", zh / "fair.html", zh / "index.html"}
+    assert set(report.written) >= changed
+    again = publish(news, ["zh", "ar"], Policy())
+    assert again.written == []  # every page is up to date: nothing is written
+
+
+def test_a_page_edited_by_hand_keeps_its_links(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper)
+    fill(news, "ar", "story.txt", pseudo_arabic)
+    publish(news, ["zh"], Policy())
+    page = news.output / "zh" / "story.html"
+    page.write_bytes(page.read_bytes() + b"<!-- mine -->")
+    publish(news, ["ar"], Policy())
+    assert page.read_bytes().endswith(b"<!-- mine -->") and hreflangs(page) == []
+
+
+def test_drafts_published_before_the_record_existed_are_withdrawn_too(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    (news.root / ".workflow" / "published.json").unlink()  # as an older workflow left the workspace
+    code, stderr = invoke(news, "publish", "zh")
+    assert code == 0, stderr
+    assert "its draft edition output/zh/story.html is withdrawn" in stderr
+    assert not (news.output / "zh" / "story.html").exists()
+    assert not (news.output / "zh" / "index.html").exists()  # nothing left online in zh
+
+
+def test_links_are_found_again_when_the_page_quotes_the_tag_publish_writes(tmp_path: Path) -> None:
+    quoting = PAGE.replace(
+        "<html", '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> --><html', 1
+    ).replace("<body>", '<body>\n<header class="masthead">\n<a href="/">The site\'s own</a>\n</header>\n')
+    settings = workspace(tmp_path / "ws", {"fair.html": quoting})
+    fill(settings, "zh", "fair.html", upper)
+    fill(settings, "ar", "fair.html", pseudo_arabic)
+    publish(settings, ["zh"], Policy())
+    publish(settings, ["ar"], Policy())
+    page = settings.output / "zh" / "fair.html"
+    assert hreflangs(page) == [("ar", "../ar/fair.html")]
+    assert (
+        '<!-- old: <meta charset="utf-8"><link rel="alternate" hreflang="x" href="y"> -->' in page.read_text()
+    )
+    assert menu(page) == []  # a source page's own masthead is the publisher's: never replaced
+    assert '<header class="masthead">\n<a href="/">THE SITE\'S OWN</a>\n</header>' in page.read_text()
+
+
+def test_the_first_publication_date_is_kept_until_the_edition_is_withdrawn(news: Settings) -> None:
+    fill(news, "zh", "fair.html", upper)
+    publish(news, ["zh"], Policy())
+    record = news.root / ".workflow" / "published.json"
+    assert '"zh/fair": "' in record.read_text(encoding="utf-8")
+    assert invoke(news, "unpublish", "zh", "fair")[0] == 0
+    assert '"zh/fair"' not in record.read_text(encoding="utf-8")
+
+
+def test_an_interrupted_publish_still_records_what_it_wrote(
+    news: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workflow.publish as publishing
+
+    fill(news, "zh", "older.txt", upper)
+    publish(news, ["zh"], Policy())  # the record exists from now on
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publishing, "_refresh", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish(news, ["zh"], Policy(draft=True))
+    monkeypatch.undo()
+    assert (news.output / "zh" / "story.html").exists()
+    report = publish(news, ["zh"], Policy())
+    withdrawn = [h.withdrawn for h in report.held if h.article == "story.txt"]
+    assert withdrawn == [news.output / "zh" / "story.html"]
+    assert not (news.output / "zh" / "story.html").exists()
+
+
+def test_a_page_whose_source_is_gone_stops_linking_a_withdrawn_edition(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper)
+    fill(news, "ar", "story.txt", pseudo_arabic)
+    publish(news, ["zh", "ar"], Policy())
+    (news.source / "story.txt").unlink()
+    page = news.output / "zh" / "story.html"
+    assert hreflangs(page) == [("ar", "../ar/story.html")]
+    assert invoke(news, "unpublish", "ar", "story")[0] == 0
+    assert hreflangs(page) == [] and menu(page) == []  # still online in zh, linking nothing gone

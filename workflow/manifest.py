@@ -1,0 +1,113 @@
+"""The record of what `publish` wrote: `.workflow/published.json`.
+
+Each file publish writes under output/ is recorded with the SHA-256 of its bytes,
+and each edition (article, language) with the date it was first published. A file
+is removed (by `unpublish`, or when a draft edition is withdrawn) only when the
+record holds it and its bytes are still the ones publish wrote: a file placed or
+edited by hand is never deleted, only reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import write_if_changed
+
+log = logging.getLogger(__name__)
+MANIFEST = Path(".workflow") / "published.json"
+VERSION = 1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(slots=True)
+class Manifest:
+    """Files written under `output` (relative POSIX paths -> SHA-256) and first-publication dates."""
+
+    path: Path
+    output: Path
+    files: dict[str, str] = field(default_factory=dict)
+    first: dict[str, str] = field(default_factory=dict)  # "lang/page" (no suffix) -> ISO date
+    new: bool = False  # there was no record yet: editions published before it are adopted
+
+    @classmethod
+    def load(cls, root: Path, output: Path) -> Manifest:
+        path = root / MANIFEST
+        manifest = cls(path, output)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            manifest.new = True
+            return manifest
+        except (OSError, ValueError) as exc:
+            log.warning("%s cannot be read (%s): files published before are kept, never removed", path, exc)
+            return manifest
+        if isinstance(data, dict) and data.get("version") == VERSION:
+            files, first = data.get("files"), data.get("first")
+            if isinstance(files, dict):
+                manifest.files = {str(k): str(v) for k, v in files.items()}
+            if isinstance(first, dict):
+                manifest.first = {str(k): str(v) for k, v in first.items()}
+        return manifest
+
+    def key(self, path: Path) -> str:
+        return path.relative_to(self.output).as_posix()
+
+    def wrote(self, path: Path, data: bytes) -> None:
+        """Record a file publish wrote (or found already holding exactly these bytes)."""
+        self.files[self.key(path)] = digest(data)
+
+    def adopt(self, path: Path) -> None:
+        """Record a file found where publish writes, from before this record existed."""
+        if self.key(path) not in self.files:
+            try:
+                self.wrote(path, path.read_bytes())
+            except OSError:
+                pass
+
+    def owns(self, path: Path) -> bool:
+        """Whether the file is as publish wrote it (so it may be removed)."""
+        recorded = self.files.get(self.key(path))
+        try:
+            return recorded is not None and digest(path.read_bytes()) == recorded
+        except OSError:
+            return False
+
+    def remove(self, path: Path) -> bool:
+        """Delete a file publish wrote; False (file kept) when it is not recorded or was changed since."""
+        if not path.exists():
+            self.files.pop(self.key(path), None)
+            return True
+        if not self.owns(path):
+            return False
+        os.unlink(path)
+        self.files.pop(self.key(path), None)
+        return True
+
+    def first_published(self, lang: str, article: str, today: dt.date) -> dt.date:
+        """The date an edition was first published (recorded now when it is new)."""
+        key = f"{lang}/{article}"
+        try:
+            return dt.date.fromisoformat(self.first[key])
+        except (KeyError, ValueError):
+            self.first[key] = today.isoformat()
+            return today
+
+    def forget(self, lang: str, article: str) -> None:
+        self.first.pop(f"{lang}/{article}", None)
+
+    def save(self) -> None:
+        data = {
+            "version": VERSION,
+            "files": dict(sorted(self.files.items())),
+            "first": dict(sorted(self.first.items())),
+        }
+        write_if_changed(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
