@@ -240,7 +240,7 @@ def test_memory_first_then_machine(ws: Settings, tmp_path: Path) -> None:
     code, out, err = run(ws, "zh", "--engine", "tm,pseudo", "--json")
     assert code == 0
     found = units(ws)
-    assert found[("b.html", "Thank you.")] == ("谢谢。", State.MACHINE, "tm 100% a.txt")
+    assert found[("b.html", "Thank you.")] == ("谢谢。", State.MACHINE, "tm 100% a.txt · confidence 100")
     target, _, provenance = found[("b.html", "See you tomorrow.")]
     assert target == "明天见！" and provenance.startswith("tm 9") and provenance.endswith("% m.tmx")
     assert found[("b.html", "Good evening.")][2] == "pseudo"
@@ -320,7 +320,7 @@ def test_a_second_run_waits_then_fails_clearly(ws: Settings) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, pseudo", id="unknown-engine"),
+    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, apertium, pseudo", id="unknown-engine"),
     pytest.param(["de"], "not a configured language: de", id="unknown-language"),
     pytest.param(["zh", "--beam-size", "0"], "Invalid value for '--beam-size'", id="bad-beam"),
 ])

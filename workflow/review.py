@@ -145,7 +145,7 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
             log.debug("failed: %s", exc)
             report.failures.append(Failure.of(exc))
             continue
-        findings = check_units(catalog, located, checks, settings.source_lang, terms)
+        findings = check_units(catalog, located, checks, settings.source_lang, terms, settings.min_confidence)
         every += findings
         by_key: dict[str, list[Finding]] = {}
         for finding in findings:

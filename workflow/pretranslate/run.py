@@ -147,13 +147,13 @@ def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[
     """
     from ..extract import article_name, find_sources
 
-    chosen = tuple(engines or settings.engines)
     reports: list[LanguageReport] = []
     failures: list[Failure] = []
     with workspace_lock(settings.root, settings.lock_timeout):
         articles = [article_name(settings, path) for path in find_sources(settings)]
         for lang in langs:
             try:
+                chosen = tuple(engines or settings.engines_for(lang))
                 report, problems = _pretranslate_language(settings, lang, articles, chosen, redo_machine,
                                                           progress, translators)
             except WorkflowError as exc:
