@@ -167,7 +167,8 @@ def test_one_process_per_batch_marks_removed_words_listed(fake_apertium: Path, t
     assert runs(fake_apertium) == 1  # every sentence of every article in one process
     found = {u.segment.text: u for name in SOURCES for u in load_units(ws.catalog(name, "es"), "es", name)}
     assert found["The fair opened on Monday."].target == "El feria abrió en Lunes."
-    assert found["Read the <1>white <2>paper</2></1> now."].target == "Lee el <1>blanco <2>papel</2></1> ahora."
+    nested = found["Read the <1>white <2>paper</2></1> now."]
+    assert nested.target == "Lee el <1>blanco <2>papel</2></1> ahora."
     odd = found["The xyzzy program opened."]
     assert odd.target == "El xyzzy programa abrió." and odd.state is State.MACHINE
     assert odd.provenance == "mt apertium eng-spa · confidence 50; unknown words: xyzzy, programa"
@@ -184,7 +185,8 @@ def test_a_batch_that_does_not_split_goes_one_request_a_process(fake_apertium: P
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_APERTIUM_JOIN", "1")
     translator = ApertiumTranslator.for_pair("en", "es")
-    results = translator.translate([MTRequest("The fair opened."), MTRequest("Read now."), MTRequest("On Monday.")])
+    requests = [MTRequest("The fair opened."), MTRequest("Read now."), MTRequest("On Monday.")]
+    results = translator.translate(requests)
     assert [r.text for r in results] == ["El feria abrió.", "Lee ahora.", "En Lunes."]
     assert runs(fake_apertium) == 4 and translator.processes == 4  # the batch, then one each
 
@@ -227,7 +229,8 @@ _MARK = re.compile(r"(?<!\w)[*#@]\w")
 
 
 @real
-def test_real_apertium_on_the_sample_and_nested_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_apertium_on_the_sample_and_nested_markup(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WORKFLOW_APERTIUM", raising=False)
     ws = make_workspace(tmp_path / "ws", {SAMPLE.name: SAMPLE.read_bytes(), "nested.html": NESTED},
                         languages="es")
@@ -235,7 +238,8 @@ def test_real_apertium_on_the_sample_and_nested_markup(tmp_path: Path, monkeypat
     report = pretranslate(ws, ["es"], engines=["apertium"])
     assert report.ok, report.failures
     assert report.languages[0].model_calls == 1 and report.languages[0].left == 0
-    units = [u for name in (SAMPLE.name, "nested.html") for u in load_units(ws.catalog(name, "es"), "es", name)]
+    units = [u for name in (SAMPLE.name, "nested.html")
+             for u in load_units(ws.catalog(name, "es"), "es", name)]
     assert len(units) > 40
     for unit in units:
         assert unit.target and unit.target != unit.segment.text, unit.segment.text

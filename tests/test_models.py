@@ -228,7 +228,7 @@ def test_spans_come_back_inside_the_translation(tiny_model: Path, argos_packages
 
 def test_cli_models(tiny_model: Path, argos_packages: Path, tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WORKFLOW_APERTIUM", "no-such-apertium")  # Argos packages only (Apertium: test_apertium)
+    monkeypatch.setenv("WORKFLOW_APERTIUM", "no-such-apertium")  # Argos only (Apertium: test_apertium)
     runner = CliRunner()
     root = ["--root", str(tmp_path)]
     result = runner.invoke(cli, [*root, "models", "install", str(tiny_model)])

@@ -320,7 +320,8 @@ def test_a_second_run_waits_then_fails_clearly(ws: Settings) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, apertium, pseudo", id="unknown-engine"),
+    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, apertium, pseudo",
+                 id="unknown-engine"),
     pytest.param(["de"], "not a configured language: de", id="unknown-language"),
     pytest.param(["zh", "--beam-size", "0"], "Invalid value for '--beam-size'", id="bad-beam"),
 ])

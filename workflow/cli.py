@@ -638,7 +638,8 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
 @cli.command("run")
 @click.argument("langs", nargs=-1, metavar="[LANG]...")
 @click.option("--engine", "engines", default=None, metavar="NAMES",
-              help="Pretranslation engines, comma-separated: tm, argos, apertium, pseudo.  [default: tm,argos]")
+              help="Pretranslation engines, comma-separated: tm, argos, apertium, pseudo.  "
+                   "[default: tm,argos]")
 @click.option("--policy", type=click.Choice(["complete", "threshold", "lead"]), default=None,
               help="Publishing policy.  [default: from settings]")
 @click.option("--threshold", type=click.IntRange(0, 100), default=None, metavar="PERCENT",
