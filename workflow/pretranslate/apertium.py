@@ -205,6 +205,9 @@ class ApertiumTranslator:
     """Translates MTRequests with an installed Apertium mode (implements pretranslate's Translator)."""
 
     name = "apertium"
+    # sentences per call at least (whatever mt_batch_size says): each call starts an Apertium process, whose
+    # start-up (loading the pair's transducers) costs as much as a few hundred sentences
+    min_batch_size = 4000
 
     def __init__(self, pair: ApertiumPair, program: str) -> None:
         self.pair = pair

@@ -215,8 +215,9 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                 missing.append(exc)
                 continue
             glossary = glossary or load_glossary(settings, lang)
-            engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator),
-                                   settings.mt_batch_size)
+            # an engine whose every call starts a process (Apertium) asks for larger batches
+            batch = max(settings.mt_batch_size, getattr(translator, "min_batch_size", 1))
+            engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator), batch)
             stats.append(engine.stats)
         engine.fill(remaining, run.save)
         remaining = [s for s in remaining if s not in run.filled]
