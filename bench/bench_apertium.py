@@ -70,7 +70,8 @@ def load() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
@@ -143,7 +144,8 @@ def main() -> None:
             print(f"{name:<14}{median:>10.3f}{min(values):>9.3f}{len(sources) / median:>13.0f}"
                   f"{median / base_time:>8.2f}")
         ratio = statistics.median(times["pretranslate"]) / base_time
-        print(f"workflow pretranslate / apertium: {ratio:.2f}x (target <= 1.2x): {'ok' if ratio <= 1.2 else 'OVER'}")
+        verdict = "ok" if ratio <= 1.2 else "OVER"
+        print(f"workflow pretranslate / apertium: {ratio:.2f}x (target <= 1.2x): {verdict}")
 
 
 if __name__ == "__main__":
