@@ -52,6 +52,7 @@ bench: setup
 	$(PY) bench/bench_extract.py
 	$(PY) bench/bench_pretranslate.py
 	$(PY) bench/bench_publish.py
+	$(PY) bench/bench_apertium.py
 
 screenshots: setup
 	bash scripts/install-chromium.sh
