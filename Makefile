@@ -48,7 +48,7 @@ lint: setup
 	$(VENV)/bin/mypy workflow
 	$(VENV)/bin/ruff check workflow tests bench
 
-bench: setup
+bench: setup apertium
 	$(PY) bench/bench_extract.py
 	$(PY) bench/bench_pretranslate.py
 	$(PY) bench/bench_publish.py
