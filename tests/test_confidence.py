@@ -8,6 +8,7 @@ where some come out wrong, and sentences it never saw); run it with `-s` to see 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,7 +36,7 @@ from workflow.memory import Memory, MemoryUnit
 from workflow.model import MTRequest, MTResult
 from workflow.models import ArgosTranslator, install_model_file
 from workflow.pretranslate import MachineEngine, MemoryEngine, MTCache, Suggestion, pretranslate
-from workflow.settings import load_settings
+from workflow.settings import Settings, load_settings
 from workflow.store import load_units
 
 UNSEEN = (  # sentences the tiny model never saw: whatever it says is wrong
@@ -135,18 +136,35 @@ def test_argos_confidence_separates_right_from_wrong(tiny_model: Path, argos_pac
     assert provenances[0].startswith("mt argos translate-en_zh 0.1 · confidence ")
 
 
-def test_status_counts_bands_and_check_warns_below_min_confidence(tmp_path: Path) -> None:
+def rated_workspace(tmp_path: Path) -> Settings:
+    """Three units: two machine ones (confidence 30 and 95, as pretranslate writes them), one new."""
     ws = make_workspace(tmp_path / "ws", {"a.txt": "The fair opened.\n\nPrices fell.\n\nThank you.\n"},
                         languages="zh")
     extract(ws)
     path = ws.catalog("a.txt", "zh")
     catalog = polib.pofile(str(path))
-    for entry in catalog:  # two machine units, as pretranslate writes them; one left new
+    for entry in catalog:
         confidence = {"The fair opened.": 30, "Prices fell.": 95}.get(entry.msgid)
         if confidence is not None:
             entry.msgstr, entry.flags = "译文", ["fuzzy"]
             entry.tcomment = f"workflow: mt argos x 1 · confidence {confidence}"
     catalog.save(str(path))
+    return ws
+
+
+def test_review_page_shows_and_sorts_by_confidence(tmp_path: Path) -> None:
+    ws = rated_workspace(tmp_path)
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "review", "zh"])
+    assert result.exit_code == 0, result.output
+    page = (ws.output / "review" / "zh.html").read_text(encoding="utf-8")
+    assert [int(n) for n in re.findall(r'data-confidence="(\d+)"', page)] == [30, 95]
+    assert 'data-confidence=""' in page  # the new unit: none, sorted last
+    assert '<option value="confidence">lowest confidence first</option>' in page
+    assert "· confidence 30" in page
+
+
+def test_status_counts_bands_and_check_warns_below_min_confidence(tmp_path: Path) -> None:
+    ws = rated_workspace(tmp_path)
     data = json.loads(CliRunner().invoke(cli, ["--root", str(ws.root), "status", "--json"]).stdout)
     assert data["totals"][0]["confidence"] == {"low": 1, "medium": 0, "high": 1, "unrated": 0}
     assert data["total"]["confidence"]["low"] == 1
