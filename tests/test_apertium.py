@@ -216,6 +216,14 @@ def test_per_language_engines_are_checked(tmp_path: Path, line: str, message: st
     assert caught.value.line == len(config.read_text(encoding="utf-8").splitlines())
 
 
+def test_languages_chosen_by_an_option_may_leave_a_language_with_engines_out(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {}, languages="es fr")
+    config = ws.root / "setup.cfg"
+    config.write_text(config.read_text(encoding="utf-8") + "engines.es = tm apertium\n", encoding="utf-8")
+    settings = load_settings(ws.root, {"languages": "fr"}, environ={})
+    assert settings.languages == ("fr",) and settings.engines_for("fr") == ("tm", "argos")
+
+
 # -- the real Apertium -----------------------------------------------------------------------
 
 REAL = shutil.which("apertium") is not None and any(p.mode == "eng-spa" for p in list_pairs())

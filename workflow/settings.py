@@ -175,6 +175,11 @@ def load_settings(
             raise problem(key, f"{lang!r} is not a language code",
                           hint="use codes such as en, zh, fr, es, ar, ru, pt_BR")
     _check_pretranslate(settings, problem)
+    if origin.get("languages", "file") == "file":  # (languages given by an option may leave some out)
+        for lang, _ in settings.language_engines:
+            if lang not in settings.languages:
+                key = f"{LANGUAGE_ENGINES}{lang}"
+                raise problem(key, f"{key}: {lang} is not a target language ({' '.join(settings.languages)})")
     if settings.source_lang in settings.languages:
         raise problem("languages", f"the source language {settings.source_lang} is also a target language")
     if len(set(settings.languages)) != len(settings.languages):
@@ -199,8 +204,6 @@ def _check_pretranslate(settings: Settings, problem: Callable[..., SettingsError
         if unknown or not engines:
             raise problem(key, f"{key} must be some of {', '.join(ENGINES)}, "
                                f"not {' '.join(unknown) or '(none)'}")
-        if lang not in settings.languages:
-            raise problem(key, f"{key}: {lang} is not a target language ({' '.join(settings.languages)})")
     if not 0 <= settings.tm_threshold <= 100:
         raise problem("tm_threshold", "tm_threshold is a percentage, from 0 to 100")
     if not 0 <= settings.min_confidence <= 100:
