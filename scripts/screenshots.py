@@ -3,9 +3,9 @@
 Usage:
     python scripts/screenshots.py [--root WORKSPACE] [--out docs]
 
-Without --root, a demo workspace is built in build/screenshots/: the sample from
-../shared/samples is extracted, the Chinese catalog is filled from the sample
-translation memory (reviewed), the Arabic one with a pseudo-translation in Arabic
+Without --root, a demo workspace is built in build/screenshots/: the sample in
+source/ is extracted, the Chinese catalog is filled from the sample
+translation memory in samples/ (reviewed), the Arabic one with a pseudo-translation in Arabic
 letters (reviewed, its last paragraphs left untranslated so the marked English
 fallback shows), and both are published. Then output/zh and output/ar are
 rendered to docs/screenshot-zh.png and docs/screenshot-ar.png.
@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "samples"  # the sample memory and glossary
 ARTICLE = "ciftis-bulletin-2021-01.txt"
 DARK = ROOT / "scripts" / "pages" / "dark-menu.html"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -101,7 +101,7 @@ def demo_workspace(folder: Path) -> Path:
     from workflow.publish import Policy, publish
     from workflow.settings import init_workspace, load_settings
 
-    source = SAMPLES / "source" / ARTICLE
+    source = ROOT / "source" / ARTICLE
     if not source.is_file():
         sys.exit(f"the sample is not here: {source}")
     if folder.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,21 +18,36 @@ TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"
 HARD_HTML = CASES / "hard-html" / "input.html"
 BULLETIN_XML = CASES / "bulletin-xml" / "input.xml"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLE = SHARED / "samples" / "source" / "ciftis-bulletin-2021-01.txt"
-WEB = SHARED / "samples" / "web"
+REPO = TESTS.parent
+# the sample bulletin and its Chinese memory and glossary are part of the repository (the demo's material)
+SAMPLE = REPO / "source" / "ciftis-bulletin-2021-01.txt"
+SAMPLE_TMX = REPO / "samples" / "tm" / "ciftis-en-zh.tmx"
+SAMPLE_GLOSSARY = REPO / "samples" / "glossary" / "en-zh.tsv"
+# real web pages are third-party content, not copied into the repository: a folder of them is named by
+# WORKFLOW_WEB_PAGES (.ci/run passes the project's sample pages when it has them)
+WEB_VARIABLE = "WORKFLOW_WEB_PAGES"
+WEB = Path(os.environ[WEB_VARIABLE]) if os.environ.get(WEB_VARIABLE) else None
 ALL_LANGUAGES = ("zh", "fr", "es", "ar", "ru")
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 
 
-def need_shared() -> None:
-    """Skip, saying why, when ../shared (the sample material beside the repository) is absent."""
-    if not SAMPLE.is_file() or not WEB.is_dir():
-        pytest.skip(f"the shared samples are not here ({SHARED}): they sit beside the repository in CI")
+def need_sample() -> None:
+    """Fail, saying what is missing, when the repository's sample material is not there."""
+    missing = [str(p) for p in (SAMPLE, SAMPLE_TMX, SAMPLE_GLOSSARY) if not p.is_file()]
+    if missing:
+        pytest.fail(f"the repository's sample material is missing: {', '.join(missing)}")
+
+
+def need_web_pages() -> None:
+    """Skip, saying how to run them, when no folder of real web pages is named."""
+    if WEB is None:
+        pytest.skip(f"set {WEB_VARIABLE} to a folder of real web pages (*.html) to round-trip them")
+    if not WEB.is_dir():
+        pytest.fail(f"{WEB_VARIABLE}={WEB} is not a folder")
 
 
 def web_pages() -> list[Path]:
-    return sorted(WEB.glob("*.html")) if WEB.is_dir() else []
+    return sorted(WEB.glob("*.html")) if WEB is not None and WEB.is_dir() else []
 
 
 def make_workspace(

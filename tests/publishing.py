@@ -7,25 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polib
-import pytest
+from extracting import SAMPLE, need_sample  # noqa: F401 (the publishing tests import them from here)
+from extracting import SAMPLE_TMX as TMX
 from lxml import etree
 
 from workflow.extract import extract
 from workflow.settings import Settings, init_workspace, load_settings
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLE = SHARED / "samples" / "source" / "ciftis-bulletin-2021-01.txt"
-TMX = SHARED / "samples" / "tm" / "ciftis-en-zh.tmx"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PLACEHOLDER = re.compile(r"(</?\d+/?>)")
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 Translate = Callable[[str], "str | None"]
-
-
-def need_sample() -> None:
-    if not SAMPLE.is_file() or not TMX.is_file():
-        pytest.skip(f"the shared sample is not here ({SHARED}); it sits beside the repository")
 
 
 def workspace(

@@ -12,8 +12,7 @@ from workflow.cli import cli
 from workflow.model import State
 from workflow.settings import Settings, load_settings
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = SHARED / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"  # the sample's memory and glossary
 
 # A plain-text bulletin: title, metadata line, paragraphs (two sentences in the first).
 BULLETIN = """\

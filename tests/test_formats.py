@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from extracting import BULLETIN_XML, HARD_HTML, SAMPLE, need_shared
+from extracting import BULLETIN_XML, HARD_HTML, SAMPLE
 
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
 from workflow.formats.common import decode, sniff_html_charset
 from workflow.model import Article, BlockKind, Format
-
-REPO_SAMPLE = Path(__file__).resolve().parents[1] / "source" / "ciftis-bulletin-2021-01.txt"
 
 
 def units(article: Article) -> list[str]:
@@ -26,12 +22,9 @@ def kinds(article: Article) -> list[tuple[str, str]]:
 # -- the plain-text bulletin ------------------------------------------------------------
 
 
-@pytest.fixture(params=["repository", "shared"])
-def sample(request: pytest.FixtureRequest) -> Article:
-    if request.param == "shared":
-        need_shared()
-        return text.read(SAMPLE.read_bytes(), SAMPLE.name, "sentence")
-    return text.read(REPO_SAMPLE.read_bytes(), REPO_SAMPLE.name, "sentence")
+@pytest.fixture
+def sample() -> Article:
+    return text.read(SAMPLE.read_bytes(), SAMPLE.name, "sentence")
 
 
 def test_sample_title_and_metadata(sample: Article) -> None:

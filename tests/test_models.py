@@ -226,7 +226,9 @@ def test_spans_come_back_inside_the_translation(tiny_model: Path, argos_packages
     assert result.spans[1] == (0, 0)
 
 
-def test_cli_models(tiny_model: Path, argos_packages: Path, tmp_path: Path) -> None:
+def test_cli_models(tiny_model: Path, argos_packages: Path, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKFLOW_APERTIUM", "no-such-apertium")  # Argos only (Apertium: test_apertium)
     runner = CliRunner()
     root = ["--root", str(tmp_path)]
     result = runner.invoke(cli, [*root, "models", "install", str(tiny_model)])
@@ -236,7 +238,7 @@ def test_cli_models(tiny_model: Path, argos_packages: Path, tmp_path: Path) -> N
     result = runner.invoke(cli, [*root, "models", "list"])
     assert result.stdout.startswith("en→zh  translate-en_zh 0.1  ")
     assert result.stdout.endswith("  translate-en_zh-tiny\n")
-    assert result.stderr == f"1 model(s) in {argos_packages}\n"
+    assert result.stderr == f"1 Argos model(s) in {argos_packages}, 0 Apertium pair(s)\n"
     listed = json.loads(runner.invoke(cli, [*root, "models", "list", "--json"]).stdout)
     assert [(m["name"], m["source_lang"], m["target_lang"]) for m in listed] == [
         ("translate-en_zh-tiny", "en", "zh")]

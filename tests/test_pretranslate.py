@@ -251,9 +251,11 @@ def test_memory_first_then_machine(ws: Settings, tmp_path: Path, monkeypatch: py
     code, out, err = run(ws, "zh", "--engine", "tm,pseudo", "--json")
     assert code == 0
     found = units(ws)
-    assert found[("b.html", "Thank you.")] == ("谢谢。", State.MACHINE, "tm 100% a.txt")
+    assert found[("b.html", "Thank you.")] == ("谢谢。", State.MACHINE, "tm 100% a.txt · confidence 100")
     target, _, provenance = found[("b.html", "See you tomorrow.")]
-    assert target == "明天见！" and provenance.startswith("tm 9") and provenance.endswith("% m.tmx")
+    score = provenance.removeprefix("tm ").split("%")[0]
+    assert target == "明天见！" and score.startswith("9")
+    assert provenance == f"tm {score}% m.tmx · confidence {score}"
     assert found[("b.html", "Good evening.")][2] == "pseudo"
     (report,) = json.loads(out)["languages"]
     assert (report["filled"], report["fuzzy_matches"], report["left"]) == ({"tm": 2, "pseudo": 4}, 1, 0)
@@ -543,7 +545,8 @@ def test_a_second_run_waits_then_fails_clearly(ws: Settings) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, pseudo", id="unknown-engine"),
+    pytest.param(["zh", "--engine", "deepl"], "--engine takes tm, argos, apertium, pseudo",
+                 id="unknown-engine"),
     pytest.param(["de"], "not a configured language: de", id="unknown-language"),
     pytest.param(["zh", "--beam-size", "0"], "Invalid value for '--beam-size'", id="bad-beam"),
 ])

@@ -551,6 +551,39 @@ REVIEWED_CASES = [
 ]
 
 
+# checks that read the unit's provenance: (check, provenance, state, min_confidence, expected)
+PROVENANCE_CASES = [
+    pytest.param("unknown-words", "mt apertium eng-spa · confidence 80; unknown words: Xinhua, uphill",
+                 State.MACHINE, 0, "did not know Xinhua, uphill", id="unknown-words"),
+    pytest.param("unknown-words", "mt apertium eng-spa · confidence 100", State.MACHINE, 0, None,
+                 id="unknown-words-none"),
+    pytest.param("unknown-words", "mt apertium eng-spa · confidence 80; unknown words: Xinhua",
+                 State.REVIEWED, 0, None, id="unknown-words-reviewed"),
+    pytest.param("confidence", "mt argos translate-en_zh 1.9 · confidence 42; glossary: CIFTIS",
+                 State.MACHINE, 60, "confidence 42 is below min_confidence 60", id="confidence-low"),
+    pytest.param("confidence", "mt argos translate-en_zh 1.9 · confidence 60", State.MACHINE, 60, None,
+                 id="confidence-at-minimum"),
+    pytest.param("confidence", "mt argos translate-en_zh 1.9 · confidence 42", State.MACHINE, 0, None,
+                 id="confidence-no-minimum"),
+    pytest.param("confidence", "tm 80% a.tmx · confidence 42", State.REVIEWED, 60, None,
+                 id="confidence-reviewed"),
+    pytest.param("confidence", "mt argos translate-en_zh 1.9", State.MACHINE, 60, None,
+                 id="confidence-not-recorded"),
+]
+
+
+@pytest.mark.parametrize(("check_id", "provenance", "state", "minimum", "expected"), PROVENANCE_CASES)
+def test_provenance_checks(check_id: str, provenance: str, state: State, minimum: int,
+                           expected: str | None) -> None:
+    context = CheckContext("es", key="k1", state=state, provenance=provenance, min_confidence=minimum)
+    issue = CHECKS[check_id]("The fair opened.", "La feria abrió.", context)
+    if expected is None:
+        assert issue is None
+    else:
+        assert issue is not None and issue.severity is Severity.WARNING
+        assert expected in issue.message
+
+
 @pytest.mark.parametrize(("check_id", "source", "target", "lang", "expected"), CASES)
 def test_check(check_id: str, source: str, target: str, lang: str, expected: str | None) -> None:
     context = CheckContext(lang, key="k1", terms=GLOSSARY)
@@ -573,7 +606,8 @@ def test_reviewed_check(source: str, target: str, lang: str, state: State, expec
 
 
 def test_every_check_has_cases_that_fire_and_cases_that_must_not() -> None:
-    table = [(p.values[0], p.values[4]) for p in CASES] + [("reviewed", p.values[4]) for p in REVIEWED_CASES]
+    table = [(p.values[0], p.values[4]) for p in [*CASES, *PROVENANCE_CASES]]
+    table += [("reviewed", p.values[4]) for p in REVIEWED_CASES]
     fires = {check for check, expected in table if expected is not None}
     quiet = {check for check, expected in table if expected is None}
     assert fires == set(CHECKS) == quiet
@@ -736,8 +770,6 @@ def test_glossary_from_the_workspace(ws: Path) -> None:
 def test_sample_translation_memory_gives_no_false_errors() -> None:
     """The reviewed en->zh memory of the sample bulletin: no error, and only real omissions warned."""
     tmx, tsv = SAMPLES / "tm" / "ciftis-en-zh.tmx", SAMPLES / "glossary" / "en-zh.tsv"
-    if not tmx.is_file() or not tsv.is_file():
-        pytest.skip(f"the shared samples are not here ({SAMPLES}); they sit beside the repository")
     from lxml import etree
 
     from workflow.model import Segment, Unit

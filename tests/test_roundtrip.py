@@ -1,7 +1,7 @@
 """Round trip (issue 2, item 9): extract, fill every msgstr, assemble, and compare with the source.
 
 Three checks for each source (the text sample, the hard HTML fixture, the bulletin XML
-and every real page in ../shared/samples/web/):
+and every real page in the folder WORKFLOW_WEB_PAGES names):
 
 1. identity: each msgstr = its msgid gives back the source byte for byte, so an HTML5
    parser (html5lib) sees the same elements, attributes and text in the same order;
@@ -23,9 +23,10 @@ from extracting import (
     CASES,
     HARD_HTML,
     SAMPLE,
+    WEB_VARIABLE,
     html5_events,
     html5_text,
-    need_shared,
+    need_web_pages,
     web_pages,
 )
 from hypothesis import HealthCheck, given, settings
@@ -38,13 +39,11 @@ from workflow.markup import parse_xml, validate_bulletin
 from workflow.model import Article, Format
 from workflow.segment import PLACEHOLDER
 
-REPO_SAMPLE = Path(__file__).resolve().parents[1] / "source" / "ciftis-bulletin-2021-01.txt"
 OPEN, CLOSE = "⟦", "⟧"
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")  # ASCII whitespace: a no-break space is text
 
 SOURCES = [
-    pytest.param(REPO_SAMPLE, id="sample-text"),
-    pytest.param(SAMPLE, id="shared-sample-text"),
+    pytest.param(SAMPLE, id="sample-text"),
     pytest.param(CASES / "bulletin-text" / "input.txt", id="bulletin-text"),
     pytest.param(HARD_HTML, id="hard-html"),
     pytest.param(CASES / "fragment-html" / "input.html", id="fragment-html"),
@@ -56,9 +55,11 @@ if not web_pages():
 
 
 def read(path: Path | None) -> Article:
-    if path is None or not path.is_file():
-        need_shared()
-        pytest.fail(f"{path} is missing although ../shared is here")
+    if path is None:
+        need_web_pages()
+        pytest.fail(f"no *.html page in the folder {WEB_VARIABLE} names")
+    if not path.is_file():
+        pytest.fail(f"{path} is missing")
     return READERS[path.suffix](path.read_bytes(), path.name, "sentence")
 
 

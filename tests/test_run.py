@@ -7,11 +7,12 @@ from pathlib import Path
 
 import polib
 from click.testing import CliRunner
+from extracting import SAMPLE_GLOSSARY
 from publishing import SAMPLE, TMX, need_sample, workspace
 
 from workflow.cli import cli
 
-GLOSSARY = SAMPLE.parents[1] / "glossary" / "en-zh.tsv"
+GLOSSARY = SAMPLE_GLOSSARY
 
 
 def invoke(root: Path, *args: str) -> tuple[int, str, str]:

@@ -201,6 +201,7 @@ def test_status_json(ws: Settings) -> None:
         "units": {"new": 2, "machine": 1, "needs-work": 0, "changed": 1, "reviewed": 1, "total": 5},
         "words": {"new": 19, "machine": 6, "needs-work": 0, "changed": 8, "reviewed": 5, "total": 38},
         "reviewed_percent": 13.1,
+        "confidence": {"low": 0, "medium": 0, "high": 0, "unrated": 1},
     }
     assert [t["lang"] for t in data["totals"]] == ["zh", "fr"]
     assert data["total"]["units"]["total"] == 14 and data["failures"] == []

@@ -488,8 +488,8 @@ def _engine_list(value: str | None) -> tuple[str, ...] | None:
 @cli.command()
 @click.argument("langs", nargs=-1, metavar="[LANG]...")
 @click.option("--engine", "engines", default=None, metavar="NAMES",
-              help="Engines to try in order, comma-separated: tm, argos, pseudo.  [default: tm,argos, "
-                   "or engines = … in [workflow]]")
+              help="Engines to try in order, comma-separated: tm, argos, apertium, pseudo.  [default: "
+                   "tm,argos, or engines = … (engines.LANG = … for one language) in [workflow]]")
 @click.option("--redo-machine", is_flag=True,
               help="Also replace machine output that is still fuzzy, its source edited or not "
                    "(never reviewed or needs-work units).")
@@ -558,24 +558,29 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of a table.")
 @handle_errors
 def models_list(as_json: bool) -> None:
-    """List the installed models and where they live.
+    """List the installed models and where they live: Argos packages, then Apertium pairs.
 
     \b
     Example:
       workflow models list
     """
     from .models import list_models, model_size, packages_dir
+    from .pretranslate.apertium import list_pairs
 
     found = list_models()
+    pairs = list_pairs()
     if as_json:
         import json
         from dataclasses import asdict
 
-        click.echo(json.dumps([{**asdict(m), "path": str(m.path)} for m in found], indent=2))
+        click.echo(json.dumps([*({"engine": "argos", **asdict(m), "path": str(m.path)} for m in found),
+                               *({"engine": "apertium", **asdict(p)} for p in pairs)], indent=2))
         return
     for m in found:
         click.echo(f"{m.source_lang}→{m.target_lang}  {m.package} {m.version}  {model_size(m)}  {m.name}")
-    say(f"{len(found)} model(s) in {packages_dir()}")
+    for p in pairs:
+        click.echo(f"{p.source_lang}→{p.target_lang}  apertium {p.mode}")
+    say(f"{len(found)} Argos model(s) in {packages_dir()}, {len(pairs)} Apertium pair(s)")
 
 
 @models.command("install")
@@ -710,7 +715,8 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
 @cli.command("run")
 @click.argument("langs", nargs=-1, metavar="[LANG]...")
 @click.option("--engine", "engines", default=None, metavar="NAMES",
-              help="Pretranslation engines, comma-separated: tm, argos, pseudo.  [default: tm,argos]")
+              help="Pretranslation engines, comma-separated: tm, argos, apertium, pseudo.  "
+                   "[default: tm,argos]")
 @click.option("--policy", type=click.Choice(["complete", "threshold", "lead"]), default=None,
               help="Publishing policy.  [default: from settings]")
 @click.option("--threshold", type=click.IntRange(0, 100), default=None, metavar="PERCENT",

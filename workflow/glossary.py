@@ -1,7 +1,7 @@
 """Per-language glossaries: approved terms and do-not-translate terms.
 
 A glossary is a UTF-8, tab-separated file `glossary/<source>-<lang>.tsv` in the
-workspace (the layout of `../shared/samples/glossary/en-zh.tsv`):
+workspace (the layout of `samples/glossary/en-zh.tsv`):
 
     source<TAB>target<TAB>note<TAB>type
 

@@ -252,3 +252,6 @@ class MTResult:
 
     text: str
     spans: tuple[tuple[int, int] | None, ...] = ()
+    # the engine's own confidence, 0-100 (None: it has none), and the source words it did not know
+    confidence: int | None = None
+    unknown: tuple[str, ...] = ()

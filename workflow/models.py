@@ -27,10 +27,11 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
+from .confidence import from_log_probability
 from .errors import MissingLanguagePair, WorkflowError
 from .model import MTRequest, MTResult
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 NETWORK_TIMEOUT = 10.0  # seconds for each connection to the index or a download mirror
+LENGTH_PENALTY = 0.2  # argostranslate's; CTranslate2 divides a hypothesis's log-probability by length ** this
 CT2_BATCH = 32  # examples per CTranslate2 batch inside one call (it sorts a call's inputs by length)
 
 
@@ -354,14 +356,15 @@ class ArgosTranslator:
             [tokens for tokens, _ in sources],
             target_prefix=[[prefix]] * len(sources) if prefix else None,
             replace_unknowns=True, max_batch_size=batch, batch_type="examples",
-            beam_size=self.beam_size, num_hypotheses=1, length_penalty=0.2,
-            max_decoding_length=self.max_length, return_attention=attention,
+            beam_size=self.beam_size, num_hypotheses=1, length_penalty=LENGTH_PENALTY,
+            max_decoding_length=self.max_length, return_attention=attention, return_scores=True,
         )
         results: list[MTResult] = []
         for request, (tokens, offsets), output in zip(requests, sources, outputs):
             hypothesis = list(output.hypotheses[0])
             weights = output.attention[0] if attention and output.attention else None
-            results.append(self._decode(request, tokens, offsets, hypothesis, weights))
+            result = self._decode(request, tokens, offsets, hypothesis, weights)
+            results.append(replace(result, confidence=_confidence(output, len(hypothesis))))
         return results
 
     def _encode(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -399,6 +402,15 @@ class ArgosTranslator:
         if not request.spans:
             return MTResult(text)
         return MTResult(text, tuple(_align(request, offsets, spans, weights, len(text))))
+
+
+def _confidence(output: Any, tokens: int) -> int | None:
+    """The model's confidence in a hypothesis, from its score (the mean log-probability per token)."""
+    scores = list(getattr(output, "scores", None) or [])
+    if not scores:
+        return None
+    steps = tokens + 1  # the end token is scored too
+    return from_log_probability(float(scores[0]) * steps ** LENGTH_PENALTY / steps)
 
 
 def _align(request: MTRequest, source_spans: list[tuple[int, int]], target_spans: list[tuple[int, int]],

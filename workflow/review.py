@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .assemble import text_direction, words
+from .confidence import confidence_of
 from .errors import WorkflowError
 from .files import workspace_lock, write_if_changed
 from .model import Failure, State
@@ -114,6 +115,7 @@ def _row(settings: Settings, index: int, number: int, article: str, catalog_path
         "diff": word_diff(unit.previous, unit.segment.text) if unit.previous else None,
         "note": unit.segment.note,
         "provenance": unit.provenance,
+        "confidence": confidence_of(unit.provenance) if unit.state is not State.REVIEWED else None,
         "comment": unit.comment,
         "findings": [
             {"severity": f.issue.severity.value, "check": f.issue.check, "message": f.issue.message,
@@ -145,7 +147,7 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
             log.debug("failed: %s", exc)
             report.failures.append(Failure.of(exc))
             continue
-        findings = check_units(catalog, located, checks, settings.source_lang, terms)
+        findings = check_units(catalog, located, checks, settings.source_lang, terms, settings.min_confidence)
         every += findings
         by_key: dict[str, list[Finding]] = {}
         for finding in findings:

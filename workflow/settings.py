@@ -41,6 +41,8 @@ class Settings:
     lock_timeout: float = 10.0
     # pretranslate: engines tried in order, where the memory, glossary and MT cache live
     engines: tuple[str, ...] = ("tm", "argos")
+    # per language (`engines.es = tm apertium` in [workflow]): (lang, engines) pairs
+    language_engines: tuple[tuple[str, tuple[str, ...]], ...] = ()
     tm_dir: str = "tm"
     glossary_dir: str = "glossary"
     cache_dir: str = ".workflow/cache"
@@ -53,6 +55,7 @@ class Settings:
     mt_device: str = "cpu"  # cpu, cuda or auto
     mt_max_length: int = 256  # longest translation, in tokens
     cluster: str = ""  # pretranslate's machine engines on Dask: tcp://HOST:PORT or local:N; "" runs here
+    min_confidence: int = 0  # `check` warns about machine units below this confidence (0: never)
 
     @property
     def source(self) -> Path:
@@ -69,6 +72,10 @@ class Settings:
     @property
     def output(self) -> Path:
         return self.root / self.output_dir
+
+    def engines_for(self, lang: str) -> tuple[str, ...]:
+        """The engines of a language: its own `engines.<lang>`, else `engines`."""
+        return dict(self.language_engines).get(lang, self.engines)
 
     def catalog(self, article: str, lang: str | None) -> Path:
         """The POT (lang None) or PO file of an article given by its path under source/."""
@@ -94,7 +101,7 @@ def _coerce(name: str, value: str) -> object:
 
 _BOOLEANS = {"propagate": {"true": True, "yes": True, "on": True, "1": True,
                            "false": False, "no": False, "off": False, "0": False}}
-_INTEGERS = {"tm_threshold", "mt_beam_size", "mt_batch_size", "mt_threads", "mt_max_length"}
+_INTEGERS = {"tm_threshold", "mt_beam_size", "mt_batch_size", "mt_threads", "mt_max_length", "min_confidence"}
 
 
 def load_settings(
@@ -114,11 +121,15 @@ def load_settings(
     config_path = root / CONFIG_FILE
     known = {f.name for f in fields(Settings)} - {"root"}
     raw: dict[str, str] = {}
+    per_language: dict[str, str] = {}  # engines.<lang>
     if config_path.is_file():
         parser = read_config(config_path)
         if parser.has_section(SECTION):
             for key, value in parser.items(SECTION):
                 key = key.replace("-", "_")
+                if key.startswith(LANGUAGE_ENGINES):
+                    per_language[key[len(LANGUAGE_ENGINES):]] = value
+                    continue
                 if key not in known:
                     raise SettingsError(f"unknown setting {key!r} in [workflow]", path=config_path,
                                         line=_line_of(config_path, key),
@@ -148,6 +159,8 @@ def load_settings(
             values[key] = _coerce(key, value)
         except (ValueError, KeyError):
             raise problem(key, f"bad value {value!r} for {key}") from None
+    values["language_engines"] = tuple((lang, tuple(value.replace(",", " ").split()))
+                                       for lang, value in sorted(per_language.items()))
     settings = replace(Settings(root=root), **values)  # type: ignore[arg-type]
     if settings.segmentation not in MODES:
         raise problem("segmentation",
@@ -165,6 +178,11 @@ def load_settings(
             raise problem(key, f"{lang!r} is not a language code",
                           hint="use codes such as en, zh, fr, es, ar, ru, pt_BR")
     _check_pretranslate(settings, problem)
+    if origin.get("languages", "file") == "file":  # (languages given by an option may leave some out)
+        for lang, _ in settings.language_engines:
+            if lang not in settings.languages:
+                key = f"{LANGUAGE_ENGINES}{lang}"
+                raise problem(key, f"{key}: {lang} is not a target language ({' '.join(settings.languages)})")
     _check_languages(settings, problem)
     if not (math.isfinite(settings.lock_timeout) and 0 <= settings.lock_timeout <= MAX_LOCK_TIMEOUT):
         raise problem("lock_timeout", f"lock_timeout is a number of seconds, from 0 to {MAX_LOCK_TIMEOUT}")
@@ -229,7 +247,8 @@ def _check_folder(settings: Settings, key: str, problem: Callable[..., SettingsE
                   "a symbolic link on the way must point inside the workspace too")
 
 
-ENGINES = ("tm", "argos", "pseudo")
+ENGINES = ("tm", "argos", "apertium", "pseudo")
+LANGUAGE_ENGINES = "engines."  # prefix of the per-language engines settings
 DEVICES = ("cpu", "cuda", "auto")
 
 
@@ -239,8 +258,16 @@ def _check_pretranslate(settings: Settings, problem: Callable[..., SettingsError
     if unknown or not settings.engines:
         raise problem("engines",
                       f"engines must be some of {', '.join(ENGINES)}, not {' '.join(unknown) or '(none)'}")
+    for lang, engines in settings.language_engines:
+        key = f"{LANGUAGE_ENGINES}{lang}"
+        unknown = [engine for engine in engines if engine not in ENGINES]
+        if unknown or not engines:
+            raise problem(key, f"{key} must be some of {', '.join(ENGINES)}, "
+                               f"not {' '.join(unknown) or '(none)'}")
     if not 0 <= settings.tm_threshold <= 100:
         raise problem("tm_threshold", "tm_threshold is a percentage, from 0 to 100")
+    if not 0 <= settings.min_confidence <= 100:
+        raise problem("min_confidence", "min_confidence is a confidence, from 0 to 100")
     for key in ("mt_beam_size", "mt_batch_size", "mt_max_length"):
         if getattr(settings, key) < 1:
             raise problem(key, f"{key} must be at least 1")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .assemble import words
+from .confidence import band
 from .errors import WorkflowError
 from .extract import article_name, find_sources, orphan_failure
 from .model import Failure, State
@@ -93,6 +94,22 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
+class Bands:
+    """Machine units (fuzzy, not yet reviewed) by the confidence their provenance records."""
+
+    low: int = 0
+    medium: int = 0
+    high: int = 0
+    unrated: int = 0  # no confidence recorded (older output, pseudo-translation)
+
+    def __add__(self, other: Bands) -> Bands:
+        return Bands(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: int(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
 class StatusRow:
     """Units and words in each state for an article, or a total (article None)."""
 
@@ -100,6 +117,7 @@ class StatusRow:
     article: str | None  # None: a total row
     units: Counts
     words: Counts
+    confidence: Bands = Bands()
 
     @property
     def reviewed_percent(self) -> float:
@@ -110,7 +128,8 @@ class StatusRow:
 
     def __add__(self, other: StatusRow) -> StatusRow:
         lang = self.lang if self.lang == other.lang else None
-        return StatusRow(lang, None, self.units + other.units, self.words + other.words)
+        return StatusRow(lang, None, self.units + other.units, self.words + other.words,
+                         self.confidence + other.confidence)
 
 
 @dataclass(slots=True)
@@ -127,7 +146,7 @@ class StatusReport:
         row = StatusRow(None, None, Counts(), Counts())
         for total in self.totals:
             row = row + total
-        return StatusRow(None, None, row.units, row.words)
+        return StatusRow(None, None, row.units, row.words, row.confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +155,7 @@ class Tally:
 
     units: Counts
     words: Counts
+    confidence: Bands = Bands()
 
 
 def tally(path: Path) -> Tally:
@@ -143,11 +163,14 @@ def tally(path: Path) -> Tally:
     units = [0] * len(STATES)
     counted = [0] * len(STATES)
     index = {state: number for number, state in enumerate(STATES)}
+    bands = dict.fromkeys(Bands.__dataclass_fields__, 0)
     for entry in scan_catalog(path):
         number = index[entry.state]
         units[number] += 1
         counted[number] += words(entry.source)
-    return Tally(Counts(*units), Counts(*counted))
+        if entry.state is State.MACHINE:
+            bands["unrated" if entry.confidence is None else band(entry.confidence)] += 1
+    return Tally(Counts(*units), Counts(*counted), Bands(**bands))
 
 
 def status(settings: Settings, langs: Sequence[str], progress: Progress | None = None) -> StatusReport:
@@ -169,10 +192,10 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
                 log.debug("failed: %s", exc)
                 report.failures.append(Failure.of(exc))
                 continue
-            row = StatusRow(lang, catalog.article, counts.units, counts.words)
+            row = StatusRow(lang, catalog.article, counts.units, counts.words, counts.confidence)
             report.rows.append(row)
             total = total + row
-        report.totals.append(StatusRow(lang, None, total.units, total.words))
+        report.totals.append(StatusRow(lang, None, total.units, total.words, total.confidence))
     return report
 
 
@@ -192,7 +215,7 @@ def report_json(report: StatusReport) -> dict[str, object]:
 
     def row(r: StatusRow) -> dict[str, object]:
         return {"lang": r.lang, "article": r.article, "units": r.units.as_dict(), "words": r.words.as_dict(),
-                "reviewed_percent": r.reviewed_percent}
+                "reviewed_percent": r.reviewed_percent, "confidence": r.confidence.as_dict()}
 
     return {
         "languages": list(report.languages),

@@ -24,6 +24,7 @@ from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
 from . import __version__
+from .confidence import MARK, confidence_of
 from .errors import CatalogError
 from .files import write_atomic, write_if_changed
 from .model import CatalogChange, Segment, State, Unit
@@ -496,6 +497,7 @@ class EntryBrief:
     key: str
     source: str
     state: State
+    confidence: int | None = None  # as its `# workflow:` comment records it
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,7 +594,8 @@ def _scan(text: str) -> list[EntryBrief] | None:
             )
             provenance = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
             state = fuzzy_state(changed, provenance.group(1) if provenance else "")
-        briefs.append(EntryBrief(_po_value(key) if key else "", source, state))
+        confidence = confidence_of(head) if MARK in head else None
+        briefs.append(EntryBrief(_po_value(key) if key else "", source, state, confidence))
     if _PO_TAIL.fullmatch(text, end) is None:
         return None
     return briefs
@@ -617,7 +620,7 @@ def scan_catalog(path: Path, data: bytes | None = None) -> list[EntryBrief]:
     briefs = _scan(text) if text is not None else None
     if briefs is None:
         briefs = [
-            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e))
+            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e), confidence_of(_provenance(e)))
             for e in load_catalog(path, data=data) if not e.obsolete
         ]
     return briefs

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
+from ..confidence import adjusted, unknown_words_note, with_confidence
 from ..errors import WorkflowError
 from ..files import write_atomic
 from ..glossary import Glossary
@@ -23,7 +24,7 @@ from .protect import Protected, protect, restore, safe_layout
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: results keep the engine's confidence and unknown words
 
 
 class Translator(Protocol):
@@ -58,6 +59,7 @@ class Suggestion:
     fallback: bool = False
     terms: int = 0
     cached: bool = False
+    confidence: int | None = None  # 0-100, after what pretranslate fixed (None: the engine gives none)
 
 
 Save = Callable[[dict[str, Suggestion]], None]
@@ -135,15 +137,18 @@ class MTCache:
 
     def get(self, request: MTRequest) -> MTResult | None:
         value = self.entries.get(self.key(request))
-        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
-                and isinstance(value[1], list)):
+        if not (isinstance(value, list) and len(value) == 4 and isinstance(value[0], str)
+                and isinstance(value[1], list) and isinstance(value[3], list)):
             return None
-        return MTResult(value[0], tuple(_span(s) for s in value[1]))
+        confidence = value[2] if isinstance(value[2], int) else None
+        return MTResult(value[0], tuple(_span(s) for s in value[1]), confidence,
+                        tuple(str(w) for w in value[3]))
 
     def put(self, request: MTRequest, result: MTResult) -> None:
         if self.folder is None:
             return
-        value: list[object] = [result.text, [list(s) if s is not None else None for s in result.spans]]
+        value: list[object] = [result.text, [list(s) if s is not None else None for s in result.spans],
+                               result.confidence, list(result.unknown)]
         key = self.key(request)
         self.entries[key] = value
         self.pending[key] = value
@@ -198,10 +203,12 @@ class MemoryEngine:
                 fallback = True
                 if not target:
                     continue  # its markup cannot be placed: the next engine, or the translator
-            provenance = f"tm {match.score}% {match.unit.origin}".rstrip()
+            confidence = adjusted(match.score, fallback=fallback)
+            provenance = with_confidence(f"tm {match.score}% {match.unit.origin}".rstrip(), confidence)
             if fallback:
                 provenance += "; placeholders fallback"
-            found[source] = Suggestion(target, provenance, self.name, match.score, fallback=fallback)
+            found[source] = Suggestion(target, provenance, self.name, match.score, fallback=fallback,
+                                       confidence=confidence)
         if found:
             save(found)
 
@@ -253,14 +260,22 @@ class MachineEngine:
                               restored.repaired, True, 0, cached)
         if not restored.target.strip():
             return None
+        written = sum(1 for term in protected.terms if term.source in restored.terms
+                      and term.target not in result.text)  # approved terms written over the engine's words
+        confidence = None if result.confidence is None else adjusted(
+            result.confidence, repaired=restored.repaired, fallback=restored.fallback, terms=written)
+        head = self.translator.provenance
+        notes = [head if confidence is None else with_confidence(head, confidence)]
         if restored.fallback:
             notes.append("placeholders fallback")
         elif restored.repaired:
             notes.append("placeholders repaired")
         if restored.terms:
             notes.append("glossary: " + ", ".join(restored.terms))
+        if result.unknown:
+            notes.append(unknown_words_note(result.unknown))
         return Suggestion(restored.target, "; ".join(notes), self.name, 100, restored.repaired,
-                          restored.fallback, len(restored.terms), cached)
+                          restored.fallback, len(restored.terms), cached, confidence)
 
     def fill(self, sources: Sequence[str], save: Save) -> None:
         plans = {source: protect(source, self.glossary) for source in sources}
@@ -313,7 +328,11 @@ def default_translator(engine: str, settings: Settings, lang: str) -> Translator
         return ArgosTranslator.for_pair(settings.source_lang, lang, beam_size=settings.mt_beam_size,
                                         threads=settings.mt_threads, device=settings.mt_device,
                                         max_length=settings.mt_max_length)
-    raise WorkflowError(f"unknown engine {engine!r}", hint="engines: tm, argos, pseudo")
+    if engine == "apertium":
+        from .apertium import ApertiumTranslator
+
+        return ApertiumTranslator.for_pair(settings.source_lang, lang)
+    raise WorkflowError(f"unknown engine {engine!r}", hint="engines: tm, argos, apertium, pseudo")
 
 
 def survival(sources: Sequence[str], translator: Translator, *, protected: bool = True) -> tuple[int, int]:

@@ -45,6 +45,8 @@ class Protected:
 
 def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """Collapse the double spaces that taking markup out leaves, and trim; spans follow."""
+    if "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text, spans  # nothing to collapse (most units): no walk over every character
     kept: list[str] = []
     before: list[int] = []  # before[i]: characters kept before old position i
     for char in text:

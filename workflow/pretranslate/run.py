@@ -120,7 +120,7 @@ class _Run:
                 self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
             elif unit.state is State.NEW or (self.redo and redoable(unit.state, unit.provenance)):
                 self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
-                if not unit.previous:  # the same target (or the same reason to leave it empty) changes nothing
+                if not unit.previous:  # the same target (or reason to leave it empty) changes nothing
                     self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
             elif unit.state is State.MACHINE:
                 self.machine.setdefault(unit.segment.text, []).append((path, unit.segment.key))
@@ -180,13 +180,13 @@ def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[
     """
     from ..extract import article_name, find_sources
 
-    chosen = tuple(engines or settings.engines)
     reports: list[LanguageReport] = []
     failures: list[Failure] = []
     with workspace_lock(settings.root, settings.lock_timeout), _cluster(settings) as cluster:
         articles = [article_name(settings, path) for path in find_sources(settings)]
         for lang in langs:
             try:
+                chosen = tuple(engines or settings.engines_for(lang))
                 report, problems = _pretranslate_language(settings, lang, articles, chosen, redo_machine,
                                                           progress, translators, clock, cluster)
             except WorkflowError as exc:
@@ -281,8 +281,10 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                     continue
                 glossary = glossary or load_glossary(settings, lang)
                 runner = cluster.runner(name, settings, lang, translator) if cluster is not None else None
+                # an engine whose every call starts a process (Apertium) asks for larger batches
+                batch = max(settings.mt_batch_size, getattr(translator, "min_batch_size", 1))
                 engine = MachineEngine(translator, glossary, MTCache.for_translator(settings, translator),
-                                       settings.mt_batch_size, runner)
+                                       batch, runner)
                 stats.append(engine.stats)
             engine.fill(remaining, run.save)
             remaining = [s for s in remaining if s not in run.filled]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..confidence import confidence_of, unknown_words_of
 from ..errors import WorkflowError
 from ..glossary import Glossary, Term, load_glossary
 from ..model import Failure, Issue, Severity, State, Unit
@@ -49,6 +50,8 @@ class CheckContext:
     key: str = ""
     state: State = State.MACHINE
     terms: tuple[Term, ...] = ()
+    provenance: str = ""  # the unit's `# workflow:` comment
+    min_confidence: int = 0  # the setting: machine units below it are flagged
 
     @property
     def base(self) -> str:
@@ -369,6 +372,24 @@ def check_reviewed(source: str, target: str, context: CheckContext) -> str | Non
     return None
 
 
+@check("unknown-words", Severity.WARNING, "words the machine translation did not know (Apertium's marks)")
+def check_unknown_words(source: str, target: str, context: CheckContext) -> str | None:
+    if context.state is State.REVIEWED:
+        return None
+    words = unknown_words_of(context.provenance)
+    return f"the engine did not know {_shown(list(words))}: check how they were rendered" if words else None
+
+
+@check("confidence", Severity.WARNING, "machine output below the min_confidence setting")
+def check_confidence(source: str, target: str, context: CheckContext) -> str | None:
+    if context.state is State.REVIEWED or not context.min_confidence:
+        return None
+    confidence = confidence_of(context.provenance)
+    if confidence is None or confidence >= context.min_confidence:
+        return None
+    return f"confidence {confidence} is below min_confidence {context.min_confidence}: review it first"
+
+
 # -- running the checks ----------------------------------------------------------------
 
 
@@ -391,11 +412,12 @@ def ignored(comment: str) -> frozenset[str]:
 
 
 def check_unit(unit: Unit, checks: Sequence[Check], *, source_lang: str = "en",
-               terms: tuple[Term, ...] = ()) -> list[Issue]:
+               terms: tuple[Term, ...] = (), min_confidence: int = 0) -> list[Issue]:
     """The issues of one unit (none for an untranslated one)."""
     if not unit.target:
         return []
-    context = CheckContext(unit.lang, source_lang, unit.segment.key, unit.state, terms)
+    context = CheckContext(unit.lang, source_lang, unit.segment.key, unit.state, terms, unit.provenance,
+                           min_confidence)
     return [issue for c in checks if (issue := c(unit.segment.text, unit.target, context)) is not None]
 
 
@@ -448,7 +470,7 @@ def load_terms(settings: Settings, lang: str) -> tuple[Term, ...]:
 
 
 def check_units(catalog: CatalogFile, located: Sequence[LocatedUnit], checks: Sequence[Check],
-                source_lang: str, terms: tuple[Term, ...]) -> list[Finding]:
+                source_lang: str, terms: tuple[Term, ...], min_confidence: int = 0) -> list[Finding]:
     """The findings of a catalog's units (untranslated units are not checked)."""
     findings: list[Finding] = []
     for item in located:
@@ -460,7 +482,8 @@ def check_units(catalog: CatalogFile, located: Sequence[LocatedUnit], checks: Se
         if unknown:
             log.warning("%s:%s: workflow-ignore names unknown check(s) %s", catalog.path, item.line,
                         ", ".join(sorted(unknown)))
-        for issue in check_unit(unit, checks, source_lang=source_lang, terms=terms):
+        for issue in check_unit(unit, checks, source_lang=source_lang, terms=terms,
+                                min_confidence=min_confidence):
             findings.append(Finding(
                 issue, catalog.lang, catalog.article, catalog.path, item.line, unit.segment.line,
                 unit.state, silenced=issue.check in silenced or "all" in silenced,
@@ -469,12 +492,12 @@ def check_units(catalog: CatalogFile, located: Sequence[LocatedUnit], checks: Se
 
 
 def check_catalog(catalog: CatalogFile, checks: Sequence[Check], source_lang: str,
-                  terms: tuple[Term, ...], report: CheckReport) -> None:
+                  terms: tuple[Term, ...], report: CheckReport, min_confidence: int = 0) -> None:
     """Add the findings of one catalog to a report."""
     located = load_located_units(catalog.path, catalog.lang, catalog.article)
     report.catalogs += 1
     report.units += sum(1 for item in located if item.unit.target)
-    report.findings += check_units(catalog, located, checks, source_lang, terms)
+    report.findings += check_units(catalog, located, checks, source_lang, terms, min_confidence)
 
 
 def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check] | None = None,
@@ -490,7 +513,7 @@ def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check]
             terms = ()
         for catalog in readable_catalogs(settings, lang, report.failures, progress):
             try:
-                check_catalog(catalog, chosen, settings.source_lang, terms, report)
+                check_catalog(catalog, chosen, settings.source_lang, terms, report, settings.min_confidence)
             except WorkflowError as exc:
                 log.debug("failed: %s", exc)
                 report.failures.append(Failure.of(exc))

@@ -21,7 +21,24 @@
     });
     shown.textContent = count + " of " + rows.length + " units shown";
   }
+  var order = document.getElementById("order");
+  function confidence(row) {  // machine units without one, and reviewed units, come last
+    var value = row.getAttribute("data-confidence");
+    return value === "" ? 101 : Number(value);
+  }
+  function arrange() {
+    var lowest = order.value === "confidence";
+    Array.prototype.slice.call(document.querySelectorAll("section.article tbody")).forEach(function (body) {
+      var list = Array.prototype.slice.call(body.querySelectorAll("tr.unit"));
+      list.sort(function (a, b) {
+        return (lowest ? confidence(a) - confidence(b) : 0) ||
+          Number(a.getAttribute("data-number")) - Number(b.getAttribute("data-number"));
+      });
+      list.forEach(function (row) { body.appendChild(row); });
+    });
+  }
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
   select.addEventListener("change", apply);
+  order.addEventListener("change", arrange);
   apply();
 }());
