@@ -161,8 +161,8 @@ CASES = {
                             EVERY),
     "edited-msgctxt": Case(edited_msgctxt, "msgctxt 'my-own-key' is not the key of this entry's msgid",
                            "edit only msgstr", EVERY),
-    "header-syntax-error": Case(header_syntax_error, "cannot read catalog: PO syntax error: a string does not "
-                                "end on its line with a closing double quote", "fix the file", EVERY),
+    "header-syntax-error": Case(header_syntax_error, "cannot read catalog: PO syntax error: a string does "
+                                "not end on its line with a closing double quote", "fix the file", EVERY),
     "header-unquoted": Case(header_unquoted, "cannot read catalog: PO syntax error: the string after msgstr "
                             "is not in double quotes", "fix the file", EVERY),
     # publish and pretranslate go from the sources: they never read a catalog without one

@@ -10,7 +10,6 @@ rewrite keep the style of the tool that last saved the file; the scanner gives
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,11 +91,11 @@ def key_error(path: Path, key: str | None, source: str, line: int | None) -> Cat
 # -- layout ------------------------------------------------------------------------------------
 
 # Widths PO tools wrap at, most likely first: GNU gettext and Poedit 79, polib 78,
-# Weblate and Translate Toolkit 77; Lokalize keeps gettext's 79.
-_TOOL_WIDTHS = (("poedit", 79), ("weblate", 77), ("translate toolkit", 77), ("lokalize", 79),
+# Weblate and Translate Toolkit 77, Lokalize its
+# project's word-wrap width, 80 unless set.
+_TOOL_WIDTHS = (("poedit", 79), ("weblate", 77), ("translate toolkit", 77), ("lokalize", 80),
                 ("gettext", 79), ("polib", 78))
 _USUAL_WIDTHS = (79, 78, 77, 76, 80)
-_STRING_LINE = re.compile(r'^(?:#~ )?(?:#\| |#~\| )?(?:msg\w+(?:\[\d+\])? )?"(.*)"[ \t]*$')
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,48 +106,36 @@ class Layout:
     newline: str = "\n"
 
 
-def columns(text: str) -> int:
-    """Screen columns of a text, as gettext counts them when it wraps (East Asian wide: 2)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def detect_layout(text: str) -> Layout:
     """The wrapping width and line end of a catalog, read from its own lines.
 
-    A string continued on a next line without a `\\n` escape before the break shows
-    wrapping: the width is at least its longest line, and less than a line plus the
-    word that was pushed to the next line; of the widths PO tools use, the one its
-    X-Generator names (else the most common) that fits is taken. A line over 80
-    columns that is never broken shows no wrapping. With no evidence either way, no
-    wrapping (workflow's own style).
+    A string continued on a next line with no `\\n` escape before the break shows
+    wrapping. The width is then at least its longest such line and, where the text
+    has spaces, less than a line plus the word pushed to the next line; of the widths
+    PO tools use, the one its X-Generator names (else the most common) that fits is
+    taken. Widths count characters of the string lines without their `#~`/`#|`
+    prefixes, as polib (which writes the entries that change) counts them. With no
+    wrapped string, no wrapping: workflow's own style.
     """
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split("\n")
-    longest = 0  # of the lines of wrapped strings
-    below = 1 << 30  # the width is below this
-    wrapped = unbroken_long = False
-    for index, raw in enumerate(lines):
-        line = raw.rstrip("\r")
-        if '"' not in line:
+    longest = 0
+    below = 1 << 30
+    for index, raw in enumerate(lines[:-1]):
+        if not raw.endswith('"', 0, len(raw.rstrip("\r \t"))) or raw.startswith("msg"):
+            continue  # not a continuation line (the first line of a string is "" when it wraps)
+        line = _PREFIX.sub("", raw.rstrip("\r \t"))
+        if not line.startswith('"') or line.endswith('\\n"') or line == '""':
             continue
-        match = _STRING_LINE.match(line)
-        if match is None:
+        following = _PREFIX.sub("", lines[index + 1].rstrip("\r \t"))
+        if not following.startswith('"'):
             continue
-        width = columns(line)
-        following = _STRING_LINE.match(lines[index + 1].rstrip("\r")) if index + 1 < len(lines) else None
-        continued = (following is not None and not lines[index + 1].lstrip("#~| ").startswith("msg")
-                     and match.group(1) != "")
-        if continued and following is not None and not match.group(1).endswith("\\n"):
-            wrapped = True
-            longest = max(longest, width)
-            word = following.group(1)
+        longest = max(longest, len(line))
+        if line.isascii() and following.isascii():
+            word = following[1:-1]
             space = word.find(" ")
-            below = min(below, width + columns(word[:space + 1] if space >= 0 else word))
-        elif width > 80 and not continued:
-            unbroken_long = True
-        elif continued:
-            longest = max(longest, width)
-    if not wrapped:
+            below = min(below, len(line) + (space + 1 if space >= 0 else len(word)))
+    if not longest:
         return Layout(0, newline)
     generator = re.search(r'^"X-Generator: ([^"\\]*)', text, re.M)
     named = generator.group(1).lower() if generator else ""
@@ -156,8 +143,10 @@ def detect_layout(text: str) -> Layout:
     for width in (*preferred, *_USUAL_WIDTHS):
         if longest <= width < below:
             return Layout(width, newline)
-    del unbroken_long  # a file that both wraps and has long lines: the wrapping wins
-    return Layout(max(longest, 1), newline)
+    return Layout(longest, newline)
+
+
+_PREFIX = re.compile(r"^(?:#~\|? ?|#\| ?)")
 
 
 def reference_lines(references: list[str], width: int) -> list[str]:

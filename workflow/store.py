@@ -357,7 +357,31 @@ def _render_header(header: _Header, width: int) -> str:
     return str(entry.__unicode__(width))
 
 
-_CREATION_LINE = re.compile(r'^("POT-Creation-Date: )[^"\\\n]*(\\n")$', re.M)
+def _set_creation_date(head: str, old: str, new: str) -> str | None:
+    """The header's text with POT-Creation-Date set to `new`, every line break kept; None if unsure.
+
+    The date may be split over two lines (a file wrapped narrow): the characters are
+    replaced where they are, so a date of the same length keeps the file's layout.
+    """
+    lines = head.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
+    if first is None or len(new) != len(old) or any(c in new for c in '"\\\n'):
+        return None
+    places: list[tuple[int, int]] = []  # for each character of the msgstr's string: (line, column)
+    for number in range(first, len(lines)):
+        line = lines[number]
+        start, end = line.find('"') + 1, line.rfind('"')
+        places.extend((number, column) for column in range(start, end))
+    value = "".join(lines[n][c] for n, c in places)
+    needle = f"POT-Creation-Date: {old}\\n"
+    at = value.find(needle)
+    if at < 0 or value.find(needle, at + 1) >= 0:
+        return None
+    chars = [list(line) for line in lines]
+    for offset, char in enumerate(new):
+        number, column = places[at + len("POT-Creation-Date: ") + offset]
+        chars[number][column] = char
+    return "\n".join("".join(line) for line in chars)
 
 
 def _compose(read: _Read | None, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
@@ -393,9 +417,8 @@ def _compose(read: _Read | None, header: _Header, entries: list[polib.POEntry]) 
         if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
             head = read.head
         elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
-            replaced, count = _CREATION_LINE.subn(
-                lambda m: m.group(1) + header.fields["POT-Creation-Date"] + m.group(2), read.head)
-            head = replaced if count == 1 else None
+            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
+                                      header.fields["POT-Creation-Date"])
     if head is None and (header.fields or header.comment):
         head = _render_header(header, layout.width).rstrip("\n")
     text = "\n\n".join([*([head] if head is not None else []), *parts]) + "\n"
