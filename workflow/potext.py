@@ -258,7 +258,9 @@ def _state(head: str, target: str | None, plural: str | None) -> State:
     )
     if not fuzzy:
         return State.REVIEWED
-    previous = _PO_PREVIOUS.search(head) if "#|" in head else None
+    previous = None
+    for previous in _PO_PREVIOUS.finditer(head) if "#|" in head else ():
+        pass  # the last one counts, as in polib
     changed = previous is not None and bool(
         previous.group(1) or previous.group(2).replace('#| ""', "").strip()
     )
