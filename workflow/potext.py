@@ -122,8 +122,8 @@ def detect_layout(text: str) -> Layout:
     longest = 0
     below = 1 << 30
     for index, raw in enumerate(lines[:-1]):
-        if not raw.endswith('"', 0, len(raw.rstrip("\r \t"))) or raw.startswith("msg"):
-            continue  # not a continuation line (the first line of a string is "" when it wraps)
+        if not (raw.startswith('"') or raw.startswith(("#~", "#|"))) or not raw.rstrip("\r \t").endswith('"'):
+            continue  # not a continuation line (the first line of a string is `msgid ""` when it wraps)
         line = _PREFIX.sub("", raw.rstrip("\r \t"))
         if not line.startswith('"') or line.endswith('\\n"') or line == '""':
             continue
