@@ -154,7 +154,7 @@ def _read(path: Path, *, keys: bool = False) -> _Read:
     if found is not None:
         head, blocks = found
         has_header = "msgid" in head
-        if has_header == (bool(catalog.metadata) or bool(catalog.header)) or not catalog.header:
+        if has_header or not catalog.header:  # else polib took the first entry's comments for the header's
             read.head = head if has_header else None
             read.blocks = {id(entry): block for entry, block in zip(catalog, blocks)}
     return read
