@@ -197,3 +197,18 @@ def test_workflow_catalogs_are_what_msgcat_no_wrap_writes(tmp_path: Path) -> Non
         assert b"#: source/fair-bulletin-2021-01.txt:7 source/fair-bulletin-2021-01.txt:11\n#: " in data
         rewritten = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True, check=True).stdout
         assert rewritten == data
+
+
+def test_a_catalog_with_crlf_line_ends_keeps_them(tmp_path: Path) -> None:
+    """A catalog saved on Windows: left as it is, and when rewritten, still CRLF throughout."""
+    crlf = fixture("msgcat-79").replace(b"\n", b"\r\n")
+    root = workspace(tmp_path / "ws", crlf)
+    for command in (["extract"], ["pretranslate", "--engine", "pseudo"], ["status"]):
+        invoke(root, *command)
+        assert po(root).read_bytes() == crlf, command
+    (root / "source" / ARTICLE).write_text(SOURCE.replace("More than 190", "More than 200"), encoding="utf-8")
+    assert invoke(root, "extract").exit_code == 0
+    after = po(root).read_bytes()
+    assert after != crlf and b"More than 200" in after
+    assert after.count(b"\n") == after.count(b"\r\n")
+    assert msgfmt_check(po(root)) == ""
