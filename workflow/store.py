@@ -119,8 +119,11 @@ class _Read:
     blocks: dict[int, str] = field(default_factory=dict)  # id(entry) -> its text in the file
 
 
-def _read(path: Path, *, keys: bool = False) -> _Read:
-    """Read a catalog with polib, after the checks polib does not make (see load_catalog)."""
+def _read(path: Path, *, keys: bool = False, layout: bool = True) -> _Read:
+    """Read a catalog with polib, after the checks polib does not make (see load_catalog).
+
+    With `layout` (for a rewrite), also the file's style and the text of each entry.
+    """
     if not path.is_file():
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
@@ -148,6 +151,8 @@ def _read(path: Path, *, keys: bool = False) -> _Read:
         seen[unit] = entry.linenum or 0
     if keys:
         check_keys(path, catalog)
+    if not layout:
+        return _Read(catalog, Layout())
     read = _Read(catalog, detect_layout(text))
     starts = [entry.linenum or 0 for entry in catalog]
     found = entry_blocks(text.replace("\r\n", "\n"), starts) if all(starts) else None
@@ -170,7 +175,7 @@ def load_catalog(path: Path, *, keys: bool = False) -> polib.POFile:
     entries for one unit. With `keys`, also an entry whose msgctxt is not the key of
     its msgid (see check_keys).
     """
-    return _read(path, keys=keys).catalog
+    return _read(path, keys=keys, layout=False).catalog
 
 
 def check_keys(path: Path, catalog: polib.POFile) -> None:
