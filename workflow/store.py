@@ -402,13 +402,18 @@ def _compose(read: _Read | None, header: _Header, entries: list[polib.POEntry]) 
         for entry in read.catalog:
             old.setdefault((bool(entry.obsolete), entry.msgctxt, entry.msgid), entry)
     parts: list[str] = []
-    copied: list[int] = []
+    copied: list[int] = []  # the file's entries copied, in order
+    taken: set[int] = set()
     for entry in entries:
-        same = old.get((bool(entry.obsolete), entry.msgctxt, entry.msgid))
-        if read is not None and same is not None and id(same) in read.blocks and (
+        # the entry read from the file itself (callers that change one drop its block), else an
+        # entry made anew that polib cannot tell from one in the file
+        same = entry if read is not None and id(entry) in read.blocks else old.get(
+            (bool(entry.obsolete), entry.msgctxt, entry.msgid))
+        if read is not None and same is not None and id(same) in read.blocks and id(same) not in taken and (
                 same is entry or _fields(same) == _fields(entry)):
             parts.append(read.blocks[id(same)])
             copied.append(id(same))
+            taken.add(id(same))
         else:
             parts.append(_render_entry(entry, layout.width).rstrip("\n"))
     before = _header_of(read.catalog) if read is not None else None
