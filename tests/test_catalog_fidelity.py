@@ -212,3 +212,16 @@ def test_a_catalog_with_crlf_line_ends_keeps_them(tmp_path: Path) -> None:
     assert after != crlf and b"More than 200" in after
     assert after.count(b"\n") == after.count(b"\r\n")
     assert msgfmt_check(po(root)) == ""
+
+
+def test_a_catalog_a_tool_sorted_is_not_rewritten(tmp_path: Path) -> None:
+    """`msgcat --sort-output` (or an editor's sort) changes no entry: order means nothing in a PO file."""
+    if shutil.which("msgcat") is None:
+        pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+    data = subprocess.run(["msgcat", "--sort-output", "-"], input=fixture("msgcat-79"), capture_output=True,
+                          check=True).stdout
+    assert blocks(data) != blocks(fixture("msgcat-79"))
+    root = workspace(tmp_path / "ws", data)
+    for command in (["extract"], ["pretranslate", "--engine", "pseudo"]):
+        invoke(root, *command)
+        assert po(root).read_bytes() == data, command

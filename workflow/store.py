@@ -417,7 +417,9 @@ def _compose(read: _Read | None, header: _Header, entries: list[polib.POEntry]) 
         else:
             parts.append(_render_entry(entry, layout.width).rstrip("\n"))
     before = _header_of(read.catalog) if read is not None else None
-    unchanged = (read is not None and copied == [id(e) for e in read.catalog] and before == header)
+    # the same entries, in any order (a tool may have sorted them: order means nothing in PO)
+    unchanged = (read is not None and len(copied) == len(entries) == len(read.catalog)
+                 and taken == {id(e) for e in read.catalog} and before == header)
     if unchanged:
         return None
     head: str | None = None
