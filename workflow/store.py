@@ -45,8 +45,6 @@ from .potext import (
 )
 from .segment import unit_key
 
-__all__ = ["EntryBrief", "check_encoding"]  # read from here by status and the tests
-
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
