@@ -14,7 +14,7 @@ each counts. A run is stopped (Ctrl-C, as a user would) after --limit seconds; i
 row says how much of the catalog it filled by then. Counted in the child:
 
   parses   polib parses of a catalog (`polib._POFileParser.parse`),
-  scans    fast-scanner reads (`store._scan`),
+  scans    fast-scanner reads (`store.scan_text`),
   writes   files replaced (`os.replace`: every atomic write).
 
 The machine's load is printed before and after.
@@ -53,7 +53,7 @@ from workflow.pretranslate import pretranslate
 from workflow.settings import load_settings
 
 counts = {"parses": 0, "scans": 0, "writes": 0}
-parse, scan, replace = polib._POFileParser.parse, store._scan, os.replace
+parse, scan, replace = polib._POFileParser.parse, store.scan_text, os.replace
 
 def counted_parse(self, *args, **kwargs):
     counts["parses"] += 1
@@ -67,7 +67,7 @@ def counted_replace(*args, **kwargs):
     counts["writes"] += 1
     return replace(*args, **kwargs)
 
-polib._POFileParser.parse, store._scan, os.replace = counted_parse, counted_scan, counted_replace
+polib._POFileParser.parse, store.scan_text, os.replace = counted_parse, counted_scan, counted_replace
 limit = float(sys.argv[2])
 started = time.perf_counter()
 done = [0, 0]

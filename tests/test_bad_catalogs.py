@@ -113,6 +113,19 @@ def duplicate_entry(root: Path, data: bytes) -> tuple[bytes, int]:
     return damaged, damaged.count(b"\n", 0, len(damaged) - len(first)) + 1
 
 
+def header_syntax_error(root: Path, data: bytes) -> tuple[bytes, int]:
+    """A `"` moved to the next line in the header: msgfmt calls it fatal, polib read on and lost text."""
+    damaged = re.sub(rb'("PO-Revision-Date: [^"\n]*)"\n', rb'\1\n"', data, count=1)
+    assert damaged != data
+    return damaged, line_of(damaged, b'"PO-Revision-Date:')
+
+
+def header_unquoted(root: Path, data: bytes) -> tuple[bytes, int]:
+    damaged = data.replace(b'msgid ""\nmsgstr ""\n', b'msgid ""\nmsgstr Project header\n', 1)
+    assert damaged != data
+    return damaged, line_of(damaged, b"msgstr Project")
+
+
 def edited_msgctxt(root: Path, data: bytes) -> tuple[bytes, int]:
     damaged = data.replace(unit_key(FIRST).encode(), b"my-own-key")
     return damaged, entry_line(damaged, FIRST)
@@ -146,9 +159,12 @@ CASES = {
     "invalid-utf8": Case(invalid_utf8, "byte 0xe9 is not valid UTF-8", "convert it", EVERY),
     "duplicate-entry": Case(duplicate_entry, "a second entry for the unit", "delete one of the two entries",
                             EVERY),
-    # status only counts states, which an edited key does not change
     "edited-msgctxt": Case(edited_msgctxt, "msgctxt 'my-own-key' is not the key of this entry's msgid",
-                           "edit only msgstr", EVERY - {"status"}),
+                           "edit only msgstr", EVERY),
+    "header-syntax-error": Case(header_syntax_error, "cannot read catalog: PO syntax error: a string does "
+                                "not end on its line with a closing double quote", "fix the file", EVERY),
+    "header-unquoted": Case(header_unquoted, "cannot read catalog: PO syntax error: the string after msgstr "
+                            "is not in double quotes", "fix the file", EVERY),
     # publish and pretranslate go from the sources: they never read a catalog without one
     "source-gone": Case(source_gone, "no source article for this catalog (source/a.* is gone)",
                         "delete locales/*/a.po and locales/templates/a.pot",

@@ -64,7 +64,7 @@ def test_scanner_agrees_with_polib(tmp_path: Path, made: list[polib.POEntry], wr
     expected = [
         EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path) if not e.obsolete
     ]
-    assert scan_catalog(path) == expected
+    assert scan_catalog(path, keys=False) == expected
 
 
 @pytest.mark.parametrize(
@@ -82,9 +82,9 @@ def test_unusual_layouts_are_read_by_polib(tmp_path: Path, text: str) -> None:
         expected = [EntryBrief(e.msgctxt or "", e.msgid, entry_state(e)) for e in load_catalog(path)]
     except Exception as exc:  # polib refuses it: so does the scanner, with the same error
         with pytest.raises(type(exc)):
-            scan_catalog(path)
+            scan_catalog(path, keys=False)
     else:
-        assert scan_catalog(path) == expected
+        assert scan_catalog(path, keys=False) == expected
 
 
 def test_scanner_states(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_scanner_states(tmp_path: Path) -> None:
         'msgctxt "f"\nmsgid ""\n"two "\n"lines"\nmsgstr ""\n"x"\n',
         encoding="utf-8",
     )
-    assert [(b.key, b.source, b.state) for b in scan_catalog(path)] == [
+    assert [(b.key, b.source, b.state) for b in scan_catalog(path, keys=False)] == [
         ("a", "new", State.NEW),
         ("b", "machine", State.MACHINE),
         ("b2", "memory", State.MACHINE),

@@ -17,7 +17,15 @@ from workflow.errors import CatalogError
 from workflow.extract import extract
 from workflow.model import Segment, State
 from workflow.segment import unit_key
-from workflow.store import GETTEXT_PLURALS, load_catalog, load_units, plural_forms, update_catalog
+from workflow.store import (
+    GETTEXT_PLURALS,
+    TargetUpdate,
+    apply_targets,
+    load_catalog,
+    load_units,
+    plural_forms,
+    update_catalog,
+)
 
 EPOCH = "1700000000"
 SOURCE = (
@@ -166,7 +174,7 @@ def test_source_date_epoch_sets_the_dates(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def translate_all(path: Path, translate: object, fuzzy: bool) -> None:
-    catalog = polib.pofile(str(path))
+    catalog = polib.pofile(str(path), wrapwidth=0)  # a translator whose editor keeps workflow's style
     for entry in catalog:
         if not entry.obsolete:
             entry.msgstr = translate(entry.msgid)  # type: ignore[operator]
@@ -254,6 +262,66 @@ def test_a_removed_unit_becomes_obsolete_and_comes_back(tmp_path: Path) -> None:
     extract(settings)
     assert live(po)[removed].msgstr == "FR " + removed  # the same text again: its translation back
     assert obsolete(po) == {}
+
+
+MSGMERGE_OBSOLETE = """
+# a note on the first
+#~| msgid "Old one."
+#~ msgid "One."
+#~ msgstr "Un."
+
+#, fuzzy
+#~ msgid "Two."
+#~ msgstr "Deux."
+
+#~ msgid "Three."
+#~ msgstr "Trois."
+
+#~ msgid "%d file"
+#~ msgid_plural "%d files"
+#~ msgstr[0] "%d fichier"
+#~ msgstr[1] "%d fichiers"
+"""
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["no-source-change", "source-change"])
+def test_obsolete_entries_without_msgctxt_all_survive(tmp_path: Path, edit: bool) -> None:
+    """msgmerge and older tools write obsolete entries with no msgctxt: each one stays, whole."""
+    settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
+    extract(settings)
+    po = settings.catalog("a.txt", "fr")
+    po.write_text(po.read_text(encoding="utf-8") + MSGMERGE_OBSOLETE, encoding="utf-8")
+    assert msgfmt_check(po) == ""
+    if edit:
+        write_source(tmp_path, "a.txt", SOURCE.replace("The summit was a success.", "The summit ended."))
+    extract(settings)
+    text = po.read_text(encoding="utf-8")
+    for block in MSGMERGE_OBSOLETE.strip().split("\n\n"):
+        assert block in text
+    assert {e.msgid: e.msgstr or e.msgstr_plural for e in polib.pofile(str(po)) if e.obsolete} == {
+        "One.": "Un.", "Two.": "Deux.", "Three.": "Trois.", "%d file": {0: "%d fichier", 1: "%d fichiers"}}
+
+
+def test_header_fields_survive_every_rewrite(tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
+    extract(settings)
+    po = settings.catalog("a.txt", "fr")
+    catalog = polib.pofile(str(po), wrapwidth=0)
+    hand = {"PO-Revision-Date": "2024-03-02 17:45+0100", "Last-Translator": "Anne <anne@example.org>",
+            "Language-Team": "French <fr@example.org>", "Language": "fr_CA",
+            "Plural-Forms": "nplurals=2; plural=(n > 1);", "X-Poedit-Bookmarks": "-1,-1",
+            "X-Crowdin-Project": "fair", "X-Custom": "kept"}
+    catalog.metadata.update(hand)
+    for entry in catalog:
+        entry.msgstr = "FR " + entry.msgid
+    catalog.save()
+    order = list(load_catalog(po).metadata)
+    write_source(tmp_path, "a.txt", SOURCE.replace("26,000", "27,000") + "\nNobody translated this yet.\n")
+    extract(settings)  # a rewrite by extract
+    assert apply_targets(po, {unit_key("Nobody translated this yet."): TargetUpdate("FR", "test")}) == 1
+    metadata = load_catalog(po).metadata  # and after one by pretranslate
+    assert {name: metadata[name] for name in hand} == hand
+    assert list(metadata) == order
 
 
 def test_an_untranslated_removed_unit_leaves_no_trace(tmp_path: Path) -> None:

@@ -3,18 +3,24 @@
 Updating a catalog works like `msgmerge --previous`: a unit whose text is unchanged
 keeps everything; an edited unit gets the translation of its nearest old unit as a
 fuzzy suggestion with the old text in `#| msgid`; removed units that carried any
-work become obsolete `#~` entries. Files are written only when their content
-changes, atomically.
+work become obsolete `#~` entries, and every obsolete entry already there stays.
+
+A catalog is the translator's file: it is written only when its content changes,
+atomically, and then in its own style. Every entry and header line that did not
+change is copied byte for byte; what changed is written at the file's own wrapping
+width (see potext.detect_layout); header fields are kept, unknown ones included.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import gettext
 import hashlib
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -24,16 +30,30 @@ from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
 from . import __version__
-from .confidence import MARK, confidence_of
+from .confidence import confidence_of
 from .errors import CatalogError
 from .files import write_atomic, write_if_changed
 from .model import CatalogChange, Segment, State, Unit
+from .potext import (
+    FIX_HINT,
+    MACHINE_PREFIXES,
+    PROVENANCE,
+    EntryBrief,
+    Layout,
+    check_encoding,
+    check_syntax,
+    detect_layout,
+    entry_blocks,
+    fuzzy_state,
+    is_machine,
+    key_error,
+    reference_lines,
+    scan_text,
+)
 from .segment import unit_key
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
-PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
-MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of engine output (machine; --redo-machine redoes it)
-WRAP = 0  # no line wrapping: one line per string, byte for byte what `msgcat --no-wrap` writes
+__all__ = ["EntryBrief", "MACHINE_PREFIXES", "PROVENANCE", "fuzzy_state", "is_machine"]  # (from potext)
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
@@ -95,32 +115,37 @@ def language_name(lang: str) -> str:
         return lang
 
 
-_FIX_HINT = ("fix the file in a PO editor (msgfmt --check shows the problem)"
-             " or restore it from version control")
+@dataclass(slots=True)
+class ReadCatalog:
+    """A catalog as read: polib's entries, and the file's own text of each (for copying unchanged ones)."""
+
+    catalog: polib.POFile
+    layout: Layout
+    head: str | None = None  # the text of the header comment and entry; None: no header, or not copyable
+    blocks: dict[int, str] = field(default_factory=dict)  # id(entry) -> its text in the file
 
 
-def load_catalog(path: Path, *, keys: bool = False, data: bytes | None = None) -> polib.POFile:
-    """Read a PO/POT file (or its bytes `data`, read already), wrapping polib's errors with the file and line.
+def read_catalog(path: Path, *, keys: bool = False, layout: bool = True,
+                 data: bytes | None = None) -> ReadCatalog:
+    """Read a catalog (or its bytes `data`, read already) with polib, after the checks polib does not make.
 
-    Refuses (CatalogError with the line) what polib would misread: bytes that are
-    not UTF-8, a header declaring another charset (polib would decode with it, and
-    the next write would keep the garbled text), and two entries for one unit. With
-    `keys`, also an entry whose msgctxt is not the key of its msgid (see check_keys).
+    See load_catalog. With `layout` (for a rewrite), also the file's style and the text
+    of each entry, so that a rewrite copies what did not change.
     """
     if data is None and not path.is_file():
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first")
     try:
         text = check_encoding(path, path.read_bytes() if data is None else data)
-        check_quotes(path, text)
+        check_syntax(path, text)
         catalog = _parse(path, text)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        text = str(exc)
-        match = _SYNTAX_LINE.search(text)
+        message = str(exc)
+        match = _SYNTAX_LINE.search(message)
         if match:  # polib's "Syntax error in po file PATH (line N): detail": the location goes in front
-            detail = text[match.end():].lstrip(": ")
-            text = "PO syntax error" + (f": {detail}" if detail else "")
+            detail = message[match.end():].lstrip(": ")
+            message = "PO syntax error" + (f": {detail}" if detail else "")
         line = int(match.group(1)) if match else None
-        raise CatalogError(f"cannot read catalog: {text}", path=path, line=line, hint=_FIX_HINT) from None
+        raise CatalogError(f"cannot read catalog: {message}", path=path, line=line, hint=FIX_HINT) from None
     seen: dict[tuple[str | None, str], int] = {}
     for entry in catalog:
         if entry.obsolete:
@@ -134,7 +159,18 @@ def load_catalog(path: Path, *, keys: bool = False, data: bytes | None = None) -
         seen[unit] = entry.linenum or 0
     if keys:
         check_keys(path, catalog)
-    return catalog
+    if not layout:
+        return ReadCatalog(catalog, Layout())
+    read = ReadCatalog(catalog, detect_layout(text))
+    starts = [entry.linenum or 0 for entry in catalog]
+    found = entry_blocks(text.replace("\r\n", "\n"), starts) if all(starts) else None
+    if found is not None:
+        head, blocks = found
+        has_header = "msgid" in head
+        if has_header or not catalog.header:  # else polib took the first entry's comments for the header's
+            read.head = head if has_header else None
+            read.blocks = {id(entry): block for entry, block in zip(catalog, blocks)}
+    return read
 
 
 def _parse(path: Path, text: str) -> polib.POFile:
@@ -142,47 +178,21 @@ def _parse(path: Path, text: str) -> polib.POFile:
     parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
     parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
     catalog: polib.POFile = parser.parse()
-    catalog.fpath, catalog.wrapwidth, catalog.encoding = str(path), WRAP, "utf-8"
+    catalog.fpath, catalog.wrapwidth, catalog.encoding = str(path), 0, "utf-8"
     return catalog
 
 
-_CHARSET = re.compile(rb'^"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
+def load_catalog(path: Path, *, keys: bool = False, data: bytes | None = None) -> polib.POFile:
+    """Read a PO/POT file, wrapping polib's errors with the file and line.
 
-
-def check_encoding(path: Path, data: bytes) -> str:
-    """A catalog's text; refuses bytes that are not UTF-8, or a header that declares another charset."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"byte 0x{data[exc.start]:02x} is not valid UTF-8", path=path,
-                           line=data.count(b"\n", 0, exc.start) + 1,
-                           hint="workflow catalogs are UTF-8: if the file is in another encoding, convert it "
-                           "(msgconv --to-code=UTF-8), else restore it from version control") from None
-    second = data.find(b"\nmsgid ", data.find(b"msgid ") + 1)
-    declared = _CHARSET.search(data, 0, second if second >= 0 else len(data))  # the header entry only
-    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-        charset = declared.group(1).decode("ascii", "replace")
-        raise CatalogError(f"the header declares charset={charset}; workflow catalogs are UTF-8", path=path,
-                           line=data.count(b"\n", 0, declared.start()) + 1,
-                           hint=f"if the text really is {charset}, convert it: msgconv --to-code=UTF-8 FILE "
-                           "-o FILE; if it is UTF-8 already, correct the header to charset=UTF-8")
-    return text
-
-
-_KEYWORD_UNQUOTED = (r'(?:#~ ?)?(?P<keyword>msg(?:ctxt|id|id_plural|str(?:\[\d+\])?))'
-                     r'(?:[ \t]*(?:\n|\Z)|[ \t]+[^"\s])')
-# the first line, then every other: a search led by "\n" is 3x faster than ^ with re.M
-_UNQUOTED = (re.compile(_KEYWORD_UNQUOTED), re.compile("\n" + _KEYWORD_UNQUOTED))
-
-
-def check_quotes(path: Path, text: str) -> None:
-    """Refuse a keyword whose string lost its quotes (`msgid The text`): polib would read `he tex`."""
-    unquoted = _UNQUOTED[0].match(text) or _UNQUOTED[1].search(text)
-    if unquoted:
-        keyword = unquoted.group("keyword")
-        raise CatalogError(f"cannot read catalog: PO syntax error: the string after {keyword} "
-                           "is not in double quotes", path=path,
-                           line=text.count("\n", 0, unquoted.start("keyword")) + 1, hint=_FIX_HINT)
+    Refuses (CatalogError with the line) what polib would misread: bytes that are
+    not UTF-8, a header declaring another charset (polib would decode with it, and
+    the next write would keep the garbled text), a string that does not end on its
+    line (msgfmt: fatal; polib: text lost), in any entry or the header, and two
+    entries for one unit. With `keys`, also an entry whose msgctxt is not the key of
+    its msgid (see check_keys).
+    """
+    return read_catalog(path, keys=keys, layout=False, data=data).catalog
 
 
 def check_keys(path: Path, catalog: polib.POFile) -> None:
@@ -192,14 +202,8 @@ def check_keys(path: Path, catalog: polib.POFile) -> None:
     translation to a fuzzy suggestion and publish would not find it.
     """
     for entry in catalog:
-        if entry.obsolete or entry.msgctxt == unit_key(entry.msgid):
-            continue
-        raise CatalogError(
-            f"msgctxt {entry.msgctxt!r} is not the key of this entry's msgid (that is "
-            f"{unit_key(entry.msgid)!r}): the msgctxt or the msgid was edited", path=path, line=entry.linenum,
-            hint="workflow writes msgctxt and msgid; edit only msgstr and comments. Restore the two lines "
-            "(e.g. from version control): the translation is kept",
-        )
+        if not entry.obsolete and entry.msgctxt != unit_key(entry.msgid):
+            raise key_error(path, entry.msgctxt, entry.msgid, entry.linenum)
 
 
 def _header(
@@ -209,16 +213,19 @@ def _header(
 
     The template (lang None) is the catalog of the source language: `Language` is the
     source language, which `msginit` and PO editors replace when they start a translation.
+    A translation's header belongs to its translators: every field it has is kept as it
+    is, in its order (unknown `X-…` fields, a hand-set Plural-Forms, `Language` spelt
+    `zh_CN` included); only POT-Creation-Date moves, and missing fields are added.
     """
     template = lang is None
     language = source_lang if lang is None else lang
-    header = {
+    fresh = {
         "Project-Id-Version": f"workflow {article}",
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": date,
         "PO-Revision-Date": date if template else old.get("PO-Revision-Date", date),
-        "Last-Translator": "" if template else old.get("Last-Translator", ""),
-        "Language-Team": "" if template else old.get("Language-Team", language_name(language)),
+        "Last-Translator": "",
+        "Language-Team": "" if template else language_name(language),
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -226,7 +233,10 @@ def _header(
         "Plural-Forms": plural_forms(language),
         "X-Generator": f"workflow {__version__}",
     }
-    return header
+    if template or not old:
+        return fresh
+    kept = {**old, "POT-Creation-Date": date}
+    return {**kept, **{name: value for name, value in fresh.items() if name not in kept}}
 
 
 def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
@@ -240,33 +250,56 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
     )
 
 
+def _has_work(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr or any(entry.msgstr_plural.values()) or entry.tcomment)
+
+
 def _merge(
     segments: list[Segment], old: polib.POFile | None, source_root: str
 ) -> tuple[list[polib.POEntry], CatalogChange]:
-    """Entries for `segments`, carrying over the work in `old` the way `msgmerge --previous` does."""
+    """Entries for `segments`, carrying over the work in `old` the way `msgmerge --previous` does.
+
+    An unchanged unit keeps its entry as it is (plural forms, flags, comments); only
+    its `#.` and `#:` lines follow the source. Old entries are told apart by identity,
+    never by msgctxt: obsolete entries written by msgmerge and older tools have none.
+    """
     entries: list[polib.POEntry] = []
     current = {e.msgctxt: e for e in (old or []) if not e.obsolete}
-    retired = {e.msgctxt: e for e in (old.obsolete_entries() if old else []) if e.msgctxt not in current}
-    used: set[str | None] = set()
+    retired = [e for e in (old or []) if e.obsolete]
+    revivable: dict[str | None, polib.POEntry] = {}
+    for e in retired:
+        if e.msgctxt is not None:
+            revivable.setdefault(e.msgctxt, e)
+    used: set[int] = set()
     kept = 0
     pending: list[int] = []
     for segment in segments:
         entry = _fresh_entry(segment, source_root)
-        match = current.get(segment.key) or retired.get(segment.key)
-        if match is not None and match.msgid == segment.text:
-            used.add(match.msgctxt)
-            entry.msgstr = match.msgstr
-            entry.flags = list(match.flags)
-            entry.tcomment = match.tcomment
-            entry.previous_msgid = match.previous_msgid
-            entry.previous_msgctxt = match.previous_msgctxt
+        match = current.get(segment.key)
+        if match is None or match.msgid != segment.text:
+            match = revivable.get(segment.key)
+        if match is not None and match.msgid == segment.text and id(match) not in used:
+            used.add(id(match))
+            if not match.obsolete:  # the entry itself: nothing polib does not know is lost
+                if (match.occurrences, match.comment) != (entry.occurrences, entry.comment):
+                    match = copy.copy(match)
+                    match.occurrences, match.comment = entry.occurrences, entry.comment
+                entry = match
+            else:
+                entry.msgstr = match.msgstr
+                entry.msgid_plural = match.msgid_plural
+                entry.msgstr_plural = dict(match.msgstr_plural)
+                entry.flags = list(match.flags)
+                entry.tcomment = match.tcomment
+                entry.previous_msgid = match.previous_msgid
+                entry.previous_msgctxt = match.previous_msgctxt
             kept += 1
         else:
             pending.append(len(entries))
         entries.append(entry)
     # Every old translation may serve as a suggestion, even one that still has its
     # unit; current entries first, so that a tie prefers them over obsolete ones.
-    donors = [e for e in (*current.values(), *retired.values()) if e.msgstr]
+    donors = [e for e in (*current.values(), *retired) if e.msgstr]
     choices = [e.msgid for e in donors]
     added = fuzzy = 0
     for index in pending:
@@ -279,7 +312,7 @@ def _merge(
             added += 1
             continue
         donor = donors[best[2]]
-        used.add(donor.msgctxt)
+        used.add(id(donor))
         # a carried translation is never accepted silently: it is fuzzy until reviewed
         entry.msgstr = donor.msgstr
         entry.flags = sorted(set(donor.flags) | {"fuzzy"})
@@ -287,14 +320,18 @@ def _merge(
         entry.previous_msgid = donor.msgid
         entry.previous_msgctxt = donor.msgctxt
         fuzzy += 1
-    obsolete = 0  # units made obsolete by this update (entries already obsolete stay, uncounted)
-    for donor in (*current.values(), *retired.values()):
-        if donor.msgctxt in used or not (donor.msgstr or donor.tcomment):
+    obsolete = 0  # units made obsolete by this update
+    for donor in current.values():
+        if id(donor) in used or not _has_work(donor):
             continue
-        obsolete += not donor.obsolete
-        donor.obsolete = True
-        donor.occurrences = []
-        entries.append(donor)
+        gone = copy.copy(donor)
+        gone.obsolete = True
+        gone.occurrences = []
+        entries.append(gone)
+        obsolete += 1
+    # entries already obsolete all stay, as they are (polib does not read their `#~|` lines:
+    # they are copied from the file)
+    entries.extend(e for e in retired if id(e) not in used)
     return entries, CatalogChange(Path(), False, added=added, kept=kept, fuzzy=fuzzy, obsolete=obsolete)
 
 
@@ -308,18 +345,125 @@ def _reviewed(tcomment: str | None) -> str:
     )
 
 
-def _render(entries: list[polib.POEntry], header: dict[str, str], comment: str) -> bytes:
-    catalog = polib.POFile(wrapwidth=WRAP, check_for_duplicates=False)
-    catalog.header = comment
-    catalog.metadata = header
-    catalog.extend(entries)
-    return _serialize(catalog)
+# -- writing in the file's own style ---------------------------------------------------------
 
 
-def _serialize(catalog: polib.POFile) -> bytes:
-    """The catalog as UTF-8 bytes ending in one newline, as gettext writes it."""
-    text = str(catalog)
-    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """The header entry: its fields in order, its comment, and whether it is fuzzy."""
+
+    fields: dict[str, str]
+    comment: str
+    fuzzy: bool = False
+
+
+def _header_of(catalog: polib.POFile) -> _Header:
+    return _Header(dict(catalog.metadata), catalog.header or "", bool(catalog.metadata_is_fuzzy))
+
+
+def _fields(entry: polib.POEntry) -> tuple[object, ...]:
+    """Everything polib knows of an entry: equal fields, equal entry."""
+    return (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+            sorted(entry.msgstr_plural.items()), entry.flags, entry.comment, entry.tcomment,
+            entry.occurrences, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural)
+
+
+def _render_entry(entry: polib.POEntry, width: int) -> str:
+    """An entry as polib writes it at `width`, with `#:` lines broken as GNU gettext breaks them."""
+    if not entry.occurrences or entry.obsolete:
+        return str(entry.__unicode__(width))
+    marker = "\x00references\x00"
+    plain = copy.copy(entry)
+    plain.occurrences = [(marker, "")]
+    lines = str(plain.__unicode__(width)).split("\n")
+    at = lines.index("#: " + marker)
+    references = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
+    lines[at:at + 1] = reference_lines(references, width)
+    return "\n".join(lines)
+
+
+def _render_header(header: _Header, width: int) -> str:
+    value = "".join(f"{name}: {text}\n" for name, text in header.fields.items())
+    entry = polib.POEntry(msgid="", msgstr=value, tcomment=header.comment,
+                          flags=["fuzzy"] if header.fuzzy else [])
+    return str(entry.__unicode__(width))
+
+
+def _set_creation_date(head: str, old: str, new: str) -> str | None:
+    """The header's text with POT-Creation-Date set to `new`, every line break kept; None if unsure.
+
+    The date may be split over two lines (a file wrapped narrow): the characters are
+    replaced where they are, so a date of the same length keeps the file's layout.
+    """
+    lines = head.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
+    if first is None or len(new) != len(old) or any(c in new for c in '"\\\n'):
+        return None
+    places: list[tuple[int, int]] = []  # for each character of the msgstr's string: (line, column)
+    for number in range(first, len(lines)):
+        line = lines[number]
+        start, end = line.find('"') + 1, line.rfind('"')
+        places.extend((number, column) for column in range(start, end))
+    value = "".join(lines[n][c] for n, c in places)
+    needle = f"POT-Creation-Date: {old}\\n"
+    at = value.find(needle)
+    if at < 0 or value.find(needle, at + 1) >= 0:
+        return None
+    chars = [list(line) for line in lines]
+    for offset, char in enumerate(new):
+        number, column = places[at + len("POT-Creation-Date: ") + offset]
+        chars[number][column] = char
+    return "\n".join("".join(line) for line in chars)
+
+
+def _compose(read: ReadCatalog | None, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
+    """The catalog's new text, or None when it would hold what the file already holds.
+
+    An entry whose fields polib reads as unchanged is copied from the file byte for
+    byte, and so is the header if only its POT-Creation-Date moved (that line is
+    replaced); the rest is written at the file's own wrapping width.
+    """
+    layout = read.layout if read is not None else Layout()
+    old: dict[tuple[bool, str | None, str], polib.POEntry] = {}
+    if read is not None:
+        for entry in read.catalog:
+            old.setdefault((bool(entry.obsolete), entry.msgctxt, entry.msgid), entry)
+    parts: list[str] = []
+    copied: list[int] = []  # the file's entries copied, in order
+    taken: set[int] = set()
+    for entry in entries:
+        # the entry read from the file itself (callers that change one drop its block), else an
+        # entry made anew that polib cannot tell from one in the file
+        same = entry if read is not None and id(entry) in read.blocks else old.get(
+            (bool(entry.obsolete), entry.msgctxt, entry.msgid))
+        if read is not None and same is not None and id(same) in read.blocks and id(same) not in taken and (
+                same is entry or _fields(same) == _fields(entry)):
+            parts.append(read.blocks[id(same)])
+            copied.append(id(same))
+            taken.add(id(same))
+        else:
+            parts.append(_render_entry(entry, layout.width).rstrip("\n"))
+    before = _header_of(read.catalog) if read is not None else None
+    # the same entries, in any order (a tool may have sorted them: order means nothing in PO)
+    unchanged = (read is not None and len(copied) == len(entries) == len(read.catalog)
+                 and taken == {id(e) for e in read.catalog} and before == header)
+    if unchanged:
+        return None
+    head: str | None = None
+    if read is not None and read.head is not None and before is not None:
+        moved = {name for name in {*before.fields, *header.fields}
+                 if before.fields.get(name) != header.fields.get(name)}
+        if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
+            head = read.head
+        elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
+            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
+                                      header.fields["POT-Creation-Date"])
+    if head is None and (header.fields or header.comment):
+        head = _render_header(header, layout.width).rstrip("\n")
+    text = "\n\n".join([*([head] if head is not None else []), *parts]) + "\n"
+    if layout.newline != "\n":
+        text = text.replace("\n", layout.newline)
+    return text.encode("utf-8")
 
 
 _CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
@@ -341,15 +485,17 @@ def plan_catalog(
 
     POT-Creation-Date is the time of the last extract that changed the catalog
     (SOURCE_DATE_EPOCH when set): when nothing changed, the file, date included,
-    stays as it was.
+    stays as it was, whichever tool last saved it.
     """
-    try:
-        existing: bytes | None = path.read_bytes()
-    except FileNotFoundError:
-        existing = None
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror}", path=path) from None
-    old_header: dict[str, str] = {}
+    exists = path.exists()
+    read: ReadCatalog | None = None
+    if lang is not None and exists:
+        read = read_catalog(path, keys=True)
+    elif exists:
+        try:  # the template is workflow's own: one it cannot read is written anew
+            read = read_catalog(path)
+        except CatalogError:
+            read = None
     language = f" in {language_name(lang)} ({lang})" if lang else ""
     comment = (
         f"Units of {source_root}/{article}{language}.\n"
@@ -358,23 +504,24 @@ def plan_catalog(
     if lang is None:
         entries = [_fresh_entry(s, source_root) for s in segments]
         change = CatalogChange(path, False, added=len(entries))
-        found = _CREATION.search(existing) if existing is not None else None
-        if found:
-            old_header["POT-Creation-Date"] = found.group(1).decode("utf-8", "replace")
     else:
-        old = load_catalog(path, keys=True) if existing is not None else None
-        entries, change = _merge(segments, old, source_root)
-        old_header = dict(old.metadata) if old is not None else {}
-        comment = old.header if old is not None and old.header else comment  # a translator's notes stay
-    date = old_header.get("POT-Creation-Date") or creation_date()
-    data = _render(entries, _header(lang, source_lang, article, old_header, date), comment)
-    if existing is not None and existing != data:
-        # the content changed: give it a new creation date
-        data = _render(entries, _header(lang, source_lang, article, old_header, creation_date()), comment)
-    unchanged = existing == data
+        entries, change = _merge(segments, read.catalog if read else None, source_root)
+    before = _header_of(read.catalog) if read is not None else None
+    if before is not None and before.comment and lang is not None:
+        comment = before.comment  # a translator's notes stay
+    date = (before.fields.get("POT-Creation-Date") if before else None) or creation_date()
+    old_fields = before.fields if before is not None else {}
+    if lang is not None and before is not None:  # first: does the file already hold this?
+        data = _compose(read, before, entries)
+    else:
+        same = _Header(_header(lang, source_lang, article, old_fields, date), comment)
+        data = _compose(read, same, entries)
+    if data is not None:  # the content changed: give it a new creation date
+        header = _Header(_header(lang, source_lang, article, old_fields, creation_date()), comment,
+                         before.fuzzy if before is not None and lang is not None else False)
+        data = _compose(read, header, entries)
     return CatalogPlan(
-        CatalogChange(path, not unchanged, change.added, change.kept, change.fuzzy, change.obsolete),
-        None if unchanged else data,
+        CatalogChange(path, data is not None, change.added, change.kept, change.fuzzy, change.obsolete), data
     )
 
 
@@ -389,29 +536,36 @@ def update_catalog(
     return plan.change
 
 
+def _translated(entry: polib.POEntry) -> bool:
+    """Whether an entry has a translation: every plural form filled, for a plural entry (as polib says)."""
+    if entry.msgid_plural or entry.msgstr_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
 def entry_state(entry: polib.POEntry) -> State:
     """The state of an entry, read from the PO conventions only."""
-    if not entry.msgstr:
+    if not _translated(entry):
         return State.NEW
     if "fuzzy" in entry.flags:
         return fuzzy_state(bool(entry.previous_msgid), _provenance(entry))
     return State.REVIEWED
 
 
-def fuzzy_state(changed: bool, provenance: str) -> State:
-    """The state of a translated fuzzy entry: changed (a previous msgid), machine, or needs-work.
-
-    Machine output carries its engine's provenance comment; a unit a translator marks
-    fuzzy by hand (or whose provenance says a person made it) needs work.
-    """
-    if changed:
-        return State.CHANGED
-    return State.MACHINE if is_machine(provenance) else State.NEEDS_WORK
+def _singular(catalog: polib.POFile) -> int:
+    """The plural form the catalog's Plural-Forms picks for n=1: the form of a unit's own text."""
+    rule = re.search(r"plural\s*=\s*([^;]+)", catalog.metadata.get("Plural-Forms", ""))
+    try:
+        return int(gettext.c2py(rule.group(1))(1)) if rule else 0
+    except (ValueError, SyntaxError, RecursionError):
+        return 0
 
 
-def is_machine(provenance: str) -> bool:
-    """Whether a provenance comment says an engine (MT, memory or pseudo) wrote the target."""
-    return provenance.startswith(MACHINE_PREFIXES)
+def _target(entry: polib.POEntry, singular: int) -> str:
+    """The translation of an entry's msgid (for a hand-made plural entry, its form for n=1)."""
+    if entry.msgstr_plural and not entry.msgstr:
+        return str(entry.msgstr_plural.get(singular, entry.msgstr_plural.get(0, "")))
+    return str(entry.msgstr)
 
 
 def _provenance(entry: polib.POEntry) -> str:
@@ -427,11 +581,16 @@ def load_units(path: Path, lang: str, article: str) -> list[Unit]:
 
 
 def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_machine: bool = False) -> int:
-    """Fill units of a catalog file (see fill_targets); returns how many changed."""
-    catalog = load_catalog(path)
-    changed = fill_targets(catalog, updates, replace_machine=replace_machine)
+    """Fill units of a catalog file (see fill_targets); returns how many changed.
+
+    Only the filled entries are written anew; the rest of the file is copied as it is.
+    """
+    read = read_catalog(path)
+    changed = fill_read(read, updates, replace_machine=replace_machine)
     if changed:
-        write_if_changed(path, _serialize(catalog))
+        data = catalog_bytes(read)
+        if data is not None:
+            write_if_changed(path, data)
     return len(changed)
 
 
@@ -441,17 +600,18 @@ def redoable(state: State, provenance: str) -> bool:
 
 
 def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetUpdate], *,
-                 replace_machine: bool = False) -> list[str]:
-    """Fill units of a catalog (or of some of its entries) in memory; returns the keys of those that changed.
+                 replace_machine: bool = False) -> list[polib.POEntry]:
+    """Fill units of a catalog (or of some of its entries) in memory; returns the entries that changed.
 
     A non-empty target is never replaced, except a still-fuzzy machine target (its
     source edited or not) when `replace_machine` is set; reviewed and needs-work
-    units are never touched. A fresh target has no previous msgid (`#|`) any more.
+    units, and hand-made plural entries, are never touched. A fresh target has no
+    previous msgid (`#|`) any more.
     """
-    changed: list[str] = []
+    changed: list[polib.POEntry] = []
     for entry in catalog:
         update = updates.get(entry.msgctxt or "")
-        if entry.obsolete or update is None:
+        if entry.obsolete or update is None or entry.msgid_plural:
             continue
         state = entry_state(entry)
         replace = replace_machine or update.over_machine
@@ -465,20 +625,35 @@ def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetU
             entry.flags.remove("fuzzy")
         kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
         entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
-        changed.append(entry.msgctxt or "")
+        changed.append(entry)
     return changed
 
 
-def catalog_bytes(catalog: polib.POFile) -> bytes:
-    """The catalog as it is written to disk."""
-    return _serialize(catalog)
+def fill_read(read: ReadCatalog, updates: Mapping[str, TargetUpdate], *, replace_machine: bool = False,
+              entries: Iterable[polib.POEntry] | None = None) -> list[str]:
+    """fill_targets on a catalog as read (or on some of its `entries`); returns the keys that changed.
+
+    The changed entries are written anew by catalog_bytes; the others are copied.
+    """
+    changed = fill_targets(read.catalog if entries is None else entries, updates,
+                           replace_machine=replace_machine)
+    for entry in changed:
+        read.blocks.pop(id(entry), None)
+    return [entry.msgctxt or "" for entry in changed]
+
+
+def catalog_bytes(read: ReadCatalog) -> bytes | None:
+    """The catalog as it is to be written, in its own style; None when the file already holds it."""
+    return _compose(read, _header_of(read.catalog), list(read.catalog))
 
 
 def catalog_targets(path: Path) -> dict[str, tuple[str, State]]:
     """key -> (target, state) for assembling a localized document."""
+    catalog = load_catalog(path, keys=True)
+    singular = _singular(catalog)
     return {
-        entry.msgctxt or "": (entry.msgstr, entry_state(entry))
-        for entry in load_catalog(path, keys=True)
+        entry.msgctxt or "": (_target(entry, singular), entry_state(entry))
+        for entry in catalog
         if not entry.obsolete
     }
 
@@ -488,16 +663,6 @@ def iter_catalogs(folder: Path, suffix: str = ".po") -> Iterable[Path]:
 
 
 # -- reading for status, checks and review (never writes) ------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EntryBrief:
-    """What `status` needs of a live entry: its key, source text and state."""
-
-    key: str
-    source: str
-    state: State
-    confidence: int | None = None  # as its `# workflow:` comment records it
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,10 +685,12 @@ def load_located_units(path: Path, lang: str, article: str) -> list[LocatedUnit]
 
 def catalog_units(catalog: polib.POFile, lang: str, article: str) -> list[LocatedUnit]:
     """The units of a catalog already read, with their PO line numbers (obsolete entries left out)."""
-    return [_located(entry, lang, article) for entry in catalog if not entry.obsolete]
+    singular = _singular(catalog)
+    return [_located(entry, lang, article, singular) for entry in catalog if not entry.obsolete]
 
 
-def _located(entry: polib.POEntry, lang: str, article: str, first_line: int = 0) -> LocatedUnit:
+def _located(entry: polib.POEntry, lang: str, article: str, singular: int = 0,
+             first_line: int = 0) -> LocatedUnit:
     _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
     segment = Segment(
         key=entry.msgctxt or "", article=article, text=entry.msgid,
@@ -531,98 +698,37 @@ def _located(entry: polib.POEntry, lang: str, article: str, first_line: int = 0)
     )
     comments = (entry.tcomment or "").splitlines()
     comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
-    unit = Unit(segment, lang, entry.msgstr, entry_state(entry), entry.previous_msgid or "",
+    unit = Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
                 _provenance(entry), comment)
     return LocatedUnit(unit, first_line + (entry.linenum or 0), entry_revision(entry))
 
 
-_PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
-_PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
-_PO_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # "…", escapes allowed (written unrolled: fast)
-_PO_STRING = rf"{_PO_QUOTED}(?:\n{_PO_QUOTED})*"
-# One live entry as gettext tools, polib and PO editors write it: comment lines (which
-# may include whole obsolete `#~` entries before it), msgctxt, msgid, msgstr.
-_PO_ENTRY = re.compile(
-    r"(?P<head>(?:#[^\n]*\n|[ \t]*\n)*)"
-    rf"(?:msgctxt (?P<ctx>{_PO_STRING})\n)?"
-    rf"msgid (?P<id>{_PO_STRING})\n"
-    rf"(?:msgid_plural {_PO_STRING}\n)?"
-    rf"(?:msgstr (?P<str>{_PO_STRING})|msgstr\[\d+\] {_PO_STRING}(?:\nmsgstr\[\d+\] {_PO_STRING})*)"
-    r"[ \t]*(?:\n|\Z)"
-)
-_PO_TAIL = re.compile(r"(?:#[^\n]*(?:\n|\Z)|[ \t]*(?:\n|\Z))*")
-_PO_FLAGS = re.compile(r"^#,([^\n]*)", re.M)
-_PO_PROVENANCE = re.compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
-_PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
-
-
-def _po_value(quoted: str) -> str:
-    """The value of a PO string, possibly on several `"…"` lines, unescaped as polib does."""
-    value = quoted[1:-1] if "\n" not in quoted else "".join(line[1:-1] for line in quoted.split("\n"))
-    return _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value) if "\\" in value else value
-
-
-def _scan(text: str) -> list[EntryBrief] | None:
-    """The entries of a catalog in the usual layout, or None for anything unusual."""
-    briefs: list[EntryBrief] = []
-    seen: set[tuple[str | None, str]] = set()
-    end = 0
-    for match in _PO_ENTRY.finditer(text):
-        if match.start() != end and text[end:match.start()].strip():
-            return None  # something this scanner does not know: let polib read the file
-        end = match.end()
-        head, key, source, target = match.group("head", "ctx", "id", "str")
-        if "#~" in head:  # obsolete entries before this one: keep only this entry's comments
-            head = head[head.find("\n", head.rfind("#~")) + 1:]
-        source = _po_value(source)
-        if key is None and not source:
-            continue  # the header
-        if (key, source) in seen:
-            return None  # a duplicate entry: polib reports it
-        seen.add((key, source))
-        fuzzy = "fuzzy" in head and any(
-            "fuzzy" in (flag.strip() for flag in flags.split(",")) for flags in _PO_FLAGS.findall(head)
-        )
-        if not target or target == '""' or not _po_value(target):
-            state = State.NEW
-        elif not fuzzy:
-            state = State.REVIEWED
-        else:
-            previous = _PO_PREVIOUS.search(head) if "#|" in head else None
-            changed = previous is not None and bool(
-                previous.group(1) or previous.group(2).replace('#| ""', "").strip()
-            )
-            provenance = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
-            state = fuzzy_state(changed, provenance.group(1) if provenance else "")
-        confidence = confidence_of(head) if MARK in head else None
-        briefs.append(EntryBrief(_po_value(key) if key else "", source, state, confidence))
-    if _PO_TAIL.fullmatch(text, end) is None:
-        return None
-    return briefs
-
-
-def scan_catalog(path: Path, data: bytes | None = None) -> list[EntryBrief]:
+def scan_catalog(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:
     """Key, source and state of each live entry, read with one regular expression.
 
     Several times faster than `load_catalog`, for `status` over many thousands of
-    units. It gives the states `entry_state` gives; a file in an unusual layout (one
-    this scanner does not recognise) is read with polib instead.
+    units, and linear in the file's size. It gives the states `entry_state` gives and
+    refuses what `load_catalog` refuses (with `keys`, an edited msgctxt too); a file
+    in an unusual layout (one this scanner does not recognise) is read with polib.
     """
     text: str | None
     try:
         data = path.read_bytes() if data is None else data
         text = check_encoding(path, data)  # polib would fall back to a declared charset; no reader may
-        check_quotes(path, text)
+        check_syntax(path, text)
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first") from None
     except OSError:
         text = None  # polib reports the problem, with the line
-    briefs = _scan(text) if text is not None else None
+    briefs = scan_text(text) if text is not None else None
     if briefs is None:
-        briefs = [
-            EntryBrief(e.msgctxt or "", e.msgid, entry_state(e), confidence_of(_provenance(e)))
-            for e in load_catalog(path, data=data) if not e.obsolete
-        ]
+        return [EntryBrief(e.msgctxt or "", e.msgid, entry_state(e), e.linenum or 0,
+                           confidence_of(_provenance(e)))
+                for e in load_catalog(path, keys=keys, data=data) if not e.obsolete]
+    if keys:
+        for brief in briefs:
+            if brief.key != unit_key(brief.source):
+                raise key_error(path, brief.key or None, brief.source, brief.line)
     return briefs
 
 
@@ -630,8 +736,8 @@ def scan_catalog(path: Path, data: bytes | None = None) -> list[EntryBrief]:
 
 
 def entry_revision(entry: polib.POEntry) -> str:
-    """A digest of everything an entry holds (text, state, comments), as written to disk."""
-    return hashlib.sha256(entry.__unicode__(wrapwidth=WRAP).encode("utf-8")).hexdigest()[:16]
+    """A digest of everything an entry holds (text, state, comments), whatever the file's wrapping."""
+    return hashlib.sha256(entry.__unicode__(wrapwidth=0).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -686,10 +792,10 @@ def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], i
     if block is None:
         return None
     try:  # behind an empty header: polib takes comments at the top of a file for the file's own
-        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=WRAP)
+        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=0)
     except (OSError, ValueError):
         return None
-    if [(e.msgctxt, e.obsolete) for e in parsed] != [(key, False)]:
+    if [(e.msgctxt, e.obsolete, bool(e.msgid_plural)) for e in parsed] != [(key, False, False)]:
         return None
     return parsed[0], block, text.count("\n", 0, block[0]) - _EMPTY_HEADER.count("\n")
 
@@ -698,24 +804,25 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
                validate: Callable[[Unit], None] | None = None) -> LocatedUnit:
     """Change one live entry of a catalog, if it is still at `revision`; returns the unit as now on disk.
 
-    Only the entry's own lines change: the rest of the file keeps its bytes and style,
-    and in the usual layout (entries apart by blank lines) only those lines are read.
-    Raises KeyError when there is no such entry and StaleRevision (with nothing
-    written) when the entry is no longer what the editor read; `validate` sees the
-    edited unit before anything is written and may raise to refuse it. The caller
-    holds the workspace lock.
+    Only the entry's own lines change, written at the file's own width: the rest of
+    the file keeps its bytes, and in the usual layout (entries apart by blank lines)
+    only those lines are parsed. Raises KeyError when there is no such entry and
+    StaleRevision (with nothing written) when the entry is no longer what the editor
+    read; `validate` sees the edited unit before anything is written and may raise to
+    refuse it. The caller holds the workspace lock.
     """
-    text = check_encoding(path, path.read_bytes())
+    data = path.read_bytes()
+    text = check_encoding(path, data)
     crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")  # Windows line ends throughout: kept
     if crlf:
         text = text.replace("\r\n", "\n")
     found = _block_entry(text, key)
-    catalog = None
+    read: ReadCatalog | None = None
     if found is not None:
         entry, block, first_line = found
-    else:  # an unusual layout: read, check and rewrite the whole catalog
-        catalog = load_catalog(path, keys=True)
-        entries = [e for e in catalog if not e.obsolete and (e.msgctxt or "") == key]
+    else:  # an unusual layout: read and check the whole catalog, rewrite it in its own style
+        read = read_catalog(path, keys=True, data=data)
+        entries = [e for e in read.catalog if not e.obsolete and (e.msgctxt or "") == key]
         if not entries:
             raise KeyError(key)
         entry, block, first_line = entries[0], (0, 0), 0
@@ -723,12 +830,16 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
         raise StaleRevision("the unit was changed meanwhile", path=path,
                             line=first_line + (entry.linenum or 0), hint="reload it and redo the edit")
     _edited(entry, edit)
-    located = _located(entry, lang, article, first_line)
+    located = _located(entry, lang, article, first_line=first_line)
     if validate is not None:
         validate(located.unit)
-    if catalog is None:
-        updated = text[:block[0]] + entry.__unicode__(wrapwidth=WRAP).rstrip("\n") + "\n" + text[block[1]:]
+    if read is None:
+        rendered = _render_entry(entry, detect_layout(text).width).rstrip("\n")
+        updated = text[:block[0]] + rendered + "\n" + text[block[1]:]
+        write_atomic(path, (updated.replace("\n", "\r\n") if crlf else updated).encode("utf-8"))
     else:
-        updated = _serialize(catalog).decode("utf-8")
-    write_atomic(path, (updated.replace("\n", "\r\n") if crlf else updated).encode("utf-8"))
+        read.blocks.pop(id(entry), None)
+        composed = catalog_bytes(read)
+        if composed is not None:
+            write_atomic(path, composed)
     return located

@@ -26,7 +26,7 @@ import polib
 from ..errors import WorkflowError
 from ..files import write_atomic
 from ..model import Failure
-from ..store import TargetUpdate, catalog_bytes, fill_targets, load_catalog
+from ..store import ReadCatalog, TargetUpdate, catalog_bytes, fill_read, read_catalog
 
 Clock = Callable[[], float]
 WRITE_SHARE = 4  # the pause between checkpoints is at least this many times the last one's length
@@ -45,7 +45,7 @@ def stamp(path: Path) -> Stamp | None:
 @dataclass
 class _Held:
     path: Path
-    catalog: polib.POFile
+    read: ReadCatalog  # its entries, and the file's own text of each (unchanged ones are copied)
     stamp: Stamp | None  # the file as read or last written by this run
     pending: dict[str, TargetUpdate] = field(default_factory=dict)  # filled since the last checkpoint
     entries: dict[str, polib.POEntry] = field(default_factory=dict)  # key -> live entry
@@ -55,11 +55,11 @@ class _Held:
 
     def index(self) -> None:
         """Find entries by key: a batch costs what it fills, not the size of the catalog."""
-        self.entries = {entry.msgctxt or "": entry for entry in self.catalog if not entry.obsolete}
+        self.entries = {entry.msgctxt or "": entry for entry in self.read.catalog if not entry.obsolete}
 
     def fill(self, updates: Mapping[str, TargetUpdate], replace_machine: bool) -> list[str]:
         found = [self.entries[key] for key in updates if key in self.entries]
-        return fill_targets(found, updates, replace_machine=replace_machine)
+        return fill_read(self.read, updates, replace_machine=replace_machine, entries=found)
 
 
 @dataclass
@@ -77,11 +77,11 @@ class Checkpoints:
 
     def open(self, path: Path, data: bytes, seen: Stamp | None) -> polib.POFile:
         """Parse a catalog from the bytes read at `seen` and hold it for this run."""
-        catalog = load_catalog(path, keys=True, data=data)
-        self.held[path] = _Held(path, catalog, seen)
+        read = read_catalog(path, keys=True, data=data)
+        self.held[path] = _Held(path, read, seen)
         if self.last is None:
             self.last = self.clock()
-        return catalog
+        return read.catalog
 
     def release(self, path: Path) -> None:
         """Forget a catalog that this run will not change."""
@@ -117,10 +117,12 @@ class Checkpoints:
 
     def _write(self, held: _Held) -> None:
         if stamp(held.path) != held.stamp:  # saved by someone else since: their version, our work again
-            held.catalog = load_catalog(held.path, keys=True)
+            held.read = read_catalog(held.path, keys=True)
             held.index()
             held.fill(held.pending, self.replace_machine)
-        write_atomic(held.path, catalog_bytes(held.catalog))
+        data = catalog_bytes(held.read)
+        if data is not None:  # (None: the file holds it already)
+            write_atomic(held.path, data)
         held.stamp = stamp(held.path)
         held.pending.clear()
         self.written.add(held.path)

@@ -244,7 +244,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
         scanned: list[list[EntryBrief]] = []
         for item in read:
             try:
-                scanned.append(scan_catalog(item[1], item[2]))
+                scanned.append(scan_catalog(item[1], data=item[2]))
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
                 failures.append(Failure.of(exc))
                 continue

@@ -1,0 +1,334 @@
+"""PO files as text: the checks made before any parser reads one, the layout a file was
+written in, and a fast scanner of entry states.
+
+Nothing here knows polib (see store.py). The checks refuse what msgfmt calls fatal
+but polib would read as something else; the layout (wrapping width, line ends) lets a
+rewrite keep the style of the tool that last saved the file; the scanner gives
+`status` the state of every live entry in one linear pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .confidence import MARK, confidence_of
+from .errors import CatalogError
+from .model import State
+from .segment import unit_key
+
+FIX_HINT = ("fix the file in a PO editor (msgfmt --check shows the problem)"
+            " or restore it from version control")
+GETTEXT_WIDTH = 79  # GNU gettext's default page width; it wraps `#:` lines there even with --no-wrap
+
+# -- the checks ------------------------------------------------------------------------------
+
+_CHARSET = re.compile(rb'^"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
+
+
+def check_encoding(path: Path, data: bytes) -> str:
+    """A catalog's text; refuses bytes that are not UTF-8, or a header that declares another charset."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"byte 0x{data[exc.start]:02x} is not valid UTF-8", path=path,
+                           line=data.count(b"\n", 0, exc.start) + 1,
+                           hint="workflow catalogs are UTF-8: if the file is in another encoding, convert it "
+                           "(msgconv --to-code=UTF-8), else restore it from version control") from None
+    second = data.find(b"\nmsgid ", data.find(b"msgid ") + 1)
+    declared = _CHARSET.search(data, 0, second if second >= 0 else len(data))  # the header entry only
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        charset = declared.group(1).decode("ascii", "replace")
+        raise CatalogError(f"the header declares charset={charset}; workflow catalogs are UTF-8", path=path,
+                           line=data.count(b"\n", 0, declared.start()) + 1,
+                           hint=f"if the text really is {charset}, convert it: msgconv --to-code=UTF-8 FILE "
+                           "-o FILE; if it is UTF-8 already, correct the header to charset=UTF-8")
+    return text
+
+
+_KEYWORD = r"msg(?:ctxt|id|id_plural|str(?:\[\d+\])?)"
+# a keyword whose string lost its quotes (`msgid The text`): polib would read `he tex`
+_KEYWORD_UNQUOTED = rf'(?:#~ ?)?(?P<keyword>{_KEYWORD})(?:[ \t]*\r?(?:\n|\Z)|[ \t]+[^"\s])'
+# a string line (live, obsolete `#~`, previous `#|`/`#~|`) that does not end where its string
+# ends: an end of line inside the string, or text after it. polib reads both without a word.
+_STRING_BROKEN = (rf'(?P<string>(?:#~\|? ?|#\| ?)?(?:{_KEYWORD}[ \t]+)?)'
+                  r'"(?![^"\\\n]*(?:\\.[^"\\\n]*)*"[ \t]*\r?(?:\n|\Z))')
+# the first line, then every other: a search led by "\n" is 3x faster than ^ with re.M
+_SYNTAX = (re.compile(f"{_KEYWORD_UNQUOTED}|{_STRING_BROKEN}"),
+           re.compile(f"\n(?:{_KEYWORD_UNQUOTED}|{_STRING_BROKEN})"))
+
+
+def check_syntax(path: Path, text: str) -> None:
+    """Refuse, with its line, a string that msgfmt calls a fatal error but polib would misread.
+
+    A keyword whose string lost its quotes, a string with no closing quote (a `"`
+    moved to the next line), text after a closing quote: in any entry, the header
+    included. The file is left as it is.
+    """
+    found = _SYNTAX[0].match(text) or _SYNTAX[1].search(text)
+    if found is None:
+        return
+    if found.group("keyword"):
+        start = found.start("keyword")
+        problem = f"the string after {found.group('keyword')} is not in double quotes"
+    else:
+        start = found.start("string")
+        problem = "a string does not end on its line with a closing double quote"
+    raise CatalogError(f"cannot read catalog: PO syntax error: {problem}", path=path,
+                       line=text.count("\n", 0, start) + 1, hint=FIX_HINT)
+
+
+def key_error(path: Path, key: str | None, source: str, line: int | None) -> CatalogError:
+    """The error for an entry whose msgctxt is not the key of its msgid."""
+    return CatalogError(
+        f"msgctxt {key!r} is not the key of this entry's msgid (that is "
+        f"{unit_key(source)!r}): the msgctxt or the msgid was edited", path=path, line=line,
+        hint="workflow writes msgctxt and msgid; edit only msgstr and comments. Restore the two lines "
+        "(e.g. from version control): the translation is kept",
+    )
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+# Widths PO tools wrap at, most likely first: GNU gettext and Poedit 79, polib 78,
+# Weblate and Translate Toolkit 77, Lokalize its
+# project's word-wrap width, 80 unless set.
+_TOOL_WIDTHS = (("poedit", 79), ("weblate", 77), ("translate toolkit", 77), ("lokalize", 80),
+                ("gettext", 79), ("polib", 78))
+_USUAL_WIDTHS = (79, 78, 77, 76, 80)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a catalog file is laid out: its wrapping width (0: not wrapped) and line end."""
+
+    width: int = 0
+    newline: str = "\n"
+
+
+def detect_layout(text: str) -> Layout:
+    """The wrapping width and line end of a catalog, read from its own lines.
+
+    A string continued on a next line with no `\\n` escape before the break shows
+    wrapping. The width is then at least its longest such line and, where the text
+    has spaces, less than a line plus the word pushed to the next line; of the widths
+    PO tools use, the one its X-Generator names (else the most common) that fits is
+    taken. Widths count characters of the string lines without their `#~`/`#|`
+    prefixes, as polib (which writes the entries that change) counts them. With no
+    wrapped string, no wrapping: workflow's own style.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split("\n")
+    longest = 0
+    below = 1 << 30
+    for index, raw in enumerate(lines[:-1]):
+        if not (raw.startswith('"') or raw.startswith(("#~", "#|"))) or not raw.rstrip("\r \t").endswith('"'):
+            continue  # not a continuation line (the first line of a string is `msgid ""` when it wraps)
+        line = _PREFIX.sub("", raw.rstrip("\r \t"))
+        if not line.startswith('"') or line.endswith('\\n"') or line == '""':
+            continue
+        following = _PREFIX.sub("", lines[index + 1].rstrip("\r \t"))
+        if not following.startswith('"'):
+            continue
+        longest = max(longest, len(line))
+        if line.isascii() and following.isascii():
+            word = following[1:-1]
+            space = word.find(" ")
+            below = min(below, len(line) + (space + 1 if space >= 0 else len(word)))
+    if not longest:
+        return Layout(0, newline)
+    generator = re.search(r'^"X-Generator: ([^"\\]*)', text, re.M)
+    named = generator.group(1).lower() if generator else ""
+    preferred = [width for tool, width in _TOOL_WIDTHS if tool in named]
+    for width in (*preferred, *_USUAL_WIDTHS):
+        if longest <= width < below:
+            return Layout(width, newline)
+    return Layout(longest, newline)
+
+
+_PREFIX = re.compile(r"^(?:#~\|? ?|#\| ?)")
+
+
+def reference_lines(references: list[str], width: int) -> list[str]:
+    """`#:` lines as GNU gettext writes them: a new line before a reference that would pass the width.
+
+    gettext breaks `#:` lines at its page width even with --no-wrap, so a catalog
+    that is not wrapped gets them broken at 79 columns, as msgcat writes them.
+    """
+    limit = width or GETTEXT_WIDTH
+    lines: list[str] = []
+    current = "#:"
+    for reference in references:
+        if len(current) > 2 and len(current) + 1 + len(reference) > limit:
+            lines.append(current)
+            current = "#:"
+        current += " " + reference
+    if len(current) > 2:
+        lines.append(current)
+    return lines
+
+
+def entry_blocks(text: str, starts: list[int]) -> tuple[str, list[str]] | None:
+    """The exact text before the first entry (the header) and of each entry, or None if unsure.
+
+    `starts` are the 1-based lines where the entries start (a parser's line numbers).
+    Blank lines between entries belong to no block. None when a block does not hold
+    exactly one msgid (the line numbers do not fit the text): then nothing may be copied.
+    """
+    lines = text.split("\n")
+    bounds = [*(s - 1 for s in starts), len(lines)]
+    if any(b >= a for a, b in zip(bounds[1:], bounds)) or (starts and bounds[0] < 0):
+        return None
+
+    def block(first: int, end: int) -> str:
+        chunk = lines[first:end]
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+        return "\n".join(chunk)
+
+    head = block(0, bounds[0])
+    blocks = [block(bounds[i], bounds[i + 1]) for i in range(len(starts))]
+    if any(len(_MSGID_LINE.findall(b)) != 1 for b in blocks) or len(_MSGID_LINE.findall(head)) > 1:
+        return None
+    return head, blocks
+
+
+_MSGID_LINE = re.compile(r"^(?:#~ ?)?msgid[ \t]", re.M)
+
+# -- the fast scanner ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntryBrief:
+    """What `status` needs of a live entry: its key, source text and state."""
+
+    key: str
+    source: str
+    state: State
+    line: int = field(default=0, compare=False)  # where the entry starts
+    confidence: int | None = field(default=None, compare=False)  # as its `# workflow:` comment records it
+
+
+PROVENANCE = "workflow: "  # translator-comment prefix that records where a target came from
+MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of engine output (machine; --redo-machine redoes it)
+
+
+def is_machine(provenance: str) -> bool:
+    """Whether a provenance comment says an engine (MT, memory or pseudo) wrote the target."""
+    return provenance.startswith(MACHINE_PREFIXES)
+
+
+def fuzzy_state(changed: bool, provenance: str) -> State:
+    """The state of a translated fuzzy entry: changed (a previous msgid), machine, or needs-work.
+
+    Machine output carries its engine's provenance comment; a unit a translator marks
+    fuzzy by hand (or whose provenance says a person made it) needs work.
+    """
+    if changed:
+        return State.CHANGED
+    return State.MACHINE if is_machine(provenance) else State.NEEDS_WORK
+
+
+_PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+_PO_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # "…", escapes allowed (written unrolled: fast)
+_PO_STRING = rf"{_PO_QUOTED}(?:\n{_PO_QUOTED})*"
+# Comment lines (among them whole obsolete `#~` entries), then at most one live entry as
+# gettext tools, polib and PO editors write it. The entry is optional so that a run of
+# comments with no entry after it (the obsolete entries at the end of a file) is one
+# match: tried from each of its lines instead, it made the scan quadratic.
+_PO_ENTRY = re.compile(
+    r"(?P<head>(?:#[^\n]*\n|[ \t]*\n)*(?:#[^\n]*\Z)?)"
+    r"(?P<entry>"
+    rf"(?:msgctxt (?P<ctx>{_PO_STRING})\n)?"
+    rf"msgid (?P<id>{_PO_STRING})\n"
+    rf"(?:msgid_plural {_PO_STRING}\n)?"
+    rf"(?:msgstr (?P<str>{_PO_STRING})"
+    rf"|(?P<plural>msgstr\[\d+\] {_PO_STRING}(?:\nmsgstr\[\d+\] {_PO_STRING})*))"
+    r"[ \t]*(?:\n|\Z))?"
+)
+_PO_FLAGS = re.compile(r"^#,([^\n]*)", re.M)
+_PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
+_PO_PROVENANCE = re.compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
+_PO_PLURAL_FORM = re.compile(rf"msgstr\[\d+\] ({_PO_STRING})")
+_OBSOLETE_LINE = re.compile(r"^#~[^\n]*\n?", re.M)
+
+
+def _po_value(quoted: str) -> str:
+    """The value of a PO string, possibly on several `"…"` lines, unescaped as polib does."""
+    value = quoted[1:-1] if "\n" not in quoted else "".join(line[1:-1] for line in quoted.split("\n"))
+    return _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value) if "\\" in value else value
+
+
+def _own_comments(head: str) -> str:
+    """The comment lines of a live entry: those after the last obsolete (`#~`) line before it."""
+    last = None
+    for last in _OBSOLETE_LINE.finditer(head):
+        pass
+    return head if last is None else head[last.end():]
+
+
+def _state(head: str, target: str | None, plural: str | None) -> State:
+    if plural is not None:  # every form must be filled, as polib's translated() says
+        filled = all(_po_value(form) for form in _PO_PLURAL_FORM.findall(plural))
+    else:
+        filled = bool(target) and target != '""' and bool(_po_value(target or '""'))
+    if not filled:
+        return State.NEW
+    fuzzy = "fuzzy" in head and any(
+        "fuzzy" in (flag.strip() for flag in flags.split(",")) for flags in _PO_FLAGS.findall(head)
+    )
+    if not fuzzy:
+        return State.REVIEWED
+    previous = None
+    for previous in _PO_PREVIOUS.finditer(head) if "#|" in head else ():
+        pass  # the last one counts, as in polib
+    changed = previous is not None and bool(
+        previous.group(1) or previous.group(2).replace('#| ""', "").strip()
+    )
+    provenance = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
+    return fuzzy_state(changed, provenance.group(1) if provenance else "")
+
+
+def scan_text(text: str) -> list[EntryBrief] | None:
+    """The live entries of a catalog in the usual layout, or None for anything unusual.
+
+    One pass, linear in the size of the text (obsolete entries included). Line ends
+    may be CRLF. Each entry's line is the line of its first comment, as polib counts.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    briefs: list[EntryBrief] = []
+    seen: set[tuple[str | None, str]] = set()
+    end = counted = 0
+    line = 1
+    size = len(text)
+    for match in _PO_ENTRY.finditer(text):
+        if match.start() != end:
+            return None  # something this scanner does not know: let polib read the file
+        if match.end() == end:
+            if end == size:
+                break
+            return None
+        end = match.end()
+        if match.group("entry") is None:
+            continue
+        head, key, source, target, plural = match.group("head", "ctx", "id", "str", "plural")
+        head = (_own_comments(head) if "#~" in head else head).lstrip(" \t\n")
+        source = _po_value(source)
+        if key is None and not source:
+            continue  # the header
+        if (key, source) in seen:
+            return None  # a duplicate entry: polib reports it
+        seen.add((key, source))
+        start = match.start("entry") - len(head)  # the entry's first comment line
+        line += text.count("\n", counted, start)
+        counted = start
+        confidence = confidence_of(head) if MARK in head else None
+        briefs.append(EntryBrief(_po_value(key) if key else "", source, _state(head, target, plural), line,
+                                 confidence))
+    if end != size:
+        return None
+    return briefs
+
