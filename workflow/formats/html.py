@@ -28,7 +28,7 @@ DIALECT = Dialect(
 
 def read(data: bytes, path: str, mode: str) -> Article:
     """Read an HTML page or fragment into an Article."""
-    text, encoding = decode(data, path, sniff_html_charset(data))
+    text, encoding = decode(data, path, sniff_html_charset(data, path))
     blocks = scan(text, DIALECT, mode, path)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
     return Article(path, Format.HTML, text, encoding, tuple(blocks), {"title": title})
