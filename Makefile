@@ -6,7 +6,7 @@ WF     := $(VENV)/bin/workflow
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared/samples
 
-.PHONY: setup tools demo test lint bench screenshots clean
+.PHONY: setup tools demo test fuzz lint bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ demo: setup
 test: setup tools
 	$(PY) -m pytest -q
 	$(MAKE) lint
+
+# A longer random exploration of the property tests (not part of `make test`, which CI runs with
+# the derandomized `ci` profile). Add each find to tests/test_properties.py as an @example.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
 
 lint: setup
 	$(VENV)/bin/mypy workflow

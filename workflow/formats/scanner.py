@@ -101,6 +101,7 @@ class Scanner(HTMLParser):
         self.skip_inline = False
         self.skip_description = ""
         self.closing = False
+        self.ended = False  # markup cut off by the end of the file: the rest is not text
         self.in_head = False
 
     # -- offsets -------------------------------------------------------------------
@@ -184,6 +185,8 @@ class Scanner(HTMLParser):
         self._start(tag, attrs, void=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
+        if self.ended:
+            return
         at = self._here()
         raw = self.get_starttag_text() or ""
         span = (at, at + len(raw))
@@ -216,6 +219,8 @@ class Scanner(HTMLParser):
             self.containers.append((tag, where))
 
     def handle_endtag(self, tag: str) -> None:
+        if self.ended:
+            return
         at = self._here()
         if self.skip:
             if tag == self.skip[0]:
@@ -242,11 +247,15 @@ class Scanner(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self.ended:
+            return
         at = self._here()
         if self.closing and _MARKUP_START.match(self.text, at):
-            # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup up to
-            # the end, never text; so does this scanner, leaving the rest untouched
-            self.skip, self.skip_inline = ["#end of file"], False
+            # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup (a comment,
+            # a tag) up to the end, never text. The standard library's tokenizer reads on after
+            # the `<` as if it were text, so nothing it reports from here is taken: the rest of
+            # the file stays untouched
+            self.ended = True
             return
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
@@ -254,6 +263,8 @@ class Scanner(HTMLParser):
 
     def _mark(self, kind: str) -> None:
         """A comment, declaration or processing instruction inside a run: an untranslated mark."""
+        if self.ended:
+            return
         at = self._here()
         if not self.skip and self.parts:
             self._add(Tag("empty", (at, at), kind), None, (at, at), open_end=True)
