@@ -120,6 +120,26 @@ def html_units(markup: str, mode: str = "sentence") -> list[Piece]:
             ["No.\u00a05 and Mr.\u00a0Li.", "Then\u00a0more."],
             id="no-break-spaces-are-content",
         ),
+        pytest.param(
+            "The study by Marcel J. L. Th. Niekus et al. was published in PNAS. It is long.",
+            ["The study by Marcel J. L. Th. Niekus et al. was published in PNAS.", "It is long."],
+            id="initials-and-et-al.",
+        ),
+        pytest.param(
+            "It was written by J. R. R. Tolkien. He died in 1973.",
+            ["It was written by J. R. R. Tolkien.", "He died in 1973."],
+            id="initials",
+        ),
+        pytest.param(
+            "The results of Smith et al. were confirmed. Others agreed.",
+            ["The results of Smith et al. were confirmed.", "Others agreed."],
+            id="et-al.-mid-sentence",
+        ),
+        pytest.param(
+            "It went to Group B. The others stayed.",
+            ["It went to Group B.", "The others stayed."],
+            id="one-capital-letter-ends-a-sentence",
+        ),
     ],
 )
 def test_news_english_sentences(text: str, expected: list[str]) -> None:
@@ -275,3 +295,43 @@ def test_keys_depend_on_the_text_only() -> None:
 )
 def test_placeholder_problems(source: str, target: str, problems: list[str]) -> None:
     assert placeholder_problems(source, target) == problems
+
+
+@pytest.mark.parametrize(
+    ("title", "expected", "separators"),
+    [
+        pytest.param("Ravenous wild goats ate the island\u2026 Now, it's being reborn. | National Geographic",
+                     ["Ravenous wild goats ate the island\u2026 Now, it's being reborn.", "National Geographic"],
+                     [" | "], id="pipe-after-a-sentence"),
+        pytest.param("Goats are back \u2013 BBC News", ["Goats are back", "BBC News"], [" \u2013 "], id="en-dash"),
+        pytest.param("Goats are back \u2014 DW", ["Goats are back", "DW"], [" \u2014 "], id="em-dash"),
+        pytest.param("Goats are back - The Guardian", ["Goats are back", "The Guardian"], [" - "], id="hyphen"),
+        pytest.param("Well - he said so.", ["Well - he said so."], [], id="a-sentence-is-not-a-site-name"),
+        pytest.param("Ukraine - what we know so far and what comes next", ["Ukraine - what we know so far and "
+                     "what comes next"], [], id="too-long-for-a-site-name"),
+        pytest.param("No separator here", ["No separator here"], [], id="none"),
+        pytest.param("Berlin renames streets | Germany| News from Berlin | DW | 19.01.2020",
+                     ["Berlin renames streets", "Germany", "News from Berlin", "DW"], [" | ", "| ", " | "],
+                     id="every-pipe-and-no-unit-without-letters"),
+    ],
+)
+def test_a_page_title_keeps_its_site_name_apart(title: str, expected: list[str], separators: list[str]) -> None:
+    pieces = html_units(f"<html><head><title>{title}</title></head><body><p>Text.</p></body></html>")
+    assert [piece.text for piece in pieces[:-1]] == expected
+    article = html.read(f"<title>{title}</title>".encode(), "a.html", "sentence")
+    assert list(article.blocks[0].separators) == separators
+    translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
+    assert assemble(article, translated, "fr") == f"<title>{title.upper()}</title>"
+
+
+def test_only_titles_have_site_names() -> None:
+    assert sentences("Goats are back | National Geographic") == ["Goats are back | National Geographic"]
+
+
+def test_a_sentence_without_letters_is_not_a_unit_and_stays_as_written() -> None:
+    markup = "<p>Speeds reached 2.3 GB/s. 50%. It was fast. (6)</p>"
+    article = html.read(markup.encode(), "a.html", "sentence")
+    assert [piece.text for piece in article.blocks[0].pieces] == ["Speeds reached 2.3 GB/s.", "It was fast."]
+    assert article.blocks[0].separators == (" 50%. ",)
+    translated = {piece.key: piece.text.upper() for piece in article.blocks[0].pieces}
+    assert assemble(article, translated, "fr") == "<p>SPEEDS REACHED 2.3 GB/S. 50%. IT WAS FAST. (6)</p>"

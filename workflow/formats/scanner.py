@@ -139,7 +139,7 @@ class Scanner(HTMLParser):
         tag, where = self.containers[-1] if self.containers else ("", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
         pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans,
-                                         self.lines.line)
+                                         self.lines.line, title=kind is BlockKind.TITLE)
         if not pieces:
             return
         first, last = pieces[0].span, pieces[-1].span

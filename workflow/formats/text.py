@@ -51,7 +51,7 @@ def read(data: bytes, path: str, mode: str) -> Article:
     for kind, match in found:
         counts[kind] += 1
         pieces, separators = split_block([match.group()], PARAGRAPH if kind is BlockKind.TITLE else mode,
-                                         text, [match.span()], lines.line)
+                                         text, [match.span()], lines.line, title=kind is BlockKind.TITLE)
         where = f"{counts[kind]} of {totals[kind]}" if kind in _NUMBERED else ""
         blocks.append(Block(kind, where, lines.line(match.start()), tuple(pieces), tuple(separators),
                             span=match.span()))
