@@ -300,12 +300,15 @@ def test_placeholder_problems(source: str, target: str, problems: list[str]) -> 
 @pytest.mark.parametrize(
     ("title", "expected", "separators"),
     [
-        pytest.param("Ravenous wild goats ate the island\u2026 Now, it's being reborn. | National Geographic",
-                     ["Ravenous wild goats ate the island\u2026 Now, it's being reborn.", "National Geographic"],
-                     [" | "], id="pipe-after-a-sentence"),
-        pytest.param("Goats are back \u2013 BBC News", ["Goats are back", "BBC News"], [" \u2013 "], id="en-dash"),
+        pytest.param(
+            "Ravenous wild goats ate the island\u2026 Now, it's being reborn. | National Geographic",
+            ["Ravenous wild goats ate the island\u2026 Now, it's being reborn.", "National Geographic"],
+            [" | "], id="pipe-after-a-sentence"),
+        pytest.param("Goats are back \u2013 BBC News", ["Goats are back", "BBC News"], [" \u2013 "],
+                     id="en-dash"),
         pytest.param("Goats are back \u2014 DW", ["Goats are back", "DW"], [" \u2014 "], id="em-dash"),
-        pytest.param("Goats are back - The Guardian", ["Goats are back", "The Guardian"], [" - "], id="hyphen"),
+        pytest.param("Goats are back - The Guardian", ["Goats are back", "The Guardian"], [" - "],
+                     id="hyphen"),
         pytest.param("Well - he said so.", ["Well - he said so."], [], id="a-sentence-is-not-a-site-name"),
         pytest.param("Ukraine - what we know so far and what comes next", ["Ukraine - what we know so far and "
                      "what comes next"], [], id="too-long-for-a-site-name"),
@@ -315,7 +318,8 @@ def test_placeholder_problems(source: str, target: str, problems: list[str]) -> 
                      id="every-pipe-and-no-unit-without-letters"),
     ],
 )
-def test_a_page_title_keeps_its_site_name_apart(title: str, expected: list[str], separators: list[str]) -> None:
+def test_a_page_title_keeps_its_site_name_apart(title: str, expected: list[str],
+                                                separators: list[str]) -> None:
     pieces = html_units(f"<html><head><title>{title}</title></head><body><p>Text.</p></body></html>")
     assert [piece.text for piece in pieces[:-1]] == expected
     article = html.read(f"<title>{title}</title>".encode(), "a.html", "sentence")
