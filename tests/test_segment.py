@@ -311,7 +311,7 @@ def test_placeholder_problems(source: str, target: str, problems: list[str]) -> 
                      id="hyphen"),
         pytest.param("Well - he said so.", ["Well - he said so."], [], id="a-sentence-is-not-a-site-name"),
         pytest.param("Ukraine - what we know so far and what comes next",
-                     ["Ukraine - what we know so far and what comes next"], [], id="too-long-for-a-site-name"),
+                     ["Ukraine - what we know so far and what comes next"], [], id="too-long-for-a-site"),
         pytest.param("No separator here", ["No separator here"], [], id="none"),
         pytest.param("Berlin renames streets | Germany| News from Berlin | DW | 19.01.2020",
                      ["Berlin renames streets", "Germany", "News from Berlin", "DW"], [" | ", "| ", " | "],
