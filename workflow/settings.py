@@ -11,6 +11,7 @@ from typing import Callable, Mapping
 
 from .errors import SettingsError
 from .files import write_atomic
+from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 from .segment import MODES
 
 CONFIG_FILE = "setup.cfg"
@@ -49,6 +50,10 @@ class Settings:
     mt_threads: int = 0  # 0: every core
     mt_device: str = "cpu"  # cpu, cuda or auto
     mt_max_length: int = 256  # longest translation, in tokens
+    # extract, HTML: elements inside a sentence (placeholders), never translated, classes never translated
+    html_inline: tuple[str, ...] = HTML_INLINE
+    html_untranslated: tuple[str, ...] = HTML_UNTRANSLATED
+    html_untranslated_classes: tuple[str, ...] = HTML_UNTRANSLATED_CLASSES
 
     @property
     def source(self) -> Path:
@@ -79,13 +84,14 @@ def _coerce(name: str, value: str) -> object:
         return int(value)
     if name == "lock_timeout":
         return float(value)
-    if name == "engines":
+    if name == "engines" or name in _LISTS:
         return tuple(value.replace(",", " ").split())
     if name in _INTEGERS:
         return int(value)
     return value.strip()
 
 
+_LISTS = {"html_inline", "html_untranslated", "html_untranslated_classes"}
 _INTEGERS = {"tm_threshold", "mt_beam_size", "mt_batch_size", "mt_threads", "mt_max_length"}
 
 

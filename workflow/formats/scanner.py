@@ -38,6 +38,7 @@ class Dialect:
     attributes: tuple[str, ...] = ()
     meta_names: frozenset[str] = frozenset()
     head: str | None = None  # element whose text is not translated (except <title>)
+    untranslated_classes: frozenset[str] = frozenset({"notranslate"})  # as translate="no"
 
 
 # name, then value (quoted or not), as in html.parser's tolerant attribute pattern
@@ -64,7 +65,7 @@ def _untranslated(dialect: Dialect, tag: str, attrs: list[tuple[str, str | None]
     return (
         tag in dialect.untranslated
         or (values.get("translate") or "").strip().lower() == "no"
-        or "notranslate" in classes
+        or not dialect.untranslated_classes.isdisjoint(classes)
     )
 
 
@@ -201,13 +202,14 @@ class Scanner(HTMLParser):
             self.in_head = True
         elif tag == "body":
             self.in_head = False
-        if _untranslated(self.dialect, tag, attrs) and not void:
+        untranslated = _untranslated(self.dialect, tag, attrs)
+        if untranslated and not void:
             if tag not in self.dialect.inline:
                 self._flush()
             self.skip, self.skip_start, self.skip_inline = [tag], at, tag in self.dialect.inline
             self.skip_description = f"untranslated {_describe(raw, 60)}…</{tag}>"
             return
-        if not self.in_head or tag == "meta":
+        if not untranslated and (not self.in_head or tag == "meta"):  # an untranslated <img>: its alt too
             self._attributes(tag, attrs, raw, at)
         if tag in self.dialect.inline:
             self._add(Tag("empty", span, _describe(raw)), None if void else tag, span)
