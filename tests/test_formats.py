@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from extracting import BULLETIN_XML, HARD_HTML, SAMPLE, need_shared
 
+from workflow.assemble import assemble
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
 from workflow.formats.common import decode, sniff_html_charset
@@ -72,6 +73,20 @@ def test_text_paragraph_lines_and_separator_lines() -> None:
     article = text.read(source.encode(), "a.txt", "sentence")
     assert units(article) == ["Title", "First sentence.", "Second sentence on two lines.", "Last."]
     assert [p.line for b in article.blocks for p in b.pieces] == [1, 3, 3, 8]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_text_line_endings_of_any_system(newline: str) -> None:
+    lines = ["Title", "", "Source: Xinhua | Date: 2021-01-11", "", "First sentence. Second",
+             "sentence on two lines.", "", "II. An item.", ""]
+    source = newline.join(lines)
+    article = text.read(source.encode(), "a.txt", "sentence")
+    assert kinds(article) == [("title", "Title"), ("paragraph", "First sentence."),
+                              ("paragraph", "Second sentence on two lines."), ("list item", "II. An item.")]
+    assert [p.line for b in article.blocks for p in b.pieces] == [1, 5, 5, 8]
+    assert article.metadata == {"source": "Xinhua", "date": "2021-01-11", "title": "Title"}
+    identity = {piece.key: piece.text for block in article.blocks for piece in block.pieces}
+    assert assemble(article, identity, "fr") == source  # line endings kept as written
 
 
 # -- HTML ---------------------------------------------------------------------------------

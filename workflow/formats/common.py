@@ -104,10 +104,15 @@ def sniff_html_charset(data: bytes, path: str = "") -> str | None:
 
 
 class LineIndex:
-    """Maps offsets in a text to 1-based line numbers."""
+    """Maps offsets in a text to 1-based line numbers.
 
-    def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    Lines end at LF, as the HTML tokenizer counts them; with `universal`, at LF, CRLF or
+    a lone CR, as a text editor counts them.
+    """
+
+    def __init__(self, text: str, universal: bool = False) -> None:
+        ends = re.finditer("\r\n?|\n" if universal else "\n", text)
+        self._starts = [0] + [m.end() for m in ends]
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)

@@ -13,7 +13,8 @@ from ..model import Article, Block, BlockKind, Format
 from ..segment import PARAGRAPH, split_block
 from .common import LineIndex, decode
 
-_PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\r?\n[ \t\u00a0]*\S(?:.*\S)?)*", re.M)
+# lines end in LF, CRLF or a lone CR (old Mac files); a blank line ends a paragraph
+_PARAGRAPH = re.compile(r"\S(?:[^\r\n]*\S)?(?:(?:\r\n?|\n)[ \t\u00a0]*\S(?:[^\r\n]*\S)?)*")
 _METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
 _ROMAN = re.compile(r"^[IVXLC]+\.\s")
 _NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)
@@ -33,7 +34,7 @@ def _kind(text: str, first: bool) -> BlockKind:
 def read(data: bytes, path: str, mode: str) -> Article:
     """Read a plain-text bulletin into an Article."""
     text, encoding = decode(data, path)
-    lines = LineIndex(text)
+    lines = LineIndex(text, universal=True)
     found: list[tuple[BlockKind, re.Match[str]]] = []
     metadata: dict[str, str] = {}
     for number, match in enumerate(_PARAGRAPH.finditer(text)):
