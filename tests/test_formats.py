@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from extracting import BULLETIN_XML, HARD_HTML, SAMPLE, need_shared
 
-from workflow.assemble import assemble
+from workflow.assemble import Choice, Mark, assemble, localize
+from workflow.bulletin import assemble_bulletin
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
 from workflow.formats.common import decode, sniff_html_charset
@@ -226,6 +228,24 @@ def test_bulletin_xml() -> None:
     assert ("list item", "II. Achieving New Progress in International Development Cooperation") in found
     assert ("caption", "(Photo Credit: Xinhua News Agency)") in found
     assert not any("Organizing Committee" in t or "2021-01-11" in t for _, t in found)
+
+
+def test_bulletin_xml_with_a_namespace_prefix_reads_as_without() -> None:
+    plain = BULLETIN_XML.read_text(encoding="utf-8")
+    prefixed = re.sub(r"<(/?)(?!\?|!)([a-z]+)", r"<\1b:\2", plain).replace('xmlns="urn', 'xmlns:b="urn')
+    assert "<b:bulletin xmlns:b=" in prefixed and "<b:p>" in prefixed
+    expected = xml.read(plain.encode(), "b.xml", "sentence")
+    article = xml.read(prefixed.encode(), "b.xml", "sentence")
+    assert [(b.kind, b.where, b.pieces[0].text) for b in article.blocks] == [
+        (b.kind, b.where, b.pieces[0].text) for b in expected.blocks]
+    assert article.metadata == expected.metadata
+    # half translated: units shown in English are wrapped in <b:span xml:lang="en">, and it stays valid
+    choices = {piece.key: Choice(piece.text.upper(), Mark.TRANSLATED) if number % 2 else
+               Choice(piece.text, Mark.SOURCE, "not translated")
+               for number, piece in enumerate(p for block in article.blocks for p in block.pieces)}
+    tree = assemble_bulletin(article, choices, "fr")
+    assert tree.getroot().tag == "{urn:x-workflow:bulletin:1}bulletin"
+    assert '<b:span xml:lang="en">' in localize(article, choices, "fr", prefix="b").text
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ class Dialect:
     meta_names: frozenset[str] = frozenset()
     head: str | None = None  # element whose text is not translated (except <title>)
     untranslated_classes: frozenset[str] = frozenset({"notranslate"})  # as translate="no"
+    local_names: bool = False  # XML: `<b:p>` is `<p>` (the schema has checked the namespace)
 
 
 # name, then value (quoted or not), as in html.parser's tolerant attribute pattern
@@ -179,11 +180,15 @@ class Scanner(HTMLParser):
             )
 
     # -- tokenizer callbacks -------------------------------------------------------
+    def _local(self, tag: str) -> str:
+        return tag.rpartition(":")[2] if self.dialect.local_names else tag
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = self._local(tag)
         self._start(tag, attrs, void=tag in self.dialect.void)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, void=True)
+        self._start(self._local(tag), attrs, void=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
         if self.ended:
@@ -223,6 +228,7 @@ class Scanner(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.ended:
             return
+        tag = self._local(tag)
         at = self._here()
         if self.skip:
             if tag == self.skip[0]:
