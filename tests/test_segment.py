@@ -200,7 +200,7 @@ def test_the_extracted_comment_says_what_each_placeholder_stands_for() -> None:
         b'<p>Read the <a href="/p">white <b>paper</b></a> and<br>more.</p>', "a.html", "sentence"
     )
     [segment] = article.segments()
-    assert segment.note == ('paragraph: <p>\n<1>…</1> = <a href="/p">\n<2>…</2> = <b>\n<3/> = <br>')
+    assert segment.note == ('paragraph 1 of 1: <p>\n<1>…</1> = <a href="/p">\n<2>…</2> = <b>\n<3/> = <br>')
 
 
 def test_placeholders_are_numbered_per_sentence() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
@@ -54,6 +55,14 @@ _IMPLIED_BY_SIBLING = {
     "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"},
     "tr": {"tr"}, "option": {"option", "optgroup"},
 }
+# the regions of a page a translator is told about, by element and by ARIA landmark role
+_REGIONS = {"header": "header", "nav": "navigation", "main": "main", "article": "article", "aside": "aside",
+            "footer": "footer"}
+_ROLES = {"banner": "header", "navigation": "navigation", "main": "main", "article": "article",
+          "complementary": "aside", "contentinfo": "footer"}
+# blocks numbered `3 of 12` in their kind
+_NUMBERED = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION,
+                       BlockKind.TABLE_CELL})
 _CLOSES_P = frozenset(
     "address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 "
     "h6 header hgroup hr main menu nav ol p pre section table ul".split()
@@ -93,7 +102,8 @@ class Scanner(HTMLParser):
         self.mode = mode
         self.lines = LineIndex(text)
         self.blocks: list[Block] = []
-        self.containers: list[tuple[str, str]] = []  # open block-level tags: (name, where)
+        self.containers: list[tuple[str, str, str]] = []  # open block-level tags: (name, where, region)
+        self.regions: list[str] = []  # the page region of each block, as self.blocks grows
         self.parts: list[Part] = []
         self.names: list[str | None] = []
         self.spans: list[tuple[int, int]] = []
@@ -138,7 +148,7 @@ class Scanner(HTMLParser):
             return
         lo, hi = _trim(pair_tags(parts, names))
         parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
-        tag, where = self.containers[-1] if self.containers else ("", "")
+        tag, where, _ = self.containers[-1] if self.containers else ("", "", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
         pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans,
                                          self.lines.line, title=kind is BlockKind.TITLE)
@@ -149,10 +159,40 @@ class Scanner(HTMLParser):
             log.warning("%s:%d: text left untranslated: it cannot be mapped to the source exactly",
                         self.path, self.lines.line(spans[0][0]))
             return
-        self.blocks.append(
+        self._append(
             Block(kind, where, self.lines.line(first[0]), tuple(pieces), tuple(separators),
                   span=(first[0], last[1]))
         )
+
+    def _region(self) -> str:
+        return self.containers[-1][2] if self.containers else ""
+
+    def _append(self, block: Block) -> None:
+        self.blocks.append(block)
+        self.regions.append(self._region())
+
+    def _context(self) -> list[Block]:
+        """The blocks with their context for translators: position, page region, column if needed.
+
+        `paragraph 3 of 12 in main`, as the text bulletin numbers its paragraphs; on a line
+        that holds several blocks (a minified page is one line), the column where it starts.
+        """
+        totals = Counter(b.kind for b in self.blocks)
+        per_line = Counter(b.line for b in self.blocks if b.attribute is None)
+        counts: Counter[BlockKind] = Counter()
+        result: list[Block] = []
+        for block, region in zip(self.blocks, self.regions):
+            words: list[str] = []
+            if block.kind in _NUMBERED:
+                counts[block.kind] += 1
+                words.append(f"{counts[block.kind]} of {totals[block.kind]}")
+            if region:
+                words.append(f"in {region}")
+            if per_line[block.line] > 1 and block.span is not None:
+                start = block.span[0]
+                words.append(f"at column {start - self.text.rfind(chr(10), 0, start)} of line {block.line}")
+            result.append(replace(block, context=" ".join(words)))
+        return result
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]], raw: str, at: int) -> None:
         values = dict(attrs)
@@ -174,7 +214,7 @@ class Scanner(HTMLParser):
                 continue
             pieces, separators = split_block([decoded], PARAGRAPH)
             span = (at + match.start(3), at + match.end(3))
-            self.blocks.append(
+            self._append(
                 Block(kind, f"{name} of <{tag}>", self.lines.line(span[0]), tuple(pieces),
                       tuple(separators), span=span, attribute=name)
             )
@@ -223,7 +263,8 @@ class Scanner(HTMLParser):
         if not void:
             classes = dict(attrs).get("class") or ""
             where = f"<{tag}>" + (f" class {classes.split()[0]}" if classes.split() else "")
-            self.containers.append((tag, where))
+            region = _REGIONS.get(tag) or _ROLES.get((dict(attrs).get("role") or "").strip().lower(), "")
+            self.containers.append((tag, where, region or self._region()))
 
     def handle_endtag(self, tag: str) -> None:
         if self.ended:
@@ -239,7 +280,7 @@ class Scanner(HTMLParser):
                     self._add(Tag("empty", span, self.skip_description, content=True), None, span,
                               open_end=True)
                 return
-            if len(self.skip) == 1 and any(tag == name for name, _ in self.containers):
+            if len(self.skip) == 1 and any(tag == name for name, _, _ in self.containers):
                 self.skip = []  # `<p translate="no">a</div>`: the parent's end closed it
             else:
                 return
@@ -294,7 +335,7 @@ class Scanner(HTMLParser):
         self.close()
         self._close_pending(len(self.text))
         self._flush()
-        return self.blocks
+        return self._context()
 
 
 def _trim(parts: list[Part]) -> tuple[int, int]:
