@@ -11,6 +11,7 @@ from workflow.segment import (
     PARAGRAPH,
     Part,
     Tag,
+    has_words,
     pair_tags,
     placeholder_problems,
     split_block,
@@ -339,3 +340,29 @@ def test_a_sentence_without_letters_is_not_a_unit_and_stays_as_written() -> None
     assert article.blocks[0].separators == (" 50%. ",)
     translated = {piece.key: piece.text.upper() for piece in article.blocks[0].pieces}
     assert assemble(article, translated, "fr") == "<p>SPEEDS REACHED 2.3 GB/S. 50%. IT WAS FAST. (6)</p>"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2.3 GB/s", False), ("(6)", False), ("https://example.org/a?b=1", False), ("© 2020", False),
+    ("10:30", False), ("5 km", False), ("40 °C", False), ("2.3GB/s", False), ("user@example.org", False),
+    ("19.01.2020", False), ("1,000 m²", False), ("-5%", False), ("www.dw.com", False),
+    ("Page 5", True), ("A 5", True), ("COVID-19", True), ("It was fast.", True), ("DW", True), ("e.g.", True),
+])
+def test_has_words(text: str, expected: bool) -> None:
+    assert has_words(text) is expected
+
+
+@pytest.mark.parametrize("text", ["1" * 1_000_000 + "©", "a@" * 500_000, "1 " * 500_000, "ab." * 300_000,
+                                  "http://" * 100_000, "5GB/s" * 200_000])
+def test_has_words_is_linear_on_pathological_input(text: str) -> None:
+    has_words(text)  # completes: one pass over the tokens, no backtracking pattern
+
+
+def test_units_without_words_are_not_offered_and_publish_as_written() -> None:
+    markup = ('<table><tr><td>Speed</td><td>2.3 GB/s</td><td>(6)</td></tr></table>'
+              '<p>See <a href="https://x.org">https://x.org</a></p><img alt="2020" src="a.png">')
+    article = html.read(markup.encode(), "a.html", "sentence")
+    assert [segment.text for segment in article.segments()] == ["Speed", "See <1>https://x.org</1>"]
+    translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
+    expected = markup.replace("Speed", "SPEED").replace("See", "SEE").replace(">https://x.org<", ">HTTPS://X.ORG<")
+    assert assemble(article, translated, "fr") == expected  # 2.3 GB/s, (6) and alt="2020" as written

@@ -336,10 +336,10 @@ def split_block(
             bounds.append((start, end))
     pieces = [_piece(text, start, end) for start, end in bounds]
     exact = text.exact and all(p.span is not None for p in pieces)
-    if exact and any(_has_words(p) for p in pieces):
-        # a piece without a letter (`| 19.01.2020`, `(6)`) is not a unit: it stays, as it is in the
-        # source, between the units (or outside the block's span)
-        kept = [i for i, p in enumerate(pieces) if _has_words(p)]
+    if exact:
+        # a piece with no words to translate (`| 19.01.2020`, `(6)`, `2.3 GB/s`) is not a unit: it
+        # stays, as it is in the source, between the units (or outside the block's span)
+        kept = [i for i, p in enumerate(pieces) if has_words(PLACEHOLDER.sub(" ", p.text))]
         bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
     if not exact:
         pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
@@ -382,9 +382,45 @@ def _title_gaps(text: str) -> list[tuple[int, int]]:
     return [dash.span()]
 
 
-def _has_words(piece: Piece) -> bool:
-    """Whether a piece has a letter outside its placeholders."""
-    return any(c.isalpha() for c in PLACEHOLDER.sub("", piece.text))
+# tokens that are not words to translate: numbers (`2.3`, `1,000`, `19.01.2020`, `10:30`, `-5%`),
+# web and mail addresses, and unit symbols after a number (`2.3 GB/s`, `5 km`, `40 °C`)
+# (one character class each: no backtracking, linear in the token)
+_NUMBER = re.compile(r"[-+\u2212±~≈<>]?[\d.,:/%‰\u2009\u202f-]+")
+_UNIT = re.compile(
+    r"(?:[kKMGTPE]i?|[mµμnc])?(?:B|b|bit|bps|Bps|Hz|m|g|l|L|s|t|W|Wh|V|A|Pa|bar|px|pt|em|rem|fps|ppm)"
+    r"(?:/s|/h|²|³|2|3)?|%|‰|°[CF]?|K|h|min|ms|µs|ns|x|×"
+)
+_EDGES = "()[]{}<>«»“”‘’\"'.,;:!?¡¿…*†‡#§|/\\"
+
+
+def _address(token: str) -> bool:
+    """A web or mail address (`https://x.org/a`, `www.x.org`, `a@x.org`)."""
+    scheme, found, _ = token.partition("://")
+    if found:
+        return scheme.isascii() and scheme.isalpha()
+    return token.lower().startswith("www.") or "." in token.partition("@")[2].strip(".")
+
+
+def has_words(text: str) -> bool:
+    """Whether a text has something to translate: a word that is not a number, an address or a unit.
+
+    Token by token (linear time): `2.3 GB/s`, `(6)`, `https://x.org`, `© 2020`, `10:30` have none;
+    `Page 5`, `A 5` and `COVID-19` have.
+    """
+    after_number = False
+    for token in text.split():
+        token = token.strip(_EDGES)
+        if not any(c.isalpha() for c in token):
+            after_number = any(c.isdigit() for c in token) and bool(_NUMBER.fullmatch(token))
+            continue
+        if _address(token) or (after_number and _UNIT.fullmatch(token)):
+            after_number = False
+            continue
+        number = _NUMBER.match(token)  # `5GB`, `2.3GB/s`: a number with its unit
+        if number and _UNIT.fullmatch(token[number.end():].strip(_EDGES)):
+            continue
+        return True
+    return False
 
 
 def _trimmable(text: _Text, offset: int) -> bool:

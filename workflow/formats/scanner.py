@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from ..model import Block, BlockKind
-from ..segment import PARAGRAPH, Part, Tag, pair_tags, split_block
+from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
 
 log = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ class Scanner(HTMLParser):
             if name not in wanted or not value:
                 continue
             decoded = html.unescape(value[1:-1] if value[:1] in "'\"" else value)
-            if not any(c.isalpha() for c in decoded):
+            if not has_words(decoded):  # `alt="2.3 GB/s"`, a URL: nothing to translate, kept as written
                 continue
             pieces, separators = split_block([decoded], PARAGRAPH)
             span = (at + match.start(3), at + match.end(3))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block, BlockKind, Format
-from ..segment import PARAGRAPH, split_block
+from ..segment import PARAGRAPH, has_words, split_block
 from .common import LineIndex, decode
 
 # lines end in LF, CRLF or a lone CR (old Mac files); a blank line ends a paragraph
@@ -43,8 +43,8 @@ def read(data: bytes, path: str, mode: str) -> Article:
         if meta and "date" not in metadata:
             metadata.update({k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()})
             continue
-        if not any(c.isalpha() for c in paragraph):
-            continue  # `* * *`, a lone number: nothing to translate
+        if not has_words(paragraph):
+            continue  # `* * *`, `2.3 GB/s`, a lone number: nothing to translate, kept as written
         found.append((_kind(paragraph, first=number == 0), match))
     totals = {kind: sum(1 for k, _ in found if k is kind) for kind in BlockKind}
     counts = dict.fromkeys(BlockKind, 0)
