@@ -90,7 +90,8 @@ def parse_article(settings: Settings, path: Path, data: bytes) -> Article:
 
 def html_elements(settings: Settings) -> html.Elements:
     """The HTML reader's element lists, from the settings."""
-    return html.Elements(settings.html_inline, settings.html_untranslated, settings.html_untranslated_classes)
+    return html.Elements(settings.html_inline, settings.html_untranslated, settings.html_untranslated_classes,
+                         settings.skip_selectors)
 
 
 def read_article(settings: Settings, path: Path) -> Article:

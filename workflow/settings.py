@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 from .errors import SettingsError
 from .files import write_atomic
 from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
+from .formats.selectors import compile_selectors
 from .segment import MODES
 
 CONFIG_FILE = "setup.cfg"
@@ -54,6 +55,7 @@ class Settings:
     html_inline: tuple[str, ...] = HTML_INLINE
     html_untranslated: tuple[str, ...] = HTML_UNTRANSLATED
     html_untranslated_classes: tuple[str, ...] = HTML_UNTRANSLATED_CLASSES
+    skip_selectors: str = ""  # CSS selectors of HTML regions kept untranslated: `nav, footer, .menu`
 
     @property
     def source(self) -> Path:
@@ -168,6 +170,12 @@ def load_settings(
             raise problem(key, f"{lang!r} is not a language code",
                           hint="use codes such as en, zh, fr, es, ar, ru, pt_BR")
     _check_pretranslate(settings, problem)
+    if settings.skip_selectors.strip():
+        try:
+            compile_selectors(settings.skip_selectors)
+        except ValueError as exc:
+            raise problem("skip_selectors", f"skip_selectors: {exc}",
+                          hint="use CSS selectors separated by commas: nav, footer, .menu, [role=navigation]")
     if settings.source_lang in settings.languages:
         raise problem("languages", f"the source language {settings.source_lang} is also a target language")
     if len(set(settings.languages)) != len(settings.languages):

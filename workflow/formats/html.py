@@ -3,7 +3,8 @@
 Which elements are part of a sentence (inline: placeholders, never sentence breaks),
 which are never translated, and which classes mark an element as never translated
 are settings (`html_inline`, `html_untranslated`, `html_untranslated_classes`), like
-po4a's `inline` and `untranslated` options; these are their defaults.
+po4a's `inline` and `untranslated` options; these are their defaults. `skip_selectors`
+(CSS selectors, see selectors.py) keeps whole regions untranslated: menus, footers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from ..model import Article, BlockKind, Format
 from .common import decode, sniff_html_charset
 from .scanner import Dialect, scan
+from .selectors import matched_offsets
 
 HTML_INLINE = tuple(
     "a abbr acronym b bdi bdo big br button cite code data del dfn em font i img input ins "
@@ -34,6 +36,7 @@ class Elements:
     inline: tuple[str, ...] = HTML_INLINE
     untranslated: tuple[str, ...] = HTML_UNTRANSLATED
     untranslated_classes: tuple[str, ...] = HTML_UNTRANSLATED_CLASSES
+    skip_selectors: str = ""  # CSS selectors of regions kept untranslated: `nav, footer, .menu`
 
 
 @functools.cache
@@ -63,6 +66,7 @@ DIALECT = dialect(Elements())
 def read(data: bytes, path: str, mode: str, elements: Elements = Elements()) -> Article:
     """Read an HTML page or fragment into an Article."""
     text, encoding = decode(data, path, sniff_html_charset(data, path))
-    blocks = scan(text, dialect(elements), mode, path)
+    skip = matched_offsets(text, elements.skip_selectors) if elements.skip_selectors.strip() else frozenset()
+    blocks = scan(text, dialect(elements), mode, path, skip)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
     return Article(path, Format.HTML, text, encoding, tuple(blocks), {"title": title})

@@ -79,7 +79,7 @@ def _untranslated(dialect: Dialect, tag: str, attrs: list[tuple[str, str | None]
     )
 
 
-def _implied_end(open_tag: str, tag: str) -> bool:
+def implied_end(open_tag: str, tag: str) -> bool:
     """Whether a start tag `tag` closes an open `open_tag` whose end tag was left out."""
     if open_tag == "p":
         return tag in _CLOSES_P
@@ -94,8 +94,10 @@ def _describe(raw: str, limit: int = 80) -> str:
 class Scanner(HTMLParser):
     """Turns a page into blocks of parts; keeps the offsets of every piece of markup."""
 
-    def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "") -> None:
+    def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "",
+                 skip_at: frozenset[int] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.skip_at = skip_at  # start tags of elements kept untranslated (skip_selectors)
         self.text = text
         self.path = path
         self.dialect = dialect
@@ -237,7 +239,7 @@ class Scanner(HTMLParser):
         raw = self.get_starttag_text() or ""
         span = (at, at + len(raw))
         if self.skip:
-            if len(self.skip) == 1 and _implied_end(self.skip[0], tag):
+            if len(self.skip) == 1 and implied_end(self.skip[0], tag):
                 self.skip = []  # `<li translate="no">a<li>b`: the first item ended here
             else:
                 if tag == self.skip[0] and not void:
@@ -247,7 +249,7 @@ class Scanner(HTMLParser):
             self.in_head = True
         elif tag == "body":
             self.in_head = False
-        untranslated = _untranslated(self.dialect, tag, attrs)
+        untranslated = at in self.skip_at or _untranslated(self.dialect, tag, attrs)
         if untranslated and not void:
             if tag not in self.dialect.inline:
                 self._flush()
@@ -361,9 +363,10 @@ def _trim(parts: list[Part]) -> tuple[int, int]:
     return lo, hi
 
 
-def scan(text: str, dialect: Dialect, mode: str, path: str = "") -> list[Block]:
-    """The blocks of a document, in reading order."""
-    scanner = Scanner(text, dialect, mode, path)
+def scan(text: str, dialect: Dialect, mode: str, path: str = "",
+         skip_at: frozenset[int] = frozenset()) -> list[Block]:
+    """The blocks of a document, in reading order; elements starting at `skip_at` are untranslated."""
+    scanner = Scanner(text, dialect, mode, path, skip_at)
     scanner.feed(text)
     return scanner.finish()
 
