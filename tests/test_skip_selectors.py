@@ -55,6 +55,7 @@ def test_furniture_is_not_offered_and_is_published_as_written(tmp_path: Path) ->
     ("header li:first-child", ["World", "Story.", "Contact"]),
     ("ul.menu > li + li", ["Home", "Story.", "Contact"]),
     ("#story p, footer", ["Home", "World"]),
+    ("li:last-child, main:has(p)", ["Home", "Contact"]),
 ])
 def test_selectors_of_every_kind(selectors: str, expected: list[str]) -> None:
     page = ('<header><nav role="navigation"><ul class="menu"><li>Home<li>World</ul></nav></header>'
