@@ -80,3 +80,9 @@ def test_a_bad_selector_is_a_located_settings_error(tmp_path: Path) -> None:
     lines = (tmp_path / "ws" / "setup.cfg").read_text(encoding="utf-8").splitlines()
     assert error.line is not None and re.match(r"skip_selectors\s*=", lines[error.line - 1])
     assert "CSS selector" in error.message and error.hint
+
+
+def test_a_page_nested_deeper_than_the_tree_is_matched_without_crashing() -> None:
+    depth = 20_000  # lxml freed a tree this deep recursively; 200,000 crashed the process
+    page = "<div>" * depth + "<p class='menu'>Menu</p><p>Text.</p>" + "</div>" * depth
+    assert units(page, ".menu, div:has(nav)") == ["Text."]

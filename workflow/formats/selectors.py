@@ -17,6 +17,11 @@ from lxml import etree
 from .common import LineIndex
 from .scanner import implied_end
 
+# the tree is as deep as libxml2 lets a document be: deeper elements hang at this depth (a hostile
+# page 200,000 elements deep is matched in linear time, and freed without deep recursion)
+MAX_DEPTH = 256
+# where each element starts in the page; in a namespace no CSS selector can name
+_AT = "{urn:x-workflow:offset}at"
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -40,7 +45,6 @@ class _TreeBuilder(HTMLParser):
         self.lines = LineIndex(text)
         self.root = etree.Element("html-document")
         self.open: list[etree._Element] = [self.root]
-        self.offsets: dict[etree._Element, int] = {}
 
     def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> etree._Element:
         try:
@@ -53,14 +57,14 @@ class _TreeBuilder(HTMLParser):
             except ValueError:  # `@click`, `:class`: no selector of the setting can name them
                 continue
         line, column = self.getpos()
-        self.offsets[element] = self.lines.offset(line, column)
+        element.set(_AT, str(self.lines.offset(line, column)))
         return element
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if len(self.open) > 1 and implied_end(str(self.open[-1].tag), tag):
             self.open.pop()
         element = self._element(tag, attrs)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.open) < MAX_DEPTH:
             self.open.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -81,5 +85,4 @@ def matched_offsets(text: str, selectors: str) -> frozenset[int]:
     builder.close()
     found = xpath(builder.root)
     assert isinstance(found, list)
-    return frozenset(builder.offsets[element] for element in found
-                     if isinstance(element, etree._Element) and element in builder.offsets)
+    return frozenset(int(element.get(_AT, "-1")) for element in found if isinstance(element, etree._Element))
