@@ -9,7 +9,7 @@ WF      := $(PY) -m workflow
 STAMP   := $(VENV)/.installed-stamp
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: setup tools apertium demo test lint bench screenshots clean
+.PHONY: setup tools apertium demo test fuzz lint bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ demo: setup apertium
 test: setup tools
 	$(PY) -m pytest -q
 	$(MAKE) lint
+
+# A longer random exploration of the property tests (not part of `make test`, which CI runs with
+# the derandomized `ci` profile). Add each find to tests/test_properties.py as an @example.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
 
 lint: setup
 	$(VENV)/bin/mypy workflow

@@ -1,4 +1,10 @@
-"""Fixtures shared across test files: Argos kept out of the home folder, the tiny Argos model."""
+"""Fixtures shared across test files: Argos kept out of the home folder, the tiny Argos model.
+
+Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: `ci` (what `.ci/run` selects) draws the
+same examples on every run, so a red build is never luck; `fuzz` (`make fuzz`) explores far
+longer with fresh random examples, keeping its finds in .hypothesis/ and printing each one's
+blob, so that a find can be added to the tests as an explicit `@example`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=2000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ARGOS_VARIABLES = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "ARGOS_PACKAGES_DIR")
 

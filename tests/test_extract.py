@@ -231,14 +231,58 @@ def test_references_and_context_comments(tmp_path: Path) -> None:
     assert found == [
         ("The title", [(reference, "1")], "title: <title>"),
         ("What it is about.", [(reference, "2")], "meta: content of <meta>"),
-        ("A heading", [(reference, "4")], "heading: <h2>"),
-        ("A paragraph.", [(reference, "5")], "paragraph: <p>"),
-        ("An item", [(reference, "7")], "list item: <li>"),
+        ("A heading", [(reference, "4")], "heading 1 of 1: <h2>"),
+        ("A paragraph.", [(reference, "5")], "paragraph 1 of 1: <p>"),
+        ("An item", [(reference, "7")], "list item 1 of 1: <li>"),
         ("A photo", [(reference, "9")], "attribute: alt of <img>"),
-        ("A caption", [(reference, "9")], "caption: <figcaption>"),
-        ("A cell", [(reference, "10")], "table cell: <td>"),
+        ("A caption", [(reference, "9")], "caption 1 of 1: <figcaption>"),
+        ("A cell", [(reference, "10")], "table cell 1 of 1: <td>"),
     ]
     assert settings.catalog("news/page.html", "fr") == tmp_path / "locales" / "fr" / "news" / "page.po"
+
+
+PAGE_REGIONS = """<!DOCTYPE html><html><head><title>Page</title></head><body>
+<header><p>Site slogan.</p>
+<nav><ul><li>Home</li>
+<li>World</li></ul></nav></header>
+<div role="navigation"><a href="/">Skip to content</a></div>
+<main><article><h1>The story</h1>
+<p>First paragraph.</p>
+<p>Second paragraph.</p></article>
+<aside><p>Related story.</p></aside></main>
+<div role="contentinfo"><p>Copyright notice.</p></div>
+<footer><ul><li>Contact</li></ul></footer>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize("minified", [False, True], ids=["lines", "minified"])
+def test_html_units_say_their_page_region_and_position(tmp_path: Path, minified: bool) -> None:
+    page = PAGE_REGIONS.replace("\n", "") if minified else PAGE_REGIONS
+    settings = make_workspace(tmp_path, {"page.html": page}, languages="fr")
+    extract(settings)
+    found = {e.msgid: e.comment for e in entries(settings.catalog("page.html", None))}
+    if minified:  # one line: the column tells where each block starts
+        assert all(e.occurrences == [("source/page.html", "1")]
+                   for e in entries(settings.catalog("page.html", None)))
+        column = {msgid: page.index(msgid) + 1 for msgid in found}
+        first = column["First paragraph."]
+        assert found["First paragraph."] == f"paragraph 3 of 6 in article at column {first} of line 1: <p>"
+        assert found["Home"] == f"list item 1 of 3 in navigation at column {column['Home']} of line 1: <li>"
+        return
+    assert found == {
+        "Page": "title: <title>",
+        "Site slogan.": "paragraph 1 of 6 in header: <p>",
+        "Home": "list item 1 of 3 in navigation: <li>",
+        "World": "list item 2 of 3 in navigation: <li>",
+        "Skip to content": "paragraph 2 of 6 in navigation: <div>",
+        "The story": "heading 1 of 1 in article: <h1>",
+        "First paragraph.": "paragraph 3 of 6 in article: <p>",
+        "Second paragraph.": "paragraph 4 of 6 in article: <p>",
+        "Related story.": "paragraph 5 of 6 in aside: <p>",
+        "Copyright notice.": "paragraph 6 of 6 in footer: <p>",
+        "Contact": "list item 3 of 3 in footer: <li>",
+    }
 
 
 def test_a_sentence_twice_in_an_article_is_one_unit(tmp_path: Path) -> None:

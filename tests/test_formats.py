@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from extracting import BULLETIN_XML, HARD_HTML, SAMPLE
 
+from workflow.assemble import Choice, Mark, assemble, localize
+from workflow.bulletin import assemble_bulletin
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
 from workflow.formats.common import decode, sniff_html_charset
@@ -65,6 +69,20 @@ def test_text_paragraph_lines_and_separator_lines() -> None:
     article = text.read(source.encode(), "a.txt", "sentence")
     assert units(article) == ["Title", "First sentence.", "Second sentence on two lines.", "Last."]
     assert [p.line for b in article.blocks for p in b.pieces] == [1, 3, 3, 8]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_text_line_endings_of_any_system(newline: str) -> None:
+    lines = ["Title", "", "Source: Xinhua | Date: 2021-01-11", "", "First sentence. Second",
+             "sentence on two lines.", "", "II. An item.", ""]
+    source = newline.join(lines)
+    article = text.read(source.encode(), "a.txt", "sentence")
+    assert kinds(article) == [("title", "Title"), ("paragraph", "First sentence."),
+                              ("paragraph", "Second sentence on two lines."), ("list item", "II. An item.")]
+    assert [p.line for b in article.blocks for p in b.pieces] == [1, 5, 5, 8]
+    assert article.metadata == {"source": "Xinhua", "date": "2021-01-11", "title": "Title"}
+    identity = {piece.key: piece.text for block in article.blocks for piece in block.pieces}
+    assert assemble(article, identity, "fr") == source  # line endings kept as written
 
 
 # -- HTML ---------------------------------------------------------------------------------
@@ -204,6 +222,24 @@ def test_bulletin_xml() -> None:
     assert ("list item", "II. Achieving New Progress in International Development Cooperation") in found
     assert ("caption", "(Photo Credit: Xinhua News Agency)") in found
     assert not any("Organizing Committee" in t or "2021-01-11" in t for _, t in found)
+
+
+def test_bulletin_xml_with_a_namespace_prefix_reads_as_without() -> None:
+    plain = BULLETIN_XML.read_text(encoding="utf-8")
+    prefixed = re.sub(r"<(/?)(?!\?|!)([a-z]+)", r"<\1b:\2", plain).replace('xmlns="urn', 'xmlns:b="urn')
+    assert "<b:bulletin xmlns:b=" in prefixed and "<b:p>" in prefixed
+    expected = xml.read(plain.encode(), "b.xml", "sentence")
+    article = xml.read(prefixed.encode(), "b.xml", "sentence")
+    assert [(b.kind, b.where, b.pieces[0].text) for b in article.blocks] == [
+        (b.kind, b.where, b.pieces[0].text) for b in expected.blocks]
+    assert article.metadata == expected.metadata
+    # half translated: units shown in English are wrapped in <b:span xml:lang="en">, and it stays valid
+    choices = {piece.key: Choice(piece.text.upper(), Mark.TRANSLATED) if number % 2 else
+               Choice(piece.text, Mark.SOURCE, "not translated")
+               for number, piece in enumerate(p for block in article.blocks for p in block.pieces)}
+    tree = assemble_bulletin(article, choices, "fr")
+    assert tree.getroot().tag == "{urn:x-workflow:bulletin:1}bulletin"
+    assert '<b:span xml:lang="en">' in localize(article, choices, "fr", prefix="b").text
 
 
 @pytest.mark.parametrize(

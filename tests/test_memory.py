@@ -61,10 +61,15 @@ def test_inline_codes(seg: str, text: str) -> None:
     assert unit.texts["en"] == text
 
 
-def test_dtd_is_not_loaded_nor_entities_expanded() -> None:
+def test_dtd_is_not_loaded_nor_entities_expanded(caplog: pytest.LogCaptureFixture) -> None:
     doctype = '<!DOCTYPE tmx [<!ENTITY boom "BOOM BOOM BOOM">]>'
-    (unit,) = read_tmx(tmx(tu("A &boom; here", "好"), doctype=doctype), Path("/m.tmx"), "en")
-    assert "BOOM" not in unit.texts["en"]
+    body = tu("A &boom; here", "好") + "\n" + tu("Kept", "留")
+    first, second = read_tmx(tmx(body, doctype=doctype), Path("/m.tmx"), "en")
+    # the segment with an entity is left out, never imported without the entity's text
+    assert first.texts == {"zh": "好"} and second.texts == {"en": "Kept", "zh": "留"}
+    assert [r.getMessage() for r in caplog.records] == [
+        "/m.tmx:1: entity &boom; is not expanded (no DTD is read): this en segment is skipped; "
+        "write the character itself instead"]
 
 
 @pytest.mark.parametrize("data, message, line", [

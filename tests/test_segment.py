@@ -11,6 +11,7 @@ from workflow.segment import (
     PARAGRAPH,
     Part,
     Tag,
+    has_words,
     pair_tags,
     placeholder_problems,
     split_block,
@@ -120,6 +121,26 @@ def html_units(markup: str, mode: str = "sentence") -> list[Piece]:
             ["No.\u00a05 and Mr.\u00a0Li.", "Then\u00a0more."],
             id="no-break-spaces-are-content",
         ),
+        pytest.param(
+            "The study by Marcel J. L. Th. Niekus et al. was published in PNAS. It is long.",
+            ["The study by Marcel J. L. Th. Niekus et al. was published in PNAS.", "It is long."],
+            id="initials-and-et-al.",
+        ),
+        pytest.param(
+            "It was written by J. R. R. Tolkien. He died in 1973.",
+            ["It was written by J. R. R. Tolkien.", "He died in 1973."],
+            id="initials",
+        ),
+        pytest.param(
+            "The results of Smith et al. were confirmed. Others agreed.",
+            ["The results of Smith et al. were confirmed.", "Others agreed."],
+            id="et-al.-mid-sentence",
+        ),
+        pytest.param(
+            "It went to Group B. The others stayed.",
+            ["It went to Group B.", "The others stayed."],
+            id="one-capital-letter-ends-a-sentence",
+        ),
     ],
 )
 def test_news_english_sentences(text: str, expected: list[str]) -> None:
@@ -180,7 +201,7 @@ def test_the_extracted_comment_says_what_each_placeholder_stands_for() -> None:
         b'<p>Read the <a href="/p">white <b>paper</b></a> and<br>more.</p>', "a.html", "sentence"
     )
     [segment] = article.segments()
-    assert segment.note == ('paragraph: <p>\n<1>…</1> = <a href="/p">\n<2>…</2> = <b>\n<3/> = <br>')
+    assert segment.note == ('paragraph 1 of 1: <p>\n<1>…</1> = <a href="/p">\n<2>…</2> = <b>\n<3/> = <br>')
 
 
 def test_placeholders_are_numbered_per_sentence() -> None:
@@ -275,3 +296,73 @@ def test_keys_depend_on_the_text_only() -> None:
 )
 def test_placeholder_problems(source: str, target: str, problems: list[str]) -> None:
     assert placeholder_problems(source, target) == problems
+
+
+@pytest.mark.parametrize(
+    ("title", "expected", "separators"),
+    [
+        pytest.param(
+            "Ravenous wild goats ate the island\u2026 Now, it's being reborn. | National Geographic",
+            ["Ravenous wild goats ate the island\u2026 Now, it's being reborn.", "National Geographic"],
+            [" | "], id="pipe-after-a-sentence"),
+        pytest.param("Goats are back \u2013 BBC News", ["Goats are back", "BBC News"], [" \u2013 "],
+                     id="en-dash"),
+        pytest.param("Goats are back \u2014 DW", ["Goats are back", "DW"], [" \u2014 "], id="em-dash"),
+        pytest.param("Goats are back - The Guardian", ["Goats are back", "The Guardian"], [" - "],
+                     id="hyphen"),
+        pytest.param("Well - he said so.", ["Well - he said so."], [], id="a-sentence-is-not-a-site-name"),
+        pytest.param("Ukraine - what we know so far and what comes next",
+                     ["Ukraine - what we know so far and what comes next"], [], id="too-long-for-a-site"),
+        pytest.param("No separator here", ["No separator here"], [], id="none"),
+        pytest.param("Berlin renames streets | Germany| News from Berlin | DW | 19.01.2020",
+                     ["Berlin renames streets", "Germany", "News from Berlin", "DW"], [" | ", "| ", " | "],
+                     id="every-pipe-and-no-unit-without-letters"),
+    ],
+)
+def test_a_page_title_keeps_its_site_name_apart(title: str, expected: list[str],
+                                                separators: list[str]) -> None:
+    pieces = html_units(f"<html><head><title>{title}</title></head><body><p>Text.</p></body></html>")
+    assert [piece.text for piece in pieces[:-1]] == expected
+    article = html.read(f"<title>{title}</title>".encode(), "a.html", "sentence")
+    assert list(article.blocks[0].separators) == separators
+    translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
+    assert assemble(article, translated, "fr") == f"<title>{title.upper()}</title>"
+
+
+def test_only_titles_have_site_names() -> None:
+    assert sentences("Goats are back | National Geographic") == ["Goats are back | National Geographic"]
+
+
+def test_a_sentence_without_letters_is_not_a_unit_and_stays_as_written() -> None:
+    markup = "<p>Speeds reached 2.3 GB/s. 50%. It was fast. (6)</p>"
+    article = html.read(markup.encode(), "a.html", "sentence")
+    assert [piece.text for piece in article.blocks[0].pieces] == ["Speeds reached 2.3 GB/s.", "It was fast."]
+    assert article.blocks[0].separators == (" 50%. ",)
+    translated = {piece.key: piece.text.upper() for piece in article.blocks[0].pieces}
+    assert assemble(article, translated, "fr") == "<p>SPEEDS REACHED 2.3 GB/S. 50%. IT WAS FAST. (6)</p>"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2.3 GB/s", False), ("(6)", False), ("https://example.org/a?b=1", False), ("© 2020", False),
+    ("10:30", False), ("5 km", False), ("40 °C", False), ("2.3GB/s", False), ("user@example.org", False),
+    ("19.01.2020", False), ("1,000 m²", False), ("-5%", False), ("www.dw.com", False),
+    ("Page 5", True), ("A 5", True), ("COVID-19", True), ("It was fast.", True), ("DW", True), ("e.g.", True),
+])
+def test_has_words(text: str, expected: bool) -> None:
+    assert has_words(text) is expected
+
+
+@pytest.mark.parametrize("text", ["1" * 1_000_000 + "©", "a@" * 500_000, "1 " * 500_000, "ab." * 300_000,
+                                  "http://" * 100_000, "5GB/s" * 200_000])
+def test_has_words_is_linear_on_pathological_input(text: str) -> None:
+    has_words(text)  # completes: one pass over the tokens, no backtracking pattern
+
+
+def test_units_without_words_are_not_offered_and_publish_as_written() -> None:
+    markup = ('<table><tr><td>Speed</td><td>2.3 GB/s</td><td>(6)</td></tr></table>'
+              '<p>See <a href="https://x.org">https://x.org</a></p><img alt="2020" src="a.png">')
+    article = html.read(markup.encode(), "a.html", "sentence")
+    assert [segment.text for segment in article.segments()] == ["Speed", "See <1>https://x.org</1>"]
+    translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
+    expected = markup.replace("Speed", "SPEED").replace("See", "SEE").replace(">https://x.org<", ">HTTPS://X.ORG<")
+    assert assemble(article, translated, "fr") == expected  # 2.3 GB/s, (6) and alt="2020" as written

@@ -99,9 +99,11 @@ def text_direction(lang: str) -> str:
 
 def refusal(source: str, target: str) -> str:
     """Why a translation cannot be published for its source ("" when it can)."""
-    bad = _FORBIDDEN.search(target)
+    # a character the source itself holds (a page may hold U+FFFE) is published either way
+    held = set(_FORBIDDEN.findall(source))
+    bad = next((c for c in _FORBIDDEN.findall(target) if c not in held), None)
     if bad:
-        return f"the translation contains the control character U+{ord(bad.group()):04X}"
+        return f"the translation contains the control character U+{ord(bad):04X}"
     problems = placeholder_problems(source, target)
     if problems:
         return "placeholders do not match the source: " + ", ".join(problems)

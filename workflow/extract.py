@@ -72,11 +72,19 @@ def parse_article(settings: Settings, path: Path, data: bytes) -> Article:
         raise SourceError(f"unknown source format {path.suffix or '(no extension)'!r}", path=path,
                           hint=f"source files must end in {', '.join(sorted(READERS))}")
     try:
+        if reader is html.read:
+            return html.read(data, name, settings.segmentation, html_elements(settings))
         return reader(data, name, settings.segmentation)
     except WorkflowError as exc:
         if exc.path is not None and not exc.path.is_absolute():
             exc.path = path  # readers name the article; report the file itself
         raise
+
+
+def html_elements(settings: Settings) -> html.Elements:
+    """The HTML reader's element lists, from the settings."""
+    return html.Elements(settings.html_inline, settings.html_untranslated, settings.html_untranslated_classes,
+                         settings.skip_selectors)
 
 
 def read_article(settings: Settings, path: Path) -> Article:
@@ -204,7 +212,7 @@ class ExtractCache:
 def _fingerprint(settings: Settings) -> str:
     """What, besides the source, decides the catalogs' content."""
     parts = [CACHE_FORMAT, __version__, str(settings.root), settings.source_lang, settings.languages,
-             settings.segmentation, settings.source_dir, settings.locales_dir,
+             settings.segmentation, settings.source_dir, settings.locales_dir, html_elements(settings),
              os.environ.get("SOURCE_DATE_EPOCH", "")]
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 

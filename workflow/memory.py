@@ -12,6 +12,7 @@ Inline codes map to the project's placeholders: `<bpt>`/`<ept>` and `<hi>` becom
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -28,6 +29,8 @@ from .files import MIB, read_regular, write_atomic, write_if_changed
 from .markup import read_xml
 from .segment import parse_target
 from .settings import Settings, base_language
+
+log = logging.getLogger(__name__)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ORIGIN = "x-workflow-origin"  # <prop type=…> naming the file or article a unit came from
@@ -176,6 +179,12 @@ def read_tmx(data: bytes, path: Path, default_source: str) -> list[TmxUnit]:
             lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
             seg = tuv.find("seg")
             if lang and seg is not None and lang not in texts:
+                entity = next(seg.iter(etree.Entity), None)
+                if entity is not None:  # its text would be wrong without it: said, and left out
+                    log.warning("%s:%s: entity %s is not expanded (no DTD is read): this %s segment is "
+                                "skipped; write the character itself instead", path,
+                                _line(entity) or _line(seg) or "?", entity.text, lang)
+                    continue
                 texts[lang] = _seg_text(seg)
         origin = next((p.text or "" for p in tu.iter("prop") if p.get("type") == ORIGIN), "")
         units.append(TmxUnit(texts, source_lang, origin))

@@ -103,6 +103,7 @@ class Block:
     span: tuple[int, int] | None = None
     xpath: str | None = None
     attribute: str | None = None  # for attribute blocks: the attribute name
+    context: str = ""  # for translators: `3 of 12 in main`, a column on a crowded line
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,8 @@ class Article:
 
 
 def _note(block: Block, piece: Piece) -> str:
-    lines = [f"{block.kind.value}: {block.where}" if block.where else block.kind.value]
+    kind = f"{block.kind.value} {block.context}" if block.context else block.kind.value
+    lines = [f"{kind}: {block.where}" if block.where else kind]
     for ph in piece.placeholders:
         shown = f"<{ph.number}>…</{ph.number}>" if ph.paired else f"<{ph.number}/>"
         lines.append(f"{shown} = {ph.description}")

@@ -260,6 +260,18 @@ def _ends_sentence(text: _Text, cut: int) -> bool:
     return bool(before) and before[-1] in _FINAL
 
 
+# initials before a surname: `J. L. Th.` (a one-letter initial, then one of one or two letters)
+# (spaced, unlike an abbreviation such as `D.C.`)
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \u00a0]?)*[A-Z]\.[ \u00a0][A-Z][a-z]?\.$")
+_SURNAME = re.compile(r"[ \u00a0\0]*[A-Z][a-z]")
+
+
+def _inside_name(text: _Text, cut: int) -> bool:
+    """Whether a cut falls between a name's initials and its surname (`Marcel J. L. Th. | Niekus`)."""
+    before = text.text[max(0, cut - 40):cut].rstrip(" \u00a0\0")
+    return bool(_INITIALS.search(before)) and bool(_SURNAME.match(text.text, cut))
+
+
 def _safe_cuts(text: _Text, starts: list[int]) -> list[int]:
     """Cuts before opening markup that starts a sentence; none inside a pair or mid-clause."""
     candidates: list[int] = []
@@ -272,7 +284,7 @@ def _safe_cuts(text: _Text, starts: list[int]) -> list[int]:
                 break
             cut = before.start
             index -= 1
-        if 0 < cut < text.length and _ends_sentence(text, cut):
+        if 0 < cut < text.length and _ends_sentence(text, cut) and not _inside_name(text, cut):
             candidates.append(cut)
     safe: list[int] = []
     depth = 0
@@ -294,8 +306,13 @@ def split_block(
     source: str | None = None,
     spans: Sequence[tuple[int, int]] | None = None,
     line_of: Callable[[int], int] | None = None,
+    *,
+    title: bool = False,
 ) -> tuple[list[Piece], list[str]]:
     """Split a block into pieces and the separators between them.
+
+    In a page `title`, a site name after a separator (`Goats are back | National
+    Geographic`) is a unit of its own and the separator is left between the units.
 
     With the `source` text and the `spans` of the text parts in it, every piece gets
     its source span (and, with `line_of`, the line where it starts) and the
@@ -304,8 +321,13 @@ def split_block(
     """
     text = _Text(parts, source, spans)
     cuts = _safe_cuts(text, _sentence_starts(text)) if mode == SENTENCE else []
+    # in a title, the separators before a site name: `reborn. | National`: the separator, not a cut
+    # beside it, ends the unit, and it stays between the units
+    gaps = _title_gaps(text.text) if title else []
+    holes = sorted([*gaps, *((cut, cut) for cut in cuts if not any(a <= cut <= b for a, b in gaps))])
+    ranges = list(zip([0, *(b for _, b in holes)], [*(a for a, _ in holes), text.length]))
     bounds: list[tuple[int, int]] = []
-    for start, end in zip([0, *cuts], [*cuts, text.length]):
+    for start, end in ranges:
         while start < end and _trimmable(text, start):
             start += 1
         while end > start and _trimmable(text, end - 1):
@@ -314,6 +336,11 @@ def split_block(
             bounds.append((start, end))
     pieces = [_piece(text, start, end) for start, end in bounds]
     exact = text.exact and all(p.span is not None for p in pieces)
+    if exact:
+        # a piece with no words to translate (`| 19.01.2020`, `(6)`, `2.3 GB/s`) is not a unit: it
+        # stays, as it is in the source, between the units (or outside the block's span)
+        kept = [i for i, p in enumerate(pieces) if has_words(PLACEHOLDER.sub(" ", p.text))]
+        bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
     if not exact:
         pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
     elif line_of is not None:
@@ -326,6 +353,74 @@ def split_block(
         else:
             separators.append(_SPACE.sub(" ", text.text[end:start].replace("\0", "")) or " ")
     return pieces, separators
+
+
+# what separates a page title from the site's name: ` | `, ` – `, ` — `, ` - `
+_PIPE = re.compile(r" *\| *")
+_DASH = re.compile(r" [\u2013\u2014-] ")
+_SITE_WORDS = 6  # a site name is short: `National Geographic`, `BBC News`, `DW`
+
+
+def _title_gaps(text: str) -> list[tuple[int, int]]:
+    """Where a title's separators lie: every ` | `; else the last dash before a site name.
+
+    A dash counts when what follows it is a few words with a letter, no markup and no
+    sentence-final punctuation, and something with a letter precedes it.
+    """
+    pipes = [match.span() for match in _PIPE.finditer(text)]
+    if pipes:
+        return pipes
+    dash = None
+    for dash in _DASH.finditer(text):
+        pass
+    if dash is None:
+        return []
+    before, after = text[:dash.start()], text[dash.end():]
+    if ("\0" in after or len(after.split()) > _SITE_WORDS or after.rstrip(_CLOSERS)[-1:] in _FINAL
+            or not any(c.isalpha() for c in after) or not any(c.isalpha() for c in before)):
+        return []
+    return [dash.span()]
+
+
+# tokens that are not words to translate: numbers (`2.3`, `1,000`, `19.01.2020`, `10:30`, `-5%`),
+# web and mail addresses, and unit symbols after a number (`2.3 GB/s`, `5 km`, `40 °C`)
+# (one character class each: no backtracking, linear in the token)
+_NUMBER = re.compile(r"[-+\u2212±~≈<>]?[\d.,:/%‰\u2009\u202f-]+")
+_UNIT = re.compile(
+    r"(?:[kKMGTPE]i?|[mµμnc])?(?:B|b|bit|bps|Bps|Hz|m|g|l|L|s|t|W|Wh|V|A|Pa|bar|px|pt|em|rem|fps|ppm)"
+    r"(?:/s|/h|²|³|2|3)?|%|‰|°[CF]?|K|h|min|ms|µs|ns|x|×"
+)
+_EDGES = "()[]{}<>«»“”‘’\"'.,;:!?¡¿…*†‡#§|/\\"
+
+
+def _address(token: str) -> bool:
+    """A web or mail address (`https://x.org/a`, `www.x.org`, `a@x.org`)."""
+    scheme, found, _ = token.partition("://")
+    if found:
+        return scheme.isascii() and scheme.isalpha()
+    return token.lower().startswith("www.") or "." in token.partition("@")[2].strip(".")
+
+
+def has_words(text: str) -> bool:
+    """Whether a text has something to translate: a word that is not a number, an address or a unit.
+
+    Token by token (linear time): `2.3 GB/s`, `(6)`, `https://x.org`, `© 2020`, `10:30` have none;
+    `Page 5`, `A 5` and `COVID-19` have.
+    """
+    after_number = False
+    for token in text.split():
+        token = token.strip(_EDGES)
+        if not any(c.isalpha() for c in token):
+            after_number = any(c.isdigit() for c in token) and bool(_NUMBER.fullmatch(token))
+            continue
+        if _address(token) or (after_number and _UNIT.fullmatch(token)):
+            after_number = False
+            continue
+        number = _NUMBER.match(token)  # `5GB`, `2.3GB/s`: a number with its unit
+        if number and _UNIT.fullmatch(token[number.end():].strip(_EDGES)):
+            continue
+        return True
+    return False
 
 
 def _trimmable(text: _Text, offset: int) -> bool:

@@ -12,6 +12,8 @@ from typing import Callable, Mapping
 
 from .errors import SettingsError
 from .files import write_atomic
+from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
+from .formats.selectors import compile_selectors
 from .segment import MODES
 
 CONFIG_FILE = "setup.cfg"
@@ -56,6 +58,11 @@ class Settings:
     mt_max_length: int = 256  # longest translation, in tokens
     cluster: str = ""  # pretranslate's machine engines on Dask: tcp://HOST:PORT or local:N; "" runs here
     min_confidence: int = 0  # `check` warns about machine units below this confidence (0: never)
+    # extract, HTML: elements inside a sentence (placeholders), never translated, classes never translated
+    html_inline: tuple[str, ...] = HTML_INLINE
+    html_untranslated: tuple[str, ...] = HTML_UNTRANSLATED
+    html_untranslated_classes: tuple[str, ...] = HTML_UNTRANSLATED_CLASSES
+    skip_selectors: str = ""  # CSS selectors of HTML regions kept untranslated: `nav, footer, .menu`
 
     @property
     def source(self) -> Path:
@@ -90,7 +97,7 @@ def _coerce(name: str, value: str) -> object:
         return int(value)
     if name in ("lock_timeout", "checkpoint_seconds"):
         return float(value)
-    if name == "engines":
+    if name == "engines" or name in _LISTS:
         return tuple(value.replace(",", " ").split())
     if name in _INTEGERS:
         return int(value)
@@ -101,6 +108,7 @@ def _coerce(name: str, value: str) -> object:
 
 _BOOLEANS = {"propagate": {"true": True, "yes": True, "on": True, "1": True,
                            "false": False, "no": False, "off": False, "0": False}}
+_LISTS = {"html_inline", "html_untranslated", "html_untranslated_classes"}
 _INTEGERS = {"tm_threshold", "mt_beam_size", "mt_batch_size", "mt_threads", "mt_max_length", "min_confidence"}
 
 
@@ -189,6 +197,12 @@ def load_settings(
     for key in FOLDERS:
         _check_folder(settings, key, problem)
     _check_language_folders(settings)
+    if settings.skip_selectors.strip():
+        try:
+            compile_selectors(settings.skip_selectors)
+        except ValueError as exc:
+            raise problem("skip_selectors", f"skip_selectors: {exc}",
+                          hint="use CSS selectors separated by commas: nav, footer, .menu, [role=navigation]")
     return settings
 
 

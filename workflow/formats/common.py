@@ -1,43 +1,63 @@
-"""Helpers shared by the source readers: decoding and offsets to line numbers."""
+"""Helpers shared by the source readers: decoding and offsets to line numbers.
+
+Character encodings are the WHATWG Encoding Standard's, as browsers know them:
+labels are looked up in the `webencodings` package (the table html5lib uses), so a
+page declaring a charset no browser supports (`utf-7`, `unicode_escape`) is never
+decoded with a Python codec of that name.
+"""
 
 from __future__ import annotations
 
 import bisect
 import codecs
+import logging
 import re
+
+import webencodings
 
 from ..errors import SourceError
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-# WHATWG: these labels mean windows-1252 in a browser
-_BROWSER_ALIASES = {"ascii": "cp1252", "latin-1": "cp1252", "iso8859-1": "cp1252"}
+log = logging.getLogger(__name__)
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16le"), (codecs.BOM_UTF16_BE, "utf-16be"))
+
+
+def web_encoding(label: str) -> webencodings.Encoding | None:
+    """The WHATWG encoding a label names, or None for a label browsers do not know."""
+    return webencodings.lookup(label)
 
 
 def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, str]:
     """Decode source bytes: a byte-order mark wins, then the declared charset, then UTF-8.
 
-    Returns the text (without BOM) and the codec name used.
-    Raises SourceError naming the line of the first undecodable byte.
+    `declared` is a WHATWG encoding label. Returns the text (without BOM) and the
+    Python codec name used. Raises SourceError for a label that is not a WHATWG one,
+    for an encoding browsers refuse to decode, and, naming its line, for the first
+    undecodable byte.
     """
-    encoding = declared or "utf-8"
+    label = declared or "utf-8"
     for bom, name in _BOMS:
         if data.startswith(bom):
-            data, encoding = data[len(bom):], name
+            data, label = data[len(bom):], name
             break
-    try:
-        encoding = codecs.lookup(encoding).name
-    except LookupError:
+    encoding = web_encoding(label)
+    if encoding is None:
         raise SourceError(
-            f"unknown character encoding {encoding!r}", path=path, line=1,
-            hint="declare a known charset (UTF-8 is best) or re-save the file as UTF-8",
-        ) from None
-    encoding = _BROWSER_ALIASES.get(encoding, encoding)
+            f"unknown character encoding {label!r}", path=path, line=1,
+            hint="declare a charset of the WHATWG Encoding Standard (UTF-8 is best), or re-save as UTF-8",
+        )
+    if encoding.name == "replacement":
+        raise SourceError(
+            f"character encoding {label!r} is one browsers refuse to decode", path=path, line=1,
+            hint="re-save the file as UTF-8 and declare charset=utf-8",
+        )
+    codec = encoding.codec_info
     try:
-        text = data.decode(encoding)
+        text, _ = codec.decode(data, "strict")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
-            f"byte 0x{data[exc.start]:02x} is not valid {encoding}",
+            f"byte 0x{data[exc.start]:02x} is not valid {codec.name}",
             path=path, line=line,
             hint="re-save the file as UTF-8 (or declare its real charset)",
         ) from None
@@ -47,23 +67,52 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
             "the file contains a NUL character", path=path, line=text.count("\n", 0, nul) + 1,
             hint="it may be a binary file, or UTF-16 without a byte-order mark: re-save it as UTF-8",
         )
-    return text, encoding
+    return text, codec.name
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# the prescan's view of the first 1024 bytes: comments are skipped, <meta> tags read
+_PRESCAN = re.compile(rb"<!--.*?(?:-->|\Z)|<meta[\s/][^>]*", re.I | re.S)
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([^\s"';>]+)""", re.I)
 
 
-def sniff_html_charset(data: bytes) -> str | None:
-    """The charset a browser's prescan would find in the first 1024 bytes."""
-    match = _META_CHARSET.search(data[:1024])
-    return match.group(1).decode("ascii") if match else None
+def sniff_html_charset(data: bytes, path: str = "") -> str | None:
+    """The encoding label a browser's prescan would take from the first 1024 bytes.
+
+    As the HTML standard's prescan does, a label that is not a WHATWG one is skipped
+    (the next <meta> may still declare one), UTF-16 labels mean UTF-8 (a page that
+    can declare itself in ASCII is not UTF-16) and x-user-defined means windows-1252.
+    """
+    for tag in _PRESCAN.finditer(data[:1024]):
+        if tag.group().startswith(b"<!--"):
+            continue
+        match = _CHARSET.search(tag.group())
+        if not match:
+            continue
+        label = match.group(1).decode("ascii", "replace")
+        encoding = web_encoding(label)
+        if encoding is None:
+            log.warning("%s: charset %r is not one browsers know: ignored, as a browser ignores it",
+                        path or "page", label)
+            continue
+        name: str = encoding.name
+        if name in ("utf-16le", "utf-16be"):
+            return "utf-8"
+        if name == "x-user-defined":
+            return "windows-1252"
+        return name
+    return None
 
 
 class LineIndex:
-    """Maps offsets in a text to 1-based line numbers."""
+    """Maps offsets in a text to 1-based line numbers.
 
-    def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    Lines end at LF, as the HTML tokenizer counts them; with `universal`, at LF, CRLF or
+    a lone CR, as a text editor counts them.
+    """
+
+    def __init__(self, text: str, universal: bool = False) -> None:
+        ends = re.finditer("\r\n?|\n" if universal else "\n", text)
+        self._starts = [0] + [m.end() for m in ends]
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)

@@ -1,36 +1,74 @@
-"""HTML pages and fragments, read as browsers read them."""
+"""HTML pages and fragments, read as browsers read them.
+
+Which elements are part of a sentence (inline: placeholders, never sentence breaks),
+which are never translated, and which classes mark an element as never translated
+are settings (`html_inline`, `html_untranslated`, `html_untranslated_classes`), like
+po4a's `inline` and `untranslated` options; these are their defaults. `skip_selectors`
+(CSS selectors, see selectors.py) keeps whole regions untranslated: menus, footers.
+"""
 
 from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
 
 from ..model import Article, BlockKind, Format
 from .common import decode, sniff_html_charset
 from .published import declared_date
 from .scanner import Dialect, scan
+from .selectors import matched_offsets
 
-DIALECT = Dialect(
-    inline=frozenset(
-        "a abbr acronym b bdi bdo big br button cite code data del dfn em font i img input ins "
-        "kbd label mark q s samp small span strike strong sub sup time tt u var wbr".split()
-    ),
-    void=frozenset("area base br col embed hr img input link meta param source track wbr".split()),
-    untranslated=frozenset("script style pre code kbd samp var textarea svg math template".split()),
-    kinds={
-        "title": BlockKind.TITLE,
-        **{f"h{n}": BlockKind.HEADING for n in range(1, 7)},
-        **{tag: BlockKind.LIST_ITEM for tag in ("li", "dt", "dd")},
-        **{tag: BlockKind.CAPTION for tag in ("figcaption", "caption")},
-        **{tag: BlockKind.TABLE_CELL for tag in ("td", "th")},
-    },
-    attributes=("alt", "title", "aria-label", "placeholder"),
-    meta_names=frozenset("description og:title og:description twitter:title twitter:description".split()),
-    head="head",
+HTML_INLINE = tuple(
+    "a abbr acronym b bdi bdo big br button cite code data del dfn em font i img input ins "
+    "kbd label mark math q s samp small span strike strong sub sup svg time tt u var wbr".split()
+)
+# content never offered to translators; inside a sentence each is one placeholder `<n/>`
+HTML_UNTRANSLATED = tuple("script style pre code kbd samp var textarea svg math template".split())
+# `translate="no"` aside: MediaWiki's math (its fallback image's alt text is TeX) and `notranslate`
+HTML_UNTRANSLATED_CLASSES = (
+    "notranslate", "mwe-math-element", "mwe-math-fallback-image-inline", "mwe-math-fallback-image-display",
 )
 
 
-def read(data: bytes, path: str, mode: str) -> Article:
+@dataclass(frozen=True, slots=True)
+class Elements:
+    """The element lists of the HTML reader (settings html_inline, html_untranslated, …)."""
+
+    inline: tuple[str, ...] = HTML_INLINE
+    untranslated: tuple[str, ...] = HTML_UNTRANSLATED
+    untranslated_classes: tuple[str, ...] = HTML_UNTRANSLATED_CLASSES
+    skip_selectors: str = ""  # CSS selectors of regions kept untranslated: `nav, footer, .menu`
+
+
+@functools.cache
+def dialect(elements: Elements) -> Dialect:
+    """The scanner's view of HTML with these element lists."""
+    return Dialect(
+        inline=frozenset(name.lower() for name in elements.inline),
+        void=frozenset("area base br col embed hr img input link meta param source track wbr".split()),
+        untranslated=frozenset(name.lower() for name in elements.untranslated),
+        untranslated_classes=frozenset(elements.untranslated_classes),
+        kinds={
+            "title": BlockKind.TITLE,
+            **{f"h{n}": BlockKind.HEADING for n in range(1, 7)},
+            **{tag: BlockKind.LIST_ITEM for tag in ("li", "dt", "dd")},
+            **{tag: BlockKind.CAPTION for tag in ("figcaption", "caption")},
+            **{tag: BlockKind.TABLE_CELL for tag in ("td", "th")},
+        },
+        attributes=("alt", "title", "aria-label", "placeholder"),
+        meta_names=frozenset("description og:title og:description twitter:title twitter:description".split()),
+        head="head",
+    )
+
+
+DIALECT = dialect(Elements())
+
+
+def read(data: bytes, path: str, mode: str, elements: Elements = Elements()) -> Article:
     """Read an HTML page or fragment into an Article."""
-    text, encoding = decode(data, path, sniff_html_charset(data))
-    blocks = scan(text, DIALECT, mode, path)
+    text, encoding = decode(data, path, sniff_html_charset(data, path))
+    skip = matched_offsets(text, elements.skip_selectors) if elements.skip_selectors.strip() else frozenset()
+    blocks = scan(text, dialect(elements), mode, path, skip)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
     date = declared_date(text)
     metadata = {"title": title, **({"date": date.isoformat()} if date else {})}

@@ -17,11 +17,12 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from ..model import Block, BlockKind
-from ..segment import PARAGRAPH, Part, Tag, pair_tags, split_block
+from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class Dialect:
     attributes: tuple[str, ...] = ()
     meta_names: frozenset[str] = frozenset()
     head: str | None = None  # element whose text is not translated (except <title>)
+    untranslated_classes: frozenset[str] = frozenset({"notranslate"})  # as translate="no"
+    local_names: bool = False  # XML: `<b:p>` is `<p>` (the schema has checked the namespace)
 
 
 # name, then value (quoted or not), as in html.parser's tolerant attribute pattern
@@ -52,6 +55,14 @@ _IMPLIED_BY_SIBLING = {
     "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"},
     "tr": {"tr"}, "option": {"option", "optgroup"},
 }
+# the regions of a page a translator is told about, by element and by ARIA landmark role
+_REGIONS = {"header": "header", "nav": "navigation", "main": "main", "article": "article", "aside": "aside",
+            "footer": "footer"}
+_ROLES = {"banner": "header", "navigation": "navigation", "main": "main", "article": "article",
+          "complementary": "aside", "contentinfo": "footer"}
+# blocks numbered `3 of 12` in their kind
+_NUMBERED = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION,
+                       BlockKind.TABLE_CELL})
 _CLOSES_P = frozenset(
     "address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 "
     "h6 header hgroup hr main menu nav ol p pre section table ul".split()
@@ -64,11 +75,11 @@ def _untranslated(dialect: Dialect, tag: str, attrs: list[tuple[str, str | None]
     return (
         tag in dialect.untranslated
         or (values.get("translate") or "").strip().lower() == "no"
-        or "notranslate" in classes
+        or not dialect.untranslated_classes.isdisjoint(classes)
     )
 
 
-def _implied_end(open_tag: str, tag: str) -> bool:
+def implied_end(open_tag: str, tag: str) -> bool:
     """Whether a start tag `tag` closes an open `open_tag` whose end tag was left out."""
     if open_tag == "p":
         return tag in _CLOSES_P
@@ -83,15 +94,18 @@ def _describe(raw: str, limit: int = 80) -> str:
 class Scanner(HTMLParser):
     """Turns a page into blocks of parts; keeps the offsets of every piece of markup."""
 
-    def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "") -> None:
+    def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "",
+                 skip_at: frozenset[int] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.skip_at = skip_at  # start tags of elements kept untranslated (skip_selectors)
         self.text = text
         self.path = path
         self.dialect = dialect
         self.mode = mode
         self.lines = LineIndex(text)
         self.blocks: list[Block] = []
-        self.containers: list[tuple[str, str]] = []  # open block-level tags: (name, where)
+        self.containers: list[tuple[str, str, str]] = []  # open block-level tags: (name, where, region)
+        self.regions: list[str] = []  # the page region of each block, as self.blocks grows
         self.parts: list[Part] = []
         self.names: list[str | None] = []
         self.spans: list[tuple[int, int]] = []
@@ -101,6 +115,7 @@ class Scanner(HTMLParser):
         self.skip_inline = False
         self.skip_description = ""
         self.closing = False
+        self.ended = False  # markup cut off by the end of the file: the rest is not text
         self.in_head = False
 
     # -- offsets -------------------------------------------------------------------
@@ -135,10 +150,10 @@ class Scanner(HTMLParser):
             return
         lo, hi = _trim(pair_tags(parts, names))
         parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
-        tag, where = self.containers[-1] if self.containers else ("", "")
+        tag, where, _ = self.containers[-1] if self.containers else ("", "", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
         pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans,
-                                         self.lines.line)
+                                         self.lines.line, title=kind is BlockKind.TITLE)
         if not pieces:
             return
         first, last = pieces[0].span, pieces[-1].span
@@ -146,10 +161,40 @@ class Scanner(HTMLParser):
             log.warning("%s:%d: text left untranslated: it cannot be mapped to the source exactly",
                         self.path, self.lines.line(spans[0][0]))
             return
-        self.blocks.append(
+        self._append(
             Block(kind, where, self.lines.line(first[0]), tuple(pieces), tuple(separators),
                   span=(first[0], last[1]))
         )
+
+    def _region(self) -> str:
+        return self.containers[-1][2] if self.containers else ""
+
+    def _append(self, block: Block) -> None:
+        self.blocks.append(block)
+        self.regions.append(self._region())
+
+    def _context(self) -> list[Block]:
+        """The blocks with their context for translators: position, page region, column if needed.
+
+        `paragraph 3 of 12 in main`, as the text bulletin numbers its paragraphs; on a line
+        that holds several blocks (a minified page is one line), the column where it starts.
+        """
+        totals = Counter(b.kind for b in self.blocks)
+        per_line = Counter(b.line for b in self.blocks if b.attribute is None)
+        counts: Counter[BlockKind] = Counter()
+        result: list[Block] = []
+        for block, region in zip(self.blocks, self.regions):
+            words: list[str] = []
+            if block.kind in _NUMBERED:
+                counts[block.kind] += 1
+                words.append(f"{counts[block.kind]} of {totals[block.kind]}")
+            if region:
+                words.append(f"in {region}")
+            if per_line[block.line] > 1 and block.span is not None:
+                start = block.span[0]
+                words.append(f"at column {start - self.text.rfind(chr(10), 0, start)} of line {block.line}")
+            result.append(replace(block, context=" ".join(words)))
+        return result
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]], raw: str, at: int) -> None:
         values = dict(attrs)
@@ -168,28 +213,34 @@ class Scanner(HTMLParser):
             if name not in wanted or not value:
                 continue
             decoded = html.unescape(value[1:-1] if value[:1] in "'\"" else value)
-            if not any(c.isalpha() for c in decoded):
+            if not has_words(decoded):  # `alt="2.3 GB/s"`, a URL: nothing to translate, kept as written
                 continue
             pieces, separators = split_block([decoded], PARAGRAPH)
             span = (at + match.start(3), at + match.end(3))
-            self.blocks.append(
+            self._append(
                 Block(kind, f"{name} of <{tag}>", self.lines.line(span[0]), tuple(pieces),
                       tuple(separators), span=span, attribute=name)
             )
 
     # -- tokenizer callbacks -------------------------------------------------------
+    def _local(self, tag: str) -> str:
+        return tag.rpartition(":")[2] if self.dialect.local_names else tag
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = self._local(tag)
         self._start(tag, attrs, void=tag in self.dialect.void)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, void=True)
+        self._start(self._local(tag), attrs, void=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
+        if self.ended:
+            return
         at = self._here()
         raw = self.get_starttag_text() or ""
         span = (at, at + len(raw))
         if self.skip:
-            if len(self.skip) == 1 and _implied_end(self.skip[0], tag):
+            if len(self.skip) == 1 and implied_end(self.skip[0], tag):
                 self.skip = []  # `<li translate="no">a<li>b`: the first item ended here
             else:
                 if tag == self.skip[0] and not void:
@@ -199,13 +250,14 @@ class Scanner(HTMLParser):
             self.in_head = True
         elif tag == "body":
             self.in_head = False
-        if _untranslated(self.dialect, tag, attrs) and not void:
+        untranslated = at in self.skip_at or _untranslated(self.dialect, tag, attrs)
+        if untranslated and not void:
             if tag not in self.dialect.inline:
                 self._flush()
             self.skip, self.skip_start, self.skip_inline = [tag], at, tag in self.dialect.inline
             self.skip_description = f"untranslated {_describe(raw, 60)}…</{tag}>"
             return
-        if not self.in_head or tag == "meta":
+        if not untranslated and (not self.in_head or tag == "meta"):  # an untranslated <img>: its alt too
             self._attributes(tag, attrs, raw, at)
         if tag in self.dialect.inline:
             self._add(Tag("empty", span, _describe(raw)), None if void else tag, span)
@@ -214,9 +266,13 @@ class Scanner(HTMLParser):
         if not void:
             classes = dict(attrs).get("class") or ""
             where = f"<{tag}>" + (f" class {classes.split()[0]}" if classes.split() else "")
-            self.containers.append((tag, where))
+            region = _REGIONS.get(tag) or _ROLES.get((dict(attrs).get("role") or "").strip().lower(), "")
+            self.containers.append((tag, where, region or self._region()))
 
     def handle_endtag(self, tag: str) -> None:
+        if self.ended:
+            return
+        tag = self._local(tag)
         at = self._here()
         if self.skip:
             if tag == self.skip[0]:
@@ -227,7 +283,7 @@ class Scanner(HTMLParser):
                     self._add(Tag("empty", span, self.skip_description, content=True), None, span,
                               open_end=True)
                 return
-            if len(self.skip) == 1 and any(tag == name for name, _ in self.containers):
+            if len(self.skip) == 1 and any(tag == name for name, _, _ in self.containers):
                 self.skip = []  # `<p translate="no">a</div>`: the parent's end closed it
             else:
                 return
@@ -243,11 +299,15 @@ class Scanner(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self.ended:
+            return
         at = self._here()
         if self.closing and _MARKUP_START.match(self.text, at):
-            # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup up to
-            # the end, never text; so does this scanner, leaving the rest untouched
-            self.skip, self.skip_inline = ["#end of file"], False
+            # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup (a comment,
+            # a tag) up to the end, never text. The standard library's tokenizer reads on after
+            # the `<` as if it were text, so nothing it reports from here is taken: the rest of
+            # the file stays untouched
+            self.ended = True
             return
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
@@ -255,6 +315,8 @@ class Scanner(HTMLParser):
 
     def _mark(self, kind: str) -> None:
         """A comment, declaration or processing instruction inside a run: an untranslated mark."""
+        if self.ended:
+            return
         at = self._here()
         if not self.skip and self.parts:
             self._add(Tag("empty", (at, at), kind), None, (at, at), open_end=True)
@@ -276,7 +338,7 @@ class Scanner(HTMLParser):
         self.close()
         self._close_pending(len(self.text))
         self._flush()
-        return self.blocks
+        return self._context()
 
 
 def _trim(parts: list[Part]) -> tuple[int, int]:
@@ -302,9 +364,10 @@ def _trim(parts: list[Part]) -> tuple[int, int]:
     return lo, hi
 
 
-def scan(text: str, dialect: Dialect, mode: str, path: str = "") -> list[Block]:
-    """The blocks of a document, in reading order."""
-    scanner = Scanner(text, dialect, mode, path)
+def scan(text: str, dialect: Dialect, mode: str, path: str = "",
+         skip_at: frozenset[int] = frozenset()) -> list[Block]:
+    """The blocks of a document, in reading order; elements starting at `skip_at` are untranslated."""
+    scanner = Scanner(text, dialect, mode, path, skip_at)
     scanner.feed(text)
     return scanner.finish()
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block, BlockKind, Format
-from ..segment import PARAGRAPH, split_block
+from ..segment import PARAGRAPH, has_words, split_block
 from .common import LineIndex, decode
 
-_PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\r?\n[ \t\u00a0]*\S(?:.*\S)?)*", re.M)
+# lines end in LF, CRLF or a lone CR (old Mac files); a blank line ends a paragraph
+_PARAGRAPH = re.compile(r"\S(?:[^\r\n]*\S)?(?:(?:\r\n?|\n)[ \t\u00a0]*\S(?:[^\r\n]*\S)?)*")
 _METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
 _ROMAN = re.compile(r"^[IVXLC]+\.\s")
 _NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)
@@ -33,7 +34,7 @@ def _kind(text: str, first: bool) -> BlockKind:
 def read(data: bytes, path: str, mode: str) -> Article:
     """Read a plain-text bulletin into an Article."""
     text, encoding = decode(data, path)
-    lines = LineIndex(text)
+    lines = LineIndex(text, universal=True)
     found: list[tuple[BlockKind, re.Match[str]]] = []
     metadata: dict[str, str] = {}
     for number, match in enumerate(_PARAGRAPH.finditer(text)):
@@ -42,8 +43,8 @@ def read(data: bytes, path: str, mode: str) -> Article:
         if meta and "date" not in metadata:
             metadata.update({k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()})
             continue
-        if not any(c.isalpha() for c in paragraph):
-            continue  # `* * *`, a lone number: nothing to translate
+        if not has_words(paragraph):
+            continue  # `* * *`, `2.3 GB/s`, a lone number: nothing to translate, kept as written
         found.append((_kind(paragraph, first=number == 0), match))
     totals = {kind: sum(1 for k, _ in found if k is kind) for kind in BlockKind}
     counts = dict.fromkeys(BlockKind, 0)
@@ -51,7 +52,7 @@ def read(data: bytes, path: str, mode: str) -> Article:
     for kind, match in found:
         counts[kind] += 1
         pieces, separators = split_block([match.group()], PARAGRAPH if kind is BlockKind.TITLE else mode,
-                                         text, [match.span()], lines.line)
+                                         text, [match.span()], lines.line, title=kind is BlockKind.TITLE)
         where = f"{counts[kind]} of {totals[kind]}" if kind in _NUMBERED else ""
         blocks.append(Block(kind, where, lines.line(match.start()), tuple(pieces), tuple(separators),
                             span=match.span()))

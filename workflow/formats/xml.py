@@ -21,6 +21,7 @@ DIALECT = Dialect(
         "item": BlockKind.LIST_ITEM,
         "caption": BlockKind.CAPTION,
     },
+    local_names=True,
 )
 _CDATA = re.compile(r"<!\[CDATA\[")
 
