@@ -145,7 +145,7 @@ def test_a_hand_made_plural_entry_is_kept_and_counted_by_its_state(tmp_path: Pat
     result = invoke(root, "status", "--json")
     assert result.exit_code == 0, result.output
     units = json.loads(result.stdout)["total"]["units"]
-    assert units == {"new": 0, "machine": 1, "changed": 0, "reviewed": 5, "total": 6}
+    assert units == {"new": 0, "machine": 1, "needs-work": 0, "changed": 0, "reviewed": 5, "total": 6}
     (root / "source" / ARTICLE).write_text(SOURCE.replace("2.6 percent", "2.7 percent"), encoding="utf-8")
     assert invoke(root, "extract").exit_code == 0
     plural = next(e for e in polib.pofile(str(po(root))) if e.msgid_plural)

@@ -67,14 +67,17 @@ def test_provenance_round_trip() -> None:
 
 def test_memory_confidence_is_the_match_score() -> None:
     memory = Memory([MemoryUnit("The fair opened on Monday.", "交易会周一开幕。", "m.tmx"),
+                     MemoryUnit("See the chart<1/> below.", "见下图。", "m.tmx"),
                      MemoryUnit("Read the <1>report</1>.", "阅读报告。", "m.tmx")])
     found: dict[str, Suggestion] = {}
-    MemoryEngine(memory, 75).fill(["The fair opened on Sunday.", "Read the <1>report</1>."], found.update)
+    MemoryEngine(memory, 75).fill(["The fair opened on Sunday.", "See the chart<1/> below.",
+                                   "Read the <1>report</1>."], found.update)
     fuzzy = found["The fair opened on Sunday."]
     assert fuzzy.provenance == f"tm {fuzzy.score}% m.tmx · confidence {fuzzy.score}" and fuzzy.score < 100
     assert fuzzy.confidence == fuzzy.score
-    fallback = found["Read the <1>report</1>."]  # the memory lost the placeholder: laid out safely, lower
+    fallback = found["See the chart<1/> below."]  # the memory lost the placeholder: laid out safely, lower
     assert fallback.provenance == "tm 100% m.tmx · confidence 75; placeholders fallback"
+    assert "Read the <1>report</1>." not in found  # a pair with text it cannot place: left to the next engine
 
 
 class Scored:
