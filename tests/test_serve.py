@@ -246,3 +246,19 @@ def test_approving_machine_words_as_they_are_keeps_their_provenance(client: Test
     assert answer["state"] == "reviewed" and answer["provenance"] == "mt argos translate-en_zh 1.9"
     second = post(client, answer, target="进口下降了。").json()
     assert second["provenance"] == ""  # the reviewer's own words now
+
+
+def test_the_preview_is_the_page_as_published_now_rendered_in_memory(client: TestClient,
+                                                                      settings: Settings) -> None:
+    unit = unit_with(client, "Imports")
+    assert post(client, unit, target="进口下降了。").status_code == 200
+    machine = unit_with(client, "Exports grew by")
+    assert post(client, machine, target="出口增长了百分之十。", state="needs-work").status_code == 200
+    response = client.get(f"/zh/preview?article={ARTICLE}", headers=BEARER)
+    assert response.status_code == 200
+    assert "进口下降了。" in response.text and "出口增长了百分之十。" in response.text
+    policy = response.headers["content-security-policy"]
+    assert policy.startswith("sandbox;") and "script-src" not in policy and "default-src 'none'" in policy
+    assert not settings.output.exists() or not any(settings.output.rglob("*.html"))
+    assert client.get("/zh/preview?article=../setup.cfg", headers=BEARER).status_code == 404
+    assert client.get(f"/zh/preview?article={ARTICLE}").status_code == 401

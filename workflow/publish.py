@@ -515,6 +515,24 @@ def _decide(settings: Settings, article: Article, lang: str, policy: Policy) -> 
                   len(drafts), needs_work)
 
 
+PREVIEW_POLICY = Policy("threshold", 0, draft=True)  # every unit as it stands: machine output shown, marked
+
+
+def preview_page(settings: Settings, article: str, lang: str) -> str:
+    """The page of an article in `lang` as publish would render it with every unit as it stands now
+    (machine and needs-work units shown, marked as drafts), rendered in memory: nothing is written.
+
+    Raises WorkflowError when the article cannot be read or rendered.
+    """
+    parsed = read_article(settings, settings.source / article)
+    draft = _decide(settings, parsed, lang, PREVIEW_POLICY)
+    if isinstance(draft, str):
+        raise PublishError(draft, path=settings.catalog(article, lang))
+    relative_page = PurePosixPath(f"{output_name(article)}.html")
+    page = render_source_page(draft, []) if parsed.format is Format.HTML else None
+    return page if page is not None else render_page(draft, relative_page, [])
+
+
 def _read_articles(settings: Settings, report: PublishReport) -> list[Article]:
     articles: list[Article] = []
     for path in find_sources(settings):

@@ -36,6 +36,7 @@ from .assemble import text_direction
 from .errors import WorkflowError
 from .files import workspace_lock
 from .model import Severity, Unit
+from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
 from .status import STATES, CatalogFile, find_catalogs, status
@@ -46,6 +47,9 @@ Checked = tuple[LocatedUnit, list[Finding]]
 Handler = Callable[[Request], Awaitable[Response]]
 COOKIE = "workflow_session"
 BLOCKING_CHECKS = ("placeholders",)  # a target that fails these cannot be approved
+# the preview is the source page itself: sandboxed (no script, a unique origin), resources from the web only
+PREVIEW_POLICY_HEADER = ("sandbox; default-src 'none'; style-src 'unsafe-inline' http: https:; "
+                         "img-src http: https: data:; font-src http: https: data:")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 _CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
 
@@ -215,6 +219,17 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                     states=[state.value for state in STATES], checks=sorted(CHECKS),
                     boot=json.dumps({"lang": lang, "article": article}))
 
+    async def preview(request: Request) -> Response:
+        """The article's page as it would be published now, in a sandbox: the source page's own scripts
+        (and anything else in it) run nowhere near the app's origin, token or cookie."""
+        lang = workspace.language(request.path_params["lang"])
+        article = request.query_params.get("article", "")
+        if lang is None or article not in workspace.catalogs(lang):
+            return _problem(404, "no such language or article in this workspace")
+        page = preview_page(settings, article, lang)
+        return HTMLResponse(page, headers={"Content-Security-Policy": PREVIEW_POLICY_HEADER,
+                                           "X-Content-Type-Options": "nosniff"})
+
     async def list_units(request: Request) -> Response:
         lang = workspace.language(request.path_params["lang"])
         if lang is None:
@@ -297,6 +312,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         Route("/api/{lang}/units/{rest:path}", guarded(save_unit), methods=["POST"]),
         Route("/{lang}/", guarded(articles_page)),
         Route("/{lang}/units", guarded(units_page)),
+        Route("/{lang}/preview", guarded(preview)),
     ]
     return Starlette(routes=routes)
 
