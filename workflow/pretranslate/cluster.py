@@ -25,6 +25,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..errors import WorkflowError
@@ -145,7 +146,10 @@ class Cluster:
         # mt_threads 0 means every core of the machine that decodes; a worker decodes with the client's count,
         # since the Argos adapter cuts each batch into one sub-batch per thread and the output follows them
         threads = settings.mt_threads or os.cpu_count() or 1
-        spec = TranslatorSpec(engine, lang, replace(settings, mt_threads=threads), translator.provenance)
+        # and the workspace stays here (workers have none): its folder is not part of what they are sent,
+        # so a worker keeps its model from one run (and workspace) to the next
+        decoding = replace(settings, mt_threads=threads, root=Path())
+        spec = TranslatorSpec(engine, lang, decoding, translator.provenance)
         self.check_workers(spec)
         return _ClusterRunner(self, spec)
 
