@@ -9,7 +9,7 @@ import tempfile
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -25,11 +25,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     The data goes to a temporary file in the same directory, is flushed to disk,
     and replaces the target with os.replace.
     """
+    with atomic_writer(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """`write_atomic` for content written piece by piece: the file appears whole when the block ends.
+
+    An exception inside the block leaves the old file as it was; an OSError there is reported
+    as a write error of `path` (the block should only write).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
