@@ -38,20 +38,27 @@ def read_xml(data: bytes, path: str | Path, kind: str = "XML",
 
 
 def iterparse_xml(file: Path, kind: str = "XML", error: type[WorkflowError] = SourceError,
-                  tag: str | None = None) -> Iterator[tuple[str, etree._Element]]:
-    """Stream ("start"/"end", element) events of an untrusted XML file, with `read_xml`'s safety and errors.
+                  events: tuple[str, ...] = ("start", "end"),
+                  tags: tuple[str, ...] | None = None) -> Iterator[tuple[str, etree._Element]]:
+    """Stream (event, element) pairs of an untrusted XML file, with `read_xml`'s safety and errors.
 
-    The caller clears what it has read (`element.clear()`), so memory stays bounded however
-    large the file is.
+    Only elements named in `tags` are reported, when given (the others cost nothing in
+    Python). The caller clears what it has read (`element.clear()`), so memory stays
+    bounded however large the file is.
     """
-    events = etree.iterparse(str(file), events=("start", "end"), tag=tag, **_SAFE)
     try:
-        yield from events
-    except etree.XMLSyntaxError as exc:
-        # the pull parser sometimes reports a later symptom ("no element found"); its log has the cause
-        first = next(iter(events.error_log), None)
-        message, line = (first.message, first.line) if first is not None else (str(exc.msg), exc.lineno)
-        raise _malformed(message, line, file, kind, error) from None
+        stream = file.open("rb")
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", path=file) from None
+    with stream:
+        parser = etree.iterparse(stream, events=events, tag=tags, **_SAFE)
+        try:
+            yield from parser
+        except etree.XMLSyntaxError as exc:
+            # the pull parser sometimes reports a later symptom ("no element found"); its log has the cause
+            first = next(iter(parser.error_log), None)
+            message, line = (first.message, first.line) if first is not None else (str(exc.msg), exc.lineno)
+            raise _malformed(message, line, file, kind, error) from None
 
 
 def _malformed(message: str, line: object, path: str | Path, kind: str,
