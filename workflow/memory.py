@@ -237,13 +237,14 @@ def iter_tmx(file: Path, default_source: str) -> Iterator[TmxUnit]:
             root = element.getroottree().getroot()
             _check_root(root, file)
         parent = element.getparent()
+        if parent is None:
+            continue
         if element.tag == "header" and parent is root:
             header_source = element.get("srclang", "")
-        elif element.tag == "tu" and parent is not None and parent.tag == "body" and parent.getparent() is root:
-            tu = element
-            yield _tmx_unit(tu, header_source, default_source)
-            tu.clear()  # what was read goes: memory stays bounded
-            while tu.getprevious() is not None:
+        elif element.tag == "tu" and parent.tag == "body" and parent.getparent() is root:
+            yield _tmx_unit(element, header_source, default_source)
+            element.clear()  # what was read goes: memory stays bounded
+            while element.getprevious() is not None:
                 del parent[0]
     if root is None:  # no <header>, no <tu>: is it a TMX file at all?
         for _, element in iterparse_xml(file, "TMX", WorkflowError, events=("start",)):

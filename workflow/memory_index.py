@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "1"  # bump when the schema or what is stored changes: old indexes are rebuilt
 CANDIDATES = 100  # units scored per fuzzy lookup
-POSTINGS = 10_000  # the words queried together occur in at most about this many units (recall vs time)
+POSTINGS = 10_000  # the words queried together are in at most about this many units (recall vs time)
 _WORD = re.compile(r"[^\W_]+")
 _MARKS = re.compile(r"[\u0300-\u036f]+")
 
