@@ -158,6 +158,7 @@ def write_memory(path: Path, count: int, article_units: list[str]) -> None:
 @dataclass(frozen=True)
 class Result:
     seconds: float
+    cpu: float  # user + system seconds: what the run costs, whatever else the machine does
     peak_mb: float
     stdout: str
     stderr: str
@@ -177,7 +178,7 @@ def run(code: Path, workspace: Path, *args: str) -> Result:
     stdout, stderr = out_path.read_text(encoding="utf-8"), err_path.read_text(encoding="utf-8")
     if child.returncode != 0:
         sys.exit(f"{code}: `{' '.join(args)}` exited {child.returncode}:\n{stderr}")
-    return Result(seconds, usage.ru_maxrss / 1024, stdout, stderr)
+    return Result(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, stderr)
 
 
 def workspace(code: Path, folder: Path) -> Path:
@@ -262,9 +263,10 @@ def main() -> None:
     outcome = seen["after"]
     print(f"both sides: {outcome[0]}; memory files identical; catalogs identical "  # type: ignore[index]
           f"({outcome[3]}, {outcome[4]} fuzzy, {outcome[5]} left)")  # type: ignore[index]
-    print(f"{'':46} {'median s':>9} {'peak RSS MB':>12}")
+    print(f"{'':46} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12}   (medians of {args.rounds})")
     for name, results in times.items():
-        print(f"{name:46} {statistics.median(r.seconds for r in results):9.2f} "
+        print(f"{name:46} {statistics.median(r.seconds for r in results):8.2f} "
+              f"{statistics.median(r.cpu for r in results):8.2f} "
               f"{statistics.median(r.peak_mb for r in results):12.0f}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 

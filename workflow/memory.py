@@ -215,16 +215,17 @@ def _tmx_unit(tu: etree._Element, header_source: str, default_source: str) -> Tm
         source_lang = default_source
     texts: dict[str, str] = {}
     origin: str | None = None
-    for element in tu.iter("tuv", "prop"):  # iter and iterchildren, not find: a million units read faster
-        if element.tag == "prop":
+    for element in tu:  # <tuv> and <prop> are children of <tu>; plain iteration reads a million units fast
+        tag = element.tag
+        if tag == "prop":
             if origin is None and element.get("type") == ORIGIN:
                 origin = element.text or ""
-            continue
-        lang = element.get(XML_LANG) or element.get("lang") or ""
-        seg = next(element.iterchildren("seg"), None)
-        if lang and seg is not None and lang not in texts:
-            # most segments are plain text: the quick way to what _seg_text would give
-            texts[lang] = _seg_text(seg) if len(seg) else " ".join((seg.text or "").split())
+        elif tag == "tuv":
+            lang = element.get(XML_LANG) or element.get("lang") or ""
+            seg = next((child for child in element if child.tag == "seg"), None)
+            if lang and seg is not None and lang not in texts:
+                # most segments are plain text: the quick way to what _seg_text would give
+                texts[lang] = _seg_text(seg) if len(seg) else " ".join((seg.text or "").split())
     return TmxUnit(texts, source_lang, origin or "")
 
 
