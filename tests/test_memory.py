@@ -473,3 +473,14 @@ def test_words_are_cut_as_the_word_index_cuts_them(tmp_path: Path) -> None:
     connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(w, 'row')")
     terms = [term for (term,) in connection.execute("SELECT term FROM v")]
     assert sorted(memory_index.words(text)) == sorted(terms)
+
+
+def test_an_unusable_index_folder_is_a_clear_error(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {"a.txt": "Prices rose.\n"}, languages="zh")
+    extract(ws)
+    imported(ws, tmp_path, [("Prices fell.", "价格下跌。")])
+    shutil.rmtree(ws.root / ".workflow" / "cache" / "tm")
+    (ws.root / ".workflow" / "cache" / "tm").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "pretranslate", "zh", "--engine", "tm"])
+    assert result.exit_code == 1, result.output
+    assert "cannot use the memory index" in result.stderr and "deleting it is safe" in result.stderr

@@ -24,6 +24,7 @@ the near match at the top.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -33,10 +34,11 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
+from .errors import WorkflowError
 from .files import atomic_writer
 from .memory import MemoryUnit, iter_tmx, memory_path, normalize, pair_of, write_tmx
 from .settings import Settings
@@ -108,15 +110,41 @@ def _file_digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+@contextlib.contextmanager
+def index_errors(path: Path) -> Iterator[None]:
+    """SQLite's and the file system's errors on the index as a WorkflowError naming it."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise WorkflowError(f"cannot use the memory index: {reason}", path=path,
+                            hint="check the disk space and the permissions of the cache folder; "
+                                 "deleting it is safe (the index is rebuilt from tm/)") from None
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _guarded(method: _Method) -> _Method:
+    @functools.wraps(method)
+    def guarded(self: MemoryIndex, *args: Any, **kwargs: Any) -> Any:
+        with index_errors(self.path):
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, guarded)
+
+
 class MemoryIndex:
     """An open index of one language's memory: exact and fuzzy lookup, and adding units (import)."""
 
-    def __init__(self, connection: sqlite3.Connection, memory: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, memory: Path, path: Path) -> None:
         self.connection = connection
         self.memory = memory
+        self.path = path
 
     # -- lookup -----------------------------------------------------------------------------
 
+    @_guarded
     def exact(self, key: str) -> MemoryUnit | None:
         """The first unit whose normalized source is `key`."""
         row = self.connection.execute(
@@ -126,6 +154,7 @@ class MemoryIndex:
             return None
         return MemoryUnit(row[0], row[1], row[2])
 
+    @_guarded
     def fuzzy(self, key: str, threshold: int) -> tuple[MemoryUnit, float] | None:
         """The best-scoring candidate at or above `threshold` (rapidfuzz ratio), earliest on ties."""
         query = self._query(key)
@@ -161,9 +190,11 @@ class MemoryIndex:
 
     # -- import ---------------------------------------------------------------------------------
 
+    @_guarded
     def last_id(self) -> int:
         return int(self.connection.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0])
 
+    @_guarded
     def add(self, units: Iterable[MemoryUnit]) -> None:
         """Add units (inside the open transaction); a pair already held is skipped.
 
@@ -187,6 +218,7 @@ class MemoryIndex:
                 "SELECT source, target, origin FROM units ORDER BY id"):
             yield MemoryUnit(source, target, origin)
 
+    @_guarded
     def save(self, source_lang: str, lang: str) -> None:
         """Write the memory file from the index (atomically), then commit the index stamped with it."""
         digest = hashlib.sha256()
@@ -263,16 +295,17 @@ def open_index(settings: Settings, lang: str) -> MemoryIndex:
     """
     memory = memory_path(settings, lang)
     path = index_path(settings, lang)
-    if path.is_file():
-        try:
-            connection = _connect(path)
-            if _fresh(connection, memory):
-                return MemoryIndex(connection, memory)
-            connection.close()
-        except sqlite3.DatabaseError as exc:  # damaged, or not an index: rebuilt
-            log.info("%s: rebuilding the memory index (%s)", path, exc)
-    _build(settings, lang, memory, path)
-    return MemoryIndex(_connect(path), memory)
+    with index_errors(path):
+        if path.is_file():
+            try:
+                connection = _connect(path)
+                if _fresh(connection, memory):
+                    return MemoryIndex(connection, memory, path)
+                connection.close()
+            except sqlite3.DatabaseError as exc:  # damaged, or not an index: rebuilt
+                log.info("%s: rebuilding the memory index (%s)", path, exc)
+        _build(settings, lang, memory, path)
+        return MemoryIndex(_connect(path), memory, path)
 
 
 def _build(settings: Settings, lang: str, memory: Path, path: Path) -> None:
@@ -291,11 +324,14 @@ def _build(settings: Settings, lang: str, memory: Path, path: Path) -> None:
             if stamp.size >= 0:
                 units = (pair_of(unit, settings.source_lang, lang, memory.name)
                          for unit in iter_tmx(memory, settings.source_lang))
-                MemoryIndex(connection, memory).add(unit for unit in units if unit is not None)
+                MemoryIndex(connection, memory, path).add(unit for unit in units if unit is not None)
             _finish(connection, stamp)
             connection.commit()
         finally:
             connection.close()
+        with open(temporary, "rb") as written:  # on disk before it replaces the old index
+            os.fsync(written.fileno())
+        os.chmod(temporary, 0o644)
         for leftover in ("-journal", "-wal", "-shm"):  # of an unreadable old index: not ours to replay
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{path}{leftover}")
