@@ -1,10 +1,12 @@
 """Translation memory: TMX 1.4 import and export, exact and fuzzy lookup.
 
 Imported memories live in the workspace as one TMX file per language pair,
-`tm/<source>-<lang>.tmx`, each unit remembering the file it came from. The
+`tm/<source>-<lang>.tmx`, each unit remembering the file it came from; lookups go
+through its index in the cache folder (`memory_index`), so they cost what they find.
+TMX files are read and written as streams, unit by unit, whatever their size. The
 workspace's own reviewed units (any article, same language) are memory too:
-pretranslate passes them in with `Memory(...)` before the imported ones, so that
-the team's latest decisions win a tie.
+`WorkspaceMemory` consults them (a `Memory` held in memory) before the imported ones,
+so that the team's latest decisions win a tie.
 
 Inline codes map to the project's placeholders: `<bpt>`/`<ept>` and `<hi>` become
 `<n>…</n>`, `<ph>`, `<it>`, `<ut>` and `<x>` become `<n/>`, numbered in order.
@@ -306,7 +308,8 @@ class WorkspaceMemory:
     def __enter__(self) -> WorkspaceMemory:
         from .memory_index import open_index
 
-        self.index = open_index(self.settings, self.lang)
+        if memory_path(self.settings, self.lang).exists():  # no memory imported: no index to build
+            self.index = open_index(self.settings, self.lang)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
