@@ -45,7 +45,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +73,8 @@ def real_sentences() -> list[str]:
         found.extend(re.sub(r"</?\d+/?>", "", entry.msgid) for entry in polib.pofile(str(pot)))
     for page in sorted((SHARED / "samples" / "web").glob("*.html")):
         tree = html.fromstring(page.read_bytes())
-        for paragraph in tree.iter("p", "li", "h2", "h3"):
-            text = " ".join(paragraph.text_content().split())
+        for element in tree.iter("p", "li", "h2", "h3"):
+            text = " ".join(element.text_content().split())
             found.extend(_SENTENCE_END.split(text))
     return [s for s in dict.fromkeys(found) if 4 <= len(s.split()) <= 60 and s[0].isupper()]
 
@@ -236,7 +236,7 @@ def main() -> None:
     print(f"{args.units:,} TUs, {memory.stat().st_size / 1e6:.0f} MB; article: {len(units)} units; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     times: dict[str, list[Result]] = {}
-    seen: dict[str, object] = {}
+    seen: dict[str, tuple[Any, ...]] = {}
     for round_ in range(args.rounds):
         for side, code in (sides.items() if round_ % 2 == 0 else reversed(sides.items())):
             folder = workspace(code, args.work / side)
@@ -256,13 +256,13 @@ def main() -> None:
             seen[side] = outcome
         if seen["before"] != seen["after"]:
             for name, left, right in zip(("import", "memory file", "catalog", "filled", "fuzzy", "left"),
-                                         seen["before"], seen["after"]):  # type: ignore[call-overload]
+                                         seen["before"], seen["after"]):
                 if left != right:
                     print(f"differs: {name}\n  before: {left}\n  after:  {right}")
             sys.exit("the two sides did not do the same work")
     outcome = seen["after"]
-    print(f"both sides: {outcome[0]}; memory files identical; catalogs identical "  # type: ignore[index]
-          f"({outcome[3]}, {outcome[4]} fuzzy, {outcome[5]} left)")  # type: ignore[index]
+    print(f"both sides: {outcome[0]}; memory files identical; catalogs identical "
+          f"({outcome[3]}, {outcome[4]} fuzzy, {outcome[5]} left)")
     print(f"{'':46} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12}   (medians of {args.rounds})")
     for name, results in times.items():
         print(f"{name:46} {statistics.median(r.seconds for r in results):8.2f} "
