@@ -74,7 +74,7 @@ def real_sentences() -> list[str]:
     for page in sorted((SHARED / "samples" / "web").glob("*.html")):
         tree = html.fromstring(page.read_bytes())
         for element in tree.iter("p", "li", "h2", "h3"):
-            text = " ".join(element.text_content().split())
+            text = " ".join("".join(element.itertext()).split())
             found.extend(_SENTENCE_END.split(text))
     return [s for s in dict.fromkeys(found) if 4 <= len(s.split()) <= 60 and s[0].isupper()]
 
