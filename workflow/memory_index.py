@@ -7,7 +7,7 @@
   the normalized pair), so an import adds only what is new;
 - `sources`: the first unit of each normalized source (a 64-bit hash of it), the exact match;
 - `words`: an FTS5 word index of those first units, and `df`, how many units hold each
-  word: fuzzy candidates are the units sharing the source's rarest words (bm25 order).
+  word: fuzzy candidates are the units sharing two of the source's rarest words (bm25 order).
 
 The index records the size, mtime and SHA-256 of the TMX it was built from. When the
 file changed (an edit, a copy from a colleague, a `git pull`) or the index is missing
@@ -16,9 +16,9 @@ folder is always safe. Writers hold the workspace lock (tm import, pretranslate)
 
 Candidates are found by words, then scored as the in-memory `Memory` scores (rapidfuzz's
 ratio on the normalized sources, the threshold as a cutoff, earlier units first on ties).
-A unit sharing no word with the source, or ranked below the first CANDIDATES by bm25,
-is not considered: for sentences that differ by a few words, the shared rare words put
-the near match at the top.
+A unit sharing fewer than two of those words with the source (or only the rarest one),
+or ranked below the first CANDIDATES by bm25, is not considered: for sentences that
+differ by a few words, the shared rare words put the near match at the top.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -47,7 +48,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = "1"  # bump when the schema or what is stored changes: old indexes are rebuilt
 CANDIDATES = 100  # units scored per fuzzy lookup
-POSTINGS = 10_000  # the words queried together are in at most about this many units (recall vs time)
+RAREST = 6  # the words of a source that fuzzy candidates are found by
+POSTINGS = 20_000  # about how many units the query's pairs reach (recall vs time)
 _WORD = re.compile(r"[^\W_]+")
 _MARKS = re.compile(r"[\u0300-\u036f]+")
 
@@ -173,20 +175,28 @@ class MemoryIndex:
         return MemoryUnit(source, target, origin), float(best[1])
 
     def _query(self, key: str) -> str:
-        """An FTS5 query: the source's rarest words, as many as stay within POSTINGS units."""
+        """An FTS5 query: units holding two of the source's RAREST words, or the rarest one.
+
+        A near match shares most words, so most pairs of its rarest ones; requiring two
+        words keeps the candidates few, so bm25 ranks the near match high. Pairs are
+        taken rarest first while they stay within POSTINGS units.
+        """
         found = words(key)
         if not found:
             return ""
         counts = sorted((units, term) for term, units in self.connection.execute(
-            f"SELECT term, units FROM df WHERE term IN ({','.join('?' * len(found))})", found))
-        chosen: list[str] = []
-        total = 0
-        for units, term in counts:
-            if chosen and total + units > POSTINGS:
+            f"SELECT term, units FROM df WHERE term IN ({','.join('?' * len(found))})", found))[:RAREST]
+        if not counts:
+            return ""
+        chosen = [f'"{counts[0][1]}"']
+        total = counts[0][0]
+        for units, first, second in sorted((min(a[0], b[0]), a[1], b[1])
+                                           for a, b in itertools.combinations(counts, 2)):
+            if len(chosen) > 1 and total + units > POSTINGS:
                 break
-            chosen.append(term)
+            chosen.append(f'("{first}" AND "{second}")')
             total += units
-        return " OR ".join(f'"{term}"' for term in chosen)
+        return " OR ".join(chosen)
 
     # -- import ---------------------------------------------------------------------------------
 
