@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import polib
@@ -484,3 +485,22 @@ def test_an_unusable_index_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(ws.root), "pretranslate", "zh", "--engine", "tm"])
     assert result.exit_code == 1, result.output
     assert "cannot use the memory index" in result.stderr and "deleting it is safe" in result.stderr
+
+
+def test_an_interrupted_memory_write_keeps_the_old_file(ws: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    imported(ws, tmp_path, [("Prices rose.", "价格上涨。")])
+    before = memory_path(ws, "zh").read_bytes()
+
+    def half(stream: Any, *args: object) -> None:
+        stream.write(b"<?xml version='1.0'?><tmx><body><tu>")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(memory_index, "write_tmx", half)
+    with pytest.raises(KeyboardInterrupt):
+        imported(ws, tmp_path, [("New one.", "新的。")], "second.tmx")
+    monkeypatch.undo()
+    assert memory_path(ws, "zh").read_bytes() == before
+    assert sorted(p.name for p in memory_path(ws, "zh").parent.iterdir()) == ["en-zh.tmx"]
+    with WorkspaceMemory(ws, "zh", []) as memory:
+        assert memory.lookup("New one.") is None and memory.lookup("Prices rose.") is not None
