@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import random
+import shutil
+import sqlite3
+import time
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 import polib
 import pytest
@@ -10,21 +17,29 @@ from click.testing import CliRunner
 from extracting import SAMPLE_TMX, make_workspace
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
+from rapidfuzz import fuzz
 
+from workflow import memory_index
 from workflow.cli import cli
 from workflow.errors import WorkflowError
 from workflow.extract import extract
 from workflow.memory import (
     Memory,
+    MemoryMatch,
     MemoryUnit,
+    WorkspaceMemory,
     export_tmx,
     import_tmx,
+    iter_tmx,
     load_memory_units,
     memory_path,
     read_tmx,
     render_tmx,
 )
+from workflow.memory_index import index_path
 from workflow.settings import Settings
+from workflow.store import load_units
 
 
 def tmx(body: str, header: str = 'srclang="en"', doctype: str = "") -> bytes:
@@ -215,3 +230,278 @@ def test_cli_import_and_export(ws: Settings, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["--root", str(ws.root), "tm", "import", str(tmp_path / "missing.tmx")])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {tmp_path / 'missing.tmx'}: cannot read:")
+
+
+# -- the index: streaming import, lookup, rebuild ---------------------------------------------------
+
+MEMORY = "Exports of machinery rose sharply in March after the new trade agreement took effect."
+AT_75 = "Exports of ten slowly in March June the new trade cars took effect."  # ratio exactly 75.0
+BELOW_75 = "of machinery in sharply in after the new textiles agreement took rules"  # ratio 74.84
+
+
+def imported(ws: Settings, tmp_path: Path, units: list[tuple[str, str]], name: str = "mem.tmx") -> Path:
+    file = tmp_path / name
+    file.write_bytes(tmx("".join(tu(escape(en), escape(zh)) for en, zh in units)))
+    import_tmx(ws, file)
+    return file
+
+
+def test_boundary_strings() -> None:
+    assert fuzz.ratio(AT_75, MEMORY) == 75.0 and 74 < fuzz.ratio(BELOW_75, MEMORY) < 75
+
+
+@pytest.mark.parametrize("layer", ["reviewed", "imported"])
+def test_threshold_boundary(ws: Settings, tmp_path: Path, layer: str) -> None:
+    """A match exactly at the threshold is used; one point below the threshold, or a fraction, is not."""
+    reviewed = [MemoryUnit(MEMORY, "出口", "a.txt")] if layer == "reviewed" else []
+    if layer == "imported":
+        imported(ws, tmp_path, [(MEMORY, "出口")])
+    with WorkspaceMemory(ws, "zh", reviewed) as memory:
+        match = memory.lookup(AT_75, 75)
+        assert match is not None and (match.unit.target, match.score) == ("出口", 75)
+        assert memory.lookup(AT_75, 76) is None
+        assert memory.lookup(BELOW_75, 75) is None
+        found = memory.lookup(BELOW_75, 74)
+        assert found is not None and found.score == 74
+
+
+def test_pretranslate_uses_a_match_at_the_threshold_only(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {"a.txt": f"{AT_75}\n\n{BELOW_75}\n"}, languages="zh")
+    extract(ws)
+    imported(ws, tmp_path, [(MEMORY, "出口")])
+    runner = CliRunner()
+    for threshold, expected in (("76", {AT_75: ("", ""), BELOW_75: ("", "")}),
+                                ("75", {AT_75: ("出口", "tm 75% mem.tmx"), BELOW_75: ("", "")})):
+        result = runner.invoke(cli, ["--root", str(ws.root), "pretranslate", "zh", "--engine", "tm"],
+                               env={"WORKFLOW_TM_THRESHOLD": threshold})
+        assert result.exit_code == 0, result.output
+        catalog = load_units(ws.catalog("a.txt", "zh"), "zh", "a.txt")
+        found = {u.segment.text: (u.target, u.provenance) for u in catalog}
+        assert found == expected, threshold
+
+
+def sentences(count: int, seed: int) -> list[str]:
+    """News-like sentences of 6 to 16 words: common words and rarer ones (names, figures)."""
+    rng = random.Random(seed)
+    common = "the of in and to a on for with was is said has by at from".split()
+    rarer = ("prices rose fell sharply slightly March May minister met visited foreign guests Beijing Paris "
+             "trade exports machinery new agreement took effect Monday council white paper cooperation "
+             "growth 2020 2021 26,000 percent Africa Asia forum exhibition services digital green").split()
+    return [" ".join(rng.choice(common if rng.random() < 0.4 else rarer) for _ in range(rng.randint(6, 16)))
+            .capitalize() + "." for _ in range(count)]
+
+
+def edited(sentence: str, rng: random.Random) -> str:
+    """The sentence with a word or two changed, dropped or added: what a fuzzy match looks like."""
+    words = sentence.split()
+    for _ in range(rng.randint(1, 2)):
+        where, what = rng.randrange(len(words)), rng.choice(("Rome", "said", "the", "2021"))
+        if rng.random() < 0.5:
+            words[where] = what
+        elif rng.random() < 0.5 and len(words) > 2:
+            del words[where]
+        else:
+            words.insert(where, what)
+    return " ".join(words)
+
+
+def test_index_finds_what_a_full_scan_finds(ws: Settings, tmp_path: Path) -> None:
+    """Candidates come from the word index, scores as before: the matches the in-memory scan finds.
+
+    (Not always: a unit sharing no word, or only common ones, with the source can be
+    missed; for sentences that differ by a few words the shared rarer words find it.)
+    """
+    rng = random.Random(4)
+    units = [(s, f"译{i}") for i, s in enumerate(sentences(2000, 1))]
+    imported(ws, tmp_path, units)
+    reviewed = [MemoryUnit(s, f"审{i}", "a.txt") for i, s in enumerate(sentences(30, 2))]
+    everything = Memory([*reviewed, *load_memory_units(ws, "zh")])
+    queries = [edited(s, rng) for s, _ in rng.sample(units, 200)] + [edited(u.source, rng) for u in reviewed]
+    queries += sentences(100, 3) + [s for s, _ in units[:20]] + [s.upper() for s, _ in units[20:25]]
+    found = 0
+    with WorkspaceMemory(ws, "zh", reviewed) as memory:
+        for query in queries:
+            for threshold in (75, 100):
+                match = memory.lookup(query, threshold)
+                assert match == everything.lookup(query, threshold), query
+                found += match is not None and match.score < 100
+    assert found > 150  # most edited sentences have a fuzzy match
+
+
+def test_reviewed_units_win_ties(ws: Settings, tmp_path: Path) -> None:
+    imported(ws, tmp_path, [("Prices rose sharply.", "进口"), ("Prices rose sharply today.", "今天")])
+    with WorkspaceMemory(ws, "zh", [MemoryUnit("Prices  rose sharply.", "审", "a.txt")]) as memory:
+        assert memory.lookup("Prices rose sharply.") == MemoryMatch(MemoryUnit("Prices  rose sharply.", "审",
+                                                                               "a.txt"), 100)
+        fuzzy = memory.lookup("Prices rose sharply!", 50)
+        assert fuzzy is not None and fuzzy.unit.target == "审"
+
+
+def test_the_index_follows_the_memory_file(ws: Settings, tmp_path: Path) -> None:
+    """Edited, touched, deleted, damaged: the index is rebuilt when the file changed, and only then."""
+    imported(ws, tmp_path, [("Prices rose.", "价格上涨。")])
+    path, index = memory_path(ws, "zh"), index_path(ws, "zh")
+    built = index.stat().st_ino
+
+    def target(source: str) -> str | None:
+        with WorkspaceMemory(ws, "zh", []) as memory:
+            match = memory.lookup(source)
+            return match.unit.target if match else None
+
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # touched, same bytes: kept
+    assert target("Prices rose.") == "价格上涨。" and index.stat().st_ino == built
+    text = path.read_text(encoding="utf-8").replace("价格上涨。", "价格涨了。")  # a translator's edit
+    path.write_text(text.replace("</body>", '<tu><tuv xml:lang="en"><seg>New one.</seg></tuv>'
+                                            '<tuv xml:lang="zh"><seg>新的。</seg></tuv></tu></body>'),
+                    encoding="utf-8")
+    assert (target("Prices rose."), target("New one.")) == ("价格涨了。", "新的。")
+    shutil.rmtree(ws.root / ".workflow")
+    assert target("New one.") == "新的。"
+    index.write_bytes(b"not a database")
+    assert target("New one.") == "新的。"
+    path.unlink()
+    assert target("New one.") is None
+
+
+def test_a_failed_import_changes_nothing(ws: Settings, tmp_path: Path) -> None:
+    imported(ws, tmp_path, [("Prices rose.", "价格上涨。")])
+    before = memory_path(ws, "zh").read_bytes()
+    broken = tmp_path / "broken.tmx"
+    good = "".join(tu(f"Sentence {i}.", f"句{i}") for i in range(3000))
+    broken.write_bytes(tmx(good + "<tu><tuv xml:lang='en'><seg>Bad</tuv></tu>"))
+    with pytest.raises(WorkflowError) as caught:
+        import_tmx(ws, broken)
+    assert caught.value.message.startswith("malformed TMX: Opening and ending tag mismatch")
+    assert caught.value.line == 1
+    assert memory_path(ws, "zh").read_bytes() == before
+    with WorkspaceMemory(ws, "zh", []) as memory:
+        assert memory.lookup("Sentence 1.") is None and memory.lookup("Prices rose.") is not None
+
+
+def test_a_crash_after_the_memory_file_is_written_is_repaired(ws: Settings, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory file is written first, the index committed after: a crash between costs a rebuild."""
+    imported(ws, tmp_path, [("Prices rose.", "价格上涨。")])
+
+    def crash(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(memory_index, "_finish", crash)
+    with pytest.raises(KeyboardInterrupt):
+        imported(ws, tmp_path, [("New one.", "新的。")], "second.tmx")
+    monkeypatch.undo()
+    assert [u.source for u in load_memory_units(ws, "zh")] == ["Prices rose.", "New one."]
+    with WorkspaceMemory(ws, "zh", []) as memory:
+        assert memory.lookup("New one.") == MemoryMatch(MemoryUnit("New one.", "新的。", "second.tmx"), 100)
+
+
+def test_import_adds_to_a_large_memory(ws: Settings, tmp_path: Path) -> None:
+    """Counts, order and duplicates across several batches of the streamed import."""
+    first = [(f"Sentence number {i}.", f"句{i}") for i in range(25_000)]
+    imported(ws, tmp_path, first)
+    more = [*first[-10:], ("Brand new.", "新"), ("Brand new.", "新")]
+    report = import_tmx(ws, imported_file(tmp_path, more))
+    assert [(r.units, r.added, r.known) for r in report.languages] == [(12, 1, 11)]
+    units = load_memory_units(ws, "zh")
+    assert len(units) == 25_001 and units[-1] == MemoryUnit("Brand new.", "新", "more.tmx")
+    with WorkspaceMemory(ws, "zh", []) as memory:
+        match = memory.lookup("Sentence number 24999.")
+        assert match is not None and match.unit.target == "句24999"
+
+
+def imported_file(tmp_path: Path, units: list[tuple[str, str]]) -> Path:
+    file = tmp_path / "more.tmx"
+    file.write_bytes(tmx("".join(tu(escape(en), escape(zh)) for en, zh in units)))
+    return file
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(tmx(tu("A &boom; here", "好"), doctype='<!DOCTYPE tmx [<!ENTITY boom "BOOM">]>'),
+                 id="entity"),
+    pytest.param(tmx(tu("The <bpt i='1'/>white<ept i='1'/> paper<ph/>.", "白<hi>皮</hi>书")
+                     + '<tu srclang="fr"><tuv xml:lang="fr"><seg>Bonjour</seg></tuv></tu>'
+                     + "<tu><prop type='x-workflow-origin'>a.txt</prop><tuv lang='EN'><seg> x  y </seg></tuv>"
+                     + "<tuv xml:lang='zh'><seg>乙</seg></tuv><tuv xml:lang='zh'><seg>丙</seg></tuv></tu>",
+                     header='srclang="*all*"'), id="codes-and-langs"),
+    pytest.param(tmx(""), id="empty-body"),
+])
+def test_streaming_reader_reads_as_the_whole_file_reader(tmp_path: Path, data: bytes) -> None:
+    file = tmp_path / "m.tmx"
+    file.write_bytes(data)
+    assert list(iter_tmx(file, "en")) == read_tmx(data, file, "en")
+
+
+@pytest.mark.parametrize("data, message, line", [
+    pytest.param(b"<tmx><body><tu></body></tmx>", "malformed TMX: Opening and ending tag mismatch", 1,
+                 id="malformed"),
+    pytest.param(b"<?xml version='1.0'?>\n<xliff/>", "not a TMX file (root element <xliff>)", 2,
+                 id="not-tmx"),
+    pytest.param(b"<?xml version='1.0'?>\n<xliff><tu/></xliff>", "not a TMX file (root element <xliff>)", 2,
+                 id="not-tmx-with-tu"),
+    pytest.param(b"<tmx>\n<body>&nbsp;</body></tmx>", "malformed TMX: Entity 'nbsp' not defined", 2,
+                 id="undefined-entity"),
+    pytest.param(b"", "malformed TMX: Document is empty", None, id="empty"),
+])
+def test_streaming_reader_errors(tmp_path: Path, data: bytes, message: str, line: int | None) -> None:
+    file = tmp_path / "m.tmx"
+    file.write_bytes(data)
+    with pytest.raises(WorkflowError) as caught:
+        list(iter_tmx(file, "en"))
+    assert caught.value.message.startswith(message) and caught.value.line == line
+    assert caught.value.path == file
+
+
+def test_writer_escapes_and_drops_what_xml_cannot_hold() -> None:
+    unit = MemoryUnit('a & b <c> "d"\r\x01e', "甲 & <1>乙</1> > 丙", 'x & "y".txt')
+    (read,) = read_tmx(render_tmx([unit], "en", "zh", ['k"1']), Path("/m.tmx"), "en")
+    assert read.texts == {"en": 'a & b <c> "d" e', "zh": "甲 & <1>乙</1> > 丙"}
+    assert read.origin == 'x & "y".txt'
+
+
+def test_writer_writes_what_lxml_would() -> None:
+    """The hand-written TMX is well-formed and laid out as lxml's serializer lays it out."""
+    units = [MemoryUnit('A <1>b</1> & c<2/> "q"', "甲 <1>乙</1><2/>", "a.txt"), MemoryUnit("x", "y", "")]
+    data = render_tmx(units, "en", "zh", ["k1"])
+    root = etree.fromstring(data)
+    assert etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n" == data
+    assert render_tmx([], "en", "zh").endswith(b"<body/>\n</tmx>\n")
+
+
+def test_words_are_cut_as_the_word_index_cuts_them(tmp_path: Path) -> None:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE w USING fts5(text)")
+    text = "Café's CO2 emissions_fell 3.5% in Zürich — naïve “quotes” 北京市 Ⅻ ǅ"
+    connection.execute("INSERT INTO w VALUES (?)", (text,))
+    connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(w, 'row')")
+    terms = [term for (term,) in connection.execute("SELECT term FROM v")]
+    assert sorted(memory_index.words(text)) == sorted(terms)
+
+
+def test_an_unusable_index_folder_is_a_clear_error(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {"a.txt": "Prices rose.\n"}, languages="zh")
+    extract(ws)
+    imported(ws, tmp_path, [("Prices fell.", "价格下跌。")])
+    shutil.rmtree(ws.root / ".workflow" / "cache" / "tm")
+    (ws.root / ".workflow" / "cache" / "tm").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "pretranslate", "zh", "--engine", "tm"])
+    assert result.exit_code == 1, result.output
+    assert "cannot use the memory index" in result.stderr and "deleting it is safe" in result.stderr
+
+
+def test_an_interrupted_memory_write_keeps_the_old_file(ws: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    imported(ws, tmp_path, [("Prices rose.", "价格上涨。")])
+    before = memory_path(ws, "zh").read_bytes()
+
+    def half(stream: Any, *args: object) -> None:
+        stream.write(b"<?xml version='1.0'?><tmx><body><tu>")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(memory_index, "write_tmx", half)
+    with pytest.raises(KeyboardInterrupt):
+        imported(ws, tmp_path, [("New one.", "新的。")], "second.tmx")
+    monkeypatch.undo()
+    assert memory_path(ws, "zh").read_bytes() == before
+    assert sorted(p.name for p in memory_path(ws, "zh").parent.iterdir()) == ["en-zh.tmx"]
+    with WorkspaceMemory(ws, "zh", []) as memory:
+        assert memory.lookup("New one.") is None and memory.lookup("Prices rose.") is not None

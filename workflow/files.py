@@ -13,7 +13,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -31,13 +31,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     `path` itself (never the temporary file) with a hint for its cause; no
     temporary file is left behind.
     """
+    with atomic_writer(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """`write_atomic` for content written piece by piece: the file appears whole when the block ends.
+
+    An exception inside the block leaves the old file as it was; an OSError there is reported
+    as a write error of `path` (the block should only write).
+    """
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # a short name: a target name near the file system's limit must not fail for its temporary's sake
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
@@ -94,13 +105,11 @@ def _too_large(path: Path, what: str, size: int, limit: int, error: type[Workflo
                  hint=hint)
 
 
-def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError,
-                 hint: str = "split it into smaller files, or check that it is the right file") -> bytes:
-    """The bytes of a regular file of at most `limit` bytes.
+def _open_regular(path: Path, limit: int, what: str, error: type[WorkflowError], hint: str) -> int:
+    """An open handle of a regular file of at most `limit` bytes; anything else refused before any reading.
 
-    Anything else (a folder, a named pipe, a device such as /dev/zero, a larger file)
-    is refused before a byte is read: the file is opened without blocking and
-    checked through its open handle, so it cannot be swapped between check and read.
+    The file is opened without blocking (a named pipe is never waited on) and checked
+    through its open handle, so it cannot be swapped between the check and the read.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -108,16 +117,39 @@ def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] =
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", path=path,
                     hint="check the file name and that you may read it") from None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            mode = info.st_mode
-            kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
-                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-            raise error(f"cannot read {what}: this is {kind}, not a file", path=path,
+    info = os.fstat(handle)
+    problem: WorkflowError | None = None
+    if not stat.S_ISREG(info.st_mode):
+        mode = info.st_mode
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        problem = error(f"cannot read {what}: this is {kind}, not a file", path=path,
                         hint="name a regular file")
-        if info.st_size > limit:
-            raise _too_large(path, what, info.st_size, limit, error, hint)
+    elif info.st_size > limit:
+        problem = _too_large(path, what, info.st_size, limit, error, hint)
+    if problem is not None:
+        os.close(handle)
+        raise problem
+    return handle
+
+
+_LIMIT_HINT = "split it into smaller files, or check that it is the right file"
+
+
+def check_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError,
+                  hint: str = _LIMIT_HINT) -> None:
+    """Refuse (before reading) anything but a regular file of at most `limit` bytes (for a streamed file)."""
+    os.close(_open_regular(path, limit, what, error, hint))
+
+
+def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError,
+                 hint: str = _LIMIT_HINT) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Anything else (a folder, a named pipe, a device such as /dev/zero, a larger file)
+    is refused before a byte is read (see _open_regular).
+    """
+    with os.fdopen(_open_regular(path, limit, what, error, hint), "rb") as stream:
         try:
             data = stream.read(limit + 1)  # a file that grew since is still read no further
         except OSError as exc:

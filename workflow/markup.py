@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Iterator, cast
 
 from lxml import etree
 
@@ -16,12 +16,13 @@ BULLETIN_NS = "urn:x-workflow:bulletin:1"
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 
 
+_SAFE: dict[str, Any] = dict(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                             dtd_validation=False, remove_blank_text=False)
+
+
 def xml_parser() -> etree.XMLParser:
     """A parser that never loads a DTD, never expands entities and never uses the network."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-        dtd_validation=False, remove_blank_text=False,
-    )
+    return etree.XMLParser(**_SAFE)
 
 
 def read_xml(data: bytes, path: str | Path, kind: str = "XML",
@@ -33,17 +34,49 @@ def read_xml(data: bytes, path: str | Path, kind: str = "XML",
     try:
         return etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        message = re.sub(r"\s*, line \d+, column \d+$", "", str(exc.msg).strip())  # the location goes first
-        hint = f"fix the markup; the file must be well-formed {kind}"
-        if message.startswith("Excessive depth"):  # libxml2's limit without huge_tree, which stays off
-            message, hint = "elements are nested more than 256 deep", "flatten the markup"
-        elif "amplification" in message:  # libxml2's guard against entity bombs
-            message = "its entities would expand too far"
-            hint = "remove the <!DOCTYPE …> declaration and any entities"
-        elif "encoding" in message:
-            hint = "re-save the file as UTF-8 (or declare its real encoding in <?xml … encoding=…?>)"
-        raise error(f"malformed {kind}: {message}", path=path, line=line, hint=hint) from None
+        raise _malformed(str(exc.msg), exc.lineno, path, kind, error) from None
+
+
+def iterparse_xml(file: Path, kind: str = "XML", error: type[WorkflowError] = SourceError,
+                  events: tuple[str, ...] = ("start", "end"),
+                  tags: tuple[str, ...] | None = None) -> Iterator[tuple[str, etree._Element]]:
+    """Stream (event, element) pairs of an untrusted XML file, with `read_xml`'s safety and errors.
+
+    Only elements named in `tags` are reported, when given (the others cost nothing in
+    Python). The caller clears what it has read (`element.clear()`), so memory stays
+    bounded however large the file is.
+    """
+    try:
+        stream = file.open("rb")
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", path=file) from None
+    with stream:
+        parser = etree.iterparse(stream, events=events, tag=tags, **_SAFE)
+        try:
+            yield from parser
+        except etree.XMLSyntaxError as exc:
+            # the pull parser sometimes reports a later symptom ("no element found"); its log has the cause
+            first = next(iter(parser.error_log), None)
+            message, line = (first.message, first.line) if first is not None else (str(exc.msg), exc.lineno)
+            raise _malformed(message, line, file, kind, error) from None
+
+
+def _malformed(message: str, line: object, path: str | Path, kind: str,
+               error: type[WorkflowError]) -> WorkflowError:
+    """libxml2's complaint as a located WorkflowError with advice."""
+    message = re.sub(r"\s*, line \d+, column \d+$", "", message.strip())  # the location goes first
+    hint = f"fix the markup; the file must be well-formed {kind}"
+    if message.startswith("Excessive depth"):  # libxml2's limit without huge_tree, which stays off
+        message, hint = "elements are nested more than 256 deep", "flatten the markup"
+    elif "amplification" in message:  # libxml2's guard against entity bombs
+        message = "its entities would expand too far"
+        hint = "remove the <!DOCTYPE …> declaration and any entities"
+    elif "encoding" in message:
+        hint = "re-save the file as UTF-8 (or declare its real encoding in <?xml … encoding=…?>)"
+    elif message == "no element found":  # the pull parser's word for an empty file
+        message = "Document is empty"
+    located = line if isinstance(line, int) and line > 0 else None
+    return error(f"malformed {kind}: {message}", path=path, line=located, hint=hint)
 
 
 def parse_xml(data: bytes, path: str) -> etree._ElementTree:

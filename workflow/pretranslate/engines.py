@@ -16,7 +16,7 @@ from ..confidence import adjusted, unknown_words_note, with_confidence
 from ..errors import WorkflowError
 from ..files import write_atomic
 from ..glossary import Glossary
-from ..memory import Memory
+from ..memory import WorkspaceMemory
 from ..model import MTRequest, MTResult
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings
@@ -183,18 +183,19 @@ def _span(value: object) -> tuple[int, int] | None:
 
 
 class MemoryEngine:
-    """The `tm` engine: exact and fuzzy memory matches."""
+    """The `tm` engine: exact and fuzzy memory matches (the memory's index is open while it fills)."""
 
     name = "tm"
 
-    def __init__(self, memory: Memory, threshold: int) -> None:
+    def __init__(self, memory: WorkspaceMemory, threshold: int) -> None:
         self.memory = memory
         self.threshold = threshold
 
     def fill(self, sources: Sequence[str], save: Save) -> None:
+        with self.memory:
+            matches = {source: self.memory.lookup(source, self.threshold) for source in sources}
         found: dict[str, Suggestion] = {}
-        for source in sources:
-            match = self.memory.lookup(source, self.threshold)
+        for source, match in matches.items():
             if match is None:
                 continue
             target, fallback = match.unit.target, False

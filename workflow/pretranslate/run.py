@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from ..errors import CatalogError, MissingLanguagePair, WorkflowError
 from ..files import workspace_lock
 from ..glossary import Glossary, load_glossary
-from ..memory import Memory, MemoryUnit, load_memory_units
+from ..memory import MemoryUnit, WorkspaceMemory
 from ..model import Failure, State
 from ..settings import Settings
 from ..store import EntryBrief, TargetUpdate, catalog_units, redoable, scan_catalog
@@ -271,8 +271,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                 break
             engine: Engine
             if name == "tm":
-                engine = MemoryEngine(Memory([*run.reviewed, *load_memory_units(settings, lang)]),
-                                      settings.tm_threshold)
+                engine = MemoryEngine(WorkspaceMemory(settings, lang, run.reviewed), settings.tm_threshold)
             else:
                 try:
                     translator = translators(name, settings, lang)
