@@ -32,7 +32,7 @@ from workflow.confidence import (
 )
 from workflow.extract import extract
 from workflow.glossary import Glossary, Term
-from workflow.memory import Memory, MemoryUnit
+from workflow.memory import MemoryUnit, WorkspaceMemory
 from workflow.model import MTRequest, MTResult
 from workflow.models import ArgosTranslator, install_model_file
 from workflow.pretranslate import MachineEngine, MemoryEngine, MTCache, Suggestion, pretranslate
@@ -65,10 +65,10 @@ def test_provenance_round_trip() -> None:
     assert confidence_of("mt argos translate-en_zh 1.9") is None and unknown_words_of("tm 100% a") == ()
 
 
-def test_memory_confidence_is_the_match_score() -> None:
-    memory = Memory([MemoryUnit("The fair opened on Monday.", "交易会周一开幕。", "m.tmx"),
+def test_memory_confidence_is_the_match_score(tmp_path: Path) -> None:
+    memory = WorkspaceMemory(Settings(root=tmp_path), "zh", [MemoryUnit("The fair opened on Monday.", "交易会周一开幕。", "m.tmx"),
                      MemoryUnit("See the chart<1/> below.", "见下图。", "m.tmx"),
-                     MemoryUnit("Read the <1>report</1>.", "阅读报告。", "m.tmx")])
+                     MemoryUnit("Read the <1>report</1>.", "阅读报告。", "m.tmx")])  # reviewed units: no index
     found: dict[str, Suggestion] = {}
     MemoryEngine(memory, 75).fill(["The fair opened on Sunday.", "See the chart<1/> below.",
                                    "Read the <1>report</1>."], found.update)
