@@ -66,9 +66,10 @@ def test_provenance_round_trip() -> None:
 
 
 def test_memory_confidence_is_the_match_score(tmp_path: Path) -> None:
-    memory = WorkspaceMemory(Settings(root=tmp_path), "zh", [MemoryUnit("The fair opened on Monday.", "交易会周一开幕。", "m.tmx"),
-                     MemoryUnit("See the chart<1/> below.", "见下图。", "m.tmx"),
-                     MemoryUnit("Read the <1>report</1>.", "阅读报告。", "m.tmx")])  # reviewed units: no index
+    units = [MemoryUnit("The fair opened on Monday.", "交易会周一开幕。", "m.tmx"),
+             MemoryUnit("See the chart<1/> below.", "见下图。", "m.tmx"),
+             MemoryUnit("Read the <1>report</1>.", "阅读报告。", "m.tmx")]
+    memory = WorkspaceMemory(Settings(root=tmp_path), "zh", units)  # reviewed units only: no index
     found: dict[str, Suggestion] = {}
     MemoryEngine(memory, 75).fill(["The fair opened on Sunday.", "See the chart<1/> below.",
                                    "Read the <1>report</1>."], found.update)
