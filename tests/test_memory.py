@@ -270,8 +270,9 @@ def test_pretranslate_uses_a_match_at_the_threshold_only(tmp_path: Path) -> None
     extract(ws)
     imported(ws, tmp_path, [(MEMORY, "出口")])
     runner = CliRunner()
+    used = ("出口", "tm 75% mem.tmx · confidence 75")
     for threshold, expected in (("76", {AT_75: ("", ""), BELOW_75: ("", "")}),
-                                ("75", {AT_75: ("出口", "tm 75% mem.tmx · confidence 75"), BELOW_75: ("", "")})):
+                                ("75", {AT_75: used, BELOW_75: ("", "")})):
         result = runner.invoke(cli, ["--root", str(ws.root), "pretranslate", "zh", "--engine", "tm"],
                                env={"WORKFLOW_TM_THRESHOLD": threshold})
         assert result.exit_code == 0, result.output
