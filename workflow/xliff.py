@@ -32,7 +32,7 @@ from .markup import read_xml, xml_parser
 from .model import Failure, State, Unit
 from .segment import parse_target, placeholder_problems
 from .settings import Settings
-from .status import find_catalogs, readable_catalogs
+from .status import CatalogFile, find_catalogs, readable_catalogs
 from .store import (
     EntryEdit,
     ReadCatalog,
@@ -369,13 +369,14 @@ def import_xliff(settings: Settings, paths: Iterable[Path]) -> ImportReport:
     exported" is the digest `xliff export` puts in each trans-unit's extradata.
     """
     report = ImportReport()
+    catalogs: dict[str, dict[str, CatalogFile]] = {}  # lang -> article -> catalog, looked up once
     with workspace_lock(settings.root, settings.lock_timeout):
         for path in paths:
-            report.files.append(_import_file(settings, path))
+            report.files.append(_import_file(settings, path, catalogs))
     return report
 
 
-def _import_file(settings: Settings, path: Path) -> ImportedFile:
+def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, CatalogFile]]) -> ImportedFile:
     result = ImportedFile(path)
     targets: dict[Path, _Target] = {}
     try:
@@ -386,7 +387,7 @@ def _import_file(settings: Settings, path: Path) -> ImportedFile:
         return result
     for element in files:
         try:
-            target = _target_of(settings, element, path, targets)
+            target = _target_of(settings, element, path, catalogs, targets)
         except WorkflowError as exc:
             result.errors.append(Failure.of(exc))
             continue
@@ -422,7 +423,7 @@ def _file_elements(root: etree._Element, path: Path) -> list[etree._Element]:
 
 
 def _target_of(settings: Settings, element: etree._Element, path: Path,
-               targets: dict[Path, _Target]) -> _Target:
+               catalogs: dict[str, dict[str, CatalogFile]], targets: dict[Path, _Target]) -> _Target:
     """The catalog a `<file>` element is for (read once per XLIFF file), from its languages and `original`."""
     line = _line(element)
     source_lang = element.get("source-language") or ""
@@ -439,8 +440,9 @@ def _target_of(settings: Settings, element: etree._Element, path: Path,
                             "to setup.cfg")
     original = element.get("original") or ""
     prefix = f"{settings.source_dir}/"
-    catalogs = {c.article: c for c in find_catalogs(settings, lang) if not c.orphan}  # by name, never by path
-    catalog = catalogs.get(original[len(prefix):]) if original.startswith(prefix) else None
+    if lang not in catalogs:  # by name, never by a path from the file
+        catalogs[lang] = {c.article: c for c in find_catalogs(settings, lang) if not c.orphan}
+    catalog = catalogs[lang].get(original[len(prefix):]) if original.startswith(prefix) else None
     if catalog is None:
         raise WorkflowError(f"original {original!r} is not an article with a {lang} catalog in this "
                             "workspace", path=path, line=line,
