@@ -21,6 +21,7 @@ from reviewing import BULLETIN, PAGE, Put, put, snapshot, workspace
 from translate.storage import xliff as toolkit
 
 from workflow.cli import cli
+from workflow.files import workspace_lock
 from workflow.model import State
 from workflow.settings import Settings
 from workflow.store import load_located_units
@@ -423,3 +424,27 @@ def test_hostile_targets_arrive_as_written(ws: Settings) -> None:
     result = invoke(ws, "xliff", "import", str(path))
     assert result.exit_code == 0, result.output
     assert po_units(ws, "fair.txt")["The Ministry of Commerce hosted the fair."][0] == HOSTILE
+
+
+def test_a_file_saved_by_translate_toolkit_is_imported(ws: Settings) -> None:
+    path = exported(ws, "fair.txt")
+    store = toolkit.xlifffile.parsefile(str(path))  # a CAT tool's edit, by another XLIFF library
+    unit = next(u for u in store.units if u.source.startswith("The Ministry"))
+    unit.target = "商务部主办了展会。"
+    unit.markfuzzy(False)
+    unit.markapproved(True)
+    path.write_bytes(bytes(store))
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert po_units(ws, "fair.txt")["The Ministry of Commerce hosted the fair."][:2] == (
+        "商务部主办了展会。", State.REVIEWED)
+
+
+def test_import_waits_for_the_workspace_lock(ws: Settings) -> None:
+    path = exported(ws, "fair.txt")
+    set_target(path, "The Ministry", "商务部主办了展会。")
+    before = snapshot(ws.locales)
+    with workspace_lock(ws.root, 1):
+        result = invoke(ws, "--lock-timeout", "0", "xliff", "import", str(path))
+    assert result.exit_code == 1 and "another workflow command" in result.output
+    assert snapshot(ws.locales) == before
