@@ -262,7 +262,6 @@ def test_confirming_the_same_words_approves_them(ws: Settings) -> None:
     pytest.param("needs-review-translation", "yes", False, id="state-wins-over-approved"),
     pytest.param(None, "yes", True, id="approved-without-state"),
     pytest.param(None, None, False, id="no-state"),
-    pytest.param("new", None, False, id="new"),
 ])
 def test_confirmed_targets_are_reviewed(ws: Settings, state: str | None, approved: str | None,
                                         reviewed: bool) -> None:
@@ -327,9 +326,15 @@ def test_machine_output_changed_after_the_export_is_replaced(ws: Settings) -> No
     assert po_units(ws, "fair.txt")["The fair opened on January 10."][:2] == ("译员的译文", State.REVIEWED)
 
 
-def test_an_empty_target_never_empties_a_translation(ws: Settings) -> None:
+@pytest.mark.parametrize(("source", "target", "state"), [
+    pytest.param("Trade Fair", None, "translated", id="empty"),
+    pytest.param("The fair opened", "The fair opened on January 10.", "needs-translation", id="needs-tr"),
+    pytest.param("The Ministry", "The Ministry of Commerce hosted the fair.", "new", id="new"),
+])
+def test_a_target_that_is_no_translation_changes_nothing(ws: Settings, source: str, target: str | None,
+                                                         state: str) -> None:
     path = exported(ws, "fair.txt")
-    set_target(path, "Trade Fair", None, state="translated")
+    set_target(path, source, target, state=state)
     before = ws.catalog("fair.txt", "zh").read_bytes()
     result = invoke(ws, "xliff", "import", str(path))
     assert result.exit_code == 0, result.output

@@ -60,6 +60,7 @@ TARGET_STATES = {
     State.REVIEWED: "translated",
 }
 CONFIRMED = frozenset({"translated", "signed-off", "final"})  # a person's confirmed translation
+UNTRANSLATED = frozenset({"new", "needs-translation"})  # a target that is no translation yet: a stub
 DATATYPES = {".html": "html", ".htm": "html", ".xml": "xml"}  # anything else: plaintext
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not in any XML 1.0 text
 _CHAR = re.compile(r"x-char-([0-9A-F]{4,6})")  # ctype of an <x/> standing for such a character
@@ -358,7 +359,8 @@ def import_xliff(settings: Settings, paths: Iterable[Path]) -> ImportReport:
     Each file is read whole before anything is written: a trans-unit whose id is not
     a unit of its article, whose source is not that unit's text, or whose target's
     inline codes do not match its source, is an error with its line, and a file with
-    any error changes no catalog. An empty or missing target changes nothing. A target
+    any error changes no catalog. An empty or missing target, or one in state new or
+    needs-translation (a stub), changes nothing. A target
     is a person's work, reviewed when confirmed (state translated, signed-off or final;
     with no state, approved="yes"), else needs-work. It replaces:
     - an empty, machine or identical target: always (an identical one confirmed marks it reviewed);
@@ -492,8 +494,9 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
                             "`workflow extract`, and export again")
     element = item.find(_X + "target")
     text = read_inline(element, path) if element is not None else ""
-    if element is None or not text:
-        return  # nothing translated here: an empty target never empties a translation
+    if element is None or not text or element.get("state") in UNTRANSLATED:
+        result.unchanged += 1  # nothing translated here: an empty target never empties a translation
+        return
     problems = placeholder_problems(source, text)
     if problems:
         raise WorkflowError(f"the target of trans-unit {key!r} does not keep the source's inline codes: "
