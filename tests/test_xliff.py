@@ -394,6 +394,17 @@ def test_a_file_with_an_error_changes_nothing(ws: Settings, change: object, need
     assert snapshot(ws.locales) == before
 
 
+def test_a_file_with_an_error_replaces_no_reviewed_work(ws: Settings) -> None:
+    put(ws, "zh", "page.html", {"Fair news": Put("展会新闻", State.REVIEWED)})
+    path = exported(ws, "page.html")
+    set_target(path, "Fair news", "新闻", state="translated")  # would replace reviewed work, alone
+    _edit(path, 'id="3ea6c3636812"', 'id="000000000000"')
+    before = snapshot(ws.locales)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1 and "notice:" not in result.output and "nothing written" in result.output
+    assert snapshot(ws.locales) == before
+
+
 def test_each_file_stands_alone(ws: Settings, tmp_path: Path) -> None:
     fair, page = exported(ws, "fair.txt"), exported(ws, "page.html")
     set_target(fair, "The Ministry", "商务部主办了展会。")

@@ -398,7 +398,9 @@ def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, C
                 _merge_unit(item, target, path, result)
             except WorkflowError as exc:
                 result.errors.append(Failure.of(exc))
-    if result.errors:
+    if result.errors:  # nothing of the file is applied: only its conflicts are still worth knowing
+        result.applied = result.reviewed = 0
+        result.replaced.clear()
         return result
     for target in targets.values():
         if target.edits:
