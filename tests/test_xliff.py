@@ -199,8 +199,9 @@ def test_export_rewrites_only_what_changed_and_obeys_output(ws: Settings, tmp_pa
 
 
 def test_shipped_schema_is_the_oasis_original() -> None:
-    # xliff-core-1.2-strict.xsd as OASIS published it (the same text in the copies of atalargo/xliff-ruby,
-    # Collaborne/xliff-core-1.2 and Symfony); xml.xsd as the W3C serves it at http://www.w3.org/2001/xml.xsd
+    # xliff-core-1.2-strict.xsd as OASIS published it, with its CRLF line ends (the copies in
+    # atalargo/xliff-ruby, Collaborne/xliff-core-1.2 and Symfony have this text, but for line ends and a
+    # blank line); xml.xsd: the W3C's 2009/01 edition, as Symfony ships it beside the XLIFF schema
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SCHEMAS.glob("*.xsd")}
     assert digests == {
         "xliff-core-1.2-strict.xsd": "9f37af564ecd27d5f69154d7cfe7ba8deb1f620c81b94cf0eab1f4205c74d5f8",
