@@ -712,6 +712,73 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
         f"{report.replaced} replaced)")
 
 
+
+@cli.group()
+def xliff() -> None:
+    """Exchange units with CAT tools (Trados, memoQ, OmegaT, Okapi) as XLIFF 1.2 files.
+
+    \b
+    Example:
+      workflow xliff export zh
+    """
+
+
+@xliff.command("export")
+@click.argument("lang")
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the files into this folder.  [default: xliff/LANG/ in the workspace]")
+@pass_settings
+@handle_errors
+def xliff_export(settings: Settings, lang: str, folder: Path | None) -> None:
+    """Write one XLIFF 1.2 file per article of LANG (ARTICLE.xlf), every unit in its state, for a CAT tool.
+
+    \b
+    Example:
+      workflow xliff export zh -o to-translator/
+    """
+    from .xliff import export_xliff
+
+    chosen_languages(settings, (lang,))
+    report = export_xliff(settings, lang, folder)
+    written = sum(f.written for f in report.files)
+    say(f"{lang}: {report.units} unit(s) in {len(report.files)} XLIFF file(s) in {_shown(report.folder)}, "
+        f"{written} written")
+    render_failures(StageReport(failures=report.failures))
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+
+
+@xliff.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_settings
+@handle_errors
+def xliff_import(settings: Settings, files: tuple[Path, ...]) -> None:
+    """Merge the targets of XLIFF files back into the catalogs, with the checks of a PO edit.
+
+    A file with an error (unknown id, edited source, broken inline codes) changes nothing;
+    a target that differs from a reviewed one is a conflict, left out, unless the unit is
+    confirmed and the catalog still holds what was exported. Exit 1 on errors or conflicts.
+
+    \b
+    Example:
+      workflow xliff import from-translator/*.xlf
+    """
+    from .xliff import import_xliff
+
+    report = import_xliff(settings, files)
+    for item in report.files:
+        for kind, found in (("error", item.errors), ("conflict", item.conflicts), ("notice", item.replaced)):
+            for failure in found:
+                where = f"{failure.path}:{failure.line}" if failure.line else str(failure.path or "")
+                click.echo(f"{kind}: {where}: {failure.message}" + (f"\nhint: {failure.hint}" if failure.hint
+                                                                    else ""), err=True)
+        outcome = ("nothing written (fix the errors and import it again)" if item.errors else
+                   f"{item.applied} target(s) applied, {item.reviewed} reviewed, {item.unchanged} unchanged, "
+                   f"{len(item.conflicts)} conflict(s); {len(item.catalogs)} catalog(s) written")
+        say(f"{_shown(item.path)}: {outcome}")
+    if not report.ok:
+        sys.exit(EXIT_FAILED)
+
 @cli.command("run")
 @click.argument("langs", nargs=-1, metavar="[LANG]...")
 @click.option("--engine", "engines", default=None, metavar="NAMES",

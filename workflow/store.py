@@ -747,6 +747,7 @@ class EntryEdit:
     target: str
     reviewed: bool
     comment: str | None = None  # None: keep the translator comments as they are
+    provenance: str = ""  # where the new target came from (e.g. an XLIFF file); "": a person, here
 
 
 class StaleRevision(CatalogError):
@@ -767,7 +768,26 @@ def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
         kept = edit.comment.splitlines()
     if machine and not changed_text and edit.reviewed:  # the machine's words approved as they are: say whose
         kept.append(PROVENANCE + machine)  # (marked needs-work, the unit is a person's to redo: no engine's)
+    elif edit.provenance:
+        kept.append(PROVENANCE + edit.provenance)
     entry.tcomment = "\n".join(kept)
+
+
+def edit_read(read: ReadCatalog, edits: Mapping[str, EntryEdit]) -> list[str]:
+    """Apply edits (by key) to the live entries of a catalog as read, in one pass; returns the keys edited.
+
+    An entry changes as edit_entry changes it; catalog_bytes then writes the edited
+    entries anew, at the file's own width, and copies the others byte for byte.
+    """
+    done: list[str] = []
+    for entry in read.catalog:
+        edit = edits.get(entry.msgctxt or "")
+        if entry.obsolete or edit is None:
+            continue
+        _edited(entry, edit)
+        read.blocks.pop(id(entry), None)
+        done.append(entry.msgctxt or "")
+    return done
 
 
 def _entry_block(text: str, key: str) -> tuple[int, int] | None:
