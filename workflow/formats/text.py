@@ -14,7 +14,9 @@ from ..segment import PARAGRAPH, split_block
 from .common import LineIndex, decode
 
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\r?\n[ \t\u00a0]*\S(?:.*\S)?)*", re.M)
-_METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
+# the values are trimmed after the match: `\s*` around a lazy `.*?` rereads a run of spaces
+# once per character before it
+_METADATA = re.compile(r"\s*Source:(?P<source>.*?)\|\s*Date:(?P<date>.*)", re.S)
 _ROMAN = re.compile(r"^[IVXLC]+\.\s")
 _NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)
 _CAPTION = re.compile(r"^\((?:Photo|Image|Photo Credit|Credit)\b.*\)$", re.S | re.I)

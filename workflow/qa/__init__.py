@@ -20,11 +20,10 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..errors import WorkflowError
-from ..glossary import Glossary, Term, load_glossary
+from ..glossary import Glossary, Term, load_glossary, occurring
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings, base_language
@@ -92,7 +91,10 @@ def check(id: str, severity: Severity, summary: str) -> Callable[[CheckFunction]
 
 _URL = re.compile(r"""(?:https?://|ftp://|www\.)[^\s<>"“”‘’«»「」『』（）【】，。、；：！？\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+""",
                   re.I)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Every pattern here runs in linear time on any text (see tests/test_pathological.py): a run
+# that may fail after it (the local part before `@`) starts only where the run starts and
+# never gives characters back, so a long run is read once, not once per position.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+")
 _HASHTAG = re.compile(r"(?<![\w&/#])#(?=\w*[^\W\d_])\w+")
 _URL_TRAILER = ".,;:!?)]}'\"’”»"
 
@@ -158,11 +160,9 @@ def check_numbers(source: str, target: str, context: CheckContext) -> str | None
     to letters (`COVID-19`, `5G`) need not appear, and formulas such as `1+8+N` must be
     kept as written.
     """
-    missing: list[str] = []
-    squeezed = re.sub(r"\s+", "", target)
-    for formula in FORMULA.finditer(source):
-        if re.sub(r"\s+", "", formula.group()) not in squeezed:
-            missing.append(formula.group())
+    formulas = {formula.group(): re.sub(r"\s+", "", formula.group()) for formula in FORMULA.finditer(source)}
+    kept = occurring(formulas.values(), re.sub(r"\s+", "", target))
+    missing = [formula for formula, squeezed in formulas.items() if squeezed not in kept]
     theirs = find_numbers(_plain(source), context.source_lang, strict=True)
     ours = find_numbers(_plain(target), context.lang, strict=False, source_lang=context.source_lang)
     available = set().union(*(n.values for n in ours)) if ours else set()
@@ -194,10 +194,18 @@ def check_links(source: str, target: str, context: CheckContext) -> str | None:
     return _differences(missing, extra)
 
 
-@lru_cache(maxsize=32)
+_GLOSSARIES: dict[int, tuple[tuple[Term, ...], Glossary]] = {}
+
+
 def _glossary(terms: tuple[Term, ...]) -> Glossary:
-    """The glossary's matcher, built once per set of terms rather than once per unit."""
-    return Glossary("", terms)
+    """The glossary's matcher, built once per set of terms rather than once per unit; found by
+    the identity of the tuple, since hashing 100,000 terms for every unit costs more than checking it."""
+    cached = _GLOSSARIES.get(id(terms))
+    if cached is None or cached[0] is not terms:
+        if len(_GLOSSARIES) >= 8:
+            _GLOSSARIES.clear()
+        cached = _GLOSSARIES[id(terms)] = (terms, Glossary("", terms))
+    return cached[1]
 
 
 def _missing_terms(source: str, target: str, terms: tuple[Term, ...], do_not_translate: bool) -> list[Term]:
@@ -309,10 +317,9 @@ def check_whitespace(source: str, target: str, context: CheckContext) -> str | N
 def _words_left(text: str, context: CheckContext) -> list[str]:
     """The words of a text once links, numbers and do-not-translate terms are taken out."""
     plain = _plain(text)
-    for term in context.terms:
-        if term.do_not_translate or term.source == term.target:
-            plain = plain.replace(term.source, " ")
-    return re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", plain)
+    kept = [(m.start, m.end) for m in _glossary(context.terms).find(plain)
+            if m.term.do_not_translate or m.term.source == m.term.target]
+    return re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", _mask(plain, kept))
 
 
 def _only_names(words: list[str]) -> bool:

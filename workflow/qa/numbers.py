@@ -136,16 +136,16 @@ def _grouped(groups: Sequence[str]) -> bool:
     return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
 
 
-def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[frozenset[Decimal]]:
+def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[tuple[str, frozenset[Decimal]]]:
     """The values a written number may have under the given (group, decimal) conventions.
 
-    One set per number: a token that fits no convention (`11.01.2021`) is read as
-    several numbers.
+    One (text, values) per number: a token that fits no convention (`11.01.2021`) is
+    read as several numbers, each with its own digits as its text.
     """
     parts = re.split(r"(\D)", token)
     groups, separators = parts[0::2], parts[1::2]
     if not separators:
-        return [frozenset({Decimal(token)})]
+        return [(token, frozenset({Decimal(token)}))]
     values: set[Decimal] = set()
     for group, decimal in conventions:
         # a plain space groups digits only where the language groups them with a space
@@ -158,8 +158,8 @@ def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[fro
         ):
             values.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
     if values:
-        return [frozenset(values)]
-    return [frozenset({Decimal(g)}) for g in groups]
+        return [(token, frozenset(values))]
+    return [(g, frozenset({Decimal(g)})) for g in groups]
 
 
 def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en") -> list[Number]:
@@ -189,8 +189,8 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
         if after in "-–" and end + 1 < len(plain):
             after = plain[end + 1]
         optional = _is_western_letter(before) or _is_western_letter(after)
-        for values in _read_number(match.group(), conventions):
-            numbers.append(Number(match.group() + (scale.group() if scale else ""),
+        for written, values in _read_number(match.group(), conventions):
+            numbers.append(Number(written + (scale.group() if scale else ""),
                                   frozenset(v.scaleb(factor) for v in values), optional))
     months, names = _month_pattern(lang)
     if months is not None:
