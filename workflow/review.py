@@ -14,7 +14,7 @@ import difflib
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -86,6 +86,7 @@ def word_diff(old: str, new: str) -> Markup:
     while long and tail < shortest - head and before[-1 - tail] == after[-1 - tail]:
         tail += 1
     removed, added = before[head:len(before) - tail], after[head:len(after) - tail]
+    opcodes: Sequence[tuple[str, int, int, int, int]]
     if len(removed) * len(added) > _DIFF_LIMIT:
         opcodes = [("replace", 0, len(removed), 0, len(added))]
     else:

@@ -14,10 +14,12 @@ order); the caller records which in the unit's provenance.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
-from ..glossary import Glossary, Term
+from ..glossary import Glossary, Term, occurring
 from ..model import MTRequest, MTResult
 from ..segment import PLACEHOLDER, parse_target, placeholder_problems
 
@@ -114,16 +116,26 @@ Spans = list[tuple[int, int] | None]
 def _without_placeholders(text: str, spans: Spans) -> tuple[str, Spans]:
     """Remove placeholder-like tokens that the model invented; spans follow."""
     cuts = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    starts = [a for a, _ in cuts]
+    removed = list(itertools.accumulate((b - a for a, b in cuts), initial=0))  # before each cut
 
     def move(position: int) -> int:
-        return position - sum(min(b, position) - a for a, b in cuts if a < position)
+        index = bisect.bisect_left(starts, position)  # the cuts that start before the position
+        if index == 0:
+            return position
+        a, b = cuts[index - 1]
+        return position - removed[index - 1] - (min(b, position) - a)
 
     cleaned = PLACEHOLDER.sub("", text)
     return cleaned, [None if s is None else (move(s[0]), move(s[1])) for s in spans]
 
 
-def _has_term(text: str, term: Term) -> bool:
-    return term.target in text if term.do_not_translate else term.target.casefold() in text.casefold()
+def _present_terms(text: str, terms: tuple[Term, ...]) -> set[Term]:
+    """The terms whose approved form the text already has (a kept term as written, another in
+    any case), in one pass over the text for all of them."""
+    exact = occurring({t.target for t in terms if t.do_not_translate}, text)
+    folded = occurring({t.target.casefold() for t in terms if not t.do_not_translate}, text.casefold())
+    return {t for t in terms if (t.target in exact if t.do_not_translate else t.target.casefold() in folded)}
 
 
 def restore(source: str, protected: Protected, result: MTResult) -> Restored:
@@ -140,20 +152,24 @@ def restore(source: str, protected: Protected, result: MTResult) -> Restored:
         repaired = True
     # glossary terms: replace where the model put the term, unless it wrote the approved form itself
     count = len(protected.tags)
-    replacements: list[tuple[int, int, str]] = []
+    replacements: list[tuple[int, int, str]] = []  # in order, not overlapping
+    placed: list[int] = []  # their starts
     applied: list[str] = []
+    present = _present_terms(text, protected.terms)
     for term, span in zip(protected.terms, spans[count:]):
-        if _has_term(text, term):
+        if term in present:
             applied.append(term.source)
             continue
         if span is None:
             continue
         start, end = sorted((min(span[0], len(text)), min(span[1], len(text))))
-        if any(a < end and start < b or start == a for a, b, _ in replacements):
+        index = bisect.bisect_left(placed, start)
+        if (index < len(placed) and (placed[index] == start or placed[index] < end)) or (
+                index and replacements[index - 1][1] > start):
             continue  # overlaps a term already placed
-        replacements.append((start, end, term.target))
+        placed.insert(index, start)  # engines give spans in order: an append, mostly
+        replacements.insert(index, (start, end, term.target))
         applied.append(term.source)
-    replacements.sort()
     text, mapping = _replace(text, replacements)
     if not protected.wellformed:
         return Restored(skeleton(source, text), repaired, True, tuple(applied))
@@ -180,15 +196,17 @@ def _replace(text: str, replacements: list[tuple[int, int, str]]) -> tuple[str, 
         last = end
     out.append(text[last:])
 
+    starts = [start for start, _, _ in replacements]
+    deltas = list(itertools.accumulate((len(new) - (end - start) for start, end, new in replacements),
+                                       initial=0))  # the shift before each replacement
+
     def mapping(position: int, is_end: bool) -> int:
-        delta = 0
-        for start, end, new in replacements:
-            if position <= start:  # the replacement comes after (a boundary at its start stays before it)
-                break
-            if position < end:  # inside a replaced span: snap to its edge
-                return start + delta + (len(new) if is_end else 0)
-            delta += len(new) - (end - start)
-        return position + delta
+        # the replacements that start before the position (one at its start comes after it)
+        index = bisect.bisect_left(starts, position)
+        if index and position < replacements[index - 1][1]:  # inside a replaced span: snap to its edge
+            start, _, new = replacements[index - 1]
+            return start + deltas[index - 1] + (len(new) if is_end else 0)
+        return position + deltas[index]
 
     return "".join(out), mapping
 

@@ -16,8 +16,10 @@ never make `workflow check` fail.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +107,11 @@ def _links(text: str) -> list[tuple[int, int, str]]:
     for match in _URL.finditer(text):
         value = match.group().rstrip(_URL_TRAILER)
         found.append((match.start(), match.start() + len(value), value))
+    urls = [start for start, _, _ in found]  # in order, not overlapping
     for pattern in (_EMAIL, _HASHTAG):
         for match in pattern.finditer(text):
-            if not any(s <= match.start() < e for s, e, _ in found):
+            before = bisect.bisect_right(urls, match.start()) - 1  # the URL that may hold it
+            if before < 0 or found[before][1] <= match.start():
                 found.append((match.start(), match.end(), match.group()))
     return sorted(found)
 
@@ -247,15 +251,19 @@ _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 def _unbalanced(text: str) -> list[str]:
     """Brackets and quotes that are not closed, or closed without being opened."""
     stack: list[str] = []
+    open_count: Counter[str] = Counter()  # what the stack holds: `in stack` would read it all
     problems: list[str] = []
     for char in text:
         if char in _PAIRS:
             stack.append(char)
+            open_count[char] += 1
         elif char in _CLOSERS:
             if stack and stack[-1] == _CLOSERS[char]:
-                stack.pop()
-            elif _CLOSERS[char] in stack:
-                problems.append(f"{stack.pop()} closed by {char}")
+                open_count[stack.pop()] -= 1
+            elif open_count[_CLOSERS[char]]:
+                opener = stack.pop()
+                open_count[opener] -= 1
+                problems.append(f"{opener} closed by {char}")
             else:
                 problems.append(f"{char} without {_CLOSERS[char]}")
     problems += [f"{char} not closed" for char in stack]
