@@ -76,6 +76,7 @@ class Number:
     text: str
     values: frozenset[Decimal]
     optional: bool = False  # glued to letters (G20, 5G, 4th): not required in the other text
+    span: tuple[int, int] = (0, 0)  # where it is in the text
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,14 +89,19 @@ def _symbols(lang: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _scale_pattern(lang: str) -> re.Pattern[str]:
-    scales = _SCALES.get(base_language(lang), _SCALES["en"])
+def _scales(langs: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
+    """The scale words of the languages -> the powers of ten they may stand for (French
+    `billion` is 10^12, English 10^9), and a pattern that finds one after a number."""
+    scales: dict[str, set[int]] = {}
+    for lang in langs:
+        for word, power in _SCALES.get(base_language(lang), _SCALES["en"]).items():
+            scales.setdefault(word, set()).add(power)
     words = sorted(scales, key=len, reverse=True)
     # a letter must not follow an alphabetic scale word (`mil` is not `milk`); Han needs no such end
     alternatives = "|".join(
         re.escape(w) + ("" if re.match(f"[{_HAN}]", w) else r"(?![^\W\d_])") for w in words
     )
-    return re.compile(rf"[ \u00a0\u202f]?(?:{alternatives})")
+    return re.compile(rf"[ \u00a0\u202f]?(?:{alternatives})"), {w: frozenset(p) for w, p in scales.items()}
 
 
 @functools.lru_cache(maxsize=64)
@@ -167,20 +173,22 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
     month names (January = 1) and, in English, number words (optional).
 
     `strict` reads numbers by the language's own convention only (for the source);
-    otherwise the source language's convention is accepted too (`22,000` in French).
+    otherwise the source language's conventions, scale words and month names are
+    accepted too (`22,000` in French, `4.5 million` or `January` kept in Chinese).
     Formulas (`1+8+N`) are left out: they are compared as written. Mask placeholders
     and links first.
     """
     plain = FORMULA.sub(lambda m: " " * len(m.group()), text).translate(_DIGITS)
-    conventions = [_symbols(lang)] if strict else list(dict.fromkeys([_symbols(lang), _symbols(source_lang)]))
-    scales = _SCALES.get(base_language(lang), _SCALES["en"])
+    langs = (lang,) if strict else tuple(dict.fromkeys((lang, source_lang)))
+    conventions = list(dict.fromkeys(_symbols(code) for code in langs))
+    scale_pattern, scales = _scales(langs)
     numbers: list[Number] = []
     for match in _NUMBER.finditer(plain):
         end = match.end()
-        factor = 0
-        scale = _scale_pattern(lang).match(plain, end)
+        factors = frozenset({0})
+        scale = scale_pattern.match(plain, end)
         if scale:
-            factor = scales[scale.group().lstrip(" \u00a0\u202f")]
+            factors = scales[scale.group().lstrip(" \u00a0\u202f")]
             end = scale.end()
         before = plain[match.start() - 1] if match.start() else ""
         if before in "-–" and match.start() >= 2 and not plain[match.start() - 2].isdigit():
@@ -191,13 +199,16 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
         optional = _is_western_letter(before) or _is_western_letter(after)
         for written, values in _read_number(match.group(), conventions):
             numbers.append(Number(written + (scale.group() if scale else ""),
-                                  frozenset(v.scaleb(factor) for v in values), optional))
-    months, names = _month_pattern(lang)
-    if months is not None:
-        for match in months.finditer(plain):
-            numbers.append(Number(match.group(), frozenset({Decimal(names[match.group().rstrip(".")])})))
+                                  frozenset(v.scaleb(f) for v in values for f in factors), optional,
+                                  (match.start(), end)))
+    for code in langs:  # a translation may keep the source's month names
+        months, names = _month_pattern(code)
+        if months is not None:
+            for match in months.finditer(plain):
+                month = frozenset({Decimal(names[match.group().rstrip(".")])})
+                numbers.append(Number(match.group(), month, span=match.span()))
     if base_language(lang) == "en":
         for match in _ENGLISH_NUMBER_WORD.finditer(plain):
             value = Decimal(_NUMBER_WORDS[match.group().lower()])
-            numbers.append(Number(match.group(), frozenset({value}), optional=True))
+            numbers.append(Number(match.group(), frozenset({value}), optional=True, span=match.span()))
     return numbers
