@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from types import FrameType
 
 import pytest
-
 from pathological import INPUTS, SCANNERS
 
 SIZE = 1_000_000
@@ -47,7 +46,9 @@ def texts() -> dict[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scanner", list(SCANNERS))
-def test_scanner_completes_on_a_megabyte_of_each_input(scanner: str, texts: dict[str, str], guard: None) -> None:
+def test_scanner_completes_on_a_megabyte_of_each_input(
+    scanner: str, texts: dict[str, str], guard: None
+) -> None:
     function = SCANNERS[scanner]
     for name, text in texts.items():
         assert len(text) >= SIZE

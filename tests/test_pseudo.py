@@ -35,8 +35,8 @@ def pseudo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pseudo") / "ws"
     init_workspace(root)
     config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh fr ar", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh fr ar", text), encoding="utf-8")
     for page in PAGES:
         shutil.copy(page, root / "source" / page.name)
     assert invoke(root, "glossary", "import", "--lang", "zh", str(DATA / "glossary-en-zh.tsv"))[0] == 0
