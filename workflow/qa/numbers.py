@@ -69,6 +69,24 @@ _NUMBER_WORDS = {  # English words for numbers: a translation may write them as 
 _ENGLISH_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 
 
+# Chinese numerals (`二〇二〇`, `三千`, `两万五千`, `三点五`), read by cn2an. A lone character
+# counts only before a date word (`十日`): `一些`, `统一`, `十分` are words, not numbers.
+_HAN_NUMERAL = re.compile(r"[〇零一二两兩三四五六七八九十百千万萬亿億]+(?:点[〇零一二两兩三四五六七八九]+)?")
+_HAN_DATE = "年月日号號"
+_HAN_NUMERAL_LIMIT = 32  # longer runs are no number anyone writes (and cn2an's time grows with them)
+
+
+@functools.lru_cache(maxsize=4096)
+def _han_value(numeral: str) -> Decimal | None:
+    """The value of a Chinese numeral, None when it is none (`十十`)."""
+    import cn2an  # imported on first use: it takes a third of a second
+
+    try:
+        return Decimal(str(cn2an.cn2an(numeral, "normal")))
+    except (ValueError, KeyError):
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Number:
     """A number found in a text: how it is written and the values it may stand for."""
@@ -170,7 +188,8 @@ def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[tup
 
 def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en") -> list[Number]:
     """The numbers in a text: digits (any script, grouped and scaled the language's way),
-    month names (January = 1) and, in English, number words (optional).
+    month names (January = 1), in English number words and in Chinese and Japanese
+    Chinese numerals (`二〇二〇年`, `三千`); words and numerals are optional.
 
     `strict` reads numbers by the language's own convention only (for the source);
     otherwise the source language's conventions, scale words and month names are
@@ -207,6 +226,15 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
             for match in months.finditer(plain):
                 month = frozenset({Decimal(names[match.group().rstrip(".")])})
                 numbers.append(Number(match.group(), month, span=match.span()))
+    if base_language(lang) in ("zh", "ja"):  # optional: a number written so is not required ...
+        for match in _HAN_NUMERAL.finditer(plain):  # ... but it stands for the source's number
+            numeral = match.group()
+            lone = len(numeral) == 1 and not plain.startswith(tuple(_HAN_DATE), match.end())
+            if lone or len(numeral) > _HAN_NUMERAL_LIMIT:
+                continue
+            han = _han_value(numeral)
+            if han is not None:
+                numbers.append(Number(numeral, frozenset({han}), optional=True, span=match.span()))
     if base_language(lang) == "en":
         for match in _ENGLISH_NUMBER_WORD.finditer(plain):
             value = Decimal(_NUMBER_WORDS[match.group().lower()])
