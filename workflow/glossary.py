@@ -153,6 +153,9 @@ class Glossary:
         ]
 
 
+_FEW = 8
+
+
 def occurring(needles: Iterable[str], text: str) -> set[str]:
     """Which of `needles` occur in `text`, in one pass over it (Aho–Corasick): linear in the
     text, where `needle in text` for each needle reads the text once per needle."""
@@ -161,6 +164,8 @@ def occurring(needles: Iterable[str], text: str) -> set[str]:
     wanted -= found
     if not wanted or not text:
         return found
+    if len(wanted) <= _FEW:  # a few passes cost less than building an automaton
+        return found | {needle for needle in wanted if needle in text}
     listed = list(wanted)
     for index, _, _ in _automaton(listed).find_matches_as_indexes(text, overlapping=True):
         found.add(listed[index])

@@ -104,6 +104,8 @@ _URL_TRAILER = ".,;:!?)]}'\"’”»"
 def _links(text: str) -> list[tuple[int, int, str]]:
     """URLs, e-mail addresses and hashtags: (start, end, text), in order, not overlapping."""
     found: list[tuple[int, int, str]] = []
+    if "@" not in text and "#" not in text and "://" not in text and "www." not in text.lower():
+        return found  # most sentences: four scans of the text in C instead of three patterns
     for match in _URL.finditer(text):
         value = match.group().rstrip(_URL_TRAILER)
         found.append((match.start(), match.start() + len(value), value))
