@@ -78,7 +78,7 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     **{f"check {check_id} {lang}": _check(check_id, lang)
        for check_id in ("numbers", "links", "placeholders", "glossary", "do-not-translate", "punctuation",
                         "whitespace", "identical", "length", "reviewed")
-       for lang in {"numbers": ("zh", "ar"), "punctuation": ("zh", "fr", "ar")}.get(check_id, ("zh",))},
+       for lang in {"numbers": ("zh",), "punctuation": ("zh", "fr", "ar")}.get(check_id, ("zh",))},
     # the numbers check reads English (strict) and zh / ar (not strict): German adds `Mio.`-style scales
     "find_numbers de": lambda text: find_numbers(text, "de", strict=False),
     "glossary find": GLOSSARY.find,
