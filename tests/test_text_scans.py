@@ -57,6 +57,12 @@ def test_kept_english_scale_words_and_month_names_count() -> None:
     assert strict == {Decimal(2) * 10**12}
 
 
+def test_a_scaled_number_followed_by_a_word_is_required() -> None:
+    # "" in "-–" is True: the letter after the word after the scale was read as glued to the number
+    message = numbers_issue("It raised 4.5 million yuan.", "筹集了资金。")
+    assert message == "missing or changed: 4.5 million"
+
+
 # -- memory: a token read as several numbers ---------------------------------------------------
 
 

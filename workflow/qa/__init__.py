@@ -135,11 +135,12 @@ def _plain(text: str) -> str:
 def verbatim_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """Where a text holds what the checks compare as written, so that a translation must
     keep it: links, e-mail addresses, hashtags, formulas (`1+8+N`), numbers with their
-    scale words (`4.5 million`) and month names (the text has no placeholders)."""
+    scale words (`4.5 million`) and month names; not the optional ones (`eight`, `G20`).
+    The text has no placeholders."""
     links = [(start, end) for start, end, _ in _links(text)]
     plain = _mask(text, links)
     return sorted(links + [m.span() for m in FORMULA.finditer(plain)]
-                  + [n.span for n in find_numbers(plain, lang, strict=True)])
+                  + [n.span for n in find_numbers(plain, lang, strict=True) if not n.optional])
 
 
 def _shown(items: Sequence[str], limit: int = 3) -> str:

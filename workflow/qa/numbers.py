@@ -213,7 +213,7 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
         if before in "-–" and match.start() >= 2 and not plain[match.start() - 2].isdigit():
             before = plain[match.start() - 2]
         after = plain[end] if end < len(plain) and not scale else ""
-        if after in "-–" and end + 1 < len(plain):
+        if after and after in "-–" and end + 1 < len(plain):  # ("" is in every string)
             after = plain[end + 1]
         optional = _is_western_letter(before) or _is_western_letter(after)
         for written, values in _read_number(match.group(), conventions):
