@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkflowError
-from ..glossary import Glossary, Term, load_glossary, occurring
+from ..glossary import Glossary, Term, TermMatch, load_glossary, occurring
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings, base_language
@@ -225,10 +225,23 @@ def _glossary(terms: tuple[Term, ...]) -> Glossary:
     return cached[1]
 
 
+_LAST_MISSING: list[tuple[tuple[Term, ...], str, str, list[TermMatch]]] = []
+
+
+def _missing_matches(source: str, target: str, terms: tuple[Term, ...]) -> list[TermMatch]:
+    """Glossary.missing for a unit, kept for the next call: the glossary and do-not-translate
+    checks ask it in turn for the same unit."""
+    if _LAST_MISSING and _LAST_MISSING[0][0] is terms and _LAST_MISSING[0][1:3] == (source, target):
+        return _LAST_MISSING[0][3]
+    found = _glossary(terms).missing(PLACEHOLDER.sub(" ", source), target)
+    _LAST_MISSING[:] = [(terms, source, target, found)]
+    return found
+
+
 def _missing_terms(source: str, target: str, terms: tuple[Term, ...], do_not_translate: bool) -> list[Term]:
     """Terms of the source (approved or do-not-translate ones) whose form the target lacks, once each."""
     found: list[Term] = []
-    for match in _glossary(terms).missing(PLACEHOLDER.sub(" ", source), target):
+    for match in _missing_matches(source, target, terms):
         term = match.term
         if term.do_not_translate == do_not_translate and term.target and term not in found:
             found.append(term)
