@@ -48,6 +48,7 @@ from workflow.settings import Settings, init_workspace, load_settings  # noqa: E
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "pseudo" / "ciftis-bulletin-2021-01.txt"
 REAL_TERMS = (Term("white paper", "白皮书"), Term("Belt and Road Initiative", "“一带一路”倡议"),
               Term("CIFTIS", "CIFTIS", do_not_translate=True), Term("trade in services", "服务贸易"))
+PROTECT_PASSES = 20
 HAN = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就年"
 
 
@@ -91,9 +92,10 @@ def part_one(sizes: list[int], rounds: int) -> None:
             checking[size].append(time.perf_counter() - start)
             glossary = qa_glossary(terms)
             start = time.perf_counter()
-            for unit in units:
-                protect(unit.segment.text, glossary)
-            protecting[size].append(time.perf_counter() - start)
+            for _ in range(PROTECT_PASSES):  # one pass takes a few milliseconds: too short to time alone
+                for unit in units:
+                    protect(unit.segment.text, glossary)
+            protecting[size].append((time.perf_counter() - start) / PROTECT_PASSES)
     base = sizes[0]
     print(f"Part 1: {len(units)} units of {SAMPLE.name}, medians of {rounds} interleaved rounds")
     print(f"{'terms':>8} {'build matcher':>14} {'check (all)':>12} {'x vs ' + str(base):>10} "
