@@ -9,10 +9,12 @@ look-alikes, e-mail-like `a.a.a.`, URL-like and number-word runs.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from workflow.formats import html as html_format
 from workflow.formats import text as text_format
+from workflow.formats import xml as xml_format
 from workflow.glossary import Glossary, Term
 from workflow.model import MTResult
 from workflow.pretranslate.engines import pseudolocalize
@@ -73,6 +75,13 @@ def _restore(text: str) -> object:
     return restore(text, protected, MTResult(text, protected.request.spans))
 
 
+def _bulletin(text: str) -> bytes:
+    body = html.escape(text, quote=False)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en" version="1">'
+            f'<head><title>T</title></head><body><p>{body}</p></body></bulletin>\n').encode("utf-8")
+
+
 # name -> function of one text
 SCANNERS: dict[str, Callable[[str], object]] = {
     **{f"check {check_id} {lang}": _check(check_id, lang)
@@ -92,4 +101,5 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "pseudolocalize": pseudolocalize,
     "read text": lambda text: text_format.read(("Title\n\n" + text).encode("utf-8"), "a.txt", SENTENCE),
     "read html": lambda text: html_format.read(f"<p>{text}</p>".encode("utf-8"), "a.html", SENTENCE),
+    "read xml": lambda text: xml_format.read(_bulletin(text), "a.xml", SENTENCE),
 }
