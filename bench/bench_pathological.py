@@ -2,7 +2,7 @@
 
 Each scanner of tests/pathological.py (QA checks, number extraction, glossary
 matching, placeholder protection/restoration, segmentation, unit keys, the text and
-HTML readers) runs on each pathological input (runs of digits, `1,1,1`, dots, letters,
+HTML and XML readers) runs on each pathological input (runs of digits, `1,1,1`, dots, letters,
 `a.a.a.`, `a@a.`, brackets, quotes, `<1<1`, formulas, ...) at each size. For each
 scanner the table gives the worst input and its time (median of --rounds interleaved
 rounds) per size, and the growth factor from one size to the next: about the size

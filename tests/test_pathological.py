@@ -3,8 +3,8 @@
 Issue 9.7: a 40 KB run of `1,1,1` made `check` use 1.6 GB, 200,000 `a.` never finished.
 Each scanner of tests/pathological.py (the QA checks, number extraction, glossary
 matching, placeholder protection and restoration, segmentation and unit keys, the
-text and HTML readers) is fed each pathological input at 1 MB. There is no timing
-assertion: a guard (SIGALRM) only turns a hang (a quadratic scan takes hours at this
+text, HTML and bulletin-XML readers) is fed each pathological input at 1 MB. No timing
+is asserted: a guard (SIGALRM) only turns a hang (a quadratic scan takes hours at this
 size) into a failure that names the scanner and the input. bench/bench_pathological.py
 measures the times.
 """
