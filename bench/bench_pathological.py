@@ -6,7 +6,9 @@ HTML and XML readers) runs on each pathological input (runs of digits, `1,1,1`, 
 `a.a.a.`, `a@a.`, brackets, quotes, `<1<1`, formulas, ...) at each size. For each
 scanner the table gives the worst input and its time (median of --rounds interleaved
 rounds) per size, and the growth factor from one size to the next: about the size
-ratio (10) for a linear scan, about its square (100) for a quadratic one. Peak memory
+ratio (10) for a linear scan, about its square (100) for a quadratic one. Times are CPU
+time of this process (time.process_time), which other work on a shared machine disturbs
+less than wall time. Peak memory
 (ru_maxrss) of the whole run and the machine's load are printed too.
 
 Usage:
@@ -45,9 +47,9 @@ def main() -> None:
         for scanner, function in scanners.items():
             for size in sizes:
                 for name, text in texts[size].items():
-                    start = time.perf_counter()
+                    start = time.process_time()
                     function(text)
-                    times.setdefault((scanner, name, size), []).append(time.perf_counter() - start)
+                    times.setdefault((scanner, name, size), []).append(time.process_time() - start)
     header = f"{'scanner':28}" + "".join(f"{f'worst at {s:,}':>30}" for s in sizes) + "  growth"
     print(header)
     print("-" * len(header))
