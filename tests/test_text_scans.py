@@ -144,3 +144,15 @@ def test_a_long_word_diff_keeps_the_shared_start_and_end() -> None:
     assert "<del>old</del><ins>new</ins>" in diff and diff.startswith("a a ") and diff.endswith("z ")
     huge = str(word_diff("x " * 1000, "y " * 1000))  # too long to compare token by token: replaced whole
     assert huge == "<del>" + "x " * 999 + "x</del><ins>" + "y " * 999 + "y</ins> "
+
+
+def test_thousands_of_nested_placeholders_are_restored_without_recursion() -> None:
+    from workflow.model import MTResult
+    from workflow.pretranslate.protect import protect, restore
+
+    depth = 3000  # HTML may nest inline elements this deep; the tree writer recursed once per level
+    opening = "".join(f"<{n}>" for n in range(1, depth))
+    source = opening + "x" + "".join(f"</{n}>" for n in range(depth - 1, 0, -1))
+    protected = protect(source)
+    restored = restore(source, protected, MTResult(protected.request.text, protected.request.spans))
+    assert restored.target == source and not restored.fallback

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..glossary import Glossary, Term, occurring
 from ..model import MTRequest, MTResult
@@ -269,19 +269,25 @@ def _place_tags(text: str, tags: tuple[TagSpec, ...],
             end -= 1
         bounds[index] = (start, end)
 
-    def render(parent: int, start: int, end: int) -> str:
-        out: list[str] = []
-        cursor = start
-        for index in children.get(parent, []):
-            first, last = bounds[index]
-            out.append(text[cursor:first])
-            number = tags[index].number
-            if tags[index].paired:
-                out.append(f"<{number}>{render(index, first, last)}</{number}>")
-            else:
-                out.append(f"<{number}/>")
-            cursor = last
-        out.append(text[cursor:end])
-        return "".join(out)
-
-    return render(-1, 0, size), repaired, fallback
+    # write the tree without recursion (a source may nest thousands of inline elements): each
+    # frame is an open pair (None: the top level), its members left to write, the text written
+    # up to, and its end
+    out: list[str] = []
+    frames: list[tuple[int | None, Iterator[int], int, int]] = [(None, iter(children.get(-1, [])), 0, size)]
+    while frames:
+        number, pending, cursor, end = frames[-1]
+        member = next(pending, None)
+        if member is None:
+            out.append(text[cursor:end] + ("" if number is None else f"</{number}>"))
+            frames.pop()
+            continue
+        first, last = bounds[member]
+        out.append(text[cursor:first])
+        frames[-1] = (number, pending, last, end)
+        tag = tags[member]
+        if tag.paired:
+            out.append(f"<{tag.number}>")
+            frames.append((tag.number, iter(children.get(member, [])), first, last))
+        else:
+            out.append(f"<{tag.number}/>")
+    return "".join(out), repaired, fallback
