@@ -29,7 +29,6 @@ _NS = f"{{{BULLETIN_NS}}}"
 _PREFIX = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?bulletin[\s>/]")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROMAN_ITEM = re.compile(r"^[IVXLC]+\.\s")
-_TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # HTML inline elements and what they become in a bulletin
 _INLINE = {"em": "em", "i": "em", "cite": "em", "dfn": "em", "strong": "strong", "b": "strong", "a": "a"}
@@ -157,7 +156,7 @@ def _html_placeholder(builder: _Builder, role: str, raw: str, description: str) 
     if start.name == "br":
         builder.empty("br")
     elif description.startswith("untranslated "):
-        content = html.unescape(_TAGS.sub("", raw))
+        content = html.unescape(_without_tags(raw))
         if start.name == "code":
             builder.empty("code", content)
         elif content.strip():
@@ -184,10 +183,22 @@ def _fill(
         previous = choice
 
 
+def _without_tags(text: str) -> str:
+    """The text less every `<…>`, as `re.sub("<[^>]*>", "", text)` but in one pass: that pattern
+    reads to the end of the text from each `<` of a long run of them that no `>` closes."""
+    out: list[str] = []
+    last = 0
+    while (start := text.find("<", last)) >= 0 and (end := text.find(">", start)) >= 0:
+        out.append(text[last:start])
+        last = end + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _plain_separator(article: Article, separator: str) -> str:
     """The text between two units, without the source's markup and line breaks."""
     if article.format is not Format.TEXT:
-        separator = html.unescape(_TAGS.sub("", separator))
+        separator = html.unescape(_without_tags(separator))
     return _SPACE.sub(" ", separator)
 
 

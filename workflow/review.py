@@ -14,7 +14,7 @@ import difflib
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -36,6 +36,7 @@ from .store import LocatedUnit, language_name, load_located_units
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 _TOKEN = re.compile(r"<(?:/?\d+|\d+/)>|\w+|\s+|[^\w\s]")
+_DIFF_LIMIT = 250_000  # token pairs difflib may compare (it takes time in their product)
 
 
 @dataclass(slots=True)
@@ -71,18 +72,36 @@ def highlight(text: str) -> Markup:
 
 
 def word_diff(old: str, new: str) -> Markup:
-    """The changes from `old` to `new`, word by word, as <del>/<ins> markup."""
+    """The changes from `old` to `new`, word by word, as <del>/<ins> markup.
+
+    difflib compares the tokens in time of the product of their numbers: for long
+    texts, the tokens both share at the start and at the end are shown as they stand
+    first, and a middle still too long to compare is shown replaced as a whole.
+    """
     before, after = _TOKEN.findall(old), _TOKEN.findall(new)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    shortest = min(len(before), len(after))
+    long = len(before) * len(after) > _DIFF_LIMIT
+    head = tail = 0
+    while long and head < shortest and before[head] == after[head]:
+        head += 1
+    while long and tail < shortest - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    removed, added = before[head:len(before) - tail], after[head:len(after) - tail]
+    opcodes: Sequence[tuple[str, int, int, int, int]]
+    if len(removed) * len(added) > _DIFF_LIMIT:
+        opcodes = [("replace", 0, len(removed), 0, len(added))]
+    else:
+        opcodes = difflib.SequenceMatcher(None, removed, added, autojunk=False).get_opcodes()
+    out: list[str] = [str(highlight("".join(after[:head])))]
+    for op, a1, a2, b1, b2 in opcodes:
         if op == "equal":
-            out.append(str(highlight("".join(after[b1:b2]))))
+            out.append(str(highlight("".join(added[b1:b2]))))
             continue
         if a2 > a1:
-            out.append(f"<del>{highlight(''.join(before[a1:a2]))}</del>")
+            out.append(f"<del>{highlight(''.join(removed[a1:a2]))}</del>")
         if b2 > b1:
-            out.append(f"<ins>{highlight(''.join(after[b1:b2]))}</ins>")
+            out.append(f"<ins>{highlight(''.join(added[b1:b2]))}</ins>")
+    out.append(str(highlight("".join(after[len(after) - tail:]))))
     return Markup("".join(out))
 
 

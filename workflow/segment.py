@@ -38,8 +38,11 @@ _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
 # what may follow the final punctuation of a sentence: quotes, brackets
 _CLOSERS = "\"'”’»)]}"
 _FINAL = ".!?…。！？"
-# final punctuation with more text after it: only then can a block hold two sentences
-_INNER_END = re.compile(r"[.!?…。！？]\W*\w")
+# final punctuation with more text after it: only then can a block hold two sentences (one
+# search for the first mark, one for a word character after it: linear where `[.!?]\W*\w`
+# rereads a run of marks once per mark)
+_FINAL_MARK = re.compile(r"[.!?…。！？]")
+_WORD_CHAR = re.compile(r"\w")
 # no-break spaces are content, but the segmenter must see them as spaces
 _SYNTOK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
@@ -238,7 +241,8 @@ def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
 
 def _sentence_starts(text: _Text) -> list[int]:
     """Offsets (in the normalised text) where syntok starts a new sentence."""
-    if not _INNER_END.search(text.text):
+    mark = _FINAL_MARK.search(text.text)
+    if mark is None or not _WORD_CHAR.search(text.text, mark.end()):
         return []  # one sentence at most: no need to run the segmenter
     plain, syn_starts, norm_starts = _syntok_text(text)
     starts: list[int] = []

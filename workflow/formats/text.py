@@ -15,7 +15,9 @@ from .common import LineIndex, decode
 
 # lines end in LF, CRLF or a lone CR (old Mac files); a blank line ends a paragraph
 _PARAGRAPH = re.compile(r"\S(?:[^\r\n]*\S)?(?:(?:\r\n?|\n)[ \t\u00a0]*\S(?:[^\r\n]*\S)?)*")
-_METADATA = re.compile(r"^\s*Source:\s*(?P<source>.*?)\s*\|\s*Date:\s*(?P<date>.*?)\s*$", re.S)
+# the values are trimmed after the match: `\s*` around a lazy `.*?` rereads a run of spaces
+# once per character before it
+_METADATA = re.compile(r"\s*Source:(?P<source>.*?)\|\s*Date:(?P<date>.*)", re.S)
 _ROMAN = re.compile(r"^[IVXLC]+\.\s")
 _NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)
 _CAPTION = re.compile(r"^\((?:Photo|Image|Photo Credit|Credit)\b.*\)$", re.S | re.I)

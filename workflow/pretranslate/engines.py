@@ -18,6 +18,7 @@ from ..files import write_atomic
 from ..glossary import Glossary
 from ..memory import WorkspaceMemory
 from ..model import MTRequest, MTResult
+from ..qa import verbatim_spans
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings
 from .protect import Protected, protect, restore, safe_layout
@@ -81,10 +82,22 @@ _PSEUDO = str.maketrans(
 )
 
 
-def pseudolocalize(text: str) -> str:
-    """`[Ţĥé ŵĥíţé þáþéŕ ···]`: accented, about 30 % longer, bracketed; one character per character."""
+def pseudolocalize(text: str, source_lang: str = "en") -> str:
+    """`[Ţĥé ŵĥíţé þáþéŕ ···]`: accented, about 30 % longer, bracketed; one character per character.
+
+    What the checks compare as written stays as it is (`qa.verbatim_spans`: links,
+    formulas such as `1+8+N`, numbers with their scale words, month names), so a
+    pseudo-localized catalog passes `workflow check`.
+    """
+    pieces: list[str] = []
+    last = 0
+    for start, end in verbatim_spans(text, source_lang):
+        if end > last:
+            pieces += [text[last:max(start, last)].translate(_PSEUDO), text[max(start, last):end]]
+            last = end
+    pieces.append(text[last:].translate(_PSEUDO))
     padding = "·" * max(1, math.ceil(len(text) * 0.3) - 3)
-    return f"[{text.translate(_PSEUDO)} {padding}]"
+    return f"[{''.join(pieces)} {padding}]"
 
 
 class PseudoTranslator:
@@ -94,9 +107,12 @@ class PseudoTranslator:
     provenance = "pseudo"
     cache_key: str | None = None
 
+    def __init__(self, source_lang: str = "en") -> None:
+        self.source_lang = source_lang
+
     def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
         return [
-            MTResult(pseudolocalize(r.text), tuple((a + 1, b + 1) for a, b in r.spans))
+            MTResult(pseudolocalize(r.text, self.source_lang), tuple((a + 1, b + 1) for a, b in r.spans))
             for r in requests
         ]
 
@@ -299,8 +315,9 @@ class MachineEngine:
         try:
             for index, results in self.runner(batches):
                 batch = batches[index]
-                self.stats.calls += 1
-                self.stats.sentences += len(batch)
+                if not isinstance(self.translator, PseudoTranslator):  # pseudo calls no model
+                    self.stats.calls += 1
+                    self.stats.sentences += len(batch)
                 for request, result in zip(batch, results):
                     self.cache.put(request, result)
                 self.cache.flush()  # before the catalogs: a crash after this loses nothing
@@ -322,7 +339,7 @@ TranslatorFactory = Callable[[str, Settings, str], Translator]  # engine name, s
 def default_translator(engine: str, settings: Settings, lang: str) -> Translator:
     """The Translator of a machine engine; MissingLanguagePair when its model is not installed."""
     if engine == "pseudo":
-        return PseudoTranslator()
+        return PseudoTranslator(settings.source_lang)
     if engine == "argos":
         from ..models import ArgosTranslator
 

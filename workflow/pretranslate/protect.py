@@ -16,10 +16,12 @@ left for the translator (target "", and the reason).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
-from ..glossary import Glossary, Term
+from ..glossary import Glossary, Term, occurring
 from ..model import MTRequest, MTResult
 from ..segment import PLACEHOLDER, emptied_pairs, parse_target, placeholder_problems
 
@@ -133,16 +135,26 @@ Spans = list[tuple[int, int] | None]
 def _without_placeholders(text: str, spans: Spans) -> tuple[str, Spans]:
     """Remove placeholder-like tokens that the model invented; spans follow."""
     cuts = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    starts = [a for a, _ in cuts]
+    removed = list(itertools.accumulate((b - a for a, b in cuts), initial=0))  # before each cut
 
     def move(position: int) -> int:
-        return position - sum(min(b, position) - a for a, b in cuts if a < position)
+        index = bisect.bisect_left(starts, position)  # the cuts that start before the position
+        if index == 0:
+            return position
+        a, b = cuts[index - 1]
+        return position - removed[index - 1] - (min(b, position) - a)
 
     cleaned = PLACEHOLDER.sub("", text)
     return cleaned, [None if s is None else (move(s[0]), move(s[1])) for s in spans]
 
 
-def _has_term(text: str, term: Term) -> bool:
-    return term.target in text if term.do_not_translate else term.target.casefold() in text.casefold()
+def _present_terms(text: str, terms: tuple[Term, ...]) -> set[Term]:
+    """The terms whose approved form the text already has (a kept term as written, another in
+    any case), in one pass over the text for all of them."""
+    exact = occurring({t.target for t in terms if t.do_not_translate}, text)
+    folded = occurring({t.target.casefold() for t in terms if not t.do_not_translate}, text.casefold())
+    return {t for t in terms if (t.target in exact if t.do_not_translate else t.target.casefold() in folded)}
 
 
 def restore(source: str, protected: Protected, result: MTResult) -> Restored:
@@ -159,20 +171,24 @@ def restore(source: str, protected: Protected, result: MTResult) -> Restored:
         repaired = True
     # glossary terms: replace where the model put the term, unless it wrote the approved form itself
     count = len(protected.tags)
-    replacements: list[tuple[int, int, str]] = []
+    replacements: list[tuple[int, int, str]] = []  # in order, not overlapping
+    placed: list[int] = []  # their starts
     applied: list[str] = []
+    present = _present_terms(text, protected.terms)
     for term, span in zip(protected.terms, spans[count:]):
-        if _has_term(text, term):
+        if term in present:
             applied.append(term.source)
             continue
         if span is None:
             continue
         start, end = sorted((min(span[0], len(text)), min(span[1], len(text))))
-        if any(a < end and start < b or start == a for a, b, _ in replacements):
+        index = bisect.bisect_left(placed, start)
+        if (index < len(placed) and (placed[index] == start or placed[index] < end)) or (
+                index and replacements[index - 1][1] > start):
             continue  # overlaps a term already placed
-        replacements.append((start, end, term.target))
+        placed.insert(index, start)  # engines give spans in order: an append, mostly
+        replacements.insert(index, (start, end, term.target))
         applied.append(term.source)
-    replacements.sort()
     text, mapping = _replace(text, replacements)
     if not protected.wellformed:
         return Restored(*_fallback(source, text, repaired, tuple(applied)))
@@ -206,15 +222,17 @@ def _replace(text: str, replacements: list[tuple[int, int, str]]) -> tuple[str, 
         last = end
     out.append(text[last:])
 
+    starts = [start for start, _, _ in replacements]
+    deltas = list(itertools.accumulate((len(new) - (end - start) for start, end, new in replacements),
+                                       initial=0))  # the shift before each replacement
+
     def mapping(position: int, is_end: bool) -> int:
-        delta = 0
-        for start, end, new in replacements:
-            if position <= start:  # the replacement comes after (a boundary at its start stays before it)
-                break
-            if position < end:  # inside a replaced span: snap to its edge
-                return start + delta + (len(new) if is_end else 0)
-            delta += len(new) - (end - start)
-        return position + delta
+        # the replacements that start before the position (one at its start comes after it)
+        index = bisect.bisect_left(starts, position)
+        if index and position < replacements[index - 1][1]:  # inside a replaced span: snap to its edge
+            start, _, new = replacements[index - 1]
+            return start + deltas[index - 1] + (len(new) if is_end else 0)
+        return position + deltas[index]
 
     return "".join(out), mapping
 
@@ -282,19 +300,25 @@ def _place_tags(text: str, tags: tuple[TagSpec, ...],
             end -= 1
         bounds[index] = (start, end)
 
-    def render(parent: int, start: int, end: int) -> str:
-        out: list[str] = []
-        cursor = start
-        for index in children.get(parent, []):
-            first, last = bounds[index]
-            out.append(text[cursor:first])
-            number = tags[index].number
-            if tags[index].paired:
-                out.append(f"<{number}>{render(index, first, last)}</{number}>")
-            else:
-                out.append(f"<{number}/>")
-            cursor = last
-        out.append(text[cursor:end])
-        return "".join(out)
-
-    return render(-1, 0, size), repaired, fallback
+    # write the tree without recursion (a source may nest thousands of inline elements): each
+    # frame is an open pair (None: the top level), its members left to write, the text written
+    # up to, and its end
+    out: list[str] = []
+    frames: list[tuple[int | None, Iterator[int], int, int]] = [(None, iter(children.get(-1, [])), 0, size)]
+    while frames:
+        number, pending, cursor, end = frames[-1]
+        member = next(pending, None)
+        if member is None:
+            out.append(text[cursor:end] + ("" if number is None else f"</{number}>"))
+            frames.pop()
+            continue
+        first, last = bounds[member]
+        out.append(text[cursor:first])
+        frames[-1] = (number, pending, last, end)
+        tag = tags[member]
+        if tag.paired:
+            out.append(f"<{tag.number}>")
+            frames.append((tag.number, iter(children.get(member, [])), first, last))
+        else:
+            out.append(f"<{tag.number}/>")
+    return "".join(out), repaired, fallback

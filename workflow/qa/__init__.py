@@ -16,16 +16,17 @@ never make `workflow check` fail.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..confidence import confidence_of, unknown_words_of
 from ..errors import WorkflowError
-from ..glossary import Glossary, Term, load_glossary
+from ..glossary import Glossary, Term, TermMatch, load_glossary, occurring
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings, base_language
@@ -95,7 +96,10 @@ def check(id: str, severity: Severity, summary: str) -> Callable[[CheckFunction]
 
 _URL = re.compile(r"""(?:https?://|ftp://|www\.)[^\s<>"“”‘’«»「」『』（）【】，。、；：！？\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+""",
                   re.I)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Every pattern here runs in linear time on any text (see tests/test_pathological.py): a run
+# that may fail after it (the local part before `@`) starts only where the run starts and
+# never gives characters back, so a long run is read once, not once per position.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+")
 _HASHTAG = re.compile(r"(?<![\w&/#])#(?=\w*[^\W\d_])\w+")
 _URL_TRAILER = ".,;:!?)]}'\"’”»"
 
@@ -103,12 +107,16 @@ _URL_TRAILER = ".,;:!?)]}'\"’”»"
 def _links(text: str) -> list[tuple[int, int, str]]:
     """URLs, e-mail addresses and hashtags: (start, end, text), in order, not overlapping."""
     found: list[tuple[int, int, str]] = []
+    if "@" not in text and "#" not in text and "://" not in text and "www." not in text.lower():
+        return found  # most sentences: four scans of the text in C instead of three patterns
     for match in _URL.finditer(text):
         value = match.group().rstrip(_URL_TRAILER)
         found.append((match.start(), match.start() + len(value), value))
+    urls = [start for start, _, _ in found]  # in order, not overlapping
     for pattern in (_EMAIL, _HASHTAG):
         for match in pattern.finditer(text):
-            if not any(s <= match.start() < e for s, e, _ in found):
+            before = bisect.bisect_right(urls, match.start()) - 1  # the URL that may hold it
+            if before < 0 or found[before][1] <= match.start():
                 found.append((match.start(), match.end(), match.group()))
     return sorted(found)
 
@@ -125,6 +133,17 @@ def _plain(text: str) -> str:
     """The text without placeholders, links, e-mail addresses and hashtags (offsets kept)."""
     text = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
     return _mask(text, ((s, e) for s, e, _ in _links(text)))
+
+
+def verbatim_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Where a text holds what the checks compare as written, so that a translation must
+    keep it: links, e-mail addresses, hashtags, formulas (`1+8+N`), numbers with their
+    scale words (`4.5 million`) and month names; not the optional ones (`eight`, `G20`).
+    The text has no placeholders."""
+    links = [(start, end) for start, end, _ in _links(text)]
+    plain = _mask(text, links)
+    return sorted(links + [m.span() for m in FORMULA.finditer(plain)]
+                  + [n.span for n in find_numbers(plain, lang, strict=True) if not n.optional])
 
 
 def _shown(items: Sequence[str], limit: int = 3) -> str:
@@ -161,11 +180,9 @@ def check_numbers(source: str, target: str, context: CheckContext) -> str | None
     to letters (`COVID-19`, `5G`) need not appear, and formulas such as `1+8+N` must be
     kept as written.
     """
-    missing: list[str] = []
-    squeezed = re.sub(r"\s+", "", target)
-    for formula in FORMULA.finditer(source):
-        if re.sub(r"\s+", "", formula.group()) not in squeezed:
-            missing.append(formula.group())
+    formulas = {formula.group(): re.sub(r"\s+", "", formula.group()) for formula in FORMULA.finditer(source)}
+    kept = occurring(formulas.values(), re.sub(r"\s+", "", target))
+    missing = [formula for formula, squeezed in formulas.items() if squeezed not in kept]
     theirs = find_numbers(_plain(source), context.source_lang, strict=True)
     ours = find_numbers(_plain(target), context.lang, strict=False, source_lang=context.source_lang)
     available = set().union(*(n.values for n in ours)) if ours else set()
@@ -198,16 +215,37 @@ def check_links(source: str, target: str, context: CheckContext) -> str | None:
     return _differences(missing, extra)
 
 
-@lru_cache(maxsize=32)
+_GLOSSARIES: dict[int, tuple[tuple[Term, ...], Glossary]] = {}
+
+
 def _glossary(terms: tuple[Term, ...]) -> Glossary:
-    """The glossary's matcher, built once per set of terms rather than once per unit."""
-    return Glossary("", terms)
+    """The glossary's matcher, built once per set of terms rather than once per unit; found by
+    the identity of the tuple, since hashing 100,000 terms for every unit costs more than checking it."""
+    cached = _GLOSSARIES.get(id(terms))
+    if cached is None or cached[0] is not terms:
+        if len(_GLOSSARIES) >= 8:
+            _GLOSSARIES.clear()
+        cached = _GLOSSARIES[id(terms)] = (terms, Glossary("", terms))
+    return cached[1]
+
+
+_LAST_MISSING: list[tuple[tuple[Term, ...], str, str, list[TermMatch]]] = []
+
+
+def _missing_matches(source: str, target: str, terms: tuple[Term, ...]) -> list[TermMatch]:
+    """Glossary.missing for a unit, kept for the next call: the glossary and do-not-translate
+    checks ask it in turn for the same unit."""
+    if _LAST_MISSING and _LAST_MISSING[0][0] is terms and _LAST_MISSING[0][1:3] == (source, target):
+        return _LAST_MISSING[0][3]
+    found = _glossary(terms).missing(PLACEHOLDER.sub(" ", source), target)
+    _LAST_MISSING[:] = [(terms, source, target, found)]
+    return found
 
 
 def _missing_terms(source: str, target: str, terms: tuple[Term, ...], do_not_translate: bool) -> list[Term]:
     """Terms of the source (approved or do-not-translate ones) whose form the target lacks, once each."""
     found: list[Term] = []
-    for match in _glossary(terms).missing(PLACEHOLDER.sub(" ", source), target):
+    for match in _missing_matches(source, target, terms):
         term = match.term
         if term.do_not_translate == do_not_translate and term.target and term not in found:
             found.append(term)
@@ -243,15 +281,19 @@ _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 def _unbalanced(text: str) -> list[str]:
     """Brackets and quotes that are not closed, or closed without being opened."""
     stack: list[str] = []
+    open_count: Counter[str] = Counter()  # what the stack holds: `in stack` would read it all
     problems: list[str] = []
     for char in text:
         if char in _PAIRS:
             stack.append(char)
+            open_count[char] += 1
         elif char in _CLOSERS:
             if stack and stack[-1] == _CLOSERS[char]:
-                stack.pop()
-            elif _CLOSERS[char] in stack:
-                problems.append(f"{stack.pop()} closed by {char}")
+                open_count[stack.pop()] -= 1
+            elif open_count[_CLOSERS[char]]:
+                opener = stack.pop()
+                open_count[opener] -= 1
+                problems.append(f"{opener} closed by {char}")
             else:
                 problems.append(f"{char} without {_CLOSERS[char]}")
     problems += [f"{char} not closed" for char in stack]
@@ -313,10 +355,9 @@ def check_whitespace(source: str, target: str, context: CheckContext) -> str | N
 def _words_left(text: str, context: CheckContext) -> list[str]:
     """The words of a text once links, numbers and do-not-translate terms are taken out."""
     plain = _plain(text)
-    for term in context.terms:
-        if term.do_not_translate or term.source == term.target:
-            plain = plain.replace(term.source, " ")
-    return re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", plain)
+    kept = [(m.start, m.end) for m in _glossary(context.terms).find(plain)
+            if m.term.do_not_translate or m.term.source == m.term.target]
+    return re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", _mask(plain, kept))
 
 
 def _only_names(words: list[str]) -> bool:

@@ -69,6 +69,24 @@ _NUMBER_WORDS = {  # English words for numbers: a translation may write them as 
 _ENGLISH_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 
 
+# Chinese numerals (`二〇二〇`, `三千`, `两万五千`, `三点五`), read by cn2an. A lone character
+# counts only before a date word (`十日`): `一些`, `统一`, `十分` are words, not numbers.
+_HAN_NUMERAL = re.compile(r"[〇零一二两兩三四五六七八九十百千万萬亿億]+(?:点[〇零一二两兩三四五六七八九]+)?")
+_HAN_DATE = "年月日号號"
+_HAN_NUMERAL_LIMIT = 32  # longer runs are no number anyone writes (and cn2an's time grows with them)
+
+
+@functools.lru_cache(maxsize=4096)
+def _han_value(numeral: str) -> Decimal | None:
+    """The value of a Chinese numeral, None when it is none (`十十`)."""
+    import cn2an  # imported on first use: it takes a third of a second
+
+    try:
+        return Decimal(str(cn2an.cn2an(numeral, "normal")))
+    except (ValueError, KeyError):
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Number:
     """A number found in a text: how it is written and the values it may stand for."""
@@ -76,6 +94,7 @@ class Number:
     text: str
     values: frozenset[Decimal]
     optional: bool = False  # glued to letters (G20, 5G, 4th): not required in the other text
+    span: tuple[int, int] = (0, 0)  # where it is in the text
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,14 +107,19 @@ def _symbols(lang: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _scale_pattern(lang: str) -> re.Pattern[str]:
-    scales = _SCALES.get(base_language(lang), _SCALES["en"])
+def _scales(langs: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
+    """The scale words of the languages -> the powers of ten they may stand for (French
+    `billion` is 10^12, English 10^9), and a pattern that finds one after a number."""
+    scales: dict[str, set[int]] = {}
+    for lang in langs:
+        for word, power in _SCALES.get(base_language(lang), _SCALES["en"]).items():
+            scales.setdefault(word, set()).add(power)
     words = sorted(scales, key=len, reverse=True)
     # a letter must not follow an alphabetic scale word (`mil` is not `milk`); Han needs no such end
     alternatives = "|".join(
         re.escape(w) + ("" if re.match(f"[{_HAN}]", w) else r"(?![^\W\d_])") for w in words
     )
-    return re.compile(rf"[ \u00a0\u202f]?(?:{alternatives})")
+    return re.compile(rf"[ \u00a0\u202f]?(?:{alternatives})"), {w: frozenset(p) for w, p in scales.items()}
 
 
 @functools.lru_cache(maxsize=64)
@@ -136,16 +160,16 @@ def _grouped(groups: Sequence[str]) -> bool:
     return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
 
 
-def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[frozenset[Decimal]]:
+def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[tuple[str, frozenset[Decimal]]]:
     """The values a written number may have under the given (group, decimal) conventions.
 
-    One set per number: a token that fits no convention (`11.01.2021`) is read as
-    several numbers.
+    One (text, values) per number: a token that fits no convention (`11.01.2021`) is
+    read as several numbers, each with its own digits as its text.
     """
     parts = re.split(r"(\D)", token)
     groups, separators = parts[0::2], parts[1::2]
     if not separators:
-        return [frozenset({Decimal(token)})]
+        return [(token, frozenset({Decimal(token)}))]
     values: set[Decimal] = set()
     for group, decimal in conventions:
         # a plain space groups digits only where the language groups them with a space
@@ -158,46 +182,61 @@ def _read_number(token: str, conventions: Sequence[tuple[str, str]]) -> list[fro
         ):
             values.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
     if values:
-        return [frozenset(values)]
-    return [frozenset({Decimal(g)}) for g in groups]
+        return [(token, frozenset(values))]
+    return [(g, frozenset({Decimal(g)})) for g in groups]
 
 
 def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en") -> list[Number]:
     """The numbers in a text: digits (any script, grouped and scaled the language's way),
-    month names (January = 1) and, in English, number words (optional).
+    month names (January = 1), in English number words and in Chinese and Japanese
+    Chinese numerals (`二〇二〇年`, `三千`); words and numerals are optional.
 
     `strict` reads numbers by the language's own convention only (for the source);
-    otherwise the source language's convention is accepted too (`22,000` in French).
+    otherwise the source language's conventions, scale words and month names are
+    accepted too (`22,000` in French, `4.5 million` or `January` kept in Chinese).
     Formulas (`1+8+N`) are left out: they are compared as written. Mask placeholders
     and links first.
     """
     plain = FORMULA.sub(lambda m: " " * len(m.group()), text).translate(_DIGITS)
-    conventions = [_symbols(lang)] if strict else list(dict.fromkeys([_symbols(lang), _symbols(source_lang)]))
-    scales = _SCALES.get(base_language(lang), _SCALES["en"])
+    langs = (lang,) if strict else tuple(dict.fromkeys((lang, source_lang)))
+    conventions = list(dict.fromkeys(_symbols(code) for code in langs))
+    scale_pattern, scales = _scales(langs)
     numbers: list[Number] = []
     for match in _NUMBER.finditer(plain):
         end = match.end()
-        factor = 0
-        scale = _scale_pattern(lang).match(plain, end)
+        factors = frozenset({0})
+        scale = scale_pattern.match(plain, end)
         if scale:
-            factor = scales[scale.group().lstrip(" \u00a0\u202f")]
+            factors = scales[scale.group().lstrip(" \u00a0\u202f")]
             end = scale.end()
         before = plain[match.start() - 1] if match.start() else ""
         if before in "-–" and match.start() >= 2 and not plain[match.start() - 2].isdigit():
             before = plain[match.start() - 2]
         after = plain[end] if end < len(plain) and not scale else ""
-        if after in "-–" and end + 1 < len(plain):
+        if after and after in "-–" and end + 1 < len(plain):  # ("" is in every string)
             after = plain[end + 1]
         optional = _is_western_letter(before) or _is_western_letter(after)
-        for values in _read_number(match.group(), conventions):
-            numbers.append(Number(match.group() + (scale.group() if scale else ""),
-                                  frozenset(v.scaleb(factor) for v in values), optional))
-    months, names = _month_pattern(lang)
-    if months is not None:
-        for match in months.finditer(plain):
-            numbers.append(Number(match.group(), frozenset({Decimal(names[match.group().rstrip(".")])})))
+        for written, values in _read_number(match.group(), conventions):
+            numbers.append(Number(written + (scale.group() if scale else ""),
+                                  frozenset(v.scaleb(f) for v in values for f in factors), optional,
+                                  (match.start(), end)))
+    for code in langs:  # a translation may keep the source's month names
+        months, names = _month_pattern(code)
+        if months is not None:
+            for match in months.finditer(plain):
+                month = frozenset({Decimal(names[match.group().rstrip(".")])})
+                numbers.append(Number(match.group(), month, span=match.span()))
+    if base_language(lang) in ("zh", "ja"):  # optional: a number written so is not required ...
+        for match in _HAN_NUMERAL.finditer(plain):  # ... but it stands for the source's number
+            numeral = match.group()
+            lone = len(numeral) == 1 and not plain.startswith(tuple(_HAN_DATE), match.end())
+            if lone or len(numeral) > _HAN_NUMERAL_LIMIT:
+                continue
+            han = _han_value(numeral)
+            if han is not None:
+                numbers.append(Number(numeral, frozenset({han}), optional=True, span=match.span()))
     if base_language(lang) == "en":
         for match in _ENGLISH_NUMBER_WORD.finditer(plain):
             value = Decimal(_NUMBER_WORDS[match.group().lower()])
-            numbers.append(Number(match.group(), frozenset({value}), optional=True))
+            numbers.append(Number(match.group(), frozenset({value}), optional=True, span=match.span()))
     return numbers
