@@ -1,8 +1,8 @@
 """Pseudo-localization passes the product's own checks (issue 11.3) and calls no model (11.8).
 
-tests/data/pseudo holds the sample bulletin and four real pages (trimmed), with the
-sample glossary (approved and do-not-translate terms): `workflow run LANG --engine
-pseudo` then `workflow check LANG` must find no error, where it found 212 `[numbers]`
+Over the sample bulletin, and the project's real sample web pages when WORKFLOW_WEB_PAGES
+names them (`.ci/run` does), with the sample glossary (approved and do-not-translate
+terms): `workflow run LANG --engine pseudo` then `workflow check LANG` must find no error, where it found 212 `[numbers]`
 errors (accented month names, `1+8+Ñ`, `4.5 ɱíĺĺíóñ`).
 """
 
@@ -16,13 +16,18 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
+from extracting import web_pages
 
 from workflow.cli import cli
 from workflow.pretranslate import pseudolocalize
 from workflow.settings import init_workspace
 
-DATA = Path(__file__).parent / "data" / "pseudo"
-PAGES = sorted(p for p in DATA.iterdir() if p.suffix in (".txt", ".html"))
+REPO = Path(__file__).resolve().parents[1]
+BULLETIN = REPO / "source" / "ciftis-bulletin-2021-01.txt"
+GLOSSARY = REPO / "samples" / "glossary" / "en-zh.tsv"
+# the sample bulletin always; the project's real sample web pages where WORKFLOW_WEB_PAGES names them
+# (CI passes them; they are third-party pages, not copied into the repository)
+PAGES = [BULLETIN, *web_pages()]
 
 
 def invoke(root: Path, *args: str) -> tuple[int, str, str]:
@@ -39,7 +44,7 @@ def pseudo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh fr ar", text), encoding="utf-8")
     for page in PAGES:
         shutil.copy(page, root / "source" / page.name)
-    assert invoke(root, "glossary", "import", "--lang", "zh", str(DATA / "glossary-en-zh.tsv"))[0] == 0
+    assert invoke(root, "glossary", "import", "--lang", "zh", str(GLOSSARY))[0] == 0
     return root
 
 
