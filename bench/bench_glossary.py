@@ -6,7 +6,7 @@ position). Now every term sits in one Aho–Corasick automaton, so the cost of a
 no longer grows with the number of terms.
 
 Part 1, the same text with 1k / 4k / 20k / 100k terms: the 39 units of the sample
-bulletin (tests/data/pseudo), pseudo-translated, through every QA check (`check_unit`)
+bulletin (source/), pseudo-translated, through every QA check (`check_unit`)
 and through pretranslate's `protect`; the matcher is built once per glossary (timed
 apart). Medians of interleaved rounds.
 
@@ -45,7 +45,7 @@ from workflow.qa import _glossary as qa_glossary  # noqa: E402
 from workflow.segment import unit_key  # noqa: E402
 from workflow.settings import Settings, init_workspace, load_settings  # noqa: E402
 
-SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "pseudo" / "ciftis-bulletin-2021-01.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "source" / "ciftis-bulletin-2021-01.txt"
 REAL_TERMS = (Term("white paper", "白皮书"), Term("Belt and Road Initiative", "“一带一路”倡议"),
               Term("CIFTIS", "CIFTIS", do_not_translate=True), Term("trade in services", "服务贸易"))
 PROTECT_PASSES = 20

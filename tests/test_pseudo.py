@@ -2,8 +2,8 @@
 
 Over the sample bulletin, and the project's real sample web pages when WORKFLOW_WEB_PAGES
 names them (`.ci/run` does), with the sample glossary (approved and do-not-translate
-terms): `workflow run LANG --engine pseudo` then `workflow check LANG` must find no error, where it found 212 `[numbers]`
-errors (accented month names, `1+8+Ñ`, `4.5 ɱíĺĺíóñ`).
+terms): `workflow run LANG --engine pseudo` then `workflow check LANG` must find no error,
+where it found 212 `[numbers]` errors (accented month names, `1+8+Ñ`, `4.5 ɱíĺĺíóñ`).
 """
 
 from __future__ import annotations
