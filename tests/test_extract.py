@@ -362,6 +362,31 @@ def test_the_cache_sees_source_edits_and_catalog_edits(tmp_path: Path) -> None:
     assert po.is_file()  # a deleted catalog is recreated although the source did not change
 
 
+def test_every_source_is_read_once_per_extract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New, edited and unchanged articles alike: one read each (the hash check keeps the bytes it read)."""
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", "b.html": "<p>Two.</p>", "c.txt": "C\n"},
+                              languages="fr")
+    reads: list[str] = []
+    real = extract_module.read_source
+
+    def counting(path: Path) -> bytes:
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(extract_module, "read_source", counting)
+    extract(settings)
+    assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+    reads.clear()
+    write_source(tmp_path, "a.txt", "A\n\nOne. Three.\n")
+    report = extract(settings)
+    assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+    assert [e.msgid for e in entries(settings.catalog("a.txt", "fr"))] == ["A", "One.", "Three."]
+    assert report.written == 2
+    reads.clear()
+    extract(settings, force=True)
+    assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+
+
 def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:
     settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n"}, languages="fr")
     extract(settings)
