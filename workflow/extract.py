@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from . import __version__
+from . import __version__, segment, segment_cache
 from .errors import SourceError, WorkflowError
 from .files import BatchWriter, read_regular, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
@@ -272,8 +272,8 @@ def extract(
                 seen.append(fresh)
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
-        with BatchWriter() as writer:
-            for (path, _), result in zip(todo, _parse_all(settings, todo)):
+        with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
+            for (path, _), result in zip(todo, _parse_all(settings, todo, sentences)):
                 if progress:
                     progress(str(path))
                 if isinstance(result, Failure):
@@ -385,13 +385,31 @@ def _workers(count: int) -> int:
     return min(cpus, 4) if count >= PARALLEL_FROM else 1
 
 
+Parsed = tuple[Article, str] | Failure
+
+
+def _start_worker(cache_file: Path) -> None:
+    """A worker process looks up the workspace's segmentation cache (the main process saves it)."""
+    segment.use_cache(segment_cache.SegmentCache(cache_file, writable=False))
+
+
+def _worker_job(
+    settings: Settings, path: Path, data: bytes | None
+) -> tuple[Parsed, dict[bytes, tuple[int, ...]]]:
+    """parse_job in a worker, with the sentence boundaries it found that the cache did not have."""
+    result = parse_job(settings, path, data)
+    cache = segment.current_cache()
+    return result, cache.take_new() if isinstance(cache, segment_cache.SegmentCache) else {}
+
+
 def _parse_all(
-    settings: Settings, paths: list[tuple[Path, bytes | None]]
-) -> Iterator[tuple[Article, str] | Failure]:
+    settings: Settings, paths: list[tuple[Path, bytes | None]], sentences: segment_cache.SegmentCache
+) -> Iterator[Parsed]:
     """parse_job for every path, in order; on worker processes when the batch is large.
 
     At most a few articles per worker are in flight, so memory does not grow with
-    the number of articles.
+    the number of articles. Workers send back the sentence boundaries they worked
+    out, for `sentences` to save.
     """
     workers = _workers(len(paths))
     if workers <= 1:
@@ -399,16 +417,18 @@ def _parse_all(
             yield parse_job(settings, path, data)
         return
     # "spawn": a fresh interpreter per worker, never a fork of a process with threads
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(sentences.path,)) as pool:
         remaining = iter(paths)
-        window: deque[Future[tuple[Article, str] | Failure]] = deque(
-            pool.submit(parse_job, settings, *job) for job in islice(remaining, workers * 4)
+        window: deque[Future[tuple[Parsed, dict[bytes, tuple[int, ...]]]]] = deque(
+            pool.submit(_worker_job, settings, *job) for job in islice(remaining, workers * 4)
         )
         while window:
-            result = window.popleft().result()
+            result, found = window.popleft().result()
+            sentences.add(found)
             following = next(remaining, None)
             if following is not None:
-                window.append(pool.submit(parse_job, settings, *following))
+                window.append(pool.submit(_worker_job, settings, *following))
             yield result
 
 
