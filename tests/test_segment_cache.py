@@ -145,7 +145,7 @@ def test_another_syntok_version_starts_afresh(
 def test_worker_processes_use_the_cache_and_send_back_what_they_found(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(extract_module, "_workers", lambda count: 2)
+    monkeypatch.setattr(extract_module, "_workers", lambda count, size=0: 2)
     sources = {f"a{n}.html": page(NEWS[n]) for n in range(3)}
     settings = make_workspace(tmp_path, sources, languages="fr")
     assert extract(settings).failures == []
