@@ -11,7 +11,9 @@ pot2po a PO for every POT; the unit totals of both tools are printed side by sid
 Equal work, two ways:
   POT + one PO  `workflow --languages fr extract` (one command)
                 vs `html2po -P` then `pot2po` (what Translate Toolkit needs for the same files);
-                and vs `html2po -P` alone (less work than ours: a harder bar).
+                and vs `html2po -P` alone (less work than ours: a harder bar);
+                also with `--segmentation paragraph`: paragraph units, as html2po makes
+                (html2po does not split sentences; in sentence mode syntok is extra work).
   POT only      in-process, after imports: extract() with no target language
                 vs html2po's converthtml(pot=True) on every page (start-up excluded for both).
 
@@ -74,7 +76,8 @@ def sentence(rng: random.Random, number: int, markup: bool = True) -> str:
         at = rng.randrange(len(words))
         words[at] = f"<em>{words[at]}</em>"
     if rng.random() < 0.2:
-        words.insert(rng.randrange(1, len(words)), f"rose {rng.randint(1, 9)}.{rng.randint(0, 9)} percent on Jan. 10")
+        figure = f"rose {rng.randint(1, 9)}.{rng.randint(0, 9)} percent on Jan. 10"
+        words.insert(rng.randrange(1, len(words)), figure)
     return f"{rng.choice(NAMES)} {rng.choice(VERBS)} that the {' '.join(words)}."
 
 
@@ -106,7 +109,8 @@ def small_page(rng: random.Random, number: int, words: int = 150) -> str:
 
 def environment(cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPATH": str(TREE), "PYTHONPYCACHEPREFIX": str(cache), "SOURCE_DATE_EPOCH": "1700000000"}
+    return {**env, "PYTHONPATH": str(TREE), "PYTHONPYCACHEPREFIX": str(cache),
+            "SOURCE_DATE_EPOCH": "1700000000"}
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
@@ -146,11 +150,12 @@ class Tools:
         self.count += 1
         return self.work / f"{name}{self.count}"
 
-    def workflow(self, force_on: Path | None = None) -> tuple[float, float, Path]:
+    def workflow(self, force_on: Path | None = None, mode: str = "sentence") -> tuple[float, float, Path]:
         root = force_on or self.fresh("ws")
         if force_on is None:
             shutil.copytree(self.template, root, symlinks=True)
-        command = [str(BIN / "workflow"), "-q", "--root", str(root), "--languages", "fr", "extract"]
+        command = [str(BIN / "workflow"), "-q", "--root", str(root), "--languages", "fr", "--segmentation",
+                   mode, "extract"]
         wall, cpu, done = run(command + (["--force"] if force_on else []), self.env)
         if done.returncode != 0 or done.stderr.strip():
             raise SystemExit(f"workflow extract failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -231,7 +236,8 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
     tools = Tools(pages, base / name, env)
     lines = [f"### {name}: {len(pages):,} pages, {sum(p.stat().st_size for p in pages) / 1e6:.1f} MB",
              check_baselines(tools)]
-    times: dict[str, list[tuple[float, float]]] = {k: [] for k in ("workflow", "html2po", "pot2po", "warm")}
+    kinds = ("workflow", "html2po", "pot2po", "warm", "paragraph")
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds}
     for number in range(rounds):
         order = ["workflow", "html2po"] if number % 2 == 0 else ["html2po", "workflow"]
         for tool in order:
@@ -241,6 +247,9 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
                 wall, cpu, _ = tools.workflow(force_on=root)
                 times["warm"].append((wall, cpu))
                 shutil.rmtree(root)
+                wall, cpu, root = tools.workflow(mode="paragraph")
+                times["paragraph"].append((wall, cpu))
+                shutil.rmtree(root)
             else:
                 wall, cpu, pots = tools.html2po()
                 times["html2po"].append((wall, cpu))
@@ -248,7 +257,8 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
                 times["pot2po"].append((wall, cpu))
                 shutil.rmtree(pots)
                 shutil.rmtree(pos)
-    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in times.items()}
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+           for k, v in times.items()}
     tk = (med["html2po"][0] + med["pot2po"][0], med["html2po"][1] + med["pot2po"][1])
     inproc = subprocess.run([str(BIN / "python"), "-c", IN_PROCESS, str(tools.template), str(rounds)],
                             check=True, capture_output=True, text=True, env=env)
@@ -260,6 +270,7 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
         row("POT + one PO, commands (vs html2po -P + pot2po)", ours, tk),
         row("POT + one PO, commands (vs html2po -P alone)", ours, med["html2po"]),
         row("POT only, in-process after imports", tuple(work["workflow"]), tuple(work["html2po"])),
+        row("POT + one PO, paragraph units as html2po's (vs html2po -P + pot2po)", med["paragraph"], tk),
         row("POT + one PO, warm cache, --force (vs html2po -P + pot2po)", med["warm"], tk),
     ]
     shutil.rmtree(tools.work)
@@ -272,7 +283,8 @@ def row(label: str, ours: tuple[float, ...], theirs: tuple[float, ...]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", type=int, default=1000, help="generated small pages (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
