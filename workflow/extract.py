@@ -376,8 +376,8 @@ def parse_job(settings: Settings, path: Path, data: bytes | None = None) -> tupl
 
 PARALLEL_FROM = 16  # articles to read before worker processes pay for their start-up
 # and source bytes: a worker costs a fresh interpreter importing workflow (about half a second of
-# CPU), which a batch of small pages never earns back (1,000 pages of 2 KB parse in a few seconds)
-PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+# CPU), which 100 small pages (0.2 MB, under a second to parse) never earn back; 1,000 do (2 MB, ~10 s)
+PARALLEL_FROM_BYTES = 1024 * 1024
 
 
 def _workers(count: int, size: int = PARALLEL_FROM_BYTES) -> int:
