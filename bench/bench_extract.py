@@ -1,23 +1,37 @@
-"""Benchmark `workflow extract` on synthetic workspaces (issue 2, item 11).
+"""Benchmark `workflow extract` against Translate Toolkit's `html2po` at equal work (issue 10).
 
-For each size (100 and 1,000 articles; 10,000 with --full) the script generates a
-workspace of HTML articles of about 800 words with inline markup, then, each in a
-fresh subprocess so that peak memory (ru_maxrss) is per run:
+Two page sets:
+  real   the real pages in $WORKFLOW_WEB_PAGES, else ../shared/samples/web (skipped when absent);
+  small  --small generated news pages (default 1,000, ~150 words each) that html2po accepts.
 
-  1. a first extract (POT + one PO per configured language, five by default),
-  2. a second extract with no source change (it must rewrite no file),
-  3. Translate Toolkit's `html2po` on the same articles (the baseline tool).
+Before timing, each baseline is checked on the same inputs: html2po must exit 0 with
+nothing on stderr and write a POT for every page with at least one unit, and
+pot2po a PO for every POT; the unit totals of both tools are printed side by side.
 
-It prints one table; ratios are against numbers measured in the same run:
-`per article` is relative to the smallest size (linear growth means ~1.0),
-`CPU s` adds the worker processes' time (the machine may be shared; wall time
-then says less), `peak MiB` is the extract process (its largest worker),
-`no-change` is first / second extract, `vs html2po` is our extract / html2po.
+Equal work, two ways:
+  POT + one PO  `workflow --languages fr extract` (one command)
+                vs `html2po -P` then `pot2po` (what Translate Toolkit needs for the same files);
+                and vs `html2po -P` alone (less work than ours: a harder bar);
+                also with `--segmentation paragraph`: paragraph units, as html2po makes
+                (html2po does not split sentences; in sentence mode syntok is extra work).
+  POT only      in-process, after imports: extract() with no target language
+                vs html2po's converthtml(pot=True) on every page (start-up excluded for both).
+
+Each measurement runs in fresh output folders (a cold segmentation cache), in
+--rounds interleaved rounds (the tools alternate within a round); the table shows
+medians of wall and CPU seconds (CPU includes worker processes). Both tools run
+with compiled bytecode in a private cache (PYTHONPYCACHEPREFIX), as installed
+software does. `warm` re-extracts with --force: the segmentation cache is then warm
+(an edited page, a re-run), a case html2po has no counterpart for. The machine's
+load average is printed before and after: on a shared machine, CPU seconds say
+more than wall seconds.
+
+The workflow code measured is the one on PYTHONPATH (else this checkout), so the
+same script measures another tree:  PYTHONPATH=/path/to/other/tree python bench/bench_extract.py
 
 Usage:
-  .venv/bin/python bench/bench_extract.py            # 100 and 1,000 articles
-  .venv/bin/python bench/bench_extract.py --full     # also 10,000 (several minutes)
-  .venv/bin/python bench/bench_extract.py --sizes 50 200 --languages fr
+  .venv/bin/python bench/bench_extract.py                  # real pages and 1,000 small pages, 5 rounds
+  .venv/bin/python bench/bench_extract.py --small 200 --rounds 3
 """
 
 from __future__ import annotations
@@ -26,12 +40,20 @@ import argparse
 import json
 import os
 import random
+import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+TREE = Path(os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] or HERE)
+BIN = Path(sys.executable).parent
+REAL_PAGES = HERE.parent / "shared" / "samples" / "web"
 
 WORDS = (
     "trade services cooperation development growth economy market policy report forum agreement "
@@ -43,164 +65,261 @@ WORDS = (
 VERBS = "said announced reported released signed expanded improved launched promoted reviewed".split()
 NAMES = ["Mr. Zhang", "Ms. Li", "the U.S. delegation", "Dr. Chen", "the U.N. envoy", "Gen. Smith"]
 
-RUN_EXTRACT = """
-import json, resource, sys, time
-from pathlib import Path
-from workflow.extract import extract
-from workflow.settings import load_settings
-settings = load_settings(Path(sys.argv[1]), {"languages": sys.argv[2]})
-start = time.perf_counter()
-report = extract(settings)
-elapsed = time.perf_counter() - start
-me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({
-    "seconds": elapsed, "articles": report.articles, "units": report.units,
-    "written": sum(1 for c in report.changes if c.written), "failures": len(report.failures),
-    "cpu": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime,
-    "maxrss_kib": me.ru_maxrss, "worker_maxrss_kib": workers.ru_maxrss,
-}))
-"""
 
-
-def sentence(rng: random.Random, number: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 22))]
-    if rng.random() < 0.4:
+def sentence(rng: random.Random, number: int, markup: bool = True) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    if markup and rng.random() < 0.4:
         at = rng.randrange(1, len(words) - 2)
         words[at] = f'<a href="https://example.org/{number}/{at}">{words[at]} {words[at + 1]}</a>'
         del words[at + 1]
-    if rng.random() < 0.3:
+    if markup and rng.random() < 0.3:
         at = rng.randrange(len(words))
         words[at] = f"<em>{words[at]}</em>"
     if rng.random() < 0.2:
-        at = rng.randrange(len(words))
-        words[at] = f"<strong>{words[at]}</strong>"
-    if rng.random() < 0.2:
         figure = f"rose {rng.randint(1, 9)}.{rng.randint(0, 9)} percent on Jan. 10"
         words.insert(rng.randrange(1, len(words)), figure)
-    text = " ".join(words)
-    return f"{rng.choice(NAMES)} {rng.choice(VERBS)} that the {text}."
+    return f"{rng.choice(NAMES)} {rng.choice(VERBS)} that the {' '.join(words)}."
 
 
-def article(rng: random.Random, number: int, words: int = 800) -> str:
+def small_page(rng: random.Random, number: int, words: int = 150) -> str:
+    """A short news page: plain text in the title and attributes, inline markup in the body."""
+    title = sentence(rng, number, markup=False)[:-1]
     body: list[str] = []
     count = 0
     while count < words:
         kind = rng.random()
         if kind < 0.1:
-            line = f"<h2>{sentence(rng, number)[:-1]}</h2>"
-        elif kind < 0.18:
-            items = "".join(f"<li>{sentence(rng, number)}</li>\n" for _ in range(3))
+            items = "".join(f"<li>{sentence(rng, number)}</li>\n" for _ in range(2))
             line = f"<ul>\n{items}</ul>"
-        elif kind < 0.24:
-            line = (f'<figure><img src="/img/{number}.jpg" alt="{sentence(rng, number)[:-1]}">\n'
+        elif kind < 0.2:
+            line = (f'<figure><img src="/img/{number}.jpg" alt="{sentence(rng, number, markup=False)[:-1]}">'
                     f"<figcaption>{sentence(rng, number)}</figcaption></figure>")
         else:
-            line = "<p>" + " ".join(sentence(rng, number) for _ in range(rng.randint(2, 5))) + "</p>"
+            line = "<p>" + " ".join(sentence(rng, number) for _ in range(rng.randint(1, 3))) + "</p>"
         body.append(line)
-        count += len(line.split())
-    title = sentence(rng, number)[:-1]
+        count += len(re.sub(r"<[^>]*>", " ", line).split())
     return (
-        f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n"
-        f"<meta name=\"description\" content=\"{sentence(rng, number)}\">\n"
-        "<script>var tracking = {page: 1};</script>\n</head>\n<body>\n"
-        f"<h1>{title}</h1>\n" + "\n".join(body) + "\n<footer translate=\"no\">© Example News</footer>\n"
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        f'<meta name="description" content="{sentence(rng, number, markup=False)}">\n'
+        "</head>\n<body>\n"
+        f"<h1>{title}</h1>\n" + "\n".join(body) + '\n<footer translate="no">© Example News</footer>\n'
         "</body>\n</html>\n"
     )
 
 
-def make_workspace(root: Path, articles: int) -> None:
-    """A workspace with `articles` HTML articles, 100 to a folder."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    subprocess.run([sys.executable, "-m", "workflow", "-q", "init", str(root)], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
-    rng = random.Random(articles)
-    for number in range(articles):
-        folder = root / "source" / f"batch{number // 100:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"article{number:05d}.html").write_text(article(rng, number), encoding="utf-8")
+def environment(cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(TREE), "PYTHONPYCACHEPREFIX": str(cache),
+            "SOURCE_DATE_EPOCH": "1700000000"}
 
 
-def run_extract(root: Path, languages: str) -> dict[str, float]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    out = subprocess.run([sys.executable, "-c", RUN_EXTRACT, str(root), languages],
-                         check=True, capture_output=True, text=True, env=env)
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
-def snapshot(root: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in (root / "locales").rglob("*") if p.is_file()}
-
-
-def run_html2po(root: Path, out: Path) -> float | None:
-    tool = Path(sys.executable).with_name("html2po")
-    if not tool.exists():
-        return None
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall and CPU seconds (the command and its children) of one command, and its result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([str(tool), "--progress=none", "-i", str(root / "source"), "-o", str(out)],
-                   check=True, capture_output=True)
-    return time.perf_counter() - start
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, done
+
+
+def units_in(folder: Path, suffix: str) -> dict[str, int]:
+    """Units (non-empty msgids, header aside) per catalog in a folder."""
+    counts: dict[str, int] = {}
+    for path in sorted(folder.rglob(f"*{suffix}")):
+        text = path.read_text(encoding="utf-8")
+        counts[path.stem] = len(re.findall(r'(?m)^msgid "(?:[^"\\]|\\.)+"|^msgid ""\n"', text))
+    return counts
+
+
+class Tools:
+    """The commands of one page set, each run in fresh output folders under `work`."""
+
+    def __init__(self, pages: list[Path], work: Path, env: dict[str, str]) -> None:
+        self.pages, self.work, self.env = pages, work, env
+        self.template = work / "template"
+        subprocess.run([str(BIN / "python"), "-m", "workflow", "-q", "init", str(self.template)], check=True,
+                       env=env, stdout=subprocess.DEVNULL)
+        for page in pages:
+            shutil.copyfile(page, self.template / "source" / page.name)
+        self.source = self.template / "source"
+        self.count = 0
+
+    def fresh(self, name: str) -> Path:
+        self.count += 1
+        return self.work / f"{name}{self.count}"
+
+    def workflow(self, force_on: Path | None = None, mode: str = "sentence") -> tuple[float, float, Path]:
+        root = force_on or self.fresh("ws")
+        if force_on is None:
+            shutil.copytree(self.template, root, symlinks=True)
+        command = [str(BIN / "workflow"), "-q", "--root", str(root), "--languages", "fr", "--segmentation",
+                   mode, "extract"]
+        wall, cpu, done = run(command + (["--force"] if force_on else []), self.env)
+        if done.returncode != 0 or done.stderr.strip():
+            raise SystemExit(f"workflow extract failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        return wall, cpu, root
+
+    def html2po(self) -> tuple[float, float, Path]:
+        out = self.fresh("pot")
+        out.mkdir()
+        command = [str(BIN / "html2po"), "--progress=none", "-P", "-i", str(self.source), "-o", str(out)]
+        wall, cpu, done = run(command, self.env)
+        if done.returncode != 0 or done.stderr.strip():
+            raise SystemExit(f"html2po failed ({done.returncode}) on these pages:\n{done.stderr[-2000:]}")
+        return wall, cpu, out
+
+    def pot2po(self, pots: Path) -> tuple[float, float, Path]:
+        out = self.fresh("po")
+        out.mkdir()
+        command = [str(BIN / "pot2po"), "--progress=none", "-i", str(pots), "-o", str(out)]
+        wall, cpu, done = run(command, self.env)
+        if done.returncode != 0 or done.stderr.strip():
+            raise SystemExit(f"pot2po failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        return wall, cpu, out
+
+
+def check_baselines(tools: Tools) -> str:
+    """Both tools succeed on every page, with sane unit counts; a line with their totals."""
+    _, _, ours = tools.workflow()
+    _, _, pots = tools.html2po()
+    _, _, pos = tools.pot2po(pots)
+    theirs = units_in(pots, ".pot")
+    mine = units_in(ours / "locales" / "templates", ".pot")
+    stems = {page.stem for page in tools.pages}
+    if set(theirs) != stems or min(theirs.values()) < 1:
+        empty = sorted(stems - {k for k, v in theirs.items() if v > 0})
+        raise SystemExit(f"html2po wrote no units for {len(empty)} page(s), e.g. {empty[:3]}: not equal work")
+    if set(units_in(pos, ".po")) != stems:
+        raise SystemExit("pot2po did not write a PO for every page")
+    if set(mine) != stems:
+        raise SystemExit("workflow did not write a POT for every page")
+    return (f"units: workflow {sum(mine.values()):,}, html2po {sum(theirs.values()):,} "
+            f"({len(stems)} pages, every page has units in both)")
+
+
+IN_PROCESS = r"""
+import io, json, resource, shutil, statistics, sys, time
+from dataclasses import replace
+from pathlib import Path
+from translate.convert import html2po
+from workflow import segment
+from workflow.extract import extract
+from workflow.settings import load_settings
+template, rounds = Path(sys.argv[1]), int(sys.argv[2])
+def used():  # CPU seconds of this process and of the worker processes it has waited for
+    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
+pages = sorted(p for p in (template / "source").iterdir())
+results = {"workflow": [], "html2po": []}
+for number in range(rounds):
+    root = template.with_name(f"inproc{number}")
+    shutil.copytree(template, root)
+    settings = replace(load_settings(root, {"languages": "fr"}), languages=())
+    if hasattr(segment, "MemoryCache"):  # trees before the segmentation cache have none
+        segment.use_cache(segment.MemoryCache())  # cold, as in a fresh process
+    for tool in (("workflow", "html2po") if number % 2 == 0 else ("html2po", "workflow")):
+        wall, cpu = time.perf_counter(), used()
+        if tool == "workflow":
+            report = extract(settings)
+            assert not report.failures, report.failures
+        else:
+            for page in pages:
+                with page.open("rb") as source:
+                    html2po.converthtml(source, io.BytesIO(), None, pot=True)
+        results[tool].append((time.perf_counter() - wall, used() - cpu))
+    shutil.rmtree(root)
+print(json.dumps({tool: [statistics.median(w for w, _ in r), statistics.median(c for _, c in r)]
+                  for tool, r in results.items()}))
+"""
+
+
+def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str, str]) -> list[str]:
+    tools = Tools(pages, base / name, env)
+    lines = [f"### {name}: {len(pages):,} pages, {sum(p.stat().st_size for p in pages) / 1e6:.1f} MB",
+             check_baselines(tools)]
+    kinds = ("workflow", "html2po", "pot2po", "warm", "paragraph")
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds}
+    for number in range(rounds):
+        order = ["workflow", "html2po"] if number % 2 == 0 else ["html2po", "workflow"]
+        for tool in order:
+            if tool == "workflow":
+                wall, cpu, root = tools.workflow()
+                times["workflow"].append((wall, cpu))
+                wall, cpu, _ = tools.workflow(force_on=root)
+                times["warm"].append((wall, cpu))
+                shutil.rmtree(root)
+                wall, cpu, root = tools.workflow(mode="paragraph")
+                times["paragraph"].append((wall, cpu))
+                shutil.rmtree(root)
+            else:
+                wall, cpu, pots = tools.html2po()
+                times["html2po"].append((wall, cpu))
+                wall, cpu, pos = tools.pot2po(pots)
+                times["pot2po"].append((wall, cpu))
+                shutil.rmtree(pots)
+                shutil.rmtree(pos)
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+           for k, v in times.items()}
+    tk = (med["html2po"][0] + med["pot2po"][0], med["html2po"][1] + med["pot2po"][1])
+    inproc = subprocess.run([str(BIN / "python"), "-c", IN_PROCESS, str(tools.template), str(rounds)],
+                            check=True, capture_output=True, text=True, env=env)
+    work = json.loads(inproc.stdout.strip().splitlines()[-1])
+    ours = med["workflow"]
+    lines += [
+        "| work | workflow wall s | CPU s | Translate Toolkit wall s | CPU s | speed-up wall | CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        row("POT + one PO, commands (vs html2po -P + pot2po)", ours, tk),
+        row("POT + one PO, commands (vs html2po -P alone)", ours, med["html2po"]),
+        row("POT only, in-process after imports", tuple(work["workflow"]), tuple(work["html2po"])),
+        row("POT + one PO, paragraph units as html2po's (vs html2po -P + pot2po)", med["paragraph"], tk),
+        row("POT + one PO, warm cache, --force (vs html2po -P + pot2po)", med["warm"], tk),
+    ]
+    shutil.rmtree(tools.work)
+    return lines
+
+
+def row(label: str, ours: tuple[float, ...], theirs: tuple[float, ...]) -> str:
+    return (f"| {label} | {ours[0]:.2f} | {ours[1]:.2f} | {theirs[0]:.2f} | {theirs[1]:.2f} | "
+            f"{theirs[0] / ours[0]:.2f}x | {theirs[1] / ours[1]:.2f}x |")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
-    parser.add_argument("--full", action="store_true", help="add 10,000 articles")
-    parser.add_argument("--languages", default="zh fr es ar ru")
-    parser.add_argument("--no-html2po", action="store_true")
-    parser.add_argument("--keep", type=Path, help="keep the workspaces in this folder")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", type=int, default=1000, help="generated small pages (0: none)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args()
-    sizes = sorted(set(args.sizes + ([10000] if args.full else [])))
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-extract-"))
-    rows: list[dict[str, float]] = []
+    env = environment(base / "pycache")
+    real_folder = Path(os.environ.get("WORKFLOW_WEB_PAGES") or REAL_PAGES)
+    real = sorted(p for p in real_folder.glob("*") if p.suffix.lower() in (".html", ".htm")) \
+        if real_folder.is_dir() else []
+    small_folder = base / "small-pages"
+    small_folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(1000)
+    small = []
+    for number in range(args.small):
+        page = small_folder / f"page{number:05d}.html"
+        page.write_text(small_page(rng, number), encoding="utf-8")
+        small.append(page)
+    load = os.getloadavg()
+    print(f"workflow extract vs Translate Toolkit html2po; workflow from {TREE}; {os.cpu_count()} CPUs; "
+          f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; medians of {args.rounds} rounds")
     try:
-        for size in sizes:
-            root = base / f"ws{size}"
-            if root.exists():
-                shutil.rmtree(root)
-            make_workspace(root, size)
-            first = run_extract(root, args.languages)
-            before = snapshot(root)
-            second = run_extract(root, args.languages)
-            rewritten = sum(1 for p, m in snapshot(root).items() if before.get(p) != m)
-            html2po = None if args.no_html2po else run_html2po(root, base / f"html2po{size}")
-            rows.append({
-                "size": size, "units": first["units"], "first": first["seconds"], "cpu": first["cpu"],
-                "rss": max(first["maxrss_kib"], second["maxrss_kib"]) / 1024,
-                "worker_rss": first["worker_maxrss_kib"] / 1024, "second": second["seconds"],
-                "rewritten": rewritten,
-                "failures": first["failures"] + second["failures"],
-                "html2po": html2po if html2po is not None else float("nan"),
-            })
-            print(f"... {size} articles done", file=sys.stderr)
+        for name, pages in (("real pages", real), ("small pages", small)):
+            if not pages:
+                print(f"### {name}: none (set WORKFLOW_WEB_PAGES to a folder of .html pages)")
+                continue
+            print("\n".join(measure(name, pages, base, args.rounds, env)), flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
-    print_table(rows, args.languages)
-
-
-def print_table(rows: list[dict[str, float]], languages: str) -> None:
-    catalogs = 1 + len(languages.split())
-    print(f"workflow extract: HTML articles of ~800 words, {catalogs} catalogs each "
-          f"(POT + {languages}); {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
-    header = ("articles", "units", "first s", "CPU s", "units/s", "per article", "peak MiB (worker)",
-              "no-change s", "no-change", "rewritten", "html2po s", "vs html2po")
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---:" for _ in header) + "|")
-    base = rows[0]["first"] / rows[0]["size"]
-    for row in rows:
-        per_article = row["first"] / row["size"] / base
-        print("| " + " | ".join([
-            f"{row['size']:,}", f"{int(row['units']):,}", f"{row['first']:.1f}", f"{row['cpu']:.1f}",
-            f"{row['units'] / row['first']:,.0f}", f"{per_article:.2f}x",
-            f"{row['rss']:.0f} ({row['worker_rss']:.0f})", f"{row['second']:.2f}",
-            f"{row['first'] / row['second']:.1f}x", f"{int(row['rewritten'])}",
-            f"{row['html2po']:.1f}", f"{row['first'] / row['html2po']:.2f}x",
-        ]) + " |")
-    if any(row["failures"] for row in rows):
-        print("warning: some articles failed to extract", file=sys.stderr)
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -362,6 +362,31 @@ def test_the_cache_sees_source_edits_and_catalog_edits(tmp_path: Path) -> None:
     assert po.is_file()  # a deleted catalog is recreated although the source did not change
 
 
+def test_every_source_is_read_once_per_extract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New, edited and unchanged articles alike: one read each (the hash check keeps the bytes it read)."""
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", "b.html": "<p>Two.</p>", "c.txt": "C\n"},
+                              languages="fr")
+    reads: list[str] = []
+    real = extract_module.read_source
+
+    def counting(path: Path) -> bytes:
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(extract_module, "read_source", counting)
+    extract(settings)
+    assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+    reads.clear()
+    write_source(tmp_path, "a.txt", "A\n\nOne. Three.\n")
+    report = extract(settings)
+    assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+    assert [e.msgid for e in entries(settings.catalog("a.txt", "fr"))] == ["A", "One.", "Three."]
+    assert report.written == 2
+    reads.clear()
+    extract(settings, force=True)
+    assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+
+
 def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:
     settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n"}, languages="fr")
     extract(settings)
@@ -394,9 +419,9 @@ def test_parallel_reading_writes_the_same_catalogs(tmp_path: Path, monkeypatch: 
     sources["broken.xml"] = "<bulletin>"
     serial = make_workspace(tmp_path / "serial", sources, languages="fr")
     parallel = make_workspace(tmp_path / "parallel", sources, languages="fr")
-    monkeypatch.setattr(extract_module, "_workers", lambda count: 1)
+    monkeypatch.setattr(extract_module, "_workers", lambda count, size=0: 1)
     serial_report = extract(serial)
-    monkeypatch.setattr(extract_module, "_workers", lambda count: 2)
+    monkeypatch.setattr(extract_module, "_workers", lambda count, size=0: 2)
     parallel_report = extract(parallel)
     assert [(f.message, f.line) for f in parallel_report.failures] == [
         (f.message, f.line) for f in serial_report.failures
@@ -405,3 +430,12 @@ def test_parallel_reading_writes_the_same_catalogs(tmp_path: Path, monkeypatch: 
     for path in sorted((tmp_path / "serial" / "locales").rglob("*.po*")):
         twin = tmp_path / "parallel" / path.relative_to(tmp_path / "serial")
         assert twin.read_bytes() == path.read_bytes()
+
+
+def test_worker_processes_only_for_batches_that_earn_their_start_up() -> None:
+    """Many small pages are parsed in this process: a worker's start-up costs more than it saves."""
+    small = extract_module.PARALLEL_FROM_BYTES - 1
+    assert extract_module._workers(1000, small) == 1
+    assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 10 * small) == 1
+    cpus = len(os.sched_getaffinity(0))
+    assert extract_module._workers(1000, 10 * small) == min(cpus, 4)

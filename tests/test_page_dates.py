@@ -4,6 +4,7 @@ is ordered by it; itemprop meta descriptions are translated; `publish --help` sh
 from __future__ import annotations
 
 import datetime as dt
+from html.parser import HTMLParser
 from pathlib import Path
 
 import html5lib
@@ -86,6 +87,22 @@ def page(head: str = "", body: str = "") -> str:
 def test_declared_date(text: str, expected: str | None) -> None:
     found = declared_date(text)
     assert (found.isoformat() if found else None) == expected
+    # the reader finds it while it reads the page (the page is tokenized once)
+    assert read(text.encode(), "a.html", "sentence").metadata.get("date") == expected
+
+
+def test_the_reader_tokenizes_a_page_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    fed: list[int] = []
+    original = HTMLParser.feed
+
+    def counting(self: HTMLParser, data: str) -> None:
+        fed.append(len(data))
+        original(self, data)
+
+    monkeypatch.setattr(HTMLParser, "feed", counting)
+    text = page('<script type="application/ld+json">{"datePublished": "2020-05-06"}</script>')
+    assert read(text.encode(), "a.html", "sentence").metadata["date"] == "2020-05-06"
+    assert fed == [len(text)]
 
 
 def test_itemprop_and_social_meta_are_translated() -> None:

@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from . import __version__
+from . import __version__, segment, segment_cache
 from .errors import SourceError, WorkflowError
 from .files import BatchWriter, read_regular, workspace_lock, write_atomic, write_if_changed
 from .formats import html, text, xml
@@ -186,15 +186,19 @@ class ExtractCache:
             pass  # no cache, or one from another version: start afresh
         return cls(path, fingerprint)
 
+    def known(self, name: str, catalogs: list[Path]) -> bool:
+        """Whether the article was seen and its catalogs are as the last extract left them (stats only)."""
+        entry = self.articles.get(name)
+        return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], int)
+                and entry[2] == _stats(catalogs))
+
     def fresh(self, name: str, digest: str, catalogs: list[Path]) -> int | None:
         """The unit count of an article whose source and catalogs are as last seen, else None."""
-        entry = self.articles.get(name)
-        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
+        if not self.known(name, catalogs):
             return None
+        entry = self.articles[name]
         units = entry[1]
-        if not isinstance(units, int) or entry[2] != _stats(catalogs):
-            return None
-        return units
+        return units if entry[0] == digest and isinstance(units, int) else None
 
     def record(self, name: str, digest: str, units: int, catalogs: list[Path]) -> None:
         self.articles[name] = [digest, units, _stats(catalogs)]
@@ -246,14 +250,19 @@ def extract(
         clashes = _collisions(settings, sources)
         cache = ExtractCache.load(settings)
         seen: list[tuple[str, str, int]] = []  # article, source hash, units
-        todo: list[Path] = []
+        todo: list[tuple[Path, bytes | None]] = []  # with its bytes when already read (kept: bounded)
+        kept = 0
         for path in sources:
             try:
                 if path in clashes:
                     raise SourceError(clashes[path], path=path, hint="rename one of the two files")
-                fresh = None if force else _fresh(settings, path, cache)
+                fresh, data = (None, None) if force else _fresh(settings, path, cache)
                 if fresh is None:
-                    todo.append(path)
+                    if data is not None and kept + len(data) <= KEEP_READ_BYTES:
+                        kept += len(data)
+                    else:
+                        data = None  # read again when parsed: memory stays bounded
+                    todo.append((path, data))
                     continue
                 if progress:
                     progress(str(path))
@@ -263,8 +272,8 @@ def extract(
                 seen.append(fresh)
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
-        with BatchWriter() as writer:
-            for path, result in zip(todo, _parse_all(settings, todo)):
+        with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
+            for (path, _), result in zip(todo, _parse_all(settings, todo, sentences)):
                 if progress:
                     progress(str(path))
                 if isinstance(result, Failure):
@@ -329,58 +338,111 @@ def _catalogs(settings: Settings, name: str) -> list[Path]:
     return [settings.catalog(name, lang) for lang in (None, *settings.languages)]
 
 
-def _fresh(settings: Settings, path: Path, cache: ExtractCache) -> tuple[str, str, int] | None:
-    """(article, source hash, units) when the source and catalogs are as last extracted, else None."""
+KEEP_READ_BYTES = 64 * 1024 * 1024  # sources read to check them, kept for parsing rather than read again
+
+
+Fresh = tuple[str, str, int]  # article, source hash, units
+
+
+def _fresh(settings: Settings, path: Path, cache: ExtractCache) -> tuple[Fresh | None, bytes | None]:
+    """(article, source hash, units) when the source and catalogs are as last extracted, else None;
+    and the source's bytes if they were read.
+
+    A source is read only when the cache knows the article and its catalogs are unchanged: a
+    new article, or one whose catalogs moved, is read once, when it is parsed.
+    """
     name = article_name(settings, path)
     if path.suffix.lower() not in READERS:
         parse_article(settings, path, b"")  # raises: unknown format
-    digest = hashlib.sha1(read_source(path)).hexdigest()
-    units = cache.fresh(name, digest, _catalogs(settings, name))
-    return None if units is None else (name, digest, units)
+    catalogs = _catalogs(settings, name)
+    if not cache.known(name, catalogs):
+        return None, None
+    data = read_source(path)
+    digest = hashlib.sha1(data).hexdigest()
+    units = cache.fresh(name, digest, catalogs)
+    return (None, data) if units is None else ((name, digest, units), None)
 
 
-def parse_job(settings: Settings, path: Path) -> tuple[Article, str] | Failure:
-    """Read and segment one file (in a worker process for large batches): the article and its source hash."""
+def parse_job(settings: Settings, path: Path, data: bytes | None = None) -> tuple[Article, str] | Failure:
+    """Read (unless `data` holds its bytes) and segment one file (in a worker process for large batches):
+    the article and its source hash."""
     try:
-        data = read_source(path)
+        if data is None:
+            data = read_source(path)
         return parse_article(settings, path, data), hashlib.sha1(data).hexdigest()
     except WorkflowError as exc:  # sent back as data: exceptions lose their fields when pickled
         return _failure(exc)
 
 
 PARALLEL_FROM = 16  # articles to read before worker processes pay for their start-up
+# and source bytes: a worker costs a fresh interpreter importing workflow (about half a second of
+# CPU), which 100 small pages (0.2 MB, under a second to parse) never earn back; 1,000 do (2 MB, ~10 s)
+PARALLEL_FROM_BYTES = 1024 * 1024
 
 
-def _workers(count: int) -> int:
+def _workers(count: int, size: int = PARALLEL_FROM_BYTES) -> int:
+    """Processes to parse `count` articles of `size` bytes in all: one unless the batch is large."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return min(cpus, 4) if count >= PARALLEL_FROM else 1
+    return min(cpus, 4) if count >= PARALLEL_FROM and size >= PARALLEL_FROM_BYTES else 1
 
 
-def _parse_all(settings: Settings, paths: list[Path]) -> Iterator[tuple[Article, str] | Failure]:
+def _size(job: tuple[Path, bytes | None]) -> int:
+    path, data = job
+    if data is not None:
+        return len(data)
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported when it is read
+
+
+Parsed = tuple[Article, str] | Failure
+
+
+def _start_worker(cache_file: Path) -> None:
+    """A worker process looks up the workspace's segmentation cache (the main process saves it)."""
+    segment.use_cache(segment_cache.SegmentCache(cache_file, writable=False))
+
+
+def _worker_job(
+    settings: Settings, path: Path, data: bytes | None
+) -> tuple[Parsed, dict[bytes, tuple[int, ...]]]:
+    """parse_job in a worker, with the sentence boundaries it found that the cache did not have."""
+    result = parse_job(settings, path, data)
+    cache = segment.current_cache()
+    return result, cache.take_new() if isinstance(cache, segment_cache.SegmentCache) else {}
+
+
+def _parse_all(
+    settings: Settings, paths: list[tuple[Path, bytes | None]], sentences: segment_cache.SegmentCache
+) -> Iterator[Parsed]:
     """parse_job for every path, in order; on worker processes when the batch is large.
 
     At most a few articles per worker are in flight, so memory does not grow with
-    the number of articles.
+    the number of articles. Workers send back the sentence boundaries they worked
+    out, for `sentences` to save.
     """
-    workers = _workers(len(paths))
+    workers = _workers(len(paths), sum(_size(job) for job in paths) if len(paths) >= PARALLEL_FROM else 0)
     if workers <= 1:
-        for path in paths:
-            yield parse_job(settings, path)
+        for path, data in paths:
+            yield parse_job(settings, path, data)
         return
     # "spawn": a fresh interpreter per worker, never a fork of a process with threads
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(sentences.path,)) as pool:
         remaining = iter(paths)
-        window: deque[Future[tuple[Article, str] | Failure]] = deque(
-            pool.submit(parse_job, settings, path) for path in islice(remaining, workers * 4)
+        window: deque[Future[tuple[Parsed, dict[bytes, tuple[int, ...]]]]] = deque(
+            pool.submit(_worker_job, settings, *job) for job in islice(remaining, workers * 4)
         )
         while window:
-            result = window.popleft().result()
+            result, found = window.popleft().result()
+            sentences.add(found)
             following = next(remaining, None)
             if following is not None:
-                window.append(pool.submit(parse_job, settings, following))
+                window.append(pool.submit(_worker_job, settings, *following))
             yield result
 
 

@@ -211,14 +211,67 @@ class _Text:
         return chunk.raw[1] if offset == chunk.start + size else None
 
 
+SYNTOK_OPTIONS = {"emit_hyphen_or_underscore_sep": True, "replace_not_contraction": False}
+
+
 @functools.cache
 def _segmenter() -> tuple[Callable[[Any], Any], Callable[[str], Any]]:
     """syntok's sentence splitter and tokenizer, imported on first use (keeps `--help` fast)."""
     from syntok.segmenter import split
     from syntok.tokenizer import Tokenizer
 
-    tokenizer = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
+    tokenizer = Tokenizer(**SYNTOK_OPTIONS)
     return split, tokenizer.tokenize
+
+
+class MemoryCache:
+    """syntok's answers (the offsets where sentences start) by digest of the text it was given.
+
+    syntok is a pure function of that text (and of its version and options), so an answer
+    holds wherever the paragraph occurs: navigation and footers repeat on every page of
+    a site, and an edited article keeps most of its paragraphs. Bounded: emptied when full.
+    segment_cache.py keeps the answers in the workspace between runs.
+    """
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.answers: dict[bytes, tuple[int, ...]] = {}
+
+    def get(self, key: bytes) -> tuple[int, ...] | None:
+        return self.answers.get(key)
+
+    def put(self, key: bytes, starts: tuple[int, ...]) -> None:
+        if len(self.answers) >= self.LIMIT:
+            self.answers.clear()
+        self.answers[key] = starts
+
+
+_cache = MemoryCache()
+
+
+def current_cache() -> MemoryCache:
+    """The cache sentence splitting uses now."""
+    return _cache
+
+
+def use_cache(cache: MemoryCache) -> MemoryCache:
+    """Make `cache` the one sentence splitting uses; returns the one it replaces."""
+    global _cache
+    previous, _cache = _cache, cache
+    return previous
+
+
+def _syntok_starts(plain: str) -> tuple[int, ...]:
+    """Where syntok starts a sentence after the first, as offsets in `plain` (cached by its digest)."""
+    key = hashlib.blake2b(plain.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    starts = _cache.get(key)
+    if starts is None:
+        split, tokenize = _segmenter()
+        starts = tuple(sentence[0].offset for number, sentence in enumerate(split(tokenize(plain)))
+                       if number and sentence)
+        _cache.put(key, starts)
+    return starts
 
 
 def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
@@ -246,11 +299,7 @@ def _sentence_starts(text: _Text) -> list[int]:
         return []  # one sentence at most: no need to run the segmenter
     plain, syn_starts, norm_starts = _syntok_text(text)
     starts: list[int] = []
-    split, tokenize = _segmenter()
-    for number, sentence in enumerate(split(tokenize(plain))):
-        if number == 0 or not sentence:
-            continue
-        offset = sentence[0].offset
+    for offset in _syntok_starts(plain):
         index = bisect.bisect_right(syn_starts, offset) - 1
         while text.chunks[index].tag is not None:  # zero-width in the segmenter's text
             index += 1

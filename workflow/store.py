@@ -368,8 +368,29 @@ def _fields(entry: polib.POEntry) -> tuple[object, ...]:
             entry.occurrences, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural)
 
 
+_RENDERED: dict[tuple[object, ...], str] = {}  # _render_entry's results (bounded: cleared when full)
+_RENDERED_MAX = 8192
+
+
 def _render_entry(entry: polib.POEntry, width: int) -> str:
-    """An entry as polib writes it at `width`, with `#:` lines broken as GNU gettext breaks them."""
+    """An entry as polib writes it at `width`, with `#:` lines broken as GNU gettext breaks them.
+
+    The text depends on the entry's fields and the width only: an article's template and
+    its new catalogs share most entries, so each is rendered once (polib is slow).
+    """
+    key = (width, entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+           tuple(sorted(entry.msgstr_plural.items())), tuple(entry.flags), entry.comment, entry.tcomment,
+           tuple(map(tuple, entry.occurrences)), entry.previous_msgctxt, entry.previous_msgid,
+           entry.previous_msgid_plural)
+    text = _RENDERED.get(key)
+    if text is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        text = _RENDERED[key] = _render_uncached(entry, width)
+    return text
+
+
+def _render_uncached(entry: polib.POEntry, width: int) -> str:
     if not entry.occurrences or entry.obsolete:
         return str(entry.__unicode__(width))
     marker = "\x00references\x00"
@@ -511,6 +532,12 @@ def plan_catalog(
         comment = before.comment  # a translator's notes stay
     date = (before.fields.get("POT-Creation-Date") if before else None) or creation_date()
     old_fields = before.fields if before is not None else {}
+    if read is None:  # a new file (or an unreadable template): composed once, dated now
+        header = _Header(_header(lang, source_lang, article, old_fields, date), comment)
+        data = _compose(read, header, entries)
+        return CatalogPlan(
+            CatalogChange(path, True, change.added, change.kept, change.fuzzy, change.obsolete), data
+        )
     if lang is not None and before is not None:  # first: does the file already hold this?
         data = _compose(read, before, entries)
     else:

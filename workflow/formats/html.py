@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Article, BlockKind, Format
 from .common import decode, sniff_html_charset
-from .published import declared_date
+from .published import Dates
 from .scanner import Dialect, scan
 from .selectors import matched_offsets
 
@@ -68,8 +68,9 @@ def read(data: bytes, path: str, mode: str, elements: Elements = Elements()) -> 
     """Read an HTML page or fragment into an Article."""
     text, encoding = decode(data, path, sniff_html_charset(data, path))
     skip = matched_offsets(text, elements.skip_selectors) if elements.skip_selectors.strip() else frozenset()
-    blocks = scan(text, dialect(elements), mode, path, skip)
+    dates = Dates()
+    blocks = scan(text, dialect(elements), mode, path, skip, dates)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
-    date = declared_date(text)
+    date = dates.date()
     metadata = {"title": title, **({"date": date.isoformat()} if date else {})}
     return Article(path, Format.HTML, text, encoding, tuple(blocks), metadata)

@@ -86,11 +86,26 @@ def _date_published(document: Any) -> str | None:
     return None
 
 
+class Dates(_Dates):
+    """Collects the dates a page declares from the events of a tokenizer that reads the page anyway.
+
+    The scanner passes it every start tag, end tag and text it is told of (the same
+    tokenizer, with the same settings), so the page is tokenized once, not twice.
+    """
+
+    def date(self) -> dt.date | None:
+        return _declared(self)
+
+
 def declared_date(text: str) -> dt.date | None:
     """The publication date the page declares, or None."""
     dates = _Dates()
     dates.feed(text)
     dates.close()
+    return _declared(dates)
+
+
+def _declared(dates: _Dates) -> dt.date | None:
     for script in dates.json_ld:
         try:
             value = _date_published(json.loads("".join(script)))

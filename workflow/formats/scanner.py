@@ -14,6 +14,7 @@ exactly as the tokenizer consumed them.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -24,6 +25,7 @@ from html.parser import HTMLParser
 from ..model import Block, BlockKind
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
+from .published import Dates
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,12 @@ def _untranslated(dialect: Dialect, tag: str, attrs: list[tuple[str, str | None]
     )
 
 
+@functools.cache
+def _names_any(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds any of `names` in a tag's text, in any case."""
+    return re.compile("|".join(re.escape(name) for name in names) or "(?!)", re.IGNORECASE)
+
+
 def implied_end(open_tag: str, tag: str) -> bool:
     """Whether a start tag `tag` closes an open `open_tag` whose end tag was left out."""
     if open_tag == "p":
@@ -95,8 +103,9 @@ class Scanner(HTMLParser):
     """Turns a page into blocks of parts; keeps the offsets of every piece of markup."""
 
     def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "",
-                 skip_at: frozenset[int] = frozenset()) -> None:
+                 skip_at: frozenset[int] = frozenset(), dates: Dates | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.dates = dates  # told of every tag and text, as its own tokenizer would be
         self.skip_at = skip_at  # start tags of elements kept untranslated (skip_selectors)
         self.text = text
         self.path = path
@@ -197,6 +206,8 @@ class Scanner(HTMLParser):
         return result
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]], raw: str, at: int) -> None:
+        if tag != "meta" and not _names_any(self.dialect.attributes).search(raw):
+            return  # most tags name no translatable attribute: the loop below would find none
         values = dict(attrs)
         wanted: set[str] = set(self.dialect.attributes)
         kind = BlockKind.ATTRIBUTE
@@ -227,10 +238,14 @@ class Scanner(HTMLParser):
         return tag.rpartition(":")[2] if self.dialect.local_names else tag
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dates is not None:
+            self.dates.handle_starttag(tag, attrs)
         tag = self._local(tag)
         self._start(tag, attrs, void=tag in self.dialect.void)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dates is not None:
+            self.dates.handle_startendtag(tag, attrs)
         self._start(self._local(tag), attrs, void=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
@@ -270,6 +285,8 @@ class Scanner(HTMLParser):
             self.containers.append((tag, where, region or self._region()))
 
     def handle_endtag(self, tag: str) -> None:
+        if self.dates is not None:
+            self.dates.handle_endtag(tag)
         if self.ended:
             return
         tag = self._local(tag)
@@ -299,6 +316,8 @@ class Scanner(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self.dates is not None:
+            self.dates.handle_data(data)
         if self.ended:
             return
         at = self._here()
@@ -365,9 +384,12 @@ def _trim(parts: list[Part]) -> tuple[int, int]:
 
 
 def scan(text: str, dialect: Dialect, mode: str, path: str = "",
-         skip_at: frozenset[int] = frozenset()) -> list[Block]:
-    """The blocks of a document, in reading order; elements starting at `skip_at` are untranslated."""
-    scanner = Scanner(text, dialect, mode, path, skip_at)
+         skip_at: frozenset[int] = frozenset(), dates: Dates | None = None) -> list[Block]:
+    """The blocks of a document, in reading order; elements starting at `skip_at` are untranslated.
+
+    `dates`, if given, is told of the page's tags and text as they are read (see published.py).
+    """
+    scanner = Scanner(text, dialect, mode, path, skip_at, dates)
     scanner.feed(text)
     return scanner.finish()
 

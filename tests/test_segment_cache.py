@@ -1,0 +1,159 @@
+"""segment_cache.py: syntok's sentence boundaries kept per paragraph text, in the workspace, bounded."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from extracting import make_workspace, write_source
+
+from workflow import extract as extract_module
+from workflow import segment, segment_cache
+from workflow.extract import extract
+
+NEWS = (
+    "Mr. Zhang met the U.S. delegation on Jan. 10 in Beijing. Talks went well. "
+    "The No. 5 item was deferred.",
+    "Prices rose 2.3 percent. Dr. Chen said: \u201cWe expect more.\u201d Ms. Li disagreed.",
+    "I. Overview. The forum opened at 9 a.m. on Monday. It closed on Friday.",
+)
+
+
+def page(*paragraphs: str) -> str:
+    return "<title>A page</title>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+@pytest.fixture
+def syntok_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The texts syntok is asked to split (the splitter is wrapped to count)."""
+    calls: list[str] = []
+    split, tokenize = segment._segmenter()
+
+    def counting_tokenize(text: str) -> Any:
+        calls.append(text)
+        return tokenize(text)
+
+    monkeypatch.setattr(segment, "_segmenter", lambda: (split, counting_tokenize))
+    monkeypatch.setattr(segment, "_cache", segment.MemoryCache())
+    yield calls
+
+
+def catalogs(root: Path) -> dict[Path, bytes]:
+    return {p.relative_to(root): p.read_bytes() for p in sorted((root / "locales").rglob("*.po*"))}
+
+
+def test_syntok_answers_depend_on_the_paragraph_alone() -> None:
+    """The premise of the cache: a paragraph's boundaries do not depend on what was split before."""
+    fresh = segment.MemoryCache()
+    alone = {}
+    for text in NEWS:
+        segment.use_cache(segment.MemoryCache())
+        alone[text] = segment._syntok_starts(text)
+    previous = segment.use_cache(fresh)
+    try:
+        for text in reversed(NEWS * 2):
+            fresh.answers.clear()
+            assert segment._syntok_starts(text) == alone[text]
+    finally:
+        segment.use_cache(previous)
+    assert all(alone.values())  # every sample has several sentences
+
+
+def test_a_second_extract_asks_syntok_nothing_and_writes_the_same_catalogs(
+    tmp_path: Path, syntok_calls: list[str]
+) -> None:
+    settings = make_workspace(tmp_path, {"a.html": page(*NEWS), "b.html": page(NEWS[0])}, languages="fr")
+    extract(settings)
+    assert len(syntok_calls) == 3  # b.html's paragraph is a.html's first: answered from memory
+    first = catalogs(tmp_path)
+    segment._cache = segment.MemoryCache()  # a new process: only the file remembers
+    for path in (tmp_path / "locales").rglob("*.po*"):
+        path.unlink()
+    extract(settings, force=True)
+    assert len(syntok_calls) == 3
+    assert catalogs(tmp_path) == first
+    write_source(tmp_path, "a.html", page(*NEWS, "One more. And another."))
+    extract(settings)
+    assert syntok_calls[3:] == ["One more. And another."]  # only the new paragraph
+
+
+def test_deleting_or_damaging_the_cache_changes_nothing_but_time(
+    tmp_path: Path, syntok_calls: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_workspace(tmp_path, {"a.html": page(*NEWS)}, languages="fr")
+    extract(settings)
+    first = catalogs(tmp_path)
+    cache_file = tmp_path / segment_cache.CACHE_FILE
+    cache_file.write_bytes(b"not a database" * 100)
+    segment._cache = segment.MemoryCache()
+    assert extract(settings, force=True).failures == []
+    assert catalogs(tmp_path) == first
+    assert "segmentation cache not used" in caplog.text
+    cache_file.unlink()
+    (tmp_path / extract_module.CACHE_FILE).unlink()
+    segment._cache = segment.MemoryCache()
+    assert extract(settings, force=True).failures == []
+    assert catalogs(tmp_path) == first
+    assert cache_file.is_file()
+
+
+def test_the_cache_is_bounded_and_keeps_the_answers_last_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syntok_calls: list[str]
+) -> None:
+    monkeypatch.setattr(segment_cache, "MAX_ROWS", 4)
+    paragraphs = [f"Item {n} opened. It closed at {n} p.m. sharp." for n in range(6)]
+    settings = make_workspace(tmp_path, {"a.html": page(*paragraphs[:3])}, languages="fr")
+    extract(settings)
+    write_source(tmp_path, "b.html", page(*paragraphs[3:]))
+    extract(settings)
+    db = sqlite3.connect(tmp_path / segment_cache.CACHE_FILE)
+    assert db.execute("SELECT count(*) FROM sentences").fetchone()[0] == 4
+    db.close()
+    syntok_calls.clear()
+    segment._cache = segment.MemoryCache()
+    extract(settings, [settings.source / "b.html"], force=True)
+    assert syntok_calls == []  # the newest rows were kept
+    extract(settings, [settings.source / "a.html"], force=True)
+    assert len(syntok_calls) == 2  # the oldest two had gone; the third is used, so kept over b.html's
+    syntok_calls.clear()
+    extract(settings, [settings.source / "a.html"], force=True)
+    assert syntok_calls == []
+
+
+def test_another_syntok_version_starts_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syntok_calls: list[str]
+) -> None:
+    settings = make_workspace(tmp_path, {"a.html": page(*NEWS)}, languages="fr")
+    extract(settings)
+    monkeypatch.setattr(segment_cache, "fingerprint", lambda: "1 syntok 9.9")
+    segment._cache = segment.MemoryCache()
+    extract(settings, force=True)
+    assert len(syntok_calls) == 6  # every paragraph asked again
+    db = sqlite3.connect(tmp_path / segment_cache.CACHE_FILE)
+    assert db.execute("SELECT value FROM meta").fetchone()[0] == "1 syntok 9.9"
+    db.close()
+
+
+def test_worker_processes_use_the_cache_and_send_back_what_they_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract_module, "_workers", lambda count, size=0: 2)
+    sources = {f"a{n}.html": page(NEWS[n]) for n in range(3)}
+    settings = make_workspace(tmp_path, sources, languages="fr")
+    assert extract(settings).failures == []
+    db = sqlite3.connect(tmp_path / segment_cache.CACHE_FILE)
+    assert db.execute("SELECT count(*) FROM sentences").fetchone()[0] == 3
+    db.close()
+    first = catalogs(tmp_path)
+    for path in (tmp_path / "locales").rglob("*.po*"):
+        path.unlink()
+    assert extract(settings, force=True).failures == []
+    assert catalogs(tmp_path) == first
