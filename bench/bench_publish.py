@@ -38,7 +38,7 @@ import polib
 
 from workflow.extract import extract
 from workflow.publish import Policy, PublishReport, publish
-from workflow.settings import Settings, init_workspace, load_settings
+from workflow.settings import init_workspace, load_settings
 
 PARAGRAPHS = [
     "The State Council Information Office released a white paper on trade in services on {day}.",
@@ -163,7 +163,8 @@ def main() -> None:
     print(f"after:  {load()}", file=sys.stderr)
 
     base = statistics.median(times["cold"])
-    print(f"{args.articles} articles x {len(args.langs)} languages, median of {args.rounds} interleaved rounds")
+    rounds = f"median of {args.rounds} interleaved rounds"
+    print(f"{args.articles} articles x {len(args.langs)} languages, {rounds}")
     print(f"{'publish':<22} {'median s':>9} {'rounds':>24} {'x faster than cold':>19}")
     for name, seconds in times.items():
         median = statistics.median(seconds)
