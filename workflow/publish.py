@@ -850,13 +850,16 @@ def _known(writer: _Writer, article: str, lang: str, inputs: str) -> Edition | s
     html_path, xml_path = _paths(writer.settings, lang, article)
     if not (writer.manifest.owns(xml_path) and writer.manifest.owns(html_path)):
         return None
+    reviewed, machine, needs_work, listed = (outcome.get(k) for k in ("reviewed", "machine", "needs_work",
+                                                                      "fallbacks"))
+    if not (isinstance(reviewed, int) and isinstance(machine, int) and isinstance(needs_work, int)
+            and isinstance(listed, list)):
+        return None  # a record from elsewhere: work the edition out again
     try:
-        fallen = tuple(Fallback(str(k), int(n), str(r), bool(x))
-                       for k, n, r, x in outcome["fallbacks"])  # type: ignore[attr-defined]
-        counts = [int(outcome[name]) for name in ("reviewed", "machine", "needs_work")]  # type: ignore[call-overload]
-    except (KeyError, TypeError, ValueError):  # a record from elsewhere: work the edition out again
+        fallen = tuple(Fallback(str(k), int(n), str(r), bool(x)) for k, n, r, x in listed)
+    except (TypeError, ValueError):
         return None
-    return Edition(article, lang, html_path, xml_path, counts[0], fallen, counts[1], counts[2])
+    return Edition(article, lang, html_path, xml_path, reviewed, fallen, machine, needs_work)
 
 
 def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
