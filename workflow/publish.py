@@ -68,7 +68,7 @@ from .bulletin import (
     title_html,
 )
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
-from .extract import READERS, article_name, find_sources, parse_article, read_source
+from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
 from .files import workspace_lock, write_if_changed
 from .formats.common import LineIndex
 from .formats.scanner import escape_attribute, escape_text
@@ -574,7 +574,7 @@ def _read_articles(
     for source in sources:
         if needed is None or source.path in needed:
             try:
-                source.article = parse_article(settings, source.file, read_source(source.file))
+                source.article = read_article(settings, source.file)
             except WorkflowError as exc:
                 report.failures.append(Failure.of(exc))
                 continue
