@@ -48,7 +48,7 @@ def news(tmp_path: Path) -> Settings:
 def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often publish reads an article, a catalog, a bulletin, or a page to relink it."""
     counts: Counter[str] = Counter()
-    named = {"parse_article": 1, "catalog_targets": 0, "parse_xml": 1, "relink": None}  # the file's argument
+    named = {"read_article": 1, "catalog_targets": 0, "parse_xml": 1, "relink": None}  # the file's argument
 
     def counted(name: str, original: Callable[..., Any], at: int | None) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -97,7 +97,7 @@ def test_publishing_with_nothing_changed_reads_nothing_and_writes_nothing(
     # another version of workflow takes nothing from the record: the full run gives the same
     monkeypatch.setattr(workflow.publish, "_product", lambda: "another version")
     worked = publish(news, LANGS, POLICY)
-    assert calls["parse_article"] == 3 and calls["catalog_targets"] == 6 and calls["relink"] == 0
+    assert calls["read_article"] == 3 and calls["catalog_targets"] == 6 and calls["relink"] == 0
     assert files(news) == before
     assert (worked.written, worked.unchanged) == ([], len(before))
     assert told(worked) == told(again)
@@ -109,7 +109,7 @@ def test_a_changed_catalog_works_out_that_edition_alone(news: Settings, calls: C
     calls.clear()
     fill(news, "zh", "story.txt", lambda s: "来自148个国家" if s.startswith("Visitors") else upper(s))
     report = publish(news, LANGS, POLICY)
-    assert calls["parse_article"] == calls["parse_article story.txt"] == 1
+    assert calls["read_article"] == calls["read_article story.txt"] == 1
     assert calls["catalog_targets"] == calls["catalog_targets story.po"] == 1
     zh = news.output / "zh"
     assert sorted(report.written) == [zh / "story.html", zh / "story.xml"]
@@ -143,7 +143,7 @@ def test_a_file_edited_by_hand_is_not_taken_for_unchanged(news: Settings, calls:
     calls.clear()
     report = publish(news, LANGS, POLICY)  # as without the record: each edition is made again
     assert sorted(report.written) == [bulletin, page]
-    assert calls["parse_article"] == calls["parse_article story.txt"] == 1
+    assert calls["read_article"] == calls["read_article story.txt"] == 1
     assert files(news) == before
 
 
