@@ -178,3 +178,16 @@ def test_another_version_takes_nothing_from_the_record(
     publish(news, ["ar"], POLICY)
     assert calls["parse_xml"] == 3  # the zh bulletins are read again for the index
     assert calls["relink"] == 3  # and every zh page is relinked, not only story's
+
+
+def test_a_held_edition_whose_earlier_one_stays_is_not_read_again(
+    news: Settings, calls: Counter[str]
+) -> None:
+    publish(news, LANGS, POLICY)
+    fill(news, "zh", "fair.html", lambda s: "")  # nothing translated: held back, the reviewed edition stays
+    first = publish(news, LANGS, POLICY)
+    assert [h.kept for h in first.held if h.lang == "zh"] == [news.output / "zh" / "fair.html"]
+    calls.clear()
+    again = publish(news, LANGS, POLICY)
+    assert calls == Counter()
+    assert (again.written, again.held) == ([], first.held)

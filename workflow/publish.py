@@ -867,7 +867,7 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
     html_path, xml_path = _paths(writer.settings, lang, article)
     if not html_path.exists():
         return Held(article, lang, reason)
-    kept = _kept_record(xml_path) if xml_path.exists() else None
+    kept = _index_record(writer.manifest, xml_path) if xml_path.exists() else None
     if kept is not None and kept.draft:
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
