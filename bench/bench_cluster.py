@@ -65,7 +65,7 @@ def main() -> None:
         from distributed import LocalCluster
 
         started_at = time.perf_counter()
-        running = [LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+        running = [LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                 host="127.0.0.1") for n in (1, 2)]
         print(f"clusters of 1 and 2 workers started in {time.perf_counter() - started_at:.1f} s", flush=True)
         clusters = {"1": running[0].scheduler_address, "2": running[1].scheduler_address}

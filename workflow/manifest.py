@@ -5,6 +5,14 @@ and each edition (article, language) with the date it was first published. A fil
 is removed (by `unpublish`, or when a draft edition is withdrawn) only when the
 record holds it and its bytes are still the ones publish wrote: a file placed or
 edited by hand is never deleted, only reported.
+
+So that publishing with nothing changed costs next to nothing, the record also keeps
+what a run worked out and may take again when its inputs are the same:
+`editions` (per edition, the digest of its inputs and the outcome: held back and why,
+or published and what the report says of it), `records` (per bulletin, what the index
+shows of it, valid while the bulletin still has the recorded bytes) and `links` (per
+page, the editions it links to, valid while the page still has the recorded bytes).
+Each is only a shortcut: deleting the record costs time, never a file.
 """
 
 from __future__ import annotations
@@ -37,6 +45,10 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)
     first: dict[str, str] = field(default_factory=dict)  # "lang/page" (no suffix) -> ISO date
     new: bool = False  # there was no record yet: editions published before it are adopted
+    product: str = ""  # the digest of the product that worked out editions, records and links
+    editions: dict[str, dict[str, object]] = field(default_factory=dict)  # "lang/article" -> outcome
+    records: dict[str, list[object]] = field(default_factory=dict)  # bulletin -> [digest, index fields…]
+    links: dict[str, list[str]] = field(default_factory=dict)  # page -> [digest, linked languages…]
 
     @classmethod
     def load(cls, root: Path, output: Path) -> Manifest:
@@ -56,6 +68,12 @@ class Manifest:
                 manifest.files = {str(k): str(v) for k, v in files.items()}
             if isinstance(first, dict):
                 manifest.first = {str(k): str(v) for k, v in first.items()}
+            manifest.product = str(data.get("product", ""))
+            for name in ("editions", "records", "links"):
+                value = data.get(name)
+                if isinstance(value, dict):
+                    kept = {str(k): v for k, v in value.items() if isinstance(v, (dict, list))}
+                    setattr(manifest, name, kept)
         return manifest
 
     def key(self, path: Path) -> str:
@@ -104,10 +122,28 @@ class Manifest:
     def forget(self, lang: str, article: str) -> None:
         self.first.pop(f"{lang}/{article}", None)
 
+    def edition(self, lang: str, article: str) -> dict[str, object] | None:
+        """What was worked out for an edition (`article`: its path under source/) the last time."""
+        return self.editions.get(f"{lang}/{article}")
+
+    def decided(self, lang: str, article: str, outcome: dict[str, object] | None) -> None:
+        """Record what was worked out for an edition (None: nothing to take again)."""
+        if outcome is None:
+            self.editions.pop(f"{lang}/{article}", None)
+        else:
+            self.editions[f"{lang}/{article}"] = outcome
+
     def save(self) -> None:
         data = {
             "version": VERSION,
             "files": dict(sorted(self.files.items())),
             "first": dict(sorted(self.first.items())),
+            "product": self.product,
+            "editions": dict(sorted(self.editions.items())),
+            # only for files still recorded: the rest could never be used again
+            "records": {k: v for k, v in sorted(self.records.items()) if k in self.files},
+            "links": {k: v for k, v in sorted(self.links.items()) if k in self.files},
         }
-        write_if_changed(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        # one line: json's fast encoder does not indent, and the record of 100,000 editions is large
+        text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+        write_if_changed(self.path, (text + "\n").encode("utf-8"))

@@ -10,20 +10,31 @@ Every run brings the links between editions, the indexes and feeds up to date;
 files are written only when their bytes change, so publishing twice in a row
 writes nothing. `.workflow/published.json` (workflow.manifest) records what was
 written, so that only those files are ever removed.
+
+The same record makes a run with nothing changed cheap: an edition whose inputs
+(the source's bytes, the catalog's bytes, the settings, the policy, the product's
+code, templates and libraries) have the digest recorded the last time, and whose
+page and bulletin still hold the bytes publish wrote, is not worked out again: its
+source is not even segmented. A page whose links to the other editions are already
+the right ones, and a bulletin whose index entry was read before, are not read again
+beyond the digest of their bytes. Any change, or a file edited by hand, takes the
+ordinary path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.metadata
 import json
 import logging
 import os
 import re
 import shlex
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -35,6 +46,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from lxml import etree
 from markupsafe import Markup
 
+from . import __version__
 from .assemble import (
     Choice,
     Fallback,
@@ -56,14 +68,14 @@ from .bulletin import (
     title_html,
 )
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
-from .extract import find_sources, read_article
+from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
 from .files import workspace_lock, write_if_changed
 from .formats.common import LineIndex
 from .formats.scanner import escape_attribute, escape_text
-from .manifest import Manifest
+from .manifest import Manifest, digest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
-from .names import link
+from .names import check_name, link
 from .settings import POLICIES, Settings, base_language
 from .store import catalog_targets
 
@@ -268,11 +280,15 @@ def language_name(lang: str) -> str:
 
 
 def shown_date(date: dt.date, lang: str) -> dict[str, str]:
+    return {"iso": date.isoformat(), "shown": _long_date(date, lang)}
+
+
+@lru_cache(maxsize=4096)  # an index shows thousands of entries, on far fewer dates
+def _long_date(date: dt.date, lang: str) -> str:
     try:
-        shown = format_date(date, "long", locale=lang.replace("-", "_"))
+        return format_date(date, "long", locale=lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        shown = date.isoformat()
-    return {"iso": date.isoformat(), "shown": shown}
+        return date.isoformat()
 
 
 def _up(relative: PurePosixPath) -> str:
@@ -533,16 +549,57 @@ def preview_page(settings: Settings, article: str, lang: str) -> str:
     return page if page is not None else render_page(draft, relative_page, [])
 
 
-def _read_articles(settings: Settings, report: PublishReport) -> list[Article]:
-    articles: list[Article] = []
+@dataclass(slots=True)
+class _Source:
+    """A source article: its path under source/, its file, the digest of its bytes, and the article
+    as read (None until it is needed: an article whose editions are all known is never segmented)."""
+
+    path: str
+    file: Path
+    digest: str
+    article: Article | None = None
+
+    def read(self) -> Article:
+        if self.article is None:
+            raise PublishError(f"{self.path} was not read", path=self.file)  # a bug, not bad input
+        return self.article
+
+
+def _read_sources(settings: Settings, report: PublishReport) -> list[_Source]:
+    """Every source article, named and its bytes digested but not yet read as an article."""
+    sources: list[_Source] = []
     for path in find_sources(settings):
         try:
-            articles.append(read_article(settings, path))
+            name = article_name(settings, path)
+            check_name(name, path)
+            if path.suffix.lower() not in READERS:
+                parse_article(settings, path, b"")  # raises: unknown format
+            sources.append(_Source(name, path, digest(read_source(path))))
         except WorkflowError as exc:
             report.failures.append(Failure.of(exc))
-    names = Counter(output_name(a.path) for a in articles)
-    usable: list[Article] = []
-    for article in articles:
+    return sources
+
+
+def _read_articles(
+    settings: Settings, report: PublishReport, sources: Sequence[_Source], needed: set[str] | None = None
+) -> list[_Source]:
+    """The sources that can be published, those in `needed` (all when None) read as articles.
+
+    A source that cannot be read, or that would publish over another or over the index, is reported
+    and left out.
+    """
+    read: list[_Source] = []
+    for source in sources:
+        if needed is None or source.path in needed:
+            try:
+                source.article = read_article(settings, source.file)
+            except WorkflowError as exc:
+                report.failures.append(Failure.of(exc))
+                continue
+        read.append(source)
+    names = Counter(output_name(a.path) for a in read)
+    usable: list[_Source] = []
+    for article in read:
         name = output_name(article.path)
         path = settings.source / article.path
         if names[name] > 1:
@@ -569,6 +626,11 @@ class _Writer:
         self.settings = settings
         self.report = report
         self.manifest = Manifest.load(settings.root, settings.output)
+        if self.manifest.product != _product():  # what another version worked out is not taken again
+            self.manifest.editions.clear()
+            self.manifest.records.clear()
+            self.manifest.links.clear()
+            self.manifest.product = _product()
         self.today = dt.datetime.now(dt.UTC).date()
 
     def write(self, path: Path, data: bytes) -> bool:
@@ -612,6 +674,7 @@ class _Writer:
                 self.report.removed.append(path)
         if removed:
             self.manifest.forget(lang, output_name(article).as_posix())
+            self.manifest.decided(lang, article, None)
         return removed
 
     def remove_if_ours(self, path: Path) -> None:
@@ -625,7 +688,7 @@ class _Writer:
                 self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
 
 
-def _adopt(settings: Settings, writer: _Writer, articles: Sequence[Article], langs: Sequence[str]) -> None:
+def _adopt(settings: Settings, writer: _Writer, articles: Sequence[_Source], langs: Sequence[str]) -> None:
     """With no record yet (a workspace published by an older workflow), the editions found where publish
     writes them (page and a readable bulletin), the indexes and feeds are taken as publish's own."""
     if not writer.manifest.new:
@@ -691,31 +754,130 @@ def _publish(
     settings: Settings, writer: _Writer, langs: Sequence[str], policy: Policy, progress: Progress | None
 ) -> None:
     report = writer.report
-    articles = _read_articles(settings, report)
-    _adopt(settings, writer, articles, list(dict.fromkeys([*settings.languages, *langs])))
+    sources = _read_sources(settings, report)
+    every = list(dict.fromkeys([*settings.languages, *langs]))
+    _adopt(settings, writer, sources, every)
+    fingerprint = _fingerprint(settings, policy)
+    inputs: dict[tuple[str, str], str] = {}
+    known: dict[tuple[str, str], Edition | str] = {}
+    for source in sources:
+        for lang in langs:
+            key = (source.path, lang)
+            inputs[key] = _inputs(fingerprint, source, settings.catalog(source.path, lang))
+            outcome = _known(writer, source.path, lang, inputs[key])
+            if outcome is not None:
+                known[key] = outcome
+    needed = {s.path for s in sources if any((s.path, lang) not in known for lang in langs)}
+    articles = _read_articles(settings, report, sources, needed)
     drafts: dict[tuple[str, str], _Draft] = {}
+    shown: dict[tuple[str, str], Edition | None] = {}  # published editions, in the order of the report
     for lang in langs:
         for article in articles:
             if progress:
                 progress(f"{lang}: {article.path}")
-            try:
-                decision = _decide(settings, article, lang, policy)
-            except (CatalogError, PublishError, SourceError) as exc:
-                report.failures.append(
-                    Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
-                )
-                continue
+            key = (article.path, lang)
+            decision: _Draft | Edition | str | None = known.get(key)
+            if decision is None:
+                try:
+                    decision = _decide(settings, article.read(), lang, policy)
+                except (CatalogError, PublishError, SourceError) as exc:
+                    report.failures.append(
+                        Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
+                    )
+                    continue
             if isinstance(decision, str):
                 report.held.append(_hold(writer, article.path, lang, decision))
+                writer.manifest.decided(lang, article.path, {"inputs": inputs[key], "held": decision})
+            elif isinstance(decision, Edition):  # unchanged: its page and bulletin are as written
+                shown[key] = decision
+                report.unchanged += 2
             else:
-                drafts[(article.path, lang)] = decision
-    every = list(dict.fromkeys([*settings.languages, *langs]))
+                drafts[key] = decision
+                shown[key] = None
     present = _present(settings, articles, every) | set(drafts)
-    written: set[tuple[str, str]] = set()
-    for (article_path, lang), draft in drafts.items():
-        if _write_edition(settings, writer, draft, present, every):
-            written.add((article_path, lang))
-    _refresh(settings, writer, articles, every, {k: d.record for k, d in drafts.items() if k in written})
+    for key, draft in drafts.items():
+        edition = _write_edition(settings, writer, draft, present, every)
+        shown[key] = edition
+        writer.manifest.decided(key[1], key[0], _outcome(inputs[key], edition) if edition else None)
+    report.published.extend(e for e in shown.values() if e is not None)
+    names = {s.path for s in sources}
+    for name in [k for k in writer.manifest.editions if k.partition("/")[2] not in names]:
+        del writer.manifest.editions[name]  # the source is gone: its outcomes can never be used again
+    fresh = {k: d.record for k, d in drafts.items() if shown[k] is not None}
+    unchanged = {k for k, e in known.items() if isinstance(e, Edition)}
+    _refresh(settings, writer, articles, every, fresh, unchanged)
+
+
+# -- what a run with nothing changed takes from the record -----------------------------
+
+
+@cache
+def _product() -> str:
+    """A digest of what publishing is made of besides the workspace: this version of workflow (its code,
+    templates and strings, read from the package) and the libraries that shape its pages."""
+    parts = [__version__]
+    for name in ("babel", "jinja2", "lxml", "markupsafe", "syntok"):
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} -")
+    package = Path(__file__).parent
+    hashed = hashlib.sha256(repr(parts).encode("utf-8"))
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            hashed.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+            hashed.update(digest(path.read_bytes()).encode("ascii"))
+    return hashed.hexdigest()
+
+
+def _fingerprint(settings: Settings, policy: Policy) -> str:
+    """What, besides an article's source and catalog, decides its edition: the product, every setting
+    (settings that do not matter to publishing only cost a full run when they change) and the policy."""
+    return digest(repr((_product(), settings, policy)).encode("utf-8"))
+
+
+def _inputs(fingerprint: str, source: _Source, catalog: Path) -> str:
+    """The digest of an edition's inputs (a missing or unreadable catalog has one too)."""
+    try:
+        held = digest(catalog.read_bytes())
+    except OSError:
+        held = "-"
+    return digest(f"{fingerprint} {source.digest} {held}".encode("ascii"))
+
+
+def _outcome(inputs: str, edition: Edition) -> dict[str, object]:
+    """What the record keeps of a published edition, to report it again when nothing changed."""
+    return {
+        "inputs": inputs,
+        "reviewed": edition.reviewed,
+        "machine": edition.machine,
+        "needs_work": edition.needs_work,
+        "fallbacks": [[f.key, f.line, f.reason, f.refused] for f in edition.fallbacks],
+    }
+
+
+def _known(writer: _Writer, article: str, lang: str, inputs: str) -> Edition | str | None:
+    """The outcome of an edition whose inputs are those of the last run (the reason it is held back, or
+    the edition when its page and bulletin still hold the bytes publish wrote); else None: work it out."""
+    outcome = writer.manifest.edition(lang, article)
+    if outcome is None or outcome.get("inputs") != inputs:
+        return None
+    reason = outcome.get("held")
+    if isinstance(reason, str):
+        return reason
+    html_path, xml_path = _paths(writer.settings, lang, article)
+    if not (writer.manifest.owns(xml_path) and writer.manifest.owns(html_path)):
+        return None
+    reviewed, machine, needs_work, listed = (outcome.get(k) for k in ("reviewed", "machine", "needs_work",
+                                                                      "fallbacks"))
+    if not (isinstance(reviewed, int) and isinstance(machine, int) and isinstance(needs_work, int)
+            and isinstance(listed, list)):
+        return None  # a record from elsewhere: work the edition out again
+    try:
+        fallen = tuple(Fallback(str(k), int(n), str(r), bool(x)) for k, n, r, x in listed)
+    except (TypeError, ValueError):
+        return None
+    return Edition(article, lang, html_path, xml_path, reviewed, fallen, machine, needs_work)
 
 
 def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
@@ -723,14 +885,14 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
     html_path, xml_path = _paths(writer.settings, lang, article)
     if not html_path.exists():
         return Held(article, lang, reason)
-    kept = _kept_record(xml_path) if xml_path.exists() else None
+    kept = _index_record(writer.manifest, xml_path) if xml_path.exists() else None
     if kept is not None and kept.draft:
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
     return Held(article, lang, reason, html_path)
 
 
-def _present(settings: Settings, articles: Sequence[Article], langs: Sequence[str]) -> set[tuple[str, str]]:
+def _present(settings: Settings, articles: Sequence[_Source], langs: Sequence[str]) -> set[tuple[str, str]]:
     """The editions online now: (article, language) whose page and bulletin are both there."""
     return {
         (article.path, lang)
@@ -742,38 +904,75 @@ def _present(settings: Settings, articles: Sequence[Article], langs: Sequence[st
 
 def _write_edition(
     settings: Settings, writer: _Writer, draft: _Draft, present: set[tuple[str, str]], every: Sequence[str]
-) -> bool:
+) -> Edition | None:
+    """Write an edition's bulletin and page (None: it could not be, which is reported)."""
     article, lang = draft.article, draft.lang
     html_path, xml_path = _paths(settings, lang, article.path)
     relative_page = PurePosixPath(f"{output_name(article.path)}.html")
-    alternates = _alternates(relative_page, [o for o in every if (article.path, o) in present], lang)
+    linked = [o for o in every if (article.path, o) in present]
+    alternates = _alternates(relative_page, linked, lang)
     try:
         page = render_source_page(draft, alternates) if article.format is Format.HTML else None
         if page is None:
             page = render_page(draft, relative_page, alternates)
     except WorkflowError as exc:
         writer.report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
-        return False
-    if not (writer.write(xml_path, serialize(draft.tree)) and writer.write(html_path, page.encode("utf-8"))):
-        return False
-    writer.report.published.append(
-        Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
-                draft.needs_work)
-    )
-    return True
+        return None
+    bulletin, data = serialize(draft.tree), page.encode("utf-8")
+    if not (writer.write(xml_path, bulletin) and writer.write(html_path, data)):
+        return None
+    _remember_record(writer.manifest, xml_path, bulletin, draft.record)
+    writer.manifest.links[writer.manifest.key(html_path)] = [digest(data), *linked]
+    return Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
+                   draft.needs_work)
+
+
+def _remember_record(manifest: Manifest, path: Path, data: bytes, rec: Record) -> None:
+    """Keep what the index shows of a bulletin with these bytes."""
+    date = rec.date.isoformat() if rec.date else None
+    manifest.records[manifest.key(path)] = [
+        digest(data), rec.title, rec.title_html, rec.source, date, rec.summary, rec.draft
+    ]
+
+
+def _index_record(manifest: Manifest, path: Path) -> Record | None:
+    """The record of an edition published earlier: kept in the manifest while its bulletin has the same
+    bytes, else read from the bulletin (and kept)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.warning("cannot read the earlier edition %s: %s", path, exc)
+        return None
+    kept = manifest.records.get(manifest.key(path))
+    if kept and len(kept) == 7 and kept[0] == digest(data):
+        _, title, title_html, source, date, summary, draft = kept
+        try:
+            return Record(str(title), str(title_html), str(source),
+                          dt.date.fromisoformat(str(date)) if date else None, str(summary), bool(draft))
+        except ValueError:
+            pass  # a record from elsewhere: read the bulletin
+    try:
+        rec = record(parse_xml(data, str(path)))
+    except WorkflowError as exc:
+        log.warning("cannot read the earlier edition %s: %s", path, exc)
+        return None
+    _remember_record(manifest, path, data, rec)
+    return rec
 
 
 def _refresh(
     settings: Settings,
     writer: _Writer,
-    articles: Sequence[Article],
+    articles: Sequence[_Source],
     every: Sequence[str],
     fresh: Mapping[tuple[str, str], Record],
+    counted: Set[tuple[str, str]] = frozenset(),
 ) -> None:
     """Bring every edition's links, each language's index and feed, and output/index.html up to date.
 
     Editions written in this run (`fresh`) already link the right editions; the
-    others get their `hreflang` links (and menu) replaced when they changed.
+    others get their `hreflang` links (and menu) replaced when they changed. Those
+    found unchanged in this run (`counted`) are counted once, as the ones written.
     """
     present = _present(settings, articles, every)
     entries: dict[str, list[_Entry]] = {lang: [] for lang in every}
@@ -783,16 +982,15 @@ def _refresh(
         relative_page = PurePosixPath(f"{name}.html")
         for lang in langs:
             html_path, xml_path = _paths(settings, lang, article.path)
-            rec = fresh.get((article.path, lang)) or _kept_record(xml_path)
+            rec = fresh.get((article.path, lang)) or _index_record(writer.manifest, xml_path)
             if rec is None:
                 continue
             first = writer.manifest.first_published(lang, name.as_posix(), writer.today)
             entries[lang].append(_entry(lang, name, rec, first))
             if (article.path, lang) in fresh:
                 continue
-            alternates = _alternates(relative_page, langs, lang)
-            masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
-            _relink_file(writer, html_path, alternates, masthead)
+            count = (article.path, lang) not in counted
+            _relink_file(writer, html_path, relative_page, lang, langs, count=count)
     online = [lang for lang in every if entries[lang]]
     for lang in every:
         orphans = _orphans(settings, lang, articles)
@@ -802,15 +1000,13 @@ def _refresh(
             if orphan.suffix == ".html":
                 relative_page = PurePosixPath(orphan.relative_to(settings.output / lang).as_posix())
                 langs = [other for other in every if (settings.output / other / relative_page).is_file()]
-                alternates = _alternates(relative_page, langs, lang)
-                masthead = _masthead(lang, _up(relative_page) + INDEX, alternates)
-                _relink_file(writer, orphan, alternates, masthead)
+                _relink_file(writer, orphan, relative_page, lang, langs)
     for lang in every:
         _write_index(writer, lang, entries[lang], online)
     _write_languages(writer, online)
 
 
-def _orphans(settings: Settings, lang: str, articles: Sequence[Article]) -> list[Path]:
+def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list[Path]:
     """Published files under output/<lang>/ that no source makes any more (kept, reported)."""
     folder = settings.output / lang
     if not folder.is_dir():
@@ -827,27 +1023,47 @@ def _orphans(settings: Settings, lang: str, articles: Sequence[Article]) -> list
 
 
 def _relink_file(
-    writer: _Writer, path: Path, alternates: Sequence[Mapping[str, str]], masthead: str
+    writer: _Writer,
+    path: Path,
+    relative_page: PurePosixPath,
+    lang: str,
+    langs: list[str],
+    *,
+    count: bool = True,
 ) -> None:
+    """Make a published page link the editions in `langs` (its own language among them).
+
+    A page whose bytes are those recorded when it was last made to link these same
+    editions is left as it is, unparsed.
+    """
     manifest = writer.manifest
-    if manifest.key(path) in manifest.files and not manifest.owns(path):
-        log.warning(
-            "%s was changed since it was published: its links to the other editions are left as they are",
-            path,
-        )
-        return
+    key = manifest.key(path)
     try:
-        page = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        seen = digest(data)
+        if manifest.links.get(key) == [seen, *langs]:
+            writer.report.unchanged += count
+            return
+        if key in manifest.files and manifest.files[key] != seen:
+            log.warning(
+                "%s was changed since it was published: its links to the other editions are left as they are",
+                path,
+            )
+            return
+        page = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         log.warning("cannot read %s to update its links: %s", path, exc)
         return
-    updated = relink(page, alternates, masthead)
+    alternates = _alternates(relative_page, langs, lang)
+    updated = relink(page, alternates, _masthead(lang, _up(relative_page) + INDEX, alternates))
     if updated is None:
         log.warning(
             "%s is not a page publish wrote: its links to the other editions are left as they are", path
         )
         return
-    writer.write(path, updated.encode("utf-8"))
+    linked = updated.encode("utf-8")
+    if writer.write(path, linked):
+        manifest.links[key] = [digest(linked), *langs]
 
 
 def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequence[str]) -> None:
@@ -927,7 +1143,7 @@ def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> Publi
 
 def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[str]) -> None:
     report = writer.report
-    articles = _read_articles(settings, report)
+    articles = _read_articles(settings, report, _read_sources(settings, report))
     every = list(dict.fromkeys([*settings.languages, lang]))
     _adopt(settings, writer, articles, every)
     online = sorted(a for a, other in _present(settings, articles, [lang]) if other == lang)

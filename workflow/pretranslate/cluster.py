@@ -105,7 +105,7 @@ class Cluster:
                 raise WorkflowError(f"cluster {self.address!r}: local:N takes a number of workers",
                                     hint="e.g. --cluster local:2")
             self._local = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                                       dashboard_address=None, host="127.0.0.1", silence_logs=logging.ERROR)
+                                       dashboard_address=":0", host="127.0.0.1", silence_logs=logging.ERROR)
             self._client = Client(self._local)
             return self
         if not self.address.startswith(("tcp://", "tls://")):
