@@ -1,7 +1,7 @@
 """Benchmark `workflow extract` against Translate Toolkit's `html2po` at equal work (issue 10).
 
 Two page sets:
-  real   the real pages in $WORKFLOW_WEB_PAGES, else ../shared/samples/web (skipped when absent);
+  real   the real pages in the folder $WORKFLOW_WEB_PAGES names (skipped when it is not set);
   small  --small generated news pages (default 1,000, ~150 words each) that html2po accepts.
 
 Before timing, each baseline is checked on the same inputs: html2po must exit 0 with
@@ -53,7 +53,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 TREE = Path(os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] or HERE)
 BIN = Path(sys.executable).parent
-REAL_PAGES = HERE.parent / "shared" / "samples" / "web"
 
 WORDS = (
     "trade services cooperation development growth economy market policy report forum agreement "
@@ -294,9 +293,9 @@ def main() -> None:
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-extract-"))
     env = environment(base / "pycache")
-    real_folder = Path(os.environ.get("WORKFLOW_WEB_PAGES") or REAL_PAGES)
-    real = sorted(p for p in real_folder.glob("*") if p.suffix.lower() in (".html", ".htm")) \
-        if real_folder.is_dir() else []
+    web = os.environ.get("WORKFLOW_WEB_PAGES")
+    real = sorted(p for p in Path(web).glob("*") if p.suffix.lower() in (".html", ".htm")) \
+        if web and Path(web).is_dir() else []
     small_folder = base / "small-pages"
     small_folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(1000)

@@ -2,7 +2,7 @@
 
 The memory is generated here: English sentences recombined from real ones (the
 bulletin in source/, the units of tests/cases/, and the paragraphs of the sample web
-pages in ../shared/samples/web when they are there): the head of one sentence joined
+pages in the folder $WORKFLOW_WEB_PAGES names, when it is set): the head of one sentence joined
 to the tail of another at a shared word, some figures changed, so the words follow
 real news English, with its frequent and its rare words. Targets are CJK strings
 derived from the words (their length and bytes are Chinese-like). The bulletin's own
@@ -49,7 +49,6 @@ from typing import Any, Iterator, cast
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 ARTICLE = ROOT / "source" / "ciftis-bulletin-2021-01.txt"
 GENERATOR = 1  # bump when the generated memory changes
 _WORD = re.compile(r"\S+")
@@ -71,7 +70,8 @@ def real_sentences() -> list[str]:
             found.extend(_SENTENCE_END.split(" ".join(paragraph.split())))
     for pot in sorted((ROOT / "tests" / "cases").glob("*/expected.pot")):
         found.extend(re.sub(r"</?\d+/?>", "", entry.msgid) for entry in polib.pofile(str(pot)))
-    for page in sorted((SHARED / "samples" / "web").glob("*.html")):
+    web = os.environ.get("WORKFLOW_WEB_PAGES")
+    for page in sorted(Path(web).glob("*.html")) if web else ():
         tree = html.fromstring(page.read_bytes())
         for element in tree.iter("p", "li", "h2", "h3"):
             text = " ".join(cast(html.HtmlElement, element).text_content().split())

@@ -38,14 +38,6 @@ def need_sample() -> None:
         pytest.fail(f"the repository's sample material is missing: {', '.join(missing)}")
 
 
-def need_web_pages() -> None:
-    """Skip, saying how to run them, when no folder of real web pages is named."""
-    if WEB is None:
-        pytest.skip(f"set {WEB_VARIABLE} to a folder of real web pages (*.html) to round-trip them")
-    if not WEB.is_dir():
-        pytest.fail(f"{WEB_VARIABLE}={WEB} is not a folder")
-
-
 def web_pages() -> list[Path]:
     return sorted(WEB.glob("*.html")) if WEB is not None and WEB.is_dir() else []
 

@@ -1,7 +1,8 @@
 """`make demo` on a fresh clone of the repository with nothing beside it (slow: about 10 s).
 
 The clone is of the commit checked out here (what a user gets from `git clone`), in a
-temporary folder of its own, so nothing of ../shared or of this working tree can help it.
+temporary folder of its own, with nothing beside it, so nothing outside the repository and
+nothing of this working tree can help it.
 To save the install (a minute and 1.5 GB), it runs with the virtualenv running the tests,
 `make demo VENV=… INSTALL=no`: the Makefile then installs nothing into it, and the
 clone's own code runs (`python -m workflow` from the clone's root).
@@ -57,4 +58,4 @@ def test_make_demo_on_a_fresh_clone(tmp_path: Path) -> None:
         assert "Apertium is not installed" in done.stderr
     assert git("status", "--porcelain", "--untracked-files=no", cwd=clone) == ""  # tracked files untouched
     assert "demo/" not in git("status", "--porcelain", cwd=clone)  # the demo's folder is ignored
-    assert not (clone.parent / "shared").exists()
+    assert [p.name for p in clone.parent.iterdir()] == [clone.name]  # nothing beside the clone
