@@ -97,11 +97,17 @@ def test_needs_work_keeps_the_unit_fuzzy(client: TestClient, settings: Settings)
 def test_a_stale_revision_is_refused_and_nothing_is_written(client: TestClient, settings: Settings) -> None:
     unit = unit_with(client, "Imports")
     assert post(client, unit, target="第一次。").status_code == 200
+    assert_refused_as_stale(client, settings, unit, "第二次。", kept="第一次。")  # the revision read before
+
+
+def assert_refused_as_stale(client: TestClient, settings: Settings, unit: dict[str, object], target: str,
+                            kept: str) -> None:
+    """A save from a stale revision: 409 with the unit as it is now, and the file left byte for byte."""
     path = settings.catalog(ARTICLE, "zh")
     before = path.read_bytes()
-    response = post(client, unit, target="第二次。")  # the revision read before the first save
+    response = post(client, unit, target=target)
     assert response.status_code == 409
-    assert response.json()["unit"]["target"] == "第一次。"
+    assert response.json()["unit"]["target"] == kept
     assert path.read_bytes() == before
 
 
@@ -113,11 +119,7 @@ def test_an_edit_saved_meanwhile_in_a_po_editor_is_kept(client: TestClient, sett
         if item.msgctxt == unit["key"]:
             item.msgstr = "出口增长了百分之十（2020年）。"
     catalog.save()
-    saved = path.read_bytes()
-    response = post(client, unit, target="浏览器里的译文。")
-    assert response.status_code == 409
-    assert response.json()["unit"]["target"] == "出口增长了百分之十（2020年）。"
-    assert path.read_bytes() == saved
+    assert_refused_as_stale(client, settings, unit, "浏览器里的译文。", kept="出口增长了百分之十（2020年）。")
 
 
 def test_broken_placeholders_cannot_be_approved(client: TestClient, settings: Settings) -> None:
