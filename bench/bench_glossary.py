@@ -41,7 +41,7 @@ from workflow.glossary import Glossary, Term, import_glossary, render_glossary  
 from workflow.model import State, Unit  # noqa: E402
 from workflow.pretranslate import PseudoTranslator, protect, pseudolocalize, restore  # noqa: E402
 from workflow.qa import CHECKS, check_unit, run_checks  # noqa: E402
-from workflow.qa import _glossary as qa_glossary  # noqa: E402
+from workflow.qa.checks import _glossary as qa_glossary  # noqa: E402
 from workflow.segment import unit_key  # noqa: E402
 from workflow.settings import Settings, init_workspace, load_settings  # noqa: E402
 

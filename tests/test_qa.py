@@ -10,17 +10,17 @@ from click.testing import CliRunner
 from reviewing import BULLETIN, PAGE, SAMPLES, Put, put, snapshot, workspace
 
 from workflow.cli import EXIT_QA, cli
+from workflow.glossary import Term
 from workflow.model import Issue, Severity, State
 from workflow.qa import (
     CHECKS,
     CheckContext,
-    Term,
     check_unit,
-    find_numbers,
     ignored,
     run_checks,
     select_checks,
 )
+from workflow.qa.numbers import find_numbers
 from workflow.settings import load_settings
 
 GLOSSARY = (
