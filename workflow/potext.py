@@ -269,7 +269,13 @@ def _own_comments(head: str) -> str:
     return head if last is None else head[last.end():]
 
 
-def _state(head: str, target: str | None, plural: str | None) -> State:
+def _provenance(head: str) -> str:
+    """The entry's provenance: its first `# workflow: ` comment, as store reads it from polib's tcomment."""
+    found = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
+    return found.group(1) if found else ""
+
+
+def _state(head: str, target: str | None, plural: str | None, provenance: str) -> State:
     if plural is not None:  # every form must be filled, as polib's translated() says
         filled = all(_po_value(form) for form in _PO_PLURAL_FORM.findall(plural))
     else:
@@ -287,8 +293,7 @@ def _state(head: str, target: str | None, plural: str | None) -> State:
     changed = previous is not None and bool(
         previous.group(1) or previous.group(2).replace('#| ""', "").strip()
     )
-    provenance = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
-    return fuzzy_state(changed, provenance.group(1) if provenance else "")
+    return fuzzy_state(changed, provenance)
 
 
 def scan_text(text: str) -> list[EntryBrief] | None:
@@ -325,9 +330,10 @@ def scan_text(text: str) -> list[EntryBrief] | None:
         start = match.start("entry") - len(head)  # the entry's first comment line
         line += text.count("\n", counted, start)
         counted = start
-        confidence = confidence_of(head) if MARK in head else None
-        briefs.append(EntryBrief(_po_value(key) if key else "", source, _state(head, target, plural), line,
-                                 confidence))
+        provenance = _provenance(head)
+        confidence = confidence_of(provenance) if MARK in provenance else None  # that comment's, no other's
+        state = _state(head, target, plural, provenance)
+        briefs.append(EntryBrief(_po_value(key) if key else "", source, state, line, confidence))
     if end != size:
         return None
     return briefs

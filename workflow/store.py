@@ -730,6 +730,13 @@ def _located(entry: polib.POEntry, lang: str, article: str, singular: int = 0,
     return LocatedUnit(unit, first_line + (entry.linenum or 0), entry_revision(entry))
 
 
+def polib_briefs(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:
+    """What `scan_catalog` gives, read with polib: for a file the scanner does not recognise."""
+    return [EntryBrief(e.msgctxt or "", e.msgid, entry_state(e), e.linenum or 0,
+                       confidence_of(_provenance(e)))
+            for e in load_catalog(path, keys=keys, data=data) if not e.obsolete]
+
+
 def scan_catalog(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:
     """Key, source and state of each live entry, read with one regular expression.
 
@@ -749,9 +756,7 @@ def scan_catalog(path: Path, *, keys: bool = True, data: bytes | None = None) ->
         text = None  # polib reports the problem, with the line
     briefs = scan_text(text) if text is not None else None
     if briefs is None:
-        return [EntryBrief(e.msgctxt or "", e.msgid, entry_state(e), e.linenum or 0,
-                           confidence_of(_provenance(e)))
-                for e in load_catalog(path, keys=keys, data=data) if not e.obsolete]
+        return polib_briefs(path, keys=keys, data=data)
     if keys:
         for brief in briefs:
             if brief.key != unit_key(brief.source):
