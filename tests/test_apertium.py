@@ -181,7 +181,7 @@ def test_one_process_per_batch_marks_removed_words_listed(fake_apertium: Path, t
     assert "the engine did not know xyzzy, programa" in result.stdout
 
 
-def test_a_batch_that_does_not_split_goes_one_request_a_process(fake_apertium: Path, tmp_path: Path,
+def test_a_batch_that_does_not_split_goes_one_request_a_process(fake_apertium: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_APERTIUM_JOIN", "1")
     translator = ApertiumTranslator.for_pair("en", "es")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -439,3 +440,25 @@ def test_worker_processes_only_for_batches_that_earn_their_start_up() -> None:
     assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 10 * small) == 1
     cpus = len(os.sched_getaffinity(0))
     assert extract_module._workers(1000, 10 * small) == min(cpus, 4)
+
+
+def test_workers_where_the_system_does_not_say_which_cpus_a_process_may_use(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """macOS and Windows have no os.sched_getaffinity: the number of CPUs counts."""
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert extract_module._workers(1000, 10 * extract_module.PARALLEL_FROM_BYTES) == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert extract_module._workers(1000, 10 * extract_module.PARALLEL_FROM_BYTES) == 1
+
+
+@pytest.mark.parametrize("cache", ["[]", '"text"', "null", "{not json", '{"fingerprint": 1, "articles": []}'])
+def test_a_cache_file_that_is_not_an_extract_cache_is_ignored(tmp_path: Path, cache: str) -> None:
+    settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n"})
+    first = extract(settings)
+    (tmp_path / CACHE_FILE).write_text(cache, encoding="utf-8")
+    again = extract(settings)
+    assert (again.articles, again.units, again.written) == (first.articles, first.units, 0)
+    assert again.failures == []
+    assert json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["articles"]  # written afresh

@@ -468,7 +468,7 @@ def test_writer_writes_what_lxml_would() -> None:
     assert render_tmx([], "en", "zh").endswith(b"<body/>\n</tmx>\n")
 
 
-def test_words_are_cut_as_the_word_index_cuts_them(tmp_path: Path) -> None:
+def test_words_are_cut_as_the_word_index_cuts_them() -> None:
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE VIRTUAL TABLE w USING fts5(text)")
     text = "Café's CO2 emissions_fell 3.5% in Zürich — naïve “quotes” 北京市 Ⅻ ǅ"

@@ -35,8 +35,10 @@ from workflow.models import (
                  id="settings-json"),
     pytest.param({"XDG_DATA_HOME": "/data"}, None, "/data/argos-translate/packages", id="xdg-data"),
     pytest.param({"HOME": "{tmp}"}, None, "{tmp}/.local/share/argos-translate/packages", id="home"),
+    pytest.param({"XDG_CONFIG_HOME": "{tmp}/config", "HOME": "{tmp}"}, ["ARGOS_PACKAGES_DIR", "/x"],
+                 "{tmp}/.local/share/argos-translate/packages", id="settings-json-not-an-object"),
 ])
-def test_packages_dir(variables: dict[str, str], settings_json: dict[str, str] | None, expected: str,
+def test_packages_dir(variables: dict[str, str], settings_json: object, expected: str,
                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.delenv(name, raising=False)

@@ -406,7 +406,7 @@ def test_a_file_with_an_error_replaces_no_reviewed_work(ws: Settings) -> None:
     assert snapshot(ws.locales) == before
 
 
-def test_each_file_stands_alone(ws: Settings, tmp_path: Path) -> None:
+def test_each_file_stands_alone(ws: Settings) -> None:
     fair, page = exported(ws, "fair.txt"), exported(ws, "page.html")
     set_target(fair, "The Ministry", "商务部主办了展会。")
     set_target(page, "Fair news", "展会新闻")

@@ -180,10 +180,11 @@ class ExtractCache:
         fingerprint = _fingerprint(settings)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("fingerprint") == fingerprint and isinstance(data.get("articles"), dict):
-                return cls(path, fingerprint, data["articles"])
-        except (OSError, ValueError, AttributeError):
-            pass  # no cache, or one from another version: start afresh
+        except (OSError, ValueError):
+            data = None  # no cache, or a damaged one: start afresh
+        if (isinstance(data, dict) and data.get("fingerprint") == fingerprint
+                and isinstance(data.get("articles"), dict)):
+            return cls(path, fingerprint, data["articles"])
         return cls(path, fingerprint)
 
     def known(self, name: str, catalogs: list[Path]) -> bool:
@@ -382,9 +383,9 @@ PARALLEL_FROM_BYTES = 1024 * 1024
 
 def _workers(count: int, size: int = PARALLEL_FROM_BYTES) -> int:
     """Processes to parse `count` articles of `size` bytes in all: one unless the batch is large."""
-    try:
+    if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on (Linux and a few others)
         cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
+    else:
         cpus = os.cpu_count() or 1
     return min(cpus, 4) if count >= PARALLEL_FROM and size >= PARALLEL_FROM_BYTES else 1
 

@@ -66,9 +66,10 @@ def packages_dir() -> Path:
     home = Path.home()
     config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "argos-translate" / "settings.json"
     try:
-        configured = json.loads(config.read_text(encoding="utf-8")).get("ARGOS_PACKAGES_DIR")
-    except (OSError, ValueError, AttributeError):
-        configured = None
+        found = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    configured = found.get("ARGOS_PACKAGES_DIR") if isinstance(found, dict) else None
     if isinstance(configured, str) and configured:
         return Path(configured)
     return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "argos-translate" / "packages"
@@ -360,10 +361,10 @@ class ArgosTranslator:
             max_decoding_length=self.max_length, return_attention=attention, return_scores=True,
         )
         results: list[MTResult] = []
-        for request, (tokens, offsets), output in zip(requests, sources, outputs):
+        for request, (_, offsets), output in zip(requests, sources, outputs):
             hypothesis = list(output.hypotheses[0])
             weights = output.attention[0] if attention and output.attention else None
-            result = self._decode(request, tokens, offsets, hypothesis, weights)
+            result = self._decode(request, offsets, hypothesis, weights)
             results.append(replace(result, confidence=_confidence(output, len(hypothesis))))
         return results
 
@@ -375,7 +376,7 @@ class ArgosTranslator:
         chars = _char_offsets(text)
         return [p.piece for p in proto.pieces], [(chars[p.begin], chars[p.end]) for p in proto.pieces]
 
-    def _decode(self, request: MTRequest, tokens: list[str], offsets: list[tuple[int, int]],
+    def _decode(self, request: MTRequest, offsets: list[tuple[int, int]],
                 hypothesis: list[str], weights: Any) -> MTResult:
         """Text as argostranslate makes it (prefix and the tokenizer's leading space removed)."""
         prefix = self.model.target_prefix
