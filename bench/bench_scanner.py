@@ -26,27 +26,25 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
+import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import polib
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workflow.confidence import MARK
-from workflow.potext import scan_text
-from workflow.segment import unit_key
-from workflow.store import polib_briefs, scan_catalog
+import polib  # noqa: E402
+from bench_obsolete import TARGET, median_times  # noqa: E402
+from bench_obsolete import sentence as obsolete_sentence  # noqa: E402
 
-WORDS = ("trade services cooperation development growth economy market policy report forum agreement "
-         "investment country region government ministry council summit exhibition platform").split()
-TARGET = "白皮书约2.6万字，除前言和结束语外，共分为八个部分，分别是国际发展合作与人类命运共同体。"
+from workflow.confidence import MARK  # noqa: E402
+from workflow.potext import scan_text  # noqa: E402
+from workflow.segment import unit_key  # noqa: E402
+from workflow.store import polib_briefs, scan_catalog  # noqa: E402
 
 
 def sentence(rng: random.Random, index: int) -> str:
-    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 28)))
-    return f"Unit {index}: {words.capitalize()} \"quoted\" and\tmore."
+    """bench_obsolete's sentence, with quotes and a tab to escape."""
+    return obsolete_sentence(rng, index).removesuffix(".") + ' "quoted" and\tmore.'
 
 
 def catalog_text(units: int, obsolete: int, width: int, newline: str, seed: int) -> str:
@@ -76,16 +74,6 @@ def catalog_text(units: int, obsolete: int, width: int, newline: str, seed: int)
         source = sentence(rng, seed * 10**7 + units + index)
         catalog.append(polib.POEntry(msgctxt=unit_key(source), msgid=source, msgstr=TARGET, obsolete=True))
     return str(catalog).replace("\n", newline) + newline
-
-
-def median_times(readers: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    times: dict[str, list[float]] = {name: [] for name in readers}
-    for _ in range(rounds):
-        for name, read in readers.items():
-            started = time.perf_counter()
-            read()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
