@@ -1,18 +1,17 @@
 """Quality checks: catalogs -> findings. Reads catalogs only; never writes a file.
 
-`registry` says what a check is and keeps them by id, `checks` holds the checks
-(`numbers` the number finder of the numbers check), `runner` runs them over
+`registry` says what a check is and keeps the checks by id, `checks` holds them
+(`numbers` finds the numbers the numbers check compares), `runner` runs them over
 catalogs and makes the report. This package gives what the commands use.
 """
 
 from __future__ import annotations
 
 from .checks import verbatim_spans  # importing `checks` registers every check in CHECKS
-from .registry import CHECKS, Check, CheckContext, check, select_checks
+from .registry import CHECKS, CheckContext, select_checks
 from .runner import (
     CheckReport,
     Finding,
-    check_catalog,
     check_unit,
     check_units,
     ignored,
@@ -22,6 +21,6 @@ from .runner import (
 )
 
 __all__ = [
-    "CHECKS", "Check", "CheckContext", "CheckReport", "Finding", "check", "check_catalog", "check_unit",
-    "check_units", "ignored", "load_terms", "report_json", "run_checks", "select_checks", "verbatim_spans",
+    "CHECKS", "CheckContext", "CheckReport", "Finding", "check_unit", "check_units", "ignored", "load_terms",
+    "report_json", "run_checks", "select_checks", "verbatim_spans",
 ]
