@@ -33,13 +33,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from .assemble import text_direction
+from .catalogs import CatalogFile, find_catalogs
 from .errors import WorkflowError
 from .files import workspace_lock
 from .model import Severity, Unit
 from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
-from .status import STATES, CatalogFile, find_catalogs, status
+from .status import STATES, status
 from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, language_name, load_located_units
 
 log = logging.getLogger(__name__)

@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalogs import CatalogFile, readable_catalogs
 from ..confidence import confidence_of, unknown_words_of
 from ..errors import WorkflowError
 from ..glossary import Glossary, Term, TermMatch, load_glossary, occurring
 from ..model import Failure, Issue, Severity, State, Unit
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings, base_language
-from ..status import CatalogFile, readable_catalogs
 from ..store import LocatedUnit, load_located_units
 from .numbers import FORMULA, find_numbers
 
