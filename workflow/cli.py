@@ -648,11 +648,9 @@ def tm_import(settings: Settings, file: Path) -> None:
     Example:
       workflow tm import ciftis-en-zh.tmx
     """
-    from .files import workspace_lock
     from .memory import import_tmx
 
-    with workspace_lock(settings.root, settings.lock_timeout):
-        report = import_tmx(settings, file)
+    report = import_tmx(settings, file)
     for item in report.languages:
         say(f"{item.lang}: {item.units} unit(s) in {file.name}, {item.added} new, {item.known} known; "
             f"memory {_shown(item.path)}")
@@ -701,13 +699,11 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
     Example:
       workflow glossary import en-zh.tsv
     """
-    from .files import workspace_lock
     from .glossary import import_glossary
 
     if lang is not None:
         chosen_languages(settings, (lang,))
-    with workspace_lock(settings.root, settings.lock_timeout):
-        report = import_glossary(settings, file, lang)
+    report = import_glossary(settings, file, lang)
     say(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
         f"{report.replaced} replaced)")
 
