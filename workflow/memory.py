@@ -368,7 +368,7 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
     pairs go to each language's index as they come. Then each memory file (tm/) that
     gained units is rewritten from its index and the index committed: a failure
     anywhere before leaves both as they were. Holds the workspace lock from the first
-unit added to the last file written.
+    unit added to the last file written.
     """
     from .memory_index import open_index
 
