@@ -51,8 +51,8 @@ def main() -> None:
     try:
         from bench_pretranslate import corpus, make_workspace, realistic_model
 
-        from workflow.models import install_model_file
         from workflow.pretranslate import pretranslate
+        from workflow.pretranslate.argos_packages import install_model_file
         from workflow.settings import load_settings
 
         articles = corpus(args.articles, args.paragraphs)

@@ -231,7 +231,7 @@ def make_workspace(folder: Path, articles: dict[str, list[str]]) -> Path:
 
 
 def install(packages: Path, archive: Path) -> Path:
-    from workflow.models import install_model_file
+    from workflow.pretranslate.argos_packages import install_model_file
 
     shutil.rmtree(packages, ignore_errors=True)
     packages.mkdir(parents=True)
@@ -266,8 +266,9 @@ def survival_rates(tiny_package_dir: Path) -> list[tuple[str, str, int, int]]:
     """Placeholders intact, with and without protection, on the tiny model and the pseudo engine."""
     from tinymodel import CORPUS
 
-    from workflow.models import ArgosTranslator, find_model
     from workflow.pretranslate import PseudoTranslator, survival
+    from workflow.pretranslate.argos import ArgosTranslator
+    from workflow.pretranslate.argos_packages import find_model
 
     os.environ["ARGOS_PACKAGES_DIR"] = str(tiny_package_dir)
     marked = [f"The <1>{english[4:-1]}</1>." if english.startswith("The ") else f"<1>{english[:-1]}</1><2/>."

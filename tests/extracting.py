@@ -12,7 +12,10 @@ from pathlib import Path
 import html5lib
 import pytest
 
+from workflow.files import write_atomic
+from workflow.model import Segment
 from workflow.settings import Settings, init_workspace, load_settings
+from workflow.store import plan_catalog
 
 TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"
@@ -65,6 +68,13 @@ def write_source(root: Path, name: str, content: str | bytes) -> Path:
         content = content.encode("utf-8")
     path.write_bytes(content)
     return path
+
+
+def write_catalog(path: Path, segments: list[Segment], lang: str, article: str) -> None:
+    """Write the catalog of one article's segments as `extract` does (`extract_article`): plan, then write."""
+    plan = plan_catalog(path, segments, lang, article, "source")
+    if plan.data is not None:
+        write_atomic(path, plan.data)
 
 
 def msgfmt_check(path: Path) -> str:

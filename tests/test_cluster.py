@@ -26,8 +26,8 @@ from tinymodel import CORPUS
 
 from workflow.cli import cli
 from workflow.extract import extract
-from workflow.models import install_model_file
 from workflow.pretranslate import pretranslate
+from workflow.pretranslate.argos_packages import install_model_file
 from workflow.settings import Settings, load_settings
 
 pytestmark = pytest.mark.slow

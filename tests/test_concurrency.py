@@ -15,16 +15,23 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner
-from extracting import msgfmt_check
+from extracting import SAMPLE_GLOSSARY, SAMPLE_TMX, msgfmt_check
+from test_xliff import set_target
 
+from workflow.catalogs import find_catalogs
 from workflow.cli import cli
+from workflow.errors import WorkflowError
 from workflow.files import LOCK_NAME, workspace_lock
-from workflow.settings import init_workspace
+from workflow.serve import save_edit
+from workflow.settings import init_workspace, load_settings
+from workflow.store import EntryEdit, load_located_units
 
 # Runs the CLI; each os.replace appends "pid target" to WRITE_LOG.
 WRAPPER = '''\
@@ -112,28 +119,91 @@ def test_a_command_waits_while_another_holds_the_workspace(tmp_path: Path) -> No
     assert f"INFO: another workflow command is using this workspace: {WAITING} 300 s" in stderr.read_text()
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        pytest.param(["extract"], id="extract"),
-        pytest.param(["publish", "--draft"], id="publish"),
-        pytest.param(["pretranslate", "--engine", "pseudo"], id="pretranslate"),
-        pytest.param(["review", "zh"], id="review"),
-    ],
-)
-def test_a_command_that_cannot_wait_fails_clearly_and_writes_nothing(tmp_path: Path, args: list[str]) -> None:
-    root = workspace(tmp_path / "ws")
+Attempt = Callable[[Path, Path], list[str]]  # (workspace, a folder outside it) -> the error it ended with
+
+
+def command(*args: str) -> Attempt:
+    """`workflow ARGS` with a 0.2 s lock timeout (`{outside}` in ARGS: the folder outside the workspace)."""
+
+    def attempt(root: Path, outside: Path) -> list[str]:
+        result = CliRunner().invoke(cli, ["--root", str(root), "--lock-timeout", "0.2",
+                                          *(arg.format(outside=outside) for arg in args)])
+        assert "Traceback" not in result.output
+        assert (result.exit_code == 1) == (LOCKED[0].format(root=root) in result.stderr), result.output
+        return result.stderr.splitlines()[-2:]
+
+    return attempt
+
+
+def serve_save(root: Path, outside: Path) -> list[str]:
+    """What the review app does when a reviewer saves a unit (the HTTP handler calls `save_edit`)."""
+    settings = replace(load_settings(root, environ={}), lock_timeout=0.2)
+    catalog = find_catalogs(settings, "zh")[1]
+    located = load_located_units(catalog.path, catalog.lang, catalog.article)[1]  # "The fair opened…": empty
+    try:
+        save_edit(settings, catalog, located.unit.segment.key, located.revision, EntryEdit("展会。", True))
+    except WorkflowError as exc:
+        return [f"error: {exc}", f"hint: {exc.hint}"]
+    return []
+
+
+def edit_source(root: Path, outside: Path) -> None:
     (root / "source" / "a00.txt").write_text("Bulletin zero\n\nA new text.\n", encoding="utf-8")
+
+
+def run_first(root: Path, *args: str) -> None:
+    result = CliRunner().invoke(cli, ["--root", str(root), *args])
+    assert result.exit_code == 0, result.output
+
+
+def publish_first(root: Path, outside: Path) -> None:
+    run_first(root, "pretranslate", "--engine", "pseudo")
+    run_first(root, "publish", "--draft")
+
+
+def export_with_a_target(root: Path, outside: Path) -> None:
+    """An XLIFF file of a01 outside the workspace, with a translator's target for an empty unit."""
+    run_first(root, "xliff", "export", "zh", "-o", str(outside / "xliff"))
+    set_target(outside / "xliff" / "a01.txt.xlf", "The fair opened", "展会开幕了。")
+
+
+def nothing(root: Path, outside: Path) -> None:
+    pass
+
+
+# every command that writes in the workspace (init makes one; `models` writes argostranslate's package
+# folder, no workspace's; `tm export` and `check`/`status` write nothing in the workspace)
+WRITERS: dict[str, tuple[Callable[[Path, Path], None], Attempt]] = {
+    "extract": (edit_source, command("extract")),
+    "pretranslate": (nothing, command("pretranslate", "--engine", "pseudo")),
+    "publish": (nothing, command("publish", "--draft")),
+    "unpublish": (publish_first, command("unpublish", "zh")),
+    "run": (edit_source, command("run", "zh", "--engine", "pseudo", "--draft")),
+    "review": (nothing, command("review", "zh")),
+    "tm import": (nothing, command("tm", "import", str(SAMPLE_TMX))),
+    "glossary import": (nothing, command("glossary", "import", str(SAMPLE_GLOSSARY))),
+    "xliff export": (nothing, command("xliff", "export", "zh")),
+    "xliff import": (export_with_a_target, command("xliff", "import", "{outside}/xliff/a01.txt.xlf")),
+    "serve save": (nothing, serve_save),
+}
+LOCKED = ["error: {root}: another workflow command has been using this workspace for over 0.2 s",
+          "hint: wait for it to finish, or raise the wait with --lock-timeout"]
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_every_writing_command_takes_the_workspace_lock(tmp_path: Path, name: str) -> None:
+    """Blocked by the lock, a writer fails with its message and writes nothing; unblocked, it writes."""
+    prepare, attempt = WRITERS[name]
+    root = workspace(tmp_path / "ws")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    prepare(root, outside)
     before = snapshot(root)
     with workspace_lock(root, 1):
-        result = CliRunner().invoke(cli, ["--root", str(root), "--lock-timeout", "0.2", *args])
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert result.stderr.splitlines()[-2:] == [
-        f"error: {root}: another workflow command has been using this workspace for over 0.2 s",
-        "hint: wait for it to finish, or raise the wait with --lock-timeout",
-    ]
+        assert attempt(root, outside) == [line.format(root=root) for line in LOCKED]
     assert snapshot(root) == before
+    attempt(root, outside)
+    assert snapshot(root) != before, f"{name} wrote nothing with the lock free: the test proves nothing"
 
 
 def test_commands_started_together_take_turns(tmp_path: Path) -> None:

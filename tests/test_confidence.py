@@ -34,8 +34,9 @@ from workflow.extract import extract
 from workflow.glossary import Glossary, Term
 from workflow.memory import MemoryUnit, WorkspaceMemory
 from workflow.model import MTRequest, MTResult
-from workflow.models import ArgosTranslator, install_model_file
 from workflow.pretranslate import MachineEngine, MemoryEngine, MTCache, Suggestion, pretranslate
+from workflow.pretranslate.argos import ArgosTranslator
+from workflow.pretranslate.argos_packages import install_model_file
 from workflow.settings import Settings, load_settings
 from workflow.store import load_units
 

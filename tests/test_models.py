@@ -18,8 +18,8 @@ from tinymodel import CORPUS
 from workflow.cli import cli
 from workflow.errors import MissingLanguagePair, WorkflowError
 from workflow.model import MTRequest
-from workflow.models import (
-    ArgosTranslator,
+from workflow.pretranslate.argos import ArgosTranslator
+from workflow.pretranslate.argos_packages import (
     find_model,
     install_model_file,
     install_model_from_index,

@@ -28,7 +28,6 @@ from workflow.extract import extract
 from workflow.files import workspace_lock
 from workflow.glossary import Glossary, Term
 from workflow.model import MTRequest, MTResult, State
-from workflow.models import install_model_file
 from workflow.pretranslate import (
     PseudoTranslator,
     Translator,
@@ -38,6 +37,7 @@ from workflow.pretranslate import (
     restore,
     survival,
 )
+from workflow.pretranslate.argos_packages import install_model_file
 from workflow.pretranslate.protect import skeleton
 from workflow.segment import PLACEHOLDER, emptied_pairs, placeholder_problems
 from workflow.settings import Settings, load_settings
@@ -590,7 +590,7 @@ def test_argos_end_to_end_offline(ws: Settings, tiny_installed: Path,
 
 
 def test_survival_on_the_tiny_model(tiny_installed: Path) -> None:
-    from workflow.models import ArgosTranslator
+    from workflow.pretranslate.argos import ArgosTranslator
 
     translator = ArgosTranslator.for_pair("en", "zh", beam_size=1)
     marked = [f"The <1>{english[4:-1]}</1>." if english.startswith("The ") else f"<1>{english}</1><2/>"

@@ -26,6 +26,7 @@ from pathlib import Path
 import html5lib
 import polib
 import pytest
+from extracting import write_catalog
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ from workflow.markup import parse_xml
 from workflow.model import BlockKind, Format, Segment, State
 from workflow.segment import PLACEHOLDER, placeholder_problems, split_block, unit_key
 from workflow.settings import Settings, init_workspace, load_settings
-from workflow.store import TargetUpdate, apply_targets, catalog_targets, load_units, update_catalog
+from workflow.store import TargetUpdate, apply_targets, catalog_targets, load_units
 
 # the `fuzz` profile's count when `make fuzz` runs; otherwise a few dozen, for `make test`
 _FUZZING = settings.default.max_examples > 1000
@@ -254,7 +255,7 @@ def test_any_text_survives_a_catalog_on_disk(space: Workspace, texts: list[str],
     space.reset("a.txt", b"x")
     path = space.settings.catalog("a.txt", "zh")
     segments = [Segment(unit_key(text), "a.txt", text, line) for line, text in enumerate(texts, 1)]
-    update_catalog(path, segments, "zh", "a.txt", "source")
+    write_catalog(path, segments, "zh", "a.txt")
     updates = {s.key: TargetUpdate(target, "test", fuzzy=False) for s, target in zip(segments, targets)}
     apply_targets(path, updates)
     units = load_units(path, "zh", "a.txt")

@@ -14,10 +14,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from reviewing import BULLETIN, PAGE, Put, put, snapshot, workspace
 
+from workflow.catalogs import find_catalogs
 from workflow.cli import cli
 from workflow.model import State
 from workflow.settings import Settings
-from workflow.status import Counts, StatusRow, find_catalogs, status, table
+from workflow.status import Counts, StatusRow, status, table
 from workflow.store import EntryBrief, entry_state, load_catalog, scan_catalog
 
 # -- the scanner agrees with polib ---------------------------------------------------------

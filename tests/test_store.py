@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from extracting import ALL_LANGUAGES, make_workspace, msgfmt_check, write_source
+from extracting import ALL_LANGUAGES, make_workspace, msgfmt_check, write_catalog, write_source
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -24,7 +24,6 @@ from workflow.store import (
     load_catalog,
     load_units,
     plural_forms,
-    update_catalog,
 )
 
 EPOCH = "1700000000"
@@ -413,7 +412,7 @@ def test_segments_round_trip_through_a_po_file(tmp_path: Path, texts: list[str],
     path = tmp_path / "fr" / "a.po"
     if path.exists():
         path.unlink()
-    update_catalog(path, segments, "fr", "dir/a.html", "source")
+    write_catalog(path, segments, "fr", "dir/a.html")
     assert msgfmt_check(path) == "" or any(ord(c) < 32 or c == "\x7f" for t in texts for c in t)
     units = load_units(path, "fr", "dir/a.html")
     assert [u.segment for u in units] == segments

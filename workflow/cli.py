@@ -564,8 +564,8 @@ def models_list(as_json: bool) -> None:
     Example:
       workflow models list
     """
-    from .models import list_models, model_size, packages_dir
     from .pretranslate.apertium import list_pairs
+    from .pretranslate.argos_packages import list_models, model_size, packages_dir
 
     found = list_models()
     pairs = list_pairs()
@@ -597,7 +597,7 @@ def models_install(settings: Settings, model: str, timeout: float) -> None:
       workflow models install translate-en_zh-1_9.argosmodel
       workflow models install zh
     """
-    from .models import install_model_file, install_model_from_index
+    from .pretranslate.argos_packages import install_model_file, install_model_from_index
 
     path = Path(model)
     if path.suffix == ".argosmodel" or path.is_file():
@@ -621,7 +621,7 @@ def models_remove(settings: Settings, model: str) -> None:
     Example:
       workflow models remove zh
     """
-    from .models import remove_model
+    from .pretranslate.argos_packages import remove_model
 
     info = remove_model(model, settings.source_lang)
     click.echo(f"removed {info.package} {info.version} ({info.source_lang}→{info.target_lang})")
@@ -648,11 +648,9 @@ def tm_import(settings: Settings, file: Path) -> None:
     Example:
       workflow tm import ciftis-en-zh.tmx
     """
-    from .files import workspace_lock
     from .memory import import_tmx
 
-    with workspace_lock(settings.root, settings.lock_timeout):
-        report = import_tmx(settings, file)
+    report = import_tmx(settings, file)
     for item in report.languages:
         say(f"{item.lang}: {item.units} unit(s) in {file.name}, {item.added} new, {item.known} known; "
             f"memory {_shown(item.path)}")
@@ -701,13 +699,11 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
     Example:
       workflow glossary import en-zh.tsv
     """
-    from .files import workspace_lock
     from .glossary import import_glossary
 
     if lang is not None:
         chosen_languages(settings, (lang,))
-    with workspace_lock(settings.root, settings.lock_timeout):
-        report = import_glossary(settings, file, lang)
+    report = import_glossary(settings, file, lang)
     say(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
         f"{report.replaced} replaced)")
 

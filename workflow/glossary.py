@@ -27,7 +27,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 from .errors import WorkflowError
-from .files import MIB, read_regular, write_if_changed
+from .files import MIB, read_regular, workspace_lock, write_if_changed
 from .settings import Settings, base_language
 
 HEADER = ("source", "target", "note", "type")
@@ -318,7 +318,7 @@ def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> 
     The language comes from `lang`, else from a file name such as `en-zh.tsv`, else
     (TBX) from the one configured language the file has. Terms of the file replace
     the workspace's terms with the same source; the result is written atomically,
-    in the canonical four-column TSV layout.
+    in the canonical four-column TSV layout, under the workspace lock (read, merge, write).
     """
     data = read_regular(file, MAX_GLOSSARY_BYTES, "a glossary")
     tbx = file.suffix.lower() == ".tbx"
@@ -333,12 +333,13 @@ def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> 
         raise WorkflowError("cannot tell the glossary's target language from its file name", path=file,
                             hint=f"name it {settings.source_lang}-LANG.tsv or give --lang LANG")
     incoming = read_tbx(data, file, settings.source_lang, lang) if tbx else parse_glossary(data, file, lang)
-    current = load_glossary(settings, lang)
-    merged = {term.source.casefold(): term for term in current.terms}
-    replaced = sum(1 for term in incoming.terms if term.source.casefold() in merged)
-    merged.update({term.source.casefold(): term for term in incoming.terms})
-    target = glossary_path(settings, lang)
-    written = write_if_changed(target, render_glossary(list(merged.values())))
+    with workspace_lock(settings.root, settings.lock_timeout):
+        current = load_glossary(settings, lang)
+        merged = {term.source.casefold(): term for term in current.terms}
+        replaced = sum(1 for term in incoming.terms if term.source.casefold() in merged)
+        merged.update({term.source.casefold(): term for term in incoming.terms})
+        target = glossary_path(settings, lang)
+        written = write_if_changed(target, render_glossary(list(merged.values())))
     return GlossaryImport(target, lang, len(merged), len(incoming.terms) - replaced, replaced, written)
 
 

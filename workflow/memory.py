@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import WorkflowError
-from .files import MIB, atomic_writer, check_regular
+from .files import MIB, atomic_writer, check_regular, workspace_lock
 from .markup import iterparse_xml, read_xml
 from .segment import parse_target
 from .settings import Settings, base_language
@@ -367,7 +367,8 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
     The file is streamed, so memory stays bounded however many units it holds; its
     pairs go to each language's index as they come. Then each memory file (tm/) that
     gained units is rewritten from its index and the index committed: a failure
-    anywhere before leaves both as they were. The caller holds the workspace lock.
+    anywhere before leaves both as they were. Holds the workspace lock from the first
+    unit added to the last file written.
     """
     from .memory_index import open_index
 
@@ -377,7 +378,7 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
     counts: Counter[str] = Counter()  # configured language -> pairs in the file
     total = 0
     indexes: dict[str, tuple[MemoryIndex, int]] = {}  # language -> its index, its last unit before
-    with contextlib.ExitStack() as stack:
+    with workspace_lock(settings.root, settings.lock_timeout), contextlib.ExitStack() as stack:
 
         def add(lang: str, batch: list[MemoryUnit]) -> None:
             if lang not in indexes:

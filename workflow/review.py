@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .assemble import text_direction, words
+from .catalogs import readable_catalogs
 from .confidence import confidence_of
 from .errors import WorkflowError
 from .files import workspace_lock, write_if_changed
@@ -30,7 +31,7 @@ from .model import Failure, State
 from .qa import CHECKS, CheckReport, Finding, check_units, load_terms
 from .segment import PLACEHOLDER
 from .settings import Settings
-from .status import STATES, Counts, StatusRow, readable_catalogs
+from .status import STATES, Counts, StatusRow
 from .store import LocatedUnit, language_name, load_located_units
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ SameSite=Strict cookie set when the browser opens the printed URL); a write must
 come from the app's own origin. Articles and languages are looked up among the
 workspace's catalogs, never used as paths, so no parameter reaches outside it.
 
-Writes go through `store.edit_entry` under the workspace lock (held for the write
-only): one entry changes, the rest of the file keeps its bytes. Each unit carries
+Writes go through `save_edit`: `store.edit_entry` under the workspace lock (held for
+the write only): one entry changes, the rest of the file keeps its bytes. Each unit carries
 its `revision`, a digest of the entry as on disk; a write names the revision it
 edited and is refused (409, nothing written) when the entry changed since, say in
 a PO editor, so nobody's edit is overwritten unseen.
@@ -33,13 +33,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from .assemble import text_direction
+from .catalogs import CatalogFile, find_catalogs
 from .errors import WorkflowError
 from .files import workspace_lock
 from .model import Severity, Unit
 from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
-from .status import STATES, CatalogFile, find_catalogs, status
+from .status import STATES, status
 from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, language_name, load_located_units
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,13 @@ class _Workspace:
         item = replace(located[0], unit=replace(located[0].unit, target=target))
         terms = load_terms(self.settings, catalog.lang)
         return item, check_units(catalog, [item], tuple(CHECKS.values()), self.settings.source_lang, terms)
+
+
+def save_edit(settings: Settings, catalog: CatalogFile, key: str, revision: str, edit: EntryEdit,
+              validate: Callable[[Unit], None] | None = None) -> LocatedUnit:
+    """Write a reviewer's edit of one unit (`store.edit_entry`), holding the workspace lock for the write."""
+    with workspace_lock(settings.root, settings.lock_timeout):
+        return edit_entry(catalog.path, catalog.lang, catalog.article, key, revision, edit, validate)
 
 
 # -- the app --------------------------------------------------------------------------------------------
@@ -291,9 +299,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                     raise _NotApprovable(errors)
 
         try:
-            with workspace_lock(settings.root, settings.lock_timeout):
-                located = edit_entry(catalog.path, catalog.lang, catalog.article, key, body["revision"], edit,
-                                     approvable)
+            located = save_edit(settings, catalog, key, body["revision"], edit, approvable)
         except KeyError:
             return _problem(404, "no such unit")
         except _NotApprovable as refused:

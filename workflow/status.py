@@ -12,61 +12,22 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .assemble import words
+from .catalogs import readable_catalogs
 from .confidence import band
 from .errors import WorkflowError
-from .extract import article_name, find_sources, orphan_failure
+from .extract import article_name, find_sources
 from .model import Failure, State
 from .settings import Settings
-from .store import iter_catalogs, scan_catalog
+from .store import scan_catalog
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 STATES = (State.NEW, State.MACHINE, State.NEEDS_WORK, State.CHANGED, State.REVIEWED)
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogFile:
-    """The PO catalog of one article in one language."""
-
-    lang: str
-    article: str  # path under source/ (for a catalog whose source is gone: its path under locales/LANG/)
-    path: Path
-    orphan: bool = False  # its article is gone from source/: reported, not read
-
-
-def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
-    """The catalogs of a language, sorted by article."""
-    folder = settings.locales / lang
-    if not folder.is_dir():
-        return []
-    articles: dict[Path, str] = {}
-    if settings.source.is_dir():
-        for source in find_sources(settings):
-            name = article_name(settings, source)
-            articles[settings.catalog(name, lang)] = name
-    found = [
-        CatalogFile(lang, articles.get(path) or path.relative_to(folder).with_suffix("").as_posix(), path,
-                    path not in articles)
-        for path in iter_catalogs(folder)
-    ]
-    return sorted(found, key=lambda c: c.article)
-
-
-def readable_catalogs(settings: Settings, lang: str, failures: list[Failure],
-                      progress: Progress | None = None) -> Iterator[CatalogFile]:
-    """The catalogs of a language whose article still exists; orphans go to `failures`."""
-    for catalog in find_catalogs(settings, lang):
-        if progress:
-            progress(str(catalog.path))
-        if catalog.orphan:
-            failures.append(orphan_failure(settings, catalog.path))
-            continue
-        yield catalog
 
 
 @dataclass(frozen=True, slots=True)

@@ -552,17 +552,6 @@ def plan_catalog(
     )
 
 
-def update_catalog(
-    path: Path, segments: list[Segment], lang: str | None, article: str, source_root: str,
-    source_lang: str = "en",
-) -> CatalogChange:
-    """Create or update the POT (lang None) or PO catalog of one article; write it only if it changed."""
-    plan = plan_catalog(path, segments, lang, article, source_root, source_lang)
-    if plan.data is not None:
-        write_atomic(path, plan.data)
-    return plan.change
-
-
 def _translated(entry: polib.POEntry) -> bool:
     """Whether an entry has a translation: every plural form filled, for a plural entry (as polib says)."""
     if entry.msgid_plural or entry.msgstr_plural:

@@ -26,13 +26,13 @@ from typing import Any, Iterable, cast
 from lxml import etree
 
 from . import __version__
+from .catalogs import CatalogFile, find_catalogs, readable_catalogs
 from .errors import WorkflowError
 from .files import MIB, read_regular, workspace_lock, write_atomic, write_if_changed
 from .markup import read_xml, xml_parser
 from .model import Failure, State, Unit
 from .segment import parse_target, placeholder_problems
 from .settings import Settings
-from .status import CatalogFile, find_catalogs, readable_catalogs
 from .store import (
     EntryEdit,
     ReadCatalog,

@@ -5,7 +5,7 @@ then argos):
 
 - `tm`: exact, then fuzzy (score >= `tm_threshold`) matches from the workspace's
   own reviewed units (any article, same language) and its imported memories;
-- `argos`: the installed Argos package of the pair (models.ArgosTranslator);
+- `argos`: the installed Argos package of the pair (argos.ArgosTranslator, packages from argos_packages);
 - `pseudo`: pseudo-localization, for trying layouts and the pipeline with no model.
 
 The machine engines sit behind the small `Translator` protocol. Before a unit

@@ -341,7 +341,7 @@ def default_translator(engine: str, settings: Settings, lang: str) -> Translator
     if engine == "pseudo":
         return PseudoTranslator(settings.source_lang)
     if engine == "argos":
-        from ..models import ArgosTranslator
+        from .argos import ArgosTranslator
 
         return ArgosTranslator.for_pair(settings.source_lang, lang, beam_size=settings.mt_beam_size,
                                         threads=settings.mt_threads, device=settings.mt_device,

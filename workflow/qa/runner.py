@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalogs import CatalogFile, readable_catalogs
 from ..errors import WorkflowError
 from ..glossary import Term, load_glossary
 from ..model import Failure, Issue, Severity, State, Unit
 from ..settings import Settings
-from ..status import CatalogFile, readable_catalogs
 from ..store import LocatedUnit, load_located_units
 from .registry import CHECKS, Check, CheckContext
 

@@ -1,0 +1,58 @@
+"""Which PO catalogs a workspace has: one per article and language, and those whose article is gone.
+
+Every command that reads the translations of a language (status, check, review,
+serve, xliff) finds them here, so all of them agree on which catalog belongs to
+which article and all report an orphan (a catalog whose source is gone) the same way.
+Reading and writing one catalog is `store.py`'s concern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .extract import Progress, article_name, find_sources, orphan_failure
+from .model import Failure
+from .settings import Settings
+from .store import iter_catalogs
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFile:
+    """The PO catalog of one article in one language."""
+
+    lang: str
+    article: str  # path under source/ (for a catalog whose source is gone: its path under locales/LANG/)
+    path: Path
+    orphan: bool = False  # its article is gone from source/: reported, not read
+
+
+def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
+    """The catalogs of a language, sorted by article."""
+    folder = settings.locales / lang
+    if not folder.is_dir():
+        return []
+    articles: dict[Path, str] = {}
+    if settings.source.is_dir():
+        for source in find_sources(settings):
+            name = article_name(settings, source)
+            articles[settings.catalog(name, lang)] = name
+    found = [
+        CatalogFile(lang, articles.get(path) or path.relative_to(folder).with_suffix("").as_posix(), path,
+                    path not in articles)
+        for path in iter_catalogs(folder)
+    ]
+    return sorted(found, key=lambda c: c.article)
+
+
+def readable_catalogs(settings: Settings, lang: str, failures: list[Failure],
+                      progress: Progress | None = None) -> Iterator[CatalogFile]:
+    """The catalogs of a language whose article still exists; orphans go to `failures`."""
+    for catalog in find_catalogs(settings, lang):
+        if progress:
+            progress(str(catalog.path))
+        if catalog.orphan:
+            failures.append(orphan_failure(settings, catalog.path))
+            continue
+        yield catalog
