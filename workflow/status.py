@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .assemble import words
 from .confidence import band
 from .errors import WorkflowError
 from .extract import article_name, find_sources, orphan_failure
+from .languages import words
 from .model import Failure, State
 from .settings import Settings
 from .store import iter_catalogs, scan_catalog
