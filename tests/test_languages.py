@@ -11,10 +11,12 @@ from pathlib import Path
 import polib
 import pytest
 from babel import Locale
+from babel.core import parse_locale
 from babel.localedata import locale_identifiers
 
 from workflow.assemble import Choice, Mark, joins
 from workflow.languages import (
+    _unquote,
     base_language,
     english_name,
     joins_without_space,
@@ -67,13 +69,12 @@ def test_left_to_right_languages(lang: str) -> None:
     assert text_direction(lang) == "ltr"
 
 
-def test_direction_agrees_with_cldr_for_every_locale() -> None:
-    """Asking by script gives each CLDR locale its own character order."""
-    differ = [
-        identifier for identifier in locale_identifiers()
-        if text_direction(identifier) != ("rtl" if Locale.parse(identifier).character_order == "right-to-left"
-                                          else "ltr")
-    ]
+def test_direction_agrees_with_cldr_for_every_language() -> None:
+    """Asking by script gives each CLDR language (and language with script) its own character order."""
+    cldr = {identifier: Locale.parse(identifier).character_order
+            for identifier in locale_identifiers() if parse_locale(identifier)[1] is None}
+    differ = [identifier for identifier, order in cldr.items()
+              if text_direction(identifier) != ("rtl" if order == "right-to-left" else "ltr")]
     assert differ == []
 
 
@@ -166,6 +167,10 @@ def test_no_one_letter_abbreviations_or_words_before_numbers() -> None:
     assert not {"K", "M", "B", "T"} & set(scale_words("en"))
     assert scale_words("fr")["mille"] == {3} and "k" not in scale_words("fr")
     assert "兆" not in scale_words("zh")  # only traditional Chinese writes 兆 for 10^12
+
+
+def test_cldr_quotes_are_read() -> None:
+    assert [_unquote(a) for a in ("\u00a0Mrd'.'", "o''clock", "mil")] == ["\u00a0Mrd.", "o'clock", "mil"]
 
 
 def test_arabic_trillion_as_cldr_spells_it_is_a_number() -> None:

@@ -200,8 +200,9 @@ def _compact_words(locale: Locale) -> dict[str, set[int]]:
     """The scale words of a locale's compact decimal formats -> powers of ten.
 
     `0 thousand` at 1000 is 10^3, `00 mil M` at 10^10 (Spanish) is 10^9. Words
-    before the number (Swahili `elfu 0`), patterns without a number (French `mille`)
-    and one-letter abbreviations (`5M`, `5K`: units as often as scales) are left out.
+    before the number (Swahili `elfu 0`; babel reads a pattern without a number, French
+    `mille`, as all prefix) and one-letter abbreviations (`5M`, `5K`: units as often as
+    scales) are left out: the numbers check looks for a scale word after a number.
     """
     found: dict[str, set[int]] = {}
     for forms in locale.compact_decimal_formats.values():
@@ -210,7 +211,7 @@ def _compact_words(locale: Locale) -> dict[str, set[int]]:
                 digits = pattern.pattern.count("0")
                 word = _unquote(pattern.suffix[0]).strip(_SPACES)
                 power = round(math.log10(int(magnitude))) - (digits - 1)
-                if not digits or not word or power <= 0 or (len(word) == 1 and word.lower() != word.upper()):
+                if not word or power <= 0 or (len(word) == 1 and word.lower() != word.upper()):
                     continue
                 found.setdefault(word, set()).add(power)
     return found
