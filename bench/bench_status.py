@@ -34,7 +34,7 @@ from pathlib import Path
 
 import polib
 
-from workflow.assemble import words
+from workflow.languages import words
 from workflow.model import State
 from workflow.settings import Settings, init_workspace, load_settings
 from workflow.status import status

@@ -16,7 +16,6 @@ from workflow.assemble import (
     lead_keys,
     localize,
     refusal,
-    text_direction,
 )
 from workflow.formats import html, text, xml
 from workflow.model import Article, State
@@ -257,20 +256,6 @@ def test_lead_is_the_title_and_the_first_paragraph() -> None:
     assert first == [key(article, "The fair opened."), key(article, "It runs for six days.")]
     without_title = page()
     assert lead_keys(without_title)[0] == [key(without_title, "Trade fair opens")]
-
-
-@pytest.mark.parametrize(
-    ("lang", "direction"),
-    [
-        pytest.param("ar", "rtl", id="ar"),
-        pytest.param("he-IL", "rtl", id="he-IL"),
-        pytest.param("fa", "rtl", id="fa"),
-        pytest.param("zh", "ltr", id="zh"),
-        pytest.param("en", "ltr", id="en"),
-    ],
-)
-def test_text_direction(lang: str, direction: str) -> None:
-    assert text_direction(lang) == direction
 
 
 def test_refusal_accepts_a_matching_translation() -> None:

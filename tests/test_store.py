@@ -15,15 +15,14 @@ from hypothesis import strategies as st
 
 from workflow.errors import CatalogError
 from workflow.extract import extract
+from workflow.languages import GETTEXT_PLURALS
 from workflow.model import Segment, State
 from workflow.segment import unit_key
 from workflow.store import (
-    GETTEXT_PLURALS,
     TargetUpdate,
     apply_targets,
     load_catalog,
     load_units,
-    plural_forms,
 )
 
 EPOCH = "1700000000"
@@ -79,50 +78,6 @@ def test_headers_are_complete(tmp_path: Path) -> None:
         load_catalog(settings.catalog("a.txt", lang)).metadata["Language-Team"] for lang in ALL_LANGUAGES
     ]
     assert teams == ["Chinese", "French", "Spanish", "Arabic", "Russian"]
-
-
-@pytest.mark.parametrize(
-    ("lang", "rule"),
-    [
-        pytest.param("zh", "nplurals=1; plural=0;", id="zh"),
-        pytest.param("fr", "nplurals=2; plural=(n > 1);", id="fr"),
-        pytest.param("es", "nplurals=2; plural=(n != 1);", id="es"),
-        pytest.param(
-            "ar",
-            "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
-            ": n%100>=11 ? 4 : 5);",
-            id="ar",
-        ),
-        pytest.param(
-            "ru",
-            "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 "
-            "&& (n%100<10 || n%100>=20) ? 1 : 2);",
-            id="ru",
-        ),
-        pytest.param("zh_TW", "nplurals=1; plural=0;", id="zh_TW"),
-        pytest.param("de", "nplurals=2; plural=(n != 1);", id="other-language-from-babel"),
-    ],
-)
-def test_plural_forms(lang: str, rule: str) -> None:
-    assert plural_forms(lang) == rule
-
-
-@pytest.mark.parametrize("lang", ["fr", "es", "ru"])
-def test_plural_forms_match_msginit(tmp_path: Path, lang: str) -> None:
-    """For the languages GNU msginit knows, its Plural-Forms and ours are the same."""
-    if shutil.which("msginit") is None:
-        pytest.skip("GNU gettext's msginit is not installed (CI installs the gettext package)")
-    template = tmp_path / "t.pot"
-    template.write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8"
-    )
-    created = tmp_path / f"{lang}.po"
-    subprocess.run(
-        ["msginit", "--no-translator", "-l", lang, "-i", str(template), "-o", str(created)],
-        check=True,
-        capture_output=True,
-    )
-    assert polib.pofile(str(created)).metadata["Plural-Forms"] == plural_forms(lang)
 
 
 def test_every_catalog_passes_msgfmt_check_and_msgcat_changes_nothing(tmp_path: Path) -> None:

@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from .formats.scanner import escape_attribute, escape_text
+from .languages import joins_without_space, text_direction
 from .model import Article, Block, BlockKind, Format, Piece, Placeholder, State
-from .segment import PLACEHOLDER, parse_target, placeholder_problems
-from .settings import base_language
+from .segment import parse_target, placeholder_problems
 
-NO_SPACE_LANGS = frozenset({"zh", "ja"})
-RTL_LANGS = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
 Edit = tuple[int, int, str]
 Token = str | tuple[str, Placeholder]  # text, or ("open" | "close" | "empty", placeholder)
 
@@ -90,11 +88,6 @@ class Localized:
     text: str
     fallbacks: tuple[Fallback, ...]
     machine: int  # units shown as marked machine drafts
-
-
-def text_direction(lang: str) -> str:
-    """`rtl` for right-to-left scripts, else `ltr`."""
-    return "rtl" if base_language(lang) in RTL_LANGS else "ltr"
 
 
 def refusal(source: str, target: str) -> str:
@@ -177,7 +170,7 @@ def piece_tokens(piece: Piece, choice: Choice) -> list[Token]:
 
 def joins(lang: str, before: Choice | None, after: Choice | None, separator: str) -> str:
     """The separator between two units: dropped between two CJK sentences."""
-    cjk = lang in NO_SPACE_LANGS and not separator.strip()
+    cjk = joins_without_space(lang) and not separator.strip()
     if cjk and before and after and before.mark is not Mark.SOURCE and after.mark is not Mark.SOURCE:
         return ""
     return separator
@@ -329,14 +322,6 @@ def localize(
     text = _Renderer(article, choices, lang, marks).render()
     machine = sum(1 for c in choices.values() if c.mark is Mark.MACHINE)
     return Localized(text, fallbacks(article, choices), machine)
-
-
-_WORD = re.compile(r"\w+")
-
-
-def words(text: str) -> int:
-    """Words of a unit's source text, placeholders left out (status and the publishing threshold)."""
-    return len(_WORD.findall(PLACEHOLDER.sub(" ", text) if "<" in text else text))
 
 
 def lead_keys(article: Article) -> tuple[list[str], list[str]]:

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .assemble import Choice, Mark, joins, localize, piece_tokens, text_direction
+from .assemble import Choice, Mark, joins, localize, piece_tokens
 from .errors import PublishError, WorkflowError
+from .languages import text_direction
 from .markup import BULLETIN_NS, bulletin_schema, parse_xml
 from .model import Article, Block, BlockKind, Format, Piece
 

@@ -28,7 +28,8 @@ import ahocorasick_rs
 
 from .errors import WorkflowError
 from .files import MIB, read_regular, workspace_lock, write_if_changed
-from .settings import Settings, base_language
+from .languages import base_language
+from .settings import Settings
 
 HEADER = ("source", "target", "note", "type")
 DNT_TYPES = {"dnt", "do-not-translate", "donottranslate", "keep", "forbidden-translation"}

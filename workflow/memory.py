@@ -31,9 +31,10 @@ from rapidfuzz import fuzz, process
 from . import __version__
 from .errors import WorkflowError
 from .files import MIB, atomic_writer, check_regular, workspace_lock
+from .languages import base_language, language_key
 from .markup import iterparse_xml, read_xml
 from .segment import parse_target
-from .settings import Settings, base_language
+from .settings import Settings
 
 if TYPE_CHECKING:
     from .memory_index import MemoryIndex
@@ -137,12 +138,8 @@ def memory_path(settings: Settings, lang: str) -> Path:
     return settings.root / settings.tm_dir / f"{settings.source_lang}-{lang}.tmx"
 
 
-@functools.lru_cache(maxsize=1024)
-def _code(lang: str) -> str:
-    return lang.replace("_", "-").lower()
-
-
-_base = functools.lru_cache(maxsize=1024)(base_language)  # a million units have a handful of codes
+_code = functools.lru_cache(maxsize=1024)(language_key)  # a million units have a handful of codes
+_base = functools.lru_cache(maxsize=1024)(base_language)
 
 
 def _local(element: etree._Element) -> str:

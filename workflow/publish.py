@@ -40,7 +40,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from babel.core import Locale, UnknownLocaleError
+from babel.core import UnknownLocaleError
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from lxml import etree
@@ -55,8 +55,6 @@ from .assemble import (
     fallbacks,
     lead_keys,
     localize,
-    text_direction,
-    words,
 )
 from .bulletin import (
     Record,
@@ -72,11 +70,12 @@ from .extract import READERS, article_name, find_sources, parse_article, read_ar
 from .files import workspace_lock, write_if_changed
 from .formats.common import LineIndex
 from .formats.scanner import escape_attribute, escape_text
+from .languages import base_language, locale_id, native_name, text_direction, words
 from .manifest import Manifest, digest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
 from .names import check_name, link
-from .settings import POLICIES, Settings, base_language
+from .settings import POLICIES, Settings
 from .store import catalog_targets
 
 log = logging.getLogger(__name__)
@@ -270,15 +269,6 @@ def ui(lang: str) -> dict[str, str]:
     return {**strings["en"], **strings.get(base_language(lang), {})}
 
 
-def language_name(lang: str) -> str:
-    """A language's name in that language (`中文`, `العربية`)."""
-    try:
-        name = Locale.parse(lang, sep="-").get_display_name(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return lang
-    return name or lang
-
-
 def shown_date(date: dt.date, lang: str) -> dict[str, str]:
     return {"iso": date.isoformat(), "shown": _long_date(date, lang)}
 
@@ -286,7 +276,7 @@ def shown_date(date: dt.date, lang: str) -> dict[str, str]:
 @lru_cache(maxsize=4096)  # an index shows thousands of entries, on far fewer dates
 def _long_date(date: dt.date, lang: str) -> str:
     try:
-        return format_date(date, "long", locale=lang.replace("-", "_"))
+        return format_date(date, "long", locale=locale_id(lang))
     except (UnknownLocaleError, ValueError):
         return date.isoformat()
 
@@ -301,7 +291,7 @@ def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> 
         {
             "lang": other,
             "href": link(other, *relative.parts, up=len(relative.parts)),
-            "name": language_name(other),
+            "name": native_name(other),
             "dir": text_direction(other),
         }
         for other in langs
@@ -1079,7 +1069,7 @@ def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequ
         {
             "lang": other,
             "href": link(other, INDEX, up=1),
-            "name": language_name(other),
+            "name": native_name(other),
             "dir": text_direction(other),
         }
         for other in online
@@ -1111,7 +1101,7 @@ def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequ
 def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
     """output/index.html: a link to each language's edition."""
     editions = [
-        {"lang": lang, "href": link(lang, INDEX), "name": language_name(lang), "dir": text_direction(lang)}
+        {"lang": lang, "href": link(lang, INDEX), "name": native_name(lang), "dir": text_direction(lang)}
         for lang in online
     ]
     lang = writer.settings.source_lang

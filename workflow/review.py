@@ -22,17 +22,17 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .assemble import text_direction, words
 from .catalogs import readable_catalogs
 from .confidence import confidence_of
 from .errors import WorkflowError
 from .files import workspace_lock, write_if_changed
+from .languages import english_name, text_direction, words
 from .model import Failure, State
 from .qa import CHECKS, CheckReport, Finding, check_units, load_terms
 from .segment import PLACEHOLDER
 from .settings import Settings
 from .status import STATES, Counts, StatusRow
-from .store import LocatedUnit, language_name, load_located_units
+from .store import LocatedUnit, load_located_units
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -187,7 +187,7 @@ def render_review(settings: Settings, lang: str, progress: Progress | None = Non
     by_check = Counter(f.issue.check for f in every)
     totals = StatusRow(lang, None, Counts(*(units[s] for s in STATES)), Counts(*(counted[s] for s in STATES)))
     report.html = _environment().get_template("review.html.j2").render(
-        lang=lang, language=language_name(lang), dir=text_direction(lang),
+        lang=lang, language=english_name(lang), dir=text_direction(lang),
         source_lang=settings.source_lang, source_dir=text_direction(settings.source_lang),
         units=report.units, articles=articles, reviewed_percent=totals.reviewed_percent,
         errors=qa.errors, warnings=qa.warnings, silenced=qa.silenced,

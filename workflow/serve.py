@@ -32,16 +32,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .assemble import text_direction
 from .catalogs import CatalogFile, find_catalogs
 from .errors import WorkflowError
 from .files import workspace_lock
+from .languages import english_name, text_direction
 from .model import Severity, Unit
 from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
 from .status import STATES, status
-from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, language_name, load_located_units
+from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, load_located_units
 
 log = logging.getLogger(__name__)
 Checked = tuple[LocatedUnit, list[Finding]]
@@ -201,7 +201,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
 
     async def languages_page(request: Request) -> Response:
         report = status(settings, settings.languages)
-        rows = [{"lang": row.lang, "name": language_name(row.lang or ""), "percent": row.reviewed_percent,
+        rows = [{"lang": row.lang, "name": english_name(row.lang or ""), "percent": row.reviewed_percent,
                  "units": row.units.total, "counts": [row.units.of(s) for s in STATES]}
                 for row in report.totals]
         return page("serve-languages.html.j2", rows=rows, states=[s.value for s in STATES])
@@ -213,7 +213,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         report = status(settings, (lang,))
         rows = [{"article": row.article, "percent": row.reviewed_percent, "units": row.units.total,
                  "counts": [row.units.of(s) for s in STATES]} for row in report.rows]
-        return page("serve-articles.html.j2", lang=lang, name=language_name(lang), rows=rows,
+        return page("serve-articles.html.j2", lang=lang, name=english_name(lang), rows=rows,
                     states=[s.value for s in STATES])
 
     async def units_page(request: Request) -> Response:
@@ -221,7 +221,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         article = request.query_params.get("article", "")
         if lang is None or article not in workspace.catalogs(lang):
             return _problem(404, "no such language or article in this workspace")
-        return page("serve-units.html.j2", lang=lang, name=language_name(lang), article=article,
+        return page("serve-units.html.j2", lang=lang, name=english_name(lang), article=article,
                     dir=text_direction(lang), source_lang=settings.source_lang,
                     source_dir=text_direction(settings.source_lang),
                     states=[state.value for state in STATES], checks=sorted(CHECKS),

@@ -14,17 +14,13 @@ from .errors import SettingsError
 from .files import write_atomic
 from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 from .formats.selectors import compile_selectors
+from .languages import language_key
 from .segment import MODES
 
 CONFIG_FILE = "setup.cfg"
 ENV_PREFIX = "WORKFLOW_"
 SECTION = "workflow"
 POLICIES = ("complete", "threshold", "lead")
-
-
-def base_language(lang: str) -> str:
-    """The language without region or script: `zh` for `zh-Hans` or `zh_CN`."""
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,11 +205,6 @@ def load_settings(
 MAX_LOCK_TIMEOUT = 86400  # a day: longer waits are a mistake, and inf or nan are not waits
 # settings that name a folder of the workspace: each must lie inside it
 FOLDERS = ("source_dir", "locales_dir", "output_dir", "tm_dir", "glossary_dir", "cache_dir")
-
-
-def language_key(lang: str) -> str:
-    """One spelling per language code, for comparisons: `zh_TW`, `zh-TW` and `ZH-tw` are one language."""
-    return lang.replace("-", "_").lower()
 
 
 def _check_languages(settings: Settings, problem: Callable[..., SettingsError]) -> None:

@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .assemble import words
 from .catalogs import readable_catalogs
 from .confidence import band
 from .errors import WorkflowError
 from .extract import article_name, find_sources
+from .languages import words
 from .model import Failure, State
 from .settings import Settings
 from .store import scan_catalog

@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import polib
-from babel.core import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
 from . import __version__
 from .confidence import confidence_of
 from .errors import CatalogError
 from .files import write_atomic, write_if_changed
+from .languages import english_name, plural_forms
 from .model import CatalogChange, Segment, State, Unit
 from .potext import (
     FIX_HINT,
@@ -79,40 +78,6 @@ def creation_date() -> str:
     else:
         moment = dt.datetime.now(dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M+0000")
-
-
-# The Plural-Forms that GNU gettext (msginit's table, the gettext manual) and the PO
-# editors use. CLDR (and so babel) has lately added a third "many" form to French and
-# Spanish for millions; gettext tools do not, so we keep their rules for these.
-GETTEXT_PLURALS = {
-    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
-          ": n%100>=11 ? 4 : 5);",
-    "en": "nplurals=2; plural=(n != 1);",
-    "es": "nplurals=2; plural=(n != 1);",
-    "fr": "nplurals=2; plural=(n > 1);",
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 "
-          "&& (n%100<10 || n%100>=20) ? 1 : 2);",
-    "zh": "nplurals=1; plural=0;",
-}
-
-
-def plural_forms(lang: str) -> str:
-    """The Plural-Forms header of a language: gettext's rule, else babel's (CLDR), else English."""
-    base = lang.replace("-", "_").split("_")[0].lower()
-    if base in GETTEXT_PLURALS:
-        return GETTEXT_PLURALS[base]
-    try:
-        return str(get_plural(lang).plural_forms)
-    except (UnknownLocaleError, ValueError):
-        return GETTEXT_PLURALS["en"]
-
-
-def language_name(lang: str) -> str:
-    """The English name of a language (for Language-Team), or its code."""
-    try:
-        return Locale.parse(lang.replace("-", "_")).english_name or lang
-    except (UnknownLocaleError, ValueError):
-        return lang
 
 
 @dataclass(slots=True)
@@ -225,7 +190,7 @@ def _header(
         "POT-Creation-Date": date,
         "PO-Revision-Date": date if template else old.get("PO-Revision-Date", date),
         "Last-Translator": "",
-        "Language-Team": "" if template else language_name(language),
+        "Language-Team": "" if template else english_name(language),
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -517,7 +482,7 @@ def plan_catalog(
             read = read_catalog(path)
         except CatalogError:
             read = None
-    language = f" in {language_name(lang)} ({lang})" if lang else ""
+    language = f" in {english_name(lang)} ({lang})" if lang else ""
     comment = (
         f"Units of {source_root}/{article}{language}.\n"
         "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."

@@ -29,6 +29,7 @@ from . import __version__
 from .catalogs import CatalogFile, find_catalogs, readable_catalogs
 from .errors import WorkflowError
 from .files import MIB, read_regular, workspace_lock, write_atomic, write_if_changed
+from .languages import language_key
 from .markup import read_xml, xml_parser
 from .model import Failure, State, Unit
 from .segment import parse_target, placeholder_problems
@@ -350,7 +351,7 @@ class _Target:
 
 
 def _same_language(code: str, wanted: str) -> bool:
-    return code.replace("_", "-").lower() == wanted.replace("_", "-").lower()
+    return language_key(code) == language_key(wanted)
 
 
 def import_xliff(settings: Settings, paths: Iterable[Path]) -> ImportReport:

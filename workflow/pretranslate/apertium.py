@@ -34,8 +34,8 @@ from typing import Sequence
 
 from ..confidence import known_share
 from ..errors import MissingLanguagePair, WorkflowError
+from ..languages import base_language, language_key
 from ..model import MTRequest, MTResult
-from ..settings import base_language
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,7 @@ def find_pair(source: str, target: str) -> ApertiumPair:
     if command() is None:
         raise MissingLanguagePair("Apertium is not installed", hint=INSTALL_HINT.format(pair=package))
     pairs = list_pairs()
-    wanted = target.replace("-", "_")
-    for candidates in ([p for p in pairs if p.target_lang.lower() == wanted.lower()],
+    for candidates in ([p for p in pairs if language_key(p.target_lang) == language_key(target)],
                        [p for p in pairs if p.target_lang == base_language(target)]):
         found = [p for p in candidates if p.source_lang == base_language(source)]
         if found:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from ..confidence import confidence_of, unknown_words_of
 from ..glossary import Glossary, Term, TermMatch, occurring
+from ..languages import script_letters, wide_script
 from ..model import Severity, State
 from ..segment import PLACEHOLDER, placeholder_problems
 from .numbers import FORMULA, find_numbers
@@ -87,15 +88,7 @@ def _differences(missing: Sequence[str], extra: Sequence[str]) -> str | None:
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = "\u3040-\u30ff"
-_HANGUL = "\uac00-\ud7af"
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
-_CYRILLIC = "\u0400-\u04ff"
-SCRIPTS: dict[str, str] = {  # languages whose script is not the Latin alphabet
-    "zh": _HAN, "ja": _HAN + _KANA, "ko": _HANGUL + _HAN, "ar": _ARABIC, "fa": _ARABIC, "ur": _ARABIC,
-    "ru": _CYRILLIC, "uk": _CYRILLIC, "bg": _CYRILLIC, "sr": _CYRILLIC, "be": _CYRILLIC, "kk": _CYRILLIC,
-    "el": "\u0370-\u03ff", "he": "\u0590-\u05ff", "hi": "\u0900-\u097f", "th": "\u0e00-\u0e7f",
-}
-WIDE_SCRIPTS = frozenset({"zh", "ja", "ko"})  # one character carries about a word
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
@@ -329,11 +322,11 @@ def check_reviewed(source: str, target: str, context: CheckContext) -> str | Non
     plain = _plain(target)
     if not re.search(r"\w", plain) and re.search(r"\w", _plain(source)):
         return "reviewed, but the translation is empty"
-    script = SCRIPTS.get(context.base)
-    if script is None:
+    letters = script_letters(context.lang)  # None: written in Latin letters, as the source
+    if letters is None:
         return None
     left = " ".join(_words_left(target, context))
-    native = len(re.findall(f"[{script}]", left)) * (3 if context.base in WIDE_SCRIPTS else 1)
+    native = len(letters.findall(left)) * (3 if wide_script(context.lang) else 1)
     latin = len(_LATIN_LETTER.findall(left))
     if latin >= 4 and native < 0.25 * (native + latin):
         return "reviewed, but the translation is still in the source's script"

@@ -19,7 +19,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from ..settings import base_language
+from ..languages import base_language, locale_id, scale_words
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -41,23 +41,6 @@ _SPACES = "\u00a0\u202f\u2009 "
 _ALWAYS_GROUP = "\u00a0\u202f\u2009'\u066c"
 _NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f\u2009'\u066b\u066c]\d+| \d{3}(?!\d))*")
 FORMULA = re.compile(r"(?<![\w+])\d+(?:\s*\+\s*(?:\d+|[A-Za-z](?![A-Za-z])))+")
-_SCALES: dict[str, dict[str, int]] = {
-    "en": {"trillion": 12, "trillions": 12, "billion": 9, "billions": 9, "bn": 9, "million": 6,
-           "millions": 6, "thousand": 3, "thousands": 3},
-    "zh": {"万亿": 12, "萬億": 12, "十亿": 9, "千万": 7, "百万": 6, "亿": 8, "億": 8, "万": 4, "萬": 4,
-           "千": 3},
-    "ja": {"兆": 12, "億": 8, "万": 4, "千": 3},
-    "fr": {"billion": 12, "billions": 12, "milliard": 9, "milliards": 9, "million": 6, "millions": 6,
-           "mille": 3},
-    "es": {"billón": 12, "billones": 12, "mil millones": 9, "millón": 6, "millones": 6, "mil": 3},
-    "pt": {"trilhão": 12, "trilhões": 12, "bilhão": 9, "bilhões": 9, "milhão": 6, "milhões": 6, "mil": 3},
-    "de": {"Billion": 12, "Billionen": 12, "Milliarde": 9, "Milliarden": 9, "Mrd.": 9, "Million": 6,
-           "Millionen": 6, "Mio.": 6, "Tausend": 3},
-    "ru": {"трлн": 12, "триллион": 12, "триллиона": 12, "триллионов": 12, "млрд": 9, "миллиард": 9,
-           "миллиарда": 9, "миллиардов": 9, "млн": 6, "миллион": 6, "миллиона": 6, "миллионов": 6,
-           "тыс.": 3, "тыс": 3, "тысяча": 3, "тысячи": 3, "тысяч": 3},
-    "ar": {"تريليون": 12, "مليار": 9, "مليارات": 9, "مليون": 6, "ملايين": 6, "ألف": 3, "آلاف": 3},
-}
 _NUMBER_WORDS = {  # English words for numbers: a translation may write them as digits
     word: value for value, words in enumerate((
         "zero", "one first", "two second", "three third", "four fourth", "five fifth", "six sixth",
@@ -101,7 +84,7 @@ class Number:
 def _symbols(lang: str) -> tuple[str, str]:
     """The group and decimal symbols of a language (Latin digits), English's when unknown."""
     try:
-        return get_group_symbol(lang), get_decimal_symbol(lang)
+        return get_group_symbol(locale_id(lang)), get_decimal_symbol(locale_id(lang))
     except (UnknownLocaleError, ValueError):
         return ",", "."
 
@@ -112,8 +95,8 @@ def _scales(langs: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozense
     `billion` is 10^12, English 10^9), and a pattern that finds one after a number."""
     scales: dict[str, set[int]] = {}
     for lang in langs:
-        for word, power in _SCALES.get(base_language(lang), _SCALES["en"]).items():
-            scales.setdefault(word, set()).add(power)
+        for word, powers in scale_words(lang).items():
+            scales.setdefault(word, set()).update(powers)
     words = sorted(scales, key=len, reverse=True)
     # a letter must not follow an alphabetic scale word (`mil` is not `milk`); Han needs no such end
     alternatives = "|".join(
@@ -136,7 +119,7 @@ def _month_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
             ("wide", full), ("abbreviated", short))
         for width, names in widths:
             for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, locale=lang.replace("-", "_")).items():
+                for number, name in get_month_names(width, context, locale=locale_id(lang)).items():
                     name = name.rstrip(".")
                     if not any(c.isdigit() for c in name) and len(name) >= 3:
                         names.setdefault(name, number)

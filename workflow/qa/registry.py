@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..glossary import Term
+from ..languages import base_language
 from ..model import Issue, Severity, State
-from ..settings import base_language
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,267 @@
+"""Language facts: one place that asks Babel (CLDR) what a language code means.
+
+Every stage that needs to know something about a language asks here: its base
+language (`zh` of `zh-Hant-TW`), its script (CLDR's likely subtags: `zh-TW` is
+`Hant`, `az-Arab` is `Arab`), its writing direction, the letters of its script, its
+scale words (CLDR's compact decimal formats: `万`, `milliard`, `ترليون`), its
+Plural-Forms and its names. Codes may be spelt with `-` or `_` and in any case;
+codes CLDR does not know get English's facts (left to right, Latin letters).
+
+A few facts CLDR does not hold are kept here by hand, each with the reason: the
+scale words news writes that CLDR's compact formats leave out (`millions`, `bn`,
+`十亿`), the scripts whose sentences join without a space, the gettext Plural-Forms
+that PO tools use where CLDR's differ.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from typing import TYPE_CHECKING, Literal
+
+from babel.core import Locale, UnknownLocaleError, get_global, parse_locale
+from babel.localedata import locale_identifiers
+
+from .segment import PLACEHOLDER
+
+if TYPE_CHECKING:
+    import regex
+
+Direction = Literal["ltr", "rtl"]
+
+# Scripts written right to left (Unicode's bidi class R or AL) that no CLDR locale is
+# written in, so there is no character order to ask: Imperial Aramaic (`arc`), Phoenician,
+# Samaritan… Every other script's direction comes from CLDR.
+_RTL_SCRIPTS_WITHOUT_LOCALE = frozenset(
+    "Armi Avst Chrs Cprt Elym Hatr Khar Lydi Mand Mani Mend Narb Nbat Orkh Ougr Palm Phli Phlp Phnx "
+    "Prti Samr Sarb Sogd Sogo Yezi".split()
+)
+# ISO 15924 codes of a script mix (CLDR's likely scripts) -> their Unicode scripts
+_SCRIPT_MIXES = {
+    "Hans": ("Han",), "Hant": ("Han",), "Hani": ("Han",), "Jpan": ("Han", "Hiragana", "Katakana"),
+    "Kore": ("Hangul", "Han"),
+}
+# One character of these scripts carries about a word (for comparing lengths).
+_WIDE_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore"})
+# Sentences follow each other without a space: Chinese and Japanese (Korean and Thai
+# put a space between sentences). CLDR has no such fact.
+_NO_SPACE_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan"})
+
+# Scale words that news writes and CLDR's compact decimal formats leave out, by base
+# language: plurals and `bn` in English; in Chinese the traditional characters in a
+# simplified text (and the simplified in a traditional one come from CLDR's `zh`), and
+# the compound words 十亿, 千万, 百万 and 千 that compact formats never use (they write
+# 10亿, 1000万); Japanese 千; Russian `тыс` without its dot; Arabic تريليون (CLDR
+# spells it ترليون, news uses both) and the plural مليارات.
+_SCALE_WORDS_CLDR_LACKS: dict[str, dict[str, int]] = {
+    "en": {"trillions": 12, "billions": 9, "bn": 9, "millions": 6, "thousands": 3},
+    "zh": {"萬億": 12, "十亿": 9, "千万": 7, "百万": 6, "億": 8, "萬": 4, "千": 3},
+    "ja": {"千": 3},
+    "ru": {"тыс": 3},
+    "ar": {"تريليون": 12, "مليارات": 9},
+}
+_SPACES = " \u00a0\u202f"
+
+# The Plural-Forms that GNU gettext (msginit's table, the gettext manual) and the PO
+# editors use. CLDR (and so babel) has lately added a third "many" form to French,
+# Spanish, Italian, Catalan and Portuguese for millions; gettext tools do not, so we
+# keep their rules for these. Keyed by locale, then by base language.
+GETTEXT_PLURALS = {
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 "
+          ": n%100>=11 ? 4 : 5);",
+    "ca": "nplurals=2; plural=(n != 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "it": "nplurals=2; plural=(n != 1);",
+    "pt": "nplurals=2; plural=(n != 1);",
+    "pt_BR": "nplurals=2; plural=(n > 1);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 "
+          "&& (n%100<10 || n%100>=20) ? 1 : 2);",
+    "zh": "nplurals=1; plural=0;",
+}
+
+
+def base_language(lang: str) -> str:
+    """The language without script or region: `zh` for `zh-Hant-TW`, `zh_TW` or `ZH`."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def language_key(lang: str) -> str:
+    """One spelling per language code, for comparisons: `zh_TW`, `zh-TW` and `ZH-tw` are one language."""
+    return lang.replace("-", "_").lower()
+
+
+@functools.lru_cache(maxsize=256)
+def _subtags(lang: str) -> tuple[str, str | None, str | None, str | None] | None:
+    """(language, territory, script, variant) of a code, None when it is no locale code."""
+    try:
+        language, territory, written, variant = parse_locale(lang.replace("-", "_"))[:4]
+    except ValueError:
+        return None
+    return language, territory, written, variant
+
+
+@functools.lru_cache(maxsize=256)
+def locale_id(lang: str) -> str:
+    """The code as Babel spells a locale: `zh_Hant_TW` for `zh-hant-tw`."""
+    parts = _subtags(lang)
+    if parts is None:
+        return lang.replace("-", "_")
+    language, territory, script, variant = parts
+    return "_".join(p for p in (language, script, territory, variant) if p)
+
+
+@functools.lru_cache(maxsize=256)
+def babel_locale(lang: str) -> Locale | None:
+    """The CLDR locale of a code, None when CLDR does not know it."""
+    try:
+        return Locale.parse(locale_id(lang))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def script(lang: str) -> str:
+    """The ISO 15924 script a language is written in: the code's own (`az-Arab`), else
+    CLDR's likely one (`zh-TW` -> `Hant`, `zh` -> `Hans`, `ar-EG` -> `Arab`); "" when unknown."""
+    parts = _subtags(lang)
+    if parts is None:
+        return ""
+    language, territory, written, _ = parts
+    if written:
+        return written.title()
+    likely = get_global("likely_subtags")
+    for key in ([f"{language}_{territory}"] if territory else []) + [language]:
+        if key in likely:
+            return str(parse_locale(likely[key])[2] or "").title()
+    return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _script_direction(written: str) -> Direction:
+    """The direction of a script: the character order of CLDR's likely locale for it
+    (`und_Arab` is `ar_Arab_EG`), else of any CLDR locale written in it (N'Ko: `bm_Nkoo`)."""
+    likely = get_global("likely_subtags")
+    candidates = itertools.chain(
+        [likely.get(f"und_{written}", "")], (i for i in locale_identifiers() if f"_{written}" in i)
+    )
+    for identifier in filter(None, candidates):
+        try:
+            order = Locale.parse(identifier).character_order
+        except (UnknownLocaleError, ValueError):
+            continue
+        return "rtl" if order == "right-to-left" else "ltr"  # top-to-bottom (Mongolian) is ltr in HTML
+    return "rtl" if written in _RTL_SCRIPTS_WITHOUT_LOCALE else "ltr"
+
+
+def text_direction(lang: str) -> Direction:
+    """`rtl` for a language written right to left (`ar`, `he-IL`, `az-Arab`), else `ltr`.
+
+    Asked by script, so that `az-Arab` is `rtl` and `ar-Latn` (Arabic in Latin letters) `ltr`.
+    """
+    return _script_direction(script(lang))
+
+
+def joins_without_space(lang: str) -> bool:
+    """Whether the language's sentences follow each other without a space (Chinese, Japanese)."""
+    return script(lang) in _NO_SPACE_SCRIPTS
+
+
+def wide_script(lang: str) -> bool:
+    """Whether one character of the language's script carries about a word (Chinese, Japanese, Korean)."""
+    return script(lang) in _WIDE_SCRIPTS
+
+
+@functools.lru_cache(maxsize=64)
+def script_letters(lang: str) -> regex.Pattern[str] | None:
+    """A pattern for one character of the language's own script; None for languages
+    written in Latin letters (or in a script unknown to CLDR and Unicode)."""
+    import regex  # imported on first use: the QA check needs it, the CLI's --help does not
+
+    written = script(lang)
+    if written in ("", "Latn"):
+        return None
+    names = _SCRIPT_MIXES.get(written, (written,))
+    try:
+        return regex.compile("[" + "".join(f"\\p{{sc={name}}}" for name in names) + "]")
+    except regex.error:
+        return None
+
+
+def _unquote(affix: str) -> str:
+    """A CLDR pattern affix as written: `Mrd'.'` is `Mrd.`, `''` an apostrophe."""
+    return re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", affix)
+
+
+def _compact_words(locale: Locale) -> dict[str, set[int]]:
+    """The scale words of a locale's compact decimal formats -> powers of ten.
+
+    `0 thousand` at 1000 is 10^3, `00 mil M` at 10^10 (Spanish) is 10^9. Words
+    before the number (Swahili `elfu 0`; babel reads a pattern without a number, French
+    `mille`, as all prefix) and one-letter abbreviations (`5M`, `5K`: units as often as
+    scales) are left out: the numbers check looks for a scale word after a number.
+    """
+    found: dict[str, set[int]] = {}
+    for forms in locale.compact_decimal_formats.values():
+        for patterns in forms.values():
+            for magnitude, pattern in patterns.items():
+                digits = pattern.pattern.count("0")
+                word = _unquote(pattern.suffix[0]).strip(_SPACES)
+                power = round(math.log10(int(magnitude))) - (digits - 1)
+                if not word or power <= 0 or (len(word) == 1 and word.lower() != word.upper()):
+                    continue
+                found.setdefault(word, set()).add(power)
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def scale_words(lang: str) -> dict[str, frozenset[int]]:
+    """The scale words of a language -> the powers of ten they stand for (`milliard` 9,
+    French `billion` 12, `万` 4): CLDR's compact decimal formats of the locale and of its
+    base language, and the words news writes that CLDR lacks. English's for unknown codes."""
+    locale, base = babel_locale(lang), babel_locale(base_language(lang))
+    if locale is None or base is None:
+        return scale_words("en") if base_language(lang) != "en" else {}
+    found = _compact_words(base)
+    for word, powers in _compact_words(locale).items():
+        found.setdefault(word, set()).update(powers)
+    for word, power in _SCALE_WORDS_CLDR_LACKS.get(base_language(lang), {}).items():
+        found.setdefault(word, set()).add(power)
+    return {word: frozenset(powers) for word, powers in found.items()}
+
+
+def plural_forms(lang: str) -> str:
+    """The Plural-Forms header of a language: gettext's rule, else babel's (CLDR), else English."""
+    rule = GETTEXT_PLURALS.get(locale_id(lang)) or GETTEXT_PLURALS.get(base_language(lang))
+    if rule is not None:
+        return rule
+    from babel.messages.plurals import get_plural  # a fifth of a second to import: only here
+
+    try:
+        return str(get_plural(locale_id(lang)).plural_forms)
+    except (UnknownLocaleError, ValueError):
+        return GETTEXT_PLURALS["en"]
+
+
+def english_name(lang: str) -> str:
+    """A language's name in English (`Chinese (Traditional, Taiwan)`: PO headers, the review
+    app), or its code."""
+    locale = babel_locale(lang)
+    return (locale.english_name if locale is not None else None) or lang
+
+
+def native_name(lang: str) -> str:
+    """A language's name in that language (`中文`, `العربية`: the language switcher), or its code."""
+    locale = babel_locale(lang)
+    return (locale.get_display_name(locale) if locale is not None else None) or lang
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> int:
+    """Words of a unit's source text, placeholders left out (status and the publishing threshold)."""
+    return len(_WORD.findall(PLACEHOLDER.sub(" ", text) if "<" in text else text))
