@@ -94,11 +94,42 @@ def scheduler(tmp_path: Path) -> Iterator[tuple[Path, list[subprocess.Popen[byte
             process.wait(timeout=30)
 
 
+# Whether a 4 MiB buffer from the C library is a fresh mmap (glibc's mallinfo2 counts mapped blocks), then
+# whether restore_malloc() says it set the thresholds, then the first question again.
+MALLOC_PROBE = """
+import ctypes
+from workflow.pretranslate.cluster import restore_malloc
+
+class Info(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+
+def mapped():
+    before = libc.mallinfo2().hblks
+    block = libc.malloc(4 << 20)
+    after = libc.mallinfo2().hblks
+    libc.free(block)
+    return after > before
+"""
+
+
+def test_restore_malloc_undoes_the_trim_threshold_dask_gives_its_workers() -> None:
+    probe = MALLOC_PROBE + "\nprint(mapped(), restore_malloc(), mapped())\n"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env=dict(os.environ, MALLOC_TRIM_THRESHOLD_="65536"))
+    assert result.stdout.split() == ["True", "True", "False"]
+
+
 def start_worker(scheduler: tuple[Path, list[subprocess.Popen[bytes]]], packages: Path | None = None,
                  ) -> subprocess.Popen[bytes]:
     """A `dask worker` (no nanny: killing it kills the worker) with one thread."""
     scheduler_file, processes = scheduler
-    environ = dict(os.environ)
+    environ = dict(os.environ, MALLOC_TRIM_THRESHOLD_="65536")  # what Dask's nanny gives its workers
     if packages is not None:
         environ["ARGOS_PACKAGES_DIR"] = str(packages)
     process = subprocess.Popen([DASK, "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
@@ -138,6 +169,15 @@ def test_an_external_scheduler_and_two_workers_give_the_local_run(extracted: Pat
     assert code == 0, err
     assert catalogs(settings) == expected
     (report,) = json.loads(out)["languages"]
+    from distributed import Client
+
+    def maps_large_buffers() -> bool:  # defined here so that Dask ships it by value to the workers
+        namespace: dict[str, object] = {}
+        exec(MALLOC_PROBE, namespace)  # noqa: S102 (the probe above, run inside a Dask worker)
+        return bool(namespace["mapped"]())  # type: ignore[operator]
+
+    with Client(address, timeout=30) as client:  # the workers decoded without mapping every large buffer
+        assert set(client.run(maps_large_buffers).values()) == {False}
     assert len(report["workers"]) == 2  # both took part
 
 
