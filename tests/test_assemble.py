@@ -13,13 +13,13 @@ from workflow.assemble import (
     choose,
     fallbacks,
     joins,
-    lead_keys,
     localize,
     refusal,
     text_direction,
 )
 from workflow.formats import html, text, xml
 from workflow.model import Article, State
+from workflow.policy import lead_keys
 
 PAGE = (
     b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Trade fair opens</title></head>'

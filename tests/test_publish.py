@@ -22,7 +22,8 @@ from publishing import (
 from workflow.cli import cli
 from workflow.formats import xml as xml_reader
 from workflow.markup import BULLETIN_NS, bulletin_schema
-from workflow.publish import Policy, evaluate, publish
+from workflow.policy import Policy, evaluate
+from workflow.publish import publish
 from workflow.settings import Settings
 from workflow.store import catalog_targets
 
@@ -250,6 +251,10 @@ def test_threshold_counts_words_not_units(story: Settings) -> None:
         evaluate(source, targets, Policy("threshold", 30))[0]
         == "21% of words reviewed, below the threshold of 30%"
     )
+    # 20.8 %: held back at 21 %, and the message does not read "21% ... below the threshold of 21%"
+    assert evaluate(source, targets, Policy("threshold", 21))[0] == (
+        "20.8% of words reviewed, below the threshold of 21%"
+    )
 
 
 def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
@@ -417,6 +422,29 @@ def test_cli_options_and_exit_codes(story: Settings) -> None:
     assert code == 0
     assert stderr.splitlines()[-1] == "1 file(s) written, 0 unchanged (0% of words reviewed)"
     assert stdout.splitlines() == [str(story.output / "index.html")]
+
+
+@pytest.mark.parametrize("command", ["publish", "run"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["zh", "--policy", "complete", "--threshold", "50"],
+                     "--threshold goes with --policy threshold, not --policy complete",
+                     id="threshold-with-complete"),
+        pytest.param(["zh", "--policy", "lead", "--threshold", "0"],
+                     "--threshold goes with --policy threshold, not --policy lead", id="threshold-with-lead"),
+        pytest.param(["xx"], "not a configured language: xx (configured: zh ar)", id="unknown-language"),
+        pytest.param(["zh", "xx", "--draft"], "not a configured language: xx", id="one-unknown-language"),
+    ],
+)
+def test_publish_and_run_refuse_the_same_bad_usage_alike(
+    story: Settings, command: str, args: list[str], message: str
+) -> None:
+    """One check in the library for both commands: exit 2 (usage), the same message, nothing done."""
+    result = CliRunner().invoke(cli, ["--root", str(story.root), command, *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not story.output.exists() or not any(story.output.iterdir())
 
 
 def test_a_broken_source_fails_the_run_but_not_the_others(story: Settings) -> None:

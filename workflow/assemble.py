@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -337,18 +337,3 @@ _WORD = re.compile(r"\w+")
 def words(text: str) -> int:
     """Words of a unit's source text, placeholders left out (status and the publishing threshold)."""
     return len(_WORD.findall(PLACEHOLDER.sub(" ", text) if "<" in text else text))
-
-
-def lead_keys(article: Article) -> tuple[list[str], list[str]]:
-    """The units of the title, and of the first paragraph (for the `lead` policy)."""
-    blocks = [b for b in article.blocks if not b.attribute and b.kind is not BlockKind.META]
-    titles = [b for b in blocks if b.kind is BlockKind.TITLE] or [
-        b for b in blocks if b.kind is BlockKind.HEADING
-    ][:1]
-    paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH]
-    proper = [b for b in paragraphs if b.where.startswith(("<p>", "<p ", "paragraph"))]
-    return _keys(titles), _keys((proper or paragraphs)[:1])
-
-
-def _keys(blocks: Sequence[Block]) -> list[str]:
-    return list(dict.fromkeys(piece.key for block in blocks for piece in block.pieces))

@@ -53,10 +53,8 @@ from .assemble import (
     Mark,
     choose,
     fallbacks,
-    lead_keys,
     localize,
     text_direction,
-    words,
 )
 from .bulletin import (
     Record,
@@ -76,36 +74,14 @@ from .manifest import Manifest, digest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
 from .names import check_name, link
-from .settings import POLICIES, Settings, base_language
+from .policy import PREVIEW_POLICY, Policy, evaluate
+from .settings import Settings, base_language
 from .store import catalog_targets
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 INDEX = "index.html"
 FEED = "feed.atom"
-USABLE = frozenset({State.REVIEWED})
-DRAFT_USABLE = frozenset({State.REVIEWED, State.MACHINE, State.NEEDS_WORK, State.CHANGED})
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """When an article may be published in a language."""
-
-    name: str = "complete"  # complete | threshold | lead
-    threshold: int = 100  # percent of words reviewed, for `threshold`
-    draft: bool = False  # machine translations count, and are shown marked
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, draft: bool = False) -> Policy:
-        return cls(settings.publish_policy, settings.publish_threshold, draft)
-
-    def describe(self) -> str:
-        what = {
-            "complete": "every unit reviewed",
-            "threshold": f"{self.threshold}% of words reviewed",
-            "lead": "title and first paragraph reviewed",
-        }[self.name]
-        return what + (" (drafts: machine translations count, marked)" if self.draft else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,59 +163,6 @@ class _Entry:
     summary: str
     draft: bool
     sort: tuple[str, str]
-
-
-# -- policy ----------------------------------------------------------------------------
-
-
-def evaluate(article: Article, targets: Mapping[str, tuple[str, State]], policy: Policy) -> tuple[str, int]:
-    """Why an article is held back under a policy ("" when it may be published), and % of words reviewed."""
-    segments = article.segments()
-    states = {s.key: targets.get(s.key, ("", State.NEW))[1] for s in segments}
-    usable = DRAFT_USABLE if policy.draft else USABLE
-    total = sum(words(s.text) for s in segments) or 1
-    reviewed = round(100 * sum(words(s.text) for s in segments if states[s.key] is State.REVIEWED) / total)
-    good = sum(words(s.text) for s in segments if states[s.key] in usable)
-    if not segments:
-        return "the article has no text to translate", 0
-    if not any(state in usable for state in states.values()):
-        return "nothing is translated" + ("" if policy.draft else " and reviewed"), reviewed
-    if policy.name == "complete":
-        missing = Counter(state for state in states.values() if state not in usable)
-        if missing:
-            parts = [
-                f"{n} {_STATE_WORDS[state]}" for state, n in sorted(missing.items(), key=lambda i: i[0].value)
-            ]
-            return (
-                f"{sum(missing.values())} of {len(segments)} units not "
-                f"{'translated' if policy.draft else 'reviewed'} ({', '.join(parts)})"
-            ), reviewed
-    elif policy.name == "threshold":
-        share = 100 * good / total
-        if share < policy.threshold:
-            what = "translated" if policy.draft else "reviewed"
-            return f"{share:.0f}% of words {what}, below the threshold of {policy.threshold}%", reviewed
-    elif policy.name == "lead":
-        titles, first = lead_keys(article)
-        missing_keys = {k for k in (*titles, *first) if states.get(k, State.NEW) not in usable}
-        if missing_keys:
-            which = [w for w, ks in (("title", titles), ("first paragraph", first)) if missing_keys & set(ks)]
-            verb = "is" if len(which) == 1 else "are"
-            what = "translated" if policy.draft else "reviewed"
-            return f"the {' and the '.join(which)} {verb} not {what}", reviewed
-    else:
-        raise PublishError(
-            f"unknown publishing policy {policy.name!r}", hint=f"use one of {', '.join(POLICIES)}"
-        )
-    return "", reviewed
-
-
-_STATE_WORDS = {
-    State.NEW: "not translated",
-    State.MACHINE: "machine-translated",
-    State.NEEDS_WORK: "marked as needing work",
-    State.CHANGED: "source changed",
-}
 
 
 # -- pages -----------------------------------------------------------------------------
@@ -529,9 +452,6 @@ def _decide(settings: Settings, article: Article, lang: str, policy: Policy) -> 
     needs_work = sum(1 for key in drafts if targets[key][1] is State.NEEDS_WORK)
     return _Draft(article, lang, choices, tree, record(tree), reviewed, fallbacks(article, choices),
                   len(drafts), needs_work)
-
-
-PREVIEW_POLICY = Policy("threshold", 0, draft=True)  # every unit as it stands: machine output shown, marked
 
 
 def preview_page(settings: Settings, article: str, lang: str) -> str:
@@ -1232,21 +1152,3 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
     else:
         lines.append(f"{done} ({report.policy.describe()})")
     return lines
-
-
-def policy_from_options(settings: Settings, policy: str | None, threshold: int | None, draft: bool) -> Policy:
-    """The policy for one run: settings, then the command's options.
-
-    `--threshold` alone means the threshold policy. Raises PublishError on a
-    threshold outside 0-100 or a threshold given with another policy.
-    """
-    base = Policy.from_settings(settings, draft=draft)
-    if threshold is not None and not 0 <= threshold <= 100:
-        raise PublishError(f"the threshold must be a percentage from 0 to 100, not {threshold}")
-    if threshold is not None and policy not in (None, "threshold"):
-        raise PublishError(
-            f"--threshold goes with the threshold policy, not {policy!r}",
-            hint="leave out --policy, or use --policy threshold",
-        )
-    name = policy or ("threshold" if threshold is not None else base.name)
-    return Policy(name, threshold if threshold is not None else base.threshold, draft)
