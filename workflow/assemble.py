@@ -299,22 +299,6 @@ def _balanced(text: str, piece: Piece) -> bool:
     return True
 
 
-def assemble(article: Article, targets: Mapping[str, str], lang: str) -> str:
-    """The localized text of an article; untranslated units keep the source text."""
-    choices = {
-        piece.key: _plain_choice(piece, targets.get(piece.key, ""))
-        for block in article.blocks
-        for piece in block.pieces
-    }
-    return _Renderer(article, choices, lang).render()
-
-
-def _plain_choice(piece: Piece, target: str) -> Choice:
-    if not target or placeholder_problems(piece.text, target):
-        return Choice(piece.text, Mark.SOURCE, "not translated")
-    return Choice(target, Mark.TRANSLATED)
-
-
 def localize(
     article: Article, choices: Mapping[str, Choice], lang: str, *, source_lang: str = "en", prefix: str = ""
 ) -> Localized:
