@@ -473,3 +473,30 @@ def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings)
     result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh", "older"])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]
+
+
+def test_a_fragment_page_is_its_localized_markup_and_no_bulletin_body_is_built_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An HTML fragment's page shows its own markup, translated; the bulletin body HTML is made only for
+    the pages that show it (here the plain-text article's)."""
+    from workflow import render
+
+    settings = workspace(tmp_path / "ws", {"frag.html": '<p>The fair opened in <b class="x">Beijing</b>.</p>\n',
+                                           "story.txt": STORY}, languages="zh")
+    translate_all(settings, "frag.html")
+    translate_all(settings, "story.txt")
+    built: list[str] = []
+    original = render.body_html
+
+    def body_html(tree: etree._ElementTree) -> str:
+        built.append(str(tree.getroot().findtext(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}title")))
+        return original(tree)
+
+    monkeypatch.setattr(render, "body_html", body_html)
+    report = publish(settings, ["zh"], Policy())
+    assert report.ok, report.failures
+    assert built == ["TRADE FAIR OPENS IN BEIJING"]
+    page = (settings.output / "zh" / "frag.html").read_text(encoding="utf-8")
+    assert '<p>THE FAIR OPENED IN <b class="x">BEIJING</b>.</p>' in page
+    assert page.count("<article>") == 1 and "<h1>" in page  # the bulletin page, its body the fragment
