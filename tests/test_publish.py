@@ -482,8 +482,8 @@ def test_a_fragment_page_is_its_localized_markup_and_no_bulletin_body_is_built_f
     the pages that show it (here the plain-text article's)."""
     from workflow import render
 
-    settings = workspace(tmp_path / "ws", {"frag.html": '<p>The fair opened in <b class="x">Beijing</b>.</p>\n',
-                                           "story.txt": STORY}, languages="zh")
+    fragment = '<p>The fair opened in <b class="x">Beijing</b>.</p>\n'
+    settings = workspace(tmp_path / "ws", {"frag.html": fragment, "story.txt": STORY}, languages="zh")
     translate_all(settings, "frag.html")
     translate_all(settings, "story.txt")
     built: list[str] = []
@@ -500,3 +500,22 @@ def test_a_fragment_page_is_its_localized_markup_and_no_bulletin_body_is_built_f
     page = (settings.output / "zh" / "frag.html").read_text(encoding="utf-8")
     assert '<p>THE FAIR OPENED IN <b class="x">BEIJING</b>.</p>' in page
     assert page.count("<article>") == 1 and "<h1>" in page  # the bulletin page, its body the fragment
+
+
+def test_a_source_page_marks_its_fallbacks_in_the_workspace_source_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page of an HTML source marks a unit shown untranslated with the source language of the
+    workspace, as its bulletin does (not always `en`)."""
+    monkeypatch.setenv("WORKFLOW_SOURCE_LANG", "de")
+    settings = workspace(tmp_path / "ws", {"page.html": PAGE}, languages="zh")
+    assert settings.source_lang == "de"
+    fill(settings, "zh", "page.html", lambda s: None if s.startswith("Visitors") else upper(s))
+    report = publish(settings, ["zh"], Policy("lead"))
+    assert report.ok and report.published, (report.failures, report.held)
+    page = parse_html(settings.output / "zh" / "page.html")
+    marks = [(e.get("lang"), e.text) for e in page.iterfind(".//span[@lang]")]
+    assert marks == [("de", "Visitors came early.")]
+    bulletin = etree.parse(str(settings.output / "zh" / "page.xml"))
+    marked = bulletin.iterfind(".//b:span[@xml:lang]", {**NS, "xml": "http://www.w3.org/XML/1998/namespace"})
+    assert {e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in marked} == {"de"}
