@@ -1,8 +1,11 @@
 """Publishing: reviewed catalogs -> output/<lang>/ pages, bulletin XML, indexes and feeds.
 
-For each language, every source article is checked against the publishing policy
-(all units reviewed; a share of the words reviewed; or the title and first
-paragraph reviewed). A published article gets an HTML page and a bulletin XML
+One way through, each part in its own module, none of which imports this one:
+`policy` decides whether an article may be published in a language (all units
+reviewed; a share of the words reviewed; or the title and first paragraph
+reviewed); `assemble` and `bulletin` build the localized documents; `render`
+makes every page. This module writes editions, links, indexes and feeds, keeps
+the record of what it wrote, and withdraws. A published article gets an HTML page and a bulletin XML
 document; units that cannot be shown translated appear in the source language,
 marked, and are reported. Articles held back are reported with the reason: an
 earlier reviewed edition stays in place, an earlier draft edition is withdrawn.
