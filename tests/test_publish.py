@@ -257,6 +257,19 @@ def test_threshold_counts_words_not_units(story: Settings) -> None:
     )
 
 
+@pytest.mark.parametrize(("threshold", "reason"), [
+    (24, ""), (25, ""), (26, "25% of words reviewed, below the threshold of 26%"),
+])
+def test_a_threshold_publishes_at_exactly_its_share(threshold: int, reason: str) -> None:
+    from workflow.formats import text as text_reader
+    from workflow.model import State
+
+    article = text_reader.read(b"Alpha.\n\nBeta gamma delta.\n", "a.txt", "sentence")
+    title, body = article.segments()
+    targets = {title.key: ("ALPHA.", State.REVIEWED), body.key: ("BETA GAMMA DELTA.", State.MACHINE)}
+    assert evaluate(article, targets, Policy("threshold", threshold)) == (reason, 25)  # 1 word of 4
+
+
 def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
     fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith(("Trade", "The fair")) else None)
     fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith("It runs") else None, fuzzy=True)
