@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polib
@@ -11,7 +11,9 @@ from extracting import SAMPLE, need_sample  # noqa: F401 (the publishing tests i
 from extracting import SAMPLE_TMX as TMX
 from lxml import etree
 
+from workflow.assemble import choose, localize
 from workflow.extract import extract
+from workflow.model import Article, State
 from workflow.settings import Settings, init_workspace, load_settings
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -99,3 +101,36 @@ def upper(text: str) -> str:
     return "".join(
         part if _PLACEHOLDER.fullmatch(part) else part.upper() for part in _PLACEHOLDER.split(text)
     )
+
+
+def localized(article: Article, targets: Mapping[str, str], lang: str, *, source_lang: str = "en") -> str:
+    """An article's text as publish localizes it (`choose` -> `localize`), every given target a reviewed
+    translation: a unit without one, or whose translation publish refuses, shows its source text marked
+    as in the source language (`without_marks` takes those marks off again)."""
+    choices = choose(article, {key: (target, State.REVIEWED) for key, target in targets.items()})
+    return localize(article, choices, lang, source_lang=source_lang).text
+
+
+_SPAN = re.compile(r"<span\b[^>]*>|</span>")
+_MARKS = ('<span lang="en" dir="ltr">', '<span xml:lang="en">')
+
+
+def without_marks(text: str) -> str:
+    """Localized text less the marks publish puts around units shown in the source language: each
+    mark's start tag and the end tag that closes it (the test pages hold no `<span` outside markup)."""
+    out: list[str] = []
+    stack: list[bool] = []  # for each open span: whether it is a mark
+    cursor = 0
+    for match in _SPAN.finditer(text):
+        if match.group() == "</span>":
+            if not (stack and stack.pop()):
+                continue
+        elif match.group() in _MARKS:
+            stack.append(True)
+        else:
+            stack.append(False)
+            continue
+        out.append(text[cursor : match.start()])
+        cursor = match.end()
+    out.append(text[cursor:])
+    return "".join(out)

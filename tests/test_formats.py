@@ -6,8 +6,9 @@ import re
 
 import pytest
 from extracting import BULLETIN_XML, HARD_HTML, SAMPLE
+from publishing import localized
 
-from workflow.assemble import Choice, Mark, assemble, localize
+from workflow.assemble import Choice, Mark, localize
 from workflow.bulletin import assemble_bulletin
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
@@ -82,7 +83,7 @@ def test_text_line_endings_of_any_system(newline: str) -> None:
     assert [p.line for b in article.blocks for p in b.pieces] == [1, 5, 5, 8]
     assert article.metadata == {"source": "Xinhua", "date": "2021-01-11", "title": "Title"}
     identity = {piece.key: piece.text for block in article.blocks for piece in block.pieces}
-    assert assemble(article, identity, "fr") == source  # line endings kept as written
+    assert localized(article, identity, "fr") == source  # line endings kept as written
 
 
 # -- HTML ---------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import polib
 import pytest
-from publishing import workspace
+from publishing import localized, workspace
 
-from workflow.assemble import assemble
 from workflow.errors import SettingsError
 from workflow.formats import html
 from workflow.settings import load_settings
@@ -46,11 +45,11 @@ def test_the_placeholders_say_what_they_stand_for_and_publish_the_source_markup(
     assert "<1/> = untranslated <math>" in notes
     assert "<1/> = untranslated <svg class=\"icon\"" in notes
     translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
-    published = assemble(article, translated, "fr")
+    published = localized(article, translated, "fr")
     assert "GIVEN A SET OF <span class=\"mwe-math-element\">" in published
     assert published.count(r"{\displaystyle \mathbf {x} _{1},\dots ,\mathbf {x} _{N}}") == 3  # untouched
     identity = {piece.key: piece.text for block in article.blocks for piece in block.pieces}
-    assert assemble(article, identity, "fr") == article.text
+    assert localized(article, identity, "fr") == article.text
 
 
 def test_tex_is_never_offered_to_translators(tmp_path: Path) -> None:

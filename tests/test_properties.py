@@ -1,4 +1,5 @@
-"""Property tests: arbitrary text and markup through extract -> PO file on disk -> assemble.
+"""Property tests: arbitrary text and markup through extract -> PO file on disk -> publish's own
+choose -> localize.
 
 For each source reader (text, HTML, bulletin XML), the segmenter, the PO store and
 the assembler:
@@ -29,8 +30,9 @@ import pytest
 from extracting import write_catalog
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from publishing import localized
 
-from workflow.assemble import assemble, choose, localize
+from workflow.assemble import choose, localize
 from workflow.bulletin import assemble_bulletin
 from workflow.extract import extract, read_article
 from workflow.markup import parse_xml
@@ -161,7 +163,7 @@ def _browser_text(page: str) -> str:
 
 
 def through_disk(space: Workspace, name: str, data: bytes) -> None:
-    """extract -> catalogs on disk -> assemble, checking what must hold whatever the input."""
+    """extract -> catalogs on disk -> choose -> localize, checking what must hold whatever the input."""
     path = space.reset(name, data)
     report = extract(space.settings)  # raises nothing: a file it cannot read is a failure
     assert report.articles + len(report.failures) == 1
@@ -179,15 +181,15 @@ def through_disk(space: Workspace, name: str, data: bytes) -> None:
         assert target == "" and state is State.NEW
     identity = {s.key: s.text for s in (u.segment for u in load_units(catalog, "zh", article.path))}
     # byte for byte (in a language written with spaces: Chinese drops them between sentences)
-    assert assemble(article, identity, "fr") == article.text
+    assert localized(article, identity, "fr") == article.text
     # any translation: written into the catalog by the store, then published
     apply_targets(catalog, {key: TargetUpdate(mark(text), "test", fuzzy=False)
                             for key, text in identity.items()})
     reviewed = catalog_targets(catalog)
     assert {key: target for key, (target, _) in reviewed.items()} == {k: mark(t) for k, t in identity.items()}
     choices = choose(article, reviewed)
-    localized = localize(article, choices, "zh")
-    assert localized.fallbacks == ()  # all reviewed, placeholders kept: nothing shown in English
+    published = localize(article, choices, "zh")
+    assert published.fallbacks == ()  # all reviewed, placeholders kept: nothing shown in English
     if article.format is Format.HTML:
         shown = _letters(_browser_text(article.text))
         for block in article.blocks:
@@ -196,7 +198,7 @@ def through_disk(space: Workspace, name: str, data: bytes) -> None:
                     for fragment in PLACEHOLDER.sub("\0", piece.text).split("\0"):
                         assert _letters(fragment) in shown, (piece.text, "is not text a browser shows")
     if article.format is Format.XML:
-        parse_xml(localized.text.encode("utf-8"), name)
+        parse_xml(published.text.encode("utf-8"), name)
     assemble_bulletin(article, choices, "zh")  # schema-valid, or PublishError ("report this as a bug")
 
 

@@ -22,7 +22,8 @@ from publishing import (
 from workflow.cli import cli
 from workflow.formats import xml as xml_reader
 from workflow.markup import BULLETIN_NS, bulletin_schema
-from workflow.publish import Policy, evaluate, publish
+from workflow.policy import Policy, evaluate
+from workflow.publish import publish
 from workflow.settings import Settings
 from workflow.store import catalog_targets
 
@@ -250,6 +251,23 @@ def test_threshold_counts_words_not_units(story: Settings) -> None:
         evaluate(source, targets, Policy("threshold", 30))[0]
         == "21% of words reviewed, below the threshold of 30%"
     )
+    # 20.8 %: held back at 21 %, and the message does not read "21% ... below the threshold of 21%"
+    assert evaluate(source, targets, Policy("threshold", 21))[0] == (
+        "20.8% of words reviewed, below the threshold of 21%"
+    )
+
+
+@pytest.mark.parametrize(("threshold", "reason"), [
+    (24, ""), (25, ""), (26, "25% of words reviewed, below the threshold of 26%"),
+])
+def test_a_threshold_publishes_at_exactly_its_share(threshold: int, reason: str) -> None:
+    from workflow.formats import text as text_reader
+    from workflow.model import State
+
+    article = text_reader.read(b"Alpha.\n\nBeta gamma delta.\n", "a.txt", "sentence")
+    title, body = article.segments()
+    targets = {title.key: ("ALPHA.", State.REVIEWED), body.key: ("BETA GAMMA DELTA.", State.MACHINE)}
+    assert evaluate(article, targets, Policy("threshold", threshold)) == (reason, 25)  # 1 word of 4
 
 
 def test_fallbacks_and_drafts_are_marked_and_reported(story: Settings) -> None:
@@ -419,6 +437,29 @@ def test_cli_options_and_exit_codes(story: Settings) -> None:
     assert stdout.splitlines() == [str(story.output / "index.html")]
 
 
+@pytest.mark.parametrize("command", ["publish", "run"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["zh", "--policy", "complete", "--threshold", "50"],
+                     "--threshold goes with --policy threshold, not --policy complete",
+                     id="threshold-with-complete"),
+        pytest.param(["zh", "--policy", "lead", "--threshold", "0"],
+                     "--threshold goes with --policy threshold, not --policy lead", id="threshold-with-lead"),
+        pytest.param(["xx"], "not a configured language: xx (configured: zh ar)", id="unknown-language"),
+        pytest.param(["zh", "xx", "--draft"], "not a configured language: xx", id="one-unknown-language"),
+    ],
+)
+def test_publish_and_run_refuse_the_same_bad_usage_alike(
+    story: Settings, command: str, args: list[str], message: str
+) -> None:
+    """One check in the library for both commands: exit 2 (usage), the same message, nothing done."""
+    result = CliRunner().invoke(cli, ["--root", str(story.root), command, *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not story.output.exists() or not any(story.output.iterdir())
+
+
 def test_a_broken_source_fails_the_run_but_not_the_others(story: Settings) -> None:
     translate_all(story, "story.txt")
     (story.source / "broken.xml").write_text("<bulletin>", encoding="utf-8")
@@ -445,3 +486,49 @@ def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings)
     result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh", "older"])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]
+
+
+def test_a_fragment_page_is_its_localized_markup_and_no_bulletin_body_is_built_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An HTML fragment's page shows its own markup, translated; the bulletin body HTML is made only for
+    the pages that show it (here the plain-text article's)."""
+    from workflow import render
+
+    fragment = '<p>The fair opened in <b class="x">Beijing</b>.</p>\n'
+    settings = workspace(tmp_path / "ws", {"frag.html": fragment, "story.txt": STORY}, languages="zh")
+    translate_all(settings, "frag.html")
+    translate_all(settings, "story.txt")
+    built: list[str] = []
+    original = render.body_html
+
+    def body_html(tree: etree._ElementTree) -> str:
+        built.append(str(tree.getroot().findtext(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}title")))
+        return original(tree)
+
+    monkeypatch.setattr(render, "body_html", body_html)
+    report = publish(settings, ["zh"], Policy())
+    assert report.ok, report.failures
+    assert built == ["TRADE FAIR OPENS IN BEIJING"]
+    page = (settings.output / "zh" / "frag.html").read_text(encoding="utf-8")
+    assert '<p>THE FAIR OPENED IN <b class="x">BEIJING</b>.</p>' in page
+    assert page.count("<article>") == 1 and "<h1>" in page  # the bulletin page, its body the fragment
+
+
+def test_a_source_page_marks_its_fallbacks_in_the_workspace_source_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page of an HTML source marks a unit shown untranslated with the source language of the
+    workspace, as its bulletin does (not always `en`)."""
+    monkeypatch.setenv("WORKFLOW_SOURCE_LANG", "de")
+    settings = workspace(tmp_path / "ws", {"page.html": PAGE}, languages="zh")
+    assert settings.source_lang == "de"
+    fill(settings, "zh", "page.html", lambda s: None if s.startswith("Visitors") else upper(s))
+    report = publish(settings, ["zh"], Policy("lead"))
+    assert report.ok and report.published, (report.failures, report.held)
+    page = parse_html(settings.output / "zh" / "page.html")
+    marks = [(e.get("lang"), e.text) for e in page.iterfind(".//span[@lang]")]
+    assert marks == [("de", "Visitors came early.")]
+    bulletin = etree.parse(str(settings.output / "zh" / "page.xml"))
+    marked = bulletin.iterfind(".//b:span[@xml:lang]", {**NS, "xml": "http://www.w3.org/XML/1998/namespace"})
+    assert {e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in marked} == {"de"}

@@ -1,4 +1,4 @@
-"""Round trip (issue 2, item 9): extract, fill every msgstr, assemble, and compare with the source.
+"""Round trip (issue 2, item 9): extract, fill every msgstr, localize as publish does, and compare.
 
 Three checks for each source (the text sample, the hard HTML fixture, the bulletin XML
 and every real page in the folder WORKFLOW_WEB_PAGES names):
@@ -30,8 +30,8 @@ from extracting import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from publishing import localized
 
-from workflow.assemble import assemble
 from workflow.extract import READERS
 from workflow.markup import parse_xml, validate_bulletin
 from workflow.model import Article, Format
@@ -73,7 +73,7 @@ def test_identity_translation_gives_back_the_source(path: Path | None) -> None:
     article = read(path)
     assert article.blocks, "nothing extracted"
     assert all(piece.span for block in article.blocks if not block.attribute for piece in block.pieces)
-    output = assemble(article, {s.key: s.text for s in article.segments()}, "fr")
+    output = localized(article, {s.key: s.text for s in article.segments()}, "fr")
     assert output == article.text
     if article.format is Format.HTML:
         assert html5_events(output) == html5_events(article.text)
@@ -82,7 +82,7 @@ def test_identity_translation_gives_back_the_source(path: Path | None) -> None:
 @pytest.mark.parametrize("path", SOURCES)
 def test_marked_translation_lands_in_the_right_places(path: Path | None) -> None:
     article = read(path)
-    output = assemble(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in article.segments()}, "fr")
+    output = localized(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in article.segments()}, "fr")
     expected = [collapse(article.text[start:end]) for start, end in unit_spans(article)]
     if article.format is Format.HTML:
         assert html5_events(output, drop=OPEN + CLOSE) == html5_events(article.text)
@@ -115,7 +115,7 @@ def test_marked_translation_lands_in_the_right_places(path: Path | None) -> None
 @pytest.mark.parametrize("path", SOURCES)
 def test_text_outside_the_units_is_kept_byte_for_byte(path: Path | None) -> None:
     article = read(path)
-    output = assemble(article, {s.key: f"{OPEN}{s.text.upper()}{CLOSE}" for s in article.segments()}, "fr")
+    output = localized(article, {s.key: f"{OPEN}{s.text.upper()}{CLOSE}" for s in article.segments()}, "fr")
     spans = sorted(b.span for b in article.blocks if b.span)
     gaps, cursor = [], 0
     for start, end in spans:
@@ -134,7 +134,8 @@ def test_a_partial_translation_changes_only_its_units() -> None:
     article = READERS[".html"](HARD_HTML.read_bytes(), "hard.html", "sentence")
     segments = article.segments()
     chosen = {s.key: f"{OPEN}{s.text}{CLOSE}" for s in segments[::3]}
-    output = assemble(article, chosen, "fr")
+    # the other units are "translated" as their source text: publish shows it byte for byte, unmarked
+    output = localized(article, {s.key: s.text for s in segments} | chosen, "fr")
     assert output.count(OPEN) == sum(1 for b in article.blocks for p in b.pieces if p.key in chosen)
     assert output.replace(OPEN, "").replace(CLOSE, "") != article.text  # rendered units are re-escaped
     assert html5_events(output, drop=OPEN + CLOSE) == html5_events(article.text)
@@ -239,8 +240,8 @@ def page(draw: st.DrawFn) -> str:
 def test_generated_pages_round_trip(markup: str) -> None:
     article = READERS[".html"](markup.encode("utf-8"), "gen.html", "sentence")
     segments = article.segments()
-    assert assemble(article, {s.key: s.text for s in segments}, "fr") == markup
-    marked = assemble(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in segments}, "fr")
+    assert localized(article, {s.key: s.text for s in segments}, "fr") == markup
+    marked = localized(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in segments}, "fr")
     assert html5_events(marked, drop=OPEN + CLOSE) == html5_events(markup)
 
 
@@ -320,8 +321,8 @@ def malformed_page(draw: st.DrawFn) -> str:
 def test_malformed_pages_round_trip(markup: str) -> None:
     article = READERS[".html"](markup.encode("utf-8"), "bad.html", "sentence")
     segments = article.segments()
-    assert assemble(article, {s.key: s.text for s in segments}, "fr") == markup
-    marked = assemble(article, {s.key: mark_text_runs(s.text) for s in segments}, "fr")
+    assert localized(article, {s.key: s.text for s in segments}, "fr") == markup
+    marked = localized(article, {s.key: mark_text_runs(s.text) for s in segments}, "fr")
     assert html5_events(marked, drop=OPEN + CLOSE) == html5_events(markup)
 
 
@@ -336,5 +337,5 @@ def test_malformed_pages_round_trip(markup: str) -> None:
 def test_markup_cut_off_by_the_end_of_the_file_is_not_text(markup: str, expected: str) -> None:
     article = READERS[".html"](markup.encode("utf-8"), "cut.html", "sentence")
     assert [s.text for s in article.segments()] == [expected]
-    marked = assemble(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in article.segments()}, "fr")
+    marked = localized(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in article.segments()}, "fr")
     assert html5_events(marked, drop=OPEN + CLOSE) == html5_events(markup)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from publishing import localized
 
-from workflow.assemble import assemble
 from workflow.formats import html
 from workflow.model import Piece
 from workflow.segment import (
@@ -242,7 +242,7 @@ def test_text_that_looks_like_a_placeholder_is_kept_as_text() -> None:
     assert segment.text == "Type <1> then <3>bold</3> and <2/>."  # 1 and 2 are taken by the text
     target = "Tapez <1> puis <3>gras</3> et <2/>."
     assert (
-        assemble(article, {segment.key: target}, "fr")
+        localized(article, {segment.key: target}, "fr")
         == "<p>Tapez &lt;1&gt; puis <b>gras</b> et &lt;2/&gt;.</p>"
     )
 
@@ -326,7 +326,7 @@ def test_a_page_title_keeps_its_site_name_apart(title: str, expected: list[str],
     article = html.read(f"<title>{title}</title>".encode(), "a.html", "sentence")
     assert list(article.blocks[0].separators) == separators
     translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
-    assert assemble(article, translated, "fr") == f"<title>{title.upper()}</title>"
+    assert localized(article, translated, "fr") == f"<title>{title.upper()}</title>"
 
 
 def test_only_titles_have_site_names() -> None:
@@ -339,7 +339,7 @@ def test_a_sentence_without_letters_is_not_a_unit_and_stays_as_written() -> None
     assert [piece.text for piece in article.blocks[0].pieces] == ["Speeds reached 2.3 GB/s.", "It was fast."]
     assert article.blocks[0].separators == (" 50%. ",)
     translated = {piece.key: piece.text.upper() for piece in article.blocks[0].pieces}
-    assert assemble(article, translated, "fr") == "<p>SPEEDS REACHED 2.3 GB/S. 50%. IT WAS FAST. (6)</p>"
+    assert localized(article, translated, "fr") == "<p>SPEEDS REACHED 2.3 GB/S. 50%. IT WAS FAST. (6)</p>"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -365,4 +365,4 @@ def test_units_without_words_are_not_offered_and_publish_as_written() -> None:
     assert [segment.text for segment in article.segments()] == ["Speed", "See <1>https://x.org</1>"]
     translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
     expected = markup.replace("Speed", "SPEED").replace("See", "SEE").replace(">https://x.org<", ">HTTPS://X.ORG<")
-    assert assemble(article, translated, "fr") == expected  # 2.3 GB/s, (6) and alt="2020" as written
+    assert localized(article, translated, "fr") == expected  # 2.3 GB/s, (6) and alt="2020" as written

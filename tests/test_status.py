@@ -256,8 +256,8 @@ def test_table_lines_are_aligned(ws: Settings) -> None:
     ],
 )
 def test_words_are_counted_as_publish_counts_them(text: str, expected: int) -> None:
-    from workflow import publish
+    from workflow import policy
     from workflow.status import words
 
-    assert words is publish.words  # one count for status and the publishing threshold
+    assert words is policy.words  # one count for status and the publishing threshold
     assert words(text) == expected

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -292,22 +292,6 @@ def _balanced(text: str, piece: Piece) -> bool:
     return True
 
 
-def assemble(article: Article, targets: Mapping[str, str], lang: str) -> str:
-    """The localized text of an article; untranslated units keep the source text."""
-    choices = {
-        piece.key: _plain_choice(piece, targets.get(piece.key, ""))
-        for block in article.blocks
-        for piece in block.pieces
-    }
-    return _Renderer(article, choices, lang).render()
-
-
-def _plain_choice(piece: Piece, target: str) -> Choice:
-    if not target or placeholder_problems(piece.text, target):
-        return Choice(piece.text, Mark.SOURCE, "not translated")
-    return Choice(target, Mark.TRANSLATED)
-
-
 def localize(
     article: Article, choices: Mapping[str, Choice], lang: str, *, source_lang: str = "en", prefix: str = ""
 ) -> Localized:
@@ -324,16 +308,3 @@ def localize(
     return Localized(text, fallbacks(article, choices), machine)
 
 
-def lead_keys(article: Article) -> tuple[list[str], list[str]]:
-    """The units of the title, and of the first paragraph (for the `lead` policy)."""
-    blocks = [b for b in article.blocks if not b.attribute and b.kind is not BlockKind.META]
-    titles = [b for b in blocks if b.kind is BlockKind.TITLE] or [
-        b for b in blocks if b.kind is BlockKind.HEADING
-    ][:1]
-    paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH]
-    proper = [b for b in paragraphs if b.where.startswith(("<p>", "<p ", "paragraph"))]
-    return _keys(titles), _keys((proper or paragraphs)[:1])
-
-
-def _keys(blocks: Sequence[Block]) -> list[str]:
-    return list(dict.fromkeys(piece.key for block in blocks for piece in block.pieces))

@@ -1,10 +1,11 @@
-"""Localized bulletin XML (workflow/schema/bulletin.xsd), and its rendering as HTML.
+"""Localized bulletin XML (workflow/schema/bulletin.xsd): the document of every edition.
 
-Every published article gets a bulletin document: an XML source is assembled in
-place; a plain-text or HTML source is written out block by block. The same
-document feeds the HTML bulletin page and the indexes, so there is one record of
-what a reader sees. Elements are built with lxml's element API (it escapes), and
-HTML is written from the tree with every text and attribute escaped.
+Part of the assemble step: every published article gets a bulletin document. An
+XML source is assembled in place (`assemble.localize`); a plain-text or HTML
+source is written out block by block from the same unit choices. The same
+document feeds the HTML bulletin page and the indexes (`render`), so there is one
+record of what a reader sees. Elements are built with lxml's element API, which
+escapes.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -21,7 +21,6 @@ from lxml import etree
 
 from .assemble import Choice, Mark, joins, localize, piece_tokens
 from .errors import PublishError, WorkflowError
-from .languages import text_direction
 from .markup import BULLETIN_NS, bulletin_schema, parse_xml
 from .model import Article, Block, BlockKind, Format, Piece
 
@@ -35,18 +34,6 @@ _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _INLINE = {"em": "em", "i": "em", "cite": "em", "dfn": "em", "strong": "strong", "b": "strong", "a": "a"}
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 MAX_INLINE_DEPTH = 64  # inline elements nested in one block of a bulletin; deeper ones are flattened
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """What an index needs to know about a published edition, read from its bulletin."""
-
-    title: str  # plain text
-    title_html: str  # with the marks of units shown in the source language
-    source: str
-    date: dt.date | None
-    summary: str
-    draft: bool
 
 
 def safe_href(href: str) -> bool:
@@ -315,117 +302,3 @@ def assemble_bulletin(
 
 def serialize(tree: etree._ElementTree) -> bytes:
     return bytes(etree.tostring(tree, xml_declaration=True, encoding="utf-8")) + b"\n"
-
-
-# -- reading back ----------------------------------------------------------------------
-
-
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def _find(parent: etree._Element, name: str) -> etree._Element | None:
-    return next((child for child in parent if _local(child) == name), None)
-
-
-def plain_text(element: etree._Element | None) -> str:
-    return (
-        re.sub(r"\s+", " ", "".join(str(t) for t in element.itertext())).strip()
-        if element is not None
-        else ""
-    )
-
-
-def record(tree: etree._ElementTree) -> Record:
-    """Title, source, date and summary of a bulletin, for the indexes."""
-    root = tree.getroot()
-    head = _find(root, "head")
-    if head is None:
-        raise PublishError("a bulletin without a head")
-    title = _find(head, "title")
-    return Record(
-        title=plain_text(title),
-        title_html=inline_html(title) if title is not None else "",
-        source=plain_text(_find(head, "source")),
-        date=parse_date(plain_text(_find(head, "date"))),
-        summary=plain_text(_find(head, "summary")),
-        draft=any(e.get("state") == "machine" for e in root.iter()),
-    )
-
-
-# -- HTML ------------------------------------------------------------------------------
-
-
-def _attributes(pairs: Iterable[tuple[str, str]]) -> str:
-    return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in pairs)
-
-
-def inline_html(element: etree._Element, source_lang: str = "en") -> str:
-    """The HTML of an inline bulletin element's content (text escaped)."""
-    out: list[str] = [html.escape(element.text or "", quote=False)]
-    for child in element:
-        name = _local(child)
-        inner = inline_html(child, source_lang)
-        if name in ("em", "strong", "code"):
-            out.append(f"<{name}>{inner}</{name}>")
-        elif name == "br":
-            out.append("<br>")
-        elif name == "a" and safe_href(child.get("href", "")):
-            out.append(f"<a{_attributes([('href', child.get('href', ''))])}>{inner}</a>")
-        elif name in ("a", "span"):
-            attrs: list[tuple[str, str]] = []
-            lang = child.get(XML_LANG)
-            if lang:
-                attrs += [("lang", lang), ("dir", text_direction(lang))]
-            if child.get("translate") in ("yes", "no"):
-                attrs.append(("translate", child.get("translate", "")))
-            if child.get("state") == "machine":
-                attrs.append(("data-state", "machine"))
-            out.append(f"<span{_attributes(attrs)}>{inner}</span>" if attrs else inner)
-        elif name:
-            out.append(inner)
-        out.append(html.escape(child.tail or "", quote=False))
-    return "".join(out)
-
-
-def body_html(tree: etree._ElementTree) -> str:
-    """The HTML of a bulletin's body: headings, paragraphs, lists, figures."""
-    root = tree.getroot()
-    body = _find(root, "body")
-    out: list[str] = []
-    for block in body if body is not None else ():
-        name = _local(block)
-        if name == "h":
-            out.append(f"<h2>{inline_html(block)}</h2>")
-        elif name == "p":
-            out.append(f"<p>{inline_html(block)}</p>")
-        elif name == "list":
-            style = block.get("style", "bullet")
-            tag = "ul" if style in ("bullet", "none") else "ol"
-            attrs = _attributes(
-                [("class", "plain")] if style == "none" else [("type", "I")] if style == "roman" else []
-            )
-            items = "".join(f"<li>{inline_html(item)}</li>" for item in block)
-            out.append(f"<{tag}{attrs}>{items}</{tag}>")
-        elif name == "figure":
-            src = block.get("src", "")
-            image = f"<img{_attributes([('src', src), ('alt', '')])}>" if src and safe_href(src) else ""
-            caption = _find(block, "caption")
-            out.append(
-                f"<figure>{image}<figcaption>{inline_html(caption) if caption is not None else ''}"
-                "</figcaption></figure>"
-            )
-    return "\n".join(out)
-
-
-def title_html(tree: etree._ElementTree) -> str:
-    head = _find(tree.getroot(), "head")
-    title = _find(head, "title") if head is not None else None
-    return inline_html(title) if title is not None else ""
-
-
-def summary_html(tree: etree._ElementTree) -> str:
-    head = _find(tree.getroot(), "head")
-    summary = _find(head, "summary") if head is not None else None
-    return inline_html(summary) if summary is not None else ""

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
-from .errors import WorkflowError
+from .errors import UsageError, WorkflowError
 from .model import StageReport
-from .settings import MAX_LOCK_TIMEOUT, Settings, init_workspace, open_workspace
+from .settings import MAX_LOCK_TIMEOUT, Settings, chosen_languages, init_workspace, open_workspace
 
 if TYPE_CHECKING:
     from .publish import PublishReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
+EXIT_USAGE = 2  # as click's own usage errors
 EXIT_QA = 3
 
 
@@ -42,6 +43,12 @@ class CommandError(click.ClickException):
             click.echo(f"hint: {self.error.hint}", err=True)
 
 
+class CommandUsageError(CommandError):
+    """Options or arguments that do not go together, found by the library: exit 2, as click's own."""
+
+    exit_code = EXIT_USAGE
+
+
 def handle_errors(function: F) -> F:
     """Turn any error into a clean message: `path:line: message` and a hint (a traceback only with -v).
 
@@ -57,7 +64,7 @@ def handle_errors(function: F) -> F:
         except WorkflowError as exc:
             if verbose:
                 logging.getLogger(__name__).exception("details")
-            raise CommandError(exc) from exc
+            raise (CommandUsageError if isinstance(exc, UsageError) else CommandError)(exc) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except OSError as exc:
@@ -234,17 +241,11 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     Example:
       workflow publish zh ar --policy threshold --threshold 80
     """
-    from .publish import policy_from_options
+    from .policy import publishing_options
     from .publish import publish as run_publish
 
-    unknown = [lang for lang in langs if lang not in settings.languages]
-    if unknown:
-        raise click.UsageError(f"not a configured language: {', '.join(unknown)} "
-                               f"(configured: {' '.join(settings.languages)})")
-    if threshold is not None and policy not in (None, "threshold"):
-        raise click.UsageError(f"--threshold goes with --policy threshold, not --policy {policy}")
-    chosen = policy_from_options(settings, policy, threshold, draft)
-    render_publish(settings, run_publish(settings, langs or settings.languages, chosen))
+    chosen, rule = publishing_options(settings, langs, policy, threshold, draft)
+    render_publish(settings, run_publish(settings, chosen, rule))
 
 
 def render_publish(settings: Settings, report: PublishReport) -> None:
@@ -288,15 +289,6 @@ _TONES: dict[str, dict[str, Any]] = {
     "total": {"bold": True},
 }
 _SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
-
-
-def chosen_languages(settings: Settings, langs: tuple[str, ...]) -> tuple[str, ...]:
-    """The languages named on the command line (all configured ones when none); usage error for others."""
-    unknown = [lang for lang in langs if lang not in settings.languages]
-    if unknown:
-        raise click.UsageError(f"not a configured language: {', '.join(unknown)} "
-                               f"(configured: {' '.join(settings.languages)})")
-    return tuple(dict.fromkeys(langs)) or settings.languages
 
 
 def _shown(path: Path) -> str:
@@ -800,13 +792,12 @@ def run(settings: Settings, langs: tuple[str, ...], engines: str | None, policy:
       workflow run zh --draft
     """
     from .pipeline import run_all
+    from .policy import publishing_options
     from .pretranslate import summary_lines as pretranslate_lines
-    from .publish import policy_from_options
     from .publish import summary_lines as publish_lines
 
-    chosen = chosen_languages(settings, langs)
-    report = run_all(settings, chosen, policy_from_options(settings, policy, threshold, draft),
-                     _engine_list(engines))
+    chosen, rule = publishing_options(settings, langs, policy, threshold, draft)
+    report = run_all(settings, chosen, rule, _engine_list(engines))
     render_extract(report.extract)
     for line in pretranslate_lines(report.pretranslate):
         say(line)

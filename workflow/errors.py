@@ -55,3 +55,7 @@ class PublishError(WorkflowError):
 
 class LockError(WorkflowError):
     """Another workflow command holds the workspace lock."""
+
+
+class UsageError(WorkflowError):
+    """A command was given options or arguments that do not go together (exit code 2, as click's own)."""

@@ -9,8 +9,9 @@ from .model import StageReport
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .policy import Policy
     from .pretranslate import PretranslateReport
-    from .publish import Policy, PublishReport
+    from .publish import PublishReport
     from .qa import CheckReport
 
 

@@ -1,8 +1,11 @@
 """Publishing: reviewed catalogs -> output/<lang>/ pages, bulletin XML, indexes and feeds.
 
-For each language, every source article is checked against the publishing policy
-(all units reviewed; a share of the words reviewed; or the title and first
-paragraph reviewed). A published article gets an HTML page and a bulletin XML
+One way through, each part in its own module, none of which imports this one:
+`policy` decides whether an article may be published in a language (all units
+reviewed; a share of the words reviewed; or the title and first paragraph
+reviewed); `assemble` and `bulletin` build the localized documents; `render`
+makes every page. This module writes editions, links, indexes and feeds, keeps
+the record of what it wrote, and withdraws. A published article gets an HTML page and a bulletin XML
 document; units that cannot be shown translated appear in the source language,
 marked, and are reported. Articles held back are reported with the reason: an
 earlier reviewed edition stays in place, an earlier draft edition is withdrawn.
@@ -26,85 +29,58 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
-import json
 import logging
 import os
-import re
 import shlex
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from lxml import etree
 from markupsafe import Markup
 
 from . import __version__
 from .assemble import (
-    Choice,
     Fallback,
     Mark,
     choose,
     fallbacks,
-    lead_keys,
     localize,
 )
-from .bulletin import (
-    Record,
-    assemble_bulletin,
-    body_html,
-    record,
-    serialize,
-    summary_html,
-    title_html,
-)
+from .bulletin import assemble_bulletin, serialize
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
 from .files import workspace_lock, write_if_changed
-from .formats.common import LineIndex
-from .formats.scanner import escape_attribute, escape_text
-from .languages import base_language, locale_id, native_name, text_direction, words
+from .languages import locale_id, native_name, text_direction
 from .manifest import Manifest, digest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
 from .names import check_name, link
-from .settings import POLICIES, Settings
+from .policy import PREVIEW_POLICY, Policy, evaluate
+from .render import (
+    FEED,
+    INDEX,
+    Entry,
+    Page,
+    Record,
+    edition_page,
+    feed,
+    index_page,
+    languages_page,
+    masthead,
+    record,
+    relink,
+    up,
+)
+from .settings import Settings
 from .store import catalog_targets
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-INDEX = "index.html"
-FEED = "feed.atom"
-USABLE = frozenset({State.REVIEWED})
-DRAFT_USABLE = frozenset({State.REVIEWED, State.MACHINE, State.NEEDS_WORK, State.CHANGED})
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """When an article may be published in a language."""
-
-    name: str = "complete"  # complete | threshold | lead
-    threshold: int = 100  # percent of words reviewed, for `threshold`
-    draft: bool = False  # machine translations count, and are shown marked
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, draft: bool = False) -> Policy:
-        return cls(settings.publish_policy, settings.publish_threshold, draft)
-
-    def describe(self) -> str:
-        what = {
-            "complete": "every unit reviewed",
-            "threshold": f"{self.threshold}% of words reviewed",
-            "lead": "title and first paragraph reviewed",
-        }[self.name]
-        return what + (" (drafts: machine translations count, marked)" if self.draft else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,110 +139,14 @@ class _Draft:
 
     article: Article
     lang: str
-    choices: Mapping[str, Choice]
-    tree: etree._ElementTree
-    record: Record
+    page: Page  # what its page shows: the localized bulletin, and an HTML source's localized text
     reviewed: int
     fallbacks: tuple[Fallback, ...]
     machine: int
     needs_work: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """A line of a language's index and feed."""
-
-    href: str
-    title: str
-    title_html: Markup
-    source: str
-    date: dict[str, str] | None
-    updated: str
-    id: str
-    summary: str
-    draft: bool
-    sort: tuple[str, str]
-
-
-# -- policy ----------------------------------------------------------------------------
-
-
-def evaluate(article: Article, targets: Mapping[str, tuple[str, State]], policy: Policy) -> tuple[str, int]:
-    """Why an article is held back under a policy ("" when it may be published), and % of words reviewed."""
-    segments = article.segments()
-    states = {s.key: targets.get(s.key, ("", State.NEW))[1] for s in segments}
-    usable = DRAFT_USABLE if policy.draft else USABLE
-    total = sum(words(s.text) for s in segments) or 1
-    reviewed = round(100 * sum(words(s.text) for s in segments if states[s.key] is State.REVIEWED) / total)
-    good = sum(words(s.text) for s in segments if states[s.key] in usable)
-    if not segments:
-        return "the article has no text to translate", 0
-    if not any(state in usable for state in states.values()):
-        return "nothing is translated" + ("" if policy.draft else " and reviewed"), reviewed
-    if policy.name == "complete":
-        missing = Counter(state for state in states.values() if state not in usable)
-        if missing:
-            parts = [
-                f"{n} {_STATE_WORDS[state]}" for state, n in sorted(missing.items(), key=lambda i: i[0].value)
-            ]
-            return (
-                f"{sum(missing.values())} of {len(segments)} units not "
-                f"{'translated' if policy.draft else 'reviewed'} ({', '.join(parts)})"
-            ), reviewed
-    elif policy.name == "threshold":
-        share = 100 * good / total
-        if share < policy.threshold:
-            what = "translated" if policy.draft else "reviewed"
-            return f"{share:.0f}% of words {what}, below the threshold of {policy.threshold}%", reviewed
-    elif policy.name == "lead":
-        titles, first = lead_keys(article)
-        missing_keys = {k for k in (*titles, *first) if states.get(k, State.NEW) not in usable}
-        if missing_keys:
-            which = [w for w, ks in (("title", titles), ("first paragraph", first)) if missing_keys & set(ks)]
-            verb = "is" if len(which) == 1 else "are"
-            what = "translated" if policy.draft else "reviewed"
-            return f"the {' and the '.join(which)} {verb} not {what}", reviewed
-    else:
-        raise PublishError(
-            f"unknown publishing policy {policy.name!r}", hint=f"use one of {', '.join(POLICIES)}"
-        )
-    return "", reviewed
-
-
-_STATE_WORDS = {
-    State.NEW: "not translated",
-    State.MACHINE: "machine-translated",
-    State.NEEDS_WORK: "marked as needing work",
-    State.CHANGED: "source changed",
-}
-
-
-# -- pages -----------------------------------------------------------------------------
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("workflow", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-@cache
-def _strings() -> dict[str, dict[str, str]]:
-    text = (resources.files("workflow") / "templates" / "strings.json").read_text(encoding="utf-8")
-    strings: dict[str, dict[str, str]] = json.loads(text)
-    return strings
-
-
-def ui(lang: str) -> dict[str, str]:
-    """The page texts (banners, labels) in a language, English where there are none."""
-    strings = _strings()
-    return {**strings["en"], **strings.get(base_language(lang), {})}
+# -- what pages show of languages (render.py renders them) -------------------------------
 
 
 def shown_date(date: dt.date, lang: str) -> dict[str, str]:
@@ -281,10 +161,6 @@ def _long_date(date: dt.date, lang: str) -> str:
         return date.isoformat()
 
 
-def _up(relative: PurePosixPath) -> str:
-    return "../" * (len(relative.parts) - 1)
-
-
 def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> list[dict[str, str]]:
     """The other editions of a page (`relative` under output/<lang>/), as percent-encoded links."""
     return [
@@ -297,196 +173,6 @@ def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> 
         for other in langs
         if other != current
     ]
-
-
-def alternate_links(alternates: Sequence[Mapping[str, str]]) -> str:
-    """The `<link rel="alternate" hreflang>` elements of a page, on one line (every page has them
-    right after its `<meta charset="utf-8">`, where `relink` finds them again)."""
-    return "".join(
-        f'<link rel="alternate" hreflang={escape_attribute(a["lang"])} href={escape_attribute(a["href"])}>'
-        for a in alternates
-    )
-
-
-def _masthead(lang: str, home: str, alternates: Sequence[Mapping[str, str]]) -> str:
-    return (
-        _environment().get_template("masthead.html.j2").render(ui=ui(lang), home=home, alternates=alternates)
-    )
-
-
-def render_page(draft: _Draft, relative: PurePosixPath, alternates: list[dict[str, str]]) -> str:
-    """The bulletin page of a plain-text or XML article (or an HTML fragment)."""
-    lang = draft.lang
-    body = body_html(draft.tree)
-    if draft.article.format is Format.HTML:
-        body = localize(draft.article, draft.choices, lang).text
-    date = draft.record.date
-    return (
-        _environment()
-        .get_template("page.html.j2")
-        .render(
-            lang=lang,
-            dir=text_direction(lang),
-            ui=ui(lang),
-            up=_up(relative),
-            home=_up(relative) + INDEX,
-            alternates=alternates,
-            links=Markup(alternate_links(alternates)),
-            title=draft.record.title,
-            title_html=Markup(title_html(draft.tree)),
-            summary_html=Markup(summary_html(draft.tree)),
-            body_html=Markup(body),
-            source=draft.record.source,
-            date=shown_date(date, lang) if date else None,
-            draft=draft.machine > 0,
-            fallback=bool(draft.fallbacks),
-        )
-    )
-
-
-class _Landmarks(HTMLParser):
-    """Offsets of the tags publishing changes in a source page."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines = LineIndex(text)
-        self.html: tuple[int, int, list[tuple[str, str | None]]] | None = None
-        self.head: int | None = None  # end of the <head> start tag
-        self.head_end: int | None = None  # start of </head>
-        self.body: int | None = None  # end of the <body> start tag
-        self.charsets: list[tuple[int, int]] = []
-        self.feed(text)
-        self.close()
-
-    def _span(self) -> tuple[int, int]:
-        line, column = self.getpos()
-        start = self.lines.offset(line, column)
-        return start, start + len(self.get_starttag_text() or "")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "html" and self.html is None:
-            self.html = (*self._span(), attrs)
-        elif tag == "head" and self.head is None:
-            self.head = self._span()[1]
-        elif tag == "body" and self.body is None:
-            self.body = self._span()[1]
-        elif tag == "meta":
-            values = {k: (v or "").lower() for k, v in attrs}
-            if "charset" in values or (
-                values.get("http-equiv") == "content-type" and "charset" in values.get("content", "")
-            ):
-                self.charsets.append(self._span())
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "head" and self.head_end is None:
-            line, column = self.getpos()
-            self.head_end = self.lines.offset(line, column)
-
-
-# Machine drafts are marked by a dashed outline in the text's own colour: visible wherever the text
-# is, on any background, and the page's own colours stay as they are. The banners are workflow's
-# own boxes: they set both their colours, so a page's white-on-dark text cannot make them unreadable.
-_PAGE_STYLE = (
-    '<style>[data-state="machine"]{outline:1px dashed currentColor;outline-offset:2px}'
-    ".workflow-banner{margin:0;padding:.6rem 1rem;background:#fff4cc!important;color:#1d1d1f!important;"
-    "border-block-end:2px solid #e0b400;font:1rem/1.5 system-ui,sans-serif}</style>"
-)
-
-
-def render_source_page(draft: _Draft, alternates: list[dict[str, str]]) -> str | None:
-    """A source HTML page with its translations in place (None: a fragment, for the template).
-
-    Sets `<html lang dir>`, declares UTF-8, links the other editions, and puts the
-    draft and fallback banners at the top of the body.
-    """
-    lang = draft.lang
-    text = localize(draft.article, draft.choices, lang).text
-    marks = _Landmarks(text)
-    if marks.html is None and marks.head is None and marks.body is None:
-        return None
-    strings = ui(lang)
-    edits: list[tuple[int, int, str]] = []
-    kept = [(k, v) for k, v in (marks.html[2] if marks.html else []) if k not in ("lang", "dir", "xml:lang")]
-    attrs = "".join(f" {k}" if v is None else f" {k}={escape_attribute(v)}" for k, v in kept)
-    html_tag = f'<html{attrs} lang="{lang}" dir="{text_direction(lang)}">'
-    if marks.html:
-        edits.append((marks.html[0], marks.html[1], html_tag))
-    else:
-        doctype = text.lower().find("<!doctype")
-        at = text.find(">", doctype) + 1 if doctype >= 0 else 0
-        edits.append((at, at, html_tag))
-    for start, end in marks.charsets:
-        edits.append((start, end, ""))  # declared again first thing in <head>: UTF-8, within 1024 bytes
-    links = alternate_links(alternates)
-    head_at = marks.head if marks.head is not None else (marks.html[1] if marks.html else edits[0][1])
-    extra = '<meta charset="utf-8">' + links + _PAGE_STYLE
-    edits.append((head_at, head_at, extra))
-    banners = []
-    if draft.machine:
-        banners.append(f'<p class="workflow-banner" role="note">{escape_text(strings["draft"])}</p>')
-    if draft.fallbacks:
-        banners.append(f'<p class="workflow-banner" role="note">{escape_text(strings["fallback"])}</p>')
-    if banners:
-        body_at = (
-            marks.body
-            if marks.body is not None
-            else (marks.head_end if marks.head_end is not None else len(text))
-        )
-        edits.append((body_at, body_at, "".join(banners)))
-    out: list[str] = []
-    cursor = 0
-    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
-        out.append(text[cursor:start])
-        out.append(replacement)
-        cursor = max(cursor, end)
-    out.append(text[cursor:])
-    return "".join(out)
-
-
-_HEAD_LINKS = re.compile(
-    r'<meta charset="utf-8">((?:<link rel="alternate" hreflang="[^"<>]*" href="[^"<>]*">)*)'
-)
-_MASTHEAD = re.compile(r'<header class="masthead">\n.*?</header>\n', re.S)
-_TEMPLATE_HEAD = '\n<meta name="viewport"'  # what follows the links in page.html.j2
-
-
-def relink(page: str, alternates: Sequence[Mapping[str, str]], masthead: str) -> str | None:
-    """A published page with its links to the other editions replaced (None: not a page publish wrote).
-
-    The `hreflang` links follow the `<meta charset="utf-8">` publish puts first in
-    `<head>`. On a bulletin-template page (where the viewport meta follows them, not
-    the style publish adds to a source's own page) the masthead's language menu is
-    replaced too: the template's `<head>` holds only escaped text, so the first
-    masthead is the template's.
-    """
-    at = _head_start(page)
-    found = _HEAD_LINKS.match(page, at) if at is not None else None
-    if found is None:
-        return None
-    after = page[found.end(1) :]
-    if page.startswith(_TEMPLATE_HEAD, found.end()):
-        header = _MASTHEAD.search(page, found.end())
-        if header is None:
-            return None
-        after = page[found.end(1) : header.start()] + masthead + page[header.end() :]
-    return page[: found.start(1)] + alternate_links(alternates) + after
-
-
-def _head_start(page: str) -> int | None:
-    """Where publish put its `<meta charset="utf-8">`: right after `<head>` (or `<html>`) as a browser
-    reads the page. Only the part before the first such tag is parsed, unless that is not the place."""
-    first = page.find('<meta charset="utf-8">')
-    if first < 0:
-        return None
-    for text in (page[:first], page):
-        marks = _Landmarks(text)
-        at = marks.head if marks.head is not None else (marks.html[1] if marks.html else None)
-        if at is not None and (at == first or text is page):
-            return at
-    return None
 
 
 # -- publishing ------------------------------------------------------------------------
@@ -515,13 +201,19 @@ def _decide(settings: Settings, article: Article, lang: str, policy: Policy) -> 
         return reason
     choices = choose(article, targets, draft=policy.draft)
     tree = assemble_bulletin(article, choices, lang, settings.source_lang)
+    # an HTML source's page is the source's own, translated in place (a fragment: the bulletin page's body)
+    localized = (
+        localize(article, choices, lang, source_lang=settings.source_lang).text
+        if article.format is Format.HTML
+        else None
+    )
     drafts = [key for key, c in choices.items() if c.mark is Mark.MACHINE]
     needs_work = sum(1 for key in drafts if targets[key][1] is State.NEEDS_WORK)
-    return _Draft(article, lang, choices, tree, record(tree), reviewed, fallbacks(article, choices),
-                  len(drafts), needs_work)
-
-
-PREVIEW_POLICY = Policy("threshold", 0, draft=True)  # every unit as it stands: machine output shown, marked
+    shown = fallbacks(article, choices)
+    rec = record(tree)
+    page = Page(lang, tree, rec, shown_date(rec.date, lang) if rec.date else None, draft=bool(drafts),
+                fallback=bool(shown), localized=localized)
+    return _Draft(article, lang, page, reviewed, shown, len(drafts), needs_work)
 
 
 def preview_page(settings: Settings, article: str, lang: str) -> str:
@@ -534,9 +226,7 @@ def preview_page(settings: Settings, article: str, lang: str) -> str:
     draft = _decide(settings, parsed, lang, PREVIEW_POLICY)
     if isinstance(draft, str):
         raise PublishError(draft, path=settings.catalog(article, lang))
-    relative_page = PurePosixPath(f"{output_name(article)}.html")
-    page = render_source_page(draft, []) if parsed.format is Format.HTML else None
-    return page if page is not None else render_page(draft, relative_page, [])
+    return edition_page(draft.page, PurePosixPath(f"{output_name(article)}.html"), [])
 
 
 @dataclass(slots=True)
@@ -705,9 +395,9 @@ def _kept_record(path: Path) -> Record | None:
         return None
 
 
-def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> _Entry:
+def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> Entry:
     date = rec.date or first
-    return _Entry(
+    return Entry(
         href=link(*name.parent.parts, f"{name.name}.html"),
         title=rec.title,
         title_html=Markup(rec.title_html),
@@ -793,7 +483,7 @@ def _publish(
     names = {s.path for s in sources}
     for name in [k for k in writer.manifest.editions if k.partition("/")[2] not in names]:
         del writer.manifest.editions[name]  # the source is gone: its outcomes can never be used again
-    fresh = {k: d.record for k, d in drafts.items() if shown[k] is not None}
+    fresh = {k: d.page.record for k, d in drafts.items() if shown[k] is not None}
     unchanged = {k for k, e in known.items() if isinstance(e, Edition)}
     _refresh(settings, writer, articles, every, fresh, unchanged)
 
@@ -902,16 +592,14 @@ def _write_edition(
     linked = [o for o in every if (article.path, o) in present]
     alternates = _alternates(relative_page, linked, lang)
     try:
-        page = render_source_page(draft, alternates) if article.format is Format.HTML else None
-        if page is None:
-            page = render_page(draft, relative_page, alternates)
+        page = edition_page(draft.page, relative_page, alternates)
     except WorkflowError as exc:
         writer.report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
         return None
-    bulletin, data = serialize(draft.tree), page.encode("utf-8")
+    bulletin, data = serialize(draft.page.tree), page.encode("utf-8")
     if not (writer.write(xml_path, bulletin) and writer.write(html_path, data)):
         return None
-    _remember_record(writer.manifest, xml_path, bulletin, draft.record)
+    _remember_record(writer.manifest, xml_path, bulletin, draft.page.record)
     writer.manifest.links[writer.manifest.key(html_path)] = [digest(data), *linked]
     return Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
                    draft.needs_work)
@@ -965,7 +653,7 @@ def _refresh(
     found unchanged in this run (`counted`) are counted once, as the ones written.
     """
     present = _present(settings, articles, every)
-    entries: dict[str, list[_Entry]] = {lang: [] for lang in every}
+    entries: dict[str, list[Entry]] = {lang: [] for lang in every}
     for article in articles:
         langs = [lang for lang in every if (article.path, lang) in present]
         name = output_name(article.path)
@@ -1045,7 +733,7 @@ def _relink_file(
         log.warning("cannot read %s to update its links: %s", path, exc)
         return
     alternates = _alternates(relative_page, langs, lang)
-    updated = relink(page, alternates, _masthead(lang, _up(relative_page) + INDEX, alternates))
+    updated = relink(page, alternates, masthead(lang, up(relative_page) + INDEX, alternates))
     if updated is None:
         log.warning(
             "%s is not a page publish wrote: its links to the other editions are left as they are", path
@@ -1056,7 +744,7 @@ def _relink_file(
         manifest.links[key] = [digest(linked), *langs]
 
 
-def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequence[str]) -> None:
+def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Sequence[str]) -> None:
     """output/<lang>/index.html and feed.atom, newest first; removed when nothing is published."""
     folder = writer.settings.output / lang
     if not entries:
@@ -1064,7 +752,6 @@ def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequ
             writer.remove_if_ours(path)
         return
     entries = sorted(entries, key=lambda e: e.sort, reverse=True)
-    strings = ui(lang)
     alternates = [
         {
             "lang": other,
@@ -1075,26 +762,10 @@ def _write_index(writer: _Writer, lang: str, entries: list[_Entry], online: Sequ
         for other in online
         if other != lang
     ]
-    environment = _environment()
-    index = environment.get_template("index.html.j2").render(
-        lang=lang,
-        dir=text_direction(lang),
-        ui=strings,
-        entries=entries,
-        alternates=alternates,
-        links=Markup(alternate_links(alternates)),
-        home=link(INDEX, up=1),
-    )
-    updated = max(e.updated for e in entries)
-    feed = environment.get_template("feed.atom.j2").render(
-        lang=lang,
-        ui=strings,
-        entries=entries,
-        updated=updated,
-        id=f"urn:x-workflow:bulletin:{quote(lang, safe='')}",
-    )
+    index = index_page(lang, entries, alternates, home=link(INDEX, up=1))
+    atom = feed(lang, entries, f"urn:x-workflow:bulletin:{quote(lang, safe='')}")
     writer.write(folder / INDEX, index.encode("utf-8"))
-    writer.write(folder / FEED, feed.encode("utf-8"))
+    writer.write(folder / FEED, atom.encode("utf-8"))
     writer.report.indexes.append(folder / INDEX)
 
 
@@ -1104,12 +775,7 @@ def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
         {"lang": lang, "href": link(lang, INDEX), "name": native_name(lang), "dir": text_direction(lang)}
         for lang in online
     ]
-    lang = writer.settings.source_lang
-    page = (
-        _environment()
-        .get_template("languages.html.j2")
-        .render(lang=lang, dir=text_direction(lang), ui=ui(lang), editions=editions)
-    )
+    page = languages_page(writer.settings.source_lang, editions)
     path = writer.settings.output / INDEX
     writer.write(path, page.encode("utf-8"))
     writer.report.indexes.append(path)
@@ -1222,21 +888,3 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
     else:
         lines.append(f"{done} ({report.policy.describe()})")
     return lines
-
-
-def policy_from_options(settings: Settings, policy: str | None, threshold: int | None, draft: bool) -> Policy:
-    """The policy for one run: settings, then the command's options.
-
-    `--threshold` alone means the threshold policy. Raises PublishError on a
-    threshold outside 0-100 or a threshold given with another policy.
-    """
-    base = Policy.from_settings(settings, draft=draft)
-    if threshold is not None and not 0 <= threshold <= 100:
-        raise PublishError(f"the threshold must be a percentage from 0 to 100, not {threshold}")
-    if threshold is not None and policy not in (None, "threshold"):
-        raise PublishError(
-            f"--threshold goes with the threshold policy, not {policy!r}",
-            hint="leave out --policy, or use --policy threshold",
-        )
-    name = policy or ("threshold" if threshold is not None else base.name)
-    return Policy(name, threshold if threshold is not None else base.threshold, draft)

@@ -8,9 +8,9 @@ import os
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
-from .errors import SettingsError
+from .errors import SettingsError, UsageError
 from .files import write_atomic
 from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 from .formats.selectors import compile_selectors
@@ -84,6 +84,19 @@ class Settings:
         """The POT (lang None) or PO file of an article given by its path under source/."""
         name = Path(article).with_suffix(".pot" if lang is None else ".po")
         return (self.templates if lang is None else self.locales / lang) / name
+
+
+def chosen_languages(settings: Settings, langs: Sequence[str]) -> tuple[str, ...]:
+    """The languages named for a command (every configured one when none), each once.
+
+    Raises UsageError on a language that is not configured.
+    """
+    unknown = [lang for lang in langs if lang not in settings.languages]
+    if unknown:
+        raise UsageError(f"not a configured language: {', '.join(unknown)} "
+                         f"(configured: {' '.join(settings.languages)})",
+                         hint="name only languages from `languages` in setup.cfg, or add the language there")
+    return tuple(dict.fromkeys(langs)) or settings.languages
 
 
 def _coerce(name: str, value: str) -> object:
