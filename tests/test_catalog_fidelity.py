@@ -19,11 +19,10 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from extracting import msgfmt_check
+from extracting import make_workspace, msgfmt_check
 
 from workflow.cli import cli
 from workflow.potext import detect_layout
-from workflow.settings import init_workspace
 
 DATA = Path(__file__).resolve().parent / "data" / "po"
 ARTICLE = "fair-bulletin-2021-01.txt"
@@ -48,11 +47,7 @@ def invoke(root: Path, *args: str) -> Result:
 
 def workspace(root: Path, catalog: bytes) -> Path:
     """A workspace with the article, extracted, whose zh catalog is then replaced by `catalog`."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
-    (root / "source" / ARTICLE).write_text(SOURCE, encoding="utf-8")
+    make_workspace(root, {ARTICLE: SOURCE}, languages="zh")
     assert invoke(root, "extract").exit_code == 0
     po(root).write_bytes(catalog)
     return root
