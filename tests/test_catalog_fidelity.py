@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from extracting import make_workspace, msgfmt_check
+from extracting import gnu_gettext, make_workspace, msgfmt_check
 
 from workflow.cli import cli
 from workflow.potext import detect_layout
@@ -156,8 +155,7 @@ def test_catalogs_the_installed_tools_write_now_are_not_rewritten(tmp_path: Path
     """The same as the fixtures, with files written by the tools installed here, today."""
     base = fixture("workflow")
     if tool == "msgcat":
-        if shutil.which("msgcat") is None:
-            pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+        gnu_gettext("msgcat")
         data = subprocess.run(["msgcat", "--width=72", "-"], input=base, capture_output=True,
                               check=True).stdout
     elif tool == "polib":
@@ -181,8 +179,7 @@ def test_catalogs_the_installed_tools_write_now_are_not_rewritten(tmp_path: Path
 
 def test_workflow_catalogs_are_what_msgcat_no_wrap_writes(tmp_path: Path) -> None:
     """Multi-reference `#:` lines included: gettext breaks them at 79 columns even with --no-wrap."""
-    if shutil.which("msgcat") is None:
-        pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+    gnu_gettext("msgcat")
     root = workspace(tmp_path / "ws", b"")
     po(root).unlink()
     assert invoke(root, "extract").exit_code == 0
@@ -211,8 +208,7 @@ def test_a_catalog_with_crlf_line_ends_keeps_them(tmp_path: Path) -> None:
 
 def test_a_catalog_a_tool_sorted_is_not_rewritten(tmp_path: Path) -> None:
     """`msgcat --sort-output` (or an editor's sort) changes no entry: order means nothing in a PO file."""
-    if shutil.which("msgcat") is None:
-        pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+    gnu_gettext("msgcat")
     data = subprocess.run(["msgcat", "--sort-output", "-"], input=fixture("msgcat-79"), capture_output=True,
                           check=True).stdout
     assert blocks(data) != blocks(fixture("msgcat-79"))

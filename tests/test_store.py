@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from extracting import ALL_LANGUAGES, make_workspace, msgfmt_check, write_source
+from extracting import ALL_LANGUAGES, gnu_gettext, make_workspace, msgfmt_check, write_source
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -111,8 +111,7 @@ def test_plural_forms(lang: str, rule: str) -> None:
 @pytest.mark.parametrize("lang", ["fr", "es", "ru"])
 def test_plural_forms_match_msginit(tmp_path: Path, lang: str) -> None:
     """For the languages GNU msginit knows, its Plural-Forms and ours are the same."""
-    if shutil.which("msginit") is None:
-        pytest.skip("GNU gettext's msginit is not installed (CI installs the gettext package)")
+    gnu_gettext("msginit")
     template = tmp_path / "t.pot"
     template.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8"
@@ -144,9 +143,9 @@ def test_every_catalog_passes_msgfmt_check_and_msgcat_changes_nothing(tmp_path: 
     for catalog in catalogs:
         assert msgfmt_check(catalog) == "", catalog
         load_catalog(catalog)  # polib reads it back
-        if shutil.which("msgcat"):
-            rewritten = subprocess.run(["msgcat", "--no-wrap", str(catalog)], capture_output=True, check=True)
-            assert rewritten.stdout == catalog.read_bytes(), f"msgcat --no-wrap reformats {catalog}"
+        rewritten = subprocess.run([gnu_gettext("msgcat"), "--no-wrap", str(catalog)], capture_output=True,
+                                   check=True)
+        assert rewritten.stdout == catalog.read_bytes(), f"msgcat --no-wrap reformats {catalog}"
 
 
 def test_the_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
@@ -347,8 +346,7 @@ def test_an_unrelated_new_sentence_gets_no_suggestion(tmp_path: Path) -> None:
 
 def test_updates_agree_with_gnu_msgmerge_previous(tmp_path: Path) -> None:
     """The same edits merged by `msgmerge --previous` and by extract give the same entries."""
-    if shutil.which("msgmerge") is None:
-        pytest.skip("GNU gettext's msgmerge is not installed (CI installs the gettext package)")
+    gnu_gettext("msgmerge")
     settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
     extract(settings)
     po = settings.catalog("a.txt", "fr")
