@@ -102,7 +102,7 @@ def test_complete_holds_back_every_state_short_of_reviewed(new_workspace: NewWor
     assert "IT RUNS FOR SIX DAYS." in page_text(settings)
 
 
-def test_complete_without_drafts_never_shows_machine_output(new_workspace: NewWorkspace) -> None:
+def test_lead_without_drafts_never_shows_machine_output(new_workspace: NewWorkspace) -> None:
     """Under `lead`, the units not reviewed appear in English: no machine text reaches the page."""
     settings = extracted(new_workspace, SIX)
     set_states(settings, six_states)
