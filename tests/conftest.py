@@ -1,4 +1,5 @@
-"""Fixtures shared across test files: Argos kept out of the home folder, the tiny Argos model.
+"""Fixtures shared across test files: Argos kept out of the home folder, the tiny Argos model,
+new workspaces.
 
 Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: `ci` (what `.ci/run` selects) draws the
 same examples on every run, so a red build is never luck; `fuzz` (`make fuzz`) explores far
@@ -9,11 +10,16 @@ blob, so that a find can be added to the tests as an explicit `@example`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
 
 import pytest
+from extracting import make_workspace
 from hypothesis import settings
+
+from workflow.settings import Settings
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("fuzz", max_examples=2000, print_blob=True)
@@ -59,3 +65,25 @@ def argos_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
     return folder
+
+
+class NewWorkspace(Protocol):
+    """The `new_workspace` fixture: a workspace under the test's tmp_path (see `make_workspace`)."""
+
+    def __call__(self, sources: Mapping[str, str | bytes] = ..., languages: str = ...,
+                 name: str = ...) -> Settings: ...
+
+
+@pytest.fixture
+def new_workspace(tmp_path: Path) -> NewWorkspace:
+    """`workflow init` in tmp_path/<name>, `languages =` set, `sources` written into source/.
+
+    Nothing is extracted; the settings are read with no WORKFLOW_* variables. Helpers that
+    are given their own folder call `extracting.make_workspace`, which this wraps.
+    """
+
+    def make(sources: Mapping[str, str | bytes] = MappingProxyType({}), languages: str = "zh",
+             name: str = "ws") -> Settings:
+        return make_workspace(tmp_path / name, sources, languages)
+
+    return make

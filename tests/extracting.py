@@ -42,7 +42,28 @@ def need_sample() -> None:
 
 
 def web_pages() -> list[Path]:
-    return sorted(WEB.glob("*.html")) if WEB is not None and WEB.is_dir() else []
+    """The pages of the folder WORKFLOW_WEB_PAGES names (none when it is not set).
+
+    A folder named but missing or empty fails the run: a typo must not test nothing, silently.
+    """
+    if WEB is None:
+        return []
+    pages = sorted(WEB.glob("*.html")) if WEB.is_dir() else []
+    if not pages:
+        pytest.fail(f"{WEB_VARIABLE}={WEB} names no folder of *.html pages: fix it, or unset it",
+                    pytrace=False)
+    return pages
+
+
+def gnu_gettext(tool: str) -> str:
+    """The path of a GNU gettext program; the test is skipped without it, and fails on CI (CI installs it)."""
+    path = shutil.which(tool)
+    if path is None:
+        missing = f"GNU gettext's {tool} is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: CI must install the gettext package (make tools)", pytrace=False)
+        pytest.skip(f"{missing} (make tools installs the gettext package)")
+    return path
 
 
 def make_workspace(
@@ -79,10 +100,8 @@ def write_catalog(path: Path, segments: list[Segment], lang: str, article: str) 
 
 def msgfmt_check(path: Path) -> str:
     """What `msgfmt --check` says about a catalog ("" when it has nothing to say)."""
-    if shutil.which("msgfmt") is None:
-        pytest.skip("GNU gettext's msgfmt is not installed (CI installs the gettext package)")
     result = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+        [gnu_gettext("msgfmt"), "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
     )
     return (result.stderr + ("" if result.returncode == 0 else f"\nexit {result.returncode}")).strip()
 

@@ -7,14 +7,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polib
-from extracting import SAMPLE, need_sample  # noqa: F401 (the publishing tests import them from here)
+from extracting import SAMPLE, make_workspace, need_sample  # noqa: F401 (the publishing tests import them from here)
 from extracting import SAMPLE_TMX as TMX
 from lxml import etree
 
 from workflow.assemble import choose, localize
 from workflow.extract import extract
 from workflow.model import Article, State
-from workflow.settings import Settings, init_workspace, load_settings
+from workflow.settings import Settings, load_settings
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PLACEHOLDER = re.compile(r"(</?\d+/?>)")
@@ -27,17 +27,9 @@ def workspace(
     root: Path, sources: dict[str, str | bytes], languages: str = "zh ar", extra: str = ""
 ) -> Settings:
     """A workspace with the given source files, extracted."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    text = re.sub(r"(?m)^languages = .*$", f"languages = {languages}", config.read_text(encoding="utf-8"))
-    config.write_text(text + extra, encoding="utf-8")
-    for name, content in sources.items():
-        path = root / "source" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    make_workspace(root, sources, languages)
+    with (root / "setup.cfg").open("a", encoding="utf-8") as config:
+        config.write(extra)
     settings = load_settings(root)
     report = extract(settings)
     assert report.ok, report.failures

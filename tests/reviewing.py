@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 from click.testing import CliRunner
+from extracting import make_workspace
 
 from workflow.cli import cli
 from workflow.model import State
@@ -37,18 +38,9 @@ PAGE = """\
 
 
 def workspace(root: Path, sources: dict[str, str], languages: str = "zh fr ar") -> Settings:
-    """`workflow init`, the sources copied into source/, `workflow extract`: as a user does it."""
-    runner = CliRunner()
-    result = runner.invoke(cli, ["init", str(root)])
-    assert result.exit_code == 0, result.output
-    config = root / "setup.cfg"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("languages = zh fr es ar ru", f"languages = {languages}"), encoding="utf-8"
-    )
-    for name, content in sources.items():
-        (root / "source" / name).write_text(content, encoding="utf-8")
-    result = runner.invoke(cli, ["--root", str(root), "extract"])
+    """A workspace with `sources` under source/, then `workflow extract`: as a user does it."""
+    make_workspace(root, sources, languages)
+    result = CliRunner().invoke(cli, ["--root", str(root), "extract"])
     assert result.exit_code == 0, result.output
     return load_settings(root)
 

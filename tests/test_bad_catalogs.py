@@ -17,10 +17,10 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
+from extracting import make_workspace
 
 from workflow.cli import cli
 from workflow.segment import unit_key
-from workflow.settings import init_workspace
 
 ARTICLE = (
     "<html><head><title>Fair news</title></head><body>\n"
@@ -48,12 +48,7 @@ def translate(source: str) -> str:
 
 def workspace(root: Path) -> Path:
     """a.html and b.txt reviewed in zh, c.txt untranslated; extracted."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
-    for name, text in {"a.html": ARTICLE, "b.txt": REVIEWED, "c.txt": EMPTY}.items():
-        (root / "source" / name).write_text(text, encoding="utf-8")
+    make_workspace(root, {"a.html": ARTICLE, "b.txt": REVIEWED, "c.txt": EMPTY}, languages="zh")
     assert invoke(root, "extract").exit_code == 0
     for name in ("a", "b"):
         path = root / "locales" / "zh" / f"{name}.po"

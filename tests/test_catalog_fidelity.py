@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from extracting import msgfmt_check
+from extracting import gnu_gettext, make_workspace, msgfmt_check
 
 from workflow.cli import cli
 from workflow.potext import detect_layout
-from workflow.settings import init_workspace
 
 DATA = Path(__file__).resolve().parent / "data" / "po"
 ARTICLE = "fair-bulletin-2021-01.txt"
@@ -48,11 +46,7 @@ def invoke(root: Path, *args: str) -> Result:
 
 def workspace(root: Path, catalog: bytes) -> Path:
     """A workspace with the article, extracted, whose zh catalog is then replaced by `catalog`."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
-    (root / "source" / ARTICLE).write_text(SOURCE, encoding="utf-8")
+    make_workspace(root, {ARTICLE: SOURCE}, languages="zh")
     assert invoke(root, "extract").exit_code == 0
     po(root).write_bytes(catalog)
     return root
@@ -161,8 +155,7 @@ def test_catalogs_the_installed_tools_write_now_are_not_rewritten(tmp_path: Path
     """The same as the fixtures, with files written by the tools installed here, today."""
     base = fixture("workflow")
     if tool == "msgcat":
-        if shutil.which("msgcat") is None:
-            pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+        gnu_gettext("msgcat")
         data = subprocess.run(["msgcat", "--width=72", "-"], input=base, capture_output=True,
                               check=True).stdout
     elif tool == "polib":
@@ -186,8 +179,7 @@ def test_catalogs_the_installed_tools_write_now_are_not_rewritten(tmp_path: Path
 
 def test_workflow_catalogs_are_what_msgcat_no_wrap_writes(tmp_path: Path) -> None:
     """Multi-reference `#:` lines included: gettext breaks them at 79 columns even with --no-wrap."""
-    if shutil.which("msgcat") is None:
-        pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+    gnu_gettext("msgcat")
     root = workspace(tmp_path / "ws", b"")
     po(root).unlink()
     assert invoke(root, "extract").exit_code == 0
@@ -216,8 +208,7 @@ def test_a_catalog_with_crlf_line_ends_keeps_them(tmp_path: Path) -> None:
 
 def test_a_catalog_a_tool_sorted_is_not_rewritten(tmp_path: Path) -> None:
     """`msgcat --sort-output` (or an editor's sort) changes no entry: order means nothing in a PO file."""
-    if shutil.which("msgcat") is None:
-        pytest.skip("GNU gettext's msgcat is not installed (CI installs the gettext package)")
+    gnu_gettext("msgcat")
     data = subprocess.run(["msgcat", "--sort-output", "-"], input=fixture("msgcat-79"), capture_output=True,
                           check=True).stdout
     assert blocks(data) != blocks(fixture("msgcat-79"))

@@ -11,7 +11,6 @@ interleaved writes would show.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from extracting import SAMPLE_GLOSSARY, SAMPLE_TMX, msgfmt_check
+from extracting import SAMPLE_GLOSSARY, SAMPLE_TMX, make_workspace, msgfmt_check
 from test_xliff import set_target
 
 from workflow.catalogs import find_catalogs
@@ -30,7 +29,7 @@ from workflow.cli import cli
 from workflow.errors import WorkflowError
 from workflow.files import LOCK_NAME, workspace_lock
 from workflow.serve import save_edit
-from workflow.settings import init_workspace, load_settings
+from workflow.settings import load_settings
 from workflow.store import EntryEdit, load_located_units
 
 # Runs the CLI; each os.replace appends "pid target" to WRITE_LOG.
@@ -61,10 +60,7 @@ WAITING = "waiting up to"
 
 def workspace(root: Path) -> Path:
     """Twelve articles in zh and fr, extracted; half their units reviewed, half empty."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    text = re.sub(r"(?m)^languages = .*$", "languages = zh fr", config.read_text(encoding="utf-8"))
-    config.write_text(text, encoding="utf-8")
+    make_workspace(root, {}, languages="zh fr")
     for number in range(ARTICLES):
         (root / "source" / f"a{number:02}.txt").write_text(
             f"Bulletin {number}\n\nThe fair opened in part {number}. It closed in part {number}.\n\n"

@@ -12,7 +12,6 @@ test_pretranslate.py.)
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -24,11 +23,10 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from extracting import msgfmt_check
+from extracting import make_workspace, msgfmt_check
 
 from workflow.cli import cli
 from workflow.markup import parse_xml
-from workflow.settings import init_workspace
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: catalogs' dates are the same in every run
 # Runs the CLI with os.replace counting writes; CRASH_AT="before:N" or "after:N" kills at the Nth.
@@ -96,12 +94,7 @@ def invoke(root: Path, *args: str) -> None:
 
 def workspace(root: Path) -> Path:
     """Three articles, extracted, every unit reviewed in zh and fr."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", f"languages = {' '.join(LANGUAGES)}",
-                             config.read_text(encoding="utf-8")), encoding="utf-8")
-    for name, text in SOURCES.items():
-        (root / "source" / name).write_text(text, encoding="utf-8")
+    make_workspace(root, SOURCES, languages=" ".join(LANGUAGES))
     invoke(root, "extract")
     for lang in LANGUAGES:
         for path in (root / "locales" / lang).glob("*.po"):

@@ -25,13 +25,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+import extracting
 import html5lib
 import polib
 import pytest
 from click.testing import CliRunner, Result
 
 from workflow.cli import cli
-from workflow.settings import init_workspace
 
 CORPUS = Path(__file__).parent / "hostile"
 GOOD = "Title of a good article\n\nIt is read, whatever the others hold. Trade grew by 5 percent in 2020.\n"
@@ -63,11 +63,7 @@ def make_workspace(tmp_path: Path) -> Path:
     (outside / "secret.txt").write_text("not the workspace's\n", encoding="utf-8")
     root = tmp_path / "deeper" / "ws"  # so that ../../outside is tmp_path/outside, watched too
     root.parent.mkdir()
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
-    (root / "source" / "good.txt").write_text(GOOD, encoding="utf-8")
+    extracting.make_workspace(root, {"good.txt": GOOD}, languages="zh")
     assert invoke(root, "extract").exit_code == 0
     catalog = polib.pofile(str(root / "locales" / "zh" / "good.po"))
     for entry in catalog:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -13,6 +12,7 @@ import pytest
 from babel import Locale
 from babel.core import parse_locale
 from babel.localedata import locale_identifiers
+from extracting import gnu_gettext
 
 from workflow.assemble import Choice, Mark, joins
 from workflow.languages import (
@@ -230,8 +230,7 @@ def test_plural_forms(lang: str, rule: str) -> None:
 @pytest.mark.parametrize("lang", ["fr", "es", "ru", "pt", "pt_BR", "it"])
 def test_plural_forms_match_msginit(tmp_path: Path, lang: str) -> None:
     """For the languages GNU msginit knows, its Plural-Forms and ours are the same."""
-    if shutil.which("msginit") is None:
-        pytest.skip("GNU gettext's msginit is not installed (CI installs the gettext package)")
+    gnu_gettext("msginit")
     template = tmp_path / "t.pot"
     template.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8"

@@ -19,11 +19,11 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
+from extracting import make_workspace
 
 import workflow.status
 from workflow.cli import cli
 from workflow.files import workspace_lock
-from workflow.settings import init_workspace
 
 ERROR = re.compile(r"^error: (?P<where>/[^:]+?(?::(?P<line>\d+))?): (?P<message>.+)$")
 VARIABLE = re.compile(r"^error: (?P<message>.*\b(?:WORKFLOW_[A-Z_]+|SOURCE_DATE_EPOCH|--[a-z-]+)\b.*)$")
@@ -31,11 +31,7 @@ TEXT = "A title\n\nThe first sentence. The second one.\n"
 
 
 def workspace(root: Path) -> Path:
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
-    (root / "source" / "good.txt").write_text(TEXT, encoding="utf-8")
+    make_workspace(root, {"good.txt": TEXT}, languages="zh")
     result = invoke(root, "extract")
     assert result.exit_code == 0, result.output
     return root

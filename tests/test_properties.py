@@ -27,7 +27,7 @@ from pathlib import Path
 import html5lib
 import polib
 import pytest
-from extracting import write_catalog
+from extracting import make_workspace, write_catalog
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from publishing import localized
@@ -38,7 +38,7 @@ from workflow.extract import extract, read_article
 from workflow.markup import parse_xml
 from workflow.model import BlockKind, Format, Segment, State
 from workflow.segment import PLACEHOLDER, placeholder_problems, split_block, unit_key
-from workflow.settings import Settings, init_workspace, load_settings
+from workflow.settings import Settings
 from workflow.store import TargetUpdate, apply_targets, catalog_targets, load_units
 
 # the `fuzz` profile's count when `make fuzz` runs; otherwise a few dozen, for `make test`
@@ -114,11 +114,7 @@ class Workspace:
     """One workspace reused across a test's examples; `reset` empties it for the next one."""
 
     def __init__(self, root: Path) -> None:
-        init_workspace(root)
-        config = root / "setup.cfg"
-        config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh",
-                                 config.read_text(encoding="utf-8")), encoding="utf-8")
-        self.settings: Settings = load_settings(root)
+        self.settings: Settings = make_workspace(root, {}, languages="zh")
 
     def reset(self, name: str, data: bytes) -> Path:
         for folder in (self.settings.source, self.settings.locales, self.settings.root / ".workflow"):

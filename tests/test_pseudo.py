@@ -9,18 +9,15 @@ where it found 212 `[numbers]` errors (accented month names, `1+8+Ñ`, `4.5 ɱí
 from __future__ import annotations
 
 import json
-import re
-import shutil
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner
-from extracting import BULLETIN_XML, CASES, HARD_HTML, web_pages
+from extracting import BULLETIN_XML, CASES, HARD_HTML, make_workspace, web_pages
 
 from workflow.cli import cli
 from workflow.pretranslate import pseudolocalize
-from workflow.settings import init_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 BULLETIN = REPO / "source" / "ciftis-bulletin-2021-01.txt"
@@ -40,12 +37,8 @@ def invoke(root: Path, *args: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def pseudo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pseudo") / "ws"
-    init_workspace(root)
-    config = root / "setup.cfg"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh fr ar", text), encoding="utf-8")
-    for page in PAGES:
-        shutil.copy(page, root / "source" / f"{page.parent.name}-{page.name}")
+    make_workspace(root, {f"{page.parent.name}-{page.name}": page.read_bytes() for page in PAGES},
+                   languages="zh fr ar")
     assert invoke(root, "glossary", "import", "--lang", "zh", str(GLOSSARY))[0] == 0
     return root
 

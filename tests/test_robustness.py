@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import http.server
 import os
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
+from extracting import make_workspace
 from lxml import etree
 from publishing import localized, without_marks
 
@@ -27,7 +27,7 @@ from workflow.bulletin import MAX_INLINE_DEPTH
 from workflow.cli import cli
 from workflow.extract import MAX_SOURCE_BYTES, read_article
 from workflow.markup import parse_xml
-from workflow.settings import Settings, init_workspace, load_settings
+from workflow.settings import Settings, load_settings
 
 SECRET = "SECRET-MARKER-5b1e9c"
 SERVED = "SERVED-MARKER-77d0"  # what the server would hand out, were it ever asked
@@ -76,12 +76,7 @@ def trap(tmp_path: Path) -> Iterator[Trap]:
 
 def workspace(root: Path, sources: dict[str, bytes]) -> Settings:
     """A zh workspace with a good article beside `sources`."""
-    init_workspace(root)
-    config = root / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^languages = .*$", "languages = zh", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")
-    for name, data in {"good.txt": GOOD.encode(), **sources}.items():
-        (root / "source" / name).write_bytes(data)
+    make_workspace(root, {"good.txt": GOOD, **sources}, languages="zh")
     return load_settings(root)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from extracting import ALL_LANGUAGES, make_workspace, msgfmt_check, write_catalog, write_source
+from extracting import ALL_LANGUAGES, gnu_gettext, make_workspace, msgfmt_check, write_catalog, write_source
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -98,9 +98,9 @@ def test_every_catalog_passes_msgfmt_check_and_msgcat_changes_nothing(tmp_path: 
     for catalog in catalogs:
         assert msgfmt_check(catalog) == "", catalog
         load_catalog(catalog)  # polib reads it back
-        if shutil.which("msgcat"):
-            rewritten = subprocess.run(["msgcat", "--no-wrap", str(catalog)], capture_output=True, check=True)
-            assert rewritten.stdout == catalog.read_bytes(), f"msgcat --no-wrap reformats {catalog}"
+        rewritten = subprocess.run([gnu_gettext("msgcat"), "--no-wrap", str(catalog)], capture_output=True,
+                                   check=True)
+        assert rewritten.stdout == catalog.read_bytes(), f"msgcat --no-wrap reformats {catalog}"
 
 
 def test_the_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
@@ -301,8 +301,7 @@ def test_an_unrelated_new_sentence_gets_no_suggestion(tmp_path: Path) -> None:
 
 def test_updates_agree_with_gnu_msgmerge_previous(tmp_path: Path) -> None:
     """The same edits merged by `msgmerge --previous` and by extract give the same entries."""
-    if shutil.which("msgmerge") is None:
-        pytest.skip("GNU gettext's msgmerge is not installed (CI installs the gettext package)")
+    gnu_gettext("msgmerge")
     settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
     extract(settings)
     po = settings.catalog("a.txt", "fr")
