@@ -158,9 +158,7 @@ def article_cases(bench: Bench, sizes: list[int]) -> None:
         small = first.setdefault(case, (articles, result.cpu))
         under = result.peak_mb <= MB_LIMIT
         if small[0] == articles:
-            goal, met = f"<= {MB_LIMIT:.0f} MB{extra}", (under and extra_met) if extra else None
-            if not extra and not under:
-                met = False
+            goal, met = f"<= {MB_LIMIT:.0f} MB{extra}", None if under and extra_met else False
         else:
             limit = small[1] * 1.5 * articles / small[0]
             goal = f"<= {limit:.1f} CPU s, {MB_LIMIT:.0f} MB{extra}"
@@ -186,11 +184,11 @@ def article_cases(bench: Bench, sizes: list[int]) -> None:
         counted = run_workflow(ROOT, folder, "status", "--json")
         tally = status_units(counted)
         expect(tally["total"] == units and tally["machine"] == units, "status miscounted the units", counted)
-        if units >= 10_000:  # below, python's start-up is most of the time
-            per_100k = counted.cpu * 100_000 / units
+        per_100k = counted.cpu * 100_000 / units
+        if units >= 100_000:  # below, python's start-up (0.4 CPU s) is much of the time
             scaled("status", articles, counted, f", 5 s/100k ({per_100k:.1f})", per_100k <= 5)
         else:
-            scaled("status", articles, counted)
+            scaled("status", articles, counted, f" ({per_100k:.1f} s/100k units)")
 
         output = folder / "output"
         cold = run_workflow(ROOT, folder, "publish", "zh", "--draft")
@@ -225,8 +223,9 @@ def medians(runs: dict[str, Callable[[], Result]], rounds: int) -> dict[str, Res
     for _ in range(rounds):
         for name, run in runs.items():
             found[name].append(run())
-    return {name: Result(*(statistics.median(getattr(r, key) for r in results)
-                           for key in ("seconds", "cpu", "peak_mb")), "", "")
+    middle = statistics.median
+    return {name: Result(middle(r.seconds for r in results), middle(r.cpu for r in results),
+                         middle(r.peak_mb for r in results), "", "")
             for name, results in found.items()}
 
 
