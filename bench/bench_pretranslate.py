@@ -378,10 +378,11 @@ def main() -> None:
         packages = scratch / f"packages-{args.model}"
         package = install(packages, archive)
         words = sum(len(s.split()) for s in sentences)
-        print(f"corpus: {len(paragraphs)} real paragraphs ({left_out} left out: the splitters differ "
-              f"on them, or a sentence repeats) in {len(articles)} articles, {len(sentences)} distinct "
-              f"sentences, {words:,} words; {args.model} model, beam {args.beam}, decoding capped at "
-              f"{args.cap} tokens, {args.threads} threads, {args.rounds} interleaved rounds", flush=True)
+        print(f"corpus: {len(paragraphs) - 1} real paragraphs ({left_out} left out: the splitters differ "
+              f"on them, or a sentence repeats) in {len(articles)} articles with the title {TITLE!r}, "
+              f"{len(sentences)} distinct sentences, {words:,} words; {args.model} model, beam {args.beam}, "
+              f"decoding capped at {args.cap} tokens, {args.threads} threads, "
+              f"{args.rounds} interleaved rounds", flush=True)
 
         def path_a() -> float:
             return raw_ctranslate2(package, sentences, args.beam, args.cap, args.threads)
