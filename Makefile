@@ -60,6 +60,7 @@ bench: setup apertium
 	$(PY) bench/bench_pretranslate.py
 	$(PY) bench/bench_publish.py
 	$(PY) bench/bench_apertium.py
+	$(PY) bench/bench_scale.py
 
 screenshots: setup
 	bash scripts/install-chromium.sh

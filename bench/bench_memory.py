@@ -1,13 +1,13 @@
 """Benchmark the translation memory (issue 10, item 4): `tm import` of a large TMX, then `pretranslate`.
 
-The memory is generated here: English sentences recombined from real ones (the
-bulletin in source/, the units of tests/cases/, and the paragraphs of the sample web
-pages in the folder $WORKFLOW_WEB_PAGES names, when it is set): the head of one sentence joined
-to the tail of another at a shared word, some figures changed, so the words follow
-real news English, with its frequent and its rare words. Targets are CJK strings
-derived from the words (their length and bytes are Chinese-like). The bulletin's own
-sentences are hidden in the memory as well: a third verbatim (exact matches), a third
-with one word changed (fuzzy matches), a third not at all.
+The memory is generated here: English sentences recombined from real ones by
+bench/common.py's Recombiner (the bulletin in source/, the pages of tests/data/, the
+inputs and units of tests/cases/, and the pages of the folder $WORKFLOW_WEB_PAGES names,
+when it is set): the head of one sentence joined to the tail of another at a shared word,
+some figures changed, so the words follow real news English, with its frequent and its
+rare words. Targets are CJK strings derived from the words (their length and bytes are
+Chinese-like). The bulletin's own sentences are hidden in the memory as well: a third
+verbatim (exact matches), a third with one word changed (fuzzy matches), a third not at all.
 
 Each side runs as a child process of this script (os.wait4 gives its own peak RSS):
 
@@ -43,40 +43,19 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, cast
+from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTICLE = ROOT / "source" / "ciftis-bulletin-2021-01.txt"
-GENERATOR = 1  # bump when the generated memory changes
-_WORD = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
-_NUMBER = re.compile(r"^\d[\d,.]*$")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BULLETIN as ARTICLE  # noqa: E402
+from common import ROOT, Recombiner, Result, run_workflow  # noqa: E402
+
+GENERATOR = 2  # bump when the generated memory changes
 
 
 # -- the generated memory --------------------------------------------------------------------------
-
-
-def real_sentences() -> list[str]:
-    """English sentences from the repository (and the shared sample pages when present)."""
-    import polib
-    from lxml import html
-
-    found: list[str] = []
-    for path in sorted((ROOT / "source").glob("*.txt")):
-        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
-            found.extend(_SENTENCE_END.split(" ".join(paragraph.split())))
-    for pot in sorted((ROOT / "tests" / "cases").glob("*/expected.pot")):
-        found.extend(re.sub(r"</?\d+/?>", "", entry.msgid) for entry in polib.pofile(str(pot)))
-    web = os.environ.get("WORKFLOW_WEB_PAGES")
-    for page in sorted(Path(web).glob("*.html")) if web else ():
-        tree = html.fromstring(page.read_bytes())
-        for element in tree.iter("p", "li", "h2", "h3"):
-            text = " ".join(cast(html.HtmlElement, element).text_content().split())
-            found.extend(_SENTENCE_END.split(text))
-    return [s for s in dict.fromkeys(found) if 4 <= len(s.split()) <= 60 and s[0].isupper()]
 
 
 def _pseudo_chinese(words: list[str], cache: dict[str, str]) -> str:
@@ -100,38 +79,13 @@ def variant(sentence: str, rng: random.Random) -> str:
 
 
 def generated_pairs(count: int, hidden: list[str], seed: int = 10) -> Iterator[tuple[str, str]]:
-    """`count` (English, pseudo-Chinese) pairs; `hidden` sentences spread among them.
-
-    Each sentence walks through one to four real sentences, jumping from a word to the
-    same word in another one; most figures are redrawn.
-    """
+    """`count` (English, pseudo-Chinese) pairs of recombined real sentences, `hidden` ones among them."""
     rng = random.Random(seed)
-    base = [s.split() for s in real_sentences()]
-    at: dict[str, list[tuple[int, int]]] = {}  # word -> (sentence, position) of its occurrences
-    for number, words in enumerate(base):
-        for position, word in enumerate(words[1:-1], 1):
-            at.setdefault(word.lower(), []).append((number, position))
-    joints = [[p for p, w in enumerate(words) if len(at.get(w.lower(), ())) > 1] for words in base]
+    maker = Recombiner()
     chinese: dict[str, str] = {}
     planted = {rng.randrange(count): s for s in hidden}
     for index in range(count):
-        if index in planted:
-            words = planted[index].split()
-        else:
-            words = []
-            sentence, start = rng.randrange(len(base)), 0
-            for _ in range(rng.randint(1, 3)):
-                later = [p for p in joints[sentence] if p > start]
-                if not later:
-                    break
-                cut = rng.choice(later)
-                words += base[sentence][start:cut]
-                sentence, start = rng.choice(at[base[sentence][cut].lower()])
-            words += base[sentence][start:]
-            del words[60:]
-            for position, token in enumerate(words):
-                if _NUMBER.match(token) and rng.random() < 0.7:
-                    words[position] = f"{rng.randint(2, 99_999):,}"
+        words = planted[index].split() if index in planted else maker.words(rng)
         yield " ".join(words), _pseudo_chinese(words, chinese)
 
 
@@ -155,30 +109,9 @@ def write_memory(path: Path, count: int, article_units: list[str]) -> None:
 # -- the runs --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Result:
-    seconds: float
-    cpu: float  # user + system seconds: what the run costs, whatever else the machine does
-    peak_mb: float
-    stdout: str
-    stderr: str
-
-
 def run(code: Path, workspace: Path, *args: str) -> Result:
     """`workflow ARGS` on `code` in a child process: its time and its own peak RSS; exit 0 or stop."""
-    env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
-    command = [sys.executable, "-m", "workflow", "--root", str(workspace), *args]
-    out_path, err_path = (workspace.parent / f"{workspace.name}.{kind}" for kind in ("out", "err"))
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, env=env, stdout=out, stderr=err, cwd=workspace)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = out_path.read_text(encoding="utf-8"), err_path.read_text(encoding="utf-8")
-    if child.returncode != 0:
-        sys.exit(f"{code}: `{' '.join(args)}` exited {child.returncode}:\n{stderr}")
-    return Result(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, stderr)
+    return run_workflow(code, workspace, *args)
 
 
 def workspace(code: Path, folder: Path) -> Path:

@@ -1,49 +1,55 @@
-"""Benchmark `workflow pretranslate` against raw CTranslate2 and argostranslate (issue 3, item 11).
+"""`workflow pretranslate` against raw CTranslate2 and argostranslate at equal work (issue 3.11, 10).
 
-One synthetic news corpus (articles of one-sentence paragraphs, with the repetition
-of real bulletins: datelines, photo credits, boilerplate sentences shared across
-articles) and, in turn, two models built here:
-
-  tiny       tests/tinymodel.py's 2-layer model (d=64), trained in a few seconds;
-  realistic  6+6 layers, d=512, 8 heads, FFN 2048, 32,000-entry vocabulary, random
-             weights (int8 at run time, as Argos's "auto" compute type picks).
-
-Every path decodes with the same beam and the same length cap (random weights never
-stop early, so every sentence costs the cap), on the same threads:
+The corpus is real text: the paragraphs of the repository's sample bulletin and pages
+(bench/common.py), kept where workflow's sentence splitter (syntok) and argostranslate's
+(spaCy's sentencizer, as Argos packages use it offline) cut them into the same sentences and
+no sentence repeats one already kept, grouped into articles of --per-article paragraphs.
+So every path translates the same distinct sentences, once each, and the bench checks it:
 
   (a) raw CTranslate2: tokenize the distinct sentences, one `translate_batch`, detokenize;
-  (b) `workflow pretranslate` (in process): read the catalogs, dedupe, translate in
-      batches through the Argos adapter, write every catalog;
+  (b) `workflow pretranslate` (in process): read the catalogs, translate in batches through
+      the Argos adapter, write every catalog (its report must say it sent every sentence
+      to the model once, and left none);
   (c) argostranslate's own `translate()`, one call per paragraph (what argos-translate-files
-      does), on the first --argos-paragraphs paragraphs, scaled linearly to the corpus.
+      does), on every paragraph (counted: the sentences it sends to the model must be ours).
 
-Then: a no-change re-run over a 10,000-unit workspace (in process and as a CLI
-subprocess), and the placeholder survival rate on the tiny model and the pseudo engine.
-Ratios are against (a) of the same model, measured in the same run; (a) and (b) run
---repeat times, alternated, and the best time of each counts (other work on the
-machine slows both alike).
+All three load the same model, the realistic-size random one built here (6+6 layers,
+d=512, 8 heads, FFN 2048, 32,000-entry vocabulary, int8 at run time as Argos's "auto"
+compute type picks; --model tiny takes tests/tinymodel.py's instead), decode with the same
+beam and the same length cap (random weights never stop early, so every sentence costs
+the cap) on the same number of threads. Rounds interleave the paths, in a rotating order;
+the table gives the median of each and the machine's load, printed before and after.
+
+Then: a no-change re-run over a workspace of --rerun-articles generated articles (in
+process and as a CLI subprocess, whose exit status and report are checked), and the
+placeholder survival rate on the tiny model and the pseudo engine.
 
 Usage:
-  .venv/bin/python bench/bench_pretranslate.py                 # about 5 minutes on 2 cores
-  .venv/bin/python bench/bench_pretranslate.py --articles 20 --argos-paragraphs 40   # quicker
+  .venv/bin/python bench/bench_pretranslate.py                 # several minutes on 2 cores
+  .venv/bin/python bench/bench_pretranslate.py --paragraphs 10 --rounds 1 --model tiny   # quick
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import RunFailed, load, news_articles, real_paragraphs, run_workflow  # noqa: E402
 
 BOILERPLATE = [
     "(Photo Credit: Xinhua News Agency)",
@@ -65,7 +71,9 @@ WHEN = ["on Monday", "on Tuesday", "this week", "last month", "in January", "aft
 
 
 def corpus(articles: int, paragraphs: int, seed: int = 7) -> dict[str, list[str]]:
-    """Article name -> paragraphs (one sentence each); about 40 % of units repeat another."""
+    """Article name -> paragraphs (one sentence each); about 40 % of units repeat another.
+
+    bench_cluster's corpus; this bench translates real paragraphs (`equal_work_paragraphs`)."""
     rng = random.Random(seed)
     shared = [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(WHEN)}."
               for _ in range(25)]
@@ -181,18 +189,21 @@ def workflow_run(workspace: Path, beam: int, cap: int, threads: int) -> tuple[fl
 
 
 class _Capped:
-    """A CTranslate2 translator whose calls decode at most `cap` tokens (argostranslate cannot ask)."""
+    """A CTranslate2 translator whose calls decode at most `cap` tokens (argostranslate cannot ask),
+    counting the sentences sent to it."""
 
     def __init__(self, translator: Any, cap: int) -> None:
-        self.translator, self.cap = translator, cap
+        self.translator, self.cap, self.sentences = translator, cap, 0
 
-    def translate_batch(self, *args: Any, **kwargs: Any) -> Any:
+    def translate_batch(self, source: Any, *args: Any, **kwargs: Any) -> Any:
         kwargs["max_decoding_length"] = self.cap
-        return self.translator.translate_batch(*args, **kwargs)
+        self.sentences += len(source)
+        return self.translator.translate_batch(source, *args, **kwargs)
 
 
-def argos_run(packages: Path, package: Path, paragraphs: list[str], beam: int, cap: int) -> float:
-    """(c): argostranslate.translate.translate-like calls, one per paragraph."""
+def argos_run(packages: Path, package: Path, paragraphs: list[str], beam: int, cap: int,
+              threads: int) -> tuple[float, int]:
+    """(c): argostranslate.translate.translate-like calls, one per paragraph; (seconds, sentences)."""
     import ctranslate2
     from argostranslate import settings as argos_settings
     from argostranslate import translate as argos_translate
@@ -205,12 +216,14 @@ def argos_run(packages: Path, package: Path, paragraphs: list[str], beam: int, c
     start = time.perf_counter()
     translation = argos_translate.get_translation_from_codes("en", "zh")
     underlying = translation.underlying  # CachedTranslation -> PackageTranslation
-    underlying.translator = _Capped(ctranslate2.Translator(
-        str(package / "model"), device=argos_settings.device, inter_threads=argos_settings.inter_threads,
-        intra_threads=argos_settings.intra_threads, compute_type=argos_settings.compute_type), cap)
+    # one paragraph at a time: the threads work inside each call (Argos's own default: inter 1, intra all)
+    capped = _Capped(ctranslate2.Translator(
+        str(package / "model"), device=argos_settings.device, inter_threads=1, intra_threads=threads,
+        compute_type=argos_settings.compute_type), cap)
+    underlying.translator = capped
     for paragraph in paragraphs:
         translation.translate(paragraph)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, capped.sentences
 
 
 # -- the workspaces ---------------------------------------------------------------------------
@@ -239,27 +252,62 @@ def install(packages: Path, archive: Path) -> Path:
     return install_model_file(archive).path
 
 
-def no_change_rerun(scratch: Path, units: int) -> tuple[float, float, int]:
-    """Seconds for a pretranslate with nothing to do over `units` units: in process, and as a CLI run."""
+def no_change_rerun(scratch: Path, articles: int) -> tuple[float, float, int]:
+    """Seconds for a pretranslate with nothing to do over `articles` generated articles:
+    in process, and as a CLI run (exit status and report checked)."""
     from workflow.pretranslate import pretranslate
     from workflow.settings import load_settings
 
-    per_article = 100
-    articles = {
-        f"a{index:04}.txt": [f"Sentence {index}.{line} of the bulletin." for line in range(per_article)]
-        for index in range(units // per_article)
-    }
-    workspace = make_workspace(scratch / "rerun", articles)
+    sources = {name: text.split("\n\n") for name, text in news_articles(articles).items()}
+    workspace = make_workspace(scratch / "rerun", sources)
     settings = load_settings(workspace)
-    pretranslate(settings, ["zh"], engines=["pseudo"])  # fill everything once
+    filled = pretranslate(settings, ["zh"], engines=["pseudo"]).languages[0]  # fill everything once
+    assert filled.left == 0, filled
     start = time.perf_counter()
     report = pretranslate(settings, ["zh"])
     in_process = time.perf_counter() - start
-    assert report.languages[0].skipped and report.languages[0].units == units
-    start = time.perf_counter()
-    command = [sys.executable, "-m", "workflow", "--root", str(workspace), "pretranslate", "zh"]
-    subprocess.run(command, check=True, capture_output=True)
-    return in_process, time.perf_counter() - start, report.languages[0].units
+    assert report.languages[0].skipped and report.languages[0].units == filled.units, report
+    cli = run_workflow(ROOT, workspace, "pretranslate", "zh", "--json")
+    found = json.loads(cli.stdout)["languages"][0]
+    if not (found["skipped"] and found["units"] == filled.units):
+        raise RunFailed(f"the CLI re-run did work: {found}")
+    return in_process, cli.seconds, filled.units
+
+
+def argos_splitter() -> Callable[[str], list[str]]:
+    """The sentences argostranslate cuts a paragraph into: spaCy's sentencizer on the blank
+    English pipeline an offline Argos package carries (tests/tinymodel.write_package)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return lambda text: [s.text.strip() for s in nlp(text).sents if s.text.strip()]
+
+
+TITLE = "Title"  # every article's first line: a text article's title is one unit, never split
+
+
+def equal_work_paragraphs(scratch: Path) -> tuple[list[str], int]:
+    """The real paragraphs both splitters cut alike (in an article's body), no sentence repeated;
+    and how many were left out."""
+    import polib
+
+    paragraphs = list(real_paragraphs())
+    sources = {f"p{i:03d}.txt": [TITLE, p] for i, p in enumerate(paragraphs)}
+    folder = make_workspace(scratch / "split", sources)
+    split = argos_splitter()
+    seen: set[str] = {TITLE}
+    chosen = []
+    for index, paragraph in enumerate(paragraphs):
+        pot = folder / "locales" / "templates" / f"p{index:03d}.pot"
+        title, *ours = [entry.msgid for entry in polib.pofile(str(pot))]
+        assert title == TITLE, title
+        if ours != split(paragraph) or len(set(ours)) < len(ours) or seen.intersection(ours):
+            continue
+        seen.update(ours)
+        chosen.append(paragraph)
+    shutil.rmtree(folder)
+    return chosen, len(paragraphs) - len(chosen)
 
 
 def survival_rates(tiny_package_dir: Path) -> list[tuple[str, str, int, int]]:
@@ -284,65 +332,95 @@ def survival_rates(tiny_package_dir: Path) -> list[tuple[str, str, int, int]]:
     return rows
 
 
-def row(model: str, path: str, seconds: float, units: int, baseline: float) -> None:
-    rate, ratio = units / seconds, seconds / baseline
-    print(f"{model:<10} {path:<46} {seconds:8.2f} {rate:8.1f} {ratio:7.2f}", flush=True)
-
-
 def main() -> None:
+    import polib
+
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=40)
-    parser.add_argument("--paragraphs", type=int, default=10, help="paragraphs (units) per article")
-    parser.add_argument("--argos-paragraphs", type=int, default=80,
-                        help="paragraphs that (c) translates (its time is scaled to the corpus)")
+    parser.add_argument("--paragraphs", type=int, default=0, help="use the first N paragraphs (0: all)")
+    parser.add_argument("--per-article", type=int, default=6, help="paragraphs per article")
+    parser.add_argument("--model", choices=("realistic", "tiny"), default="realistic")
     parser.add_argument("--beam", type=int, default=4, help="beam size (Argos's default is 4)")
     parser.add_argument("--cap", type=int, default=32, help="decoding length cap, tokens")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--rerun-units", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of (a) and (b), alternated; the best counts")
-    parser.add_argument("--skip-realistic", action="store_true")
+    parser.add_argument("--rerun-articles", type=int, default=500, help="articles of the no-change re-run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of (a), (b), (c)")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-pretranslate-"))
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         os.environ[name] = str(scratch / name.lower())
     try:
-        articles = corpus(args.articles, args.paragraphs)
-        paragraphs = [line for lines in articles.values() for line in lines]
-        distinct = list(dict.fromkeys(paragraphs))
+        print(f"before: {load()}", flush=True)
+        paragraphs, left_out = equal_work_paragraphs(scratch)
+        paragraphs = paragraphs[: args.paragraphs or None]
+        articles = {f"article-{n // args.per_article:03d}.txt": [TITLE, *paragraphs[n: n + args.per_article]]
+                    for n in range(0, len(paragraphs), args.per_article)}
         workspace = make_workspace(scratch / "ws", articles)
+        sentences = list(dict.fromkeys(
+            entry.msgid for pot in sorted((workspace / "locales" / "templates").glob("*.pot"))
+            for entry in polib.pofile(str(pot))))
+        templates = sorted((workspace / "locales" / "templates").glob("*.pot"))
+        units = sum(len(polib.pofile(str(pot))) for pot in templates)
+        # argostranslate gets the title once (it has no memory of what it translated: fewer calls than
+        # it would make on the articles), then every paragraph
+        paragraphs = [TITLE, *paragraphs]
+        if sorted(sentences) != sorted(s for p in paragraphs for s in argos_splitter()(p)):
+            raise SystemExit("the articles are not cut into the sentences chosen: not equal work")
+        import argostranslate.translate  # noqa: F401  imported before timing, as the others' modules are
+        import ctranslate2  # noqa: F401
+        import sentencepiece  # noqa: F401
         from tinymodel import build_tiny_model
 
-        models = [("tiny", build_tiny_model(scratch / "tiny"))]
-        if not args.skip_realistic:
-            models.append(("realistic", realistic_model(scratch / "realistic", distinct)))
-        print(f"corpus: {len(articles)} articles, {len(paragraphs)} units, {len(distinct)} distinct "
-              f"({100 - 100 * len(distinct) // len(paragraphs)} % repeated); beam {args.beam}, "
-              f"decoding capped at {args.cap} tokens, {args.threads} threads\n", flush=True)
-        header = f"{'model':<10} {'path':<46} {'seconds':>8} {'units/s':>8} {'vs (a)':>7}"
+        import workflow.pretranslate  # noqa: F401
+
+        tiny = build_tiny_model(scratch / "tiny")
+        archive = tiny if args.model == "tiny" else realistic_model(scratch / "realistic", sentences)
+        packages = scratch / f"packages-{args.model}"
+        package = install(packages, archive)
+        words = sum(len(s.split()) for s in sentences)
+        print(f"corpus: {len(paragraphs) - 1} real paragraphs ({left_out} left out: the splitters differ "
+              f"on them, or a sentence repeats) in {len(articles)} articles with the title {TITLE!r}, "
+              f"{len(sentences)} distinct sentences, {words:,} words; {args.model} model, beam {args.beam}, "
+              f"decoding capped at {args.cap} tokens, {args.threads} threads, "
+              f"{args.rounds} interleaved rounds", flush=True)
+
+        def path_a() -> float:
+            return raw_ctranslate2(package, sentences, args.beam, args.cap, args.threads)
+
+        def path_b() -> float:
+            seconds, report = workflow_run(workspace, args.beam, args.cap, args.threads)
+            if report.model_sentences != len(sentences) or report.left or report.units != units:
+                raise SystemExit(f"workflow did not translate every sentence once: {report}")
+            return seconds
+
+        def path_c() -> float:
+            seconds, sent = argos_run(packages, package, paragraphs, args.beam, args.cap, args.threads)
+            if sent != len(sentences):
+                raise SystemExit(f"argostranslate translated {sent} sentences, not {len(sentences)}")
+            return seconds
+
+        paths: list[tuple[str, Callable[[], float]]] = [
+            ("(a) CTranslate2 translate_batch", path_a), ("(b) workflow pretranslate", path_b),
+            ("(c) argostranslate, one call per paragraph", path_c)]
+        times: dict[str, list[float]] = {name: [] for name, _ in paths}
+        for number in range(args.rounds):  # interleaved, in a rotating order: load hits every path alike
+            for name, run in paths[number % 3:] + paths[: number % 3]:
+                times[name].append(run())
+        print(f"after:  {load()}\n")
+        header = f"{'path':<44} {'median s':>9} {'rounds':>22} {'sentences/s':>12} {'vs (a)':>7}"
         print(header)
         print("-" * len(header))
-        for name, archive in models:
-            packages = scratch / f"packages-{name}"
-            package = install(packages, archive)
-            raw, ours = float("inf"), float("inf")
-            for _ in range(args.repeat):  # alternate (a) and (b): a busy machine slows both alike
-                raw = min(raw, raw_ctranslate2(package, distinct, args.beam, args.cap, args.threads))
-                seconds, report = workflow_run(workspace, args.beam, args.cap, args.threads)
-                ours = min(ours, seconds)
-            sample = paragraphs[: args.argos_paragraphs]
-            theirs = argos_run(packages, package, sample, args.beam, args.cap) * len(paragraphs) / len(sample)
-            units = len(paragraphs)
-            row(name, "(a) CTranslate2 translate_batch, distinct", raw, units, raw)
-            row(name, "(b) workflow pretranslate", ours, units, raw)
-            scale = len(paragraphs) / len(sample)
-            row(name, f"(c) argostranslate per paragraph (x{scale:.1f})", theirs, units, raw)
-            assert report.model_sentences == len(distinct) and report.left == 0, report
-        in_process, cli, units = no_change_rerun(scratch, args.rerun_units)
+        base = statistics.median(times[paths[0][0]])
+        for name, found in times.items():
+            median = statistics.median(found)
+            rounds = " ".join(f"{t:.1f}" for t in found)
+            rate = len(sentences) / median
+            print(f"{name:<44} {median:9.2f} {rounds:>22} {rate:12.1f} {median / base:7.2f}")
+        in_process, cli, units = no_change_rerun(scratch, args.rerun_articles)
         print(f"\nno-change re-run of {units:,} units: {in_process:.3f} s in process, "
-              f"{cli:.3f} s as a CLI run (python start-up included)")
+              f"{cli:.3f} s as a CLI run (python start-up included); {load()}")
+        install(scratch / "packages-tiny", tiny)
         print("\nplaceholder survival (units whose placeholders are all there, once each, well nested):")
         for engine, how, intact, total in survival_rates(scratch / "packages-tiny"):
             print(f"  {engine:<11} {how:<36} {intact:>3}/{total} ({100 * intact / total:.0f} %)")
