@@ -13,7 +13,6 @@ from typing import Callable, Mapping
 from .errors import SettingsError
 from .files import write_atomic
 from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
-from .formats.selectors import compile_selectors
 from .segment import MODES
 
 CONFIG_FILE = "setup.cfg"
@@ -198,6 +197,8 @@ def load_settings(
         _check_folder(settings, key, problem)
     _check_language_folders(settings)
     if settings.skip_selectors.strip():
+        from .formats.selectors import compile_selectors  # lxml and cssselect: only for this setting
+
         try:
             compile_selectors(settings.skip_selectors)
         except ValueError as exc:

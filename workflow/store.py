@@ -27,7 +27,6 @@ from typing import Any, Callable, Iterable, Mapping
 import polib
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
-from rapidfuzz import fuzz, process
 
 from . import __version__
 from .confidence import confidence_of
@@ -302,6 +301,8 @@ def _merge(
     donors = [e for e in (*current.values(), *retired) if e.msgstr]
     choices = [e.msgid for e in donors]
     added = fuzzy = 0
+    if pending and choices:
+        from rapidfuzz import fuzz, process  # imported when there is something to match (start-up)
     for index in pending:
         entry = entries[index]
         best = (
