@@ -155,7 +155,8 @@ class Scanner(HTMLParser):
             self.spans[self.pending] = (start, at)
             part = self.parts[self.pending]
             if isinstance(part, Tag):
-                self.parts[self.pending] = Tag(part.role, (start, at), part.description, part.pair, part.content)
+                span = (start, at)
+                self.parts[self.pending] = Tag(part.role, span, part.description, part.pair, part.content)
             self.pending = None
 
     # -- runs ----------------------------------------------------------------------
