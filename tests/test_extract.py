@@ -439,3 +439,18 @@ def test_worker_processes_only_for_batches_that_earn_their_start_up() -> None:
     assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 10 * small) == 1
     cpus = len(os.sched_getaffinity(0))
     assert extract_module._workers(1000, 10 * small) == min(cpus, 4)
+
+
+def test_extract_imports_at_start_up_only_what_every_run_needs() -> None:
+    """lxml (XML sources, skip_selectors), rapidfuzz (fuzzy matches), worker processes, filelock
+    (Windows) and package metadata cost start-up time that a small extract never earns back."""
+    import subprocess
+    import sys
+
+    heavy = ("lxml", "cssselect", "rapidfuzz", "filelock", "multiprocessing", "concurrent.futures.process",
+             "importlib.metadata")
+    code = ("import sys, workflow.cli, workflow.extract, workflow.segment_cache; "
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.stdout.strip() == "[]"
