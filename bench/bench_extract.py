@@ -17,7 +17,8 @@ Equal work, two ways:
   POT only      in-process, after imports: extract() with no target language
                 vs html2po's converthtml(pot=True) on every page (start-up excluded for both).
 
-Each measurement runs in fresh output folders (a cold segmentation cache), in
+Each measurement runs in fresh output folders (a cold segmentation cache: no
+`.workflow/segments.sqlite`; a paragraph repeated within the run is still split once), in
 --rounds interleaved rounds (the tools alternate within a round); the table shows
 medians of wall and CPU seconds (CPU includes worker processes). Both tools run
 with compiled bytecode in a private cache (PYTHONPYCACHEPREFIX), as installed
@@ -319,6 +320,9 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if max(load) > (os.cpu_count() or 1):
+        print("the machine was busy (load above its CPU count): read the CPU columns, not wall time, "
+              "and rerun on a quiet machine for figures to quote")
 
 
 if __name__ == "__main__":

@@ -462,3 +462,18 @@ def test_a_cache_file_that_is_not_an_extract_cache_is_ignored(tmp_path: Path, ca
     assert (again.articles, again.units, again.written) == (first.articles, first.units, 0)
     assert again.failures == []
     assert json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["articles"]  # written afresh
+
+
+def test_extract_imports_at_start_up_only_what_every_run_needs() -> None:
+    """lxml (XML sources, skip_selectors), rapidfuzz (fuzzy matches), worker processes, filelock
+    (Windows) and package metadata cost start-up time that a small extract never earns back."""
+    import subprocess
+    import sys
+
+    heavy = ("lxml", "cssselect", "rapidfuzz", "filelock", "multiprocessing", "concurrent.futures.process",
+             "importlib.metadata")
+    code = ("import sys, workflow.cli, workflow.extract, workflow.segment_cache; "
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.stdout.strip() == "[]"

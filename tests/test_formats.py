@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from extracting import BULLETIN_XML, HARD_HTML, SAMPLE
@@ -149,6 +150,22 @@ def test_html_fragment_and_page_read_alike() -> None:
     assert units(page) == ["T", "Hello <1>world</1>."]
     assert page.metadata == {"title": "T"}
 
+
+
+@pytest.mark.parametrize("tail", ["more &amp", "more <b", "more <!-- note", "more <"])
+def test_html_offsets_hold_for_text_the_tokenizer_keeps_until_the_end(tail: str) -> None:
+    """Text the tokenizer holds back until the end of the file (an unfinished reference or tag) is
+    reported after it has dropped what it read: spans still point into the whole page."""
+    data = f"<p>First one. <b>Second</b> one.</p>\n<p>Third <i>and</i> {tail}".encode()
+    article = html.read(data, "a.html", "sentence")
+    pieces = [piece for block in article.blocks for piece in block.pieces]
+    assert [p.text for p in pieces][:2] == ["First one.", "<1>Second</1> one."]
+    assert pieces[2].text.startswith("Third <1>and</1>")
+    for piece in pieces:
+        assert piece.span is not None
+        raw = article.text[piece.span[0]:piece.span[1]]
+        assert unescape(re.sub(r"<[^>]*>", "", raw)) == re.sub(r"</?\d+/?>", "", piece.text)
+        assert piece.line == article.text.count("\n", 0, piece.span[0]) + 1
 
 @pytest.mark.parametrize(
     ("data", "encoding", "expected"),

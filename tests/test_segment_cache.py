@@ -157,3 +157,41 @@ def test_worker_processes_use_the_cache_and_send_back_what_they_found(
         path.unlink()
     assert extract(settings, force=True).failures == []
     assert catalogs(tmp_path) == first
+
+
+def test_a_first_extract_asks_syntok_once_for_a_paragraph_on_every_page(
+    tmp_path: Path, syntok_calls: list[str]
+) -> None:
+    """A footer or a byline repeated on every page is split once even by a cold run (no cache file yet)."""
+    footer = "Copyright Example News. All rights reserved."
+    sources = {f"a{n}.html": page(NEWS[n], footer) for n in range(3)}
+    settings = make_workspace(tmp_path, sources, languages="fr")
+    assert not (tmp_path / segment_cache.CACHE_FILE).exists()
+    assert extract(settings).failures == []
+    assert syntok_calls.count(footer) == 1
+    assert len(syntok_calls) == 4  # the three paragraphs, and the footer once
+
+
+def test_the_fingerprint_follows_syntoks_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another syntok (a release, a patched install) has another fingerprint: its answers are not reused."""
+    import syntok
+
+    installed = Path(syntok.__file__).parent
+    copy = tmp_path / "syntok"
+    copy.mkdir()
+    for module in installed.glob("*.py"):
+        (copy / module.name).write_bytes(module.read_bytes())
+    segment_cache.fingerprint.cache_clear()
+    installed_code = segment_cache.fingerprint()
+    segment_cache.fingerprint.cache_clear()
+    monkeypatch.setattr(syntok, "__file__", str(copy / "__init__.py"))
+    try:
+        same = segment_cache.fingerprint()
+        segment_cache.fingerprint.cache_clear()
+        with (copy / "segmenter.py").open("a") as module:
+            module.write("\n# patched\n")
+        patched = segment_cache.fingerprint()
+    finally:
+        segment_cache.fingerprint.cache_clear()
+    assert same == installed_code  # the copy holds the installed code
+    assert patched != same

@@ -14,14 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from . import __version__, segment, segment_cache
 from .errors import SourceError, WorkflowError
@@ -31,6 +29,9 @@ from .model import Article, Failure, StageReport
 from .names import check_name
 from .settings import Settings
 from .store import iter_catalogs, plan_catalog
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,14 @@ CACHE_FILE = Path(".workflow") / "extract-cache.json"
 CACHE_FORMAT = 2
 
 
-def article_name(settings: Settings, path: Path) -> str:
-    """The article's path under source/, as used in catalogs."""
+def article_name(settings: Settings, path: Path, source: Path | None = None) -> str:
+    """The article's path under source/, as used in catalogs.
+
+    `source` is the source folder resolved, for callers that name many articles (resolving
+    a path costs a system call per folder on the way).
+    """
     try:
-        return path.resolve().relative_to(settings.source.resolve()).as_posix()
+        return path.resolve().relative_to(source or settings.source.resolve()).as_posix()
     except ValueError:
         raise SourceError(f"not under the workspace's {settings.source_dir}/ folder", path=path,
                           hint=f"put articles in {settings.source}") from None
@@ -63,9 +68,9 @@ def read_source(path: Path) -> bytes:
                         hint="split it into articles, or check that it is the right file")
 
 
-def parse_article(settings: Settings, path: Path, data: bytes) -> Article:
-    """Read one source file's bytes with the reader for its extension."""
-    name = article_name(settings, path)
+def parse_article(settings: Settings, path: Path, data: bytes, name: str | None = None) -> Article:
+    """Read one source file's bytes with the reader for its extension (`name`: its article_name)."""
+    name = name or article_name(settings, path)
     check_name(name, path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -146,19 +151,41 @@ def _without_aliases(paths: list[Path]) -> list[Path]:
     return kept
 
 
-def _collisions(settings: Settings, sources: list[Path]) -> dict[Path, str]:
-    """Sources whose catalogs would share a name (`a.txt` and `a.html`)."""
-    stems: Counter[Path] = Counter()
-    names: dict[Path, Path] = {}
+Named = dict[Path, "str | SourceError"]  # each source's article_name, or why it has none
+
+
+def _article_names(settings: Settings, sources: list[Path]) -> Named:
+    """article_name of every source, worked out once (the source folder resolved once)."""
+    source = settings.source.resolve()
+    names: Named = {}
     for path in sources:
         try:
-            names[path] = Path(article_name(settings, path)).with_suffix("")
-        except SourceError:
+            names[path] = article_name(settings, path, source)
+        except SourceError as exc:
+            names[path] = exc
+    return names
+
+
+def _name(names: Named, path: Path) -> str:
+    """The article name of a source, or its SourceError raised."""
+    name = names[path]
+    if isinstance(name, SourceError):
+        raise name
+    return name
+
+
+def _collisions(names: Named) -> dict[Path, str]:
+    """Sources whose catalogs would share a name (`a.txt` and `a.html`)."""
+    stems: Counter[Path] = Counter()
+    stem_of: dict[Path, Path] = {}
+    for path, name in names.items():
+        if isinstance(name, SourceError):
             continue  # reported when the file itself is processed
-        stems[names[path]] += 1
+        stem_of[path] = Path(name).with_suffix("")
+        stems[stem_of[path]] += 1
     return {
         path: f"{path.name} and another source share the catalog name {stem.name}"
-        for path, stem in names.items()
+        for path, stem in stem_of.items()
         if stems[stem] > 1
     }
 
@@ -248,22 +275,24 @@ def extract(
     report = StageReport()
     with workspace_lock(settings.root, settings.lock_timeout):
         sources = find_sources(settings, paths)
-        clashes = _collisions(settings, sources)
+        names = _article_names(settings, sources)
+        clashes = _collisions(names)
         cache = ExtractCache.load(settings)
         seen: list[tuple[str, str, int]] = []  # article, source hash, units
-        todo: list[tuple[Path, bytes | None]] = []  # with its bytes when already read (kept: bounded)
+        todo: list[Job] = []  # with its bytes when already read (kept: bounded)
         kept = 0
         for path in sources:
             try:
                 if path in clashes:
                     raise SourceError(clashes[path], path=path, hint="rename one of the two files")
-                fresh, data = (None, None) if force else _fresh(settings, path, cache)
+                name = _name(names, path)
+                fresh, data = (None, None) if force else _fresh(settings, path, name, cache)
                 if fresh is None:
                     if data is not None and kept + len(data) <= KEEP_READ_BYTES:
                         kept += len(data)
                     else:
                         data = None  # read again when parsed: memory stays bounded
-                    todo.append((path, data))
+                    todo.append((path, name, data))
                     continue
                 if progress:
                     progress(str(path))
@@ -274,7 +303,7 @@ def extract(
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
         with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
-            for (path, _), result in zip(todo, _parse_all(settings, todo, sentences)):
+            for (path, _, _), result in zip(todo, _parse_all(settings, todo, sentences)):
                 if progress:
                     progress(str(path))
                 if isinstance(result, Failure):
@@ -299,19 +328,18 @@ def extract(
         except WorkflowError as exc:  # only costs time next run; the catalogs' own errors come first
             report.failures.append(_failure(exc))
         if not paths:
-            report.failures.extend(orphan_catalogs(settings, sources))
+            report.failures.extend(orphan_catalogs(settings, sources, names))
     report.failures.sort(key=lambda f: (str(f.path or ""), f.line or 0))
     return report
 
 
-def orphan_catalogs(settings: Settings, sources: list[Path]) -> list[Failure]:
-    """A failure for each PO catalog whose article is no longer in source/ (the file is left alone)."""
-    names: set[str] = set()
-    for path in sources:
-        try:
-            names.add(Path(article_name(settings, path)).with_suffix("").as_posix())
-        except SourceError:
-            continue
+def orphan_catalogs(settings: Settings, sources: list[Path], named: Named | None = None) -> list[Failure]:
+    """A failure for each PO catalog whose article is no longer in source/ (the file is left alone).
+
+    `named`: the sources' article names, when the caller has worked them out.
+    """
+    named = named if named is not None else _article_names(settings, sources)
+    names = {Path(name).with_suffix("").as_posix() for name in named.values() if isinstance(name, str)}
     failures: list[Failure] = []
     for lang in settings.languages:
         folder = settings.locales / lang
@@ -345,16 +373,17 @@ KEEP_READ_BYTES = 64 * 1024 * 1024  # sources read to check them, kept for parsi
 Fresh = tuple[str, str, int]  # article, source hash, units
 
 
-def _fresh(settings: Settings, path: Path, cache: ExtractCache) -> tuple[Fresh | None, bytes | None]:
+def _fresh(
+    settings: Settings, path: Path, name: str, cache: ExtractCache
+) -> tuple[Fresh | None, bytes | None]:
     """(article, source hash, units) when the source and catalogs are as last extracted, else None;
     and the source's bytes if they were read.
 
     A source is read only when the cache knows the article and its catalogs are unchanged: a
     new article, or one whose catalogs moved, is read once, when it is parsed.
     """
-    name = article_name(settings, path)
     if path.suffix.lower() not in READERS:
-        parse_article(settings, path, b"")  # raises: unknown format
+        parse_article(settings, path, b"", name)  # raises: unknown format
     catalogs = _catalogs(settings, name)
     if not cache.known(name, catalogs):
         return None, None
@@ -364,13 +393,17 @@ def _fresh(settings: Settings, path: Path, cache: ExtractCache) -> tuple[Fresh |
     return (None, data) if units is None else ((name, digest, units), None)
 
 
-def parse_job(settings: Settings, path: Path, data: bytes | None = None) -> tuple[Article, str] | Failure:
+Job = tuple[Path, str, "bytes | None"]  # a source, its article name, and its bytes when already read
+
+
+def parse_job(settings: Settings, path: Path, name: str | None = None,
+              data: bytes | None = None) -> tuple[Article, str] | Failure:
     """Read (unless `data` holds its bytes) and segment one file (in a worker process for large batches):
     the article and its source hash."""
     try:
         if data is None:
             data = read_source(path)
-        return parse_article(settings, path, data), hashlib.sha1(data).hexdigest()
+        return parse_article(settings, path, data, name), hashlib.sha1(data).hexdigest()
     except WorkflowError as exc:  # sent back as data: exceptions lose their fields when pickled
         return _failure(exc)
 
@@ -390,8 +423,8 @@ def _workers(count: int, size: int = PARALLEL_FROM_BYTES) -> int:
     return min(cpus, 4) if count >= PARALLEL_FROM and size >= PARALLEL_FROM_BYTES else 1
 
 
-def _size(job: tuple[Path, bytes | None]) -> int:
-    path, data = job
+def _size(job: Job) -> int:
+    path, _, data = job
     if data is not None:
         return len(data)
     try:
@@ -409,16 +442,16 @@ def _start_worker(cache_file: Path) -> None:
 
 
 def _worker_job(
-    settings: Settings, path: Path, data: bytes | None
+    settings: Settings, path: Path, name: str, data: bytes | None
 ) -> tuple[Parsed, dict[bytes, tuple[int, ...]]]:
     """parse_job in a worker, with the sentence boundaries it found that the cache did not have."""
-    result = parse_job(settings, path, data)
+    result = parse_job(settings, path, name, data)
     cache = segment.current_cache()
     return result, cache.take_new() if isinstance(cache, segment_cache.SegmentCache) else {}
 
 
 def _parse_all(
-    settings: Settings, paths: list[tuple[Path, bytes | None]], sentences: segment_cache.SegmentCache
+    settings: Settings, paths: list[Job], sentences: segment_cache.SegmentCache
 ) -> Iterator[Parsed]:
     """parse_job for every path, in order; on worker processes when the batch is large.
 
@@ -428,9 +461,12 @@ def _parse_all(
     """
     workers = _workers(len(paths), sum(_size(job) for job in paths) if len(paths) >= PARALLEL_FROM else 0)
     if workers <= 1:
-        for path, data in paths:
-            yield parse_job(settings, path, data)
+        for path, name, data in paths:
+            yield parse_job(settings, path, name, data)
         return
+    import multiprocessing  # imported for large batches only (start-up time)
+    from concurrent.futures import ProcessPoolExecutor
+
     # "spawn": a fresh interpreter per worker, never a fork of a process with threads
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(sentences.path,)) as pool:

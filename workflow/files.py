@@ -15,8 +15,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from filelock import FileLock, Timeout
-
 from .errors import LockError, WorkflowError
 
 LOCK_NAME = ".workflow.lock"
@@ -245,6 +243,8 @@ def _busy(root: Path, timeout: float) -> LockError:
 
 @contextlib.contextmanager
 def _file_lock(root: Path, timeout: float) -> Iterator[None]:
+    from filelock import FileLock, Timeout  # Windows only: not imported elsewhere (start-up time)
+
     lock = FileLock(str(root / LOCK_NAME), timeout=timeout)
     try:
         try:

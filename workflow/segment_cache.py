@@ -13,11 +13,12 @@ read or written is left alone and extract carries on without it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
 from . import segment
@@ -25,17 +26,25 @@ from . import segment
 log = logging.getLogger(__name__)
 
 CACHE_FILE = Path(".workflow") / "segments.sqlite"
-FORMAT = 1
+FORMAT = 2
 MAX_ROWS = 200_000  # about 10 MB: the paragraphs of several thousand articles
 
 
+@functools.cache
 def fingerprint() -> str:
-    """What, besides the paragraph text, decides syntok's answer: its version and our options."""
-    try:
-        version = metadata.version("syntok")
-    except metadata.PackageNotFoundError:  # pragma: no cover - syntok is a dependency
-        version = "unknown"
-    return f"{FORMAT} syntok {version} {segment.SYNTOK_OPTIONS!r}"
+    """What, besides the paragraph text, decides syntok's answer: its code and our options.
+
+    A digest of syntok's own source files: any other release, or a patched install, has
+    another. (Not its version from the package metadata: importlib.metadata alone takes
+    longer to import than a small extract takes to run.)
+    """
+    import syntok
+
+    digest = hashlib.sha1()
+    for module in sorted(Path(syntok.__file__).parent.glob("*.py")):
+        if not module.name.endswith("_test.py"):
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return f"{FORMAT} syntok {digest.hexdigest()[:16]} {segment.SYNTOK_OPTIONS!r}"
 
 
 class SegmentCache(segment.MemoryCache):

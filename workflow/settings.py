@@ -13,7 +13,6 @@ from typing import Callable, Mapping, Sequence
 from .errors import SettingsError, UsageError
 from .files import write_atomic
 from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
-from .formats.selectors import compile_selectors
 from .languages import language_key
 from .segment import MODES
 
@@ -207,6 +206,8 @@ def load_settings(
         _check_folder(settings, key, problem)
     _check_language_folders(settings)
     if settings.skip_selectors.strip():
+        from .formats.selectors import compile_selectors  # lxml and cssselect: only for this setting
+
         try:
             compile_selectors(settings.skip_selectors)
         except ValueError as exc:

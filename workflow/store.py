@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import polib
-from rapidfuzz import fuzz, process
 
 from . import __version__
 from .confidence import confidence_of
@@ -267,6 +266,8 @@ def _merge(
     donors = [e for e in (*current.values(), *retired) if e.msgstr]
     choices = [e.msgid for e in donors]
     added = fuzzy = 0
+    if pending and choices:
+        from rapidfuzz import fuzz, process  # imported when there is something to match (start-up)
     for index in pending:
         entry = entries[index]
         best = (

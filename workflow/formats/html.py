@@ -16,7 +16,6 @@ from ..model import Article, BlockKind, Format
 from .common import decode, sniff_html_charset
 from .published import Dates
 from .scanner import Dialect, scan
-from .selectors import matched_offsets
 
 HTML_INLINE = tuple(
     "a abbr acronym b bdi bdo big br button cite code data del dfn em font i img input ins "
@@ -67,7 +66,11 @@ DIALECT = dialect(Elements())
 def read(data: bytes, path: str, mode: str, elements: Elements = Elements()) -> Article:
     """Read an HTML page or fragment into an Article."""
     text, encoding = decode(data, path, sniff_html_charset(data, path))
-    skip = matched_offsets(text, elements.skip_selectors) if elements.skip_selectors.strip() else frozenset()
+    skip: frozenset[int] = frozenset()
+    if elements.skip_selectors.strip():
+        from .selectors import matched_offsets  # lxml: imported only for pages that use the setting
+
+        skip = matched_offsets(text, elements.skip_selectors)
     dates = Dates()
     blocks = scan(text, dialect(elements), mode, path, skip, dates)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")

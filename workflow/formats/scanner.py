@@ -126,12 +126,26 @@ class Scanner(HTMLParser):
         self.closing = False
         self.ended = False  # markup cut off by the end of the file: the rest is not text
         self.in_head = False
+        self.at = 0  # where the tokenizer is in the text: the start of the token it reports
+        self.base = 0  # the offset in the text of the tokenizer's buffer (it drops what it has read)
 
     # -- offsets -------------------------------------------------------------------
+    def updatepos(self, i: int, j: int) -> int:
+        """The tokenizer moves past a token (buffer offsets i to j), as it does for every token in order.
+
+        The base class counts lines and columns here (getpos); the offset is all we need.
+        """
+        if i < j:
+            self.at = self.base + j
+        return j
+
+    def goahead(self, end: bool) -> None:
+        super().goahead(end)
+        self.base = self.at  # it keeps its buffer from the last position it moved to
+
     def _here(self) -> int:
         """Where the current token starts; the token before it ends here."""
-        line, column = self.getpos()
-        at = self.lines.offset(line, column)
+        at = self.at
         self._close_pending(at)
         return at
 
@@ -141,7 +155,8 @@ class Scanner(HTMLParser):
             self.spans[self.pending] = (start, at)
             part = self.parts[self.pending]
             if isinstance(part, Tag):
-                self.parts[self.pending] = replace(part, span=(start, at))
+                span = (start, at)
+                self.parts[self.pending] = Tag(part.role, span, part.description, part.pair, part.content)
             self.pending = None
 
     # -- runs ----------------------------------------------------------------------

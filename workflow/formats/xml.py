@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..errors import SourceError
-from ..markup import BULLETIN_NS, parse_xml, validate_bulletin
 from ..model import Article, BlockKind, Format
 from .common import LineIndex, decode
 from .scanner import Dialect, scan
@@ -28,6 +27,8 @@ _CDATA = re.compile(r"<!\[CDATA\[")
 
 def read(data: bytes, path: str, mode: str) -> Article:
     """Read a bulletin XML document: checked by lxml and the schema, then scanned."""
+    from ..markup import BULLETIN_NS, parse_xml, validate_bulletin  # lxml: only when there is XML
+
     tree = parse_xml(data, path)
     validate_bulletin(tree, path)
     text, encoding = decode(data, path, tree.docinfo.encoding)
