@@ -34,7 +34,7 @@ from publishing import localized
 
 from workflow.extract import READERS
 from workflow.markup import parse_xml, validate_bulletin
-from workflow.model import Article, Format
+from workflow.model import Article, Format, State
 from workflow.segment import PLACEHOLDER
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -339,3 +339,21 @@ def test_markup_cut_off_by_the_end_of_the_file_is_not_text(markup: str, expected
     assert [s.text for s in article.segments()] == [expected]
     marked = localized(article, {s.key: f"{OPEN}{s.text}{CLOSE}" for s in article.segments()}, "fr")
     assert html5_events(marked, drop=OPEN + CLOSE) == html5_events(markup)
+
+
+@pytest.mark.parametrize("paragraph", ["The fair opened. 22,000.", "22,000. The fair opened.",
+                                       "(6) The fair opened. It rained. (7)"])
+def test_a_sentence_without_words_at_a_paragraph_edge_is_kept(paragraph: str) -> None:
+    """`22,000.` is no unit; at either end of a paragraph it stays in the page and the bulletin as written."""
+    from workflow.assemble import choose
+    from workflow.bulletin import assemble_bulletin, serialize
+
+    text = f"Title\n\n{paragraph}\n"
+    article = READERS[".txt"](text.encode(), "a.txt", "sentence")
+    identity = {piece.key: piece.text for block in article.blocks for piece in block.pieces}
+    assert localized(article, identity, "fr") == text
+    upper = {key: source.upper() for key, source in identity.items()}
+    assert localized(article, upper, "fr") == f"TITLE\n\n{paragraph.upper()}\n"
+    bulletin = etree.fromstring(serialize(assemble_bulletin(
+        article, choose(article, {key: (target, State.REVIEWED) for key, target in upper.items()}), "fr")))
+    assert ["".join(p.itertext()) for p in bulletin.iter("{*}p")] == [paragraph.upper()]

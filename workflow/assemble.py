@@ -243,10 +243,12 @@ class _Renderer:
 
     def block(self, block: Block) -> str:
         wrap = bool(self.marks) and _wrappable(self.article.text, self.article.format, block)
-        parts = [self.piece(block.pieces[0], wrap)]
+        lead, trail = edges(self.article.text, block)
+        parts = [lead, self.piece(block.pieces[0], wrap)]
         for before, separator, piece in zip(block.pieces, block.separators, block.pieces[1:]):
             parts.append(joins(self.lang, self.choice(before), self.choice(piece), separator))
             parts.append(self.piece(piece, wrap))
+        parts.append(trail)
         return "".join(parts)
 
     def plain(self, block: Block) -> str:
@@ -266,6 +268,19 @@ class _Renderer:
         covered = [(s, e) for s, e, _ in edits]
         edits += [e for e in self.attribute_edits if not any(s <= e[0] and e[1] <= t for s, t in covered)]
         return _splice(article.text, 0, len(article.text), sorted(edits))
+
+
+def edges(text: str, block: Block) -> tuple[str, str]:
+    """The source of a block before its first unit and after its last, kept as written.
+
+    A sentence without words (`22,000.`, `(6)`) is not a unit; between two units it is part
+    of their separator, and at either end of a block it is one of these edges.
+    """
+    first, last = block.pieces[0].span, block.pieces[-1].span
+    if block.span is None or first is None or last is None:
+        return "", ""
+    start, end = block.span
+    return text[start : max(start, first[0])], text[min(end, last[1]) : end]
 
 
 def _wrappable(text: str, fmt: Format, block: Block) -> bool:

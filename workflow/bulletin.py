@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .assemble import Choice, Mark, joins, localize, piece_tokens
+from .assemble import Choice, Mark, edges, joins, localize, piece_tokens
 from .errors import PublishError, WorkflowError
 from .markup import BULLETIN_NS, bulletin_schema, parse_xml
 from .model import Article, Block, BlockKind, Format, Piece
@@ -162,6 +162,8 @@ def _fill(
 ) -> None:
     builder = _Builder(parent)
     previous: Choice | None = None
+    lead, trail = edges(article.text, block)
+    builder.text(_plain_separator(article, lead))
     separators = ("", *block.separators)
     for separator, piece in zip(separators, block.pieces):
         choice = choices.get(piece.key) or Choice(piece.text, Mark.SOURCE, "not translated")
@@ -169,6 +171,7 @@ def _fill(
             builder.text(joins(lang, previous, choice, _plain_separator(article, separator)))
         _fill_piece(builder, article, piece, choice, source_lang)
         previous = choice
+    builder.text(_plain_separator(article, trail))
 
 
 def _without_tags(text: str) -> str:
