@@ -394,6 +394,7 @@ def main() -> int:
         targets = [t for t in targets if any(key[0] == t["name"] for key in rerun)]
     ops = operators()
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the copy is removed
     work = Path(tempfile.mkdtemp(prefix="workflow-mutate-"))
     copy = work / "tree"
     log = work / "pytest.log"
@@ -447,6 +448,9 @@ def main() -> int:
                 if number % 25 == 0:
                     print(f"  {number}/{len(mutants)}", flush=True)
             results.extend(mutants)
+            if options.json:  # after each target, so that an interrupted run keeps what it found
+                options.json.write_text(json.dumps(
+                    [{k: v for k, v in vars(m).items() if k != "code"} for m in results], indent=1), encoding="utf-8")
             killed = sum(m.outcome in ("killed", "timeout") for m in mutants)
             if rerun is not None:  # the whole target's score: the mutants not rerun were killed before
                 killed += before - len(mutants)
@@ -478,9 +482,6 @@ def main() -> int:
         print("\nSurvivors:")
         for m in survivors:
             print(f"  {m.module}:{m.line} {m.function} [{m.operator}]\n    - {m.original}\n    + {m.mutated}")
-    if options.json:
-        options.json.write_text(json.dumps(
-            [{k: v for k, v in vars(m).items() if k != "code"} for m in results], indent=1), encoding="utf-8")
     return 0
 
 
