@@ -1,0 +1,51 @@
+"""How the numbers check reads a written number (workflow/qa/numbers.py): digit groups of three
+after a first group of one to three, each language's group and decimal signs, scale words,
+numerals, month names, and numbers glued to letters as optional.
+
+Written against the mutants that the rest of the suite let live (docs/mutation.md).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from workflow.qa.numbers import find_numbers
+
+CASES = [
+    # text, language, strict, [(text, values, optional)]
+    ("22,000", "en", True, [("22,000", {"22000"}, False)]),
+    ("1,234,567", "en", True, [("1,234,567", {"1234567"}, False)]),
+    ("1,234.5", "en", True, [("1,234.5", {"1234.5"}, False)]),
+    # a group of other than three digits is no thousands group: the parts are separate numbers
+    ("22,0000", "en", True, [("22", {"22"}, False), ("0000", {"0"}, False)]),
+    ("22,00", "en", True, [("22", {"22"}, False), ("00", {"0"}, False)]),
+    ("1234,567", "en", True, [("1234", {"1234"}, False), ("567", {"567"}, False)]),
+    ("1,23,456", "en", True, [("1", {"1"}, False), ("23", {"23"}, False), ("456", {"456"}, False)]),
+    ("1,000,00", "en", True, [("1", {"1"}, False), ("000", {"0"}, False), ("00", {"0"}, False)]),
+    ("1,000.000,5", "en", True, [("1", {"1"}, False), ("000", {"0"}, False), ("000", {"0"}, False),
+                                  ("5", {"5"}, False)]),
+    ("12,34", "en", True, [("12", {"12"}, False), ("34", {"34"}, False)]),
+    # each language's own signs
+    ("12,34", "fr", True, [("12,34", {"12.34"}, False)]),
+    ("1 234", "fr", True, [("1 234", {"1234"}, False)]),
+    ("1 234", "en", True, [("1", {"1"}, False), ("234", {"234"}, False)]),
+    ("1.234,5", "de", True, [("1.234,5", {"1234.5"}, False)]),
+    ("1.234.567", "de", True, [("1.234.567", {"1234567"}, False)]),
+    ("1,234", "de", False, [("1,234", {"1.234", "1234"}, False)]),  # German or the English source's way
+    ("1,234", "de", True, [("1,234", {"1.234"}, False)]),
+    # scales, numerals, months, glued numbers
+    ("3.5 million", "en", True, [("3.5 million", {"3.5E+6"}, False)]),
+    ("2.2万", "zh", False, [("2.2万", {"2.2E+4"}, False)]),
+    ("二〇二〇年", "zh", False, [("二〇二〇", {"2020"}, True)]),
+    ("January 10", "en", True, [("10", {"10"}, False), ("January", {"1"}, False)]),
+    ("COVID-19", "en", True, [("19", {"19"}, True)]),
+    ("5G", "en", True, [("5", {"5"}, True)]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "strict", "expected"), CASES)
+def test_reading(text: str, lang: str, strict: bool, expected: list[tuple[str, set[str], bool]]) -> None:
+    found = [(n.text, n.values, n.optional) for n in find_numbers(text, lang, strict=strict)]
+    assert found == [(t, frozenset(Decimal(v) for v in values), o) for t, values, o in expected]
