@@ -39,6 +39,9 @@ CASES = [
     ("3.5 million", "en", True, [("3.5 million", {"3.5E+6"}, False)]),
     ("2.2万", "zh", False, [("2.2万", {"2.2E+4"}, False)]),
     ("二〇二〇年", "zh", False, [("二〇二〇", {"2020"}, True)]),
+    ("增长二点一倍", "zh", False, [("二点一", {"2.1"}, True)]),  # exactly 2.1, not the float nearest it
+    ("十十", "zh", False, []),  # no numeral
+
     ("January 10", "en", True, [("10", {"10"}, False), ("January", {"1"}, False)]),
     ("COVID-19", "en", True, [("19", {"19"}, True)]),
     ("5G", "en", True, [("5", {"5"}, True)]),
