@@ -16,6 +16,7 @@ from workflow.qa.numbers import find_numbers
 CASES = [
     # text, language, strict, [(text, values, optional)]
     ("22,000", "en", True, [("22,000", {"22000"}, False)]),
+    ("123,456", "en", True, [("123,456", {"123456"}, False)]),
     ("1,234,567", "en", True, [("1,234,567", {"1234567"}, False)]),
     ("1,234.5", "en", True, [("1,234.5", {"1234.5"}, False)]),
     # a group of other than three digits is no thousands group: the parts are separate numbers
