@@ -38,6 +38,7 @@ CASES = [
     pytest.param("", 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\n', State.REVIEWED,
                  id="plural-full"),
     pytest.param("", 'msgid "a"\nmsgstr ""\n"\\n"\n', State.REVIEWED, id="wrapped-escape"),
+    pytest.param("", 'msgid "a"\nmsgstr ""\n""\n', State.NEW, id="wrapped-empty"),
     pytest.param('#~ #, fuzzy\n#~ msgid "gone"\n#~ msgstr "x"\n\n', 'msgid "a"\nmsgstr "b"\n', State.REVIEWED,
                  id="obsolete-fuzzy-before"),
 ]
