@@ -40,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -50,6 +49,11 @@ from cosmic_ray.ast import ast_nodes, get_ast
 from cosmic_ray.mutating import mutate_code
 from cosmic_ray.operators.operator import Example, Operator
 from cosmic_ray.plugins import get_operator
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: Cosmic Ray's own TOML reader
+    import toml as tomllib  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +66,8 @@ COSMIC_RAY_OPERATORS = [
         "Eq_NotEq", "NotEq_Eq", "Lt_LtE", "Lt_GtE", "LtE_Lt", "LtE_Gt", "Gt_GtE", "Gt_LtE", "GtE_Gt",
         "GtE_Lt", "Is_IsNot")),
     "core/ReplaceUnaryOperator_Delete_Not", "core/ReplaceUnaryOperator_Delete_USub", "core/AddNot",
-    "core/ReplaceTrueWithFalse", "core/ReplaceFalseWithTrue", "core/ReplaceAndWithOr", "core/ReplaceOrWithAnd",
+    "core/ReplaceTrueWithFalse", "core/ReplaceFalseWithTrue",
+    "core/ReplaceAndWithOr", "core/ReplaceOrWithAnd",
     "core/ReplaceBreakWithContinue", "core/ReplaceContinueWithBreak",
     "core/ZeroIterationForLoop", "core/ExceptionReplacer",
 ]
@@ -75,6 +80,9 @@ WARM_IMPORTS = [
     "rapidfuzz.process", "syntok.segmenter", "cssselect", "webencodings", "filelock", "starlette",
     "html5lib", "ahocorasick_rs", "cn2an", "httpx",
 ]
+
+
+Positions = Iterator[tuple[tuple[int, int], tuple[int, int]]]
 
 
 def _leaf(node: tree.NodeOrLeaf, code: str) -> tree.Leaf:
@@ -100,7 +108,7 @@ def _call_arguments(trailer: tree.BaseNode) -> list[tree.NodeOrLeaf]:
 class RemoveCallStatement(Operator):
     """A statement that is only a call does nothing (`os.chmod(path, 0o644)` -> `pass`)."""
 
-    def mutation_positions(self, node: tree.NodeOrLeaf) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
         if _is_call(node) and node.parent is not None and node.parent.type == "simple_stmt":
             yield node.start_pos, node.end_pos
 
@@ -113,15 +121,17 @@ class RemoveCallStatement(Operator):
 
 
 # Builtins whose removal only makes a TypeError: unwrapping them adds cost, not information.
-_BUILTINS = frozenset(dir(builtins)) - {"str", "sorted", "reversed", "abs", "round", "min", "max", "any", "all"}
+_BUILTINS = frozenset(dir(builtins)) - {"str", "sorted", "reversed", "abs", "round", "min", "max", "any",
+                                         "all"}
 
 
 class UnwrapCall(Operator):
     """A call of one plain argument gives back the argument (`html.escape(tail)` -> `tail`)."""
 
-    def mutation_positions(self, node: tree.NodeOrLeaf) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
         if _is_call(node) and not (node.parent is not None and node.parent.type == "simple_stmt") \
-                and not (len(node.children) == 2 and node.children[0].get_code(include_prefix=False) in _BUILTINS):
+                and not (len(node.children) == 2
+                         and node.children[0].get_code(include_prefix=False) in _BUILTINS):
             arguments = _call_arguments(node.children[-1])
             if len(arguments) == 1 and arguments[0].type != "argument":
                 yield node.start_pos, node.end_pos
@@ -146,7 +156,7 @@ class DropKeywordArgument(Operator):
         return [i for i, a in enumerate(arguments)
                 if a.type == "argument" and len(a.children) == 3 and a.children[1].value == "="]
 
-    def mutation_positions(self, node: tree.NodeOrLeaf) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
         for _ in self._keywords(node):
             yield node.start_pos, node.end_pos
 
@@ -171,7 +181,7 @@ class UnlockWith(Operator):
                 if child.type not in ("keyword", "operator", "suite", "with_item", "newline")
                 and not (child.type == "name" and child.value == "as")]
 
-    def mutation_positions(self, node: tree.NodeOrLeaf) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
         for i in self._items(node):
             yield node.children[i].start_pos, node.children[i].end_pos
 
@@ -182,14 +192,16 @@ class UnlockWith(Operator):
 
     @classmethod
     def examples(cls) -> list[Example]:
-        return [Example("with lock():\n    pass\n", "with __import__('contextlib').nullcontext():\n    pass\n")]
+        return [Example("with lock():\n    pass\n",
+                        "with __import__('contextlib').nullcontext():\n    pass\n")]
 
 
 class NegateMembership(Operator):
     """`in` and `not in` swapped, `is not` made `is` (Cosmic Ray has no operator for these)."""
 
-    def mutation_positions(self, node: tree.NodeOrLeaf) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
-        if node.type == "comp_op" and node.get_code(include_prefix=False).split() in (["not", "in"], ["is", "not"]):
+    def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
+        words = node.get_code(include_prefix=False).split()
+        if node.type == "comp_op" and words in (["not", "in"], ["is", "not"]):
             yield node.start_pos, node.end_pos
         elif node.type == "keyword" and node.value == "in" and node.parent is not None \
                 and node.parent.type == "comparison":
@@ -207,7 +219,7 @@ class NegateMembership(Operator):
 class NumberPlusOne(Operator):
     """A number one larger (Cosmic Ray's NumberReplacer makes both +1 and -1: twice the runs)."""
 
-    def mutation_positions(self, node: tree.NodeOrLeaf) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
         if node.type == "number":
             yield node.start_pos, node.end_pos
 
@@ -292,7 +304,8 @@ def _changed_lines(source: str, mutated: str) -> tuple[int, str, str]:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            return i1 + 1, "\n".join(x.strip() for x in before[i1:i2]), "\n".join(x.strip() for x in after[j1:j2])
+            return (i1 + 1, "\n".join(x.strip() for x in before[i1:i2]),
+                    "\n".join(x.strip() for x in after[j1:j2]))
     return 0, "", ""
 
 
@@ -371,7 +384,8 @@ def copy_checkout(into: Path) -> None:
 
 
 def equivalents(config: dict[str, Any]) -> dict[tuple[str, str, str], str]:
-    return {(e["module"], e["line"].strip(), e["mutant"].strip()): e["why"] for e in config.get("equivalent", [])}
+    return {(e["module"], e["line"].strip(), e["mutant"].strip()): e["why"]
+            for e in config.get("equivalent", [])}
 
 
 def main() -> int:
@@ -381,6 +395,8 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="count the mutants, run nothing")
     parser.add_argument("--json", type=Path, help="write every mutant's outcome here")
     parser.add_argument("--show", action="store_true", help="print each survivor as it is found")
+    parser.add_argument("--summarize", type=Path, nargs="+", help="print the table of earlier --json files "
+                        "(with the equivalents listed now), run nothing")
     parser.add_argument("--rerun", type=Path, help="run only the mutants that survived in this --json file "
                         "(after adding tests: those killed before stay killed, as tests were only added)")
     options = parser.parse_args()
@@ -392,6 +408,8 @@ def main() -> int:
         rerun = {_identity(m) for m in json.loads(options.rerun.read_text(encoding="utf-8"))
                  if m["outcome"] == "survived"}
         targets = [t for t in targets if any(key[0] == t["name"] for key in rerun)]
+    if options.summarize:
+        return summarize(options.summarize, known)
     ops = operators()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the copy is removed
@@ -449,8 +467,8 @@ def main() -> int:
                     print(f"  {number}/{len(mutants)}", flush=True)
             results.extend(mutants)
             if options.json:  # after each target, so that an interrupted run keeps what it found
-                options.json.write_text(json.dumps(
-                    [{k: v for k, v in vars(m).items() if k != "code"} for m in results], indent=1), encoding="utf-8")
+                found = [{k: v for k, v in vars(m).items() if k != "code"} for m in results]
+                options.json.write_text(json.dumps(found, indent=1), encoding="utf-8")
             killed = sum(m.outcome in ("killed", "timeout") for m in mutants)
             if rerun is not None:  # the whole target's score: the mutants not rerun were killed before
                 killed += before - len(mutants)
@@ -467,22 +485,43 @@ def main() -> int:
         os.chdir(ROOT)
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\n| target | mutants | killed | equivalent | survived | score (of non-equivalent) |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, total, killed, equivalent, survived, errors in rows:
-        print(f"| {name} | {total} | {killed} | {equivalent} | {survived} | {_score(killed, total - equivalent - errors)} |")
-    total = sum(r[1] for r in rows)
-    killed = sum(r[2] for r in rows)
-    equivalent = sum(r[3] for r in rows)
-    errors = sum(r[5] for r in rows)
-    print(f"| all | {total} | {killed} | {equivalent} | {sum(r[4] for r in rows)} | "
-          f"{_score(killed, total - equivalent - errors)} |")
+    table(rows)
     survivors = [m for m in results if m.outcome == "survived" and not m.equivalent]
     if survivors:
         print("\nSurvivors:")
         for m in survivors:
             print(f"  {m.module}:{m.line} {m.function} [{m.operator}]\n    - {m.original}\n    + {m.mutated}")
     return 0
+
+
+def summarize(files: list[Path], known: dict[tuple[str, str, str], str]) -> int:
+    rows = []
+    for file in files:
+        found = json.loads(file.read_text(encoding="utf-8"))
+        for name in dict.fromkeys(m["target"] for m in found):
+            mutants = [m for m in found if m["target"] == name]
+            killed = sum(m["outcome"] in ("killed", "timeout") for m in mutants)
+            equivalent = sum(m["outcome"] == "survived"
+                             and (m["module"], m["original"], m["mutated"]) in known for m in mutants)
+            errors = sum(m["outcome"].startswith("error") for m in mutants)
+            survived = len(mutants) - killed - equivalent - errors
+            rows.append((name, len(mutants), killed, equivalent, survived, errors))
+    table(rows)
+    return 0
+
+
+def table(rows: list[tuple[str, int, int, int, int, int]]) -> None:
+    print("\n| target | mutants | killed | equivalent | survived | score (of non-equivalent) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, total, killed, equivalent, survived, errors in rows:
+        score = _score(killed, total - equivalent - errors)
+        print(f"| {name} | {total} | {killed} | {equivalent} | {survived} | {score} |")
+    total = sum(r[1] for r in rows)
+    killed = sum(r[2] for r in rows)
+    equivalent = sum(r[3] for r in rows)
+    errors = sum(r[5] for r in rows)
+    print(f"| all | {total} | {killed} | {equivalent} | {sum(r[4] for r in rows)} | "
+          f"{_score(killed, total - equivalent - errors)} |")
 
 
 def _identity(mutant: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
