@@ -200,8 +200,8 @@ class NegateMembership(Operator):
     """`in` and `not in` swapped, `is not` made `is` (Cosmic Ray has no operator for these)."""
 
     def mutation_positions(self, node: tree.NodeOrLeaf) -> Positions:
-        words = node.get_code(include_prefix=False).split()
-        if node.type == "comp_op" and words in (["not", "in"], ["is", "not"]):
+        if node.type == "comp_op" and node.get_code(include_prefix=False).split() in (["not", "in"],
+                                                                                     ["is", "not"]):
             yield node.start_pos, node.end_pos
         elif node.type == "keyword" and node.value == "in" and node.parent is not None \
                 and node.parent.type == "comparison":
