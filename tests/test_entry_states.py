@@ -15,31 +15,33 @@ from workflow.potext import scan_text
 from workflow.store import entry_state
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+AB = 'msgid "a"\nmsgstr "b"\n'  # a translated entry
 
 CASES = [
     pytest.param("", 'msgid "a"\nmsgstr ""\n', State.NEW, id="empty"),
-    pytest.param("", 'msgid "a"\nmsgstr "b"\n', State.REVIEWED, id="translated"),
-    pytest.param("#, fuzzy\n", 'msgid "a"\nmsgstr "b"\n', State.NEEDS_WORK, id="fuzzy-by-hand"),
-    pytest.param("# workflow: reviewed by Ana\n#, fuzzy\n", 'msgid "a"\nmsgstr "b"\n', State.NEEDS_WORK,
+    pytest.param("", AB, State.REVIEWED, id="translated"),
+    pytest.param("#, fuzzy\n", AB, State.NEEDS_WORK, id="fuzzy-by-hand"),
+    pytest.param("# workflow: reviewed by Ana\n#, fuzzy\n", AB, State.NEEDS_WORK,
                  id="fuzzy-person-provenance"),
-    pytest.param("# workflow: mt argos translate-en_zh 1.9\n#, fuzzy\n", 'msgid "a"\nmsgstr "b"\n', State.MACHINE,
+    pytest.param("# workflow: mt argos translate-en_zh 1.9\n#, fuzzy\n", AB, State.MACHINE,
                  id="fuzzy-mt"),
-    pytest.param("# workflow: tm 85% a.tmx\n#, fuzzy\n", 'msgid "a"\nmsgstr "b"\n', State.MACHINE, id="fuzzy-tm"),
-    pytest.param("# workflow: pseudo\n#, fuzzy\n", 'msgid "a"\nmsgstr "b"\n', State.MACHINE, id="fuzzy-pseudo"),
-    pytest.param("# workflow: mt argos\n", 'msgid "a"\nmsgstr "b"\n', State.REVIEWED, id="machine-then-reviewed"),
-    pytest.param('# workflow: mt argos\n#, fuzzy\n#| msgid "old a"\n', 'msgid "a"\nmsgstr "b"\n', State.CHANGED,
+    pytest.param("# workflow: tm 85% a.tmx\n#, fuzzy\n", AB, State.MACHINE, id="fuzzy-tm"),
+    pytest.param("# workflow: pseudo\n#, fuzzy\n", AB, State.MACHINE, id="fuzzy-pseudo"),
+    pytest.param("# workflow: mt argos\n", AB, State.REVIEWED, id="machine-then-reviewed"),
+    pytest.param('# workflow: mt argos\n#, fuzzy\n#| msgid "old a"\n', AB, State.CHANGED,
                  id="source-changed"),
-    pytest.param("# a note on fuzzy matching\n#. fuzzy logic\n", 'msgid "a"\nmsgstr "b"\n', State.REVIEWED,
+    pytest.param("# a note on fuzzy matching\n#. fuzzy logic\n", AB, State.REVIEWED,
                  id="fuzzy-in-comments-only"),
-    pytest.param("#, no-fuzzy-please\n", 'msgid "a"\nmsgstr "b"\n', State.REVIEWED, id="fuzzy-inside-a-flag"),
-    pytest.param("#, python-format, fuzzy\n", 'msgid "a"\nmsgstr "b"\n', State.NEEDS_WORK, id="fuzzy-second-flag"),
+    pytest.param("#, no-fuzzy-please\n", AB, State.REVIEWED, id="fuzzy-inside-a-flag"),
+    pytest.param("#, python-format, fuzzy\n", AB, State.NEEDS_WORK, id="fuzzy-second-flag"),
     pytest.param("#, fuzzy\n", 'msgid "a"\nmsgstr ""\n', State.NEW, id="fuzzy-but-empty"),
-    pytest.param("", 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] ""\n', State.NEW, id="plural-half"),
+    pytest.param("", 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] ""\n', State.NEW,
+                 id="plural-half"),
     pytest.param("", 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\n', State.REVIEWED,
                  id="plural-full"),
     pytest.param("", 'msgid "a"\nmsgstr ""\n"\\n"\n', State.REVIEWED, id="wrapped-escape"),
     pytest.param("", 'msgid "a"\nmsgstr ""\n""\n', State.NEW, id="wrapped-empty"),
-    pytest.param('#~ #, fuzzy\n#~ msgid "gone"\n#~ msgstr "x"\n\n', 'msgid "a"\nmsgstr "b"\n', State.REVIEWED,
+    pytest.param('#~ #, fuzzy\n#~ msgid "gone"\n#~ msgstr "x"\n\n', AB, State.REVIEWED,
                  id="obsolete-fuzzy-before"),
 ]
 

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from workflow.errors import LockError, SourceError, WorkflowError
-from workflow.files import atomic_writer, check_regular, read_regular, workspace_lock, write_atomic, write_if_changed
+from workflow.files import (
+    atomic_writer,
+    check_regular,
+    read_regular,
+    workspace_lock,
+    write_atomic,
+    write_if_changed,
+)
 
 
 def mode(path: Path) -> int:
@@ -61,7 +68,8 @@ def test_a_long_name_gives_a_short_temporary(tmp_path: Path) -> None:
     with atomic_writer(tmp_path / name) as stream:
         stream.write(b"x")
         (temporary,) = [p.name for p in tmp_path.iterdir()]
-        assert temporary.startswith("." + "n" * 40 + ".") and temporary.endswith(".tmp") and "Z" not in temporary
+        assert temporary.startswith("." + "n" * 40 + ".") and temporary.endswith(".tmp")
+        assert "Z" not in temporary
     assert (tmp_path / name).read_bytes() == b"x"
 
 
