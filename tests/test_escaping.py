@@ -95,3 +95,31 @@ def test_title_and_summary() -> None:
 def test_xml_text_replaces_what_xml_cannot_hold() -> None:
     assert xml_text("plain € 中") == "plain € 中"
     assert xml_text("a\x0cb\x0bc\x01d\ufffee") == "a b c\ufffdd\ufffde"
+
+
+def published_body(source: bytes) -> str:
+    """The page body of an HTML source published with every unit translated as itself."""
+    from workflow.assemble import Choice, Mark
+    from workflow.bulletin import assemble_bulletin
+    from workflow.formats import html
+
+    article = html.read(source, "a.html", "paragraph")
+    choices = {p.key: Choice(p.text, Mark.TRANSLATED) for block in article.blocks for p in block.pieces}
+    return body_html(assemble_bulletin(article, choices, "fr"))
+
+
+def test_an_html_sources_inline_markup_is_published_safely() -> None:
+    source = (b'<p>See <a href="https://e.org/x?a=1&amp;b=2">the report</a>, <a href="javascript:alert(1)">'
+              b'this</a> and <a>that</a>, <b>bold</b> <i>it</i>, <span translate="no">CIFTIS</span> and '
+              b'<span class="x">plain</span>, <code>SERVICES_TRADE</code> line<br>break <img src="x.png" '
+              b'alt=""> end &lt;ok&gt;.</p>')
+    assert published_body(source) == (
+        '<p>See <a href="https://e.org/x?a=1&amp;b=2">the report</a>, this and that, <strong>bold</strong> '
+        '<em>it</em>, <span translate="no">CIFTIS</span> and plain, <code>SERVICES_TRADE</code> line<br>'
+        "break  end &lt;ok&gt;.</p>")
+
+
+def test_untranslated_markup_keeps_its_text_once_unescaped() -> None:
+    source = b'<p><span translate="no">CI<b>F</b>TIS &amp; co</span> runs <code>a &amp;&amp; b</code>.</p>'
+    assert published_body(source) == (
+        '<p><span translate="no">CIFTIS &amp; co</span> runs <code>a &amp;&amp; b</code>.</p>')
