@@ -45,6 +45,24 @@ CASES = [
 
     ("January 10", "en", True, [("10", {"10"}, False), ("January", {"1"}, False)]),
     ("COVID-19", "en", True, [("19", {"19"}, True)]),
+    ("A-19", "en", True, [("19", {"19"}, True)]),  # a letter before the dash, at the text's start
+    ("5-G", "en", True, [("5", {"5"}, True)]),
+    ("5–G", "en", True, [("5", {"5"}, True)]),
+    ("5-", "en", True, [("5", {"5"}, False)]),
+    ("5-6", "en", True, [("5", {"5"}, False), ("6", {"6"}, False)]),
+    ("-5", "en", True, [("5", {"5"}, False)]),
+    ("January", "en", False, [("January", {"1"}, False)]),  # once, though English is read twice
+    # decimals after groups
+    ("1,234,567.89", "en", True, [("1,234,567.89", {"1234567.89"}, False)]),
+    ("1.234.567,89", "de", True, [("1.234.567,89", {"1234567.89"}, False)]),
+    ("12 345,6", "fr", True, [("12 345,6", {"12345.6"}, False)]),
+    ("1,2,3.5", "en", True, [("1", {"1"}, False), ("2", {"2"}, False), ("3", {"3"}, False),
+                             ("5", {"5"}, False)]),
+    ("1,234,56.7", "en", True, [("1", {"1"}, False), ("234", {"234"}, False), ("56", {"56"}, False),
+                                 ("7", {"7"}, False)]),
+    ("1,234.567.8", "en", True, [("1", {"1"}, False), ("234", {"234"}, False), ("567", {"567"}, False),
+                                  ("8", {"8"}, False)]),
+    ("1.5.2", "en", True, [("1", {"1"}, False), ("5", {"5"}, False), ("2", {"2"}, False)]),
     ("5G", "en", True, [("5", {"5"}, True)]),
 ]
 
