@@ -71,3 +71,23 @@ CASES = [
 def test_reading(text: str, lang: str, strict: bool, expected: list[tuple[str, set[str], bool]]) -> None:
     found = [(n.text, n.values, n.optional) for n in find_numbers(text, lang, strict=strict)]
     assert found == [(t, frozenset(Decimal(v) for v in values), o) for t, values, o in expected]
+
+
+SPAN_CASES = [
+    ("In 2020, three of January", "en", True, [("2020", {"2020"}, False, (3, 7)),
+                                               ("January", {"1"}, False, (18, 25)),
+                                               ("three", {"3"}, True, (9, 14))]),
+    ("three cars", "en-GB", True, [("three", {"3"}, True, (0, 5))]),  # English by its base language
+    ("三个", "zh", False, []),  # a lone numeral is no number ...
+    ("三月", "zh", False, [("三", {"3"}, True, (0, 1))]),  # ... unless a date follows
+    ("十一个", "ja", False, [("十一", {"11"}, True, (0, 2))]),
+    ("增长二点一倍", "zh-TW", False, [("二点一", {"2.1"}, True, (2, 5))]),
+    ("二〇二〇年三月", "zh", False, [("二〇二〇", {"2020"}, True, (0, 4)), ("三", {"3"}, True, (5, 6))]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "strict", "expected"), SPAN_CASES)
+def test_numerals_words_and_where_they_are(
+        text: str, lang: str, strict: bool, expected: list[tuple[str, set[str], bool, tuple[int, int]]]) -> None:
+    found = [(n.text, n.values, n.optional, n.span) for n in find_numbers(text, lang, strict=strict)]
+    assert found == [(t, frozenset(Decimal(v) for v in values), o, s) for t, values, o, s in expected]
