@@ -86,8 +86,10 @@ SPAN_CASES = [
 ]
 
 
+Spanned = list[tuple[str, set[str], bool, tuple[int, int]]]
+
+
 @pytest.mark.parametrize(("text", "lang", "strict", "expected"), SPAN_CASES)
-def test_numerals_words_and_where_they_are(
-        text: str, lang: str, strict: bool, expected: list[tuple[str, set[str], bool, tuple[int, int]]]) -> None:
+def test_numerals_words_and_where_they_are(text: str, lang: str, strict: bool, expected: Spanned) -> None:
     found = [(n.text, n.values, n.optional, n.span) for n in find_numbers(text, lang, strict=strict)]
     assert found == [(t, frozenset(Decimal(v) for v in values), o, s) for t, values, o, s in expected]
