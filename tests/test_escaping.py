@@ -123,3 +123,17 @@ def test_untranslated_markup_keeps_its_text_once_unescaped() -> None:
     source = b'<p><span translate="no">CI<b>F</b>TIS &amp; co</span> runs <code>a &amp;&amp; b</code>.</p>'
     assert published_body(source) == (
         '<p><span translate="no">CIFTIS &amp; co</span> runs <code>a &amp;&amp; b</code>.</p>')
+
+
+def test_an_unsafe_or_missing_href_never_reaches_the_bulletin() -> None:
+    from workflow.assemble import Choice, Mark
+    from workflow.bulletin import assemble_bulletin, serialize
+    from workflow.formats import html
+
+    source = (b'<p>See <a href="https://e.org/x">the report</a>, <a href="javascript:alert(1)">this</a> and '
+              b"<a>that</a>.</p>")
+    article = html.read(source, "a.html", "paragraph")
+    choices = {p.key: Choice(p.text, Mark.TRANSLATED) for block in article.blocks for p in block.pieces}
+    data = serialize(assemble_bulletin(article, choices, "fr")).decode()
+    assert ('<p>See <a href="https://e.org/x">the report</a>, <span>this</span> and <span>that</span>.</p>'
+            in data)

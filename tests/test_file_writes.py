@@ -103,6 +103,22 @@ def test_an_os_error_names_the_file_and_says_what_to_do(tmp_path: Path, code: in
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["page.html"]
 
 
+def test_an_error_without_errno_is_reported_with_its_text(tmp_path: Path) -> None:
+    with pytest.raises(WorkflowError, match="cannot write this file: the disk went away"), \
+            atomic_writer(tmp_path / "page.html"):
+        raise OSError("the disk went away")
+
+
+@pytest.mark.parametrize("error", [OSError(errno.EIO, "I/O error"), RuntimeError("interrupted")])
+def test_a_temporary_already_gone_does_not_hide_the_error(tmp_path: Path, error: Exception) -> None:
+    expected = WorkflowError if isinstance(error, OSError) else RuntimeError
+    with pytest.raises(expected), atomic_writer(tmp_path / "page.html"):
+        for leftover in tmp_path.iterdir():
+            leftover.unlink()  # someone removed the temporary meanwhile
+        raise error
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
     target = tmp_path / "page.html"
     assert write_if_changed(target, b"one") is True
