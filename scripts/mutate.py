@@ -356,21 +356,30 @@ def run_tests(args: list[str], timeout: float, log: Path) -> str:
             sys.stderr.flush()
             os._exit(code)
     deadline = time.monotonic() + timeout
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            code = os.waitstatus_to_exitcode(status)
-            break
-        if time.monotonic() > deadline:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
-            return "timeout"
-        time.sleep(0.05)
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                _end(pid)
+                return "timeout"
+            time.sleep(0.05)
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): the tests of the mutant end too
+        _end(pid)
+        raise
     # 0: all passed; 1: a test failed; 2: collection or import broke (the mutant made code unloadable)
     return {0: "passed", 1: "failed", 2: "failed"}.get(code, f"error (pytest exit {code})")
+
+
+def _end(pid: int) -> None:
+    """End a test run and everything it started (its own process group)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def copy_checkout(into: Path) -> None:
