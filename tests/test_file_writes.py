@@ -1,0 +1,177 @@
+"""How every file is written and read (workflow/files.py): whole or not at all, in place, with the
+permissions a reader expects, and only regular files of bounded size read; one command at a time.
+
+Written against the mutants that the rest of the suite let live (docs/mutation.md).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from workflow.errors import LockError, SourceError, WorkflowError
+from workflow.files import (
+    atomic_writer,
+    check_regular,
+    read_regular,
+    workspace_lock,
+    write_atomic,
+    write_if_changed,
+)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_missing_folders_are_made(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "c.po"
+    write_atomic(target, b"data")
+    assert target.read_bytes() == b"data"
+
+
+def test_a_new_file_is_readable_by_all_and_a_rewritten_one_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "new.html"
+    old_umask = os.umask(0o077)  # a private umask must not make published pages unreadable to the web server
+    try:
+        write_atomic(target, b"one")
+    finally:
+        os.umask(old_umask)
+    assert mode(target) == 0o644
+    target.chmod(0o640)
+    write_atomic(target, b"two")
+    assert mode(target) == 0o640 and target.read_bytes() == b"two"
+
+
+def test_the_file_appears_whole_from_a_temporary_beside_it(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"old")
+    with atomic_writer(target) as stream:
+        stream.write(b"new")
+        # the temporary is in the target's own folder (os.replace within one file system) ...
+        temporaries = [p.name for p in tmp_path.iterdir() if p.name != "page.html"]
+        assert len(temporaries) == 1 and temporaries[0].startswith(".page.html.")
+        assert temporaries[0].endswith(".tmp")
+        assert target.read_bytes() == b"old"  # ... and the target is untouched until the block ends
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_a_long_name_gives_a_short_temporary(tmp_path: Path) -> None:
+    # the temporary's name must fit wherever the target's does: its first 40 characters, then random ones
+    name = "n" * 40 + "Z" * 200 + ".po"
+    with atomic_writer(tmp_path / name) as stream:
+        stream.write(b"x")
+        (temporary,) = [p.name for p in tmp_path.iterdir()]
+        assert temporary.startswith("." + "n" * 40 + ".") and temporary.endswith(".tmp")
+        assert "Z" not in temporary
+    assert (tmp_path / name).read_bytes() == b"x"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_writer(target) as stream:
+        stream.write(b"half")
+        raise RuntimeError("interrupted")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+@pytest.mark.parametrize(("code", "hint"), [
+    (errno.ENOSPC, "the disk (or your quota) is full"),
+    (errno.EDQUOT, "the disk (or your quota) is full"),
+    (errno.EACCES, "cannot be written to"),
+    (errno.EROFS, "cannot be written to"),
+    (errno.ENAMETOOLONG, "the name is too long"),
+    (errno.ENOTDIR, "a file stands where a folder"),
+    (errno.EISDIR, "a folder stands where this file must be"),
+    (errno.EIO, "check the disk space"),
+])
+def test_an_os_error_names_the_file_and_says_what_to_do(tmp_path: Path, code: int, hint: str) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"old")
+    with pytest.raises(WorkflowError) as caught, atomic_writer(target):
+        raise OSError(code, os.strerror(code))
+    assert caught.value.path == target and caught.value.hint is not None and hint in caught.value.hint
+    assert os.strerror(code) in str(caught.value)
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_an_error_without_errno_is_reported_with_its_text(tmp_path: Path) -> None:
+    with pytest.raises(WorkflowError, match="cannot write this file: the disk went away"), \
+            atomic_writer(tmp_path / "page.html"):
+        raise OSError("the disk went away")
+
+
+@pytest.mark.parametrize("error", [OSError(errno.EIO, "I/O error"), RuntimeError("interrupted")])
+def test_a_temporary_already_gone_does_not_hide_the_error(tmp_path: Path, error: Exception) -> None:
+    expected = WorkflowError if isinstance(error, OSError) else RuntimeError
+    with pytest.raises(expected), atomic_writer(tmp_path / "page.html"):
+        for leftover in tmp_path.iterdir():
+            leftover.unlink()  # someone removed the temporary meanwhile
+        raise error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    assert write_if_changed(target, b"one") is True
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+    assert write_if_changed(target, b"one") is False
+    assert target.stat().st_mtime_ns == 1_000_000_000
+    assert write_if_changed(target, b"two") is True
+    assert target.read_bytes() == b"two"
+
+
+def test_reading_refuses_anything_but_a_bounded_regular_file(tmp_path: Path) -> None:
+    small = tmp_path / "small.po"
+    small.write_bytes(b"12345")
+    assert read_regular(small, 5, "a catalog") == b"12345"
+    check_regular(small, 5, "a catalog")
+    with pytest.raises(SourceError) as caught:
+        read_regular(small, 4, "a catalog", SourceError, hint="split it")
+    assert caught.value.path == small and "too large to be a catalog" in str(caught.value)
+    assert caught.value.hint == "split it"
+    with pytest.raises(WorkflowError, match="this is a folder, not a file"):
+        read_regular(tmp_path, 10, "a catalog")
+    with pytest.raises(WorkflowError, match="too large"):
+        check_regular(small, 4, "a catalog")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(WorkflowError, match="this is a named pipe"):  # refused, never waited on
+        read_regular(pipe, 10, "a catalog")
+    with pytest.raises(WorkflowError, match="cannot read") as missing:
+        read_regular(tmp_path / "missing.po", 10, "a catalog")
+    assert missing.value.path == tmp_path / "missing.po"
+
+
+def test_one_command_at_a_time(tmp_path: Path) -> None:
+    with workspace_lock(tmp_path, 1):
+        with pytest.raises(LockError) as caught, workspace_lock(tmp_path, 0.1):
+            pass
+        assert caught.value.path == tmp_path and "0.1 s" in str(caught.value)
+    with workspace_lock(tmp_path, 0):  # released when the block ended
+        pass
+
+
+def test_a_second_command_waits_for_the_first(tmp_path: Path) -> None:
+    taken, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with workspace_lock(tmp_path, 1):
+            taken.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    taken.wait(10)
+    threading.Timer(0.2, release.set).start()  # the first lets go while the second waits (up to 30 s)
+    with workspace_lock(tmp_path, 30):
+        pass
+    thread.join()

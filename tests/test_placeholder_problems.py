@@ -1,0 +1,35 @@
+"""What `check` and the review app say about a translation's placeholders (<1>…</1>, <2/>), and how a
+translation is split into text and placeholders (workflow/segment.py).
+
+Written against the mutants that the rest of the suite let live (docs/mutation.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workflow.segment import parse_target, placeholder_problems
+
+
+def test_a_translation_splits_into_text_and_placeholders_with_no_empty_text() -> None:
+    assert parse_target("<1>a</1><2/>") == [("open", 1), "a", ("close", 1), ("empty", 2)]
+    assert parse_target("x<1>a</1>") == ["x", ("open", 1), "a", ("close", 1)]
+    assert parse_target("a <12/> b") == ["a ", ("empty", 12), " b"]
+    assert parse_target("") == []
+
+
+@pytest.mark.parametrize(("source", "target", "problems"), [
+    pytest.param("<1><2>x</2></1>", "<1><2>y</2></1>", [], id="nested"),
+    pytest.param("<1>a</1> <2>b</2>", "<2>b</2> <1>a</1>", [], id="reordered-pairs"),
+    pytest.param("<1>a</1><2>b</2>", "</1>a<1></2>b<2>", ["</1> closed in the wrong order"],
+                 id="wrong-order-once"),
+    pytest.param("<1><2>x</2></1>", "<1><2>y</1></2>", ["</1> closed in the wrong order"], id="crossed"),
+    pytest.param("<1>text</1> and", "<1></1> et", ["<1></1> is empty: the source has text in it"],
+                 id="emptied"),
+    pytest.param("<1></1> and", "<1></1> et", [], id="empty-in-the-source-too"),
+    pytest.param("<1>a</1>", "<1>a</1><1>b</1>", ["duplicated </1>", "duplicated <1>"], id="duplicated"),
+    pytest.param("<1>a</1> <2/>", "<1>a", ["missing </1>", "missing <2/>"], id="missing"),
+    pytest.param("a", "a <3/>", ["extra <3/>"], id="extra"),
+])
+def test_placeholder_problems(source: str, target: str, problems: list[str]) -> None:
+    assert placeholder_problems(source, target) == problems
