@@ -1,5 +1,5 @@
 """Untrusted text never reaches a page unescaped: the HTML a published page is made of, from a
-bulletin's text, links and attributes (workflow/bulletin.py).
+bulletin's text, links and attributes (workflow/bulletin.py, workflow/render.py).
 
 Written against the mutants that the rest of the suite let live (docs/mutation.md).
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from workflow.bulletin import body_html, inline_html, safe_href, summary_html, title_html, xml_text
+from workflow.bulletin import safe_href, xml_text
+from workflow.render import body_html, head_html, inline_html
 
 XML = "http://www.w3.org/XML/1998/namespace"
 
@@ -32,8 +33,11 @@ def test_text_and_every_tail_are_escaped() -> None:
 
 
 def test_links_are_kept_only_when_safe_and_their_href_is_quoted() -> None:
+    # lxml quotes with ' when the value holds a " and escapes " when it holds both
     assert inline('<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">x</a>') == (
-        '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">x</a>')
+        "<a href='https://e.org/?a=1&amp;b=\"2\"'>x</a>")
+    assert inline('<a href="https://e.org/?a=&quot;1&quot;&amp;b=&apos;2&apos;">x</a>') == (
+        '<a href="https://e.org/?a=&quot;1&quot;&amp;b=\'2\'">x</a>')
     assert inline('<a href="javascript:alert(1)">x &amp; y</a>') == "x &amp; y"
     assert inline('<a href="/relative">x</a>') == '<a href="/relative">x</a>'
     assert inline("<a>x</a>") == '<a href="">x</a>'
@@ -86,9 +90,9 @@ def test_body_blocks() -> None:
 
 def test_title_and_summary() -> None:
     tree = bulletin(head="<title>A &lt;b&gt; <em>c</em></title><summary>s &amp; t</summary>")
-    assert title_html(tree) == "A &lt;b&gt; <em>c</em>"
-    assert summary_html(tree) == "s &amp; t"
-    assert title_html(bulletin()) == "" and summary_html(bulletin()) == ""
+    assert head_html(tree, "title") == "A &lt;b&gt; <em>c</em>"
+    assert head_html(tree, "summary") == "s &amp; t"
+    assert head_html(bulletin(), "title") == "" and head_html(bulletin(), "summary") == ""
     assert body_html(etree.ElementTree(etree.fromstring("<bulletin/>"))) == ""
 
 

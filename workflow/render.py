@@ -232,7 +232,7 @@ def body_html(tree: etree._ElementTree) -> str:
     return "\n".join(_serialize(element) for element in blocks if element is not None)
 
 
-def _head_html(tree: etree._ElementTree, name: str) -> str:
+def head_html(tree: etree._ElementTree, name: str) -> str:
     found = _find(_find(tree.getroot(), "head"), name)
     return inline_html(found) if found is not None else ""
 
@@ -294,8 +294,8 @@ def bulletin_page(page: Page, relative: PurePosixPath, alternates: Alternates) -
         alternates=alternates,
         links=Markup(alternate_links(alternates)),
         title=page.record.title,
-        title_html=Markup(_head_html(page.tree, "title")),
-        summary_html=Markup(_head_html(page.tree, "summary")),
+        title_html=Markup(head_html(page.tree, "title")),
+        summary_html=Markup(head_html(page.tree, "summary")),
         body_html=Markup(body),  # built by lxml, or the localized source's own markup (assemble escapes)
         source=page.record.source,
         date=page.date,
