@@ -52,6 +52,7 @@ def test_spans_carry_language_direction_translate_and_machine_marks() -> None:
     assert inline('<span state="reviewed">m</span>') == "m"
     assert inline('<a href="javascript:x()" xml:lang="zh">中</a>') == '<span lang="zh" dir="ltr">中</span>'
     assert inline("<unknown>u</unknown>v") == "uv"
+    assert inline("a<!-- a note -->b<?pi x?>c") == "abc"  # comments and instructions are not text
 
 
 @pytest.mark.parametrize(("href", "safe"), [

@@ -125,7 +125,7 @@ def policy_from_options(settings: Settings, policy: str | None, threshold: int |
     `--threshold` alone means the threshold policy. Raises UsageError on an unknown
     policy, a threshold outside 0-100, or a threshold given with another policy.
     """
-    base = Policy.from_settings(settings, draft=draft)
+    base = Policy.from_settings(settings)  # its name and threshold: the draft option is this run's
     if policy is not None and policy not in POLICIES:
         raise UsageError(f"unknown publishing policy {policy!r}", hint=f"use one of {', '.join(POLICIES)}")
     if threshold is not None and not 0 <= threshold <= 100:
