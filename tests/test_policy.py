@@ -32,7 +32,8 @@ def key(of: Article, text: str) -> str:
 
 def test_the_share_reviewed_is_rounded_from_the_words() -> None:
     doc = article(TEXT)
-    title_only = {key(doc, "Title"): ("Titre", State.REVIEWED), key(doc, "Alpha beta."): ("a b", State.MACHINE)}
+    title_only = {key(doc, "Title"): ("Titre", State.REVIEWED),
+                  key(doc, "Alpha beta."): ("a b", State.MACHINE)}
     assert evaluate(doc, title_only, Policy("complete"))[1] == 33  # 1 of 3 words
     sentence_only = {key(doc, "Title"): ("", State.NEW), key(doc, "Alpha beta."): ("a b", State.REVIEWED)}
     assert evaluate(doc, sentence_only, Policy("complete"))[1] == 67
