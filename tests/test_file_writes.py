@@ -175,3 +175,65 @@ def test_a_second_command_waits_for_the_first(tmp_path: Path) -> None:
     with workspace_lock(tmp_path, 30):
         pass
     thread.join()
+
+
+def _open_handles() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize(("name", "kind"), [("folder", "a folder"), ("pipe", "a named pipe"),
+                                            ("/dev/null", "a device")])
+def test_what_is_not_a_file_is_named_with_the_path_and_a_hint_and_left_closed(
+        tmp_path: Path, name: str, kind: str) -> None:
+    path = tmp_path / name  # an absolute name stays itself
+    if name == "folder":
+        path.mkdir()
+    elif name == "pipe":
+        os.mkfifo(path)
+    before = _open_handles()
+    for read in (read_regular, check_regular):
+        with pytest.raises(SourceError) as caught:
+            read(path, 10, "a source", SourceError)
+        assert caught.value.message == f"cannot read a source: this is {kind}, not a file"
+        assert (caught.value.path, caught.value.hint) == (path, "name a regular file")
+    assert _open_handles() == before  # the handle opened to look at it is closed again
+
+
+def test_a_read_that_fails_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.po"
+    path.write_bytes(b"12345")
+
+    class Failing:
+        def __init__(self, handle: int) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Failing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            os.close(self.handle)
+
+        def read(self, size: int) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fdopen", lambda handle, mode: Failing(handle))
+    with pytest.raises(SourceError) as caught:
+        read_regular(path, 10, "a source", SourceError)
+    assert (caught.value.message, caught.value.path) == ("cannot read: Input/output error", path)
+
+
+def test_a_lock_let_go_within_the_timeout_is_taken(tmp_path: Path) -> None:
+    taken, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with workspace_lock(tmp_path, 1):
+            taken.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    taken.wait(10)
+    threading.Timer(0.1, release.set).start()
+    with workspace_lock(tmp_path, 1):  # a timeout of one second is waited for, not given up at once
+        pass
+    thread.join()

@@ -33,3 +33,18 @@ def test_a_translation_splits_into_text_and_placeholders_with_no_empty_text() ->
 ])
 def test_placeholder_problems(source: str, target: str, problems: list[str]) -> None:
     assert placeholder_problems(source, target) == problems
+
+
+def test_emptied_pairs_are_listed_in_order_after_text_before_them() -> None:
+    from workflow.segment import emptied_pairs
+
+    assert emptied_pairs("x <2>a</2> <1>b</1>", "y <2></2> <1></1>") == [1, 2]
+    assert emptied_pairs("x <1>a</1>", "y <1>b</1>") == []
+
+
+def test_a_pair_holds_the_text_of_the_pairs_inside_it() -> None:
+    from workflow.segment import emptied_pairs
+
+    assert emptied_pairs("<1><2>a</2></1> b", "<1><2></2></1> b") == [1, 2]
+    assert emptied_pairs("<1><2>a</2></1> b", "<1><2>c</2></1> b") == []
+    assert emptied_pairs("<1>a</1>", "</2><1>a</1>") == []  # a stray close is no pair of its own
