@@ -1,0 +1,58 @@
+"""What one reviewer's edit does to an entry (store.edit_entry), stated outright: the flag, the
+previous source, the translator comments and the provenance line.
+
+Written against the mutants of `store._edited` that the rest of the suite let live (docs/mutation.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from workflow.store import EntryEdit, edit_entry, load_located_units
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+MACHINE = ('# workflow: mt argos 1.9\n# a note\n#, fuzzy, python-format\n#| msgid "Old fair."\n'
+           'msgctxt "fde84bf37d65"\nmsgid "The fair."\nmsgstr "展会。"\n')
+
+
+def edited(tmp_path: Path, entry: str, edit: EntryEdit) -> polib.POEntry:
+    path = tmp_path / "a.po"
+    path.write_text(HEADER + entry, encoding="utf-8")
+    (unit,) = load_located_units(path, "zh", "a.txt")
+    edit_entry(path, "zh", "a.txt", "fde84bf37d65", unit.revision, edit)
+    (found,) = polib.pofile(str(path))
+    return found
+
+
+def test_approving_the_machine_words_says_whose_they_were(tmp_path: Path) -> None:
+    entry = edited(tmp_path, MACHINE, EntryEdit("展会。", reviewed=True))
+    assert entry.flags == ["python-format"]  # fuzzy gone, other flags kept
+    assert entry.previous_msgid is None  # the comparison with the old source is done
+    assert entry.tcomment == "a note\nworkflow: mt argos 1.9"
+
+
+def test_a_new_text_is_a_persons_and_drops_the_engines_line(tmp_path: Path) -> None:
+    entry = edited(tmp_path, MACHINE, EntryEdit("博览会。", reviewed=True))
+    assert (entry.msgstr, entry.flags, entry.tcomment) == ("博览会。", ["python-format"], "a note")
+
+
+def test_marked_needs_work_the_unit_keeps_its_previous_source_and_no_engine(tmp_path: Path) -> None:
+    entry = edited(tmp_path, MACHINE, EntryEdit("展会。", reviewed=False))
+    assert entry.flags == ["python-format", "fuzzy"]
+    assert entry.previous_msgid == "Old fair."
+    assert entry.tcomment == "a note"
+
+
+@pytest.mark.parametrize(("comment", "provenance", "expected"), [
+    ("checked by Ana", "", "checked by Ana"),
+    ("", "xliff a.xlf", "workflow: xliff a.xlf"),
+    (None, "xliff a.xlf", "a note\nworkflow: xliff a.xlf"),
+])
+def test_a_comment_replaces_the_translators_lines_and_a_provenance_is_recorded(
+        tmp_path: Path, comment: str | None, provenance: str, expected: str) -> None:
+    edit = EntryEdit("博览会。", reviewed=True, comment=comment, provenance=provenance)
+    entry = edited(tmp_path, MACHINE, edit)
+    assert entry.tcomment == expected
