@@ -160,7 +160,9 @@ def test_one_command_at_a_time(tmp_path: Path) -> None:
         pass
 
 
-def test_a_second_command_waits_for_the_first(tmp_path: Path) -> None:
+# the first lets go 0.2 s into the second's wait, which a timeout of 30 s and one of 1 s both outlast
+@pytest.mark.parametrize("timeout", [30, 1])
+def test_a_second_command_waits_for_the_first(tmp_path: Path, timeout: float) -> None:
     taken, release = threading.Event(), threading.Event()
 
     def first() -> None:
@@ -171,8 +173,8 @@ def test_a_second_command_waits_for_the_first(tmp_path: Path) -> None:
     thread = threading.Thread(target=first)
     thread.start()
     taken.wait(10)
-    threading.Timer(0.2, release.set).start()  # the first lets go while the second waits (up to 30 s)
-    with workspace_lock(tmp_path, 30):
+    threading.Timer(0.2, release.set).start()
+    with workspace_lock(tmp_path, timeout):
         pass
     thread.join()
 
@@ -220,20 +222,3 @@ def test_a_read_that_fails_names_the_file(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(SourceError) as caught:
         read_regular(path, 10, "a source", SourceError)
     assert (caught.value.message, caught.value.path) == ("cannot read: Input/output error", path)
-
-
-def test_a_lock_let_go_within_the_timeout_is_taken(tmp_path: Path) -> None:
-    taken, release = threading.Event(), threading.Event()
-
-    def first() -> None:
-        with workspace_lock(tmp_path, 1):
-            taken.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    taken.wait(10)
-    threading.Timer(0.1, release.set).start()
-    with workspace_lock(tmp_path, 1):  # a timeout of one second is waited for, not given up at once
-        pass
-    thread.join()
