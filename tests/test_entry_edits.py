@@ -1,7 +1,9 @@
 """What one reviewer's edit does to an entry (store.edit_entry), stated outright: the flag, the
-previous source, the translator comments and the provenance line.
+previous source, the translator comments and the provenance line; and which entries a batch of
+edits (an XLIFF import, store.edit_read) changes.
 
-Written against the mutants of `store._edited` that the rest of the suite let live (docs/mutation.md).
+Written against the mutants of `store._edited` and `edit_read` that the rest of the suite let live
+(docs/mutation.md).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from workflow.store import EntryEdit, edit_entry, load_located_units
+from workflow.store import EntryEdit, catalog_bytes, edit_entry, edit_read, load_located_units, read_catalog
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 MACHINE = ('# workflow: mt argos 1.9\n# a note\n#, fuzzy, python-format\n#| msgid "Old fair."\n'
@@ -56,3 +58,23 @@ def test_a_comment_replaces_the_translators_lines_and_a_provenance_is_recorded(
     edit = EntryEdit("博览会。", reviewed=True, comment=comment, provenance=provenance)
     entry = edited(tmp_path, MACHINE, edit)
     assert entry.tcomment == expected
+
+
+def test_edits_in_one_pass_change_only_the_live_entries_named(tmp_path: Path) -> None:
+    """An XLIFF import applies its edits in one pass (store.edit_read): each live entry named gets its
+    edit, the others and every obsolete entry keep their bytes, and the keys edited are returned."""
+    kept = '# a note\nmsgctxt "kept"\nmsgid "A."\nmsgstr "Un."\n'
+    retired = '#~ msgctxt "gone"\n#~ msgid "Gone."\n#~ msgstr "Parti."\n'
+    path = tmp_path / "a.po"
+    path.write_text(HEADER + "\n".join([kept, MACHINE, 'msgctxt "blank"\nmsgid "B."\nmsgstr ""\n', retired]),
+                    encoding="utf-8")
+    read = read_catalog(path)
+    edits = {key: EntryEdit("Nouveau.", reviewed=True) for key in ("blank", "fde84bf37d65", "gone")}
+    assert edit_read(read, edits) == ["fde84bf37d65", "blank"]
+    data = catalog_bytes(read)
+    assert data is not None
+    text = data.decode("utf-8")
+    assert kept in text and retired in text
+    entries = {e.msgctxt: e for e in polib.pofile(text)}
+    assert [(e.msgstr, e.flags) for e in entries.values()] == [
+        ("Un.", []), ("Nouveau.", ["python-format"]), ("Nouveau.", []), ("Parti.", [])]

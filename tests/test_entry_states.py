@@ -39,6 +39,8 @@ CASES = [
                  id="plural-half"),
     pytest.param("", 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\n', State.REVIEWED,
                  id="plural-full"),
+    pytest.param("", 'msgid "a"\nmsgstr[0] "b"\nmsgstr[1] "bs"\n', State.REVIEWED,
+                 id="plural-forms-without-msgid_plural"),  # hand-made (msgfmt refuses it): its forms count
     pytest.param("", 'msgid "a"\nmsgstr ""\n"\\n"\n', State.REVIEWED, id="wrapped-escape"),
     pytest.param("", 'msgid "a"\nmsgstr ""\n""\n', State.NEW, id="wrapped-empty"),
     pytest.param('#~ #, fuzzy\n#~ msgid "gone"\n#~ msgstr "x"\n\n', AB, State.REVIEWED,
