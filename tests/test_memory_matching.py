@@ -54,10 +54,11 @@ def import_file(settings: Settings, tmp_path: Path, body: str, header: str = 'sr
 
 def test_a_unit_blank_on_either_side_is_no_memory() -> None:
     """A unit without a source or without a translation is passed over; the units after it count."""
-    memory = Memory([MemoryUnit("Prices rose.", "  ", "a.txt"), MemoryUnit(" ", "空", "b.txt"),
-                     MemoryUnit("Prices rose.", "价格上涨。", "c.txt"), MemoryUnit("Exports fell.", "出口下降。", "d.txt")])
+    rose = MemoryUnit("Prices rose.", "价格上涨。", "c.txt")
+    memory = Memory([MemoryUnit("Prices rose.", "  ", "a.txt"), MemoryUnit(" ", "空", "b.txt"), rose,
+                     MemoryUnit("Exports fell.", "出口下降。", "d.txt")])
     assert len(memory) == 2
-    assert memory.lookup("Prices rose.") == MemoryMatch(MemoryUnit("Prices rose.", "价格上涨。", "c.txt"), 100)
+    assert memory.lookup("Prices rose.") == MemoryMatch(rose, 100)
 
 
 # -- which pairs a TMX file gives ---------------------------------------------------------------------
@@ -70,8 +71,9 @@ def test_the_target_is_the_exact_variant_else_another_of_the_same_language(tmp_p
         f"{tuv('pt-br', 'Os preços aumentaram.')}</tu>"
         f"<tu>{tuv('en', 'Exports fell.')}{tuv('pt-PT', 'As exportações caíram.')}</tu>"
         f"<tu>{tuv('en', 'Hello.')}{tuv('de', 'Hallo.')}</tu>"))
-    assert load_memory_units(ws, "pt-BR") == [MemoryUnit("Prices rose.", "Os preços aumentaram.", "mem.tmx"),
-                                              MemoryUnit("Exports fell.", "As exportações caíram.", "mem.tmx")]
+    assert load_memory_units(ws, "pt-BR") == [
+        MemoryUnit("Prices rose.", "Os preços aumentaram.", "mem.tmx"),
+        MemoryUnit("Exports fell.", "As exportações caíram.", "mem.tmx")]
     # pt-PT and pt-br are variants of a configured language: only German is reported as left out
     assert [(r.lang, r.units) for r in report.languages] == [("pt-BR", 2)] and report.skipped == {"de": 1}
 
@@ -82,7 +84,8 @@ def test_the_target_is_the_exact_variant_else_another_of_the_same_language(tmp_p
 ])
 def test_source_text_in_any_variant_of_the_source_language_is_read(tmp_path: Path, workspace_source: str,
                                                                    tmx_source: str) -> None:
-    ws = make_workspace(tmp_path / "ws", {}, languages="zh fr", environ={"WORKFLOW_SOURCE_LANG": workspace_source})
+    ws = make_workspace(tmp_path / "ws", {}, languages="zh fr",
+                        environ={"WORKFLOW_SOURCE_LANG": workspace_source})
     report = import_file(ws, tmp_path, f"<tu>{tuv(tmx_source, 'Prices rose.')}{tuv('zh', '价格上涨。')}</tu>"
                                        f"<tu>{tuv(tmx_source, 'Hello.')}{tuv('de', 'Hallo.')}</tu>",
                          header=f'srclang="{tmx_source}"')
@@ -94,7 +97,8 @@ def test_a_unit_without_source_text_gives_no_pair_and_the_first_source_text_coun
                                                                                      tmp_path: Path) -> None:
     report = import_file(ws, tmp_path, (
         f"<tu>{tuv('zh', '只有译文。')}</tu>"
-        f"<tu>{tuv('en-GB', 'The colour changed.')}{tuv('en-US', 'The color changed.')}{tuv('zh', '颜色变了。')}</tu>"))
+        f"<tu>{tuv('en-GB', 'The colour changed.')}{tuv('en-US', 'The color changed.')}"
+        f"{tuv('zh', '颜色变了。')}</tu>"))
     assert [(r.lang, r.units) for r in report.languages] == [("zh", 1)]
     assert load_memory_units(ws, "zh") == [MemoryUnit("The colour changed.", "颜色变了。", "mem.tmx")]
 
@@ -213,10 +217,23 @@ def test_sources_are_compared_in_composed_form(ws: Settings, tmp_path: Path) -> 
             assert memory_.lookup(QUERY.upper(), 75) is None  # case is not folded: it counts in the score
 
 
+@pytest.mark.parametrize("layer", ["reviewed", "imported"])
+def test_space_is_normalized_but_case_and_punctuation_count(ws: Settings, tmp_path: Path, layer: str) -> None:
+    unit = MemoryUnit("Prices rose sharply in March.", "三月价格大幅上涨。", "mem.tmx")
+    if layer == "imported":
+        import_file(ws, tmp_path, tu(unit.source, unit.target))
+    with WorkspaceMemory(ws, "zh", [unit] if layer == "reviewed" else []) as memory_:
+        assert memory_.lookup(" Prices  rose sharply\tin\nMarch. ") == MemoryMatch(unit, 100)
+        for other in ("prices rose sharply in March.", "Prices rose sharply in March!"):
+            assert memory_.lookup(other) is None  # not an exact match
+            assert memory_.lookup(other, 75) == MemoryMatch(unit, 96)  # one character of 29 differs
+
+
 def test_a_one_word_source_finds_its_fuzzy_match(ws: Settings, tmp_path: Path) -> None:
-    import_file(ws, tmp_path, tu("Beijing.", "北京。") + tu("Prices rose in Beijing today.", "今天北京价格上涨。"))
+    import_file(ws, tmp_path, tu("Beijing.", "北京。") + tu("Prices rose in Beijing.", "北京价格上涨。"))
     with WorkspaceMemory(ws, "zh", []) as memory_:
-        assert memory_.lookup("Beijing!", 75) == MemoryMatch(MemoryUnit("Beijing.", "北京。", "mem.tmx"), 87)
+        match = memory_.lookup("Beijing!", 75)
+    assert match == MemoryMatch(MemoryUnit("Beijing.", "北京。", "mem.tmx"), 87)
 
 
 # -- the index's candidates: the postings budget ------------------------------------------------------
@@ -244,3 +261,22 @@ def test_pairs_are_looked_up_while_they_stay_within_the_postings_budget(
     # the in-memory scan, which looks at every unit, finds it whatever the budget
     assert Memory(load_memory_units(ws, "zh")).lookup(BUDGET_QUERY, 70) == MemoryMatch(
         MemoryUnit(NEAR, "译0", "mem.tmx"), 74)
+
+
+# The rarest word of the query (zanzibar) is in the near match and in a short unit; every other
+# word of the query is in three units or more. With the budget spent on the rarest word, the query
+# still asks for its rarest pair, which puts the near match (holding both) above the short unit.
+RANKED = "The council met in Zanzibar to discuss the new budget for roads."
+RANKED_MEMORY = [RANKED, "Zanzibar.", "The council met in Dodoma to discuss the new budget for schools.",
+                 "The council met in Arusha to discuss the new budget for parks."]
+RANKED_QUERY = "The council met in Zanzibar to discuss the new budget for bridges."
+
+
+def test_the_rarest_pair_is_asked_for_even_past_the_budget(ws: Settings, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import_file(ws, tmp_path, "".join(tu(source, f"译{i}") for i, source in enumerate(RANKED_MEMORY)))
+    monkeypatch.setattr(memory_index, "POSTINGS", 0)
+    monkeypatch.setattr(memory_index, "CANDIDATES", 1)  # only the best-ranked candidate is scored
+    with WorkspaceMemory(ws, "zh", []) as memory_:
+        match = memory_.lookup(RANKED_QUERY, 75)
+    assert match is not None and match.unit.source == RANKED
