@@ -76,7 +76,7 @@ class Layer(Protocol):
     def fuzzy(self, key: str, threshold: int) -> tuple[MemoryUnit, float] | None: ...
 
 
-def lookup(layers: Sequence[Layer], source: str, threshold: int = 100) -> MemoryMatch | None:
+def lookup(layers: Sequence[Layer], source: str, threshold: int) -> MemoryMatch | None:
     """The exact match, or the best fuzzy match scoring at least `threshold` (0-100), over `layers`.
 
     Earlier layers win ties, as earlier units do within a layer.
@@ -356,6 +356,7 @@ class ImportReport:
 
 
 MAX_TMX_BYTES = 4096 * MIB  # `tm import` refuses larger files unread (streamed: a million units is ~400 MiB)
+IMPORT_BATCH = 20_000  # pairs of one language held before they go to its index: memory stays bounded
 
 
 def import_tmx(settings: Settings, file: Path) -> ImportReport:
@@ -393,7 +394,7 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
                 if pair is not None:
                     counts[lang] += 1
                     batch.append(pair)
-                    if len(batch) == 20_000:
+                    if len(batch) == IMPORT_BATCH:
                         add(lang, batch)
         for lang, batch in batches.items():
             if batch:
