@@ -203,3 +203,14 @@ def test_tbx_language_from_its_content(tmp_path: Path) -> None:
     file = tmp_path / "terms.tbx"
     file.write_text(TBX_BASIC, encoding="utf-8")
     assert import_glossary(ws, file).lang == "zh"  # fr is in the file, but not configured
+
+
+def test_tbx_terms_of_another_script_are_not_taken(tmp_path: Path) -> None:
+    """For zh-TW (Traditional characters), zh-CN's Simplified term is no translation; zh-HK's is."""
+    ws = make_workspace(tmp_path / "ws", {}, languages="zh-TW")
+    file = tmp_path / "terms.tbx"
+    file.write_text(TBX_BASIC.replace(
+        '<langSet xml:lang="fr"><tig><term>seulement</term></tig></langSet>',
+        '<langSet xml:lang="zh-HK"><tig><term>只有</term></tig></langSet>'), encoding="utf-8")
+    import_glossary(ws, file, "zh-TW")
+    assert [(t.source, t.target) for t in load_glossary(ws, "zh-TW").terms] == [("French only", "只有")]

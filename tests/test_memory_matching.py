@@ -280,3 +280,19 @@ def test_the_rarest_pair_is_asked_for_even_past_the_budget(ws: Settings, tmp_pat
     with WorkspaceMemory(ws, "zh", []) as memory_:
         match = memory_.lookup(RANKED_QUERY, 75)
     assert match is not None and match.unit.source == RANKED
+
+
+def test_another_variant_serves_only_when_written_in_the_same_script(tmp_path: Path) -> None:
+    """zh-TW is written in Traditional characters (CLDR): zh-CN's Simplified text is no translation
+    into it, and is reported as left out; zh-HK's Traditional text serves; the exact code wins."""
+    ws = make_workspace(tmp_path / "ws", {}, languages="zh-TW sr-Latn")
+    report = import_file(ws, tmp_path, (
+        f"<tu>{tuv('en', 'Prices rose.')}{tuv('zh-CN', '价格上涨。')}</tu>"
+        f"<tu>{tuv('en', 'Exports fell.')}{tuv('zh-CN', '出口下降。')}{tuv('zh-HK', '出口下跌。')}</tu>"
+        f"<tu>{tuv('en', 'Hello.')}{tuv('zh-HK', '你好！')}{tuv('zh-tw', '哈囉。')}</tu>"
+        f"<tu>{tuv('en', 'Peace.')}{tuv('sr', 'Мир.')}</tu>"
+        f"<tu>{tuv('en', 'War.')}{tuv('sr', 'Рат.')}{tuv('sr-Latn-RS', 'Rat.')}</tu>"))
+    assert load_memory_units(ws, "zh-TW") == [MemoryUnit("Exports fell.", "出口下跌。", "mem.tmx"),
+                                              MemoryUnit("Hello.", "哈囉。", "mem.tmx")]
+    assert load_memory_units(ws, "sr-Latn") == [MemoryUnit("War.", "Rat.", "mem.tmx")]
+    assert report.skipped == {"zh-CN": 2, "sr": 2}

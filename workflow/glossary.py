@@ -28,7 +28,7 @@ import ahocorasick_rs
 
 from .errors import WorkflowError
 from .files import MIB, read_regular, workspace_lock, write_if_changed
-from .languages import base_language
+from .languages import serves
 from .settings import Settings
 
 HEADER = ("source", "target", "note", "type")
@@ -360,9 +360,6 @@ def read_tbx(data: bytes, path: Path, source_lang: str, lang: str) -> Glossary:
     def local(element: etree._Element) -> str:
         return etree.QName(element.tag).localname if isinstance(element.tag, str) else ""
 
-    def same(code: str, wanted: str) -> bool:
-        return base_language(code) == base_language(wanted)
-
     terms: list[Term] = []
     seen: set[str] = set()
     for entry in root.iter():
@@ -379,7 +376,7 @@ def read_tbx(data: bytes, path: Path, source_lang: str, lang: str) -> Glossary:
             term = next((t for t in block.iter() if local(t) == "term"), None)
             text = _GAP.sub(" ", "".join(str(x) for x in term.itertext())).strip() if term is not None else ""
             for wanted in (source_lang, lang):
-                if text and same(code, wanted) and wanted not in words:
+                if text and serves(code, wanted) and wanted not in words:
                     words[wanted] = text
         source, target = words.get(source_lang, ""), words.get(lang, "")
         if source and target and source.casefold() not in seen:

@@ -140,6 +140,16 @@ def script(lang: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)
+def serves(found: str, lang: str) -> bool:
+    """Whether text tagged `found` (a TMX or TBX language) may stand for `lang`: the same code, or
+    the same language in the same script (pt-PT for pt-BR, zh-HK for zh-TW; never zh-CN, written
+    in Simplified characters, for zh-TW, written in Traditional ones, nor Cyrillic `sr` for `sr-Latn`)."""
+    if language_key(found) == language_key(lang):
+        return True
+    return base_language(found) == base_language(lang) and script(found) == script(lang)
+
+
 @functools.lru_cache(maxsize=64)
 def _script_direction(written: str) -> Direction:
     """The direction of a script: the character order of CLDR's likely locale for it

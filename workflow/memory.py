@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 from . import __version__
 from .errors import WorkflowError
 from .files import MIB, atomic_writer, check_regular, workspace_lock
-from .languages import base_language, language_key
+from .languages import base_language, language_key, serves
 from .markup import iterparse_xml, read_xml
 from .segment import parse_target
 from .settings import Settings
@@ -273,21 +273,21 @@ def _check_root(root: etree._Element, path: Path) -> None:
 def pair_of(unit: TmxUnit, source_lang: str, lang: str, origin: str) -> MemoryUnit | None:
     """The (source, target) pair of a TMX unit for one language pair, if it has both.
 
-    The target is the text of the exact code (zh-TW for zh-TW), else of the same base
-    language (zh-CN for zh); the first of each counts.
+    The target is the text of the exact code (zh-TW for zh-TW), else of the same language in
+    the same script (zh-CN for zh, pt-PT for pt-BR; never zh-CN for zh-TW: CLDR writes zh-TW
+    in Traditional characters); the first of each counts.
     """
     source_base = _base(source_lang)
     if _base(unit.source_lang) != source_base:
         return None
-    code, base = _code(lang), _base(lang)
+    code = _code(lang)
     source = exact = similar = None
     for found, text in unit.texts.items():
-        found_base = _base(found)
-        if source is None and found_base == source_base:
+        if source is None and _base(found) == source_base:
             source = text
         if exact is None and _code(found) == code:
             exact = text
-        if similar is None and found_base == base:
+        if similar is None and serves(found, lang):
             similar = text
     target = exact if exact is not None else similar
     return MemoryUnit(source, target, unit.origin or origin) if source and target else None
@@ -416,8 +416,8 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
                 index.save(settings.source_lang, lang)
             known = counts[lang] - added
             results.append(MemoryImport(lang, index.memory, counts[lang], added, known, added > 0))
-    configured = {base_language(lang) for lang in settings.languages}
-    skipped = {code: count for code, count in codes.items() if base_language(code) not in configured}
+    skipped = {code: count for code, count in codes.items()
+               if not any(serves(code, lang) for lang in settings.languages)}
     return ImportReport(file, tuple(results), skipped)
 
 
