@@ -497,8 +497,12 @@ def _trimmable(text: _Text, offset: int) -> bool:
 
 def _piece(text: _Text, start: int, end: int) -> Piece:
     """A sentence with its placeholders numbered from 1, and its source span."""
-    chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
     literal_text = text.text[start:end]
+    raw_start, raw_end = text.raw_start(start), text.raw_end(end)
+    span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
+    if "\0" not in literal_text:  # no markup: the text as it is (what the loop below would build)
+        return Piece(unit_key(literal_text), literal_text, (), span)
+    chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
     taken = {int(m.group(2)) for m in PLACEHOLDER.finditer(literal_text)}
     opened: dict[int, int] = {}  # index in the parts list of an open tag -> its number
     next_number = 0
@@ -530,8 +534,6 @@ def _piece(text: _Text, start: int, end: int) -> Piece:
             pending[number] = Placeholder(number, tag.description, tag.span, (-1, -1))
     placeholders = [pending[n] for n in sorted(pending)]
     joined = "".join(out)
-    raw_start, raw_end = text.raw_start(start), text.raw_end(end)
-    span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
     return Piece(unit_key(joined), joined, tuple(placeholders), span)
 
 
