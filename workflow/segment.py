@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from . import sentence_tokens
 from .model import Piece, Placeholder
 
 SENTENCE = "sentence"
@@ -38,11 +39,7 @@ _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
 # what may follow the final punctuation of a sentence: quotes, brackets
 _CLOSERS = "\"'”’»)]}"
 _FINAL = ".!?…。！？"
-# final punctuation with more text after it: only then can a block hold two sentences (one
-# search for the first mark, one for a word character after it: linear where `[.!?]\W*\w`
-# rereads a run of marks once per mark)
 _FINAL_MARK = re.compile(r"[.!?…。！？]")
-_WORD_CHAR = re.compile(r"\w")
 # no-break spaces are content, but the segmenter must see them as spaces
 _SYNTOK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
@@ -211,17 +208,13 @@ class _Text:
         return chunk.raw[1] if offset == chunk.start + size else None
 
 
-SYNTOK_OPTIONS = {"emit_hyphen_or_underscore_sep": True, "replace_not_contraction": False}
-
-
 @functools.cache
 def _segmenter() -> tuple[Callable[[Any], Any], Callable[[str], Any]]:
-    """syntok's sentence splitter and tokenizer, imported on first use (keeps `--help` fast)."""
+    """syntok's sentence splitter, imported on first use (keeps `--help` fast), and its tokenizer
+    (sentence_tokens.py: the same tokens as syntok's own, faster)."""
     from syntok.segmenter import split
-    from syntok.tokenizer import Tokenizer
 
-    tokenizer = Tokenizer(**SYNTOK_OPTIONS)
-    return split, tokenizer.tokenize
+    return split, sentence_tokens.tokenize
 
 
 class MemoryCache:
@@ -268,7 +261,7 @@ def _syntok_starts(plain: str) -> tuple[int, ...]:
     starts = _cache.get(key)
     if starts is None:
         split, tokenize = _segmenter()
-        starts = tuple(sentence[0].offset for number, sentence in enumerate(split(tokenize(plain)))
+        starts = tuple(sentence[0].offset for number, sentence in enumerate(split(iter(tokenize(plain))))
                        if number and sentence)
         _cache.put(key, starts)
     return starts
@@ -292,11 +285,26 @@ def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
     return "".join(out), syn_starts, norm_starts
 
 
+def may_split(text: str) -> bool:
+    """Whether a block's normalised text (tags as `\\0`) can be cut into sentences at all.
+
+    Only when something other than spaces and markup follows its first final mark
+    (`.!?…。！？`). A cut is kept only after final punctuation (_ends_sentence: the text
+    before the cut, less spaces, tags and closing quotes, ends with one) and where syntok
+    starts a sentence, which is at one of its tokens, inside the text: a token starts
+    with a character that is neither a space nor a tag, after that mark. So a text
+    whose first mark has only spaces and tags after it has no cut, and syntok need not
+    run. (A word character after the mark is not needed: `Over. —` is cut before the
+    dash, and the dash, with no words, is left outside the unit.)
+    """
+    mark = _FINAL_MARK.search(text)
+    return mark is not None and len(text.rstrip(" \0")) > mark.end()
+
+
 def _sentence_starts(text: _Text) -> list[int]:
     """Offsets (in the normalised text) where syntok starts a new sentence."""
-    mark = _FINAL_MARK.search(text.text)
-    if mark is None or not _WORD_CHAR.search(text.text, mark.end()):
-        return []  # one sentence at most: no need to run the segmenter
+    if not may_split(text.text):
+        return []  # one sentence: no need to run the segmenter
     plain, syn_starts, norm_starts = _syntok_text(text)
     starts: list[int] = []
     for offset in _syntok_starts(plain):
@@ -489,8 +497,12 @@ def _trimmable(text: _Text, offset: int) -> bool:
 
 def _piece(text: _Text, start: int, end: int) -> Piece:
     """A sentence with its placeholders numbered from 1, and its source span."""
-    chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
     literal_text = text.text[start:end]
+    raw_start, raw_end = text.raw_start(start), text.raw_end(end)
+    span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
+    if "\0" not in literal_text:  # no markup: the text as it is (what the loop below would build)
+        return Piece(unit_key(literal_text), literal_text, (), span)
+    chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
     taken = {int(m.group(2)) for m in PLACEHOLDER.finditer(literal_text)}
     opened: dict[int, int] = {}  # index in the parts list of an open tag -> its number
     next_number = 0
@@ -522,8 +534,6 @@ def _piece(text: _Text, start: int, end: int) -> Piece:
             pending[number] = Placeholder(number, tag.description, tag.span, (-1, -1))
     placeholders = [pending[n] for n in sorted(pending)]
     joined = "".join(out)
-    raw_start, raw_end = text.raw_start(start), text.raw_end(end)
-    span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
     return Piece(unit_key(joined), joined, tuple(placeholders), span)
 
 

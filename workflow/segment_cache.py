@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import segment
+from . import segment, sentence_tokens
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def fingerprint() -> str:
     for module in sorted(Path(syntok.__file__).parent.glob("*.py")):
         if not module.name.endswith("_test.py"):
             digest.update(module.name.encode() + b"\0" + module.read_bytes())
-    return f"{FORMAT} syntok {digest.hexdigest()[:16]} {segment.SYNTOK_OPTIONS!r}"
+    return f"{FORMAT} syntok {digest.hexdigest()[:16]} {sentence_tokens.SYNTOK_OPTIONS!r}"
 
 
 class SegmentCache(segment.MemoryCache):
