@@ -49,6 +49,9 @@ class Manifest:
     editions: dict[str, dict[str, object]] = field(default_factory=dict)  # "lang/article" -> outcome
     records: dict[str, list[object]] = field(default_factory=dict)  # bulletin -> [digest, index fields…]
     links: dict[str, list[str]] = field(default_factory=dict)  # page -> [digest, linked languages…]
+    # the digest of what each file holds now, as read or written in this run (never saved): a run reads
+    # each published file at most once, however many questions it asks of it
+    held: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path, output: Path) -> Manifest:
@@ -77,11 +80,36 @@ class Manifest:
         return manifest
 
     def key(self, path: Path) -> str:
+        """The file's path under `output`, as recorded (relative, POSIX)."""
+        text, folder = str(path), str(self.output)
+        if text.startswith(folder) and text[len(folder) : len(folder) + 1] == os.sep:  # relative_to, faster
+            return text[len(folder) + 1 :].replace(os.sep, "/")
         return path.relative_to(self.output).as_posix()
 
     def wrote(self, path: Path, data: bytes) -> None:
         """Record a file publish wrote (or found already holding exactly these bytes)."""
-        self.files[self.key(path)] = digest(data)
+        key = self.key(path)
+        self.files[key] = self.held[key] = digest(data)
+
+    def holds(self, path: Path) -> str | None:
+        """The digest of the file's bytes now (None: it cannot be read), read once per run."""
+        key = self.key(path)
+        if key not in self.held:
+            try:
+                self.held[key] = digest(path.read_bytes())
+            except OSError:
+                self.held[key] = None
+        return self.held[key]
+
+    def read(self, path: Path) -> bytes:
+        """The file's bytes, read again (to parse it); what it holds now is noted as well."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.held.pop(self.key(path), None)
+            raise
+        self.held[self.key(path)] = digest(data)
+        return data
 
     def adopt(self, path: Path) -> None:
         """Record a file found where publish writes, from before this record existed."""
@@ -94,20 +122,20 @@ class Manifest:
     def owns(self, path: Path) -> bool:
         """Whether the file is as publish wrote it (so it may be removed)."""
         recorded = self.files.get(self.key(path))
-        try:
-            return recorded is not None and digest(path.read_bytes()) == recorded
-        except OSError:
-            return False
+        return recorded is not None and self.holds(path) == recorded
 
     def remove(self, path: Path) -> bool:
         """Delete a file publish wrote; False (file kept) when it is not recorded or was changed since."""
+        key = self.key(path)
         if not path.exists():
-            self.files.pop(self.key(path), None)
+            self.files.pop(key, None)
+            self.held.pop(key, None)
             return True
         if not self.owns(path):
             return False
         os.unlink(path)
-        self.files.pop(self.key(path), None)
+        self.files.pop(key, None)
+        self.held.pop(key, None)
         return True
 
     def first_published(self, lang: str, article: str, today: dt.date) -> dt.date:

@@ -185,8 +185,13 @@ def output_name(article: str) -> PurePosixPath:
 
 def _paths(settings: Settings, lang: str, article: str) -> tuple[Path, Path]:
     """The HTML page and bulletin XML of an edition."""
+    return _edition_files(settings.root, settings.output_dir, lang, article)
+
+
+@lru_cache(maxsize=1 << 16)  # a run asks for each edition's paths several times; making them costs more
+def _edition_files(root: Path, output: str, lang: str, article: str) -> tuple[Path, Path]:
     name = output_name(article)
-    folder = settings.output / lang
+    folder = root / output / lang
     return folder / f"{name}.html", folder / f"{name}.xml"
 
 
@@ -248,9 +253,10 @@ class _Source:
 def _read_sources(settings: Settings, report: PublishReport) -> list[_Source]:
     """Every source article, named and its bytes digested but not yet read as an article."""
     sources: list[_Source] = []
+    folder = settings.source.resolve()
     for path in find_sources(settings):
         try:
-            name = article_name(settings, path)
+            name = article_name(settings, path, folder)
             check_name(name, path)
             if path.suffix.lower() not in READERS:
                 parse_article(settings, path, b"")  # raises: unknown format
@@ -315,6 +321,7 @@ class _Writer:
 
     def write(self, path: Path, data: bytes) -> bool:
         """False (reported) when the file cannot be written."""
+        self.manifest.held.pop(self.manifest.key(path), None)  # known again once written
         try:
             changed = write_if_changed(path, data)
         except WorkflowError as exc:  # the real file and the reason; the other files are still published
@@ -616,19 +623,19 @@ def _remember_record(manifest: Manifest, path: Path, data: bytes, rec: Record) -
 def _index_record(manifest: Manifest, path: Path) -> Record | None:
     """The record of an edition published earlier: kept in the manifest while its bulletin has the same
     bytes, else read from the bulletin (and kept)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        log.warning("cannot read the earlier edition %s: %s", path, exc)
-        return None
     kept = manifest.records.get(manifest.key(path))
-    if kept and len(kept) == 7 and kept[0] == digest(data):
+    if kept and len(kept) == 7 and kept[0] == manifest.holds(path):
         _, title, title_html, source, date, summary, draft = kept
         try:
             return Record(str(title), str(title_html), str(source),
                           dt.date.fromisoformat(str(date)) if date else None, str(summary), bool(draft))
         except ValueError:
             pass  # a record from elsewhere: read the bulletin
+    try:
+        data = manifest.read(path)
+    except OSError as exc:
+        log.warning("cannot read the earlier edition %s: %s", path, exc)
+        return None
     try:
         rec = record(parse_xml(data, str(path)))
     except WorkflowError as exc:
@@ -689,15 +696,16 @@ def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list
     folder = settings.output / lang
     if not folder.is_dir():
         return []
-    expected = {folder / INDEX, folder / FEED} | {p for a in articles for p in _paths(settings, lang, a.path)}
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix in (".html", ".xml", ".atom")
-        and p not in expected
-        and not p.name.startswith(".")
-    )
+    expected = {str(folder / INDEX), str(folder / FEED)}
+    expected.update(str(p) for a in articles for p in _paths(settings, lang, a.path))
+    found = []
+    for parent, _, names in os.walk(folder):  # as rglob: hidden folders too, no symbolic link followed
+        for name in names:
+            path = os.path.join(parent, name)
+            if (os.path.splitext(name)[1] in (".html", ".xml", ".atom") and not name.startswith(".")
+                    and path not in expected and os.path.isfile(path)):
+                found.append(Path(path))
+    return sorted(found)
 
 
 def _relink_file(
@@ -716,13 +724,13 @@ def _relink_file(
     """
     manifest = writer.manifest
     key = manifest.key(path)
+    seen = manifest.holds(path)  # read once in a run, whatever else asked
+    if seen is not None and manifest.links.get(key) == [seen, *langs]:
+        writer.report.unchanged += count
+        return
     try:
-        data = path.read_bytes()
-        seen = digest(data)
-        if manifest.links.get(key) == [seen, *langs]:
-            writer.report.unchanged += count
-            return
-        if key in manifest.files and manifest.files[key] != seen:
+        data = manifest.read(path)
+        if key in manifest.files and manifest.files[key] != digest(data):
             log.warning(
                 "%s was changed since it was published: its links to the other editions are left as they are",
                 path,
