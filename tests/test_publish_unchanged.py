@@ -46,9 +46,11 @@ def news(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How often publish reads an article, a catalog, a bulletin, or a page to relink it."""
+    """How often publish reads an article, a catalog, a bulletin, or a page to relink it, and renders an
+    index, a feed or the page of languages."""
     counts: Counter[str] = Counter()
-    named = {"read_article": 1, "catalog_targets": 0, "parse_xml": 1, "relink": None}  # the file's argument
+    named = {"read_article": 1, "catalog_targets": 0, "parse_xml": 1, "relink": None,  # the file's argument
+             "index_page": 0, "feed": 0, "languages_page": 0}  # the language
 
     def counted(name: str, original: Callable[..., Any], at: int | None) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -98,6 +100,7 @@ def test_publishing_with_nothing_changed_reads_nothing_and_writes_nothing(
     monkeypatch.setattr(workflow.publish, "_product", lambda: "another version")
     worked = publish(news, LANGS, POLICY)
     assert calls["read_article"] == 3 and calls["catalog_targets"] == 6 and calls["relink"] == 0
+    assert (calls["index_page"], calls["feed"], calls["languages_page"]) == (2, 2, 1)
     assert files(news) == before
     assert (worked.written, worked.unchanged) == ([], len(before))
     assert told(worked) == told(again)
@@ -138,11 +141,15 @@ def test_a_file_edited_by_hand_is_not_taken_for_unchanged(news: Settings, calls:
     publish(news, LANGS, POLICY)
     before = files(news)
     page, bulletin = news.output / "zh" / "story.html", news.output / "ar" / "story.xml"
+    index, feed = news.output / "zh" / "index.html", news.output / "ar" / "feed.atom"
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>added by hand</p></body>"))
     bulletin.write_bytes(bulletin.read_bytes() + b"\n")
+    index.write_bytes(index.read_bytes().replace(b"</body>", b"<p>added by hand</p></body>"))
+    feed.unlink()
     calls.clear()
-    report = publish(news, LANGS, POLICY)  # as without the record: each edition is made again
-    assert sorted(report.written) == [bulletin, page]
+    report = publish(news, LANGS, POLICY)  # as without the record: each edition, index and feed made again
+    assert sorted(report.written) == [feed, bulletin, index, page]
+    assert (calls["index_page"], calls["feed"], calls["languages_page"]) == (1, 1, 0)
     assert calls["read_article"] == calls["read_article story.txt"] == 1
     assert files(news) == before
 

@@ -11,8 +11,9 @@ what a run worked out and may take again when its inputs are the same:
 `editions` (per edition, the digest of its inputs and the outcome: held back and why,
 or published and what the report says of it), `records` (per bulletin, what the index
 shows of it, valid while the bulletin still has the recorded bytes) and `links` (per
-page, the editions it links to, valid while the page still has the recorded bytes).
-Each is only a shortcut: deleting the record costs time, never a file.
+page, the editions it links to, valid while the page still has the recorded bytes) and
+`made` (per index and feed, the digest of what it shows, valid while the file still has
+the bytes made of it). Each is only a shortcut: deleting the record costs time, never a file.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Manifest:
     editions: dict[str, dict[str, object]] = field(default_factory=dict)  # "lang/article" -> outcome
     records: dict[str, list[object]] = field(default_factory=dict)  # bulletin -> [digest, index fields…]
     links: dict[str, list[str]] = field(default_factory=dict)  # page -> [digest, linked languages…]
+    made: dict[str, list[str]] = field(default_factory=dict)  # index -> [digest of what it shows, its own]
     # the digest of what each file holds now, as read or written in this run (never saved): a run reads
     # each published file at most once, however many questions it asks of it
     held: dict[str, str | None] = field(default_factory=dict)
@@ -72,7 +74,7 @@ class Manifest:
             if isinstance(first, dict):
                 manifest.first = {str(k): str(v) for k, v in first.items()}
             manifest.product = str(data.get("product", ""))
-            for name in ("editions", "records", "links"):
+            for name in ("editions", "records", "links", "made"):
                 value = data.get(name)
                 if isinstance(value, dict):
                     kept = {str(k): v for k, v in value.items() if isinstance(v, (dict, list))}
@@ -171,6 +173,7 @@ class Manifest:
             # only for files still recorded: the rest could never be used again
             "records": {k: v for k, v in sorted(self.records.items()) if k in self.files},
             "links": {k: v for k, v in sorted(self.links.items()) if k in self.files},
+            "made": {k: v for k, v in sorted(self.made.items()) if k in self.files},
         }
         # one line: json's fast encoder does not indent, and the record of 100,000 editions is large
         text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))

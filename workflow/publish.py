@@ -316,6 +316,7 @@ class _Writer:
             self.manifest.editions.clear()
             self.manifest.records.clear()
             self.manifest.links.clear()
+            self.manifest.made.clear()
             self.manifest.product = _product()
         self.today = dt.datetime.now(dt.UTC).date()
 
@@ -770,10 +771,10 @@ def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Seque
         for other in online
         if other != lang
     ]
-    index = index_page(lang, entries, alternates, home=link(INDEX, up=1))
-    atom = feed(lang, entries, f"urn:x-workflow:bulletin:{quote(lang, safe='')}")
-    writer.write(folder / INDEX, index.encode("utf-8"))
-    writer.write(folder / FEED, atom.encode("utf-8"))
+    home, feed_id = link(INDEX, up=1), f"urn:x-workflow:bulletin:{quote(lang, safe='')}"
+    _write_made(writer, folder / INDEX, (lang, entries, alternates, home),
+                lambda: index_page(lang, entries, alternates, home=home))
+    _write_made(writer, folder / FEED, (lang, entries, feed_id), lambda: feed(lang, entries, feed_id))
     writer.report.indexes.append(folder / INDEX)
 
 
@@ -783,10 +784,23 @@ def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
         {"lang": lang, "href": link(lang, INDEX), "name": native_name(lang), "dir": text_direction(lang)}
         for lang in online
     ]
-    page = languages_page(writer.settings.source_lang, editions)
-    path = writer.settings.output / INDEX
-    writer.write(path, page.encode("utf-8"))
+    path, lang = writer.settings.output / INDEX, writer.settings.source_lang
+    _write_made(writer, path, (lang, editions), lambda: languages_page(lang, editions))
     writer.report.indexes.append(path)
+
+
+def _write_made(writer: _Writer, path: Path, made: tuple[object, ...], render: Callable[[], str]) -> None:
+    """Write the page `render` makes of `made` (what it shows, as plain values). When the record says
+    that the same values made the bytes the file holds now, nothing is rendered: the file is unchanged."""
+    manifest = writer.manifest
+    key = manifest.key(path)
+    shown = digest(repr(made).encode("utf-8"))
+    if manifest.made.get(key) == [shown, manifest.holds(path)]:
+        writer.report.unchanged += 1
+        return
+    data = render().encode("utf-8")
+    if writer.write(path, data):
+        manifest.made[key] = [shown, digest(data)]
 
 
 def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> PublishReport:
