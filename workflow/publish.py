@@ -509,8 +509,12 @@ def _product() -> str:
             parts.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{name} -")
-    package = Path(__file__).parent
-    hashed = hashlib.sha256(repr(parts).encode("utf-8"))
+    return _package_digest(Path(__file__).parent, parts)
+
+
+def _package_digest(package: Path, parts: Sequence[str]) -> str:
+    """The digest of `parts` and of every file of the package (its compiled code left out)."""
+    hashed = hashlib.sha256(repr(list(parts)).encode("utf-8"))
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             hashed.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
