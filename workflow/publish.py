@@ -178,6 +178,7 @@ def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> 
 # -- publishing ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # asked several times a run for each article
 def output_name(article: str) -> PurePosixPath:
     """The page's path under output/<lang>/, without suffix."""
     return PurePosixPath(article).with_suffix("")
