@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import workflow.manifest
 from workflow.manifest import MANIFEST, Manifest, digest
 
 
@@ -53,3 +54,19 @@ def test_a_file_changed_by_hand_since_an_earlier_run_is_not_owned_nor_removed(
     later = Manifest.load(tmp_path, manifest.output)  # the next run
     assert later.made == {"a.html": ["shown", digest(b"published")]} and later.held == {}
     assert not later.owns(page) and not later.remove(page) and page.read_bytes() == b"edited by hand"
+
+
+def test_a_record_that_would_be_saved_the_same_is_not_written_again(
+    tmp_path: Path, manifest: Manifest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest.wrote(manifest.output / "a.html", b"page")
+    manifest.save()
+    written: list[Path] = []
+    monkeypatch.setattr(workflow.manifest, "write_if_changed", lambda path, data: written.append(path))
+    again = Manifest.load(tmp_path, manifest.output)
+    assert again.owns(manifest.output / "a.html") is False  # not there: read, and nothing else changed
+    again.save()
+    assert written == []
+    again.first["zh/a"] = "2021-03-02"
+    again.save()
+    assert written == [tmp_path / MANIFEST]

@@ -54,6 +54,9 @@ class Manifest:
     # the digest of what each file holds now, as read or written in this run (never saved): a run reads
     # each published file at most once, however many questions it asks of it
     held: dict[str, str | None] = field(default_factory=dict)
+    # the record as read (its entries shared: publish replaces entries, never changes one in place): a
+    # record that would be saved the same is not written out again
+    loaded: object = None
 
     @classmethod
     def load(cls, root: Path, output: Path) -> Manifest:
@@ -67,6 +70,7 @@ class Manifest:
         except (OSError, ValueError) as exc:
             log.warning("%s cannot be read (%s): files published before are kept, never removed", path, exc)
             return manifest
+        manifest.loaded = data
         if isinstance(data, dict) and data.get("version") == VERSION:
             files, first = data.get("files"), data.get("first")
             if isinstance(files, dict):
@@ -175,6 +179,8 @@ class Manifest:
             "links": {k: v for k, v in sorted(self.links.items()) if k in self.files},
             "made": {k: v for k, v in sorted(self.made.items()) if k in self.files},
         }
+        if data == self.loaded:  # nothing changed (compared as values: much faster than writing it out)
+            return
         # one line: json's fast encoder does not indent, and the record of 100,000 editions is large
         text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
         write_if_changed(self.path, (text + "\n").encode("utf-8"))

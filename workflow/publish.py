@@ -483,7 +483,8 @@ def _publish(
             else:
                 drafts[key] = decision
                 shown[key] = None
-    present = _present(settings, articles, every) | set(drafts)
+    online = _present(settings, articles, every)
+    present = online | set(drafts)
     for key, draft in drafts.items():
         edition = _write_edition(settings, writer, draft, present, every)
         shown[key] = edition
@@ -494,7 +495,8 @@ def _publish(
         del writer.manifest.editions[name]  # the source is gone: its outcomes can never be used again
     fresh = {k: d.page.record for k, d in drafts.items() if shown[k] is not None}
     unchanged = {k for k, e in known.items() if isinstance(e, Edition)}
-    _refresh(settings, writer, articles, every, fresh, unchanged)
+    # with no edition written since, the editions online are still those found before
+    _refresh(settings, writer, articles, every, fresh, unchanged, None if drafts else online)
 
 
 # -- what a run with nothing changed takes from the record -----------------------------
@@ -658,14 +660,16 @@ def _refresh(
     every: Sequence[str],
     fresh: Mapping[tuple[str, str], Record],
     counted: Set[tuple[str, str]] = frozenset(),
+    found: Set[tuple[str, str]] | None = None,
 ) -> None:
     """Bring every edition's links, each language's index and feed, and output/index.html up to date.
 
     Editions written in this run (`fresh`) already link the right editions; the
     others get their `hreflang` links (and menu) replaced when they changed. Those
     found unchanged in this run (`counted`) are counted once, as the ones written.
+    `found`: the editions online now, when the caller knows them (else they are looked for).
     """
-    present = _present(settings, articles, every)
+    present = _present(settings, articles, every) if found is None else found
     entries: dict[str, list[Entry]] = {lang: [] for lang in every}
     for article in articles:
         langs = [lang for lang in every if (article.path, lang) in present]
