@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import workflow.files
 from workflow.errors import LockError, SourceError, WorkflowError
 from workflow.files import (
     atomic_writer,
@@ -222,3 +223,27 @@ def test_a_read_that_fails_names_the_file(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(SourceError) as caught:
         read_regular(path, 10, "a source", SourceError)
     assert (caught.value.message, caught.value.path) == ("cannot read: Input/output error", path)
+
+
+@pytest.mark.parametrize(("grown", "limit"), [(b"678", 10), (b"678901", 10)])
+def test_a_file_that_grows_after_the_check_is_read_whole_up_to_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grown: bytes, limit: int) -> None:
+    """The read asks for the size the check found, then for what the file grew by since, never beyond
+    the limit: a grown file is read whole, or refused once it is over the limit."""
+    path = tmp_path / "story.txt"
+    path.write_bytes(b"12345")
+    checked = workflow.files._open_regular
+
+    def grows(*args: object) -> tuple[int, int]:
+        opened = checked(*args)  # type: ignore[arg-type]
+        with path.open("ab") as stream:
+            stream.write(grown)
+        return opened
+
+    monkeypatch.setattr(workflow.files, "_open_regular", grows)
+    whole = b"12345" + grown
+    if len(whole) <= limit:
+        assert read_regular(path, limit, "a source", SourceError) == whole
+    else:
+        with pytest.raises(SourceError, match="too large"):
+            read_regular(path, limit, "a source", SourceError)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from publishing import fill, pseudo_arabic, upper, workspace
 
+import workflow
 import workflow.publish
-from workflow.publish import Policy, PublishReport, publish
+from workflow.publish import Policy, PublishReport, _package_digest, publish
 from workflow.settings import Settings
 
 STORY = """Trade fair opens in Beijing
@@ -46,9 +48,11 @@ def news(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How often publish reads an article, a catalog, a bulletin, or a page to relink it."""
+    """How often publish reads an article, a catalog, a bulletin, or a page to relink it, and renders an
+    index, a feed or the page of languages."""
     counts: Counter[str] = Counter()
-    named = {"read_article": 1, "catalog_targets": 0, "parse_xml": 1, "relink": None}  # the file's argument
+    named = {"read_article": 1, "catalog_targets": 0, "parse_xml": 1, "relink": None,  # the file's argument
+             "index_page": 0, "feed": 0, "languages_page": 0}  # the language
 
     def counted(name: str, original: Callable[..., Any], at: int | None) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -98,6 +102,7 @@ def test_publishing_with_nothing_changed_reads_nothing_and_writes_nothing(
     monkeypatch.setattr(workflow.publish, "_product", lambda: "another version")
     worked = publish(news, LANGS, POLICY)
     assert calls["read_article"] == 3 and calls["catalog_targets"] == 6 and calls["relink"] == 0
+    assert (calls["index_page"], calls["feed"], calls["languages_page"]) == (2, 2, 1)
     assert files(news) == before
     assert (worked.written, worked.unchanged) == ([], len(before))
     assert told(worked) == told(again)
@@ -138,11 +143,15 @@ def test_a_file_edited_by_hand_is_not_taken_for_unchanged(news: Settings, calls:
     publish(news, LANGS, POLICY)
     before = files(news)
     page, bulletin = news.output / "zh" / "story.html", news.output / "ar" / "story.xml"
+    index, feed = news.output / "zh" / "index.html", news.output / "ar" / "feed.atom"
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>added by hand</p></body>"))
     bulletin.write_bytes(bulletin.read_bytes() + b"\n")
+    index.write_bytes(index.read_bytes().replace(b"</body>", b"<p>added by hand</p></body>"))
+    feed.unlink()
     calls.clear()
-    report = publish(news, LANGS, POLICY)  # as without the record: each edition is made again
-    assert sorted(report.written) == [bulletin, page]
+    report = publish(news, LANGS, POLICY)  # as without the record: each edition, index and feed made again
+    assert sorted(report.written) == [feed, bulletin, index, page]
+    assert (calls["index_page"], calls["feed"], calls["languages_page"]) == (1, 1, 0)
     assert calls["read_article"] == calls["read_article story.txt"] == 1
     assert files(news) == before
 
@@ -191,3 +200,74 @@ def test_a_held_edition_whose_earlier_one_stays_is_not_read_again(
     again = publish(news, LANGS, POLICY)
     assert calls == Counter()
     assert (again.written, again.held) == ([], first.held)
+
+
+def test_a_changed_source_works_out_its_editions_again(news: Settings, calls: Counter[str]) -> None:
+    publish(news, LANGS, POLICY)
+    source = news.source / "story.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("148 countries", "149 countries"),
+                      encoding="utf-8")
+    calls.clear()
+    report = publish(news, LANGS, POLICY)
+    assert calls["read_article"] == calls["read_article story.txt"] == 1
+    assert calls["catalog_targets"] == 2  # its zh and ar catalogs, the other articles' none
+    for lang in LANGS:  # the new sentence has no translation yet: shown in English
+        assert "149 countries" in (news.output / lang / "story.html").read_text(encoding="utf-8")
+    assert {p.name for p in report.written} >= {"story.html", "story.xml"}
+
+
+@pytest.mark.parametrize("change", ["policy", "setting"])
+def test_a_changed_policy_or_setting_works_every_edition_out_again(
+    news: Settings, calls: Counter[str], change: str
+) -> None:
+    publish(news, LANGS, POLICY)
+    calls.clear()
+    if change == "policy":  # machine drafts no longer count: older.txt is held back in Chinese too
+        report = publish(news, LANGS, Policy("threshold", 30, draft=False))
+        assert ("older.txt", "zh") in {(h.article, h.lang) for h in report.held}
+    else:  # one paragraph a unit: every article is read again
+        publish(replace(news, segmentation="paragraph"), LANGS, POLICY)
+    assert calls["read_article"] == 3 and calls["catalog_targets"] == 6  # every edition worked out
+
+
+def test_the_product_digest_covers_every_file_of_the_package_and_the_libraries(tmp_path: Path) -> None:
+    package = tmp_path / "workflow"
+    (package / "templates").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "publish.py").write_text("code\n", encoding="utf-8")
+    template = package / "templates" / "index.html.j2"
+    template.write_text("<ul>{{ entries }}</ul>\n", encoding="utf-8")
+    parts = ["0.1.0", "jinja2 3.1.6"]
+    first = _package_digest(package, parts)
+    (package / "__pycache__" / "publish.cpython-311.pyc").write_bytes(b"\0compiled")
+    assert _package_digest(package, parts) == first  # compiled code is not the product
+    seen = {first}
+    template.write_text("<ol>{{ entries }}</ol>\n", encoding="utf-8")  # a template changed
+    seen.add(_package_digest(package, parts))
+    (package / "templates" / "feed.atom.j2").write_text("", encoding="utf-8")  # a file added
+    seen.add(_package_digest(package, parts))
+    template.rename(package / "templates" / "index2.html.j2")  # a file renamed
+    seen.add(_package_digest(package, parts))
+    seen.add(_package_digest(package, ["0.1.0", "jinja2 3.1.7"]))  # a library's version changed
+    seen.add(_package_digest(package, ["0.1.1", "jinja2 3.1.7"]))  # workflow's own version changed
+    assert len(seen) == 6
+
+
+def test_the_product_is_this_packages_files_and_its_libraries_versions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    package = Path(workflow.publish.__file__).parent
+    product = workflow.publish._product.__wrapped__
+    assert product() == workflow.publish._product()
+    calls: list[tuple[Path, list[str]]] = []
+
+    def digested(folder: Path, parts: list[str]) -> str:
+        calls.append((folder, list(parts)))
+        return ""
+
+    monkeypatch.setattr(workflow.publish, "_package_digest", digested)
+    product()
+    [(folder, parts)] = calls
+    assert folder == package and parts[0] == workflow.__version__
+    assert [part.split()[0] for part in parts[1:]] == ["babel", "jinja2", "lxml", "markupsafe", "syntok"]
+    assert all(part.split()[1] != "-" for part in parts[1:])  # each one's version found

@@ -103,8 +103,11 @@ def _too_large(path: Path, what: str, size: int, limit: int, error: type[Workflo
                  hint=hint)
 
 
-def _open_regular(path: Path, limit: int, what: str, error: type[WorkflowError], hint: str) -> int:
-    """An open handle of a regular file of at most `limit` bytes; anything else refused before any reading.
+def _open_regular(
+    path: Path, limit: int, what: str, error: type[WorkflowError], hint: str
+) -> tuple[int, int]:
+    """An open handle of a regular file of at most `limit` bytes, and its size; anything else refused
+    before any reading.
 
     The file is opened without blocking (a named pipe is never waited on) and checked
     through its open handle, so it cannot be swapped between the check and the read.
@@ -128,7 +131,7 @@ def _open_regular(path: Path, limit: int, what: str, error: type[WorkflowError],
     if problem is not None:
         os.close(handle)
         raise problem
-    return handle
+    return handle, info.st_size
 
 
 _LIMIT_HINT = "split it into smaller files, or check that it is the right file"
@@ -137,7 +140,7 @@ _LIMIT_HINT = "split it into smaller files, or check that it is the right file"
 def check_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError,
                   hint: str = _LIMIT_HINT) -> None:
     """Refuse (before reading) anything but a regular file of at most `limit` bytes (for a streamed file)."""
-    os.close(_open_regular(path, limit, what, error, hint))
+    os.close(_open_regular(path, limit, what, error, hint)[0])
 
 
 def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] = WorkflowError,
@@ -147,9 +150,14 @@ def read_regular(path: Path, limit: int, what: str, error: type[WorkflowError] =
     Anything else (a folder, a named pipe, a device such as /dev/zero, a larger file)
     is refused before a byte is read (see _open_regular).
     """
-    with os.fdopen(_open_regular(path, limit, what, error, hint), "rb") as stream:
+    handle, size = _open_regular(path, limit, what, error, hint)
+    with os.fdopen(handle, "rb") as stream:
         try:
-            data = stream.read(limit + 1)  # a file that grew since is still read no further
+            # a read of the size found (asking for `limit` bytes at once allocates them all, 10 MB for
+            # each article), then of what the file grew by since, if it did, but never beyond the limit
+            data = stream.read(size + 1)
+            if len(data) > size:
+                data += stream.read(limit + 1 - len(data))
         except OSError as exc:
             raise error(f"cannot read: {exc.strerror}", path=path) from None
     if len(data) > limit:

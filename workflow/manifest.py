@@ -11,8 +11,9 @@ what a run worked out and may take again when its inputs are the same:
 `editions` (per edition, the digest of its inputs and the outcome: held back and why,
 or published and what the report says of it), `records` (per bulletin, what the index
 shows of it, valid while the bulletin still has the recorded bytes) and `links` (per
-page, the editions it links to, valid while the page still has the recorded bytes).
-Each is only a shortcut: deleting the record costs time, never a file.
+page, the editions it links to, valid while the page still has the recorded bytes) and
+`made` (per index and feed, the digest of what it shows, valid while the file still has
+the bytes made of it). Each is only a shortcut: deleting the record costs time, never a file.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class Manifest:
     editions: dict[str, dict[str, object]] = field(default_factory=dict)  # "lang/article" -> outcome
     records: dict[str, list[object]] = field(default_factory=dict)  # bulletin -> [digest, index fields…]
     links: dict[str, list[str]] = field(default_factory=dict)  # page -> [digest, linked languages…]
+    made: dict[str, list[str]] = field(default_factory=dict)  # index -> [digest of what it shows, its own]
+    # the digest of what each file holds now, as read or written in this run (never saved): a run reads
+    # each published file at most once, however many questions it asks of it
+    held: dict[str, str | None] = field(default_factory=dict)
+    # the record as read (its entries shared: publish replaces entries, never changes one in place): a
+    # record that would be saved the same is not written out again
+    loaded: object = None
 
     @classmethod
     def load(cls, root: Path, output: Path) -> Manifest:
@@ -62,6 +70,7 @@ class Manifest:
         except (OSError, ValueError) as exc:
             log.warning("%s cannot be read (%s): files published before are kept, never removed", path, exc)
             return manifest
+        manifest.loaded = data
         if isinstance(data, dict) and data.get("version") == VERSION:
             files, first = data.get("files"), data.get("first")
             if isinstance(files, dict):
@@ -69,7 +78,7 @@ class Manifest:
             if isinstance(first, dict):
                 manifest.first = {str(k): str(v) for k, v in first.items()}
             manifest.product = str(data.get("product", ""))
-            for name in ("editions", "records", "links"):
+            for name in ("editions", "records", "links", "made"):
                 value = data.get(name)
                 if isinstance(value, dict):
                     kept = {str(k): v for k, v in value.items() if isinstance(v, (dict, list))}
@@ -77,11 +86,36 @@ class Manifest:
         return manifest
 
     def key(self, path: Path) -> str:
+        """The file's path under `output`, as recorded (relative, POSIX)."""
+        text, folder = str(path), str(self.output)
+        if text.startswith(folder) and text[len(folder) : len(folder) + 1] == os.sep:  # relative_to, faster
+            return text[len(folder) + 1 :].replace(os.sep, "/")
         return path.relative_to(self.output).as_posix()
 
     def wrote(self, path: Path, data: bytes) -> None:
         """Record a file publish wrote (or found already holding exactly these bytes)."""
-        self.files[self.key(path)] = digest(data)
+        key = self.key(path)
+        self.files[key] = self.held[key] = digest(data)
+
+    def holds(self, path: Path) -> str | None:
+        """The digest of the file's bytes now (None: it cannot be read), read once per run."""
+        key = self.key(path)
+        if key not in self.held:
+            try:
+                self.held[key] = digest(path.read_bytes())
+            except OSError:
+                self.held[key] = None
+        return self.held[key]
+
+    def read(self, path: Path) -> bytes:
+        """The file's bytes, read again (to parse it); what it holds now is noted as well."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.held.pop(self.key(path), None)
+            raise
+        self.held[self.key(path)] = digest(data)
+        return data
 
     def adopt(self, path: Path) -> None:
         """Record a file found where publish writes, from before this record existed."""
@@ -94,20 +128,20 @@ class Manifest:
     def owns(self, path: Path) -> bool:
         """Whether the file is as publish wrote it (so it may be removed)."""
         recorded = self.files.get(self.key(path))
-        try:
-            return recorded is not None and digest(path.read_bytes()) == recorded
-        except OSError:
-            return False
+        return recorded is not None and self.holds(path) == recorded
 
     def remove(self, path: Path) -> bool:
         """Delete a file publish wrote; False (file kept) when it is not recorded or was changed since."""
+        key = self.key(path)
         if not path.exists():
-            self.files.pop(self.key(path), None)
+            self.files.pop(key, None)
+            self.held.pop(key, None)
             return True
         if not self.owns(path):
             return False
         os.unlink(path)
-        self.files.pop(self.key(path), None)
+        self.files.pop(key, None)
+        self.held.pop(key, None)
         return True
 
     def first_published(self, lang: str, article: str, today: dt.date) -> dt.date:
@@ -143,7 +177,10 @@ class Manifest:
             # only for files still recorded: the rest could never be used again
             "records": {k: v for k, v in sorted(self.records.items()) if k in self.files},
             "links": {k: v for k, v in sorted(self.links.items()) if k in self.files},
+            "made": {k: v for k, v in sorted(self.made.items()) if k in self.files},
         }
+        if data == self.loaded:  # nothing changed (compared as values: much faster than writing it out)
+            return
         # one line: json's fast encoder does not indent, and the record of 100,000 editions is large
         text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
         write_if_changed(self.path, (text + "\n").encode("utf-8"))

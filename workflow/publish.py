@@ -178,6 +178,7 @@ def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> 
 # -- publishing ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # asked several times a run for each article
 def output_name(article: str) -> PurePosixPath:
     """The page's path under output/<lang>/, without suffix."""
     return PurePosixPath(article).with_suffix("")
@@ -185,8 +186,13 @@ def output_name(article: str) -> PurePosixPath:
 
 def _paths(settings: Settings, lang: str, article: str) -> tuple[Path, Path]:
     """The HTML page and bulletin XML of an edition."""
+    return _edition_files(settings.root, settings.output_dir, lang, article)
+
+
+@lru_cache(maxsize=1 << 16)  # a run asks for each edition's paths several times; making them costs more
+def _edition_files(root: Path, output: str, lang: str, article: str) -> tuple[Path, Path]:
     name = output_name(article)
-    folder = settings.output / lang
+    folder = root / output / lang
     return folder / f"{name}.html", folder / f"{name}.xml"
 
 
@@ -248,9 +254,10 @@ class _Source:
 def _read_sources(settings: Settings, report: PublishReport) -> list[_Source]:
     """Every source article, named and its bytes digested but not yet read as an article."""
     sources: list[_Source] = []
+    folder = settings.source.resolve()
     for path in find_sources(settings):
         try:
-            name = article_name(settings, path)
+            name = article_name(settings, path, folder)
             check_name(name, path)
             if path.suffix.lower() not in READERS:
                 parse_article(settings, path, b"")  # raises: unknown format
@@ -310,11 +317,13 @@ class _Writer:
             self.manifest.editions.clear()
             self.manifest.records.clear()
             self.manifest.links.clear()
+            self.manifest.made.clear()
             self.manifest.product = _product()
         self.today = dt.datetime.now(dt.UTC).date()
 
     def write(self, path: Path, data: bytes) -> bool:
         """False (reported) when the file cannot be written."""
+        self.manifest.held.pop(self.manifest.key(path), None)  # known again once written
         try:
             changed = write_if_changed(path, data)
         except WorkflowError as exc:  # the real file and the reason; the other files are still published
@@ -474,7 +483,8 @@ def _publish(
             else:
                 drafts[key] = decision
                 shown[key] = None
-    present = _present(settings, articles, every) | set(drafts)
+    online = _present(settings, articles, every)
+    present = online | set(drafts)
     for key, draft in drafts.items():
         edition = _write_edition(settings, writer, draft, present, every)
         shown[key] = edition
@@ -485,7 +495,8 @@ def _publish(
         del writer.manifest.editions[name]  # the source is gone: its outcomes can never be used again
     fresh = {k: d.page.record for k, d in drafts.items() if shown[k] is not None}
     unchanged = {k for k, e in known.items() if isinstance(e, Edition)}
-    _refresh(settings, writer, articles, every, fresh, unchanged)
+    # with no edition written since, the editions online are still those found before
+    _refresh(settings, writer, articles, every, fresh, unchanged, None if drafts else online)
 
 
 # -- what a run with nothing changed takes from the record -----------------------------
@@ -501,8 +512,12 @@ def _product() -> str:
             parts.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{name} -")
-    package = Path(__file__).parent
-    hashed = hashlib.sha256(repr(parts).encode("utf-8"))
+    return _package_digest(Path(__file__).parent, parts)
+
+
+def _package_digest(package: Path, parts: Sequence[str]) -> str:
+    """The digest of `parts` and of every file of the package (its compiled code left out)."""
+    hashed = hashlib.sha256(repr(list(parts)).encode("utf-8"))
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             hashed.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
@@ -616,19 +631,19 @@ def _remember_record(manifest: Manifest, path: Path, data: bytes, rec: Record) -
 def _index_record(manifest: Manifest, path: Path) -> Record | None:
     """The record of an edition published earlier: kept in the manifest while its bulletin has the same
     bytes, else read from the bulletin (and kept)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        log.warning("cannot read the earlier edition %s: %s", path, exc)
-        return None
     kept = manifest.records.get(manifest.key(path))
-    if kept and len(kept) == 7 and kept[0] == digest(data):
+    if kept and len(kept) == 7 and kept[0] == manifest.holds(path):
         _, title, title_html, source, date, summary, draft = kept
         try:
             return Record(str(title), str(title_html), str(source),
                           dt.date.fromisoformat(str(date)) if date else None, str(summary), bool(draft))
         except ValueError:
             pass  # a record from elsewhere: read the bulletin
+    try:
+        data = manifest.read(path)
+    except OSError as exc:
+        log.warning("cannot read the earlier edition %s: %s", path, exc)
+        return None
     try:
         rec = record(parse_xml(data, str(path)))
     except WorkflowError as exc:
@@ -645,14 +660,16 @@ def _refresh(
     every: Sequence[str],
     fresh: Mapping[tuple[str, str], Record],
     counted: Set[tuple[str, str]] = frozenset(),
+    found: Set[tuple[str, str]] | None = None,
 ) -> None:
     """Bring every edition's links, each language's index and feed, and output/index.html up to date.
 
     Editions written in this run (`fresh`) already link the right editions; the
     others get their `hreflang` links (and menu) replaced when they changed. Those
     found unchanged in this run (`counted`) are counted once, as the ones written.
+    `found`: the editions online now, when the caller knows them (else they are looked for).
     """
-    present = _present(settings, articles, every)
+    present = _present(settings, articles, every) if found is None else found
     entries: dict[str, list[Entry]] = {lang: [] for lang in every}
     for article in articles:
         langs = [lang for lang in every if (article.path, lang) in present]
@@ -689,15 +706,16 @@ def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list
     folder = settings.output / lang
     if not folder.is_dir():
         return []
-    expected = {folder / INDEX, folder / FEED} | {p for a in articles for p in _paths(settings, lang, a.path)}
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix in (".html", ".xml", ".atom")
-        and p not in expected
-        and not p.name.startswith(".")
-    )
+    expected = {str(folder / INDEX), str(folder / FEED)}
+    expected.update(str(p) for a in articles for p in _paths(settings, lang, a.path))
+    found = []
+    for parent, _, names in os.walk(folder):  # as rglob: hidden folders too, no symbolic link followed
+        for name in names:
+            path = os.path.join(parent, name)
+            if (os.path.splitext(name)[1] in (".html", ".xml", ".atom") and not name.startswith(".")
+                    and path not in expected and os.path.isfile(path)):
+                found.append(Path(path))
+    return sorted(found)
 
 
 def _relink_file(
@@ -716,13 +734,13 @@ def _relink_file(
     """
     manifest = writer.manifest
     key = manifest.key(path)
+    seen = manifest.holds(path)  # read once in a run, whatever else asked
+    if seen is not None and manifest.links.get(key) == [seen, *langs]:
+        writer.report.unchanged += count
+        return
     try:
-        data = path.read_bytes()
-        seen = digest(data)
-        if manifest.links.get(key) == [seen, *langs]:
-            writer.report.unchanged += count
-            return
-        if key in manifest.files and manifest.files[key] != seen:
+        data = manifest.read(path)
+        if key in manifest.files and manifest.files[key] != digest(data):
             log.warning(
                 "%s was changed since it was published: its links to the other editions are left as they are",
                 path,
@@ -762,10 +780,10 @@ def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Seque
         for other in online
         if other != lang
     ]
-    index = index_page(lang, entries, alternates, home=link(INDEX, up=1))
-    atom = feed(lang, entries, f"urn:x-workflow:bulletin:{quote(lang, safe='')}")
-    writer.write(folder / INDEX, index.encode("utf-8"))
-    writer.write(folder / FEED, atom.encode("utf-8"))
+    home, feed_id = link(INDEX, up=1), f"urn:x-workflow:bulletin:{quote(lang, safe='')}"
+    _write_made(writer, folder / INDEX, (lang, entries, alternates, home),
+                lambda: index_page(lang, entries, alternates, home=home))
+    _write_made(writer, folder / FEED, (lang, entries, feed_id), lambda: feed(lang, entries, feed_id))
     writer.report.indexes.append(folder / INDEX)
 
 
@@ -775,10 +793,23 @@ def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
         {"lang": lang, "href": link(lang, INDEX), "name": native_name(lang), "dir": text_direction(lang)}
         for lang in online
     ]
-    page = languages_page(writer.settings.source_lang, editions)
-    path = writer.settings.output / INDEX
-    writer.write(path, page.encode("utf-8"))
+    path, lang = writer.settings.output / INDEX, writer.settings.source_lang
+    _write_made(writer, path, (lang, editions), lambda: languages_page(lang, editions))
     writer.report.indexes.append(path)
+
+
+def _write_made(writer: _Writer, path: Path, made: tuple[object, ...], render: Callable[[], str]) -> None:
+    """Write the page `render` makes of `made` (what it shows, as plain values). When the record says
+    that the same values made the bytes the file holds now, nothing is rendered: the file is unchanged."""
+    manifest = writer.manifest
+    key = manifest.key(path)
+    shown = digest(repr(made).encode("utf-8"))
+    if manifest.made.get(key) == [shown, manifest.holds(path)]:
+        writer.report.unchanged += 1
+        return
+    data = render().encode("utf-8")
+    if writer.write(path, data):
+        manifest.made[key] = [shown, digest(data)]
 
 
 def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> PublishReport:

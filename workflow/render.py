@@ -26,9 +26,8 @@ from functools import cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from lxml import etree
 from markupsafe import Markup
 
@@ -73,8 +72,14 @@ class Entry:
 # -- templates ---------------------------------------------------------------------------
 
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # only when a page is rendered: start-up
+
     return Environment(
         loader=PackageLoader("workflow", "templates"),
         autoescape=True,
