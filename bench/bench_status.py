@@ -36,6 +36,7 @@ import polib
 
 from workflow.languages import words
 from workflow.model import State
+from workflow.segment import unit_key
 from workflow.settings import Settings, init_workspace, load_settings
 from workflow.status import status
 from workflow.store import entry_state, load_catalog
@@ -66,7 +67,7 @@ def write_catalogs(settings: Settings, lang: str, articles: int, per_article: in
         for index in range(per_article):
             source = sentence(rng, number * per_article + index)
             entry = polib.POEntry(
-                msgctxt=f"{number:05d}{index:07x}", msgid=source, comment="paragraph: 1 of 9",
+                msgctxt=unit_key(source), msgid=source, comment="paragraph: 1 of 9",
                 occurrences=[(f"source/article-{number:05d}.txt", str(index + 1))],
             )
             state = rng.choice([State.NEW, State.MACHINE, State.CHANGED, State.REVIEWED])

@@ -17,10 +17,14 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
-from extracting import make_workspace
+from extracting import make_workspace, msgfmt_check
 
 from workflow.cli import cli
+from workflow.errors import CatalogError
+from workflow.model import State
+from workflow.potext import check_syntax, scan_text
 from workflow.segment import unit_key
+from workflow.store import load_catalog, polib_briefs, scan_catalog
 
 ARTICLE = (
     "<html><head><title>Fair news</title></head><body>\n"
@@ -121,6 +125,23 @@ def header_unquoted(root: Path, data: bytes) -> tuple[bytes, int]:
     return damaged, line_of(damaged, b"msgstr Project")
 
 
+SOME = b'msgid "Some 22,000 firms took part."\n'
+
+
+def plural_without_forms(root: Path, data: bytes) -> tuple[bytes, int]:
+    """msgid_plural added, the msgstr left plain: the scanner read it as reviewed, polib as new."""
+    damaged = data.replace(SOME, SOME + b'msgid_plural "Some 22,000 firms took part."\n')
+    assert damaged != data
+    return damaged, line_of(damaged, "msgstr \"【Some".encode())
+
+
+def forms_without_plural(root: Path, data: bytes) -> tuple[bytes, int]:
+    """msgstr[0] in an entry with no msgid_plural: a translation no command would publish."""
+    damaged = data.replace("msgstr \"【Some".encode(), "msgstr[0] \"【Some".encode())
+    assert damaged != data
+    return damaged, line_of(damaged, b"msgstr[0]")
+
+
 def edited_msgctxt(root: Path, data: bytes) -> tuple[bytes, int]:
     damaged = data.replace(unit_key(FIRST).encode(), b"my-own-key")
     return damaged, entry_line(damaged, FIRST)
@@ -154,6 +175,11 @@ CASES = {
     "invalid-utf8": Case(invalid_utf8, "byte 0xe9 is not valid UTF-8", "convert it", EVERY),
     "duplicate-entry": Case(duplicate_entry, "a second entry for the unit", "delete one of the two entries",
                             EVERY),
+    "plural-without-forms": Case(plural_without_forms, "cannot read catalog: PO syntax error: an entry with "
+                                 "msgid_plural needs msgstr[0], msgstr[1]…, not msgstr",
+                                 'msgstr[0] "…", msgstr[1] "…"', EVERY),
+    "forms-without-plural": Case(forms_without_plural, "cannot read catalog: PO syntax error: msgstr[0] "
+                                 "without msgid_plural", 'has one msgstr "…"', EVERY),
     "edited-msgctxt": Case(edited_msgctxt, "msgctxt 'my-own-key' is not the key of this entry's msgid",
                            "edit only msgstr", EVERY),
     "header-syntax-error": Case(header_syntax_error, "cannot read catalog: PO syntax error: a string does "
@@ -245,3 +271,55 @@ def test_a_repaired_catalog_works_again(tmp_path: Path) -> None:
     assert reviewed[FIRST] == translate(FIRST)
     assert invoke(root, "publish").exit_code == 0
     assert translate("Some 22,000 firms took part.") in (root / "output" / "zh" / "a.html").read_text("utf-8")
+
+
+# -- plural keywords: refused where msgfmt refuses them, read where it reads them ----------------
+
+PLURAL_HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                 '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
+WRONG_PLURALS = {  # an entry msgfmt calls a fatal error, and the 1-based line of the msgstr at fault
+    "plain-after-plural": ('msgid "a"\nmsgid_plural "as"\nmsgstr "x"\n', 3),
+    "plain-after-forms": ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[1] "y"\nmsgstr "z"\n', 5),
+    "wrapped-plural": ('msgid "a"\nmsgid_plural ""\n"as"\nmsgstr ""\n"x"\n', 4),
+    "forms-alone": ('msgid "a"\nmsgstr[0] "x"\n', 2),
+    "forms-after-plain": ('msgid "a"\nmsgstr "y"\nmsgstr[0] "x"\n', 3),
+    "obsolete-plain-after-plural": ('#~ msgid "a"\n#~ msgid_plural "as"\n#~ msgstr "x"\n', 3),
+    "obsolete-forms-alone": ('#~ msgid "a"\n#~ msgstr[0] "x"\n', 2),
+    "crlf": ('msgid "a"\r\nmsgid_plural "as"\r\nmsgstr "x"\r\n', 3),
+}
+VALID_PLURALS = (  # what msgfmt reads, in one file: none of it may be refused
+    '#, fuzzy\n#| msgid "old"\n#| msgid_plural "olds"\nmsgid "b"\nmsgstr "x"\n\n'  # a plural previous msgid
+    'msgid "c"\nmsgid_plural ""\n"cs"\nmsgstr[0] ""\n"y"\nmsgstr[1] "msgstr[0] \\"z\\""\n\n'  # wrapped; text
+    '# msgid_plural "in a comment"\nmsgid "d"\nmsgstr "msgstr[1] here"\n\n'
+    '#~ msgid "e"\n#~ msgid_plural "es"\n#~ msgstr[0] "f"\n#~ msgstr[1] "fs"\n\n'
+    '#~| msgid "g0"\n#~| msgid_plural "g0s"\n#~ msgid "g"\n#~ msgstr "h"\n'
+)
+
+
+@pytest.mark.parametrize("name", list(WRONG_PLURALS))
+def test_plural_keywords_in_the_wrong_entry_are_refused_as_msgfmt_does(tmp_path: Path, name: str) -> None:
+    entry, line = WRONG_PLURALS[name]
+    path = tmp_path / "a.po"
+    data = (PLURAL_HEADER + 'msgid "before"\nmsgstr "ok"\n\n' + entry).encode()
+    path.write_bytes(data)
+    assert "fatal error" in msgfmt_check(path)
+    line += PLURAL_HEADER.count("\n") + 3
+    for read in (lambda: check_syntax(path, data.decode()), lambda: scan_catalog(path, keys=False),
+                 lambda: load_catalog(path)):
+        with pytest.raises(CatalogError) as refused:
+            read()
+        assert refused.value.line == line and refused.value.path == path
+        assert "msgid_plural" in str(refused.value)
+    assert path.read_bytes() == data
+
+
+def test_plural_entries_msgfmt_reads_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    path.write_bytes((PLURAL_HEADER + VALID_PLURALS).encode())
+    said = msgfmt_check(path)
+    assert "error" not in said and "exit" not in said, said  # warnings only (a short header)
+    expected = [("b", State.CHANGED), ("c", State.REVIEWED), ("d", State.REVIEWED)]
+    assert scan_text(PLURAL_HEADER + VALID_PLURALS) is not None, "the scanner reads it, not polib"
+    assert [(brief.source, brief.state) for brief in scan_catalog(path, keys=False)] == expected
+    assert [(brief.source, brief.state) for brief in polib_briefs(path, keys=False)] == expected
+    assert [e.msgid for e in load_catalog(path)] == ["b", "c", "d", "e", "g"]

@@ -64,10 +64,12 @@ def check_syntax(path: Path, text: str) -> None:
 
     A keyword whose string lost its quotes, a string with no closing quote (a `"`
     moved to the next line), text after a closing quote: in any entry, the header
-    included. The file is left as it is.
+    included; a plain msgstr after msgid_plural, msgstr[n] without it, in any entry,
+    obsolete ones included. The file is left as it is.
     """
     found = _SYNTAX[0].match(text) or _SYNTAX[1].search(text)
     if found is None:
+        _check_plural_forms(path, text)
         return
     if found.group("keyword"):
         start = found.start("keyword")
@@ -77,6 +79,57 @@ def check_syntax(path: Path, text: str) -> None:
         problem = "a string does not end on its line with a closing double quote"
     raise CatalogError(f"cannot read catalog: PO syntax error: {problem}", path=path,
                        line=text.count("\n", 0, start) + 1, hint=FIX_HINT)
+
+
+# The first line of a plural entry's keywords on: msgid_plural, its string's lines, the msgstr[n]
+# lines with theirs, and (group `plain`) a plain msgstr after them, live or obsolete (`#~`).
+_NEXT_LINE = r"\n[ \t]*(?:#~[ \t]*)?"
+_PLURAL_RUN = re.compile(rf'msgid_plural[ \t]*"[^\n]*(?:{_NEXT_LINE}(?:msgstr\[[^\]\n]*\][ \t]*)?"[^\n]*)*'
+                         rf'(?P<plain>{_NEXT_LINE}msgstr(?=[ \t"]))?')
+# every msgid, msgid_plural and msgstr line, live or obsolete; previous `#|`/`#~|` lines are not keywords
+_KEYWORD_LINE = re.compile(r'^[ \t]*(?:#~[ \t]*)?(msgid_plural|msgid|msgstr\[[^\]\n]*\]|msgstr)(?=[ \t"]|$)',
+                           re.M)
+
+
+def _check_plural_forms(path: Path, text: str) -> None:
+    """Refuse a plain msgstr in an entry with msgid_plural, and msgstr[n] in one without.
+
+    msgfmt calls both a fatal error, in live and obsolete entries alike; polib and the
+    scanner would read the first differently (new, translated), and the second as a
+    translation no command publishes. A file with no plural keyword costs two substring
+    searches; one with plural entries, a regular expression over those entries (the
+    msgstr[n] it finds must be every msgstr[n] of the file). Only where that finds
+    something odd does a pass over every keyword line say what and where.
+    """
+    forms = text.count("msgstr[")
+    if not forms and "msgid_plural" not in text:
+        return
+    for run in _PLURAL_RUN.finditer(text):
+        if run.group("plain"):
+            break
+        forms -= run.group().count("msgstr[")
+    else:
+        if not forms:
+            return
+    plural = False
+    for found in _KEYWORD_LINE.finditer(text):
+        keyword = found.group(1)
+        if keyword == "msgid":
+            plural = False
+        elif keyword == "msgid_plural":
+            plural = True
+        elif plural == (keyword == "msgstr"):
+            if plural:
+                problem = "an entry with msgid_plural needs msgstr[0], msgstr[1]…, not msgstr"
+                hint = ('write each plural form on its own line: msgstr[0] "…", msgstr[1] "…" '
+                        "(as many as nplurals in the header's Plural-Forms), or restore the file "
+                        "from version control")
+            else:
+                problem = f"{keyword} without msgid_plural"
+                hint = ('an entry without msgid_plural has one msgstr "…"; if its msgid_plural '
+                        "line was deleted, restore it (e.g. from version control)")
+            raise CatalogError(f"cannot read catalog: PO syntax error: {problem}", path=path,
+                               line=text.count("\n", 0, found.start(1)) + 1, hint=hint)
 
 
 def key_error(path: Path, key: str | None, source: str, line: int | None) -> CatalogError:
