@@ -130,6 +130,13 @@ def test_untranslated_markup_keeps_its_text_once_unescaped() -> None:
         '<p><span translate="no">CIFTIS &amp; co</span> runs <code>a &amp;&amp; b</code>.</p>')
 
 
+def test_an_image_or_an_empty_element_is_left_out_whatever_its_tag_holds() -> None:
+    """Only untranslated marks carry their text into the bulletin: an image whose `alt` holds a
+    `>` leaves nothing of its tag behind, and `<code/>` makes no empty code element."""
+    assert published_body(b'<p>See <img alt="a > b" src="x.png"> and <code/> here.</p>') == (
+        "<p>See  and  here.</p>")
+
+
 def test_a_translate_no_span_is_one_untranslated_mark_that_no_translation_can_open() -> None:
     """A `translate="no"` span (in any case) reaches a translator as `<1/>`, never as a pair: a
     translation that writes it `<1>…</1>` is refused and the source is shown, its span kept."""
