@@ -6,10 +6,11 @@ go with their parent) and the test files (or node ids) that must notice a change
 
 The mutants are made by Cosmic Ray (https://github.com/sixty-north/cosmic-ray, a maintained
 mutation-testing tool working on the parso syntax tree): its operators (comparisons, boundaries,
-boolean logic, `not`, numbers, loops, `break`/`continue`, exception types), plus four of ours for
-the faults that its operators cannot make and that earlier slipped past the suite: a call
-statement removed (`os.chmod(...)` gone), a call unwrapped (`html.escape(tail)` -> `tail`), a
-keyword argument dropped (`mkstemp(dir=...)` -> `mkstemp()`), and a `with` lock made a no-op.
+boolean logic, `not`, loops, `break`/`continue`, exception types), plus six of ours for the
+faults that its operators cannot make and that earlier slipped past the suite: a call statement
+removed (`os.chmod(...)` gone), a call unwrapped (`html.escape(tail)` -> `tail`), a keyword
+argument dropped (`mkstemp(dir=...)` -> `mkstemp()`), a `with` lock made a no-op, `in` <-> `not in`
+and `is not` -> `is`, and a number plus one.
 
 Each mutant is written into a throw-away copy of the checkout (never into the checkout itself),
 and the target's tests run against it in a forked child of a process that has already imported

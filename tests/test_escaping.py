@@ -130,6 +130,35 @@ def test_untranslated_markup_keeps_its_text_once_unescaped() -> None:
         '<p><span translate="no">CIFTIS &amp; co</span> runs <code>a &amp;&amp; b</code>.</p>')
 
 
+def test_an_image_or_an_empty_element_is_left_out_whatever_its_tag_holds() -> None:
+    """Only untranslated marks carry their text into the bulletin: an image whose `alt` holds a
+    `>` leaves nothing of its tag behind, and `<code/>` makes no empty code element."""
+    assert published_body(b'<p>See <img alt="a > b" src="x.png"> and <code/> here.</p>') == (
+        "<p>See  and  here.</p>")
+
+
+def test_a_translate_no_span_is_one_untranslated_mark_that_no_translation_can_open() -> None:
+    """A `translate="no"` span (in any case) reaches a translator as `<1/>`, never as a pair: a
+    translation that writes it `<1>…</1>` is refused and the source is shown, its span kept."""
+    from workflow.assemble import Choice, Mark, choose
+    from workflow.bulletin import assemble_bulletin
+    from workflow.formats import html
+    from workflow.model import State
+
+    for attribute in (b'translate="no"', b'TRANSLATE=" No "'):
+        article = html.read(b"<p>The <span " + attribute + b">CIFTIS</span> fair opens.</p>", "a.html",
+                            "paragraph")
+        [piece] = [p for block in article.blocks for p in block.pieces]
+        assert piece.text == "The <1/> fair opens."
+        kept = {piece.key: Choice("La foire <1/> ouvre.", Mark.TRANSLATED)}
+        assert body_html(assemble_bulletin(article, kept, "fr")) == (
+            '<p>La foire <span translate="no">CIFTIS</span> ouvre.</p>')
+        opened = choose(article, {piece.key: ("La foire <1>CIFTIS</1> ouvre.", State.REVIEWED)})
+        assert opened[piece.key].refused
+        assert body_html(assemble_bulletin(article, opened, "fr")) == (
+            '<p><span lang="en" dir="ltr">The <span translate="no">CIFTIS</span> fair opens.</span></p>')
+
+
 def test_an_unsafe_or_missing_href_never_reaches_the_bulletin() -> None:
     from workflow.assemble import Choice, Mark
     from workflow.bulletin import assemble_bulletin, serialize

@@ -63,6 +63,11 @@ CASES = [
     ("1,234.567.8", "en", True, [("1", {"1"}, False), ("234", {"234"}, False), ("567", {"567"}, False),
                                   ("8", {"8"}, False)]),
     ("1.5.2", "en", True, [("1", {"1"}, False), ("5", {"5"}, False), ("2", {"2"}, False)]),
+    # a plain space groups no English digits, so no decimal follows groups here
+    ("1 234.5", "en", True, [("1", {"1"}, False), ("234", {"234"}, False), ("5", {"5"}, False)]),
+    # groups marked two ways (an apostrophe, then a comma) are no one number, decimal or not
+    ("1'234,567.5", "en", True, [("1", {"1"}, False), ("234", {"234"}, False), ("567", {"567"}, False),
+                                  ("5", {"5"}, False)]),
     ("5G", "en", True, [("5", {"5"}, True)]),
 ]
 
@@ -93,3 +98,16 @@ Spanned = list[tuple[str, set[str], bool, tuple[int, int]]]
 def test_numerals_words_and_where_they_are(text: str, lang: str, strict: bool, expected: Spanned) -> None:
     found = [(n.text, n.values, n.optional, n.span) for n in find_numbers(text, lang, strict=strict)]
     assert found == [(t, frozenset(Decimal(v) for v in values), o, s) for t, values, o, s in expected]
+
+
+DIGITS = "一二三四五六七八九〇" * 4
+
+
+def test_a_run_of_numerals_longer_than_32_characters_is_left_out_and_the_rest_still_read() -> None:
+    """32 numeral characters are the most read as one number (`_HAN_NUMERAL_LIMIT`); a longer run
+    is no number anyone writes, and the numerals after it are still read."""
+    longest, too_long = DIGITS[:32], DIGITS[:33]
+    found = [(n.text, n.values, n.span) for n in find_numbers(f"{too_long}和{longest}", "zh", strict=False)]
+    assert found == [(longest, frozenset({Decimal(longest.translate(str.maketrans("一二三四五六七八九〇",
+                                                                                   "1234567890")))}),
+                      (34, 66))]

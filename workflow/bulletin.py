@@ -136,10 +136,8 @@ def _html_placeholder(builder: _Builder, role: str, raw: str, description: str) 
         if tag == "a":
             href = start.attrs.get("href", "")
             builder.open("a", {"href": href}) if href and safe_href(href) else builder.open("span")
-        elif start.name == "span" and start.attrs.get("translate") == "no":
-            builder.open("span", {"translate": "no"})
-        else:
-            builder.open(tag)
+        else:  # <em>, <strong>, or None: markup dropped, text kept (never a `translate="no"`
+            builder.open(tag)  # element: the HTML reader makes that one untranslated mark, `<n/>`)
         return
     if start.name == "br":
         builder.empty("br")
