@@ -247,3 +247,43 @@ def test_a_file_that_grows_after_the_check_is_read_whole_up_to_the_limit(
     else:
         with pytest.raises(SourceError, match="too large"):
             read_regular(path, limit, "a source", SourceError)
+
+
+@pytest.mark.parametrize("start", [5, 64], ids=["under-the-limit", "exactly-at-the-limit"])
+def test_a_file_that_grows_without_end_is_never_read_past_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: int) -> None:
+    """However much a file grows after the check (a log still written, a mistaken path), at most one
+    byte more than the limit is read from it before it is refused: memory stays bounded."""
+    limit = 64
+    path = tmp_path / "story.txt"
+    path.write_bytes(b"x" * start)
+    checked = workflow.files._open_regular
+    fdopen = os.fdopen
+    read: list[int] = []
+
+    def grows(*args: object) -> tuple[int, int]:
+        opened = checked(*args)  # type: ignore[arg-type]
+        with path.open("ab") as stream:
+            stream.write(b"y" * 100_000)
+        return opened
+
+    class Counting:
+        def __init__(self, handle: int, mode: str) -> None:
+            self.stream = fdopen(handle, mode)
+
+        def __enter__(self) -> Counting:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stream.close()
+
+        def read(self, size: int = -1) -> bytes:
+            data: bytes = self.stream.read(size)
+            read.append(len(data))
+            return data
+
+    monkeypatch.setattr(workflow.files, "_open_regular", grows)
+    monkeypatch.setattr(os, "fdopen", Counting)
+    with pytest.raises(SourceError, match="too large"):
+        read_regular(path, limit, "a source", SourceError)
+    assert sum(read) == limit + 1
