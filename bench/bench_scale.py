@@ -32,8 +32,8 @@ Large inputs (each generator imported from the bench that studies the case; 0 sk
 
 The goals: article commands grow at most 1.5x faster than the number of articles (against
 the smallest size run) and stay under 1 GB; status under 5 s per 100,000 units; a publish
-with no change at least 10x faster than the cold one; 20,000 glossary terms at most 1.5x
-the time of 1,000 (before: `check` never finished); the large-input cases within the limits
+with no change at least 10x faster than the cold one; 20,000 glossary terms at most 2x
+the time of 1,000 (the issue's goal) (before: `check` never finished); the large-input cases within the limits
 printed. Time goals are judged on the command's CPU seconds (user + system), which other
 work on a shared machine inflates far less than wall seconds; wall seconds are printed beside
 them. The machine's load is printed before and after, and after every row. Workflow's bytecode
@@ -260,7 +260,7 @@ def glossary_cases(bench: Bench, terms: int, big: int, articles: int, rounds: in
         bench.row("check, glossary (sample bulletin)", "1,000 terms", base, "baseline", None)
         ratio = large.cpu / base.cpu
         bench.row("check, glossary (sample bulletin)", f"{terms:,} terms", large,
-                  f"<= 1.5x 1,000 terms ({ratio:.2f}x)", ratio <= 1.5)
+                  f"<= 2x 1,000 terms ({ratio:.2f}x)", ratio <= 2)
     if big and articles:
         folder = bench.workspace("glossary-big")
         vocabulary = make_terms(big)
