@@ -81,11 +81,6 @@ def check_syntax(path: Path, text: str) -> None:
                        line=text.count("\n", 0, start) + 1, hint=FIX_HINT)
 
 
-# The first line of a plural entry's keywords on: msgid_plural, its string's lines, the msgstr[n]
-# lines with theirs, and (group `plain`) a plain msgstr after them, live or obsolete (`#~`).
-_NEXT_LINE = r"\n[ \t]*(?:#~[ \t]*)?"
-_PLURAL_RUN = re.compile(rf'msgid_plural[ \t]*"[^\n]*(?:{_NEXT_LINE}(?:msgstr\[[^\]\n]*\][ \t]*)?"[^\n]*)*'
-                         rf'(?P<plain>{_NEXT_LINE}msgstr(?=[ \t"]))?')
 # every msgid, msgid_plural and msgstr line, live or obsolete; previous `#|`/`#~|` lines are not keywords
 _KEYWORD_LINE = re.compile(r'^[ \t]*(?:#~[ \t]*)?(msgid_plural|msgid|msgstr\[[^\]\n]*\]|msgstr)(?=[ \t"]|$)',
                            re.M)
@@ -97,20 +92,10 @@ def _check_plural_forms(path: Path, text: str) -> None:
     msgfmt calls both a fatal error, in live and obsolete entries alike; polib and the
     scanner would read the first differently (new, translated), and the second as a
     translation no command publishes. A file with no plural keyword costs two substring
-    searches; one with plural entries, a regular expression over those entries (the
-    msgstr[n] it finds must be every msgstr[n] of the file). Only where that finds
-    something odd does a pass over every keyword line say what and where.
+    searches; one with them, one pass over its keyword lines (about 10 ms a megabyte).
     """
-    forms = text.count("msgstr[")
-    if not forms and "msgid_plural" not in text:
+    if "msgstr[" not in text and "msgid_plural" not in text:
         return
-    for run in _PLURAL_RUN.finditer(text):
-        if run.group("plain"):
-            break
-        forms -= run.group().count("msgstr[")
-    else:
-        if not forms:
-            return
     plural = False
     for found in _KEYWORD_LINE.finditer(text):
         keyword = found.group(1)

@@ -36,6 +36,9 @@ from .errors import PublishError
 from .formats.common import LineIndex
 from .languages import base_language, text_direction
 
+if TYPE_CHECKING:
+    from jinja2 import Environment  # imported when a page is rendered (_environment): start-up
+
 INDEX = "index.html"
 FEED = "feed.atom"
 Alternates = Sequence[Mapping[str, str]]  # lang, href, name, dir of each other edition
@@ -70,10 +73,6 @@ class Entry:
 
 
 # -- templates ---------------------------------------------------------------------------
-
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
 
 
 @cache
