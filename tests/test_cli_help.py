@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import click
 import pytest
@@ -43,21 +41,3 @@ def test_command_has_help(path: tuple[str, ...], command: click.Command) -> None
     for parameter in command.params:
         if isinstance(parameter, click.Option) and not parameter.hidden:
             assert parameter.help, f"option {parameter.opts[0]} of `{' '.join(path)}` has no help"
-
-
-def test_help_imports_no_machine_translation() -> None:
-    code = (
-        "import sys\n"
-        "from workflow.cli import cli\n"
-        "try:\n"
-        "    cli(['--help'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ('argostranslate', 'ctranslate2', 'torch', 'sentencepiece')\n"
-        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
-        "print(heavy, file=sys.stderr)\n"
-        "sys.exit(1 if heavy else 0)\n"
-    )
-    command = [sys.executable, "-c", code]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr

@@ -255,3 +255,14 @@ def test_status_does_not_import_publishing() -> None:
             "'babel.messages.plurals')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_english_names_are_babels_for_every_cldr_locale() -> None:
+    """english_name reads CLDR's English tables without Babel's English locale (merged into root):
+    the names are Babel's own for every CLDR locale, and for codes spelled as users spell them
+    (the code itself where CLDR has no English name: `apc`, `hrx_BR`)."""
+    codes = [*locale_identifiers(), "zh-tw", "ZH_hant", "sr-latn-rs", "en-US-POSIX", "pt-BR", "es-419"]
+    differ = {code: english_name(code) for code in codes
+              if english_name(code) != (Locale.parse(locale_id(code)).english_name or code)}
+    assert differ == {}
+    assert english_name("apc") == "apc" and english_name("zh-tw") == "Chinese (Traditional, Taiwan)"

@@ -11,6 +11,11 @@ A few facts CLDR does not hold are kept here by hand, each with the reason: the
 scale words news writes that CLDR's compact formats leave out (`millions`, `bn`,
 `十亿`), the scripts whose sentences join without a space, the gettext Plural-Forms
 that PO tools use where CLDR's differ.
+
+Babel is imported where a fact is asked, not with the module: the code functions
+(`language_key`, `base_language`) and `words` serve the settings, status and the
+publishing policy, which need no CLDR. English names come from CLDR's English table alone (see
+`english_name`), not from a merged English locale with its dates and numbers.
 """
 
 from __future__ import annotations
@@ -21,13 +26,11 @@ import math
 import re
 from typing import TYPE_CHECKING, Literal
 
-from babel.core import Locale, UnknownLocaleError, get_global, parse_locale
-from babel.localedata import locale_identifiers
-
 from .segment import PLACEHOLDER
 
 if TYPE_CHECKING:
     import regex
+    from babel.core import Locale
 
 Direction = Literal["ltr", "rtl"]
 
@@ -97,6 +100,8 @@ def language_key(lang: str) -> str:
 @functools.lru_cache(maxsize=256)
 def _subtags(lang: str) -> tuple[str, str | None, str | None, str | None] | None:
     """(language, territory, script, variant) of a code, None when it is no locale code."""
+    from babel.core import parse_locale  # babel: only where CLDR is asked (module docstring)
+
     try:
         language, territory, written, variant = parse_locale(lang.replace("-", "_"))[:4]
     except ValueError:
@@ -117,6 +122,8 @@ def locale_id(lang: str) -> str:
 @functools.lru_cache(maxsize=256)
 def babel_locale(lang: str) -> Locale | None:
     """The CLDR locale of a code, None when CLDR does not know it."""
+    from babel.core import Locale, UnknownLocaleError  # babel: only where CLDR is asked (module docstring)
+
     try:
         return Locale.parse(locale_id(lang))
     except (UnknownLocaleError, ValueError):
@@ -133,6 +140,8 @@ def script(lang: str) -> str:
     language, territory, written, _ = parts
     if written:
         return written.title()
+    from babel.core import get_global, parse_locale  # babel: only where CLDR is asked (module docstring)
+
     likely = get_global("likely_subtags")
     for key in ([f"{language}_{territory}"] if territory else []) + [language]:
         if key in likely:
@@ -154,6 +163,9 @@ def serves(found: str, lang: str) -> bool:
 def _script_direction(written: str) -> Direction:
     """The direction of a script: the character order of CLDR's likely locale for it
     (`und_Arab` is `ar_Arab_EG`), else of any CLDR locale written in it (N'Ko: `bm_Nkoo`)."""
+    from babel.core import Locale, UnknownLocaleError, get_global  # babel: only where CLDR is asked
+    from babel.localedata import locale_identifiers
+
     likely = get_global("likely_subtags")
     candidates = itertools.chain(
         [likely.get(f"und_{written}", "")], (i for i in locale_identifiers() if f"_{written}" in i)
@@ -248,6 +260,7 @@ def plural_forms(lang: str) -> str:
     rule = GETTEXT_PLURALS.get(locale_id(lang)) or GETTEXT_PLURALS.get(base_language(lang))
     if rule is not None:
         return rule
+    from babel.core import UnknownLocaleError
     from babel.messages.plurals import get_plural  # a fifth of a second to import: only here
 
     try:
@@ -256,11 +269,40 @@ def plural_forms(lang: str) -> str:
         return GETTEXT_PLURALS["en"]
 
 
+@functools.lru_cache(maxsize=1)
+def _english_names() -> dict[str, dict[str, str]]:
+    """CLDR's English display names: language, script, territory and variant tables.
+
+    Read from Babel's `en` data file alone, as `babel.localedata.load` reads it: Babel's
+    English locale merges that file into `root`, whose display-name tables are empty, so the
+    names are the same, and extract does not pay for root's data and the merge (a test
+    compares every CLDR locale's name with Babel's). Babel's own cache is left alone: it
+    holds merged locales only.
+    """
+    import pickle
+
+    from babel.localedata import resolve_locale_filename  # babel: only where CLDR is asked
+
+    with open(resolve_locale_filename("en"), "rb") as file:
+        data = pickle.load(file)
+    return {table: dict(data[table]) for table in ("languages", "scripts", "territories", "variants")}
+
+
 def english_name(lang: str) -> str:
     """A language's name in English (`Chinese (Traditional, Taiwan)`: PO headers, the review
-    app), or its code."""
+    app), or its code. As Babel's `Locale.english_name`: the language's name, then its
+    script's, territory's and variant's in brackets."""
     locale = babel_locale(lang)
-    return (locale.english_name if locale is not None else None) or lang
+    if locale is None:
+        return lang
+    names = _english_names()
+    name: str | None = names["languages"].get(locale.language)
+    if not name:
+        return lang
+    subtags = (("scripts", locale.script), ("territories", locale.territory), ("variants", locale.variant))
+    details = [names[table].get(subtag) for table, subtag in subtags if subtag]
+    shown = ", ".join(detail for detail in details if detail)
+    return f"{name} ({shown})" if shown else name
 
 
 def native_name(lang: str) -> str:

@@ -11,10 +11,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from .errors import SettingsError, UsageError
-from .files import write_atomic
-from .formats.html import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
-from .languages import language_key
-from .segment import MODES
+from .formats.html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 
 CONFIG_FILE = "setup.cfg"
 ENV_PREFIX = "WORKFLOW_"
@@ -178,6 +175,8 @@ def load_settings(
     values["language_engines"] = tuple((lang, tuple(value.replace(",", " ").split()))
                                        for lang, value in sorted(per_language.items()))
     settings = replace(Settings(root=root), **values)  # type: ignore[arg-type]
+    from .segment import MODES  # the segmenter, only to check the setting: not for --help
+
     if settings.segmentation not in MODES:
         raise problem("segmentation",
                       f"segmentation must be one of {', '.join(MODES)}, not {settings.segmentation!r}")
@@ -228,6 +227,8 @@ def _check_languages(settings: Settings, problem: Callable[..., SettingsError]) 
     two spellings of one language would give two catalogs of it: they are refused,
     not merged, since the folder already on disk decides which spelling is right.
     """
+    from .languages import language_key  # with the segmenter's placeholders: not for --help
+
     source = language_key(settings.source_lang)
     seen: dict[str, str] = {}
     for lang in settings.languages:
@@ -417,6 +418,8 @@ publish_threshold = 100
 
 def init_workspace(directory: Path) -> Settings:
     """Create an empty workspace: settings, source/, locales/templates/, output/."""
+    from .files import write_atomic  # the file layer (tempfile, a thread pool): not for --help
+
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / CONFIG_FILE
     if config.exists():

@@ -14,19 +14,9 @@ from dataclasses import dataclass
 
 from ..model import Article, BlockKind, Format
 from .common import decode, sniff_html_charset
+from .html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 from .published import Dates
 from .scanner import Dialect, scan
-
-HTML_INLINE = tuple(
-    "a abbr acronym b bdi bdo big br button cite code data del dfn em font i img input ins "
-    "kbd label mark math q s samp small span strike strong sub sup svg time tt u var wbr".split()
-)
-# content never offered to translators; inside a sentence each is one placeholder `<n/>`
-HTML_UNTRANSLATED = tuple("script style pre code kbd samp var textarea svg math template".split())
-# `translate="no"` aside: MediaWiki's math (its fallback image's alt text is TeX) and `notranslate`
-HTML_UNTRANSLATED_CLASSES = (
-    "notranslate", "mwe-math-element", "mwe-math-fallback-image-inline", "mwe-math-fallback-image-display",
-)
 
 
 @dataclass(frozen=True, slots=True)
