@@ -42,6 +42,7 @@ from .potext import (
     check_syntax,
     detect_layout,
     entry_blocks,
+    entry_text,
     fuzzy_state,
     is_machine,
     key_error,
@@ -357,23 +358,23 @@ def _render_entry(entry: polib.POEntry, width: int) -> str:
 
 
 def _render_uncached(entry: polib.POEntry, width: int) -> str:
-    if not entry.occurrences or entry.obsolete:
-        return str(entry.__unicode__(width))
-    marker = "\x00references\x00"
-    plain = copy.copy(entry)
-    plain.occurrences = [(marker, "")]
-    lines = str(plain.__unicode__(width)).split("\n")
-    at = lines.index("#: " + marker)
-    references = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
-    lines[at:at + 1] = reference_lines(references, width)
-    return "\n".join(lines)
+    return entry_text(
+        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
+        msgstr_plural=entry.msgstr_plural, obsolete=entry.obsolete, comment=entry.comment,
+        tcomment=entry.tcomment, references=_references(entry), flags=entry.flags,
+        previous_msgctxt=entry.previous_msgctxt, previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural, width=width,
+    )
+
+
+def _references(entry: polib.POEntry) -> list[str]:
+    return [f"{path}:{line}" if line else path for path, line in entry.occurrences]
 
 
 def _render_header(header: _Header, width: int) -> str:
     value = "".join(f"{name}: {text}\n" for name, text in header.fields.items())
-    entry = polib.POEntry(msgid="", msgstr=value, tcomment=header.comment,
-                          flags=["fuzzy"] if header.fuzzy else [])
-    return str(entry.__unicode__(width))
+    return entry_text(msgid="", msgstr=value, tcomment=header.comment, flags=["fuzzy"] if header.fuzzy else [],
+                      width=width)
 
 
 def _set_creation_date(head: str, old: str, new: str) -> str | None:
