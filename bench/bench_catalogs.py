@@ -101,7 +101,8 @@ def run(tree: Path, template: Path, mode: str = "time") -> dict[str, list[float]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", type=Path, help="another tree to compare with (e.g. main's checkout)")
     parser.add_argument("--real", type=Path, default=os.environ.get("WORKFLOW_WEB_PAGES") or None)
     parser.add_argument("--small", type=int, default=1000)
@@ -139,9 +140,10 @@ def main() -> None:
                                   f"{statistics.median(w for _, w in v):.3f}" for kind, v in kinds.items())
                 print(f"  {tree:6} {cells}   ({trees[tree]})")
             if "before" in times:
-                ratio = "  ".join(
-                    f"{kind} {statistics.median(c for c, _ in times['before'][kind]) / max(1e-9, statistics.median(c for c, _ in times['after'][kind])):.2f}x"
-                    for kind in ("fresh", "again"))
+                medians = {tree: {kind: statistics.median(c for c, _ in v) for kind, v in kinds.items()}
+                           for tree, kinds in times.items()}
+                ratio = "  ".join(f"{kind} {medians['before'][kind] / max(1e-9, medians['after'][kind]):.2f}x"
+                                  for kind in ("fresh", "again"))
                 print(f"  catalog stage, before/after: {ratio}")
         print(f"load average after: {os.getloadavg()}")
         shutil.rmtree(base, ignore_errors=True)

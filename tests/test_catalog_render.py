@@ -33,6 +33,7 @@ BOUNDARY = st.builds(lambda n, tail: ("w " * 60)[:n] + tail, st.integers(60, 82)
                      st.sampled_from(["", '"', "\\", "-x", " y", "中"]))
 STRING = st.one_of(TEXT, BOUNDARY)
 OPTIONAL = st.one_of(st.none(), STRING)
+PATHS = st.sampled_from(["source/a.html", "source/long-name-" + "x" * 40])
 
 
 def polib_text(entry: polib.POEntry, width: int) -> str:
@@ -66,8 +67,7 @@ def entries(draw: st.DrawFn) -> polib.POEntry:
         msgctxt=draw(OPTIONAL), msgid=draw(STRING), msgstr="" if plural else draw(STRING),
         comment=draw(TEXT), tcomment=draw(TEXT), obsolete=draw(st.booleans()),
         flags=draw(st.lists(st.sampled_from(["fuzzy", "python-format", "no-wrap"]), max_size=2, unique=True)),
-        occurrences=draw(st.lists(st.tuples(st.sampled_from(["source/a.html", "source/long-name-" + "x" * 40]),
-                                            st.sampled_from(["", "1", "12345"])), max_size=8)),
+        occurrences=draw(st.lists(st.tuples(PATHS, st.sampled_from(["", "1", "12345"])), max_size=8)),
         previous_msgctxt=draw(OPTIONAL), previous_msgid=draw(OPTIONAL), previous_msgid_plural=draw(OPTIONAL),
     )
     if plural:
@@ -90,7 +90,7 @@ def test_wrapping_boundaries(width: int) -> None:
     for length in range(68, 84):
         for tail in ("", '"', "\\", "\t", "-word", " word", "中文"):
             for text in (("word " * 20)[:length] + tail, "x" * length + tail, ("ab-" * 30)[:length] + tail):
-                entry = polib.POEntry(msgctxt="key", msgid=text, msgstr=text, comment=text, previous_msgid=text)
+                entry = polib.POEntry(msgctxt="k", msgid=text, msgstr=text, comment=text, previous_msgid=text)
                 assert ours(entry, width) == polib_text(entry, width), (length, tail, text)
 
 

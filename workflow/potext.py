@@ -217,8 +217,13 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\r": "\\r", "\n": "\\n", "
                           "\f": "\\f", '"': '\\"'})
 # a character that is escaped, or where str.splitlines breaks a line (polib splits a string there)
 _NOT_PLAIN = re.compile('[\\\\"\t\b\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]')
-_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
-_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+_PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+
+
+def _unescape(value: str) -> str:
+    """A PO string's value from its text between the quotes, as polib unescapes it."""
+    return _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value) if "\\" in value else value
 
 
 def _string_lines(keyword: str, prefix: str, index: str, value: str, width: int) -> list[str]:
@@ -242,12 +247,13 @@ def _string_lines(keyword: str, prefix: str, index: str, value: str, width: int)
         else:
             escaped = value.translate(_ESCAPES)
             if width > 0 and len(value) > room + len(escaped) - len(value):
-                lines = ["", *(_UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], item) for item in textwrap.wrap(
-                    escaped, width - 2, drop_whitespace=False, break_long_words=False))]
+                pieces = textwrap.wrap(escaped, width - 2, drop_whitespace=False, break_long_words=False)
+                lines = ["", *map(_unescape, pieces)]
             else:
                 return [f'{prefix}{name}{index} "{escaped}"']
     first = lines[0].translate(_ESCAPES)
-    return [f'{prefix}{name}{index} "{first}"', *(f'{prefix}"{line.translate(_ESCAPES)}"' for line in lines[1:])]
+    return [f'{prefix}{name}{index} "{first}"', *(f'{prefix}"{line.translate(_ESCAPES)}"'
+            for line in lines[1:])]
 
 
 def _comment_lines(text: str, prefix: str, width: int) -> list[str]:
@@ -365,8 +371,6 @@ def fuzzy_state(changed: bool, provenance: str) -> State:
     return State.MACHINE if is_machine(provenance) else State.NEEDS_WORK
 
 
-_PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
-_PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
 _PO_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # "…", escapes allowed (written unrolled: fast)
 _PO_STRING = rf"{_PO_QUOTED}(?:\n{_PO_QUOTED})*"
 # Comment lines (among them whole obsolete `#~` entries), then at most one live entry as
@@ -393,7 +397,7 @@ _OBSOLETE_LINE = re.compile(r"^#~[^\n]*\n?", re.M)
 def _po_value(quoted: str) -> str:
     """The value of a PO string, possibly on several `"…"` lines, unescaped as polib does."""
     value = quoted[1:-1] if "\n" not in quoted else "".join(line[1:-1] for line in quoted.split("\n"))
-    return _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value) if "\\" in value else value
+    return _unescape(value)
 
 
 def _own_comments(head: str) -> str:

@@ -46,7 +46,6 @@ from .potext import (
     fuzzy_state,
     is_machine,
     key_error,
-    reference_lines,
     scan_text,
 )
 from .segment import unit_key
@@ -373,8 +372,8 @@ def _references(entry: polib.POEntry) -> list[str]:
 
 def _render_header(header: _Header, width: int) -> str:
     value = "".join(f"{name}: {text}\n" for name, text in header.fields.items())
-    return entry_text(msgid="", msgstr=value, tcomment=header.comment, flags=["fuzzy"] if header.fuzzy else [],
-                      width=width)
+    return entry_text(msgid="", msgstr=value, tcomment=header.comment,
+                      flags=["fuzzy"] if header.fuzzy else [], width=width)
 
 
 def _set_creation_date(head: str, old: str, new: str) -> str | None:
