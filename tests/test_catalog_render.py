@@ -17,6 +17,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from workflow import store
+from workflow.model import Segment
 from workflow.potext import entry_text, reference_lines
 
 MARKER = "\x00references\x00"
@@ -102,3 +104,14 @@ def test_header_text() -> None:
     for width in WIDTHS:
         assert entry_text(msgid="", msgstr=value, tcomment=entry.tcomment, flags=["fuzzy"],
                           width=width) == polib_text(entry, width)
+
+
+@given(STRING, STRING, TEXT, st.integers(0, 10**6), st.lists(st.integers(1, 10**6), max_size=12),
+       st.sampled_from(["source", "pages/news-2026"]), st.sampled_from(["a.html", "b-" + "x" * 50]))
+def test_fresh_text_is_the_fresh_entrys(key: str, text: str, note: str, line: int, more: list[int], root: str,
+                                        article: str) -> None:
+    """A new catalog's unit, written without a polib entry, is the entry the store makes for it, rendered."""
+    segment = Segment(key=key, article=article, text=text, line=line, note=note, more_lines=tuple(more))
+    entry = store._fresh_entry(segment, root)
+    assert store._fresh_text(segment, root) == polib_text(entry, 0).rstrip("\n")
+    assert store._fresh_text(segment, root) == store._render_entry(entry, 0).rstrip("\n")  # cached: the same

@@ -214,6 +214,26 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
     )
 
 
+def _fresh_text(segment: Segment, source_root: str) -> str:
+    """The text of `_fresh_entry` in a catalog written anew (not wrapped), without making the entry.
+
+    A new article's template and each of its new catalogs hold the same text for a
+    unit: it is rendered once (see _render_entry).
+    """
+    key = ("fresh", source_root, segment.article, segment.key, segment.text, segment.note, segment.line,
+           segment.more_lines)
+    text = _RENDERED.get(key)
+    if text is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        where = f"{source_root}/{segment.article}"
+        text = _RENDERED[key] = entry_text(
+            msgctxt=segment.key, msgid=segment.text, comment=segment.note,
+            references=[f"{where}:{line}" for line in (segment.line, *segment.more_lines)],
+        ).rstrip("\n")
+    return text
+
+
 def _has_work(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr or any(entry.msgstr_plural.values()) or entry.tcomment)
 
@@ -334,7 +354,7 @@ def _fields(entry: polib.POEntry) -> tuple[object, ...]:
             entry.occurrences, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural)
 
 
-_RENDERED: dict[tuple[object, ...], str] = {}  # _render_entry's results (bounded: cleared when full)
+_RENDERED: dict[tuple[object, ...], str] = {}  # texts of _render_entry, _fresh_text (cleared when full)
 _RENDERED_MAX = 8192
 
 
@@ -403,41 +423,40 @@ def _set_creation_date(head: str, old: str, new: str) -> str | None:
     return "\n".join("".join(line) for line in chars)
 
 
-def _compose(read: ReadCatalog | None, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
+def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
     """The catalog's new text, or None when it would hold what the file already holds.
 
     An entry whose fields polib reads as unchanged is copied from the file byte for
     byte, and so is the header if only its POT-Creation-Date moved (that line is
     replaced); the rest is written at the file's own wrapping width.
     """
-    layout = read.layout if read is not None else Layout()
+    layout = read.layout
     old: dict[tuple[bool, str | None, str], polib.POEntry] = {}
-    if read is not None:
-        for entry in read.catalog:
-            old.setdefault((bool(entry.obsolete), entry.msgctxt, entry.msgid), entry)
+    for entry in read.catalog:
+        old.setdefault((bool(entry.obsolete), entry.msgctxt, entry.msgid), entry)
     parts: list[str] = []
     copied: list[int] = []  # the file's entries copied, in order
     taken: set[int] = set()
     for entry in entries:
         # the entry read from the file itself (callers that change one drop its block), else an
         # entry made anew that polib cannot tell from one in the file
-        same = entry if read is not None and id(entry) in read.blocks else old.get(
+        same = entry if id(entry) in read.blocks else old.get(
             (bool(entry.obsolete), entry.msgctxt, entry.msgid))
-        if read is not None and same is not None and id(same) in read.blocks and id(same) not in taken and (
+        if same is not None and id(same) in read.blocks and id(same) not in taken and (
                 same is entry or _fields(same) == _fields(entry)):
             parts.append(read.blocks[id(same)])
             copied.append(id(same))
             taken.add(id(same))
         else:
             parts.append(_render_entry(entry, layout.width).rstrip("\n"))
-    before = _header_of(read.catalog) if read is not None else None
+    before = _header_of(read.catalog)
     # the same entries, in any order (a tool may have sorted them: order means nothing in PO)
-    unchanged = (read is not None and len(copied) == len(entries) == len(read.catalog)
+    unchanged = (len(copied) == len(entries) == len(read.catalog)
                  and taken == {id(e) for e in read.catalog} and before == header)
     if unchanged:
         return None
     head: str | None = None
-    if read is not None and read.head is not None and before is not None:
+    if read.head is not None:
         moved = {name for name in {*before.fields, *header.fields}
                  if before.fields.get(name) != header.fields.get(name)}
         if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
@@ -447,9 +466,14 @@ def _compose(read: ReadCatalog | None, header: _Header, entries: list[polib.POEn
                                       header.fields["POT-Creation-Date"])
     if head is None and (header.fields or header.comment):
         head = _render_header(header, layout.width).rstrip("\n")
+    return _joined(head, parts, layout.newline)
+
+
+def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
+    """A catalog's bytes: its header's text and its entries' texts, a blank line between two."""
     text = "\n\n".join([*([head] if head is not None else []), *parts]) + "\n"
-    if layout.newline != "\n":
-        text = text.replace("\n", layout.newline)
+    if newline != "\n":
+        text = text.replace("\n", newline)
     return text.encode("utf-8")
 
 
@@ -488,30 +512,28 @@ def plan_catalog(
         f"Units of {source_root}/{article}{language}.\n"
         "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."
     )
+    if read is None:  # a new file (or an unreadable template): every unit new, its text written as made
+        header = _Header(_header(lang, source_lang, article, {}, creation_date()), comment)
+        texts = [_fresh_text(segment, source_root) for segment in segments]
+        return CatalogPlan(CatalogChange(path, True, added=len(segments)),
+                           _joined(_render_header(header, 0).rstrip("\n"), texts))
     if lang is None:
         entries = [_fresh_entry(s, source_root) for s in segments]
         change = CatalogChange(path, False, added=len(entries))
     else:
-        entries, change = _merge(segments, read.catalog if read else None, source_root)
-    before = _header_of(read.catalog) if read is not None else None
-    if before is not None and before.comment and lang is not None:
+        entries, change = _merge(segments, read.catalog, source_root)
+    before = _header_of(read.catalog)
+    if before.comment and lang is not None:
         comment = before.comment  # a translator's notes stay
-    date = (before.fields.get("POT-Creation-Date") if before else None) or creation_date()
-    old_fields = before.fields if before is not None else {}
-    if read is None:  # a new file (or an unreadable template): composed once, dated now
-        header = _Header(_header(lang, source_lang, article, old_fields, date), comment)
-        data = _compose(read, header, entries)
-        return CatalogPlan(
-            CatalogChange(path, True, change.added, change.kept, change.fuzzy, change.obsolete), data
-        )
-    if lang is not None and before is not None:  # first: does the file already hold this?
+    date = before.fields.get("POT-Creation-Date") or creation_date()
+    if lang is not None:  # first: does the file already hold this?
         data = _compose(read, before, entries)
     else:
-        same = _Header(_header(lang, source_lang, article, old_fields, date), comment)
+        same = _Header(_header(lang, source_lang, article, before.fields, date), comment)
         data = _compose(read, same, entries)
     if data is not None:  # the content changed: give it a new creation date
-        header = _Header(_header(lang, source_lang, article, old_fields, creation_date()), comment,
-                         before.fuzzy if before is not None and lang is not None else False)
+        header = _Header(_header(lang, source_lang, article, before.fields, creation_date()), comment,
+                         before.fuzzy if lang is not None else False)
         data = _compose(read, header, entries)
     return CatalogPlan(
         CatalogChange(path, data is not None, change.added, change.kept, change.fuzzy, change.obsolete), data
