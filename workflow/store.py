@@ -480,6 +480,12 @@ def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
 _CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
 
 
+def _new_catalog(header: _Header, segments: list[Segment], source_root: str) -> bytes:
+    """A catalog of new units, every one's text written as it is made (no polib entry): a new file."""
+    texts = [_fresh_text(segment, source_root) for segment in segments]
+    return _joined(_render_header(header, 0).rstrip("\n"), texts)
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogPlan:
     """The new content of a catalog (None when the file already has it) and what changed."""
@@ -500,23 +506,32 @@ def plan_catalog(
     """
     exists = path.exists()
     read: ReadCatalog | None = None
-    if lang is not None and exists:
-        read = read_catalog(path, keys=True)
-    elif exists:
-        try:  # the template is workflow's own: one it cannot read is written anew
-            read = read_catalog(path)
-        except CatalogError:
-            read = None
     language = f" in {english_name(lang)} ({lang})" if lang else ""
     comment = (
         f"Units of {source_root}/{article}{language}.\n"
         "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."
     )
-    if read is None:  # a new file (or an unreadable template): every unit new, its text written as made
+    if lang is not None and exists:
+        read = read_catalog(path, keys=True)
+    elif exists:
+        try:
+            held: bytes | None = path.read_bytes()
+        except OSError:
+            held = None  # read_catalog says why
+        dated = _CREATION.search(held) if held is not None else None
+        date = dated.group(1).decode("utf-8", "replace") if dated is not None else ""
+        if date and held == _new_catalog(_Header(_header(None, source_lang, article, {}, date), comment),
+                                         segments, source_root):
+            # the template as workflow writes it, already: nothing to read (polib is slow), nothing to write
+            return CatalogPlan(CatalogChange(path, False, added=len(segments)), None)
+        try:  # the template is workflow's own: one it cannot read is written anew
+            read = read_catalog(path, data=held)
+        except CatalogError:
+            read = None
+    if read is None:  # a new file (or an unreadable template): every unit new, dated now
         header = _Header(_header(lang, source_lang, article, {}, creation_date()), comment)
-        texts = [_fresh_text(segment, source_root) for segment in segments]
-        return CatalogPlan(CatalogChange(path, True, added=len(segments)),
-                           _joined(_render_header(header, 0).rstrip("\n"), texts))
+        written = _new_catalog(header, segments, source_root)
+        return CatalogPlan(CatalogChange(path, True, added=len(segments)), written)
     if lang is None:
         entries = [_fresh_entry(s, source_root) for s in segments]
         change = CatalogChange(path, False, added=len(entries))
