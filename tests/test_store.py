@@ -125,20 +125,25 @@ def test_source_date_epoch_sets_the_dates(tmp_path: Path, monkeypatch: pytest.Mo
     )
 
 
-def test_a_template_workflow_wrote_is_compared_as_bytes_and_left_alone(
+def test_catalogs_as_extract_wrote_them_are_compared_as_bytes_and_left_alone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Re-extracting over an unchanged template does not parse it; its bytes and date stay."""
+    """Re-extracting over a template or catalog still as extract wrote it does not parse it; bytes stay."""
     settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
     extract(settings)
-    template = settings.catalog("a.txt", None)
-    before = template.read_bytes()
+    template, catalog = settings.catalog("a.txt", None), settings.catalog("a.txt", "fr")
+    before = {path: path.read_bytes() for path in (template, catalog)}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # a rewrite would show a new date
     parsed: list[Path] = []
     reading = store.read_catalog
     monkeypatch.setattr(store, "read_catalog", lambda path, **kw: parsed.append(path) or reading(path, **kw))
     report = extract(settings, force=True)
-    assert template.read_bytes() == before and report.written == 0 and report.units == 6
-    assert parsed == [settings.catalog("a.txt", "fr")]  # the translator's catalog is read, the template not
+    assert {path: path.read_bytes() for path in before} == before
+    assert report.written == 0 and report.units == 6
+    assert parsed == []
+    translate_all(catalog, lambda text: text.upper(), fuzzy=False)  # the translator's work: read, and kept
+    translated = catalog.read_bytes()
+    assert extract(settings, force=True).written == 0
+    assert parsed == [catalog] and catalog.read_bytes() == translated
 
 
 @pytest.mark.parametrize("variant", ["crlf", "sorted", "edited"])

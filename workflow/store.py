@@ -511,19 +511,23 @@ def plan_catalog(
         f"Units of {source_root}/{article}{language}.\n"
         "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."
     )
-    if lang is not None and exists:
-        read = read_catalog(path, keys=True)
-    elif exists:
+    held: bytes | None = None
+    if exists:
         try:
-            held: bytes | None = path.read_bytes()
+            held = path.read_bytes()
         except OSError:
             held = None  # read_catalog says why
         dated = _CREATION.search(held) if held is not None else None
         date = dated.group(1).decode("utf-8", "replace") if dated is not None else ""
-        if date and held == _new_catalog(_Header(_header(None, source_lang, article, {}, date), comment),
+        if date and held == _new_catalog(_Header(_header(lang, source_lang, article, {}, date), comment),
                                          segments, source_root):
-            # the template as workflow writes it, already: nothing to read (polib is slow), nothing to write
-            return CatalogPlan(CatalogChange(path, False, added=len(segments)), None)
+            # the file as extract writes it new for these units, already (its date kept): nothing to
+            # read (polib is slow), nothing to write
+            added, kept = (len(segments), 0) if lang is None else (0, len(segments))  # as _merge counts
+            return CatalogPlan(CatalogChange(path, False, added, kept), None)
+    if lang is not None and exists:
+        read = read_catalog(path, keys=True, data=held)
+    elif exists:
         try:  # the template is workflow's own: one it cannot read is written anew
             read = read_catalog(path, data=held)
         except CatalogError:
