@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from workflow import store
 from workflow.errors import CatalogError
 from workflow.extract import extract
 from workflow.languages import GETTEXT_PLURALS
@@ -122,6 +123,46 @@ def test_source_date_epoch_sets_the_dates(tmp_path: Path, monkeypatch: pytest.Mo
     assert (
         load_catalog(settings.catalog("a.txt", None)).metadata["POT-Creation-Date"] == "1970-01-02 00:00+0000"
     )
+
+
+def test_catalogs_as_extract_wrote_them_are_compared_as_bytes_and_left_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-extracting over a template or catalog still as extract wrote it does not parse it; bytes stay."""
+    settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
+    extract(settings)
+    template, catalog = settings.catalog("a.txt", None), settings.catalog("a.txt", "fr")
+    before = {path: path.read_bytes() for path in (template, catalog)}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # a rewrite would show a new date
+    parsed: list[Path] = []
+    reading = store.read_catalog
+    monkeypatch.setattr(store, "read_catalog", lambda path, **kw: parsed.append(path) or reading(path, **kw))
+    report = extract(settings, force=True)
+    assert {path: path.read_bytes() for path in before} == before
+    assert report.written == 0 and report.units == 6
+    assert parsed == []
+    translate_all(catalog, lambda text: text.upper(), fuzzy=False)  # the translator's work: read, and kept
+    translated = catalog.read_bytes()
+    assert extract(settings, force=True).written == 0
+    assert parsed == [catalog] and catalog.read_bytes() == translated
+
+
+@pytest.mark.parametrize("variant", ["crlf", "sorted", "edited"])
+def test_a_template_in_another_layout_is_read_as_before(tmp_path: Path, variant: str) -> None:
+    """A template not as workflow writes it for these units: read, rewritten only if its units differ."""
+    settings = make_workspace(tmp_path, {"a.txt": SOURCE}, languages="fr")
+    extract(settings)
+    template = settings.catalog("a.txt", None)
+    text = template.read_bytes()
+    head, *entries = text.split(b"\n\n")
+    saved = {"crlf": text.replace(b"\n", b"\r\n"), "sorted": b"\n\n".join([head, *reversed(entries)]),
+             "edited": text.replace(b"msgid \"The summit", b"msgid \"A summit")}[variant]
+    assert saved != text
+    template.write_bytes(saved)
+    extract(settings, force=True)
+    if variant == "edited":  # a unit the source does not have: written anew, as extract writes it
+        assert template.read_bytes() == text
+    else:
+        assert template.read_bytes() == saved
 
 
 # -- updates ------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ A catalog is the translator's file: it is written only when its content changes,
 atomically, and then in its own style. Every entry and header line that did not
 change is copied byte for byte; what changed is written at the file's own wrapping
 width (see potext.detect_layout); header fields are kept, unknown ones included.
+Entries are written by potext.entry_text (polib's text, faster); a new catalog is
+written from its segments without polib entries, and one still as extract wrote it
+is recognised by its bytes, without polib reading it.
 """
 
 from __future__ import annotations
@@ -42,10 +45,10 @@ from .potext import (
     check_syntax,
     detect_layout,
     entry_blocks,
+    entry_text,
     fuzzy_state,
     is_machine,
     key_error,
-    reference_lines,
     scan_text,
 )
 from .segment import unit_key
@@ -214,6 +217,26 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
     )
 
 
+def _fresh_text(segment: Segment, source_root: str) -> str:
+    """The text of `_fresh_entry` in a catalog written anew (not wrapped), without making the entry.
+
+    A new article's template and each of its new catalogs hold the same text for a
+    unit: it is rendered once (see _render_entry).
+    """
+    key = ("fresh", source_root, segment.article, segment.key, segment.text, segment.note, segment.line,
+           segment.more_lines)
+    text = _RENDERED.get(key)
+    if text is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        where = f"{source_root}/{segment.article}"
+        text = _RENDERED[key] = entry_text(
+            msgctxt=segment.key, msgid=segment.text, comment=segment.note,
+            references=[f"{where}:{line}" for line in (segment.line, *segment.more_lines)],
+        ).rstrip("\n")
+    return text
+
+
 def _has_work(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr or any(entry.msgstr_plural.values()) or entry.tcomment)
 
@@ -334,7 +357,7 @@ def _fields(entry: polib.POEntry) -> tuple[object, ...]:
             entry.occurrences, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural)
 
 
-_RENDERED: dict[tuple[object, ...], str] = {}  # _render_entry's results (bounded: cleared when full)
+_RENDERED: dict[tuple[object, ...], str] = {}  # texts of _render_entry, _fresh_text (cleared when full)
 _RENDERED_MAX = 8192
 
 
@@ -357,23 +380,23 @@ def _render_entry(entry: polib.POEntry, width: int) -> str:
 
 
 def _render_uncached(entry: polib.POEntry, width: int) -> str:
-    if not entry.occurrences or entry.obsolete:
-        return str(entry.__unicode__(width))
-    marker = "\x00references\x00"
-    plain = copy.copy(entry)
-    plain.occurrences = [(marker, "")]
-    lines = str(plain.__unicode__(width)).split("\n")
-    at = lines.index("#: " + marker)
-    references = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
-    lines[at:at + 1] = reference_lines(references, width)
-    return "\n".join(lines)
+    return entry_text(
+        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
+        msgstr_plural=entry.msgstr_plural, obsolete=entry.obsolete, comment=entry.comment,
+        tcomment=entry.tcomment, references=_references(entry), flags=entry.flags,
+        previous_msgctxt=entry.previous_msgctxt, previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural, width=width,
+    )
+
+
+def _references(entry: polib.POEntry) -> list[str]:
+    return [f"{path}:{line}" if line else path for path, line in entry.occurrences]
 
 
 def _render_header(header: _Header, width: int) -> str:
     value = "".join(f"{name}: {text}\n" for name, text in header.fields.items())
-    entry = polib.POEntry(msgid="", msgstr=value, tcomment=header.comment,
-                          flags=["fuzzy"] if header.fuzzy else [])
-    return str(entry.__unicode__(width))
+    return entry_text(msgid="", msgstr=value, tcomment=header.comment,
+                      flags=["fuzzy"] if header.fuzzy else [], width=width)
 
 
 def _set_creation_date(head: str, old: str, new: str) -> str | None:
@@ -403,41 +426,40 @@ def _set_creation_date(head: str, old: str, new: str) -> str | None:
     return "\n".join("".join(line) for line in chars)
 
 
-def _compose(read: ReadCatalog | None, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
+def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
     """The catalog's new text, or None when it would hold what the file already holds.
 
     An entry whose fields polib reads as unchanged is copied from the file byte for
     byte, and so is the header if only its POT-Creation-Date moved (that line is
     replaced); the rest is written at the file's own wrapping width.
     """
-    layout = read.layout if read is not None else Layout()
+    layout = read.layout
     old: dict[tuple[bool, str | None, str], polib.POEntry] = {}
-    if read is not None:
-        for entry in read.catalog:
-            old.setdefault((bool(entry.obsolete), entry.msgctxt, entry.msgid), entry)
+    for entry in read.catalog:
+        old.setdefault((bool(entry.obsolete), entry.msgctxt, entry.msgid), entry)
     parts: list[str] = []
     copied: list[int] = []  # the file's entries copied, in order
     taken: set[int] = set()
     for entry in entries:
         # the entry read from the file itself (callers that change one drop its block), else an
         # entry made anew that polib cannot tell from one in the file
-        same = entry if read is not None and id(entry) in read.blocks else old.get(
+        same = entry if id(entry) in read.blocks else old.get(
             (bool(entry.obsolete), entry.msgctxt, entry.msgid))
-        if read is not None and same is not None and id(same) in read.blocks and id(same) not in taken and (
+        if same is not None and id(same) in read.blocks and id(same) not in taken and (
                 same is entry or _fields(same) == _fields(entry)):
             parts.append(read.blocks[id(same)])
             copied.append(id(same))
             taken.add(id(same))
         else:
             parts.append(_render_entry(entry, layout.width).rstrip("\n"))
-    before = _header_of(read.catalog) if read is not None else None
+    before = _header_of(read.catalog)
     # the same entries, in any order (a tool may have sorted them: order means nothing in PO)
-    unchanged = (read is not None and len(copied) == len(entries) == len(read.catalog)
+    unchanged = (len(copied) == len(entries) == len(read.catalog)
                  and taken == {id(e) for e in read.catalog} and before == header)
     if unchanged:
         return None
     head: str | None = None
-    if read is not None and read.head is not None and before is not None:
+    if read.head is not None:
         moved = {name for name in {*before.fields, *header.fields}
                  if before.fields.get(name) != header.fields.get(name)}
         if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
@@ -447,13 +469,24 @@ def _compose(read: ReadCatalog | None, header: _Header, entries: list[polib.POEn
                                       header.fields["POT-Creation-Date"])
     if head is None and (header.fields or header.comment):
         head = _render_header(header, layout.width).rstrip("\n")
+    return _joined(head, parts, layout.newline)
+
+
+def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
+    """A catalog's bytes: its header's text and its entries' texts, a blank line between two."""
     text = "\n\n".join([*([head] if head is not None else []), *parts]) + "\n"
-    if layout.newline != "\n":
-        text = text.replace("\n", layout.newline)
+    if newline != "\n":
+        text = text.replace("\n", newline)
     return text.encode("utf-8")
 
 
 _CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
+
+
+def _new_catalog(header: _Header, segments: list[Segment], source_root: str) -> bytes:
+    """A catalog of new units, every one's text written as it is made (no polib entry): a new file."""
+    texts = [_fresh_text(segment, source_root) for segment in segments]
+    return _joined(_render_header(header, 0).rstrip("\n"), texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,42 +509,53 @@ def plan_catalog(
     """
     exists = path.exists()
     read: ReadCatalog | None = None
-    if lang is not None and exists:
-        read = read_catalog(path, keys=True)
-    elif exists:
-        try:  # the template is workflow's own: one it cannot read is written anew
-            read = read_catalog(path)
-        except CatalogError:
-            read = None
     language = f" in {english_name(lang)} ({lang})" if lang else ""
     comment = (
         f"Units of {source_root}/{article}{language}.\n"
         "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."
     )
+    held: bytes | None = None
+    if exists:
+        try:
+            held = path.read_bytes()
+        except OSError:
+            held = None  # read_catalog says why
+        dated = _CREATION.search(held) if held is not None else None
+        date = dated.group(1).decode("utf-8", "replace") if dated is not None else ""
+        if date and held == _new_catalog(_Header(_header(lang, source_lang, article, {}, date), comment),
+                                         segments, source_root):
+            # the file as extract writes it new for these units, already (its date kept): nothing to
+            # read (polib is slow), nothing to write
+            added, kept = (len(segments), 0) if lang is None else (0, len(segments))  # as _merge counts
+            return CatalogPlan(CatalogChange(path, False, added, kept), None)
+    if lang is not None and exists:
+        read = read_catalog(path, keys=True, data=held)
+    elif exists:
+        try:  # the template is workflow's own: one it cannot read is written anew
+            read = read_catalog(path, data=held)
+        except CatalogError:
+            read = None
+    if read is None:  # a new file (or an unreadable template): every unit new, dated now
+        header = _Header(_header(lang, source_lang, article, {}, creation_date()), comment)
+        written = _new_catalog(header, segments, source_root)
+        return CatalogPlan(CatalogChange(path, True, added=len(segments)), written)
     if lang is None:
         entries = [_fresh_entry(s, source_root) for s in segments]
         change = CatalogChange(path, False, added=len(entries))
     else:
-        entries, change = _merge(segments, read.catalog if read else None, source_root)
-    before = _header_of(read.catalog) if read is not None else None
-    if before is not None and before.comment and lang is not None:
+        entries, change = _merge(segments, read.catalog, source_root)
+    before = _header_of(read.catalog)
+    if before.comment and lang is not None:
         comment = before.comment  # a translator's notes stay
-    date = (before.fields.get("POT-Creation-Date") if before else None) or creation_date()
-    old_fields = before.fields if before is not None else {}
-    if read is None:  # a new file (or an unreadable template): composed once, dated now
-        header = _Header(_header(lang, source_lang, article, old_fields, date), comment)
-        data = _compose(read, header, entries)
-        return CatalogPlan(
-            CatalogChange(path, True, change.added, change.kept, change.fuzzy, change.obsolete), data
-        )
-    if lang is not None and before is not None:  # first: does the file already hold this?
+    date = before.fields.get("POT-Creation-Date") or creation_date()
+    if lang is not None:  # first: does the file already hold this?
         data = _compose(read, before, entries)
     else:
-        same = _Header(_header(lang, source_lang, article, old_fields, date), comment)
+        same = _Header(_header(lang, source_lang, article, before.fields, date), comment)
         data = _compose(read, same, entries)
     if data is not None:  # the content changed: give it a new creation date
-        header = _Header(_header(lang, source_lang, article, old_fields, creation_date()), comment,
-                         before.fuzzy if before is not None and lang is not None else False)
+        header = _Header(_header(lang, source_lang, article, before.fields, creation_date()), comment,
+                         before.fuzzy if lang is not None else False)
         data = _compose(read, header, entries)
     return CatalogPlan(
         CatalogChange(path, data is not None, change.added, change.kept, change.fuzzy, change.obsolete), data
