@@ -193,12 +193,15 @@ class Scanner(HTMLParser):
                 break
         else:
             return
-        lo, hi = _trim(pair_tags(parts, names))
-        parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
+        paired = pair_tags(parts, names)
+        lo, hi = _trim(paired)
+        if hi - lo < len(parts):  # paired again: the pairs' indexes are the trimmed run's
+            parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
+            paired = pair_tags(parts, names)
         tag, where, _ = self.containers[-1] if self.containers else ("", "", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
-        pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans,
-                                         self.lines.line, title=kind is BlockKind.TITLE)
+        pieces, separators = split_block(paired, self.mode, self.text, spans, self.lines.line,
+                                         title=kind is BlockKind.TITLE)
         if not pieces:
             return
         first, last = pieces[0].span, pieces[-1].span
@@ -374,7 +377,9 @@ class Scanner(HTMLParser):
             self.dates.handle_data(data)
         if self.ended:
             return
-        at = self._here()
+        at = self.at  # as _here() does, without the call: text is the commonest token
+        if self.pending is not None:
+            self._close_pending(at)
         if self.closing and _MARKUP_START.match(self.text, at):
             # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup (a comment,
             # a tag) up to the end, never text. The standard library's tokenizer reads on after
@@ -384,7 +389,10 @@ class Scanner(HTMLParser):
             return
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
-        self._add_pending(data, at)
+        self.pending = len(self.parts)  # as _add_pending() does
+        self.parts.append(data)
+        self.names.append(None)
+        self.spans.append((at, at))
 
     def _mark(self, kind: str) -> None:
         """A comment, declaration or processing instruction inside a run: an untranslated mark."""
