@@ -284,7 +284,9 @@ class Scanner(HTMLParser):
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
         if self.ended:
             return
-        at = self._here()
+        at = self.at  # as _here() does, without the call
+        if self.pending is not None:
+            self._close_pending(at)
         skip = self.skip
         if skip:
             if len(skip) == 1 and implied_end(skip[0], tag):
@@ -298,19 +300,12 @@ class Scanner(HTMLParser):
             self.in_head = True
         elif tag == "body":
             self.in_head = False
-        # the attributes that matter, in one pass; of a name given twice the last counts
         classes = translate = role = None
         named = False  # a translatable attribute is named
-        wanted = self.wanted
-        for name, value in attrs:
-            if name in wanted:
-                named = True
-            if name == "class":
-                classes = value
-            elif name == "translate":
-                translate = value
-            elif name == "role":
-                role = value
+        if attrs:
+            values = dict(attrs)  # of a name given twice the last counts
+            classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
+            named = not self.wanted.isdisjoint(values)
         untranslated = (
             tag in dialect.untranslated
             or at in self.skip_at
@@ -348,7 +343,9 @@ class Scanner(HTMLParser):
             return
         if self.dialect.local_names:
             tag = tag.rpartition(":")[2]
-        at = self._here()
+        at = self.at  # as _here() does, without the call
+        if self.pending is not None:
+            self._close_pending(at)
         if self.skip:
             if tag == self.skip[0]:
                 self.skip.pop()
@@ -389,8 +386,11 @@ class Scanner(HTMLParser):
             return
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
-        self.pending = len(self.parts)  # as _add_pending() does
-        self.parts.append(data)
+        parts = self.parts
+        if not parts and not data.strip(_WHITESPACE):
+            return  # white space between blocks: a run's edge, which _flush would trim
+        self.pending = len(parts)  # as _add_pending() does
+        parts.append(data)
         self.names.append(None)
         self.spans.append((at, at))
 
