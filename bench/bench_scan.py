@@ -38,6 +38,8 @@ import json, random, statistics, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import bench_extract
+import workflow
+assert Path(workflow.__file__).parent.parent == Path.cwd(), (workflow.__file__, Path.cwd())
 from workflow.formats.html import DIALECT
 from workflow.formats.published import Dates
 from workflow.formats.scanner import scan
@@ -77,7 +79,9 @@ def main() -> None:
         for name in (("before", "after") if number % 2 == 0 else ("after", "before")):
             env = {**os.environ, "PYTHONPATH": str(trees[name])}
             command = [sys.executable, "-c", CHILD, str(HERE), web, str(args.small), str(args.passes)]
-            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            # run in the tree: `-c` puts the working folder first on sys.path, before PYTHONPATH
+            done = subprocess.run(command, env=env, cwd=trees[name], capture_output=True, text=True,
+                                  check=True)
             for kind, seconds in json.loads(done.stdout).items():
                 results[name][kind].append(seconds)
     print(f"after:  {load()}")
