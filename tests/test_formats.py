@@ -14,7 +14,7 @@ from workflow.bulletin import assemble_bulletin
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
 from workflow.formats.common import decode, sniff_html_charset
-from workflow.model import Article, BlockKind, Format
+from workflow.model import Article, Block, BlockKind, Format
 
 
 def units(article: Article) -> list[str]:
@@ -149,6 +149,34 @@ def test_html_fragment_and_page_read_alike() -> None:
     assert units(fragment) == ["Hello <1>world</1>."]
     assert units(page) == ["T", "Hello <1>world</1>."]
     assert page.metadata == {"title": "T"}
+
+
+def test_html_start_tags_read_once_for_what_their_attributes_say() -> None:
+    """One pass over each start tag's attributes gives: translatable attributes named in any case
+    (and none for words that only look like their names), `notranslate` among other classes, the
+    landmark role and first class a translator is told of; white space (not a no-break space) and
+    comments before a run's first words stay out of its span."""
+    page = (
+        b'<div role="Navigation " class="menu  top"><a href="/alternative-titles" data-x="alt title">'
+        b"Read the news</a></div>\n<main>\n  <!-- lead -->  <p>\n <!-- x --> <b>Goats</b> graze."
+        b'<img ALT="A goat on the hill." src="/alt.png"></p><p class="lead notranslate">Hidden words.</p>\n'
+        b"</main>"
+    )
+    article = html.read(page, "a.html", "sentence")
+    found = [(b.kind, b.where, b.context, article.text[b.span[0]:b.span[1]] if b.span else "", units_of(b))
+             for b in article.blocks]
+    assert found == [
+        (BlockKind.PARAGRAPH, "<div> class menu", "1 of 2 in navigation", "Read the news", ["Read the news"]),
+        (BlockKind.ATTRIBUTE, "alt of <img>", "in main", '"A goat on the hill."', ["A goat on the hill."]),
+        (BlockKind.PARAGRAPH, "<p>", "2 of 2 in main", "<b>Goats</b> graze.", ["<1>Goats</1> graze."]),
+    ]
+    # a no-break space is content, not white space: it and the comment after it stay in the run
+    [block] = html.read(b"<p>&nbsp;<!-- c --><b>Goats</b> graze.</p>", "b.html", "sentence").blocks
+    assert block.span == (3, 38) and units_of(block) == ["\xa0<1/><2>Goats</2> graze."]
+
+
+def units_of(block: Block) -> list[str]:
+    return [piece.text for piece in block.pieces]
 
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?![\d])")
 _OPEN_GRAPH = frozenset({"article:published_time", "og:published_time"})
+_DATED = frozenset({"meta", "time", "script"})  # the start tags that may declare a date
 
 
 def iso_date(value: str) -> dt.date | None:
@@ -44,6 +45,8 @@ class _Dates(HTMLParser):
             self.found[kind] = date
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _DATED:
+            return
         values = {name: value or "" for name, value in attrs}
         if tag == "meta":
             key = (values.get("property") or values.get("name") or "").lower()

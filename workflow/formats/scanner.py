@@ -14,15 +14,15 @@ exactly as the tokenizer consumed them.
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import NamedTuple
 
-from ..model import Block, BlockKind
+from ..model import Block, BlockKind, Piece
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
 from .published import Dates
@@ -51,6 +51,7 @@ _ATTRIBUTE = re.compile(
 )
 _TAGNAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
 _WHITESPACE = " \t\n\r\f"
+_SPACES = re.compile(r"\s+")
 _MARKUP_START = re.compile(r"<[A-Za-z!/?]")
 # elements whose end tag HTML lets an author leave out, and what ends them implicitly
 _IMPLIED_BY_SIBLING = {
@@ -71,22 +72,6 @@ _CLOSES_P = frozenset(
 )
 
 
-def _untranslated(dialect: Dialect, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-    values = dict(attrs)
-    classes = (values.get("class") or "").split()
-    return (
-        tag in dialect.untranslated
-        or (values.get("translate") or "").strip().lower() == "no"
-        or not dialect.untranslated_classes.isdisjoint(classes)
-    )
-
-
-@functools.cache
-def _names_any(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Finds any of `names` in a tag's text, in any case."""
-    return re.compile("|".join(re.escape(name) for name in names) or "(?!)", re.IGNORECASE)
-
-
 def implied_end(open_tag: str, tag: str) -> bool:
     """Whether a start tag `tag` closes an open `open_tag` whose end tag was left out."""
     if open_tag == "p":
@@ -94,13 +79,35 @@ def implied_end(open_tag: str, tag: str) -> bool:
     return tag in _IMPLIED_BY_SIBLING.get(open_tag, ())
 
 
+class _Found(NamedTuple):
+    """A block as the scan finds it; its context is known once the whole page is read."""
+
+    kind: BlockKind
+    where: str
+    line: int
+    pieces: tuple[Piece, ...]
+    separators: tuple[str, ...]
+    span: tuple[int, int]
+    attribute: str | None
+    region: str  # the page region it is in
+
+
+# the part of a mark whose end is not known yet (see Scanner._close_pending)
+_UNFINISHED = Tag("empty", (0, 0), "")
+
+
 def _describe(raw: str, limit: int = 80) -> str:
-    raw = re.sub(r"\s+", " ", raw)
+    raw = _SPACES.sub(" ", raw)
     return raw if len(raw) <= limit else raw[: limit - 1] + "…"
 
 
 class Scanner(HTMLParser):
-    """Turns a page into blocks of parts; keeps the offsets of every piece of markup."""
+    """Turns a page into blocks of parts; keeps the offsets of every piece of markup.
+
+    Its callbacks run once per token, so they are kept lean: each start tag's attributes
+    are read in one pass, and a part whose end is not known yet is completed (once) when
+    the next token starts.
+    """
 
     def __init__(self, text: str, dialect: Dialect, mode: str, path: str = "",
                  skip_at: frozenset[int] = frozenset(), dates: Dates | None = None) -> None:
@@ -110,15 +117,16 @@ class Scanner(HTMLParser):
         self.text = text
         self.path = path
         self.dialect = dialect
+        self.wanted = frozenset(dialect.attributes)
         self.mode = mode
         self.lines = LineIndex(text)
-        self.blocks: list[Block] = []
+        self.blocks: list[_Found] = []  # in reading order, with the page region of each
         self.containers: list[tuple[str, str, str]] = []  # open block-level tags: (name, where, region)
-        self.regions: list[str] = []  # the page region of each block, as self.blocks grows
         self.parts: list[Part] = []
         self.names: list[str | None] = []
         self.spans: list[tuple[int, int]] = []
         self.pending: int | None = None  # index in parts of a token whose end is not known yet
+        self.pending_tag: tuple[str, bool] | None = None  # the pending part is a mark: description, content
         self.skip: list[str] = []  # stack of tag names inside an untranslated element
         self.skip_start = 0
         self.skip_inline = False
@@ -146,38 +154,54 @@ class Scanner(HTMLParser):
     def _here(self) -> int:
         """Where the current token starts; the token before it ends here."""
         at = self.at
-        self._close_pending(at)
+        if self.pending is not None:
+            self._close_pending(at)
         return at
 
     def _close_pending(self, at: int) -> None:
-        if self.pending is not None:
-            start, _ = self.spans[self.pending]
-            self.spans[self.pending] = (start, at)
-            part = self.parts[self.pending]
-            if isinstance(part, Tag):
-                span = (start, at)
-                self.parts[self.pending] = Tag(part.role, span, part.description, part.pair, part.content)
+        index = self.pending
+        if index is not None:
+            span = (self.spans[index][0], at)
+            self.spans[index] = span
+            if self.pending_tag is not None:
+                description, content = self.pending_tag
+                self.parts[index] = Tag("empty", span, description, content=content)
+                self.pending_tag = None
             self.pending = None
 
     # -- runs ----------------------------------------------------------------------
-    def _add(self, part: Part, name: str | None, span: tuple[int, int], open_end: bool = False) -> None:
+    def _add_pending(self, part: Part, at: int, name: str | None = None) -> None:
+        """A part that starts at `at` and ends where the next token starts."""
+        self.pending = len(self.parts)
         self.parts.append(part)
         self.names.append(name)
-        self.spans.append(span)
-        if open_end:
-            self.pending = len(self.parts) - 1
+        self.spans.append((at, at))
+
+    def _add_mark(self, description: str, at: int, name: str | None = None, content: bool = False) -> None:
+        """A mark (`<n/>`, or half of a pair) from `at` to where the next token starts."""
+        self._add_pending(_UNFINISHED, at, name)
+        self.pending_tag = (description, content)
 
     def _flush(self) -> None:
-        parts, names, spans = self.parts, self.names, self.spans
-        self.parts, self.names, self.spans = [], [], []
-        if not any(isinstance(p, str) and any(c.isalpha() for c in p) for p in parts):
+        parts = self.parts
+        if not parts:
             return
-        lo, hi = _trim(pair_tags(parts, names))
-        parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
+        names, spans = self.names, self.spans
+        self.parts, self.names, self.spans = [], [], []
+        for part in parts:
+            if isinstance(part, str) and any(map(str.isalpha, part)):
+                break
+        else:
+            return
+        paired = pair_tags(parts, names)
+        lo, hi = _trim(paired)
+        if hi - lo < len(parts):  # paired again: the pairs' indexes are the trimmed run's
+            parts, names, spans = parts[lo:hi], names[lo:hi], spans[lo:hi]
+            paired = pair_tags(parts, names)
         tag, where, _ = self.containers[-1] if self.containers else ("", "", "")
         kind = self.dialect.kinds.get(tag, BlockKind.PARAGRAPH)
-        pieces, separators = split_block(pair_tags(parts, names), self.mode, self.text, spans,
-                                         self.lines.line, title=kind is BlockKind.TITLE)
+        pieces, separators = split_block(paired, self.mode, self.text, spans, self.lines.line,
+                                         title=kind is BlockKind.TITLE)
         if not pieces:
             return
         first, last = pieces[0].span, pieces[-1].span
@@ -185,17 +209,11 @@ class Scanner(HTMLParser):
             log.warning("%s:%d: text left untranslated: it cannot be mapped to the source exactly",
                         self.path, self.lines.line(spans[0][0]))
             return
-        self._append(
-            Block(kind, where, self.lines.line(first[0]), tuple(pieces), tuple(separators),
-                  span=(first[0], last[1]))
-        )
+        self.blocks.append(_Found(kind, where, self.lines.line(first[0]), tuple(pieces), tuple(separators),
+                                  (first[0], last[1]), None, self._region()))
 
     def _region(self) -> str:
         return self.containers[-1][2] if self.containers else ""
-
-    def _append(self, block: Block) -> None:
-        self.blocks.append(block)
-        self.regions.append(self._region())
 
     def _context(self) -> list[Block]:
         """The blocks with their context for translators: position, page region, column if needed.
@@ -207,33 +225,35 @@ class Scanner(HTMLParser):
         per_line = Counter(b.line for b in self.blocks if b.attribute is None)
         counts: Counter[BlockKind] = Counter()
         result: list[Block] = []
-        for block, region in zip(self.blocks, self.regions):
+        for found in self.blocks:
+            kind, line, span, region = found.kind, found.line, found.span, found.region
             words: list[str] = []
-            if block.kind in _NUMBERED:
-                counts[block.kind] += 1
-                words.append(f"{counts[block.kind]} of {totals[block.kind]}")
+            if kind in _NUMBERED:
+                counts[kind] += 1
+                words.append(f"{counts[kind]} of {totals[kind]}")
             if region:
                 words.append(f"in {region}")
-            if per_line[block.line] > 1 and block.span is not None:
-                start = block.span[0]
-                words.append(f"at column {start - self.text.rfind(chr(10), 0, start)} of line {block.line}")
-            result.append(replace(block, context=" ".join(words)))
+            if per_line[line] > 1:
+                start = span[0]
+                words.append(f"at column {start - self.text.rfind(chr(10), 0, start)} of line {line}")
+            result.append(Block(kind, found.where, line, found.pieces, found.separators, span,
+                                attribute=found.attribute, context=" ".join(words)))
         return result
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]], raw: str, at: int) -> None:
-        if tag != "meta" and not _names_any(self.dialect.attributes).search(raw):
-            return  # most tags name no translatable attribute: the loop below would find none
-        values = dict(attrs)
-        wanted: set[str] = set(self.dialect.attributes)
+        """Blocks for the translatable attributes of a start tag that has some (or is a <meta>)."""
+        wanted: frozenset[str] = self.wanted
         kind = BlockKind.ATTRIBUTE
         if tag == "meta":
+            values = dict(attrs)
             named = values.get("name") or values.get("property") or values.get("itemprop") or ""
             if named.lower() not in self.dialect.meta_names:
                 return
-            wanted, kind = {"content"}, BlockKind.META
+            wanted, kind = frozenset({"content"}), BlockKind.META
         name_end = _TAGNAME.match(raw)
         if not name_end:
             return
+        # the values' spans: the tokenizer gives the attributes decoded, not where they are
         for match in _ATTRIBUTE.finditer(raw, name_end.end()):
             name, value = match.group(1).lower(), match.group(3)
             if name not in wanted or not value:
@@ -243,60 +263,77 @@ class Scanner(HTMLParser):
                 continue
             pieces, separators = split_block([decoded], PARAGRAPH)
             span = (at + match.start(3), at + match.end(3))
-            self._append(
-                Block(kind, f"{name} of <{tag}>", self.lines.line(span[0]), tuple(pieces),
-                      tuple(separators), span=span, attribute=name)
-            )
+            self.blocks.append(_Found(kind, f"{name} of <{tag}>", self.lines.line(span[0]), tuple(pieces),
+                                      tuple(separators), span, name, self._region()))
 
     # -- tokenizer callbacks -------------------------------------------------------
-    def _local(self, tag: str) -> str:
-        return tag.rpartition(":")[2] if self.dialect.local_names else tag
-
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.dates is not None:
             self.dates.handle_starttag(tag, attrs)
-        tag = self._local(tag)
-        self._start(tag, attrs, void=tag in self.dialect.void)
+        if self.dialect.local_names:
+            tag = tag.rpartition(":")[2]
+        self._start(tag, attrs, tag in self.dialect.void)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.dates is not None:
             self.dates.handle_startendtag(tag, attrs)
-        self._start(self._local(tag), attrs, void=True)
+        if self.dialect.local_names:
+            tag = tag.rpartition(":")[2]
+        self._start(tag, attrs, True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
         if self.ended:
             return
-        at = self._here()
-        raw = self.get_starttag_text() or ""
-        span = (at, at + len(raw))
-        if self.skip:
-            if len(self.skip) == 1 and implied_end(self.skip[0], tag):
+        at = self.at  # as _here() does, without the call
+        if self.pending is not None:
+            self._close_pending(at)
+        skip = self.skip
+        if skip:
+            if len(skip) == 1 and implied_end(skip[0], tag):
                 self.skip = []  # `<li translate="no">a<li>b`: the first item ended here
             else:
-                if tag == self.skip[0] and not void:
-                    self.skip.append(tag)
+                if tag == skip[0] and not void:
+                    skip.append(tag)
                 return
-        if tag == self.dialect.head:
+        dialect = self.dialect
+        if tag == dialect.head:
             self.in_head = True
         elif tag == "body":
             self.in_head = False
-        untranslated = at in self.skip_at or _untranslated(self.dialect, tag, attrs)
+        classes = translate = role = None
+        named = False  # a translatable attribute is named
+        if attrs:
+            values = dict(attrs)  # of a name given twice the last counts
+            classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
+            named = not self.wanted.isdisjoint(values)
+        untranslated = (
+            tag in dialect.untranslated
+            or at in self.skip_at
+            or (translate is not None and translate.strip().lower() == "no")
+            or (classes is not None and not dialect.untranslated_classes.isdisjoint(classes.split()))
+        )
+        inline = tag in dialect.inline
+        raw = self.get_starttag_text() or ""
         if untranslated and not void:
-            if tag not in self.dialect.inline:
+            if not inline:
                 self._flush()
-            self.skip, self.skip_start, self.skip_inline = [tag], at, tag in self.dialect.inline
+            self.skip, self.skip_start, self.skip_inline = [tag], at, inline
             self.skip_description = f"untranslated {_describe(raw, 60)}…</{tag}>"
             return
-        if not untranslated and (not self.in_head or tag == "meta"):  # an untranslated <img>: its alt too
+        # an untranslated <img>: its alt too
+        if not untranslated and (named or tag == "meta") and (not self.in_head or tag == "meta"):
             self._attributes(tag, attrs, raw, at)
-        if tag in self.dialect.inline:
-            self._add(Tag("empty", span, _describe(raw)), None if void else tag, span)
+        if inline:
+            span = (at, at + len(raw))
+            self.parts.append(Tag("empty", span, _describe(raw)))
+            self.names.append(None if void else tag)
+            self.spans.append(span)
             return
         self._flush()
         if not void:
-            classes = dict(attrs).get("class") or ""
-            where = f"<{tag}>" + (f" class {classes.split()[0]}" if classes.split() else "")
-            region = _REGIONS.get(tag) or _ROLES.get((dict(attrs).get("role") or "").strip().lower(), "")
+            words = classes.split() if classes else ()
+            where = f"<{tag}> class {words[0]}" if words else f"<{tag}>"
+            region = _REGIONS.get(tag) or (_ROLES.get(role.strip().lower(), "") if role else "")
             self.containers.append((tag, where, region or self._region()))
 
     def handle_endtag(self, tag: str) -> None:
@@ -304,16 +341,17 @@ class Scanner(HTMLParser):
             self.dates.handle_endtag(tag)
         if self.ended:
             return
-        tag = self._local(tag)
-        at = self._here()
+        if self.dialect.local_names:
+            tag = tag.rpartition(":")[2]
+        at = self.at  # as _here() does, without the call
+        if self.pending is not None:
+            self._close_pending(at)
         if self.skip:
             if tag == self.skip[0]:
                 self.skip.pop()
                 if not self.skip and self.skip_inline:
                     # the mark ends where the end tag does, measured at the next token
-                    span = (self.skip_start, at)
-                    self._add(Tag("empty", span, self.skip_description, content=True), None, span,
-                              open_end=True)
+                    self._add_mark(self.skip_description, self.skip_start, content=True)
                 return
             if len(self.skip) == 1 and any(tag == name for name, _, _ in self.containers):
                 self.skip = []  # `<p translate="no">a</div>`: the parent's end closed it
@@ -322,12 +360,13 @@ class Scanner(HTMLParser):
         if tag == self.dialect.head:
             self.in_head = False
         if tag in self.dialect.inline:
-            self._add(Tag("empty", (at, at), f"</{tag}>"), "/" + tag, (at, at), open_end=True)
+            self._add_mark(f"</{tag}>", at, "/" + tag)
             return
         self._flush()
-        for depth in range(len(self.containers) - 1, -1, -1):
-            if self.containers[depth][0] == tag:
-                del self.containers[depth:]
+        containers = self.containers
+        for depth in range(len(containers) - 1, -1, -1):
+            if containers[depth][0] == tag:
+                del containers[depth:]
                 break
 
     def handle_data(self, data: str) -> None:
@@ -335,7 +374,9 @@ class Scanner(HTMLParser):
             self.dates.handle_data(data)
         if self.ended:
             return
-        at = self._here()
+        at = self.at  # as _here() does, without the call: text is the commonest token
+        if self.pending is not None:
+            self._close_pending(at)
         if self.closing and _MARKUP_START.match(self.text, at):
             # `text <b` or `<!-- …` cut off by the end of the file: HTML5 reads markup (a comment,
             # a tag) up to the end, never text. The standard library's tokenizer reads on after
@@ -345,7 +386,13 @@ class Scanner(HTMLParser):
             return
         if self.skip or (self.in_head and not (self.containers and self.containers[-1][0] == "title")):
             return
-        self._add(data, None, (at, at), open_end=True)
+        parts = self.parts
+        if not parts and not data.strip(_WHITESPACE):
+            return  # white space between blocks: a run's edge, which _flush would trim
+        self.pending = len(parts)  # as _add_pending() does
+        parts.append(data)
+        self.names.append(None)
+        self.spans.append((at, at))
 
     def _mark(self, kind: str) -> None:
         """A comment, declaration or processing instruction inside a run: an untranslated mark."""
@@ -353,7 +400,7 @@ class Scanner(HTMLParser):
             return
         at = self._here()
         if not self.skip and self.parts:
-            self._add(Tag("empty", (at, at), kind), None, (at, at), open_end=True)
+            self._add_mark(kind, at)
 
     def handle_comment(self, data: str) -> None:
         self._mark("comment")
