@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
+import html5lib
 import pytest
 from extracting import BULLETIN_XML, HARD_HTML, SAMPLE
 from publishing import localized
@@ -14,6 +16,7 @@ from workflow.bulletin import assemble_bulletin
 from workflow.errors import SourceError
 from workflow.formats import html, text, xml
 from workflow.formats.common import decode, sniff_html_charset
+from workflow.formats.published import declared_date
 from workflow.model import Article, Block, BlockKind, Format
 
 
@@ -173,6 +176,22 @@ def test_html_start_tags_read_once_for_what_their_attributes_say() -> None:
     # a no-break space is content, not white space: it and the comment after it stay in the run
     [block] = html.read(b"<p>&nbsp;<!-- c --><b>Goats</b> graze.</p>", "b.html", "sentence").blocks
     assert block.span == (3, 38) and units_of(block) == ["\xa0<1/><2>Goats</2> graze."]
+
+
+def test_html_attribute_named_twice_counts_once_as_browsers_read_it() -> None:
+    """HTML5 keeps the first of an attribute named twice (html5lib, as a browser, agrees): a
+    `translate` or `class` given twice, a second `alt`, a second date change nothing."""
+    page = (
+        b'<p translate="no" translate="yes">Hidden words.</p>'
+        b'<p class="a" class="notranslate">Shown words.</p>'
+        b'<img alt="First words here" ALT="Second words here"><p translate="yes" translate="no">Read too.</p>'
+    )
+    assert units(html.read(page, "a.html", "sentence")) == ["Shown words.", "First words here", "Read too."]
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    assert [dict(e.attrib) for e in tree.iter() if e.tag in ("p", "img")] == [
+        {"translate": "no"}, {"class": "a"}, {"alt": "First words here"}, {"translate": "yes"}]
+    dated = '<meta property="article:published_time" content="2021-03-02" content="2020-01-01">'
+    assert declared_date(f"<html><head>{dated}</head><body><p>Text.</p></body></html>") == dt.date(2021, 3, 2)
 
 
 def units_of(block: Block) -> list[str]:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from .assemble import Choice, Mark, edges, joins, localize, piece_tokens
 from .errors import PublishError, WorkflowError
+from .formats.common import attribute_values
 from .markup import BULLETIN_NS, bulletin_schema, parse_xml
 from .model import Article, Block, BlockKind, Format, Piece
 
@@ -79,7 +80,7 @@ class _StartTag(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self.name:
-            self.name, self.attrs = tag, {k: v or "" for k, v in attrs}
+            self.name, self.attrs = tag, attribute_values(attrs)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16le"), (codecs.BOM_UTF16_BE, "utf-16be"))
 
 
+def attribute_values(attrs: list[tuple[str, str | None]]) -> dict[str, str]:
+    """A start tag's attributes by name, as html.parser lists them: of a name given twice
+    the first counts, as in HTML5 (a browser drops the later ones), and a bare name is ""."""
+    values: dict[str, str] = {}
+    for name, value in attrs:
+        values.setdefault(name, value or "")
+    return values
+
+
 def web_encoding(label: str) -> webencodings.Encoding | None:
     """The WHATWG encoding a label names, or None for a label browsers do not know."""
     return webencodings.lookup(label)

@@ -16,6 +16,8 @@ from collections import deque
 from html.parser import HTMLParser
 from typing import Any
 
+from .common import attribute_values
+
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?![\d])")
 _OPEN_GRAPH = frozenset({"article:published_time", "og:published_time"})
 _DATED = frozenset({"meta", "time", "script"})  # the start tags that may declare a date
@@ -47,7 +49,7 @@ class _Dates(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _DATED:
             return
-        values = {name: value or "" for name, value in attrs}
+        values = attribute_values(attrs)
         if tag == "meta":
             key = (values.get("property") or values.get("name") or "").lower()
             if key in _OPEN_GRAPH:

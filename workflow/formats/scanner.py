@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from ..model import Block, BlockKind, Piece
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
-from .common import LineIndex
+from .common import LineIndex, attribute_values
 from .published import Dates
 
 log = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ class Scanner(HTMLParser):
         wanted: frozenset[str] = self.wanted
         kind = BlockKind.ATTRIBUTE
         if tag == "meta":
-            values = dict(attrs)
+            values = attribute_values(attrs)
             named = values.get("name") or values.get("property") or values.get("itemprop") or ""
             if named.lower() not in self.dialect.meta_names:
                 return
@@ -254,8 +254,12 @@ class Scanner(HTMLParser):
         if not name_end:
             return
         # the values' spans: the tokenizer gives the attributes decoded, not where they are
+        seen: set[str] = set()
         for match in _ATTRIBUTE.finditer(raw, name_end.end()):
             name, value = match.group(1).lower(), match.group(3)
+            if name in seen:  # `alt="a" alt="b"`: a browser keeps the first
+                continue
+            seen.add(name)
             if name not in wanted or not value:
                 continue
             decoded = html.unescape(value[1:-1] if value[:1] in "'\"" else value)
@@ -303,7 +307,7 @@ class Scanner(HTMLParser):
         classes = translate = role = None
         named = False  # a translatable attribute is named
         if attrs:
-            values = dict(attrs)  # of a name given twice the last counts
+            values = attribute_values(attrs)  # of a name given twice the first counts
             classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
             named = not self.wanted.isdisjoint(values)
         untranslated = (
