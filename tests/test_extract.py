@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -12,8 +13,6 @@ import pytest
 from extracting import CASES, make_workspace, write_source
 
 from workflow import extract as extract_module
-from workflow import files
-from workflow.errors import WorkflowError
 from workflow.extract import CACHE_FILE, extract
 from workflow.settings import load_settings
 
@@ -183,20 +182,21 @@ def test_a_catalog_that_cannot_be_written_is_a_failure(
 ) -> None:
     settings = make_workspace(tmp_path, {"a.txt": "T\n\nOne.\n", "b.txt": "T\n\nTwo.\n"}, languages="fr")
     unwritable = settings.catalog("a.txt", "fr")
-    real_write = files.write_atomic
+    real_replace = os.replace
 
-    def write_atomic(path: Path, data: bytes) -> None:
-        if path == unwritable:
-            raise WorkflowError("cannot write file: No space left on device", path=path)
-        real_write(path, data)
+    def replace(source: str, target: Path) -> None:  # the last step of every write, as on a full disk
+        if target == unwritable:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(source, target)
 
-    monkeypatch.setattr(files, "write_atomic", write_atomic)
+    monkeypatch.setattr(os, "replace", replace)
     report = extract(settings)
     assert [(f.path, f.message) for f in report.failures] == [
-        (unwritable, "cannot write file: No space left on device")
+        (unwritable, "cannot write this file: No space left on device")
     ]
-    assert settings.catalog("b.txt", "fr").is_file()
-    monkeypatch.setattr(files, "write_atomic", real_write)
+    assert settings.catalog("b.txt", "fr").is_file() and settings.catalog("a.txt", None).is_file()
+    assert not [p.name for p in settings.locales.rglob("*.tmp")]  # the failed write left no temporary
+    monkeypatch.setattr(os, "replace", real_replace)
     assert extract(settings).failures == []  # the failed article is not cached as done
     assert unwritable.is_file()
 
