@@ -388,6 +388,30 @@ def test_every_source_is_read_once_per_extract(tmp_path: Path, monkeypatch: pyte
     assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
 
 
+def test_an_article_skipped_as_unchanged_keeps_its_cache_entry(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache entry of an article skipped is kept as it was (not worked out again: a stat of each
+    catalog less), and the next run skips it again."""
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", "b.txt": "B\n\nTwo.\n"}, languages="fr")
+    extract(settings)
+    entries_before = json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["articles"]
+    parsed: list[str] = []
+    real = extract_module.parse_article
+
+    def counting(settings: object, path: Path, data: bytes, name: str | None = None) -> object:
+        parsed.append(path.name)
+        return real(settings, path, data, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract_module, "parse_article", counting)
+    write_source(tmp_path, "a.txt", "A\n\nOne. Three.\n")
+    assert extract(settings).articles == 2 and parsed == ["a.txt"]
+    entries_after = json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["articles"]
+    assert entries_after["b.txt"] == entries_before["b.txt"]
+    assert entries_after["a.txt"] != entries_before["a.txt"]
+    parsed.clear()
+    assert extract(settings).units == 5 and parsed == []
+
+
 def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:
     settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n"}, languages="fr")
     extract(settings)
