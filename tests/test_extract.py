@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -12,8 +13,6 @@ import pytest
 from extracting import CASES, make_workspace, write_source
 
 from workflow import extract as extract_module
-from workflow import files
-from workflow.errors import WorkflowError
 from workflow.extract import CACHE_FILE, extract
 from workflow.settings import load_settings
 
@@ -183,20 +182,21 @@ def test_a_catalog_that_cannot_be_written_is_a_failure(
 ) -> None:
     settings = make_workspace(tmp_path, {"a.txt": "T\n\nOne.\n", "b.txt": "T\n\nTwo.\n"}, languages="fr")
     unwritable = settings.catalog("a.txt", "fr")
-    real_write = files.write_atomic
+    real_replace = os.replace
 
-    def write_atomic(path: Path, data: bytes) -> None:
-        if path == unwritable:
-            raise WorkflowError("cannot write file: No space left on device", path=path)
-        real_write(path, data)
+    def replace(source: str, target: Path) -> None:  # the last step of every write, as on a full disk
+        if target == unwritable:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(source, target)
 
-    monkeypatch.setattr(files, "write_atomic", write_atomic)
+    monkeypatch.setattr(os, "replace", replace)
     report = extract(settings)
     assert [(f.path, f.message) for f in report.failures] == [
-        (unwritable, "cannot write file: No space left on device")
+        (unwritable, "cannot write this file: No space left on device")
     ]
-    assert settings.catalog("b.txt", "fr").is_file()
-    monkeypatch.setattr(files, "write_atomic", real_write)
+    assert settings.catalog("b.txt", "fr").is_file() and settings.catalog("a.txt", None).is_file()
+    assert not [p.name for p in settings.locales.rglob("*.tmp")]  # the failed write left no temporary
+    monkeypatch.setattr(os, "replace", real_replace)
     assert extract(settings).failures == []  # the failed article is not cached as done
     assert unwritable.is_file()
 
@@ -386,6 +386,30 @@ def test_every_source_is_read_once_per_extract(tmp_path: Path, monkeypatch: pyte
     reads.clear()
     extract(settings, force=True)
     assert sorted(reads) == ["a.txt", "b.html", "c.txt"]
+
+
+def test_an_article_skipped_as_unchanged_keeps_its_cache_entry(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache entry of an article skipped is kept as it was (not worked out again: a stat of each
+    catalog less), and the next run skips it again."""
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", "b.txt": "B\n\nTwo.\n"}, languages="fr")
+    extract(settings)
+    entries_before = json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["articles"]
+    parsed: list[str] = []
+    real = extract_module.parse_article
+
+    def counting(settings: object, path: Path, data: bytes, name: str | None = None) -> object:
+        parsed.append(path.name)
+        return real(settings, path, data, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract_module, "parse_article", counting)
+    write_source(tmp_path, "a.txt", "A\n\nOne. Three.\n")
+    assert extract(settings).articles == 2 and parsed == ["a.txt"]
+    entries_after = json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["articles"]
+    assert entries_after["b.txt"] == entries_before["b.txt"]
+    assert entries_after["a.txt"] != entries_before["a.txt"]
+    parsed.clear()
+    assert extract(settings).units == 5 and parsed == []
 
 
 def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:

@@ -278,28 +278,29 @@ def extract(
         names = _article_names(settings, sources)
         clashes = _collisions(names)
         cache = ExtractCache.load(settings)
-        seen: list[tuple[str, str, int]] = []  # article, source hash, units
+        seen: list[tuple[str, str, int]] = []  # article, source hash, units (of the articles parsed)
         todo: list[Job] = []  # with its bytes when already read (kept: bounded)
+        planned: dict[str, list[Path]] = {}  # the catalogs of each article in todo
         kept = 0
         for path in sources:
             try:
                 if path in clashes:
                     raise SourceError(clashes[path], path=path, hint="rename one of the two files")
                 name = _name(names, path)
-                fresh, data = (None, None) if force else _fresh(settings, path, name, cache)
+                catalogs = _catalogs(settings, name)
+                fresh, data = (None, None) if force else _fresh(settings, path, name, cache, catalogs)
                 if fresh is None:
                     if data is not None and kept + len(data) <= KEEP_READ_BYTES:
                         kept += len(data)
                     else:
                         data = None  # read again when parsed: memory stays bounded
                     todo.append((path, name, data))
+                    planned[name] = catalogs
                     continue
-                if progress:
+                if progress:  # its cache entry stays as it is: source and catalogs as last seen
                     progress(str(path))
-                name, digest, units = fresh
                 report.articles += 1
-                report.units += units
-                seen.append(fresh)
+                report.units += fresh[2]
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
         with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
@@ -311,7 +312,7 @@ def extract(
                     continue
                 article, digest = result
                 try:
-                    units = extract_article(settings, article, report, writer)
+                    units = extract_article(settings, article, report, writer, planned[article.path])
                 except WorkflowError as exc:
                     report.failures.append(_failure(exc))
                     continue
@@ -322,7 +323,7 @@ def extract(
             if name in writer.failures:
                 cache.forget(name)
             else:  # stat the catalogs now that they are written
-                cache.record(name, digest, units, _catalogs(settings, name))
+                cache.record(name, digest, units, planned[name])
         try:
             cache.save()
         except WorkflowError as exc:  # only costs time next run; the catalogs' own errors come first
@@ -374,7 +375,7 @@ Fresh = tuple[str, str, int]  # article, source hash, units
 
 
 def _fresh(
-    settings: Settings, path: Path, name: str, cache: ExtractCache
+    settings: Settings, path: Path, name: str, cache: ExtractCache, catalogs: list[Path]
 ) -> tuple[Fresh | None, bytes | None]:
     """(article, source hash, units) when the source and catalogs are as last extracted, else None;
     and the source's bytes if they were read.
@@ -384,7 +385,6 @@ def _fresh(
     """
     if path.suffix.lower() not in READERS:
         parse_article(settings, path, b"", name)  # raises: unknown format
-    catalogs = _catalogs(settings, name)
     if not cache.known(name, catalogs):
         return None, None
     data = read_source(path)
@@ -484,17 +484,16 @@ def _parse_all(
 
 
 def extract_article(settings: Settings, article: Article, report: StageReport,
-                    writer: BatchWriter | None = None) -> int:
+                    writer: BatchWriter | None = None, catalogs: list[Path] | None = None) -> int:
     """Work out the template and every language's catalog of one article, and write them.
 
-    Nothing is written unless every catalog of the article could be worked out.
-    Returns the number of units.
+    Nothing is written unless every catalog of the article could be worked out. `catalogs`:
+    their paths, when the caller has them. Returns the number of units.
     """
     segments = article.segments()
     plans = [
-        plan_catalog(settings.catalog(article.path, lang), segments, lang, article.path, settings.source_dir,
-                     settings.source_lang)
-        for lang in (None, *settings.languages)
+        plan_catalog(path, segments, lang, article.path, settings.source_dir, settings.source_lang)
+        for path, lang in zip(catalogs or _catalogs(settings, article.path), (None, *settings.languages))
     ]
     for plan in plans:
         if plan.data is None:
