@@ -22,6 +22,11 @@ source is not even segmented. A page whose links to the other editions are alrea
 the right ones, and a bulletin whose index entry was read before, are not read again
 beyond the digest of their bytes. Any change, or a file edited by hand, takes the
 ordinary path.
+
+A run holds one article in memory at a time: it is read, its editions in every language
+are worked out and written, and it is let go before the next is read; what is kept of an
+edition is a summary (what the report, the index and the record say of it). The report and
+the warnings still come step by step, as they always have (_Ledger).
 """
 
 from __future__ import annotations
@@ -535,7 +540,8 @@ def publish(
 
     An article held back keeps an earlier reviewed edition; an earlier draft edition
     is withdrawn. Then every edition's links to the others, the language indexes and
-    feeds and output/index.html are brought up to date.
+    feeds and output/index.html are brought up to date. `progress` is told of each edition
+    as it is worked out: article by article, each in every language.
     """
     report = PublishReport(languages=tuple(langs), policy=policy)
     with workspace_lock(settings.root, settings.lock_timeout):
