@@ -138,3 +138,18 @@ def test_only_the_runs_own_warnings_wait_and_the_log_is_as_before(caplog: pytest
         assert logged() == ["another thread's", "the run's"]
     workflow_log = logging.getLogger("workflow")
     assert workflow_log.propagate and workflow_log.handlers == []
+
+
+def test_a_shared_name_is_settled_by_the_sources_that_can_be_read(news: Settings) -> None:
+    (news.source / "story-2.xml").write_text("<bulletin>", encoding="utf-8")  # unreadable: story-2.txt is out
+    (news.source / "index.txt").write_text(STORY.format(day=8), encoding="utf-8")  # would replace the index
+    (news.source / "index.xml").write_text("<bulletin>", encoding="utf-8")  # cannot be read
+    report = publish(news, ["zh"], DRAFTS)
+    failures = [f"{Path(str(f.path)).name}: {f.message.split(':')[0]}" for f in report.failures]
+    assert failures == [
+        "index.xml: malformed XML",
+        "story-2.xml: malformed XML",
+        "index.txt: an article named index would replace the bulletin index",
+    ]
+    assert [e.article for e in report.published] == [f"story-{n}.txt" for n in range(1, 6)]
+    assert (news.output / "zh" / "story-2.html").is_file() and not (news.output / "zh" / "index.xml").exists()
