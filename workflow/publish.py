@@ -22,6 +22,11 @@ source is not even segmented. A page whose links to the other editions are alrea
 the right ones, and a bulletin whose index entry was read before, are not read again
 beyond the digest of their bytes. Any change, or a file edited by hand, takes the
 ordinary path.
+
+A run holds one article in memory at a time: it is read, its editions in every language
+are worked out and written, and it is let go before the next is read; what is kept of an
+edition is a summary (what the report, the index and the record say of it). The report and
+the warnings still come step by step, as they always have (_Ledger).
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ import importlib.metadata
 import logging
 import os
 import shlex
+import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
@@ -267,43 +274,149 @@ def _read_sources(settings: Settings, report: PublishReport) -> list[_Source]:
     return sources
 
 
-def _read_articles(
-    settings: Settings, report: PublishReport, sources: Sequence[_Source], needed: set[str] | None = None
-) -> list[_Source]:
-    """The sources that can be published, those in `needed` (all when None) read as articles.
+_INDEX_NAME = PurePosixPath("index")
+# The places of a run's steps in the order its report and log give them: every source read, then every
+# name checked, then each language's editions worked out, then written (see _Ledger).
+_READ, _NAMED, _DECIDED, _WRITTEN = range(4)
+_REPORTED = ("published", "held", "written", "removed", "kept", "failures")
+
+
+def _read(settings: Settings, ledger: _Ledger, at: int, source: _Source, needed: Set[str] | None) -> bool:
+    """Read a source as an article when it is `needed` (always when None); False (reported) when it
+    cannot be."""
+    if needed is not None and source.path not in needed:
+        return True
+    with ledger.step((_READ, at, 0)) as report:
+        try:
+            source.article = read_article(settings, source.file)
+        except WorkflowError as exc:
+            report.failures.append(Failure.of(exc))
+            return False
+    return True
+
+
+def _publishable(
+    settings: Settings, ledger: _Ledger, sources: Sequence[_Source], needed: Set[str] | None = None
+) -> Iterator[tuple[int, _Source]]:
+    """The sources that can be published, one at a time, each with its place in `sources`; those in
+    `needed` (all when None) read as articles just before they are given out, so that the caller can
+    let each article go before the next is read.
 
     A source that cannot be read, or that would publish over another or over the index, is reported
-    and left out.
+    and left out. Whether a source publishes over another depends on which of them can be read: the
+    few whose name is shared, or is the index's, are read first.
     """
-    read: list[_Source] = []
-    for source in sources:
-        if needed is None or source.path in needed:
-            try:
-                source.article = read_article(settings, source.file)
-            except WorkflowError as exc:
-                report.failures.append(Failure.of(exc))
+    names = Counter(output_name(source.path) for source in sources)
+    shared = {at for at, source in enumerate(sources)
+              if names[output_name(source.path)] > 1 or output_name(source.path) == _INDEX_NAME}
+    read = {at for at in sorted(shared) if _read(settings, ledger, at, sources[at], needed)}
+    names = Counter(output_name(sources[at].path) for at in read)
+    for at, source in enumerate(sources):
+        if at in read:
+            name = output_name(source.path)
+            fault = ((f"another source also publishes as {name}.html", "rename one of the two files")
+                     if names[name] > 1 else
+                     ("an article named index would replace the bulletin index", "rename the file")
+                     if name == _INDEX_NAME else None)
+            if fault is not None:
+                source.article = None
+                with ledger.step((_NAMED, at, 0)) as report:
+                    report.failures.append(Failure(fault[0], settings.source / source.path, hint=fault[1]))
                 continue
-        read.append(source)
-    names = Counter(output_name(a.path) for a in read)
-    usable: list[_Source] = []
-    for article in read:
-        name = output_name(article.path)
-        path = settings.source / article.path
-        if names[name] > 1:
-            report.failures.append(
-                Failure(
-                    f"another source also publishes as {name}.html", path, hint="rename one of the two files"
-                )
-            )
-        elif name == PurePosixPath("index"):
-            report.failures.append(
-                Failure(
-                    "an article named index would replace the bulletin index", path, hint="rename the file"
-                )
-            )
-        else:
-            usable.append(article)
-    return usable
+        elif at in shared or not _read(settings, ledger, at, source, needed):
+            continue  # (a shared name: its source could not be read, which is reported)
+        yield at, source
+
+
+class _Ledger:
+    """What a run that works article by article reports, given out in the order of a run that works
+    step by step: the report's entries and the records of workflow's log.
+
+    Publishing holds one article in memory at a time (read, its editions in every language worked
+    out and written, then let go), while its report and its warnings have always come step by step:
+    every article read, every name checked, each language's editions worked out, then written. Each
+    entry is noted with the place of the step it comes from (`step`), and all are given out in that
+    order when the ledger closes, even when the run is interrupted; workflow's log records are held
+    back meanwhile (_HeldLog).
+    """
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+        self.report = writer.report
+        self.scratch = PublishReport(self.report.languages, self.report.policy)
+        self.place: tuple[int, int, int] = (_READ, 0, 0)
+        self.entries: list[tuple[tuple[int, int, int], str, object]] = []
+
+    def __enter__(self) -> _Ledger:
+        _HELD_LOG.hold_for(self)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        _HELD_LOG.let_go()
+        self.entries.sort(key=lambda entry: entry[0])  # stable: a step's entries keep their order
+        for _, name, item in self.entries:
+            if isinstance(item, logging.LogRecord):  # on its way on, from its own logger
+                logging.getLogger(item.name).callHandlers(item)
+            else:
+                getattr(self.report, name).append(item)
+        self.entries.clear()
+
+    @contextmanager
+    def step(self, place: tuple[int, int, int]) -> Iterator[PublishReport]:
+        """What the writer and the caller report meanwhile goes to the step at `place`."""
+        self.place, self.writer.report = place, self.scratch
+        try:
+            yield self.scratch
+        finally:
+            self.writer.report = self.report
+            self.report.unchanged += self.scratch.unchanged
+            self.scratch.unchanged = 0
+            for name in _REPORTED:
+                items: list[object] = getattr(self.scratch, name)
+                self.entries.extend((place, name, item) for item in items)
+                items.clear()
+
+    def note(self, place: tuple[int, int, int], name: str, item: object) -> None:
+        self.entries.append((place, name, item))
+
+
+class _HeldLog(logging.Handler):
+    """Holds back the records of workflow's log for each thread whose ledger asks it to.
+
+    While any does, it is a handler of the `workflow` logger, which passes nothing on up: the records
+    of a thread with a ledger go to that ledger, the others on up as they would have gone.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logger = logging.getLogger(__name__.partition(".")[0])
+        self.ledgers: dict[int, _Ledger] = {}
+        self.guard = threading.Lock()
+        self.propagate = True
+
+    def hold_for(self, ledger: _Ledger) -> None:
+        with self.guard:
+            if not self.ledgers:
+                self.propagate, self.logger.propagate = self.logger.propagate, False
+                self.logger.addHandler(self)
+            self.ledgers[threading.get_ident()] = ledger
+
+    def let_go(self) -> None:  # (not `release`: a handler has one, for its lock)
+        with self.guard:
+            self.ledgers.pop(threading.get_ident(), None)
+            if not self.ledgers:
+                self.logger.removeHandler(self)
+                self.logger.propagate = self.propagate
+
+    def emit(self, record: logging.LogRecord) -> None:
+        ledger = self.ledgers.get(threading.get_ident())
+        if ledger is not None:
+            ledger.entries.append((ledger.place, "log", record))
+        elif self.propagate and self.logger.parent is not None:
+            self.logger.parent.callHandlers(record)
+
+
+_HELD_LOG = _HeldLog()
 
 
 class _Writer:
@@ -427,7 +540,8 @@ def publish(
 
     An article held back keeps an earlier reviewed edition; an earlier draft edition
     is withdrawn. Then every edition's links to the others, the language indexes and
-    feeds and output/index.html are brought up to date.
+    feeds and output/index.html are brought up to date. `progress` is told of each edition
+    as it is worked out: article by article, each in every language.
     """
     report = PublishReport(languages=tuple(langs), policy=policy)
     with workspace_lock(settings.root, settings.lock_timeout):
@@ -446,57 +560,92 @@ def _publish(
     sources = _read_sources(settings, report)
     every = list(dict.fromkeys([*settings.languages, *langs]))
     _adopt(settings, writer, sources, every)
+    run = _Run(settings, writer, _Ledger(writer), langs, every, policy, progress)
     fingerprint = _fingerprint(settings, policy)
-    inputs: dict[tuple[str, str], str] = {}
-    known: dict[tuple[str, str], Edition | str] = {}
     for source in sources:
         for lang in langs:
             key = (source.path, lang)
-            inputs[key] = _inputs(fingerprint, source, settings.catalog(source.path, lang))
-            outcome = _known(writer, source.path, lang, inputs[key])
+            run.inputs[key] = _inputs(fingerprint, source, settings.catalog(source.path, lang))
+            outcome = _known(writer, source.path, lang, run.inputs[key])
             if outcome is not None:
-                known[key] = outcome
-    needed = {s.path for s in sources if any((s.path, lang) not in known for lang in langs)}
-    articles = _read_articles(settings, report, sources, needed)
-    drafts: dict[tuple[str, str], _Draft] = {}
-    shown: dict[tuple[str, str], Edition | None] = {}  # published editions, in the order of the report
-    for lang in langs:
-        for article in articles:
-            if progress:
-                progress(f"{lang}: {article.path}")
-            key = (article.path, lang)
-            decision: _Draft | Edition | str | None = known.get(key)
-            if decision is None:
-                try:
-                    decision = _decide(settings, article.read(), lang, policy)
-                except (CatalogError, PublishError, SourceError) as exc:
-                    report.failures.append(
-                        Failure(exc.message, exc.path or settings.source / article.path, exc.line, exc.hint)
-                    )
-                    continue
-            if isinstance(decision, str):
-                report.held.append(_hold(writer, article.path, lang, decision))
-                writer.manifest.decided(lang, article.path, {"inputs": inputs[key], "held": decision})
-            elif isinstance(decision, Edition):  # unchanged: its page and bulletin are as written
-                shown[key] = decision
-                report.unchanged += 2
-            else:
-                drafts[key] = decision
-                shown[key] = None
-    online = _present(settings, articles, every)
-    present = online | set(drafts)
-    for key, draft in drafts.items():
-        edition = _write_edition(settings, writer, draft, present, every)
-        shown[key] = edition
-        writer.manifest.decided(key[1], key[0], _outcome(inputs[key], edition) if edition else None)
-    report.published.extend(e for e in shown.values() if e is not None)
+                run.known[key] = outcome
+    needed = {s.path for s in sources if any((s.path, lang) not in run.known for lang in langs)}
+    articles: list[_Source] = []
+    with run.ledger:  # one article in memory at a time; the report and log in their usual order
+        for at, source in _publishable(settings, run.ledger, sources, needed):
+            articles.append(source)
+            try:
+                _publish_article(run, at, source)
+            finally:
+                source.article = None  # let it go: the next is read only now
     names = {s.path for s in sources}
     for name in [k for k in writer.manifest.editions if k.partition("/")[2] not in names]:
         del writer.manifest.editions[name]  # the source is gone: its outcomes can never be used again
-    fresh = {k: d.page.record for k, d in drafts.items() if shown[k] is not None}
-    unchanged = {k for k, e in known.items() if isinstance(e, Edition)}
+    unchanged = {k for k, e in run.known.items() if isinstance(e, Edition)}
     # with no edition written since, the editions online are still those found before
-    _refresh(settings, writer, articles, every, fresh, unchanged, None if drafts else online)
+    _refresh(settings, writer, articles, every, run.fresh, unchanged, None if run.drafted else run.online)
+
+
+@dataclass(slots=True)
+class _Run:
+    """A publishing run: what it was asked, and what it keeps of each edition (no article, no page)."""
+
+    settings: Settings
+    writer: _Writer
+    ledger: _Ledger
+    langs: Sequence[str]
+    every: Sequence[str]  # the languages whose editions link one another
+    policy: Policy
+    progress: Progress | None
+    inputs: dict[tuple[str, str], str] = field(default_factory=dict)  # (article, lang) -> digest
+    known: dict[tuple[str, str], Edition | str] = field(default_factory=dict)  # unchanged outcomes
+    online: set[tuple[str, str]] = field(default_factory=set)  # editions online before any was written
+    fresh: dict[tuple[str, str], Record] = field(default_factory=dict)  # editions written in this run
+    drafted: bool = False  # an edition was worked out to be written
+
+
+def _publish_article(run: _Run, at: int, source: _Source) -> None:
+    """Work out an article's editions in every language, then write them (`at`: its place among the
+    sources, for the report's order). What is kept of them is a summary: their pages go with this call."""
+    settings, writer = run.settings, run.writer
+    drafts: dict[str, _Draft] = {}
+    for number, lang in enumerate(run.langs):
+        key = (source.path, lang)
+        with run.ledger.step((_DECIDED, number, at)) as report:
+            if run.progress:
+                run.progress(f"{lang}: {source.path}")
+            decision: _Draft | Edition | str | None = run.known.get(key)
+            if decision is None:
+                try:
+                    decision = _decide(settings, source.read(), lang, run.policy)
+                except (CatalogError, PublishError, SourceError) as exc:
+                    report.failures.append(
+                        Failure(exc.message, exc.path or settings.source / source.path, exc.line, exc.hint)
+                    )
+                    continue
+            if isinstance(decision, str):
+                report.held.append(_hold(writer, source.path, lang, decision))
+                writer.manifest.decided(lang, source.path, {"inputs": run.inputs[key], "held": decision})
+            elif isinstance(decision, Edition):  # unchanged: its page and bulletin are as written
+                report.published.append(decision)
+                report.unchanged += 2
+            else:
+                drafts[lang] = decision
+    # its editions online now (an earlier draft edition held back is withdrawn by now), and to be written
+    online = _present(settings, [source], run.every)
+    run.online |= online
+    run.drafted = run.drafted or bool(drafts)
+    present = online | {(source.path, lang) for lang in drafts}
+    for number, lang in enumerate(run.langs):
+        if lang not in drafts:
+            continue
+        key, draft = (source.path, lang), drafts[lang]
+        with run.ledger.step((_WRITTEN, number, at)):
+            edition = _write_edition(settings, writer, draft, present, run.every)
+        writer.manifest.decided(lang, source.path, _outcome(run.inputs[key], edition) if edition else None)
+        if edition is not None:
+            run.ledger.note((_DECIDED, number, at), "published", edition)
+            run.fresh[key] = draft.page.record
 
 
 # -- what a run with nothing changed takes from the record -----------------------------
@@ -830,7 +979,12 @@ def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> Publi
 
 def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[str]) -> None:
     report = writer.report
-    articles = _read_articles(settings, report, _read_sources(settings, report))
+    sources = _read_sources(settings, report)
+    articles: list[_Source] = []
+    with _Ledger(writer) as ledger:
+        for _, source in _publishable(settings, ledger, sources):  # each read (to know it is readable)
+            source.article = None
+            articles.append(source)
     every = list(dict.fromkeys([*settings.languages, lang]))
     _adopt(settings, writer, articles, every)
     online = sorted(a for a, other in _present(settings, articles, [lang]) if other == lang)
