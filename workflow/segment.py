@@ -14,16 +14,14 @@ units are left as they are can be rebuilt byte for byte.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import html
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from . import sentence_tokens
 from .model import Piece, Placeholder
 
 SENTENCE = "sentence"
@@ -208,13 +206,14 @@ class _Text:
         return chunk.raw[1] if offset == chunk.start + size else None
 
 
-@functools.cache
-def _segmenter() -> tuple[Callable[[Any], Any], Callable[[str], Any]]:
-    """syntok's sentence splitter, imported on first use (keeps `--help` fast), and its tokenizer
-    (sentence_tokens.py: the same tokens as syntok's own, faster)."""
-    from syntok.segmenter import split
+def _split(plain: str) -> tuple[int, ...]:
+    """Where syntok starts a sentence after the first, as offsets in `plain`: syntok's tokenizer and
+    segmenter, faster (sentence_tokens.py, sentence_starts.py: the same answers; imported on first
+    use, with syntok, to keep `--help` fast)."""
+    from .sentence_starts import sentence_starts
+    from .sentence_tokens import tokens
 
-    return split, sentence_tokens.tokenize
+    return tuple(sentence_starts(tokens(plain)))
 
 
 class MemoryCache:
@@ -260,9 +259,7 @@ def _syntok_starts(plain: str) -> tuple[int, ...]:
     key = hashlib.blake2b(plain.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     starts = _cache.get(key)
     if starts is None:
-        split, tokenize = _segmenter()
-        starts = tuple(sentence[0].offset for number, sentence in enumerate(split(iter(tokenize(plain))))
-                       if number and sentence)
+        starts = _split(plain)
         _cache.put(key, starts)
     return starts
 
