@@ -38,8 +38,6 @@ _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
 _CLOSERS = "\"'”’»)]}"
 _FINAL = ".!?…。！？"
 _FINAL_MARK = re.compile(r"[.!?…。！？]")
-# no-break spaces are content, but the segmenter must see them as spaces
-_SYNTOK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +112,12 @@ class _Text:
         self.exact = source is not None and spans is not None
         for index, part in enumerate(parts):
             if isinstance(part, Tag):
-                self._add(_Chunk(self.length, "", part.span, False, tag=part, part=index))
+                self.chunks.append(_Chunk(self.length, "", part.span, False, tag=part, part=index))
+                self.length += 1
             elif part:
                 span = spans[index] if spans is not None else None
                 self._add_text(part, source, span)
-        self.text = "".join(c.text if c.tag is None else "\0" for c in self.chunks)
+        self.text = "".join([c.text if c.tag is None else "\0" for c in self.chunks])
         self.starts = [c.start for c in self.chunks]
 
     def _add(self, chunk: _Chunk) -> None:
@@ -127,7 +126,7 @@ class _Text:
         self.length += len(chunk.text) if chunk.tag is None else 1
 
     def _after_space(self) -> bool:
-        return bool(self.chunks) and self.chunks[-1].text.endswith(" ")
+        return bool(self.chunks) and self.chunks[-1].text[-1:] == " "
 
     def _add_space(self, raw: tuple[int, int] | None) -> None:
         if not self._after_space():
@@ -170,17 +169,20 @@ class _Text:
     def _add_literal(self, text: str, at: int) -> None:
         last = 0
         for match in _IRREGULAR_SPACE.finditer(text):
-            self._add_run(text[last:match.start()], at + last)
-            self._add_space((at + match.start(), at + match.end()))
-            last = match.end()
-        self._add_run(text[last:], at + last)
+            start, end = match.span()
+            self._add_run(text[last:start], at + last)
+            if not self._after_space():
+                self._add(_Chunk(0, " ", (at + start, at + end), False, space=True))
+            last = end
+        self._add_run(text[last:] if last else text, at + last)
 
     def _add_run(self, run: str, at: int) -> None:
         """Text whose only whitespace is single spaces between words."""
         if run[:1] == " " and self._after_space():
             run, at = run[1:], at + 1
         if run:
-            self._add(_Chunk(0, run, (at, at + len(run)), True))
+            self.chunks.append(_Chunk(self.length, run, (at, at + len(run)), True))
+            self.length += len(run)
 
     # -- offsets ---------------------------------------------------------------------
     def chunk_at(self, offset: int) -> int:
@@ -264,24 +266,6 @@ def _syntok_starts(plain: str) -> tuple[int, ...]:
     return starts
 
 
-def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
-    """The block as the segmenter sees it: words only; a void tag reads as a space."""
-    out: list[str] = []
-    syn_starts: list[int] = []
-    norm_starts: list[int] = []
-    length = 0
-    for chunk in text.chunks:
-        if chunk.tag is None:
-            piece = chunk.text.translate(_SYNTOK_SPACES)
-        else:
-            piece = " " if chunk.tag.role == "empty" else ""
-        syn_starts.append(length)
-        norm_starts.append(chunk.start)
-        out.append(piece)
-        length += len(piece)
-    return "".join(out), syn_starts, norm_starts
-
-
 def may_split(text: str) -> bool:
     """Whether a block's normalised text (tags as `\\0`) can be cut into sentences at all.
 
@@ -299,17 +283,27 @@ def may_split(text: str) -> bool:
 
 
 def _sentence_starts(text: _Text) -> list[int]:
-    """Offsets (in the normalised text) where syntok starts a new sentence."""
+    """Offsets (in the normalised text) where syntok starts a new sentence.
+
+    syntok sees the words only: a void tag reads as a space, a start or end tag as
+    nothing. (No-break spaces are content, but white space to syntok's tokenizer.)
+    """
     if not may_split(text.text):
         return []  # one sentence: no need to run the segmenter
-    plain, syn_starts, norm_starts = _syntok_text(text)
-    starts: list[int] = []
-    for offset in _syntok_starts(plain):
-        index = bisect.bisect_right(syn_starts, offset) - 1
-        while text.chunks[index].tag is not None:  # zero-width in the segmenter's text
-            index += 1
-        starts.append(norm_starts[index] + offset - syn_starts[index])
-    return starts
+    out: list[str] = []
+    last = 0
+    hidden: list[int] = []  # where the start and end tags were, as offsets in what syntok sees
+    for chunk in text.chunks:
+        if chunk.tag is not None:
+            out.append(text.text[last:chunk.start])
+            last = chunk.start + 1
+            if chunk.tag.role == "empty":
+                out.append(" ")
+            else:
+                hidden.append(chunk.start - len(hidden))
+    plain = "".join(out) + text.text[last:] if out else text.text
+    # a sentence starts at a word: after the tags hidden at that offset
+    return [offset + bisect.bisect_right(hidden, offset) for offset in _syntok_starts(plain)]
 
 
 def _ends_sentence(text: _Text, cut: int) -> bool:
@@ -392,18 +386,16 @@ def split_block(
             end -= 1
         if start < end:
             bounds.append((start, end))
-    pieces = [_piece(text, start, end) for start, end in bounds]
+    pieces = [_piece(text, start, end, line_of) for start, end in bounds]
     exact = text.exact and all(p.span is not None for p in pieces)
     if exact:
         # a piece with no words to translate (`| 19.01.2020`, `(6)`, `2.3 GB/s`) is not a unit: it
         # stays, as it is in the source, between the units (or outside the block's span)
         kept = [i for i, p in enumerate(pieces) if has_words(PLACEHOLDER.sub(" ", p.text))]
-        bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
-    if not exact:
+        if len(kept) < len(pieces):
+            bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
+    else:
         pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
-    elif line_of is not None:
-        pieces = [Piece(p.key, p.text, p.placeholders, p.span, line_of(p.span[0]) if p.span else 0)
-                  for p in pieces]
     separators: list[str] = []
     for (_, end), (start, _), left, right in zip(bounds, bounds[1:], pieces, pieces[1:]):
         if exact and source is not None and left.span and right.span:
@@ -492,13 +484,15 @@ def _trimmable(text: _Text, offset: int) -> bool:
     return tag is not None and tag.role == "empty" and not tag.content
 
 
-def _piece(text: _Text, start: int, end: int) -> Piece:
-    """A sentence with its placeholders numbered from 1, and its source span."""
+def _piece(text: _Text, start: int, end: int, line_of: Callable[[int], int] | None = None) -> Piece:
+    """A sentence with its placeholders numbered from 1, its source span and (with `line_of`) the
+    line where it starts."""
     literal_text = text.text[start:end]
     raw_start, raw_end = text.raw_start(start), text.raw_end(end)
     span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
+    line = line_of(raw_start) if line_of is not None and raw_start is not None and span is not None else 0
     if "\0" not in literal_text:  # no markup: the text as it is (what the loop below would build)
-        return Piece(unit_key(literal_text), literal_text, (), span)
+        return Piece(unit_key(literal_text), literal_text, (), span, line)
     chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
     taken = {int(m.group(2)) for m in PLACEHOLDER.finditer(literal_text)}
     opened: dict[int, int] = {}  # index in the parts list of an open tag -> its number
@@ -531,7 +525,7 @@ def _piece(text: _Text, start: int, end: int) -> Piece:
             pending[number] = Placeholder(number, tag.description, tag.span, (-1, -1))
     placeholders = [pending[n] for n in sorted(pending)]
     joined = "".join(out)
-    return Piece(unit_key(joined), joined, tuple(placeholders), span)
+    return Piece(unit_key(joined), joined, tuple(placeholders), span, line)
 
 
 def parse_target(text: str) -> list[str | tuple[str, int]]:
