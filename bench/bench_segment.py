@@ -34,9 +34,12 @@ import common  # noqa: E402
 HERE = Path(__file__).resolve().parents[1]
 
 
-def record(pages: list[tuple[str, bytes]], out: Path) -> int:
-    """Read the pages, writing every split_block call's arguments to `out`; returns the number of calls."""
+def record(pages: list[tuple[str, bytes]], out: Path) -> tuple[int, int, int]:
+    """Read the pages, writing every split_block call's arguments to `out`; returns the number of
+    calls, of paragraphs given to the sentence segmenter, and of distinct ones (the others' answers
+    come from the in-process cache)."""
     sys.path.insert(0, str(HERE))
+    from workflow import segment
     from workflow.formats import html, scanner
 
     calls: list[tuple[Any, ...]] = []  # (parts, mode, source, spans, with line numbers, title)
@@ -47,14 +50,25 @@ def record(pages: list[tuple[str, bytes]], out: Path) -> int:
         calls.append((list(parts), mode, source, spans and list(spans), line_of is not None, title))
         return real(parts, mode, source, spans, line_of, title=title)
 
+    paragraphs: list[str] = []
+    real_starts = segment._syntok_starts
+
+    def counting(plain: str) -> tuple[int, ...]:
+        paragraphs.append(plain)
+        return real_starts(plain)
+
     scanner.split_block = spy  # type: ignore[assignment]
+    segment._syntok_starts = counting
+    previous = segment.use_cache(segment.MemoryCache())
     try:
         for name, data in pages:
             html.read(data, name, "sentence")
     finally:
         scanner.split_block = real
+        segment._syntok_starts = real_starts
+        segment.use_cache(previous)
     out.write_bytes(pickle.dumps(calls))  # a page's source is written once (pickle's memo)
-    return len(calls)
+    return len(calls), len(paragraphs), len(set(paragraphs))
 
 
 CHILD = r"""
@@ -73,16 +87,15 @@ split_block = segment.split_block
 start = time.process_time()
 for parts, mode, source, spans, line_of, title in calls:
     split_block(parts, mode, source, spans, line_of, title=title)
-print(time.process_time() - start, getattr(segment, "SPLITS", ""))
+print(time.process_time() - start)
 """
 
 
-def replay(tree: Path, calls: Path) -> tuple[float, str]:
+def replay(tree: Path, calls: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run([sys.executable, "-c", CHILD, str(calls)], env=env, check=True,
                           capture_output=True, text=True, cwd=calls.parent)  # not this tree's workflow/
-    seconds, _, counts = done.stdout.strip().partition(" ")
-    return float(seconds), counts
+    return float(done.stdout)
 
 
 def main() -> None:
@@ -104,19 +117,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for label, pages in sets:
             calls = Path(tmp) / f"{label}.pickle"
-            count = record(pages, calls)
+            count, split, distinct = record(pages, calls)
             seconds: dict[str, list[float]] = {name: [] for name, _ in trees}
-            counts = ""
             for _ in range(args.rounds):
                 for name, tree in trees:
-                    took, found = replay(tree, calls)
-                    seconds[name].append(took)
-                    counts = counts or found
+                    seconds[name].append(replay(tree, calls))
             figures = "  ".join(f"{name} {statistics.median(s):.3f} s" for name, s in seconds.items())
             ratio = (f"  ({statistics.median(seconds['before']) / statistics.median(seconds['after']):.2f}x)"
                      if args.before else "")
-            print(f"{label}: {count} blocks, split_block CPU median of {args.rounds}: {figures}{ratio}"
-                  + (f"  paragraphs {counts}" if counts else ""))
+            print(f"{label}: {count} blocks, {split} paragraphs to split ({distinct} distinct), "
+                  f"split_block CPU median of {args.rounds}: {figures}{ratio}")
     print(common.load())
 
 

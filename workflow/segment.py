@@ -29,7 +29,6 @@ PARAGRAPH = "paragraph"
 MODES = (SENTENCE, PARAGRAPH)
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # ASCII whitespace only: U+00A0 is content
-_WORDS = re.compile(r"[^ \t\n\r\f\v]+|[ \t\n\r\f\v]+")
 _IRREGULAR_SPACE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")  # what collapsing changes
 PLACEHOLDER = re.compile(r"<(/?)(\d+)(/?)>")
 # html.unescape's own pattern: a character reference, with or without its `;`
@@ -134,13 +133,13 @@ class _Text:
 
     def _add_text(self, text: str, source: str | None, span: tuple[int, int] | None) -> None:
         raw = source[span[0]:span[1]] if source is not None and span is not None else None
-        if raw is None or span is None:
+        if raw is None or span is None:  # no map to the source: the text, its white space collapsed
             self.exact = False
-            for match in _WORDS.finditer(text):
-                if match.group()[0] in " \t\n\r\f\v":
-                    self._add_space(None)
-                else:
-                    self._add(_Chunk(0, match.group(), None, False))
+            collapsed = _SPACE.sub(" ", text)
+            if collapsed[:1] == " " and self._after_space():
+                collapsed = collapsed[1:]
+            if collapsed:
+                self._add(_Chunk(0, collapsed, None, False))
             return
         if raw == text:
             self._add_literal(text, span[0])
@@ -379,10 +378,11 @@ def split_block(
     holes = sorted([*gaps, *((cut, cut) for cut in cuts if not any(a <= cut <= b for a, b in gaps))])
     ranges = list(zip([0, *(b for _, b in holes)], [*(a for a, _ in holes), text.length]))
     bounds: list[tuple[int, int]] = []
+    chars = text.text
     for start, end in ranges:
-        while start < end and _trimmable(text, start):
+        while start < end and chars[start] in " \0" and _trimmable(text, start):
             start += 1
-        while end > start and _trimmable(text, end - 1):
+        while end > start and chars[end - 1] in " \0" and _trimmable(text, end - 1):
             end -= 1
         if start < end:
             bounds.append((start, end))
@@ -460,6 +460,8 @@ def has_words(text: str) -> bool:
     after_number = False
     for token in text.split():
         token = token.strip(_EDGES)
+        if not after_number and token.isalpha():  # a word: neither a number, an address nor a unit
+            return True
         if not any(c.isalpha() for c in token):
             after_number = any(c.isdigit() for c in token) and bool(_NUMBER.fullmatch(token))
             continue
