@@ -366,3 +366,21 @@ def test_units_without_words_are_not_offered_and_publish_as_written() -> None:
     translated = {piece.key: piece.text.upper() for block in article.blocks for piece in block.pieces}
     expected = markup.replace("Speed", "SPEED").replace("See", "SEE").replace(">https://x.org<", ">HTTPS://X.ORG<")
     assert localized(article, translated, "fr") == expected  # 2.3 GB/s, (6) and alt="2020" as written
+
+
+def test_sentences_after_markup_start_at_their_word_and_keep_their_line() -> None:
+    """syntok sees no start or end tag: a sentence it starts at `Next` starts after the `</b>` there
+    (outside the pair, so the cut holds), a void tag reads as a space; each piece has its own line."""
+    source = "<b>Over. </b>Next one.\nIt <i>ends</i>.<br>Then\nmore. End."
+    raw = ["<b>", "Over. ", "</b>", "Next one.\nIt ", "<i>", "ends", "</i>", ".", "<br>", "Then\nmore. End."]
+    names: list[str | None] = ["b", None, "/b", None, "i", None, "/i", None, None, None]
+    spans, parts, at = [], [], 0
+    for text, name in zip(raw, names):
+        spans.append((at, at + len(text)))
+        parts.append(Tag("empty", spans[-1], text) if text.startswith("<") else text)
+        at += len(text)
+    pieces, separators = split_block(pair_tags(parts, names), "sentence", source, spans,
+                                     lambda offset: source.count("\n", 0, offset) + 1)
+    assert [(p.text, p.line) for p in pieces] == [
+        ("<1>Over. </1>", 1), ("Next one.", 1), ("It <1>ends</1>.", 2), ("Then more.", 2), ("End.", 3)]
+    assert separators == ["", "\n", "<br>", " "]

@@ -35,13 +35,13 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 def syntok_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The texts syntok is asked to split (the splitter is wrapped to count)."""
     calls: list[str] = []
-    split, tokenize = segment._segmenter()
+    split = segment._split
 
-    def counting_tokenize(text: str) -> Any:
+    def counting_split(text: str) -> Any:
         calls.append(text)
-        return tokenize(text)
+        return split(text)
 
-    monkeypatch.setattr(segment, "_segmenter", lambda: (split, counting_tokenize))
+    monkeypatch.setattr(segment, "_split", counting_split)
     monkeypatch.setattr(segment, "_cache", segment.MemoryCache())
     yield calls
 

@@ -1,6 +1,6 @@
 """Sentence splitting's two shortcuts give syntok's own answers (issue 10, extract speed).
 
-- sentence_tokens.tokenize: the tokens of syntok's tokenizer (value, spacing, offset), on
+- sentence_tokens.tokens: the tokens of syntok's tokenizer (value, offset, whether it has spacing), on
   generated text (news-like fragments, every character class the tokenizer treats apart,
   any Unicode) and on real text (the sample bulletin, the test pages, the hostile corpus);
 - segment.may_split: a block it says cannot be split is not split when syntok runs on it
@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +43,20 @@ news_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(CHARACTERS, max_size=4
 )
 
 
-def syntok_tokens(text: str) -> list[tuple[str, str, int]]:
-    return [(t.spacing, t.value, t.offset) for t in SYNTOK.tokenize(text)]
+def syntok_tokens(text: str) -> list[tuple[bool, str, int]]:
+    return [(bool(t.spacing), t.value, t.offset) for t in SYNTOK.tokenize(text)]
 
 
-def our_tokens(text: str) -> list[tuple[str, str, int]]:
-    return [(t.spacing, t.value, t.offset) for t in sentence_tokens.tokenize(text)]
+def our_tokens(text: str) -> list[tuple[bool, str, int]]:
+    values, spaced, offsets = sentence_tokens.tokens(text)
+    return list(zip(spaced, values, offsets))
+
+
+def test_white_space_is_syntoks() -> None:
+    """What separates chunks: Python's `re` and the regex module disagree on `\\s` (`\\x1c`, U+200B)."""
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    ours = "".join(re.findall(f"[{sentence_tokens._SPACE}]", everything))
+    assert ours == Tokenizer._spaces.sub("", everything)
 
 
 @given(news_text)

@@ -14,16 +14,14 @@ units are left as they are can be rebuilt byte for byte.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import html
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from . import sentence_tokens
 from .model import Piece, Placeholder
 
 SENTENCE = "sentence"
@@ -31,7 +29,6 @@ PARAGRAPH = "paragraph"
 MODES = (SENTENCE, PARAGRAPH)
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # ASCII whitespace only: U+00A0 is content
-_WORDS = re.compile(r"[^ \t\n\r\f\v]+|[ \t\n\r\f\v]+")
 _IRREGULAR_SPACE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")  # what collapsing changes
 PLACEHOLDER = re.compile(r"<(/?)(\d+)(/?)>")
 # html.unescape's own pattern: a character reference, with or without its `;`
@@ -40,8 +37,6 @@ _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
 _CLOSERS = "\"'”’»)]}"
 _FINAL = ".!?…。！？"
 _FINAL_MARK = re.compile(r"[.!?…。！？]")
-# no-break spaces are content, but the segmenter must see them as spaces
-_SYNTOK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +111,12 @@ class _Text:
         self.exact = source is not None and spans is not None
         for index, part in enumerate(parts):
             if isinstance(part, Tag):
-                self._add(_Chunk(self.length, "", part.span, False, tag=part, part=index))
+                self.chunks.append(_Chunk(self.length, "", part.span, False, tag=part, part=index))
+                self.length += 1
             elif part:
                 span = spans[index] if spans is not None else None
                 self._add_text(part, source, span)
-        self.text = "".join(c.text if c.tag is None else "\0" for c in self.chunks)
+        self.text = "".join([c.text if c.tag is None else "\0" for c in self.chunks])
         self.starts = [c.start for c in self.chunks]
 
     def _add(self, chunk: _Chunk) -> None:
@@ -129,7 +125,7 @@ class _Text:
         self.length += len(chunk.text) if chunk.tag is None else 1
 
     def _after_space(self) -> bool:
-        return bool(self.chunks) and self.chunks[-1].text.endswith(" ")
+        return bool(self.chunks) and self.chunks[-1].text[-1:] == " "
 
     def _add_space(self, raw: tuple[int, int] | None) -> None:
         if not self._after_space():
@@ -137,13 +133,13 @@ class _Text:
 
     def _add_text(self, text: str, source: str | None, span: tuple[int, int] | None) -> None:
         raw = source[span[0]:span[1]] if source is not None and span is not None else None
-        if raw is None or span is None:
+        if raw is None or span is None:  # no map to the source: the text, its white space collapsed
             self.exact = False
-            for match in _WORDS.finditer(text):
-                if match.group()[0] in " \t\n\r\f\v":
-                    self._add_space(None)
-                else:
-                    self._add(_Chunk(0, match.group(), None, False))
+            collapsed = _SPACE.sub(" ", text)
+            if collapsed[:1] == " " and self._after_space():
+                collapsed = collapsed[1:]
+            if collapsed:
+                self._add(_Chunk(0, collapsed, None, False))
             return
         if raw == text:
             self._add_literal(text, span[0])
@@ -172,17 +168,20 @@ class _Text:
     def _add_literal(self, text: str, at: int) -> None:
         last = 0
         for match in _IRREGULAR_SPACE.finditer(text):
-            self._add_run(text[last:match.start()], at + last)
-            self._add_space((at + match.start(), at + match.end()))
-            last = match.end()
-        self._add_run(text[last:], at + last)
+            start, end = match.span()
+            self._add_run(text[last:start], at + last)
+            if not self._after_space():
+                self._add(_Chunk(0, " ", (at + start, at + end), False, space=True))
+            last = end
+        self._add_run(text[last:] if last else text, at + last)
 
     def _add_run(self, run: str, at: int) -> None:
         """Text whose only whitespace is single spaces between words."""
         if run[:1] == " " and self._after_space():
             run, at = run[1:], at + 1
         if run:
-            self._add(_Chunk(0, run, (at, at + len(run)), True))
+            self.chunks.append(_Chunk(self.length, run, (at, at + len(run)), True))
+            self.length += len(run)
 
     # -- offsets ---------------------------------------------------------------------
     def chunk_at(self, offset: int) -> int:
@@ -208,13 +207,14 @@ class _Text:
         return chunk.raw[1] if offset == chunk.start + size else None
 
 
-@functools.cache
-def _segmenter() -> tuple[Callable[[Any], Any], Callable[[str], Any]]:
-    """syntok's sentence splitter, imported on first use (keeps `--help` fast), and its tokenizer
-    (sentence_tokens.py: the same tokens as syntok's own, faster)."""
-    from syntok.segmenter import split
+def _split(plain: str) -> tuple[int, ...]:
+    """Where syntok starts a sentence after the first, as offsets in `plain`: syntok's tokenizer and
+    segmenter, faster (sentence_tokens.py, sentence_starts.py: the same answers; imported on first
+    use, with syntok, to keep `--help` fast)."""
+    from .sentence_starts import sentence_starts
+    from .sentence_tokens import tokens
 
-    return split, sentence_tokens.tokenize
+    return tuple(sentence_starts(tokens(plain)))
 
 
 class MemoryCache:
@@ -260,29 +260,9 @@ def _syntok_starts(plain: str) -> tuple[int, ...]:
     key = hashlib.blake2b(plain.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     starts = _cache.get(key)
     if starts is None:
-        split, tokenize = _segmenter()
-        starts = tuple(sentence[0].offset for number, sentence in enumerate(split(iter(tokenize(plain))))
-                       if number and sentence)
+        starts = _split(plain)
         _cache.put(key, starts)
     return starts
-
-
-def _syntok_text(text: _Text) -> tuple[str, list[int], list[int]]:
-    """The block as the segmenter sees it: words only; a void tag reads as a space."""
-    out: list[str] = []
-    syn_starts: list[int] = []
-    norm_starts: list[int] = []
-    length = 0
-    for chunk in text.chunks:
-        if chunk.tag is None:
-            piece = chunk.text.translate(_SYNTOK_SPACES)
-        else:
-            piece = " " if chunk.tag.role == "empty" else ""
-        syn_starts.append(length)
-        norm_starts.append(chunk.start)
-        out.append(piece)
-        length += len(piece)
-    return "".join(out), syn_starts, norm_starts
 
 
 def may_split(text: str) -> bool:
@@ -302,17 +282,27 @@ def may_split(text: str) -> bool:
 
 
 def _sentence_starts(text: _Text) -> list[int]:
-    """Offsets (in the normalised text) where syntok starts a new sentence."""
+    """Offsets (in the normalised text) where syntok starts a new sentence.
+
+    syntok sees the words only: a void tag reads as a space, a start or end tag as
+    nothing. (No-break spaces are content, but white space to syntok's tokenizer.)
+    """
     if not may_split(text.text):
         return []  # one sentence: no need to run the segmenter
-    plain, syn_starts, norm_starts = _syntok_text(text)
-    starts: list[int] = []
-    for offset in _syntok_starts(plain):
-        index = bisect.bisect_right(syn_starts, offset) - 1
-        while text.chunks[index].tag is not None:  # zero-width in the segmenter's text
-            index += 1
-        starts.append(norm_starts[index] + offset - syn_starts[index])
-    return starts
+    out: list[str] = []
+    last = 0
+    hidden: list[int] = []  # where the start and end tags were, as offsets in what syntok sees
+    for chunk in text.chunks:
+        if chunk.tag is not None:
+            out.append(text.text[last:chunk.start])
+            last = chunk.start + 1
+            if chunk.tag.role == "empty":
+                out.append(" ")
+            else:
+                hidden.append(chunk.start - len(hidden))
+    plain = "".join(out) + text.text[last:] if out else text.text
+    # a sentence starts at a word: after the tags hidden at that offset
+    return [offset + bisect.bisect_right(hidden, offset) for offset in _syntok_starts(plain)]
 
 
 def _ends_sentence(text: _Text, cut: int) -> bool:
@@ -388,25 +378,24 @@ def split_block(
     holes = sorted([*gaps, *((cut, cut) for cut in cuts if not any(a <= cut <= b for a, b in gaps))])
     ranges = list(zip([0, *(b for _, b in holes)], [*(a for a, _ in holes), text.length]))
     bounds: list[tuple[int, int]] = []
+    chars = text.text
     for start, end in ranges:
-        while start < end and _trimmable(text, start):
+        while start < end and chars[start] in " \0" and _trimmable(text, start):
             start += 1
-        while end > start and _trimmable(text, end - 1):
+        while end > start and chars[end - 1] in " \0" and _trimmable(text, end - 1):
             end -= 1
         if start < end:
             bounds.append((start, end))
-    pieces = [_piece(text, start, end) for start, end in bounds]
+    pieces = [_piece(text, start, end, line_of) for start, end in bounds]
     exact = text.exact and all(p.span is not None for p in pieces)
     if exact:
         # a piece with no words to translate (`| 19.01.2020`, `(6)`, `2.3 GB/s`) is not a unit: it
         # stays, as it is in the source, between the units (or outside the block's span)
         kept = [i for i, p in enumerate(pieces) if has_words(PLACEHOLDER.sub(" ", p.text))]
-        bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
-    if not exact:
+        if len(kept) < len(pieces):
+            bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
+    else:
         pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
-    elif line_of is not None:
-        pieces = [Piece(p.key, p.text, p.placeholders, p.span, line_of(p.span[0]) if p.span else 0)
-                  for p in pieces]
     separators: list[str] = []
     for (_, end), (start, _), left, right in zip(bounds, bounds[1:], pieces, pieces[1:]):
         if exact and source is not None and left.span and right.span:
@@ -471,6 +460,8 @@ def has_words(text: str) -> bool:
     after_number = False
     for token in text.split():
         token = token.strip(_EDGES)
+        if not after_number and token.isalpha():  # a word: neither a number, an address nor a unit
+            return True
         if not any(c.isalpha() for c in token):
             after_number = any(c.isdigit() for c in token) and bool(_NUMBER.fullmatch(token))
             continue
@@ -495,13 +486,15 @@ def _trimmable(text: _Text, offset: int) -> bool:
     return tag is not None and tag.role == "empty" and not tag.content
 
 
-def _piece(text: _Text, start: int, end: int) -> Piece:
-    """A sentence with its placeholders numbered from 1, and its source span."""
+def _piece(text: _Text, start: int, end: int, line_of: Callable[[int], int] | None = None) -> Piece:
+    """A sentence with its placeholders numbered from 1, its source span and (with `line_of`) the
+    line where it starts."""
     literal_text = text.text[start:end]
     raw_start, raw_end = text.raw_start(start), text.raw_end(end)
     span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
+    line = line_of(raw_start) if line_of is not None and raw_start is not None and span is not None else 0
     if "\0" not in literal_text:  # no markup: the text as it is (what the loop below would build)
-        return Piece(unit_key(literal_text), literal_text, (), span)
+        return Piece(unit_key(literal_text), literal_text, (), span, line)
     chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
     taken = {int(m.group(2)) for m in PLACEHOLDER.finditer(literal_text)}
     opened: dict[int, int] = {}  # index in the parts list of an open tag -> its number
@@ -534,7 +527,7 @@ def _piece(text: _Text, start: int, end: int) -> Piece:
             pending[number] = Placeholder(number, tag.description, tag.span, (-1, -1))
     placeholders = [pending[n] for n in sorted(pending)]
     joined = "".join(out)
-    return Piece(unit_key(joined), joined, tuple(placeholders), span)
+    return Piece(unit_key(joined), joined, tuple(placeholders), span, line)
 
 
 def parse_target(text: str) -> list[str | tuple[str, int]]:

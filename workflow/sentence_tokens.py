@@ -1,13 +1,16 @@
 """syntok's tokenizer, faster: the same tokens (value, spacing, offset) for any text.
 
-Sentence splitting runs syntok's segmenter over syntok's tokens; two thirds of its time
-went to the tokenizer, a generator per whitespace-separated chunk that runs a Unicode
+Sentence splitting runs syntok's segmenter (sentence_starts.py) over syntok's tokens;
+syntok's own tokenizer is a generator per whitespace-separated chunk that runs a Unicode
 regex over every word. News text is mostly plain ASCII words, which that regex cannot
-split, so this function yields syntok's own `Token` objects directly for them and hands
-every other word to syntok's `_split_word` (the same code, the same answers):
+split, so this module tokenizes them with one compiled pattern and hands every other
+word to syntok's `_split_word` (the same code, the same answers):
 
-- a chunk is what syntok's `_spaces` pattern finds (Unicode white space and the zero
-  width space separate chunks; its spacing is the text since the previous chunk);
+- a chunk is what syntok's `_spaces` pattern finds: Unicode white space (the regex
+  module's `\\s`: `_SPACE` below spells it out, as Python's `re` counts `\\x1c`-`\\x1f`
+  as white space and the regex module does not) and the zero width space separate
+  chunks; the first token of a chunk has the text since the previous chunk as its
+  spacing, the others none;
 - the non-alphanumeric characters before the first alphanumeric one are one token
   each, as are those after the last (a leading `...` of those as one token); a chunk
   with no alphanumeric character is one token;
@@ -17,75 +20,110 @@ every other word to syntok's `_split_word` (the same code, the same answers):
   parts need an apostrophe, a bracket, a dot, a hyphen, a comma, a semicolon or an
   underscore. So such a word without `[a-z][A-Z]` is one token; any other goes to syntok.
 
-tests/test_sentence_tokens.py compares the two on generated and real text.
+`_SIMPLE` matches the common chunk whole: such a word between ASCII punctuation
+(`(AFP)`, `said,`, `Mr.`, `"Yes."`). tests/test_sentence_tokens.py compares the tokens
+with syntok's on generated and real text.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 # how workflow runs syntok's tokenizer: hyphens and underscores inside words as tokens of their
 # own, `n't` kept as written
 SYNTOK_OPTIONS = {"emit_hyphen_or_underscore_sep": True, "replace_not_contraction": False}
 _ASCII_CASE_CHANGE = re.compile(r"[a-z][A-Z]")
+# what separates chunks: the regex module's `\s` (Unicode White_Space) and the zero width space
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000"
+_PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # none alphanumeric
+# one match a chunk, with the white space before it: (spacing, lead, word, tail, other)
+_CHUNKS = re.compile(
+    rf"([{_SPACE}]*)(?:"
+    # a simple chunk: ASCII punctuation, a plain word (upper-case letters before lower-case ones, no
+    # lower-case letter before an upper-case one), ASCII punctuation; then white space or the end
+    rf"([{_PUNCTUATION}]*)([A-Z0-9]*[a-z0-9]*)([{_PUNCTUATION}]*)(?![^{_SPACE}])"
+    rf"|([^{_SPACE}]+))"  # any other chunk
+)
+
+
+class Tokens(NamedTuple):
+    """syntok's tokens of a text, as three lists: what its segmenter needs of them."""
+
+    values: list[str]
+    spaced: list[bool]  # whether the token's spacing is not empty
+    offsets: list[int]
 
 
 @functools.cache
-def _syntok() -> tuple[Any, Any, Any]:
-    """syntok's Token class, chunk pattern and word splitter (imported on first use)."""
-    from syntok.tokenizer import Token, Tokenizer
+def _split_word() -> Any:
+    """syntok's word splitter (imported on first use)."""
+    from syntok.tokenizer import Tokenizer
 
-    return Token, Tokenizer._spaces, Tokenizer(**SYNTOK_OPTIONS)._split_word
-
-
-def _plain(word: str) -> bool:
-    """Whether syntok's tokenizer leaves `word` (alphanumerics at both ends) whole: see above."""
-    return word.isascii() and word.isalnum() and _ASCII_CASE_CHANGE.search(word) is None
+    return Tokenizer(**SYNTOK_OPTIONS)._split_word
 
 
-def tokenize(text: str) -> list[Any]:
-    """syntok's `Tokenizer(**SYNTOK_OPTIONS).tokenize(text)`, as a list."""
-    token, spaces, split_word = _syntok()
-    out: list[Any] = []
-    append = out.append
-    offset = 0  # the end of the previous chunk: the spacing of the next starts here
-    for chunk in spaces.finditer(text):
-        begin, stop = chunk.span()
-        value = chunk.group()
-        if value.isalnum():  # the whole chunk is the word
-            if _plain(value):
-                append(token(text[offset:begin], value, begin))
-            else:
-                out.extend(split_word(text[offset:begin], value, begin))
-            offset = stop
+def tokens(text: str) -> Tokens:
+    """syntok's `Tokenizer(**SYNTOK_OPTIONS).tokenize(text)`: each token's value, whether its spacing
+    is not empty, and its offset."""
+    values: list[str] = []
+    spaced: list[bool] = []
+    offsets: list[int] = []
+    value, space, offset = values.append, spaced.append, offsets.append
+    end = 0  # the end of the previous chunk: the spacing of the next starts here
+    for spacing, lead, word, tail, other in _CHUNKS.findall(text):
+        begin = end + len(spacing)
+        if word and not lead and not tail:  # the most common chunk: a plain word
+            value(word)
+            space(bool(spacing))
+            offset(begin)
+            end = begin + len(word)
             continue
-        start = begin
-        while start < stop and not text[start].isalnum():
-            start += 1
-        if start == stop:  # no alphanumeric character: one token
-            append(token(text[offset:begin], value, begin))
-            offset = stop
-            continue
-        end = stop
-        while not text[end - 1].isalnum():
-            end -= 1
-        if start > begin:  # each character before the word is a token
-            append(token(text[offset:begin], text[begin], begin))
-            out.extend(token("", text[at], at) for at in range(begin + 1, start))
-            offset = start
-        word, spacing = text[start:end], text[offset:start]
-        if _plain(word):
-            append(token(spacing, word, start))
+        if other:
+            stop = begin + len(other)
+            start = begin
+            while start < stop and not text[start].isalnum():
+                start += 1
+            word_end = stop
+            while word_end > start and not text[word_end - 1].isalnum():
+                word_end -= 1
+            word = text[start:word_end]
         else:
-            out.extend(split_word(spacing, word, start))
-        if end < stop:  # after the word: a `...`, then each character
-            if text.startswith("...", end, stop):
-                append(token("", "...", end))
-                end += 3
-            out.extend(token("", text[at], at) for at in range(end, stop))
-        offset = stop
-    if offset < len(text):
-        append(token(text[offset:], "", len(text)))
-    return out
+            start = begin + len(lead)
+            word_end = start + len(word)
+            stop = word_end + len(tail)
+        if not word:  # no alphanumeric character: one token (or the white space at the end)
+            if stop > begin or spacing:
+                value(text[begin:stop])
+                space(bool(spacing))
+                offset(begin)
+            end = stop
+            continue
+        first = bool(spacing)
+        for at in range(begin, start):  # each character before the word is a token
+            value(text[at])
+            space(first)
+            offset(at)
+            first = False
+        if word.isascii() and word.isalnum() and _ASCII_CASE_CHANGE.search(word) is None:
+            value(word)
+            space(first)
+            offset(start)
+        else:
+            for token in _split_word()(spacing if first else "", word, start):
+                value(token.value)
+                space(bool(token.spacing))
+                offset(token.offset)
+        at = word_end  # after the word: a `...`, then each character
+        if text.startswith("...", at, stop):
+            value("...")
+            space(False)
+            offset(at)
+            at += 3
+        for at in range(at, stop):
+            value(text[at])
+            space(False)
+            offset(at)
+        end = stop
+    return Tokens(values, spaced, offsets)
