@@ -195,3 +195,22 @@ def test_the_fingerprint_follows_syntoks_code(tmp_path: Path, monkeypatch: pytes
         segment_cache.fingerprint.cache_clear()
     assert same == installed_code  # the copy holds the installed code
     assert patched != same
+
+
+def test_the_fingerprint_follows_our_port_of_syntoks_rules(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A changed sentence_starts.py or sentence_tokens.py may split otherwise: old answers are not reused."""
+    from workflow import sentence_starts, sentence_tokens
+
+    segment_cache.fingerprint.cache_clear()
+    try:
+        installed = segment_cache.fingerprint()
+        for module in (sentence_starts, sentence_tokens):
+            copy = tmp_path / Path(module.__file__).name
+            copy.write_bytes(Path(module.__file__).read_bytes() + b"\n# changed\n")
+            with monkeypatch.context() as patched:
+                patched.setattr(module, "__file__", str(copy))
+                segment_cache.fingerprint.cache_clear()
+                assert segment_cache.fingerprint() != installed, module.__name__
+    finally:
+        segment_cache.fingerprint.cache_clear()

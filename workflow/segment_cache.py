@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import segment, sentence_tokens
+from . import segment, sentence_starts, sentence_tokens
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +32,20 @@ MAX_ROWS = 200_000  # about 10 MB: the paragraphs of several thousand articles
 
 @functools.cache
 def fingerprint() -> str:
-    """What, besides the paragraph text, decides syntok's answer: its code and our options.
+    """What, besides the paragraph text, decides the answer: syntok's code (its word lists),
+    our port of its rules (sentence_starts.py, sentence_tokens.py) and our options.
 
-    A digest of syntok's own source files: any other release, or a patched install, has
-    another. (Not its version from the package metadata: importlib.metadata alone takes
+    A digest of those source files: any other syntok release, a patched install or a
+    changed port has another. (Not its version from the package metadata: importlib.metadata alone takes
     longer to import than a small extract takes to run.)
     """
     import syntok
 
     digest = hashlib.sha1()
-    for module in sorted(Path(syntok.__file__).parent.glob("*.py")):
-        if not module.name.endswith("_test.py"):
-            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    modules = sorted(module for module in Path(syntok.__file__).parent.glob("*.py")
+                     if not module.name.endswith("_test.py"))
+    for module in (*modules, Path(sentence_starts.__file__), Path(sentence_tokens.__file__)):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
     return f"{FORMAT} syntok {digest.hexdigest()[:16]} {sentence_tokens.SYNTOK_OPTIONS!r}"
 
 
