@@ -17,7 +17,7 @@ from ..model import Failure, State
 from ..settings import Settings
 from ..store import EntryBrief, TargetUpdate, catalog_units, redoable, scan_catalog
 from . import propagate
-from .checkpoint import Checkpoints, Clock, Stamp, stamp
+from .checkpoint import Checkpoints, Clock, Stamp, pack, stamp, unpack
 from .engines import (
     Engine,
     MachineEngine,
@@ -97,6 +97,7 @@ class _Run:
     reviewed: list[MemoryUnit] = field(default_factory=list)
     units: int = 0
     filled: dict[str, Suggestion] = field(default_factory=dict)
+    waiting: dict[Path, int] = field(default_factory=dict)  # catalog -> its units to fill not answered yet
     failures: list[Failure] = field(default_factory=list)
     done: int = 0
     propagated: int = 0
@@ -105,21 +106,24 @@ class _Run:
     def total(self) -> int:
         return sum(len(p) for p in self.places.values())
 
-    def collect(self, article: str, path: Path, data: bytes, seen: Stamp | None) -> None:
+    def collect(self, article: str, path: Path, data: bytes, seen: Stamp | None,
+                packed: bytes | None = None) -> None:
         """Parse a catalog read at `seen`: its units to fill, and its reviewed units (memory)."""
         try:
             units = [located.unit for located in
-                     catalog_units(self.checkpoints.open(path, data, seen), self.lang, article)]
+                     catalog_units(self.checkpoints.open(path, data, seen, packed), self.lang, article)]
         except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
             self.failures.append(Failure.of(exc))
             return
         wanted = False
+        waiting = 0
         for unit in units:
             self.units += 1
             if unit.state is State.REVIEWED:
                 self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
             elif unit.state is State.NEW or (self.redo and redoable(unit.state, unit.provenance)):
                 self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+                waiting += bool(unit.segment.text.strip())  # (an engine is never asked for a blank one)
                 if not unit.previous:  # the same target (or reason to leave it empty) changes nothing
                     self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
             elif unit.state is State.MACHINE:
@@ -128,11 +132,32 @@ class _Run:
                 continue
             wanted = True
         if not wanted:  # nothing in it will change: memory holds only the catalogs with work
-            self.checkpoints.release(path)
+            self.checkpoints.finish(path)
+        else:
+            self.waiting[path] = waiting
+
+    def ready(self) -> None:
+        """After propagation: a catalog with no unit left for the engines is finished (see `answered`)."""
+        for path in [path for path, count in self.waiting.items() if not count]:
+            del self.waiting[path]
+            self.checkpoints.finish(path)
+
+    def answered(self, sources: list[str]) -> None:
+        """These sources are filled: a catalog whose every unit to fill is answered is finished, and
+        forgotten once written (memory holds the catalogs of the work since the last checkpoint)."""
+        for source in sources:
+            if not source.strip():
+                continue
+            for path, _ in self.places[source]:
+                self.waiting[path] -= 1
+                if not self.waiting[path]:
+                    del self.waiting[path]
+                    self.checkpoints.finish(path)
 
     def propagate(self) -> None:
         """Fill the empty and machine units whose source is reviewed in another article (see propagate)."""
         updates: dict[Path, dict[str, TargetUpdate]] = {}
+        answered: list[str] = []
         for source, unit in propagate.agreed(self.reviewed).items():
             places = [*self.places.get(source, ()), *self.machine.get(source, ())]
             if not places:
@@ -145,13 +170,16 @@ class _Run:
             if source in self.places:
                 self.filled[source] = Suggestion(unit.target, provenance, propagate.ENGINE)
                 self.done += len(self.places[source])
+                answered.append(source)
         for path, changes in updates.items():
             self.checkpoints.fill(path, changes)
+        self.answered(answered)
         self.failures.extend(self.checkpoints.tick())
 
     def save(self, batch: dict[str, Suggestion]) -> None:
         """Put a batch of results into the catalogs, write them if a checkpoint is due, report progress."""
         updates: dict[Path, dict[str, TargetUpdate]] = {}
+        answered: list[str] = []
         for source, suggestion in batch.items():
             if source in self.filled or source not in self.places:
                 continue
@@ -161,8 +189,10 @@ class _Run:
                     updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance,
                                                                       fuzzy=bool(suggestion.target))
             self.done += len(self.places[source])
+            answered.append(source)
         for path, changes in updates.items():
             self.checkpoints.fill(path, changes)
+        self.answered(answered)
         self.failures.extend(self.checkpoints.tick())
         if self.progress is not None:
             self.progress(self.lang, self.done, self.total)
@@ -229,38 +259,36 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                            ) -> tuple[LanguageReport, list[Failure]]:
     started = time.perf_counter()
     catalogs, failures = _catalogs(settings, lang, articles)
-    read: list[tuple[str, Path, bytes, Stamp | None]] = []
-    for article, path in catalogs:  # each catalog is read once
+    run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
+    read: list[tuple[str, Path, bytes, Stamp | None]] = []  # each catalog read once, kept compressed
+    scanned: list[list[EntryBrief]] = []
+    for article, path in catalogs:
         seen = stamp(path)
         try:
-            read.append((article, path, path.read_bytes(), seen))
+            data = path.read_bytes()
         except OSError as exc:
             failures.append(Failure(f"cannot read catalog: {exc.strerror}", path))
-    run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
-    count = len(read)
-    if not redo:
-        # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
-        wanted: list[tuple[str, Path, bytes, Stamp | None]] = []
-        scanned: list[list[EntryBrief]] = []
-        for item in read:
+            continue
+        if not redo:  # the quick look (below); every catalog is parsed: its reviewed units are memory
             try:
-                scanned.append(scan_catalog(item[1], data=item[2]))
+                scanned.append(scan_catalog(path, data=data))
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
                 failures.append(Failure.of(exc))
                 continue
-            wanted.append(item)  # every catalog is parsed: its reviewed units are memory, its keys checked
-        count = len(wanted)
-        empty = any(b.state is State.NEW for briefs in scanned for b in briefs)
-        if not empty and not (settings.propagate and propagate.anything_to_propagate(scanned)):
-            units = sum(map(len, scanned))
-            return LanguageReport(lang, count, units, skipped=True,
-                                  seconds=time.perf_counter() - started), failures
-        read = wanted
-    for item in read:
-        run.collect(*item)
-    del read  # the bytes: only the parsed catalogs are kept
+        read.append((article, path, pack(data), seen))
+    count = len(read)
+    # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
+    if not redo and not any(b.state is State.NEW for briefs in scanned for b in briefs) and not (
+            settings.propagate and propagate.anything_to_propagate(scanned)):
+        return LanguageReport(lang, count, sum(map(len, scanned)), skipped=True,
+                              seconds=time.perf_counter() - started), failures
+    del scanned
+    for article, path, packed, seen in read:
+        run.collect(article, path, unpack(packed), seen, packed)
+    del read  # held now by the checkpoints, for the catalogs with work only
     if settings.propagate:
         run.propagate()
+    run.ready()
     missing: list[MissingLanguagePair] = []
     stats: list[MachineStats] = []
     glossary: Glossary | None = None
