@@ -426,6 +426,24 @@ def test_finished_catalogs_are_released_before_the_run_ends(tmp_path: Path,
     assert all(u.target for name in sources for u in load_units(ws.catalog(name, "zh"), "zh", name))
 
 
+def test_catalogs_kept_as_bytes_come_out_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PARSED_ENTRIES a catalog waits as its bytes and is parsed again to be written: same files."""
+    from workflow.pretranslate import checkpoint
+
+    found: dict[int, dict[str, bytes]] = {}
+    for entries in (0, checkpoint.PARSED_ENTRIES):
+        monkeypatch.setattr(checkpoint, "PARSED_ENTRIES", entries)
+        ws = make_workspace(tmp_path / f"ws{entries}", SOURCES, languages="zh")
+        extract(ws)
+        review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+        settings = replace(ws, mt_batch_size=1, checkpoint_seconds=0)  # written after every batch
+        report = pretranslate(settings, ["zh"], engines=["argos"], translators=factory(FakeTranslator()),
+                              clock=Clock())
+        assert report.ok and report.languages[0].left == 0 and report.languages[0].propagated == 1
+        found[entries] = {name: ws.catalog(name, "zh").read_bytes() for name in SOURCES}
+    assert found[0] == found[checkpoint.PARSED_ENTRIES]
+
+
 def test_a_long_checkpoint_spaces_out_the_next(ws: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """A checkpoint that took long (a huge catalog) is followed by a pause WRITE_SHARE times as long."""
     from workflow.pretranslate import checkpoint

@@ -13,11 +13,12 @@ changed on disk during the run (a translator saved it in a PO editor) is read ag
 and the work since the last checkpoint filled in again, under the same rules: the
 translator's edit stays.
 
-Memory does not grow with the workspace: between checkpoints a catalog is only its
-bytes as read or last written (compressed, about a fifth of the file) and the
-updates waiting for it; it is parsed when it is written, one at a time, and dropped
-again. A catalog the run has `finish`ed (nothing more will go into it) is forgotten
-once its work is on disk.
+Memory does not grow with the workspace: the catalogs stay parsed from one checkpoint
+to the next only up to PARSED_ENTRIES entries in all (a workspace that small is
+parsed once, as it always was); past that, a catalog waits as its bytes as read or
+last written (compressed, about a fifth of the file) and the updates for it, and is
+parsed again to be written, one at a time. A catalog the run has `finish`ed (nothing
+more will go into it) is forgotten once its work is on disk.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ import polib
 from ..errors import CatalogError, WorkflowError
 from ..files import write_atomic
 from ..model import Failure
-from ..store import TargetUpdate, catalog_bytes, fill_read, read_catalog
+from ..store import ReadCatalog, TargetUpdate, catalog_bytes, fill_read, read_catalog
 
 Clock = Callable[[], float]
 WRITE_SHARE = 4  # the pause between checkpoints is at least this many times the last one's length
+PARSED_ENTRIES = 30_000  # catalogs stay parsed between checkpoints up to this many entries (~60 MB)
 COMPRESSION = 1  # zlib's fastest level: a waiting catalog costs a fraction of its size, for little CPU
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): an atomic replace changes the inode
 
@@ -59,6 +61,7 @@ class _Held:
     stamp: Stamp | None  # the file as read or last written by this run
     pending: list[Mapping[str, TargetUpdate]] = field(default_factory=list)  # since the last checkpoint
     finished: bool = False  # the run will put nothing more into it
+    read: ReadCatalog | None = None  # parsed, kept while the run's parsed catalogs fit in PARSED_ENTRIES
 
 
 @dataclass
@@ -73,24 +76,40 @@ class Checkpoints:
     writes: int = 0  # file writes, all checkpoints together
     last: float | None = None  # when the last checkpoint ended (the run's start before the first)
     spent: float = 0.0  # how long the last checkpoint took
+    parsed: int = 0  # entries of the catalogs kept parsed
 
     def open(self, path: Path, data: bytes, seen: Stamp | None, packed: bytes | None = None) -> polib.POFile:
         """Parse a catalog from the bytes read at `seen` (for its units) and hold it for this run.
 
         `packed`: the same bytes, compressed already (see `pack`).
         """
-        catalog = read_catalog(path, keys=True, layout=False, data=data).catalog
-        self.held[path] = _Held(path, pack(data) if packed is None else packed, seen)
+        room = self.parsed < PARSED_ENTRIES  # then kept parsed for its first write
+        read = read_catalog(path, keys=True, layout=room, data=data)
+        held = self.held[path] = _Held(path, pack(data) if packed is None else packed, seen)
+        if room:
+            self._keep(held, read)
         if self.last is None:
             self.last = self.clock()
-        return catalog
+        return read.catalog
 
     def finish(self, path: Path) -> None:
         """Nothing more will go into this catalog: forget it now, or once its work is written."""
         held = self.held[path]
         held.finished = True
         if not held.pending:
-            del self.held[path]
+            self._forget(held)
+
+    def _keep(self, held: _Held, read: ReadCatalog | None) -> None:
+        """Keep this parsed catalog (None: keep only the bytes)."""
+        if held.read is not None:
+            self.parsed -= len(held.read.catalog)
+        held.read = read
+        if read is not None:
+            self.parsed += len(read.catalog)
+
+    def _forget(self, held: _Held) -> None:
+        self._keep(held, None)
+        del self.held[held.path]
 
     def fill(self, path: Path, updates: Mapping[str, TargetUpdate]) -> None:
         """Put targets into a held catalog at the next checkpoint."""
@@ -113,9 +132,10 @@ class Checkpoints:
                 self._write(held)
             except WorkflowError as exc:
                 failures.append(Failure.of(exc))
-                continue  # its work waits for the next checkpoint
+                self._keep(held, None)  # its work waits for the next checkpoint, to go into what is on disk
+                continue
             if held.finished:
-                del self.held[held.path]
+                self._forget(held)
         self.last = self.clock()
         self.spent = self.last - started
         return failures
@@ -123,12 +143,13 @@ class Checkpoints:
     def _write(self, held: _Held) -> None:
         """Parse the catalog (from the bytes kept, or the file a translator saved since), fill, write."""
         seen = stamp(held.path)
-        if seen == held.stamp:
-            data = unpack(held.data)
-        else:  # saved by someone else since: their version, our work again
+        if seen != held.stamp:  # saved by someone else since: their version, our work again
+            self._keep(held, None)
             data = _read(held.path)
             held.data, held.stamp = pack(data), seen
-        read = read_catalog(held.path, keys=True, data=data)
+        read = held.read
+        if read is None:
+            read = read_catalog(held.path, keys=True, data=unpack(held.data))
         entries = {entry.msgctxt or "": entry for entry in read.catalog if not entry.obsolete}
         changed = False
         for updates in held.pending:  # in their order, each batch costs what it fills
@@ -142,6 +163,8 @@ class Checkpoints:
             self.written.add(held.path)
             self.writes += 1
         held.pending.clear()
+        if held.read is None and not held.finished and self.parsed < PARSED_ENTRIES:
+            self._keep(held, read)  # more will go into it: no second parse while memory allows
 
 
 def pack(data: bytes) -> bytes:
