@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -383,6 +384,64 @@ def test_checkpoints_are_timed_not_counted(ws: Settings, monkeypatch: pytest.Mon
     report = pretranslate(settings, ["fr"], engines=["pseudo"], clock=clock)
     assert report.languages[0].left == 0
     assert sorted(writes) == sorted(ws.catalog(a, "fr") for a in SOURCES)  # each catalog written once
+
+
+def test_finished_catalogs_are_released_before_the_run_ends(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory is bounded by the work between checkpoints: a catalog whose units are all answered and
+    written is forgotten at that checkpoint, not held until the end of the run (issue 10)."""
+    from workflow.pretranslate import checkpoint, run
+
+    words = ["red", "green", "blue", "black", "white", "brown", "grey", "pink"]
+    sources = {f"n{number}.txt": f"The {word} house is old.\n\nThe {word} car is new.\n"
+               for number, word in enumerate(words)}
+    ws = make_workspace(tmp_path / "ws", sources, languages="zh")
+    extract(ws)
+    made: list[checkpoint.Checkpoints] = []
+
+    class Watched(checkpoint.Checkpoints):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    held: list[set[str]] = []  # the catalogs held when each batch goes to the engine
+
+    class Watching(FakeTranslator):
+        def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+            held.append({path.stem for path in made[0].held})
+            return super().translate(requests)
+
+    monkeypatch.setattr(run, "Checkpoints", Watched)
+    fake = Watching()
+    settings = replace(ws, mt_batch_size=1, checkpoint_seconds=0)  # a checkpoint after every batch
+    report = pretranslate(settings, ["zh"], engines=["argos"], translators=factory(fake), clock=Clock())
+    assert report.ok and report.languages[0].left == 0 and len(fake.calls) == 2 * len(words)
+    for call, still in enumerate(held):
+        answered = {text for batch in fake.calls[:call] for text in batch}
+        finished = {name.removesuffix(".txt") for name, text in sources.items()
+                    if all(line.strip() in answered for line in text.split("\n\n") if line.strip())}
+        # each catalog goes when its last unit is answered: only the ones still waiting are held
+        assert still == {name.removesuffix(".txt") for name in sources} - finished, call
+    assert made[0].held == {}
+    assert all(u.target for name in sources for u in load_units(ws.catalog(name, "zh"), "zh", name))
+
+
+def test_catalogs_kept_as_bytes_come_out_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PARSED_ENTRIES a catalog waits as its bytes and is parsed again to be written: same files."""
+    from workflow.pretranslate import checkpoint
+
+    found: dict[int, dict[str, bytes]] = {}
+    for entries in (0, checkpoint.PARSED_ENTRIES):
+        monkeypatch.setattr(checkpoint, "PARSED_ENTRIES", entries)
+        ws = make_workspace(tmp_path / f"ws{entries}", SOURCES, languages="zh")
+        extract(ws)
+        review(ws.catalog("a.txt", "zh"), {"Thank you.": "谢谢。"})
+        settings = replace(ws, mt_batch_size=1, checkpoint_seconds=0)  # written after every batch
+        report = pretranslate(settings, ["zh"], engines=["argos"], translators=factory(FakeTranslator()),
+                              clock=Clock())
+        assert report.ok and report.languages[0].left == 0 and report.languages[0].propagated == 1
+        found[entries] = {name: ws.catalog(name, "zh").read_bytes() for name in SOURCES}
+    assert found[0] == found[checkpoint.PARSED_ENTRIES]
 
 
 def test_a_long_checkpoint_spaces_out_the_next(ws: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,8 +1,8 @@
-"""The catalogs of a pretranslate run, held in memory and written at time checkpoints.
+"""The catalogs of a pretranslate run, filled and written at time checkpoints, in bounded memory.
 
-Each catalog is read once, at the start; results go into the catalog in memory and
-reach the disk at a checkpoint: when `seconds` have passed since the last one (on
-an injected clock), and at the end of the run, Ctrl-C and errors included. Each
+Each catalog is read once, at the start; results wait in memory as small updates
+and reach the disk at a checkpoint: when `seconds` have passed since the last one
+(on an injected clock), and at the end of the run, Ctrl-C and errors included. Each
 write is atomic (files.write_atomic), so a crash (SIGKILL, power) loses at most the
 work done since the last checkpoint, and every file is whole. Writing a huge
 catalog takes long (polib writes 100,000 units in several seconds), so the pause
@@ -12,24 +12,34 @@ stays linear in its catalog's size. A catalog that was
 changed on disk during the run (a translator saved it in a PO editor) is read again
 and the work since the last checkpoint filled in again, under the same rules: the
 translator's edit stays.
+
+Memory does not grow with the workspace: the catalogs stay parsed from one checkpoint
+to the next only up to PARSED_ENTRIES entries in all (a workspace that small is
+parsed once, as it always was); past that, a catalog waits as its bytes as read or
+last written (compressed, about a fifth of the file) and the updates for it, and is
+parsed again to be written, one at a time. A catalog the run has `finish`ed (nothing
+more will go into it) is forgotten once its work is on disk.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from ..errors import WorkflowError
+from ..errors import CatalogError, WorkflowError
 from ..files import write_atomic
 from ..model import Failure
 from ..store import ReadCatalog, TargetUpdate, catalog_bytes, fill_read, read_catalog
 
 Clock = Callable[[], float]
 WRITE_SHARE = 4  # the pause between checkpoints is at least this many times the last one's length
+PARSED_ENTRIES = 30_000  # catalogs stay parsed between checkpoints up to this many entries (~60 MB)
+COMPRESSION = 1  # zlib's fastest level: a waiting catalog costs a fraction of its size, for little CPU
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): an atomic replace changes the inode
 
 
@@ -44,27 +54,19 @@ def stamp(path: Path) -> Stamp | None:
 
 @dataclass
 class _Held:
+    """One catalog of the run: its bytes (compressed) and the updates waiting for the next checkpoint."""
+
     path: Path
-    read: ReadCatalog  # its entries, and the file's own text of each (unchanged ones are copied)
+    data: bytes  # the file as read or last written by this run, compressed (`pack`)
     stamp: Stamp | None  # the file as read or last written by this run
-    pending: dict[str, TargetUpdate] = field(default_factory=dict)  # filled since the last checkpoint
-    entries: dict[str, polib.POEntry] = field(default_factory=dict)  # key -> live entry
-
-    def __post_init__(self) -> None:
-        self.index()
-
-    def index(self) -> None:
-        """Find entries by key: a batch costs what it fills, not the size of the catalog."""
-        self.entries = {entry.msgctxt or "": entry for entry in self.read.catalog if not entry.obsolete}
-
-    def fill(self, updates: Mapping[str, TargetUpdate], replace_machine: bool) -> list[str]:
-        found = [self.entries[key] for key in updates if key in self.entries]
-        return fill_read(self.read, updates, replace_machine=replace_machine, entries=found)
+    pending: list[Mapping[str, TargetUpdate]] = field(default_factory=list)  # since the last checkpoint
+    finished: bool = False  # the run will put nothing more into it
+    read: ReadCatalog | None = None  # parsed, kept while the run's parsed catalogs fit in PARSED_ENTRIES
 
 
 @dataclass
 class Checkpoints:
-    """The catalogs being filled; `tick` after each piece of work, `flush` at the end."""
+    """The catalogs being filled: `tick` after each piece of work, `finish` a catalog, `flush` at the end."""
 
     seconds: float
     clock: Clock
@@ -74,24 +76,45 @@ class Checkpoints:
     writes: int = 0  # file writes, all checkpoints together
     last: float | None = None  # when the last checkpoint ended (the run's start before the first)
     spent: float = 0.0  # how long the last checkpoint took
+    parsed: int = 0  # entries of the catalogs kept parsed
 
-    def open(self, path: Path, data: bytes, seen: Stamp | None) -> polib.POFile:
-        """Parse a catalog from the bytes read at `seen` and hold it for this run."""
-        read = read_catalog(path, keys=True, data=data)
-        self.held[path] = _Held(path, read, seen)
+    def open(self, path: Path, data: bytes, seen: Stamp | None, packed: bytes | None = None) -> polib.POFile:
+        """Parse a catalog from the bytes read at `seen` (for its units) and hold it for this run.
+
+        `packed`: the same bytes, compressed already (see `pack`).
+        """
+        room = self.parsed < PARSED_ENTRIES  # then kept parsed for its first write
+        read = read_catalog(path, keys=True, layout=room, data=data)
+        held = self.held[path] = _Held(path, pack(data) if packed is None else packed, seen)
+        if room:
+            self._keep(held, read)
         if self.last is None:
             self.last = self.clock()
         return read.catalog
 
-    def release(self, path: Path) -> None:
-        """Forget a catalog that this run will not change."""
-        del self.held[path]
+    def finish(self, path: Path) -> None:
+        """Nothing more will go into this catalog: forget it now, or once its work is written."""
+        held = self.held[path]
+        held.finished = True
+        if not held.pending:
+            self._forget(held)
+
+    def _keep(self, held: _Held, read: ReadCatalog | None) -> None:
+        """Keep this parsed catalog (None: keep only the bytes)."""
+        if held.read is not None:
+            self.parsed -= len(held.read.catalog)
+        held.read = read
+        if read is not None:
+            self.parsed += len(read.catalog)
+
+    def _forget(self, held: _Held) -> None:
+        self._keep(held, None)
+        del self.held[held.path]
 
     def fill(self, path: Path, updates: Mapping[str, TargetUpdate]) -> None:
-        """Put targets into a held catalog (not yet on disk)."""
-        held = self.held[path]
-        for key in held.fill(updates, self.replace_machine):
-            held.pending[key] = updates[key]
+        """Put targets into a held catalog at the next checkpoint."""
+        if updates:
+            self.held[path].pending.append(updates)
 
     def tick(self) -> list[Failure]:
         """Write the catalogs if a checkpoint is due (see above); the failures of the writes."""
@@ -101,29 +124,62 @@ class Checkpoints:
         return self.flush()
 
     def flush(self) -> list[Failure]:
-        """Write every catalog with work not yet on disk, now."""
+        """Write every catalog with work not yet on disk, now; forget the finished ones."""
         failures: list[Failure] = []
         started = self.clock()
-        for held in self.held.values():
-            if not held.pending:
-                continue
+        for held in [held for held in self.held.values() if held.pending]:
             try:
                 self._write(held)
             except WorkflowError as exc:
                 failures.append(Failure.of(exc))
+                self._keep(held, None)  # its work waits for the next checkpoint, to go into what is on disk
+                continue
+            if held.finished:
+                self._forget(held)
         self.last = self.clock()
         self.spent = self.last - started
         return failures
 
     def _write(self, held: _Held) -> None:
-        if stamp(held.path) != held.stamp:  # saved by someone else since: their version, our work again
-            held.read = read_catalog(held.path, keys=True)
-            held.index()
-            held.fill(held.pending, self.replace_machine)
-        data = catalog_bytes(held.read)
-        if data is not None:  # (None: the file holds it already)
-            write_atomic(held.path, data)
-        held.stamp = stamp(held.path)
+        """Parse the catalog (from the bytes kept, or the file a translator saved since), fill, write."""
+        seen = stamp(held.path)
+        if seen != held.stamp:  # saved by someone else since: their version, our work again
+            self._keep(held, None)
+            data = _read(held.path)
+            held.data, held.stamp = pack(data), seen
+        read = held.read
+        if read is None:
+            read = read_catalog(held.path, keys=True, data=unpack(held.data))
+        entries = {entry.msgctxt or "": entry for entry in read.catalog if not entry.obsolete}
+        changed = False
+        for updates in held.pending:  # in their order, each batch costs what it fills
+            found = [entries[key] for key in updates if key in entries]
+            changed |= bool(fill_read(read, updates, replace_machine=self.replace_machine, entries=found))
+        if changed:
+            written = catalog_bytes(read)
+            if written is not None:  # (None: the file holds it already)
+                write_atomic(held.path, written)
+                held.data, held.stamp = pack(written), stamp(held.path)
+            self.written.add(held.path)
+            self.writes += 1
         held.pending.clear()
-        self.written.add(held.path)
-        self.writes += 1
+        if held.read is None and not held.finished and self.parsed < PARSED_ENTRIES:
+            self._keep(held, read)  # more will go into it: no second parse while memory allows
+
+
+def pack(data: bytes) -> bytes:
+    """A catalog's bytes kept for later, compressed (`unpack` gives them back)."""
+    return zlib.compress(data, COMPRESSION)
+
+
+def unpack(packed: bytes) -> bytes:
+    return zlib.decompress(packed)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path=path, hint="run `workflow extract` first") from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror}", path=path) from None

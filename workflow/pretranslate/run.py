@@ -17,7 +17,7 @@ from ..model import Failure, State
 from ..settings import Settings
 from ..store import EntryBrief, TargetUpdate, catalog_units, redoable, scan_catalog
 from . import propagate
-from .checkpoint import Checkpoints, Clock, Stamp, stamp
+from .checkpoint import Checkpoints, Clock, Stamp, pack, stamp, unpack
 from .engines import (
     Engine,
     MachineEngine,
@@ -84,6 +84,26 @@ class PretranslateReport:
 
 
 @dataclass
+class _Tally:
+    """The units filled, by engine and what was fixed, counted as answers come (nothing kept per source)."""
+
+    filled: dict[str, int] = field(default_factory=dict)  # engine -> units filled
+    fuzzy_matches: int = 0
+    repaired: int = 0
+    fallbacks: int = 0
+    glossary_terms: int = 0
+
+    def add(self, suggestion: Suggestion, units: int) -> None:
+        if not suggestion.target:  # left empty, with the reason in the unit's comment
+            return
+        self.filled[suggestion.engine] = self.filled.get(suggestion.engine, 0) + units
+        self.fuzzy_matches += units if suggestion.engine == "tm" and suggestion.score < 100 else 0
+        self.repaired += units if suggestion.repaired and not suggestion.fallback else 0
+        self.fallbacks += units if suggestion.fallback else 0
+        self.glossary_terms += suggestion.terms * units
+
+
+@dataclass
 class _Run:
     """The mutable state of one language's run: what to fill, what was filled, what was written."""
 
@@ -91,35 +111,38 @@ class _Run:
     redo: bool
     progress: Progress | None
     checkpoints: Checkpoints
-    places: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # source -> (catalog, key)
+    places: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # source to fill -> units
     machine: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)  # machine units not in places
     current: dict[tuple[Path, str], tuple[str, str]] = field(default_factory=dict)  # machine targets to redo
     reviewed: list[MemoryUnit] = field(default_factory=list)
     units: int = 0
-    filled: dict[str, Suggestion] = field(default_factory=dict)
+    todo: int = 0  # units to fill at the start
+    distinct: int = 0  # their distinct sources
+    tally: _Tally = field(default_factory=_Tally)  # what the answers filled, counted as they come
+    waiting: dict[Path, int] = field(default_factory=dict)  # catalog -> its units to fill not answered yet
     failures: list[Failure] = field(default_factory=list)
     done: int = 0
     propagated: int = 0
 
-    @property
-    def total(self) -> int:
-        return sum(len(p) for p in self.places.values())
-
-    def collect(self, article: str, path: Path, data: bytes, seen: Stamp | None) -> None:
+    def collect(self, article: str, path: Path, data: bytes, seen: Stamp | None,
+                packed: bytes | None = None) -> None:
         """Parse a catalog read at `seen`: its units to fill, and its reviewed units (memory)."""
         try:
             units = [located.unit for located in
-                     catalog_units(self.checkpoints.open(path, data, seen), self.lang, article)]
+                     catalog_units(self.checkpoints.open(path, data, seen, packed), self.lang, article)]
         except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
             self.failures.append(Failure.of(exc))
             return
         wanted = False
+        waiting = 0
         for unit in units:
             self.units += 1
             if unit.state is State.REVIEWED:
                 self.reviewed.append(MemoryUnit(unit.segment.text, unit.target, article))
             elif unit.state is State.NEW or (self.redo and redoable(unit.state, unit.provenance)):
                 self.places.setdefault(unit.segment.text, []).append((path, unit.segment.key))
+                self.todo += 1
+                waiting += bool(unit.segment.text.strip())  # (an engine is never asked for a blank one)
                 if not unit.previous:  # the same target (or reason to leave it empty) changes nothing
                     self.current[(path, unit.segment.key)] = (unit.target, unit.provenance)
             elif unit.state is State.MACHINE:
@@ -128,11 +151,40 @@ class _Run:
                 continue
             wanted = True
         if not wanted:  # nothing in it will change: memory holds only the catalogs with work
-            self.checkpoints.release(path)
+            self.checkpoints.finish(path)
+        else:
+            self.waiting[path] = waiting
+
+    def ready(self) -> None:
+        """After propagation: a catalog with no unit left for the engines is finished (see `answered`)."""
+        for path in [path for path, count in self.waiting.items() if not count]:
+            del self.waiting[path]
+            self.checkpoints.finish(path)
+
+    def answer(self, source: str, suggestion: Suggestion) -> list[tuple[Path, str]] | None:
+        """The units of a source not answered yet, now answered (None: none); forgotten, and counted."""
+        places = self.places.pop(source, None)
+        if places is not None:
+            self.tally.add(suggestion, len(places))
+            self.done += len(places)
+        return places
+
+    def answered(self, sources: list[tuple[str, list[tuple[Path, str]]]]) -> None:
+        """These sources' units are filled: a catalog whose every unit to fill is answered is finished,
+        and forgotten once written (memory holds the catalogs of the work since the last checkpoint)."""
+        for source, places in sources:
+            if not source.strip():
+                continue
+            for path, _ in places:
+                self.waiting[path] -= 1
+                if not self.waiting[path]:
+                    del self.waiting[path]
+                    self.checkpoints.finish(path)
 
     def propagate(self) -> None:
         """Fill the empty and machine units whose source is reviewed in another article (see propagate)."""
         updates: dict[Path, dict[str, TargetUpdate]] = {}
+        answered: list[tuple[str, list[tuple[Path, str]]]] = []
         for source, unit in propagate.agreed(self.reviewed).items():
             places = [*self.places.get(source, ()), *self.machine.get(source, ())]
             if not places:
@@ -142,30 +194,36 @@ class _Run:
             for path, key in places:
                 updates.setdefault(path, {})[key] = update
             self.propagated += len(places)
-            if source in self.places:
-                self.filled[source] = Suggestion(unit.target, provenance, propagate.ENGINE)
-                self.done += len(self.places[source])
+            wanted = self.answer(source, Suggestion(unit.target, provenance, propagate.ENGINE))
+            if wanted is not None:
+                answered.append((source, wanted))
+                for place in wanted:
+                    self.current.pop(place, None)
+        self.machine.clear()  # only propagation fills machine units
         for path, changes in updates.items():
             self.checkpoints.fill(path, changes)
+        self.answered(answered)
         self.failures.extend(self.checkpoints.tick())
 
     def save(self, batch: dict[str, Suggestion]) -> None:
         """Put a batch of results into the catalogs, write them if a checkpoint is due, report progress."""
         updates: dict[Path, dict[str, TargetUpdate]] = {}
+        answered: list[tuple[str, list[tuple[Path, str]]]] = []
         for source, suggestion in batch.items():
-            if source in self.filled or source not in self.places:
+            places = self.answer(source, suggestion)
+            if places is None:  # answered already (or not to fill)
                 continue
-            self.filled[source] = suggestion
-            for path, key in self.places[source]:
-                if self.current.get((path, key)) != (suggestion.target, suggestion.provenance):
+            for path, key in places:
+                if self.current.pop((path, key), None) != (suggestion.target, suggestion.provenance):
                     updates.setdefault(path, {})[key] = TargetUpdate(suggestion.target, suggestion.provenance,
                                                                       fuzzy=bool(suggestion.target))
-            self.done += len(self.places[source])
+            answered.append((source, places))
         for path, changes in updates.items():
             self.checkpoints.fill(path, changes)
+        self.answered(answered)
         self.failures.extend(self.checkpoints.tick())
         if self.progress is not None:
-            self.progress(self.lang, self.done, self.total)
+            self.progress(self.lang, self.done, self.todo)
 
 
 def pretranslate(settings: Settings, langs: Sequence[str], *, engines: Sequence[str] | None = None,
@@ -229,42 +287,41 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                            ) -> tuple[LanguageReport, list[Failure]]:
     started = time.perf_counter()
     catalogs, failures = _catalogs(settings, lang, articles)
-    read: list[tuple[str, Path, bytes, Stamp | None]] = []
-    for article, path in catalogs:  # each catalog is read once
+    run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
+    read: list[tuple[str, Path, bytes, Stamp | None]] = []  # each catalog read once, kept compressed
+    scanned: list[list[EntryBrief]] = []
+    for article, path in catalogs:
         seen = stamp(path)
         try:
-            read.append((article, path, path.read_bytes(), seen))
+            data = path.read_bytes()
         except OSError as exc:
             failures.append(Failure(f"cannot read catalog: {exc.strerror}", path))
-    run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
-    count = len(read)
-    if not redo:
-        # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
-        wanted: list[tuple[str, Path, bytes, Stamp | None]] = []
-        scanned: list[list[EntryBrief]] = []
-        for item in read:
+            continue
+        if not redo:  # the quick look (below); every catalog is parsed: its reviewed units are memory
             try:
-                scanned.append(scan_catalog(item[1], data=item[2]))
+                scanned.append(scan_catalog(path, data=data))
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
                 failures.append(Failure.of(exc))
                 continue
-            wanted.append(item)  # every catalog is parsed: its reviewed units are memory, its keys checked
-        count = len(wanted)
-        empty = any(b.state is State.NEW for briefs in scanned for b in briefs)
-        if not empty and not (settings.propagate and propagate.anything_to_propagate(scanned)):
-            units = sum(map(len, scanned))
-            return LanguageReport(lang, count, units, skipped=True,
-                                  seconds=time.perf_counter() - started), failures
-        read = wanted
-    for item in read:
-        run.collect(*item)
-    del read  # the bytes: only the parsed catalogs are kept
+        read.append((article, path, pack(data), seen))
+    count = len(read)
+    # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
+    if not redo and not any(b.state is State.NEW for briefs in scanned for b in briefs) and not (
+            settings.propagate and propagate.anything_to_propagate(scanned)):
+        return LanguageReport(lang, count, sum(map(len, scanned)), skipped=True,
+                              seconds=time.perf_counter() - started), failures
+    del scanned
+    for article, path, packed, seen in read:
+        run.collect(article, path, unpack(packed), seen, packed)
+    del read  # held now by the checkpoints, for the catalogs with work only
     if settings.propagate:
         run.propagate()
+    run.ready()
     missing: list[MissingLanguagePair] = []
     stats: list[MachineStats] = []
     glossary: Glossary | None = None
-    remaining = [s for s in run.places if s.strip() and s not in run.filled]
+    run.distinct = len(run.places)
+    remaining = [s for s in run.places if s.strip()]
     try:
         for name in engines:
             if not remaining:
@@ -286,7 +343,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
                                        batch, runner)
                 stats.append(engine.stats)
             engine.fill(remaining, run.save)
-            remaining = [s for s in remaining if s not in run.filled]
+            remaining = [s for s in remaining if s in run.places]
     finally:  # the last checkpoint: at the end, and on Ctrl-C or an error, the work done is written
         run.failures.extend(run.checkpoints.flush())
     warnings: list[str] = []
@@ -307,20 +364,13 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
 
 def _report(run: _Run, catalogs: int, stats: list[MachineStats], warnings: list[str],
             seconds: float) -> LanguageReport:
-    counts: dict[str, int] = {}
-    weighted = [(s, len(run.places[source])) for source, s in run.filled.items() if s.target]
-    for suggestion, units in weighted:
-        counts[suggestion.engine] = counts.get(suggestion.engine, 0) + units
+    tally = run.tally
     return LanguageReport(
-        lang=run.lang, catalogs=catalogs, units=run.units, todo=run.total, distinct=len(run.places),
-        filled=counts,
-        fuzzy_matches=sum(n for s, n in weighted if s.engine == "tm" and s.score < 100),
-        left=run.total - sum(counts.values()),
+        lang=run.lang, catalogs=catalogs, units=run.units, todo=run.todo, distinct=run.distinct,
+        filled=tally.filled, fuzzy_matches=tally.fuzzy_matches, left=run.todo - sum(tally.filled.values()),
         model_calls=sum(s.calls for s in stats), model_sentences=sum(s.sentences for s in stats),
-        cached=sum(s.cached for s in stats),
-        repaired=sum(n for s, n in weighted if s.repaired and not s.fallback),
-        fallbacks=sum(n for s, n in weighted if s.fallback),
-        glossary_terms=sum(s.terms * n for s, n in weighted), propagated=run.propagated,
+        cached=sum(s.cached for s in stats), repaired=tally.repaired, fallbacks=tally.fallbacks,
+        glossary_terms=tally.glossary_terms, propagated=run.propagated,
         catalogs_written=len(run.checkpoints.written), warnings=tuple(warnings), seconds=seconds,
     )
 
