@@ -715,8 +715,19 @@ def catalog_units(catalog: polib.POFile, lang: str, article: str) -> list[Locate
     return [_located(entry, lang, article, singular) for entry in catalog if not entry.obsolete]
 
 
+def units_of(catalog: polib.POFile, lang: str, article: str) -> list[Unit]:
+    """The units of a catalog already read, without the lines and revisions only editors need."""
+    singular = _singular(catalog)
+    return [_unit(entry, lang, article, singular) for entry in catalog if not entry.obsolete]
+
+
 def _located(entry: polib.POEntry, lang: str, article: str, singular: int = 0,
              first_line: int = 0) -> LocatedUnit:
+    return LocatedUnit(_unit(entry, lang, article, singular), first_line + (entry.linenum or 0),
+                       entry_revision(entry))
+
+
+def _unit(entry: polib.POEntry, lang: str, article: str, singular: int) -> Unit:
     _, line = entry.occurrences[0] if entry.occurrences else ("", "0")
     segment = Segment(
         key=entry.msgctxt or "", article=article, text=entry.msgid,
@@ -724,9 +735,8 @@ def _located(entry: polib.POEntry, lang: str, article: str, singular: int = 0,
     )
     comments = (entry.tcomment or "").splitlines()
     comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
-    unit = Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
+    return Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
                 _provenance(entry), comment)
-    return LocatedUnit(unit, first_line + (entry.linenum or 0), entry_revision(entry))
 
 
 def polib_briefs(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:

@@ -15,7 +15,7 @@ from ..glossary import Glossary, load_glossary
 from ..memory import MemoryUnit, WorkspaceMemory
 from ..model import Failure, State
 from ..settings import Settings
-from ..store import EntryBrief, TargetUpdate, catalog_units, redoable, scan_catalog
+from ..store import EntryBrief, TargetUpdate, redoable, scan_catalog, units_of
 from . import propagate
 from .checkpoint import Checkpoints, Clock, Stamp, pack, stamp, unpack
 from .engines import (
@@ -128,8 +128,7 @@ class _Run:
                 packed: bytes | None = None) -> None:
         """Parse a catalog read at `seen`: its units to fill, and its reviewed units (memory)."""
         try:
-            units = [located.unit for located in
-                     catalog_units(self.checkpoints.open(path, data, seen, packed), self.lang, article)]
+            units = units_of(self.checkpoints.open(path, data, seen, packed), self.lang, article)
         except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
             self.failures.append(Failure.of(exc))
             return
