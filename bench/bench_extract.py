@@ -263,8 +263,9 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
     med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
            for k, v in times.items()}
     tk = (med["html2po"][0] + med["pot2po"][0], med["html2po"][1] + med["pot2po"][1])
+    # run outside any checkout: `python -c` puts its working folder first on sys.path
     inproc = subprocess.run([str(BIN / "python"), "-c", IN_PROCESS, str(tools.template), str(rounds)],
-                            check=True, capture_output=True, text=True, env=env)
+                            check=True, capture_output=True, text=True, env=env, cwd=base)
     work = json.loads(inproc.stdout.strip().splitlines()[-1])
     ours = med["workflow"]
     lines += [
