@@ -288,8 +288,8 @@ def extract(
                     raise SourceError(clashes[path], path=path, hint="rename one of the two files")
                 name = _name(names, path)
                 catalogs = _catalogs(settings, name)
-                fresh, data = (None, None) if force else _fresh(settings, path, name, cache, catalogs)
-                if fresh is None:
+                counted, data = (None, None) if force else _fresh(settings, path, name, cache, catalogs)
+                if counted is None:
                     if data is not None and kept + len(data) <= KEEP_READ_BYTES:
                         kept += len(data)
                     else:
@@ -300,7 +300,7 @@ def extract(
                 if progress:  # its cache entry stays as it is: source and catalogs as last seen
                     progress(str(path))
                 report.articles += 1
-                report.units += fresh[2]
+                report.units += counted
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
         with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
@@ -371,13 +371,10 @@ def _catalogs(settings: Settings, name: str) -> list[Path]:
 KEEP_READ_BYTES = 64 * 1024 * 1024  # sources read to check them, kept for parsing rather than read again
 
 
-Fresh = tuple[str, str, int]  # article, source hash, units
-
-
 def _fresh(
     settings: Settings, path: Path, name: str, cache: ExtractCache, catalogs: list[Path]
-) -> tuple[Fresh | None, bytes | None]:
-    """(article, source hash, units) when the source and catalogs are as last extracted, else None;
+) -> tuple[int | None, bytes | None]:
+    """The article's unit count when the source and catalogs are as last extracted, else None;
     and the source's bytes if they were read.
 
     A source is read only when the cache knows the article and its catalogs are unchanged: a
@@ -390,7 +387,7 @@ def _fresh(
     data = read_source(path)
     digest = hashlib.sha1(data).hexdigest()
     units = cache.fresh(name, digest, catalogs)
-    return (None, data) if units is None else ((name, digest, units), None)
+    return (None, data) if units is None else (units, None)
 
 
 Job = tuple[Path, str, "bytes | None"]  # a source, its article name, and its bytes when already read
