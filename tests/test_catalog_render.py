@@ -52,14 +52,8 @@ def polib_text(entry: polib.POEntry, width: int) -> str:
 
 
 def ours(entry: polib.POEntry, width: int) -> str:
-    return entry_text(
-        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
-        msgstr_plural=entry.msgstr_plural, obsolete=entry.obsolete, comment=entry.comment,
-        tcomment=entry.tcomment, flags=entry.flags,
-        references=[f"{path}:{line}" if line else path for path, line in entry.occurrences],
-        previous_msgctxt=entry.previous_msgctxt, previous_msgid=entry.previous_msgid,
-        previous_msgid_plural=entry.previous_msgid_plural, width=width,
-    )
+    """The store's own rendering (entry_text of the entry's fields): the code that writes catalogs."""
+    return store._render_uncached(entry, width)
 
 
 @st.composite
