@@ -507,38 +507,38 @@ def plan_catalog(
     (SOURCE_DATE_EPOCH when set): when nothing changed, the file, date included,
     stays as it was, whichever tool last saved it.
     """
-    exists = path.exists()
-    read: ReadCatalog | None = None
     language = f" in {english_name(lang)} ({lang})" if lang else ""
     comment = (
         f"Units of {source_root}/{article}{language}.\n"
         "Created and updated by `workflow extract`: edit the msgstr lines; a source edit keeps your work."
     )
-    held: bytes | None = None
-    if exists:
+
+    def anew(date: str) -> bytes:
+        """The file as extract writes it new for these units (every unit new), dated `date`."""
+        return _new_catalog(_Header(_header(lang, source_lang, article, {}, date), comment), segments,
+                            source_root)
+
+    read: ReadCatalog | None = None
+    if path.exists():
         try:
-            held = path.read_bytes()
+            held: bytes | None = path.read_bytes()
         except OSError:
             held = None  # read_catalog says why
         dated = _CREATION.search(held) if held is not None else None
-        date = dated.group(1).decode("utf-8", "replace") if dated is not None else ""
-        if date and held == _new_catalog(_Header(_header(lang, source_lang, article, {}, date), comment),
-                                         segments, source_root):
-            # the file as extract writes it new for these units, already (its date kept): nothing to
-            # read (polib is slow), nothing to write
+        if dated is not None and dated.group(1) and held == anew(dated.group(1).decode("utf-8", "replace")):
+            # already as extract writes it new (its date kept): nothing to read (polib is slow), nothing
+            # to write
             added, kept = (len(segments), 0) if lang is None else (0, len(segments))  # as _merge counts
             return CatalogPlan(CatalogChange(path, False, added, kept), None)
-    if lang is not None and exists:
-        read = read_catalog(path, keys=True, data=held)
-    elif exists:
-        try:  # the template is workflow's own: one it cannot read is written anew
-            read = read_catalog(path, data=held)
-        except CatalogError:
-            read = None
+        if lang is not None:
+            read = read_catalog(path, keys=True, data=held)
+        else:
+            try:  # the template is workflow's own: one it cannot read is written anew
+                read = read_catalog(path, data=held)
+            except CatalogError:
+                read = None
     if read is None:  # a new file (or an unreadable template): every unit new, dated now
-        header = _Header(_header(lang, source_lang, article, {}, creation_date()), comment)
-        written = _new_catalog(header, segments, source_root)
-        return CatalogPlan(CatalogChange(path, True, added=len(segments)), written)
+        return CatalogPlan(CatalogChange(path, True, added=len(segments)), anew(creation_date()))
     if lang is None:
         entries = [_fresh_entry(s, source_root) for s in segments]
         change = CatalogChange(path, False, added=len(entries))
