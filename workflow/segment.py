@@ -170,10 +170,9 @@ class _Text:
         for match in _IRREGULAR_SPACE.finditer(text):
             start, end = match.span()
             self._add_run(text[last:start], at + last)
-            if not self._after_space():
-                self._add(_Chunk(0, " ", (at + start, at + end), False, space=True))
+            self._add_space((at + start, at + end))
             last = end
-        self._add_run(text[last:] if last else text, at + last)
+        self._add_run(text[last:], at + last)
 
     def _add_run(self, run: str, at: int) -> None:
         """Text whose only whitespace is single spaces between words."""
