@@ -491,7 +491,7 @@ def _piece(text: _Text, start: int, end: int, line_of: Callable[[int], int] | No
     literal_text = text.text[start:end]
     raw_start, raw_end = text.raw_start(start), text.raw_end(end)
     span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
-    line = line_of(raw_start) if line_of is not None and raw_start is not None and span is not None else 0
+    line = line_of(span[0]) if line_of is not None and span is not None else 0
     if "\0" not in literal_text:  # no markup: the text as it is (what the loop below would build)
         return Piece(unit_key(literal_text), literal_text, (), span, line)
     chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]
