@@ -170,10 +170,9 @@ class _Text:
         for match in _IRREGULAR_SPACE.finditer(text):
             start, end = match.span()
             self._add_run(text[last:start], at + last)
-            if not self._after_space():
-                self._add(_Chunk(0, " ", (at + start, at + end), False, space=True))
+            self._add_space((at + start, at + end))
             last = end
-        self._add_run(text[last:] if last else text, at + last)
+        self._add_run(text[last:], at + last)
 
     def _add_run(self, run: str, at: int) -> None:
         """Text whose only whitespace is single spaces between words."""
@@ -492,7 +491,7 @@ def _piece(text: _Text, start: int, end: int, line_of: Callable[[int], int] | No
     literal_text = text.text[start:end]
     raw_start, raw_end = text.raw_start(start), text.raw_end(end)
     span = (raw_start, raw_end) if raw_start is not None and raw_end is not None else None
-    line = line_of(raw_start) if line_of is not None and raw_start is not None and span is not None else 0
+    line = line_of(span[0]) if line_of is not None and span is not None else 0
     if "\0" not in literal_text:  # no markup: the text as it is (what the loop below would build)
         return Piece(unit_key(literal_text), literal_text, (), span, line)
     chunks = text.chunks[text.chunk_at(start): text.chunk_at(end - 1) + 1]

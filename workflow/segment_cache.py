@@ -6,7 +6,7 @@ not depend on the page around it. So its answer, the offsets where sentences sta
 is stored under a digest of the paragraph text as syntok saw it. The file lives in
 the workspace, `.workflow/segments.sqlite` (SQLite, standard library, one row a
 paragraph); it is bounded (oldest rows go first, rows used by the last run are kept
-longest), rebuilt when syntok's version or options change, and only ever costs time:
+longest), rebuilt when syntok's code, our port of it or the options change, and only ever costs time:
 deleting it, or the whole `.workflow/` folder, is safe. A cache that cannot be
 read or written is left alone and extract carries on without it.
 """

@@ -240,12 +240,11 @@ class Scanner(HTMLParser):
                                 attribute=found.attribute, context=" ".join(words)))
         return result
 
-    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]], raw: str, at: int) -> None:
+    def _attributes(self, tag: str, values: dict[str, str], raw: str, at: int) -> None:
         """Blocks for the translatable attributes of a start tag that has some (or is a <meta>)."""
         wanted: frozenset[str] = self.wanted
         kind = BlockKind.ATTRIBUTE
         if tag == "meta":
-            values = attribute_values(attrs)
             named = values.get("name") or values.get("property") or values.get("itemprop") or ""
             if named.lower() not in self.dialect.meta_names:
                 return
@@ -306,6 +305,7 @@ class Scanner(HTMLParser):
             self.in_head = False
         classes = translate = role = None
         named = False  # a translatable attribute is named
+        values: dict[str, str] = {}
         if attrs:
             values = attribute_values(attrs)  # of a name given twice the first counts
             classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
@@ -324,9 +324,9 @@ class Scanner(HTMLParser):
             self.skip, self.skip_start, self.skip_inline = [tag], at, inline
             self.skip_description = f"untranslated {_describe(raw, 60)}…</{tag}>"
             return
-        # an untranslated <img>: its alt too
-        if not untranslated and (named or tag == "meta") and (not self.in_head or tag == "meta"):
-            self._attributes(tag, attrs, raw, at)
+        # an untranslated <img>: its alt too; in the head only a <meta>'s
+        if not untranslated and (tag == "meta" or (named and not self.in_head)):
+            self._attributes(tag, values, raw, at)
         if inline:
             span = (at, at + len(raw))
             self.parts.append(Tag("empty", span, _describe(raw)))
