@@ -70,6 +70,11 @@ def test_an_inline_match_is_a_placeholder_of_its_sentence() -> None:
     assert units(page, ".brand") == ["Read <1/> daily."]
 
 
+def test_an_attribute_named_twice_matches_by_its_first_value_as_browsers_read_it() -> None:
+    page = "<p data-part='menu' data-part='story'>Home</p><p data-part='story' data-part='menu'>News</p>"
+    assert units(page, "[data-part=menu]") == ["News"]
+
+
 def test_no_selectors_skip_nothing() -> None:
     assert units("<nav><p>Home</p></nav>", "") == ["Home"]
 

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
-from .common import LineIndex
+from .common import LineIndex, attribute_values
 from .scanner import implied_end
 
 # the tree is as deep as libxml2 lets a document be: deeper elements hang at this depth (a hostile
@@ -51,9 +51,9 @@ class _TreeBuilder(HTMLParser):
             element = etree.SubElement(self.open[-1], tag)
         except ValueError:  # a name XML cannot hold (`<a:b:c>`): matched by no type selector
             element = etree.SubElement(self.open[-1], "x-unnamed")
-        for name, value in attrs:
+        for name, value in attribute_values(attrs).items():  # a name given twice: the first
             try:
-                element.set(name, value or "")
+                element.set(name, value)
             except ValueError:  # `@click`, `:class`: no selector of the setting can name them
                 continue
         line, column = self.getpos()
