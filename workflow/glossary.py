@@ -351,29 +351,24 @@ def read_tbx(data: bytes, path: Path, source_lang: str, lang: str) -> Glossary:
     """The source_lang -> lang terms of a TBX file (TBX-Basic `termEntry/langSet/tig`, or TBX v3
     `conceptEntry/langSec/termSec`): the first term of each language, its note or definition;
     a target equal to the source term is do-not-translate. No DTD is loaded."""
-    from lxml import etree
-
-    from .markup import read_xml
+    from .markup import local_name, read_xml
 
     root = read_xml(data, path, "TBX", WorkflowError)
-
-    def local(element: etree._Element) -> str:
-        return etree.QName(element.tag).localname if isinstance(element.tag, str) else ""
 
     terms: list[Term] = []
     seen: set[str] = set()
     for entry in root.iter():
-        if local(entry) not in ("termEntry", "conceptEntry"):
+        if local_name(entry) not in ("termEntry", "conceptEntry"):
             continue
         words: dict[str, str] = {}
         notes: list[str] = []
         for block in entry:
-            if local(block) not in ("langSet", "langSec"):
-                if local(block) == "descrip" and (block.text or "").strip():
+            if local_name(block) not in ("langSet", "langSec"):
+                if local_name(block) == "descrip" and (block.text or "").strip():
                     notes.append((block.text or "").strip())
                 continue
             code = block.get(_XML_LANG) or block.get("lang") or ""
-            term = next((t for t in block.iter() if local(t) == "term"), None)
+            term = next((t for t in block.iter() if local_name(t) == "term"), None)
             text = _GAP.sub(" ", "".join(str(x) for x in term.itertext())).strip() if term is not None else ""
             for wanted in (source_lang, lang):
                 if text and serves(code, wanted) and wanted not in words:

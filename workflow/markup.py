@@ -20,6 +20,13 @@ _SAFE: dict[str, Any] = dict(resolve_entities=False, no_network=True, huge_tree=
                              dtd_validation=False, remove_blank_text=False)
 
 
+def local_name(element: etree._Element) -> str:
+    """An element's tag without its namespace (`{urn:…}p` is `p`); "" for a comment or a
+    processing instruction, whose tag is not a string."""
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
 def xml_parser() -> etree.XMLParser:
     """A parser that never loads a DTD, never expands entities and never uses the network."""
     return etree.XMLParser(**_SAFE)

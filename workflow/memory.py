@@ -32,7 +32,7 @@ from . import __version__
 from .errors import WorkflowError
 from .files import MIB, atomic_writer, check_regular, workspace_lock
 from .languages import base_language, language_key, serves
-from .markup import iterparse_xml, read_xml
+from .markup import iterparse_xml, local_name, read_xml
 from .segment import parse_target
 from .settings import Settings
 
@@ -142,11 +142,6 @@ _code = functools.lru_cache(maxsize=1024)(language_key)  # a million units have 
 _base = functools.lru_cache(maxsize=1024)(base_language)
 
 
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 def _line(element: etree._Element) -> int | None:
     line = element.sourceline
     return line if isinstance(line, int) else None
@@ -161,7 +156,7 @@ def _seg_text(seg: etree._Element) -> str:
     def walk(element: etree._Element) -> None:
         nonlocal counter
         for child in element:
-            name = _local(child)
+            name = local_name(child)
             if name == "bpt":
                 counter += 1
                 opened[child.get("i") or f"#{counter}"] = counter
@@ -265,9 +260,9 @@ def iter_tmx(file: Path, default_source: str) -> Iterator[TmxUnit]:
 
 
 def _check_root(root: etree._Element, path: Path) -> None:
-    if _local(root) != "tmx":
-        raise WorkflowError(f"not a TMX file (root element <{_local(root)}>)", path=path, line=_line(root),
-                            hint="export the memory from your CAT tool as TMX 1.4")
+    if local_name(root) != "tmx":
+        raise WorkflowError(f"not a TMX file (root element <{local_name(root)}>)", path=path,
+                            line=_line(root), hint="export the memory from your CAT tool as TMX 1.4")
 
 
 def pair_of(unit: TmxUnit, source_lang: str, lang: str, origin: str) -> MemoryUnit | None:

@@ -35,6 +35,7 @@ from .bulletin import XML_LANG, parse_date, safe_href
 from .errors import PublishError
 from .formats.common import LineIndex
 from .languages import base_language, text_direction
+from .markup import local_name
 
 if TYPE_CHECKING:
     from jinja2 import Environment  # imported when a page is rendered (_environment): start-up
@@ -130,15 +131,10 @@ def masthead(lang: str, home: str, alternates: Alternates) -> str:
 # -- bulletin elements as HTML (lxml) ------------------------------------------------------
 
 
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 def _find(parent: etree._Element | None, name: str) -> etree._Element | None:
     if parent is None:
         return None
-    return next((child for child in parent if _local(child) == name), None)
+    return next((child for child in parent if local_name(child) == name), None)
 
 
 def plain_text(element: etree._Element | None) -> str:
@@ -165,7 +161,7 @@ def _inline(source: etree._Element, target: etree._Element) -> None:
     """
     _append_text(target, source.text)
     for child in source:
-        name = _local(child)
+        name = local_name(child)
         element: etree._Element | None = None
         if name in ("em", "strong", "code", "br"):
             element = etree.SubElement(target, name)
@@ -202,7 +198,7 @@ def inline_html(element: etree._Element) -> str:
 
 def _block_html(block: etree._Element) -> etree._Element | None:
     """The HTML element of a block of a bulletin's body (None: not a block)."""
-    name = _local(block)
+    name = local_name(block)
     if name in ("h", "p"):
         element = etree.Element("h2" if name == "h" else "p")
         _inline(block, element)
