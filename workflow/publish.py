@@ -306,14 +306,14 @@ def _publishable(
     and left out. Whether a source publishes over another depends on which of them can be read: the
     few whose name is shared, or is the index's, are read first.
     """
-    names = Counter(output_name(source.path) for source in sources)
-    shared = {at for at, source in enumerate(sources)
-              if names[output_name(source.path)] > 1 or output_name(source.path) == _INDEX_NAME}
+    outputs = [output_name(source.path) for source in sources]
+    names = Counter(outputs)
+    shared = {at for at, name in enumerate(outputs) if names[name] > 1 or name == _INDEX_NAME}
     read = {at for at in sorted(shared) if _read(settings, ledger, at, sources[at], needed)}
-    names = Counter(output_name(sources[at].path) for at in read)
+    names = Counter(outputs[at] for at in read)
     for at, source in enumerate(sources):
         if at in read:
-            name = output_name(source.path)
+            name = outputs[at]
             fault = ((f"another source also publishes as {name}.html", "rename one of the two files")
                      if names[name] > 1 else
                      ("an article named index would replace the bulletin index", "rename the file")
