@@ -411,7 +411,7 @@ class _HeldLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         ledger = self.ledgers.get(threading.get_ident())
         if ledger is not None:
-            ledger.entries.append((ledger.place, "log", record))
+            ledger.note(ledger.place, "log", record)
         elif self.propagate and self.logger.parent is not None:
             self.logger.parent.callHandlers(record)
 
