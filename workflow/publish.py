@@ -41,7 +41,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -278,7 +278,8 @@ _INDEX_NAME = PurePosixPath("index")
 # The places of a run's steps in the order its report and log give them: every source read, then every
 # name checked, then each language's editions worked out, then written (see _Ledger).
 _READ, _NAMED, _DECIDED, _WRITTEN = range(4)
-_REPORTED = ("published", "held", "written", "removed", "kept", "failures")
+# the report's lists: what a step reports goes into them (no list left out, as none is named by hand)
+_REPORTED = tuple(f.name for f in fields(PublishReport) if f.default_factory is list)
 
 
 def _read(settings: Settings, ledger: _Ledger, at: int, source: _Source, needed: Set[str] | None) -> bool:
