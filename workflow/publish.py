@@ -41,7 +41,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -278,7 +278,8 @@ _INDEX_NAME = PurePosixPath("index")
 # The places of a run's steps in the order its report and log give them: every source read, then every
 # name checked, then each language's editions worked out, then written (see _Ledger).
 _READ, _NAMED, _DECIDED, _WRITTEN = range(4)
-_REPORTED = ("published", "held", "written", "removed", "kept", "failures")
+# the report's lists: what a step reports goes into them (no list left out, as none is named by hand)
+_REPORTED = tuple(f.name for f in fields(PublishReport) if f.default_factory is list)
 
 
 def _read(settings: Settings, ledger: _Ledger, at: int, source: _Source, needed: Set[str] | None) -> bool:
@@ -306,14 +307,14 @@ def _publishable(
     and left out. Whether a source publishes over another depends on which of them can be read: the
     few whose name is shared, or is the index's, are read first.
     """
-    names = Counter(output_name(source.path) for source in sources)
-    shared = {at for at, source in enumerate(sources)
-              if names[output_name(source.path)] > 1 or output_name(source.path) == _INDEX_NAME}
+    outputs = [output_name(source.path) for source in sources]
+    names = Counter(outputs)
+    shared = {at for at, name in enumerate(outputs) if names[name] > 1 or name == _INDEX_NAME}
     read = {at for at in sorted(shared) if _read(settings, ledger, at, sources[at], needed)}
-    names = Counter(output_name(sources[at].path) for at in read)
+    names = Counter(outputs[at] for at in read)
     for at, source in enumerate(sources):
         if at in read:
-            name = output_name(source.path)
+            name = outputs[at]
             fault = ((f"another source also publishes as {name}.html", "rename one of the two files")
                      if names[name] > 1 else
                      ("an article named index would replace the bulletin index", "rename the file")
@@ -411,7 +412,7 @@ class _HeldLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         ledger = self.ledgers.get(threading.get_ident())
         if ledger is not None:
-            ledger.entries.append((ledger.place, "log", record))
+            ledger.note(ledger.place, "log", record)
         elif self.propagate and self.logger.parent is not None:
             self.logger.parent.callHandlers(record)
 

@@ -143,12 +143,13 @@ class Checkpoints:
     def _write(self, held: _Held) -> None:
         """Parse the catalog (from the bytes kept, or the file a translator saved since), fill, write."""
         seen = stamp(held.path)
+        read = held.read
         if seen != held.stamp:  # saved by someone else since: their version, our work again
             self._keep(held, None)
             data = _read(held.path)
             held.data, held.stamp = pack(data), seen
-        read = held.read
-        if read is None:
+            read = read_catalog(held.path, keys=True, data=data)  # (not unpacked again: these bytes)
+        elif read is None:
             read = read_catalog(held.path, keys=True, data=unpack(held.data))
         entries = {entry.msgctxt or "": entry for entry in read.catalog if not entry.obsolete}
         changed = False

@@ -156,7 +156,12 @@ class _Run:
 
     def ready(self) -> None:
         """After propagation: a catalog with no unit left for the engines is finished (see `answered`)."""
-        for path in [path for path, count in self.waiting.items() if not count]:
+        for path in list(self.waiting):
+            self._settle(path)
+
+    def _settle(self, path: Path) -> None:
+        """Finish a catalog once none of its units waits for an answer."""
+        if not self.waiting[path]:
             del self.waiting[path]
             self.checkpoints.finish(path)
 
@@ -176,9 +181,7 @@ class _Run:
                 continue
             for path, _ in places:
                 self.waiting[path] -= 1
-                if not self.waiting[path]:
-                    del self.waiting[path]
-                    self.checkpoints.finish(path)
+                self._settle(path)
 
     def propagate(self) -> None:
         """Fill the empty and machine units whose source is reviewed in another article (see propagate)."""
