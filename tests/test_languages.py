@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,11 +12,13 @@ import polib
 import pytest
 from babel import Locale
 from babel.core import parse_locale
-from babel.localedata import locale_identifiers
+from babel.localedata import locale_identifiers, resolve_locale_filename
 from extracting import gnu_gettext
 
 from workflow.assemble import Choice, Mark, joins
 from workflow.languages import (
+    _babel_data,
+    _subtags,
     _unquote,
     base_language,
     english_name,
@@ -261,8 +264,21 @@ def test_english_names_are_babels_for_every_cldr_locale() -> None:
     """english_name reads CLDR's English tables without Babel's English locale (merged into root):
     the names are Babel's own for every CLDR locale, and for codes spelled as users spell them
     (the code itself where CLDR has no English name: `apc`, `hrx_BR`)."""
-    codes = [*locale_identifiers(), "zh-tw", "ZH_hant", "sr-latn-rs", "en-US-POSIX", "pt-BR", "es-419"]
+    codes = [*locale_identifiers(), "zh-tw", "ZH_hant", "sr-latn-rs", "en-US-POSIX", "pt-BR", "es-419",
+             # bare codes, read without Babel when CLDR has a locale of that name: any case, and
+             # aliases and likely subtags (iw is he_IL, und en_US), which are Babel's to resolve
+             "FR", "Zh", "iw", "tl", "no", "mo", "in", "und", "C", "posix"]
     differ = {code: english_name(code) for code in codes
               if english_name(code) != (Locale.parse(locale_id(code)).english_name or code)}
     assert differ == {}
     assert english_name("apc") == "apc" and english_name("zh-tw") == "Chinese (Traditional, Taiwan)"
+
+
+def test_bare_codes_are_read_as_babel_reads_them() -> None:
+    """A code of letters alone is parsed, and its locale's data file found, without importing Babel:
+    the same subtags as Babel's parse_locale, the same file as Babel's."""
+    codes = [code for code in locale_identifiers() if code.isalpha()] + ["FR", "Zh", "english", "x", "und"]
+    assert {code: _subtags(code) for code in codes} == {code: parse_locale(code) for code in codes}
+    folder = _babel_data()
+    assert folder is not None
+    assert os.path.join(folder, "en.dat") == resolve_locale_filename("en")

@@ -15,7 +15,10 @@ that PO tools use where CLDR's differ.
 Babel is imported where a fact is asked, not with the module: the code functions
 (`language_key`, `base_language`) and `words` serve the settings, status and the
 publishing policy, which need no CLDR. English names come from CLDR's English table alone (see
-`english_name`), not from a merged English locale with its dates and numbers.
+`english_name`), not from a merged English locale with its dates and numbers. A bare language
+code (`fr`, `zh`: what extract's catalog headers mostly ask about) is looked up in Babel's data
+files without importing Babel (whose import brings its plural rules and `decimal`), the same
+answer as Babel's (see `_plain_language`; tests compare them for every CLDR locale).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .segment import PLACEHOLDER
 
@@ -100,6 +104,8 @@ def language_key(lang: str) -> str:
 @functools.lru_cache(maxsize=256)
 def _subtags(lang: str) -> tuple[str, str | None, str | None, str | None] | None:
     """(language, territory, script, variant) of a code, None when it is no locale code."""
+    if _bare(lang):  # what Babel's parse_locale makes of letters alone, without importing Babel
+        return lang.lower(), None, None, None
     from babel.core import parse_locale  # babel: only where CLDR is asked (module docstring)
 
     try:
@@ -117,6 +123,35 @@ def locale_id(lang: str) -> str:
         return lang.replace("-", "_")
     language, territory, script, variant = parts
     return "_".join(p for p in (language, script, territory, variant) if p)
+
+
+def _bare(lang: str) -> bool:
+    """Whether a code is ASCII letters alone (`fr`, `ZH`): Babel's parse_locale reads such a code as a
+    language without script, territory or variant, in lower case."""
+    return lang.isascii() and lang.isalpha()
+
+
+@functools.cache
+def _babel_data() -> str | None:
+    """Babel's folder of CLDR data files (`fr.dat`…), found without importing Babel; None when
+    there is no Babel to find (its import then says so)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(next(iter(spec.submodule_search_locations)), "locale-data")
+
+
+def _plain_language(lang: str) -> str | None:
+    """The language of a bare code (`fr`, `ZH`) that CLDR has a locale for, found as Babel's
+    `Locale.parse` finds it (its data file exists: it is loaded as it is, no alias or likely
+    subtag applied) but without importing Babel; None for any other code (ask Babel)."""
+    folder = _babel_data()
+    if folder is None or not _bare(lang):
+        return None
+    language = lang.lower()
+    return language if os.path.isfile(os.path.join(folder, f"{language}.dat")) else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -277,25 +312,52 @@ def _english_names() -> dict[str, dict[str, str]]:
     English locale merges that file into `root`, whose display-name tables are empty, so the
     names are the same, and extract does not pay for root's data and the merge (a test
     compares every CLDR locale's name with Babel's). Babel's own cache is left alone: it
-    holds merged locales only.
+    holds merged locales only. The file's date, number and plural patterns are read as
+    placeholders (`_Unread`), so that reading it imports neither Babel's dates and numbers
+    (with time zones) nor Babel itself.
     """
     import pickle
 
-    from babel.localedata import resolve_locale_filename  # babel: only where CLDR is asked
+    folder = _babel_data()
+    if folder is None:
+        from babel.localedata import resolve_locale_filename  # no Babel found: its import says so
 
-    with open(resolve_locale_filename("en"), "rb") as file:
-        data = pickle.load(file)
+        path = resolve_locale_filename("en")
+    else:
+        path = os.path.join(folder, "en.dat")
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str, /) -> Any:
+            return _Unread if (module, name) in _UNREAD else super().find_class(module, name)
+
+    with open(path, "rb") as file:
+        data = Unpickler(file).load()
     return {table: dict(data[table]) for table in ("languages", "scripts", "territories", "variants")}
+
+
+# The classes of the patterns in Babel's locale data that english_name does not read.
+_UNREAD = frozenset({("babel.dates", "DateTimePattern"), ("babel.numbers", "NumberPattern"),
+                     ("babel.plural", "PluralRule")})
+
+
+class _Unread:
+    """A pattern of Babel's locale data left unread (its state is dropped)."""
+
+    def __setstate__(self, state: object) -> None:
+        pass
 
 
 def english_name(lang: str) -> str:
     """A language's name in English (`Chinese (Traditional, Taiwan)`: PO headers, the review
     app), or its code. As Babel's `Locale.english_name`: the language's name, then its
     script's, territory's and variant's in brackets."""
+    names = _english_names()
+    language = _plain_language(lang)
+    if language is not None:  # `fr`: no script, territory nor variant (and no Babel to import)
+        return names["languages"].get(language) or lang
     locale = babel_locale(lang)
     if locale is None:
         return lang
-    names = _english_names()
     name: str | None = names["languages"].get(locale.language)
     if not name:
         return lang
