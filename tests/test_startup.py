@@ -28,12 +28,12 @@ NOT_FOR_HELP = (
     "argostranslate", "ctranslate2", "torch", "sentencepiece", "rapidfuzz",
 )
 # What `workflow --languages "fr zh" extract` of HTML pages must not import: the other stages'
-# stacks, lxml (XML sources, skip_selectors), and Babel: the Plural-Forms of fr and zh are
-# gettext's own, and their English names are read from Babel's data files without importing
-# it (its import brings its plural rules and decimal).
+# stacks, lxml (XML sources, skip_selectors), polib (new catalogs are written without polib
+# entries), and Babel: the Plural-Forms of fr and zh are gettext's own, and their English names
+# are read from Babel's data files without importing it (its import brings its plural rules and decimal).
 NOT_FOR_EXTRACT = (
     "jinja2", "markupsafe", "starlette", "uvicorn", "lxml", "cssselect", "argostranslate", "ctranslate2",
-    "rapidfuzz", "babel", "workflow.publish", "workflow.render", "workflow.qa",
+    "rapidfuzz", "babel", "polib", "workflow.publish", "workflow.render", "workflow.qa",
     "workflow.pretranslate", "workflow.memory", "workflow.review",
 )
 # What extract must not import even for codes Babel is asked about (pt-BR, zh-TW): Babel's dates

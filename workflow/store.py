@@ -25,9 +25,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
-
-import polib
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import __version__
 from .confidence import confidence_of
@@ -52,6 +50,9 @@ from .potext import (
     scan_text,
 )
 from .segment import unit_key
+
+if TYPE_CHECKING:
+    import polib  # imported where a catalog is read or an entry made (start-up: a new catalog needs none)
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 __all__ = ["EntryBrief", "MACHINE_PREFIXES", "PROVENANCE", "fuzzy_state", "is_machine"]  # (from potext)
@@ -142,6 +143,8 @@ def read_catalog(path: Path, *, keys: bool = False, layout: bool = True,
 
 def _parse(path: Path, text: str) -> polib.POFile:
     """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them."""
+    import polib
+
     parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
     parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
     catalog: polib.POFile = parser.parse()
@@ -207,6 +210,8 @@ def _header(
 
 
 def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
+    import polib
+
     return polib.POEntry(
         msgctxt=segment.key,
         msgid=segment.text,
@@ -849,6 +854,8 @@ _EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], int] | None:
     """The live entry `key` read from its own lines alone, with its span and first line; None if unusual."""
+    import polib
+
     block = _entry_block(text, key)
     if block is None:
         return None
