@@ -7,19 +7,18 @@ Exit codes: 0 ok, 1 runtime error (bad input, a failed file), 2 bad usage,
 from __future__ import annotations
 
 import functools
-import logging
 import math
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 import click
 
 from .errors import UsageError, WorkflowError
-from .model import StageReport
 from .settings import MAX_LOCK_TIMEOUT, Settings, chosen_languages, init_workspace, open_workspace
 
 if TYPE_CHECKING:
+    from .model import Failure, StageReport
     from .publish import PublishReport
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +57,8 @@ def handle_errors(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import logging  # (logging is imported by a command, not for --help: start-up)
+
         verbose = logging.getLogger().isEnabledFor(logging.INFO)
         try:
             return function(*args, **kwargs)
@@ -125,19 +126,21 @@ def _finite(value: float | None) -> float | None:
 
 def say(message: str) -> None:
     """A summary or notice on stderr; nothing with -q (errors use click.echo directly)."""
+    import logging
+
     if logging.getLogger().isEnabledFor(logging.WARNING):
         click.echo(message, err=True)
 
 
-def render_failures(report: StageReport) -> None:
+def render_failures(failures: Sequence[Failure]) -> None:
     """`path:line: message` and `hint:` for each failed file, then a count."""
-    for failure in report.failures:
+    for failure in failures:
         where = f"{failure.path}:{failure.line}" if failure.path and failure.line else str(failure.path or "")
         click.echo(f"error: {where}: {failure.message}" if where else f"error: {failure.message}", err=True)
         if failure.hint:
             click.echo(f"hint: {failure.hint}", err=True)
-    if report.failures:
-        click.echo(f"{len(report.failures)} file(s) failed", err=True)
+    if failures:
+        click.echo(f"{len(failures)} file(s) failed", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,6 +168,8 @@ def cli(ctx: click.Context, root: Path | None, languages: str | None, segmentati
     Example:
       workflow --root my-bulletins extract
     """
+    import logging
+
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s: %(message)s")
     logging.getLogger().setLevel(level)  # basicConfig does nothing the second time in one process
@@ -220,7 +225,7 @@ def render_extract(report: StageReport) -> None:
     """One summary line on stderr, then the failures."""
     say(f"{report.articles} article(s), {report.units} unit(s); {report.written} catalog(s) written, "
         f"{report.fuzzy} fuzzy suggestion(s), {report.obsolete} obsolete unit(s)")
-    render_failures(report)
+    render_failures(report.failures)
 
 
 @cli.command()
@@ -256,7 +261,7 @@ def render_publish(settings: Settings, report: PublishReport) -> None:
         say(line)
     for index in report.indexes:
         click.echo(index)
-    render_failures(StageReport(failures=report.failures))
+    render_failures(report.failures)
     if report.failures:
         sys.exit(EXIT_FAILED)
 
@@ -326,7 +331,7 @@ def status(settings: Settings, langs: tuple[str, ...], as_json: bool) -> None:
     else:
         for line in table(report):
             click.echo(click.style(line.text, **_TONES[line.tone]))
-    render_failures(StageReport(failures=report.failures))
+    render_failures(report.failures)
     if report.failures:
         sys.exit(EXIT_FAILED)
 
@@ -355,7 +360,7 @@ def render_findings(report: Any, as_json: bool, root: Path, only_errors: bool = 
     if report.errors:
         say("hint: fix the msgstr at each path:line above, or silence a finding there with a "
             "`# workflow-ignore: CHECK` comment")
-    render_failures(StageReport(failures=report.failures))
+    render_failures(report.failures)
 
 
 @cli.command()
@@ -426,7 +431,7 @@ def review(settings: Settings, langs: tuple[str, ...], output: Path | None) -> N
             f"page {'written' if report.written else 'unchanged'}")
         click.echo(_shown(report.path))
         failures += report.failures
-    render_failures(StageReport(failures=failures))
+    render_failures(failures)
     if failures:
         sys.exit(EXIT_FAILED)
 
@@ -440,6 +445,7 @@ class _ProgressBar:
         self.started = 0.0
 
     def __call__(self, lang: str, done: int, total: int) -> None:
+        import logging
         import time
 
         if not sys.stderr.isatty() or total == 0 or not logging.getLogger().isEnabledFor(logging.WARNING):
@@ -531,7 +537,7 @@ def pretranslate(settings: Settings, langs: tuple[str, ...], engines: str | None
         import json
 
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    render_failures(StageReport(failures=list(report.failures)))
+    render_failures(report.failures)
     if report.failures:
         sys.exit(EXIT_FAILED)
 
@@ -731,7 +737,7 @@ def xliff_export(settings: Settings, lang: str, folder: Path | None) -> None:
     written = sum(f.written for f in report.files)
     say(f"{lang}: {report.units} unit(s) in {len(report.files)} XLIFF file(s) in {_shown(report.folder)}, "
         f"{written} written")
-    render_failures(StageReport(failures=report.failures))
+    render_failures(report.failures)
     if report.failures:
         sys.exit(EXIT_FAILED)
 
@@ -801,11 +807,11 @@ def run(settings: Settings, langs: tuple[str, ...], engines: str | None, policy:
     render_extract(report.extract)
     for line in pretranslate_lines(report.pretranslate):
         say(line)
-    render_failures(StageReport(failures=list(report.pretranslate.failures)))
+    render_failures(report.pretranslate.failures)
     render_findings(report.check, as_json=False, root=settings.root, only_errors=True)
     for line in publish_lines(settings, report.publish):
         say(line)
-    render_failures(StageReport(failures=report.publish.failures))
+    render_failures(report.publish.failures)
     for index in report.publish.indexes:
         click.echo(index)
     if report.failed:
