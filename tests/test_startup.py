@@ -24,8 +24,8 @@ DATA = TREE / "tests" / "data"
 # (workflow.model: a dozen frozen dataclasses, their methods generated at import) nor logging
 # (configured when a command runs).
 NOT_FOR_HELP = (
-    "workflow.model", "logging", "workflow.formats.html", "workflow.formats.scanner", "workflow.segment", "syntok", "regex",
-    "babel", "workflow.languages", "workflow.files", "tempfile", "concurrent.futures",
+    "workflow.model", "logging", "workflow.formats.html", "workflow.formats.scanner", "workflow.segment",
+    "syntok", "regex", "babel", "workflow.languages", "workflow.files", "tempfile", "concurrent.futures",
     "workflow.store", "polib", "sqlite3", "jinja2", "markupsafe", "starlette", "uvicorn", "lxml",
     "argostranslate", "ctranslate2", "torch", "sentencepiece", "rapidfuzz",
 )
