@@ -351,13 +351,13 @@ def english_name(lang: str) -> str:
     """A language's name in English (`Chinese (Traditional, Taiwan)`: PO headers, the review
     app), or its code. As Babel's `Locale.english_name`: the language's name, then its
     script's, territory's and variant's in brackets."""
-    names = _english_names()
     language = _plain_language(lang)
     if language is not None:  # `fr`: no script, territory nor variant (and no Babel to import)
-        return names["languages"].get(language) or lang
+        return _english_names()["languages"].get(language) or lang
     locale = babel_locale(lang)
     if locale is None:
         return lang
+    names = _english_names()
     name: str | None = names["languages"].get(locale.language)
     if not name:
         return lang
