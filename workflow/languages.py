@@ -143,6 +143,7 @@ def _babel_data() -> str | None:
     return os.path.join(next(iter(spec.submodule_search_locations)), "locale-data")
 
 
+@functools.lru_cache(maxsize=256)
 def _plain_language(lang: str) -> str | None:
     """The language of a bare code (`fr`, `ZH`) that CLDR has a locale for, found as Babel's
     `Locale.parse` finds it (its data file exists: it is loaded as it is, no alias or likely
