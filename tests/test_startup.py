@@ -21,13 +21,13 @@ DATA = TREE / "tests" / "data"
 # with its scanner, the segmenter and its patterns (syntok with regex), Babel and its CLDR
 # data, the file layer (tempfile, a thread pool), catalogs (polib), the segment cache (sqlite3),
 # the review, publishing, XML and translation stacks; nor the records passed between stages
-# (workflow.model: a dozen frozen dataclasses, their methods generated at import) nor logging
-# (configured when a command runs).
+# (workflow.model: a dozen frozen dataclasses, their methods generated at import), logging
+# (configured when a command runs) or configparser (when it reads the settings).
 NOT_FOR_HELP = (
-    "workflow.model", "logging", "workflow.formats.html", "workflow.formats.scanner", "workflow.segment",
-    "syntok", "regex", "babel", "workflow.languages", "workflow.files", "tempfile", "concurrent.futures",
-    "workflow.store", "polib", "sqlite3", "jinja2", "markupsafe", "starlette", "uvicorn", "lxml",
-    "argostranslate", "ctranslate2", "torch", "sentencepiece", "rapidfuzz",
+    "workflow.model", "logging", "configparser", "workflow.formats.html", "workflow.formats.scanner",
+    "workflow.segment", "syntok", "regex", "babel", "workflow.languages", "workflow.files", "tempfile",
+    "concurrent.futures", "workflow.store", "polib", "sqlite3", "jinja2", "markupsafe", "starlette",
+    "uvicorn", "lxml", "argostranslate", "ctranslate2", "torch", "sentencepiece", "rapidfuzz",
 )
 # What `workflow --languages "fr zh" extract` of HTML pages must not import: the other stages'
 # stacks, lxml (XML sources, skip_selectors), polib (new catalogs are written without polib

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import configparser
 import math
 import os
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from .errors import SettingsError, UsageError
 from .formats.html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
+
+if TYPE_CHECKING:
+    import configparser
 
 CONFIG_FILE = "setup.cfg"
 ENV_PREFIX = "WORKFLOW_"
@@ -304,6 +306,8 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 def read_config(path: Path) -> configparser.ConfigParser:
     """The settings file, parsed; a malformed one is a SettingsError at its line."""
+    import configparser  # when a command reads the settings, not for --help
+
     try:
         data = path.read_bytes()
     except OSError as exc:
