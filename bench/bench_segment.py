@@ -32,6 +32,7 @@ import bench_extract  # noqa: E402
 import common  # noqa: E402
 
 HERE = Path(__file__).resolve().parents[1]
+TAG_FIELDS = ("role", "span", "description", "pair", "content")  # segment.Tag's, in order
 
 
 def record(pages: list[tuple[str, bytes]], out: Path) -> tuple[int, int, int]:
@@ -47,7 +48,10 @@ def record(pages: list[tuple[str, bytes]], out: Path) -> tuple[int, int, int]:
 
     def spy(parts: Any, mode: Any = "sentence", source: Any = None, spans: Any = None, line_of: Any = None,
             *, title: bool = False) -> Any:
-        calls.append((list(parts), mode, source, spans and list(spans), line_of is not None, title))
+        # a tag as a plain tuple of its fields: each tree replays it with its own Tag class
+        plain = [part if isinstance(part, str) else tuple(getattr(part, name) for name in TAG_FIELDS)
+                 for part in parts]
+        calls.append((plain, mode, source, spans and list(spans), line_of is not None, title))
         return real(parts, mode, source, spans, line_of, title=title)
 
     paragraphs: list[str] = []
@@ -80,8 +84,8 @@ indexes = {}
 for _, _, source, _, lines, _ in calls:
     if lines and id(source) not in indexes:
         indexes[id(source)] = LineIndex(source).line
-calls = [(parts, mode, source, spans, indexes[id(source)] if lines else None, title)
-         for parts, mode, source, spans, lines, title in calls]
+calls = [([part if isinstance(part, str) else segment.Tag(*part) for part in parts], mode, source, spans,
+          indexes[id(source)] if lines else None, title) for parts, mode, source, spans, lines, title in calls]
 segment.use_cache(segment.MemoryCache())
 split_block = segment.split_block
 start = time.process_time()
