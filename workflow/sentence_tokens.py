@@ -41,8 +41,8 @@ _ASCII_CASE_CHANGE = re.compile(r"[a-z][A-Z]")
 _SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000"
 _PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # none alphanumeric
 # a plain word: ASCII letters and digits, upper-case letters before lower-case ones (no lower-case letter
-# before an upper-case one)
-_WORD = "[A-Z0-9]*[a-z0-9]*"
+# before an upper-case one); possessive, as giving back a letter or a digit never lets what follows match
+_WORD = "[A-Z0-9]*+[a-z0-9]*+"
 # one match a chunk (or a run of plain words), with the white space before it: (spacing, run, lead, word,
 # tail, other)
 _CHUNKS = re.compile(
