@@ -400,8 +400,9 @@ def split_block(
         kept = [i for i, p in enumerate(pieces) if has_words(PLACEHOLDER.sub(" ", p.text))]
         if len(kept) < len(pieces):
             bounds, pieces = [bounds[i] for i in kept], [pieces[i] for i in kept]
-    else:
-        pieces = [Piece(p.key, p.text, p.placeholders) for p in pieces]
+    else:  # no spans and no lines, as the source cannot give the pieces back (most have none already)
+        pieces = [p if p.span is None and not p.line else Piece(p.key, p.text, p.placeholders)
+                  for p in pieces]
     separators: list[str] = []
     for (_, end), (start, _), left, right in zip(bounds, bounds[1:], pieces, pieces[1:]):
         if exact and source is not None and left.span and right.span:
