@@ -3,8 +3,10 @@
 The blocks are those extract meets: every page is read once with the HTML reader while
 split_block's arguments are recorded; then each tree replays the same calls in a child
 process, with a cold sentence cache each round (a paragraph repeated within a round is
-still split once, as in a run), and reports the CPU seconds of all split_block calls.
-Trees alternate within each round; the table shows medians. The machine's load is printed.
+still split once, as in a run), and reports the CPU seconds of all split_block calls
+(`cold`); then replays them again (`warm`: every answer in the in-process cache, so what
+is left is building the blocks). Trees alternate within each round; the table shows
+medians. The machine's load is printed.
 
 Two page sets: the pages of the folder $WORKFLOW_WEB_PAGES names (skipped when it is not
 set) and --small generated news pages (bench_extract.small_page, seed 7).
@@ -32,6 +34,7 @@ import bench_extract  # noqa: E402
 import common  # noqa: E402
 
 HERE = Path(__file__).resolve().parents[1]
+TAG_FIELDS = ("role", "span", "description", "pair", "content")  # segment.Tag's, in order
 
 
 def record(pages: list[tuple[str, bytes]], out: Path) -> tuple[int, int, int]:
@@ -47,7 +50,10 @@ def record(pages: list[tuple[str, bytes]], out: Path) -> tuple[int, int, int]:
 
     def spy(parts: Any, mode: Any = "sentence", source: Any = None, spans: Any = None, line_of: Any = None,
             *, title: bool = False) -> Any:
-        calls.append((list(parts), mode, source, spans and list(spans), line_of is not None, title))
+        # a tag as a plain tuple of its fields: each tree replays it with its own Tag class
+        plain = [part if isinstance(part, str) else tuple(getattr(part, name) for name in TAG_FIELDS)
+                 for part in parts]
+        calls.append((plain, mode, source, spans and list(spans), line_of is not None, title))
         return real(parts, mode, source, spans, line_of, title=title)
 
     paragraphs: list[str] = []
@@ -80,22 +86,26 @@ indexes = {}
 for _, _, source, _, lines, _ in calls:
     if lines and id(source) not in indexes:
         indexes[id(source)] = LineIndex(source).line
-calls = [(parts, mode, source, spans, indexes[id(source)] if lines else None, title)
+calls = [([part if isinstance(part, str) else segment.Tag(*part) for part in parts], mode, source, spans,
+          indexes[id(source)] if lines else None, title)
          for parts, mode, source, spans, lines, title in calls]
 segment.use_cache(segment.MemoryCache())
 split_block = segment.split_block
-start = time.process_time()
-for parts, mode, source, spans, line_of, title in calls:
-    split_block(parts, mode, source, spans, line_of, title=title)
-print(time.process_time() - start)
+for _ in ("cold", "warm"):
+    start = time.process_time()
+    for parts, mode, source, spans, line_of, title in calls:
+        split_block(parts, mode, source, spans, line_of, title=title)
+    print(time.process_time() - start)
 """
 
 
-def replay(tree: Path, calls: Path) -> float:
+def replay(tree: Path, calls: Path) -> tuple[float, float]:
+    """CPU seconds of the calls with a cold cache, then warm."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run([sys.executable, "-c", CHILD, str(calls)], env=env, check=True,
                           capture_output=True, text=True, cwd=calls.parent)  # not this tree's workflow/
-    return float(done.stdout)
+    cold, warm = map(float, done.stdout.split())
+    return cold, warm
 
 
 def main() -> None:
@@ -118,15 +128,17 @@ def main() -> None:
         for label, pages in sets:
             calls = Path(tmp) / f"{label}.pickle"
             count, split, distinct = record(pages, calls)
-            seconds: dict[str, list[float]] = {name: [] for name, _ in trees}
+            seconds: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in trees}
             for _ in range(args.rounds):
                 for name, tree in trees:
                     seconds[name].append(replay(tree, calls))
-            figures = "  ".join(f"{name} {statistics.median(s):.3f} s" for name, s in seconds.items())
-            ratio = (f"  ({statistics.median(seconds['before']) / statistics.median(seconds['after']):.2f}x)"
-                     if args.before else "")
             print(f"{label}: {count} blocks, {split} paragraphs to split ({distinct} distinct), "
-                  f"split_block CPU median of {args.rounds}: {figures}{ratio}")
+                  f"split_block CPU, median of {args.rounds}:")
+            for cache, index in (("cold", 0), ("warm", 1)):
+                median = {name: statistics.median(s[index] for s in runs) for name, runs in seconds.items()}
+                figures = "  ".join(f"{name} {m:.3f} s" for name, m in median.items())
+                ratio = f"  ({median['before'] / median['after']:.2f}x)" if args.before else ""
+                print(f"  {cache}: {figures}{ratio}")
     print(common.load())
 
 

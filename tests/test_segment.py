@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from publishing import localized
 
+from workflow import segment
 from workflow.formats import html
 from workflow.model import Piece
 from workflow.segment import (
@@ -245,6 +248,16 @@ def test_text_that_looks_like_a_placeholder_is_kept_as_text() -> None:
         localized(article, {segment.key: target}, "fr")
         == "<p>Tapez &lt;1&gt; puis <b>gras</b> et &lt;2/&gt;.</p>"
     )
+
+
+def test_numbers_the_text_shows_are_taken_in_its_own_sentence_only() -> None:
+    units = html_units("<p>Type &lt;1&gt; now. Then <b>bold</b> text.<br>Then <i>x</i> &lt;2&gt;.</p>")
+    assert [u.text for u in units] == ["Type <1> now.", "Then <1>bold</1> text.", "Then <1>x</1> <2>."]
+
+
+@given(st.text(" \t\n\r\f\v\x1c\u00a0\u2003ab", max_size=12))
+def test_the_white_space_check_agrees_with_the_pattern_it_stands_for(text: str) -> None:
+    assert segment._irregular(text) == bool(segment._IRREGULAR_SPACE.search(text))
 
 
 def test_pieces_and_separators_keep_the_source_bytes() -> None:

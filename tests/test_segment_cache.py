@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from workflow import extract as extract_module
 from workflow import segment, segment_cache
 from workflow.extract import extract
 
+TREE = Path(__file__).resolve().parents[1]
 NEWS = (
     "Mr. Zhang met the U.S. delegation on Jan. 10 in Beijing. Talks went well. "
     "The No. 5 item was deferred.",
@@ -174,9 +179,7 @@ def test_a_first_extract_asks_syntok_once_for_a_paragraph_on_every_page(
 
 def test_the_fingerprint_follows_syntoks_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another syntok (a release, a patched install) has another fingerprint: its answers are not reused."""
-    import syntok
-
-    installed = Path(syntok.__file__).parent
+    installed = segment_cache.syntok_folder()
     copy = tmp_path / "syntok"
     copy.mkdir()
     for module in installed.glob("*.py"):
@@ -184,7 +187,7 @@ def test_the_fingerprint_follows_syntoks_code(tmp_path: Path, monkeypatch: pytes
     segment_cache.fingerprint.cache_clear()
     installed_code = segment_cache.fingerprint()
     segment_cache.fingerprint.cache_clear()
-    monkeypatch.setattr(syntok, "__file__", str(copy / "__init__.py"))
+    monkeypatch.setattr(segment_cache, "syntok_folder", lambda: copy)
     try:
         same = segment_cache.fingerprint()
         segment_cache.fingerprint.cache_clear()
@@ -203,14 +206,38 @@ def test_the_fingerprint_follows_our_port_of_syntoks_rules(tmp_path: Path,
     from workflow import sentence_starts, sentence_tokens
 
     segment_cache.fingerprint.cache_clear()
+    monkeypatch.setattr(segment_cache, "PORT_FOLDER", tmp_path)
     try:
+        for module in (sentence_starts, sentence_tokens):
+            (tmp_path / Path(module.__file__).name).write_bytes(Path(module.__file__).read_bytes())
         installed = segment_cache.fingerprint()
         for module in (sentence_starts, sentence_tokens):
             copy = tmp_path / Path(module.__file__).name
-            copy.write_bytes(Path(module.__file__).read_bytes() + b"\n# changed\n")
-            with monkeypatch.context() as patched:
-                patched.setattr(module, "__file__", str(copy))
-                segment_cache.fingerprint.cache_clear()
-                assert segment_cache.fingerprint() != installed, module.__name__
+            code = copy.read_bytes()
+            copy.write_bytes(code + b"\n# changed\n")
+            segment_cache.fingerprint.cache_clear()
+            assert segment_cache.fingerprint() != installed, module.__name__
+            copy.write_bytes(code)
     finally:
         segment_cache.fingerprint.cache_clear()
+
+
+def test_a_run_that_splits_nothing_anew_imports_no_segmenter(tmp_path: Path) -> None:
+    """Opening the cache (its fingerprint) imports neither syntok nor its `regex`: paragraph mode and a
+    re-extract with every answer cached do not pay for them; a first extract in sentence mode does."""
+    make_workspace(tmp_path, {"a.html": page(*NEWS)}, languages="fr")
+    segmenter = ("syntok", "regex", "workflow.sentence_starts", "workflow.sentence_tokens")
+
+    def imported(*options: str) -> list[str]:
+        code = ("import json, sys\nfrom workflow.cli import cli\n"
+                f"cli.main(['-q', '--root', {str(tmp_path)!r}, *{options!r}, 'extract', '--force'],"
+                " standalone_mode=False)\n"
+                f"print(json.dumps(sorted(m for m in {segmenter!r} if m in sys.modules)))\n")
+        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(TREE)},
+                              capture_output=True, text=True, timeout=120, check=True)
+        found: list[str] = json.loads(done.stdout.splitlines()[-1])
+        return found
+
+    assert imported("--segmentation", "paragraph") == []
+    assert imported() == sorted(segmenter)  # the first run in sentence mode: syntok splits
+    assert imported() == []  # every paragraph's answer is in the cache

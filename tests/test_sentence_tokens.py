@@ -62,6 +62,7 @@ def test_white_space_is_syntoks() -> None:
 @given(news_text)
 @example("The iPhone's maker, Apple Inc., said... (really?) don't")
 @example("x \x1c y\u200bz ½² ǅx aB")
+@example("said the 5 trade  talks\u00a0went on,then the iPhone it  ")  # runs of plain words
 def test_tokens_of_news_like_text_are_syntoks(text: str) -> None:
     assert our_tokens(text) == syntok_tokens(text)
 

@@ -15,38 +15,49 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import segment, sentence_starts, sentence_tokens
+from . import segment
 
 log = logging.getLogger(__name__)
 
 CACHE_FILE = Path(".workflow") / "segments.sqlite"
 FORMAT = 2
+# our port of syntok's rules and its options (segment.py imports them only to split: syntok's tokenizer
+# imports the `regex` module, ~10 ms that a run with every answer cached, or in paragraph mode, need not pay)
+PORT = ("sentence_starts.py", "sentence_tokens.py")
+PORT_FOLDER = Path(__file__).parent
+
+
+def syntok_folder() -> Path:
+    """Where syntok's modules are, found without importing them."""
+    spec = importlib.util.find_spec("syntok")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("syntok is not installed", name="syntok")
+    return Path(spec.origin).parent
 MAX_ROWS = 200_000  # about 10 MB: the paragraphs of several thousand articles
 
 
 @functools.cache
 def fingerprint() -> str:
     """What, besides the paragraph text, decides the answer: syntok's code (its word lists),
-    our port of its rules (sentence_starts.py, sentence_tokens.py) and our options.
+    our port of its rules (sentence_starts.py, sentence_tokens.py) and our options (in sentence_tokens.py).
 
     A digest of those source files: any other syntok release, a patched install or a
     changed port has another. (Not its version from the package metadata: importlib.metadata alone takes
     longer to import than a small extract takes to run.)
     """
-    import syntok
-
     digest = hashlib.sha1()
-    modules = sorted(module for module in Path(syntok.__file__).parent.glob("*.py")
+    modules = sorted(module for module in syntok_folder().glob("*.py")
                      if not module.name.endswith("_test.py"))
-    for module in (*modules, Path(sentence_starts.__file__), Path(sentence_tokens.__file__)):
+    for module in (*modules, *(PORT_FOLDER / name for name in PORT)):
         digest.update(module.name.encode() + b"\0" + module.read_bytes())
-    return f"{FORMAT} syntok {digest.hexdigest()[:16]} {sentence_tokens.SYNTOK_OPTIONS!r}"
+    return f"{FORMAT} syntok {digest.hexdigest()[:16]}"
 
 
 class SegmentCache(segment.MemoryCache):

@@ -23,6 +23,7 @@ tests/test_sentence_starts.py compares it with syntok on generated and real text
 from __future__ import annotations
 
 import bisect
+from itertools import compress, count
 
 from syntok._segmentation_states import State
 
@@ -57,7 +58,7 @@ class _Machine:
         self.at = 0
         self.start = 0
         # the tokens the inner state stops at, in order
-        self.stops = [index for index, value in enumerate(self.values) if value in _STOPS]
+        self.stops = list(compress(count(), map(_STOPS.__contains__, self.values)))
 
     # -- syntok's State properties about the head of the queue (`next_is_...`) ----------------
     def _next(self) -> str | None:

@@ -20,9 +20,11 @@ word to syntok's `_split_word` (the same code, the same answers):
   parts need an apostrophe, a bracket, a dot, a hyphen, a comma, a semicolon or an
   underscore. So such a word without `[a-z][A-Z]` is one token; any other goes to syntok.
 
-`_SIMPLE` matches the common chunk whole: such a word between ASCII punctuation
-(`(AFP)`, `said,`, `Mr.`, `"Yes."`). tests/test_sentence_tokens.py compares the tokens
-with syntok's on generated and real text.
+`_CHUNKS` matches the common chunk whole: such a word between ASCII punctuation
+(`(AFP)`, `said,`, `Mr.`, `"Yes."`), and the most common of all, a run of such words without
+punctuation separated by single spaces (`the trade talks went`), as one match: each of its
+words is one token (found by `str.split`), with spacing but perhaps the first.
+tests/test_sentence_tokens.py compares the tokens with syntok's on generated and real text.
 """
 
 from __future__ import annotations
@@ -38,12 +40,17 @@ _ASCII_CASE_CHANGE = re.compile(r"[a-z][A-Z]")
 # what separates chunks: the regex module's `\s` (Unicode White_Space) and the zero width space
 _SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000"
 _PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # none alphanumeric
-# one match a chunk, with the white space before it: (spacing, lead, word, tail, other)
+# a plain word: ASCII letters and digits, upper-case letters before lower-case ones (no lower-case letter
+# before an upper-case one); possessive, as giving back a letter or a digit never lets what follows match
+_WORD = "[A-Z0-9]*+[a-z0-9]*+"
+# one match a chunk (or a run of plain words), with the white space before it: (spacing, run, lead, word,
+# tail, other)
 _CHUNKS = re.compile(
     rf"([{_SPACE}]*)(?:"
-    # a simple chunk: ASCII punctuation, a plain word (upper-case letters before lower-case ones, no
-    # lower-case letter before an upper-case one), ASCII punctuation; then white space or the end
-    rf"([{_PUNCTUATION}]*)([A-Z0-9]*[a-z0-9]*)([{_PUNCTUATION}]*)(?![^{_SPACE}])"
+    # plain words, one space between two, then white space or the end
+    rf"((?=[A-Za-z0-9]){_WORD}(?: (?=[A-Za-z0-9]){_WORD})*)(?![^{_SPACE}])"
+    # a simple chunk: ASCII punctuation, a plain word, ASCII punctuation; then white space or the end
+    rf"|([{_PUNCTUATION}]*)({_WORD})([{_PUNCTUATION}]*)(?![^{_SPACE}])"
     rf"|([^{_SPACE}]+))"  # any other chunk
 )
 
@@ -72,13 +79,19 @@ def tokens(text: str) -> Tokens:
     offsets: list[int] = []
     value, space, offset = values.append, spaced.append, offsets.append
     end = 0  # the end of the previous chunk: the spacing of the next starts here
-    for spacing, lead, word, tail, other in _CHUNKS.findall(text):
+    for spacing, run, lead, word, tail, other in _CHUNKS.findall(text):
         begin = end + len(spacing)
-        if word and not lead and not tail:  # the most common chunk: a plain word
-            value(word)
-            space(bool(spacing))
-            offset(begin)
-            end = begin + len(word)
+        if run:  # the most common chunks: plain words, a token each
+            words = run.split(" ")
+            values += words
+            spaced += [True] * len(words)
+            if not spacing:
+                spaced[-len(words)] = False
+            at = begin
+            for each in words:  # one space after each word
+                offset(at)
+                at += len(each) + 1
+            end = at - 1
             continue
         if other:
             stop = begin + len(other)
