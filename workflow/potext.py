@@ -310,6 +310,34 @@ def entry_text(*, msgid: str, msgstr: str = "", msgctxt: str | None = None, msgi
     return "\n".join(lines)
 
 
+def fresh_text(msgctxt: str, msgid: str, comment: str, references: Sequence[str]) -> str:
+    """entry_text of an untranslated entry (no wrapping) with a context, a `#.` comment and references.
+
+    What a new catalog holds for each unit; a string with no character polib escapes
+    or splits at (nearly all of them) is written with no further test.
+    """
+    if _NOT_PLAIN.search(msgid) or _NOT_PLAIN.search(msgctxt):
+        return entry_text(msgctxt=msgctxt, msgid=msgid, comment=comment, references=references)
+    refs = "#: " + " ".join(references) if references else ""
+    if len(refs) > GETTEXT_WIDTH:  # (no shorter line has a break: reference_lines breaks before passing it)
+        refs = "\n".join(reference_lines(list(references), 0))
+    notes = "#. " + comment.replace("\n", "\n#. ") + "\n" if comment else ""
+    return f'{notes}{refs}{chr(10) if refs else ""}msgctxt "{msgctxt}"\nmsgid "{msgid}"\nmsgstr ""\n'
+
+
+def header_text(fields: Mapping[str, str], comment: str = "", fuzzy: bool = False) -> str:
+    """entry_text of a header entry (no wrapping): its fields, one `Name: value` line each, in order."""
+    pairs = [f"{name}: {text}" for name, text in fields.items()]
+    if len(pairs) < 2 or _NOT_PLAIN.search("".join(pairs)):  # one line, or a character to escape or split at
+        return entry_text(msgid="", msgstr="".join(pair + "\n" for pair in pairs), tcomment=comment,
+                          flags=["fuzzy"] if fuzzy else [])
+    lines = ["# " + line for line in comment.split("\n")] if comment else []
+    if fuzzy:
+        lines.append("#, fuzzy")
+    lines += ['msgid ""', 'msgstr ""', *(f'"{pair}\\n"' for pair in pairs), ""]
+    return "\n".join(lines)
+
+
 def entry_blocks(text: str, starts: list[int]) -> tuple[str, list[str]] | None:
     """The exact text before the first entry (the header) and of each entry, or None if unsure.
 

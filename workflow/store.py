@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import errno
 import gettext
 import hashlib
 import io
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -46,7 +48,9 @@ from .potext import (
     detect_layout,
     entry_blocks,
     entry_text,
+    fresh_text,
     fuzzy_state,
+    header_text,
     is_machine,
     key_error,
     scan_text,
@@ -69,17 +73,27 @@ class TargetUpdate:
 
 
 def creation_date() -> str:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), as PO headers write dates."""
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), as PO headers write dates.
+
+    Worked out once a minute (or once an epoch), not once a catalog: the text has minutes.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise CatalogError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
-                               hint="unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
-    else:
-        moment = dt.datetime.now(dt.timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+    moment: int | str = epoch or int(time.time() // 60)
+    held, text = _NOW[0]
+    if held == moment:
+        return text
+    try:
+        seconds = int(epoch) if epoch else int(moment) * 60
+        text = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    except (ValueError, OverflowError, OSError):
+        raise CatalogError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
+                           hint="unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
+    _NOW[0] = (moment, text)
+    return text
+
+
+_NOW: list[tuple[int | str | None, str]] = [(None, "")]  # the SOURCE_DATE_EPOCH or minute last written,
+# and its text (in a list of one, replaced whole)
 
 
 @dataclass(slots=True)
@@ -218,23 +232,10 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
 
 
 def _fresh_text(segment: Segment, source_root: str) -> str:
-    """The text of `_fresh_entry` in a catalog written anew (not wrapped), without making the entry.
-
-    A new article's template and each of its new catalogs hold the same text for a
-    unit: it is rendered once (see _render_entry).
-    """
-    key = ("fresh", source_root, segment.article, segment.key, segment.text, segment.note, segment.line,
-           segment.more_lines)
-    text = _RENDERED.get(key)
-    if text is None:
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        where = f"{source_root}/{segment.article}"
-        text = _RENDERED[key] = entry_text(
-            msgctxt=segment.key, msgid=segment.text, comment=segment.note,
-            references=[f"{where}:{line}" for line in (segment.line, *segment.more_lines)],
-        ).rstrip("\n")
-    return text
+    """The text of `_fresh_entry` in a catalog written anew (not wrapped), without making the entry."""
+    where = f"{source_root}/{segment.article}"
+    return fresh_text(segment.key, segment.text, segment.note,
+                      [f"{where}:{line}" for line in (segment.line, *segment.more_lines)]).rstrip("\n")
 
 
 def _has_work(entry: polib.POEntry) -> bool:
@@ -357,7 +358,7 @@ def _fields(entry: polib.POEntry) -> tuple[object, ...]:
             entry.occurrences, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural)
 
 
-_RENDERED: dict[tuple[object, ...], str] = {}  # texts of _render_entry, _fresh_text (cleared when full)
+_RENDERED: dict[tuple[object, ...], str] = {}  # texts of _render_entry (cleared when full)
 _RENDERED_MAX = 8192
 
 
@@ -394,6 +395,8 @@ def _references(entry: polib.POEntry) -> list[str]:
 
 
 def _render_header(header: _Header, width: int) -> str:
+    if not width:
+        return header_text(header.fields, header.comment, header.fuzzy)
     value = "".join(f"{name}: {text}\n" for name, text in header.fields.items())
     return entry_text(msgid="", msgstr=value, tcomment=header.comment,
                       flags=["fuzzy"] if header.fuzzy else [], width=width)
@@ -480,12 +483,24 @@ def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
     return text.encode("utf-8")
 
 
+_ABSENT = (errno.ENOENT, errno.ENOTDIR)  # errors of reading a file that is not there (as Path.exists says)
 _CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
 
 
+_UNITS: list[tuple[list[Segment], str, list[str]]] = [([], "", [])]  # the last units written anew:
+# their segments, source root and texts, in a list of one (replaced whole: a reader sees one or the other)
+
+
 def _new_catalog(header: _Header, segments: list[Segment], source_root: str) -> bytes:
-    """A catalog of new units, every one's text written as it is made (no polib entry): a new file."""
-    texts = [_fresh_text(segment, source_root) for segment in segments]
+    """A catalog of new units, every one's text written as it is made (no polib entry): a new file.
+
+    An article's template and each of its new catalogs hold the same units: their texts
+    are made once (the segments are compared item by item: the same objects, at once).
+    """
+    held, root, texts = _UNITS[0]
+    if not (held == segments and root == source_root):
+        texts = [_fresh_text(segment, source_root) for segment in segments]
+        _UNITS[0] = (list(segments), source_root, texts)
     return _joined(_render_header(header, 0).rstrip("\n"), texts)
 
 
@@ -519,11 +534,13 @@ def plan_catalog(
                             source_root)
 
     read: ReadCatalog | None = None
-    if path.exists():
-        try:
-            held: bytes | None = path.read_bytes()
-        except OSError:
-            held = None  # read_catalog says why
+    try:  # one call for a file that is not there (most catalogs of a first extract)
+        held: bytes | None = path.read_bytes()
+        exists = True
+    except OSError as exc:
+        held = None  # read_catalog says why
+        exists = exc.errno not in _ABSENT and path.exists()
+    if exists:
         dated = _CREATION.search(held) if held is not None else None
         if dated is not None and dated.group(1) and held == anew(dated.group(1).decode("utf-8", "replace")):
             # already as extract writes it new (its date kept): nothing to read (polib is slow), nothing
