@@ -53,6 +53,7 @@ from .potext import (
     header_text,
     is_machine,
     key_error,
+    parse_text,
     scan_text,
 )
 from .segment import unit_key
@@ -155,10 +156,25 @@ def read_catalog(path: Path, *, keys: bool = False, layout: bool = True,
 
 
 def _parse(path: Path, text: str) -> polib.POFile:
-    """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them."""
-    parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
-    parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
-    catalog: polib.POFile = parser.parse()
+    """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them.
+
+    potext.parse_text reads it as polib's parser does, entry for entry, attribute for
+    attribute, several times faster; where polib's parser would raise, it runs, to say why.
+    """
+    parsed = parse_text(text)
+    if parsed is None:
+        parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
+        parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
+        catalog: polib.POFile = parser.parse()
+    else:
+        catalog = polib.POFile(pofile="", encoding="utf-8", check_for_duplicates=False)
+        catalog.header, catalog.metadata = parsed.header, parsed.metadata
+        catalog.metadata_is_fuzzy = parsed.metadata_is_fuzzy  # type: ignore[assignment]  # (the flags)
+        new = polib.POEntry.__new__
+        for fields in parsed.entries:
+            entry = new(polib.POEntry)
+            entry.__dict__ = fields  # the attributes POEntry() sets, then polib's parser (see parse_text)
+            list.append(catalog, entry)
     catalog.fpath, catalog.wrapwidth, catalog.encoding = str(path), 0, "utf-8"
     return catalog
 
