@@ -22,7 +22,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from workflow import store
-from workflow.potext import parse_text
+from workflow.potext import _unescape, parse_text
 
 TESTS = Path(__file__).resolve().parent
 CORPUS = sorted([*TESTS.rglob("*.po"), *TESTS.rglob("*.pot")])
@@ -121,7 +121,8 @@ LINES = st.sampled_from([
     "#,fuzzy", '#| msgid "old"', '#| msgctxt "k"', '#| msgid_plural "olds"', '#| "more"', "#|", '#| foo "x"',
     "#| msgid", '#~ msgid "gone"', '#~ msgstr "weg"', '#~ msgctxt "k2"', '#~ "cont"', '#~| msgid "older"',
     "#~", "#~ # c", '#~ msgstr[0] "p"', '  msgid "indented"  ', 'msgid\t"tab"', "", "   ", "#@ x", "garbage",
-    "msgid", '\ufeffmsgid ""', '# a\u2028b ', '#.\u00a0nbsp', '"\x1c"', 'msgid "x"y"',
+    "msgid", "msgidX", 'msgstr"x"', "#\ttab", "#.\ttab", "#:x", "#.x", '\ufeffmsgid ""',
+    '# a\u2028b ', '#.\u00a0nbsp', '"\x1c"', 'msgid "x"y"',
 ])
 STRINGS = st.builds(lambda keyword, text: f'{keyword}"{text}"',
                     st.sampled_from(["msgid ", "msgstr ", "msgctxt ", "", "#| msgid ", "#~ msgid "]),
@@ -136,5 +137,12 @@ STRINGS = st.builds(lambda keyword, text: f'{keyword}"{text}"',
 @example(["#, fuzzy", "# after the flag", 'msgid ""', 'msgstr "A: b\\n"'], "\n")
 @example(['msgid "a"', 'msgid_plural "as"', 'msgstr[10] "x"', '"more"'], "\n")
 @example(['#~ msgid "a"', '#~ msgstr "b"', "", 'msgid "c"', 'msgstr "d"'], "\n")  # obsolete 1, live 0
+@example(["msgidX", 'msgstr ""'], "\n")  # no space after the keyword: not a keyword (polib raises)
 def test_any_lines(lines: list[str], newline: str) -> None:
     assert_read_as_polib(newline.join(lines))
+
+
+@given(st.text(alphabet='\\ntrvbf"x\n', max_size=12))
+@example("a\\\\nb")  # an escaped backslash, then n: not a line end
+def test_unescape_is_polibs(value: str) -> None:
+    assert _unescape(value) == polib.unescape(value)

@@ -129,3 +129,27 @@ def test_header_text_is_polibs(fields: dict[str, str], comment: str, fuzzy: bool
     value = "".join(f"{name}: {text}\n" for name, text in fields.items())
     entry = polib.POEntry(msgid="", msgstr=value, tcomment=comment, flags=["fuzzy"] if fuzzy else [])
     assert header_text(fields, comment, fuzzy) == polib_text(entry, 0)
+
+
+DATES = st.builds("{:04}-{:02}-{:02} {:02}:{:02}+0000".format, st.integers(1990, 2099), st.integers(1, 12),
+                  st.integers(1, 28), st.integers(0, 23), st.integers(0, 59))
+
+
+@given(DATES, DATES, st.sampled_from([0, 20, 30, 40, 79]), st.text(alphabet=' ab-:"中', max_size=40),
+       st.booleans())
+@example("2026-11-30 18:40+0000", "2027-01-02 03:04+0000", 30, "", False)  # the date split over two lines
+def test_creation_date_set_in_place(old: str, new: str, width: int, note: str, twice: bool) -> None:
+    """The header keeps every line break and length; only POT-Creation-Date's characters change."""
+    fields = {"Project-Id-Version": "workflow a.html", "POT-Creation-Date": old, "X-Note": note,
+              "Language": "fr"}
+    if twice:  # the same field line twice in the text: which one is meant is unsure
+        fields["X-Note"] = f"{note}\nPOT-Creation-Date: {old}"
+    head = store._render_header(store._Header(fields, "a comment"), width).rstrip("\n")
+    changed = store._set_creation_date(head, old, new)
+    if twice:
+        assert changed is None
+        return
+    assert changed is not None
+    assert [len(line) for line in changed.split("\n")] == [len(line) for line in head.split("\n")]
+    read = polib.pofile(changed + "\n")
+    assert read.metadata == {**polib.pofile(head + "\n").metadata, "POT-Creation-Date": new}

@@ -223,7 +223,10 @@ _PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f
 
 def _unescape(value: str) -> str:
     """A PO string's value from its text between the quotes, as polib unescapes it."""
-    return _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value) if "\\" in value else value
+    if "\\" not in value:
+        return value
+    lines = value.replace("\\n", "\n")  # (most escapes are line ends: if no other is left, the same result)
+    return lines if "\\" not in lines else _PO_ESCAPE.sub(lambda m: _PO_UNESCAPED[m.group(1)], value)
 
 
 def _string_lines(keyword: str, prefix: str, index: str, value: str, width: int) -> list[str]:
@@ -543,6 +546,7 @@ _KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp
 _PREVIOUS_KEYWORDS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 _STRING_FIELDS = {"ct": "msgctxt", "mi": "msgid", "mp": "msgid_plural", "ms": "msgstr",
                   "pp": "previous_msgid_plural", "pm": "previous_msgid", "pc": "previous_msgctxt"}
+_COMMENT_KINDS = {".": "gc", ":": "oc", ",": "fl"}
 _INNER_QUOTE = re.compile(r'([^\\]|^)"')  # polib's test for an unescaped quote inside a string
 _NEW_ENTRY_STATES = ("ms", "mx")  # polib: ['mc', 'ms', 'mx'], but it never enters state mc
 
@@ -586,64 +590,86 @@ def _parse(text: str) -> ParsedCatalog:  # noqa: C901  (one loop, as polib's: it
     current = _new_entry(0)
     state = "st"
     index = 0  # the plural form a continuation line adds to
-    tokens: list[str] = []
+    comment_last: bool | None = None  # whether the last line read was a comment (None: no line)
     unescape = _unescape
     transitions = _TRANSITIONS
+    keywords = _KEYWORDS
     for number, line in enumerate(text.split("\n"), 1):
         line = line.strip()
         if not line:
             continue
-        tokens = line.split(None, 2)
-        first = tokens[0]
-        if first == "#~|":
-            continue
         obsolete = 0
-        if first == "#~" and len(tokens) > 1:
-            line = line[3:].strip()
-            tokens = tokens[1:]
-            first = tokens[0]
-            obsolete = 1
-        count = len(tokens)
-        if first in _KEYWORDS and count > 1:
-            line = line[len(first):].lstrip()
-            if _INNER_QUOTE.search(line[1:-1]):
-                raise _Unreadable
-            symbol = _KEYWORDS[first]
-        elif first == "#:":
-            if count <= 1:
-                continue
-            symbol = "oc"
-        elif line[:1] == '"':
-            if _INNER_QUOTE.search(line[1:-1]):
+        lead = line[0]
+        if lead == '"':  # a continuation line (the most common): polib's tests all fail up to `"`
+            comment_last = False
+            if '"' in line[1:-1] and _INNER_QUOTE.search(line[1:-1]):
                 raise _Unreadable
             symbol = "mc"
-        elif line[:7] == "msgstr[":
-            symbol = "mx"
-        elif first == "#,":
-            if count <= 1:
-                continue
-            symbol = "fl"
-        elif first == "#" or first.startswith("##"):
-            if line == "#":
-                line = "# "
+        elif lead == "m" and (space := line.find(" ")) > 0 and line[:space] in keywords:  # the first token
+            comment_last = False
+            symbol = keywords[line[:space]]
+            line = line[space:].lstrip()
+            if '"' in line[1:-1] and _INNER_QUOTE.search(line[1:-1]):
+                raise _Unreadable
+        elif lead == "#" and line[2:3] == " " and line[1] in _COMMENT_KINDS:  # `#. `, `#: `, `#, `
+            comment_last = True
+            symbol = _COMMENT_KINDS[line[1]]
+        elif lead == "#" and line[1:2] == " ":  # `# …`: a translator comment (its first token `#`)
+            comment_last = True
             symbol = "tc"
-        elif first == "#.":
-            if count <= 1:
-                continue
-            symbol = "gc"
-        elif first == "#|":
-            if count <= 1:
-                raise _Unreadable
-            line = line[2:].lstrip()
-            if tokens[1].startswith('"'):
-                symbol = "mc"
-            elif count == 2 or tokens[1] not in _PREVIOUS_KEYWORDS:
-                raise _Unreadable
-            else:
-                line = line[len(tokens[1]):].lstrip()
-                symbol = _PREVIOUS_KEYWORDS[tokens[1]]
         else:
-            raise _Unreadable
+            tokens = line.split(None, 2)
+            first = tokens[0]
+            comment_last = first.startswith("#")
+            if first == "#~|":
+                continue
+            if first == "#~" and len(tokens) > 1:
+                line = line[3:].strip()
+                tokens = tokens[1:]
+                first = tokens[0]
+                comment_last = first.startswith("#")
+                obsolete = 1
+            count = len(tokens)
+            if first in keywords and count > 1:
+                line = line[len(first):].lstrip()
+                if _INNER_QUOTE.search(line[1:-1]):
+                    raise _Unreadable
+                symbol = keywords[first]
+            elif first == "#:":
+                if count <= 1:
+                    continue
+                symbol = "oc"
+            elif line[:1] == '"':
+                if _INNER_QUOTE.search(line[1:-1]):
+                    raise _Unreadable
+                symbol = "mc"
+            elif line[:7] == "msgstr[":
+                symbol = "mx"
+            elif first == "#,":
+                if count <= 1:
+                    continue
+                symbol = "fl"
+            elif first == "#" or first.startswith("##"):
+                if line == "#":
+                    line = "# "
+                symbol = "tc"
+            elif first == "#.":
+                if count <= 1:
+                    continue
+                symbol = "gc"
+            elif first == "#|":
+                if count <= 1:
+                    raise _Unreadable
+                line = line[2:].lstrip()
+                if tokens[1].startswith('"'):
+                    symbol = "mc"
+                elif count == 2 or tokens[1] not in _PREVIOUS_KEYWORDS:
+                    raise _Unreadable
+                else:
+                    line = line[len(tokens[1]):].lstrip()
+                    symbol = _PREVIOUS_KEYWORDS[tokens[1]]
+            else:
+                raise _Unreadable
         target = transitions.get((symbol, state))
         if target is None:
             raise _Unreadable
@@ -661,12 +687,17 @@ def _parse(text: str) -> ParsedCatalog:  # noqa: C901  (one loop, as polib's: it
             header = f"{header}\n{line[2:]}" if header else line[2:]
             state = target
             continue
-        if target not in ("mp", "ms", "mx") and state in _NEW_ENTRY_STATES:
+        if state in _NEW_ENTRY_STATES and target not in ("mp", "ms", "mx"):
             entries.append(current)
             current = _new_entry(number)
-        if target == "tc":
+        state = target
+        if target in _STRING_FIELDS:
+            if target == "mi":
+                current["obsolete"] = obsolete
+            current[_STRING_FIELDS[target]] = unescape(line[1:-1])
+        elif target == "tc":
             comment = line.lstrip("#")
-            if comment.startswith(" "):
+            if comment[:1] == " ":
                 comment = comment[1:]
             current["tcomment"] = f"{current['tcomment']}\n{comment}" if current["tcomment"] else comment
         elif target == "gc":
@@ -681,17 +712,12 @@ def _parse(text: str) -> ParsedCatalog:  # noqa: C901  (one loop, as polib's: it
             flags = current["flags"]
             assert isinstance(flags, list)
             flags += [flag.strip() for flag in line[3:].split(",")]
-        elif target == "mx":
+        else:  # mx
             index = int(line[7])
             plural = current["msgstr_plural"]
             assert isinstance(plural, dict)
             plural[index] = unescape(line[line.find('"') + 1:-1])
-        else:
-            if target == "mi":
-                current["obsolete"] = obsolete
-            current[_STRING_FIELDS[target]] = unescape(line[1:-1])
-        state = target
-    if tokens and not tokens[0].startswith("#"):
+    if comment_last is False:
         entries.append(current)  # polib adds an entry when the next begins; the last, at the end
     return _with_metadata(entries, header)
 

@@ -428,21 +428,27 @@ def _set_creation_date(head: str, old: str, new: str) -> str | None:
     first = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
     if first is None or len(new) != len(old) or any(c in new for c in '"\\\n'):
         return None
-    places: list[tuple[int, int]] = []  # for each character of the msgstr's string: (line, column)
+    pieces: list[tuple[int, int, int, int]] = []  # the msgstr's string, line by line: line, column, from, to
+    size = 0
     for number in range(first, len(lines)):
         line = lines[number]
         start, end = line.find('"') + 1, line.rfind('"')
-        places.extend((number, column) for column in range(start, end))
-    value = "".join(lines[n][c] for n, c in places)
+        if end > start:
+            pieces.append((number, start, size, size + end - start))
+            size += end - start
+    value = "".join(lines[number][column:column + to - since] for number, column, since, to in pieces)
     needle = f"POT-Creation-Date: {old}\\n"
     at = value.find(needle)
     if at < 0 or value.find(needle, at + 1) >= 0:
         return None
-    chars = [list(line) for line in lines]
-    for offset, char in enumerate(new):
-        number, column = places[at + len("POT-Creation-Date: ") + offset]
-        chars[number][column] = char
-    return "\n".join("".join(line) for line in chars)
+    begin = at + len("POT-Creation-Date: ")
+    for number, column, since, to in pieces:  # the new date's characters where the old one's are
+        low, high = max(since, begin), min(to, begin + len(new))
+        if low < high:
+            line = lines[number]
+            lines[number] = (line[:column + low - since] + new[low - begin:high - begin]
+                             + line[column + high - since:])
+    return "\n".join(lines)
 
 
 def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
