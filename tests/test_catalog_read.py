@@ -13,6 +13,7 @@ a BOM), and on random sequences of PO lines, malformed ones among them.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from workflow import store
+from workflow import potext, store
 from workflow.potext import _unescape, parse_text
 
 TESTS = Path(__file__).resolve().parent
@@ -146,3 +147,53 @@ def test_any_lines(lines: list[str], newline: str) -> None:
 @example("a\\\\nb")  # an escaped backslash, then n: not a line end
 def test_unescape_is_polibs(value: str) -> None:
     assert _unescape(value) == polib.unescape(value)
+
+
+LAYOUT_LINES = st.sampled_from([
+    '"abc"', '"abc\\n"', '"', '""', '#~ "x"', '#~| "y y"', '#| "z"', "#~|\"q\"", 'msgid ""', 'msgstr "a b"',
+    '"word word "', ' "lead"', '"trail"  ', '"x"\r', '"a\\\\n"', '"a\\n" ', "# c", "", '"中文 中"',
+    "#~ msgstr \"\"", '"' + "w " * 38 + '"', '"' + "w " * 39 + 'w"',
+])
+
+
+@given(st.lists(LAYOUT_LINES, max_size=12), st.sampled_from(["", "poedit", "weblate"]))
+@example(['msgstr ""', '"a b "', '"c"'], "")  # wrapped: a width
+@example(['msgstr ""', '"a\\n"', '"c"'], "")  # broken at line ends only: no width
+def test_layout_of_unwrapped_files_at_once(lines: list[str], tool: str) -> None:
+    """detect_layout's one search for a file with no wrapped string gives what its line loop gives."""
+    text = "\n".join(lines) + f'\n"X-Generator: {tool}\\n"\n'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(potext, "_WRAPPED", re.compile(""))  # every file through the loop
+        looped = potext.detect_layout(text)
+    assert potext.detect_layout(text) == looped
+
+
+def blocks_by_lines(text: str, starts: list[int]) -> tuple[str, list[str]] | None:
+    """entry_blocks' definition, line by line: one msgid line in each block (in the header: 0 or 1)."""
+    lines = text.split("\n")
+    bounds = [*(s - 1 for s in starts), len(lines)]
+    if any(b >= a for a, b in zip(bounds[1:], bounds)) or (starts and bounds[0] < 0):
+        return None
+    chunks = [lines[first:end] for first, end in zip([0, *bounds], bounds)]
+    for chunk in chunks:
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+    msgid = re.compile(r"(?:#~ ?)?msgid[ \t]")
+    counts = [sum(1 for line in chunk if msgid.match(line)) for chunk in chunks]
+    if counts[0] > 1 or any(count != 1 for count in counts[1:]):
+        return None
+    return "\n".join(chunks[0]), ["\n".join(chunk) for chunk in chunks[1:]]
+
+
+@given(catalogs(), st.lists(st.integers(-1, 3), max_size=3))
+def test_entry_blocks(text: str, shifts: list[int]) -> None:
+    """The blocks of a catalog's entries at polib's line numbers (some moved: then often None), as defined."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    reference = polib_read(text)
+    if reference is None:
+        return
+    starts = [entry.linenum for entry in reference]
+    for number, shift in enumerate(shifts):
+        if number < len(starts):
+            starts[number] += shift
+    assert potext.entry_blocks(text, starts) == blocks_by_lines(text, starts)

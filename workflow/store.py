@@ -451,12 +451,39 @@ def _set_creation_date(head: str, old: str, new: str) -> str | None:
     return "\n".join(lines)
 
 
-def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
+def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry],
+             parts: tuple[list[str], bool] | None = None) -> bytes | None:
     """The catalog's new text, or None when it would hold what the file already holds.
 
     An entry whose fields polib reads as unchanged is copied from the file byte for
     byte, and so is the header if only its POT-Creation-Date moved (that line is
-    replaced); the rest is written at the file's own wrapping width.
+    replaced); the rest is written at the file's own wrapping width. `parts`: what
+    _entry_parts gave for these entries (a caller trying two headers works them out once).
+    """
+    layout = read.layout
+    texts, same = _entry_parts(read, entries) if parts is None else parts
+    before = _header_of(read.catalog)
+    if same and before == header:
+        return None
+    head: str | None = None
+    if read.head is not None:
+        moved = {name for name in {*before.fields, *header.fields}
+                 if before.fields.get(name) != header.fields.get(name)}
+        if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
+            head = read.head
+        elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
+            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
+                                      header.fields["POT-Creation-Date"])
+    if head is None and (header.fields or header.comment):
+        head = _render_header(header, layout.width).rstrip("\n")
+    return _joined(head, texts, layout.newline)
+
+
+def _entry_parts(read: ReadCatalog, entries: list[polib.POEntry]) -> tuple[list[str], bool]:
+    """Each entry's text (copied from the file where polib reads it unchanged), and whether nothing changed.
+
+    Nothing changed: the entries are the file's own, every one copied (in any order: a
+    tool may have sorted them, and order means nothing in PO).
     """
     layout = read.layout
     old: dict[tuple[bool, str | None, str], polib.POEntry] = {}
@@ -477,24 +504,8 @@ def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -
             taken.add(id(same))
         else:
             parts.append(_render_entry(entry, layout.width).rstrip("\n"))
-    before = _header_of(read.catalog)
-    # the same entries, in any order (a tool may have sorted them: order means nothing in PO)
-    unchanged = (len(copied) == len(entries) == len(read.catalog)
-                 and taken == {id(e) for e in read.catalog} and before == header)
-    if unchanged:
-        return None
-    head: str | None = None
-    if read.head is not None:
-        moved = {name for name in {*before.fields, *header.fields}
-                 if before.fields.get(name) != header.fields.get(name)}
-        if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
-            head = read.head
-        elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
-            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
-                                      header.fields["POT-Creation-Date"])
-    if head is None and (header.fields or header.comment):
-        head = _render_header(header, layout.width).rstrip("\n")
-    return _joined(head, parts, layout.newline)
+    return parts, (len(copied) == len(entries) == len(read.catalog)
+                   and taken == {id(e) for e in read.catalog})
 
 
 def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
@@ -587,15 +598,16 @@ def plan_catalog(
     if before.comment and lang is not None:
         comment = before.comment  # a translator's notes stay
     date = before.fields.get("POT-Creation-Date") or creation_date()
+    parts = _entry_parts(read, entries)
     if lang is not None:  # first: does the file already hold this?
-        data = _compose(read, before, entries)
+        data = _compose(read, before, entries, parts)
     else:
         same = _Header(_header(lang, source_lang, article, before.fields, date), comment)
-        data = _compose(read, same, entries)
+        data = _compose(read, same, entries, parts)
     if data is not None:  # the content changed: give it a new creation date
         header = _Header(_header(lang, source_lang, article, before.fields, creation_date()), comment,
                          before.fuzzy if lang is not None else False)
-        data = _compose(read, header, entries)
+        data = _compose(read, header, entries, parts)
     return CatalogPlan(
         CatalogChange(path, data is not None, change.added, change.kept, change.fuzzy, change.obsolete), data
     )
