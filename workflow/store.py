@@ -9,9 +9,10 @@ A catalog is the translator's file: it is written only when its content changes,
 atomically, and then in its own style. Every entry and header line that did not
 change is copied byte for byte; what changed is written at the file's own wrapping
 width (see potext.detect_layout); header fields are kept, unknown ones included.
-Entries are written by potext.entry_text (polib's text, faster); a new catalog is
-written from its segments without polib entries, and one still as extract wrote it
-is recognised by its bytes, without polib reading it.
+Files are read by potext.parse_text (polib's reading, faster) and entries written
+by potext.entry_text (polib's text, faster); a new catalog is written from its
+segments without polib entries, and one still as extract wrote it is recognised by
+its bytes, without reading it.
 """
 
 from __future__ import annotations
