@@ -7,15 +7,21 @@ pool), imports excluded. Two trees are measured at equal work, in interleaved ro
 (a fresh process and fresh workspace copy per round; the trees alternate which runs
 first), and the medians are printed with the machine's load average before and after.
 
-Two page sets:
-  real   the pages in the folder --real names (default: $WORKFLOW_WEB_PAGES; skipped when unset);
-  small  --small generated news pages (bench_extract.small_page, seed 7; default 1,000).
+Three page sets:
+  real    the pages in the folder --real names (default: $WORKFLOW_WEB_PAGES; skipped when unset);
+  small   --small generated news pages (bench_extract.small_page, seed 7; default 1,000);
+  edited  --edited of those pages (default: as many as --small), extracted and every unit translated
+          (`pretranslate fr --engine pseudo`, with this tree), then one word of the first paragraph of
+          every page changed ("the" -> "a"): re-extract reads each translated PO, merges (a fuzzy
+          suggestion per page) and writes it.
 
-Per round:
+Per round (small and real):
   fresh   extract into a workspace with no catalogs (a POT and a new PO per page);
   replan  the same plan_catalog calls again in that process, to new files, median of 5 (the stage
           without its one-time costs: Babel's locale data, lazy imports; whole-extract column: the same);
   again   extract --force over the catalogs just written (read, merge, compare; nothing changes).
+Per round (edited):
+  edited  extract after the edit (the translated POs and the templates rewritten).
 
 Usage:
   PYTHONPATH=. .venv/bin/python bench/bench_catalogs.py --before /path/to/other/tree
@@ -29,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +54,7 @@ from pathlib import Path
 from workflow import extract as stage, store
 from workflow.settings import load_settings
 template, root, profile = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "profile"
+runs = (("edited", False),) if sys.argv[4] == "edited" else (("fresh", False), ("again", True))
 stage.PARALLEL_FROM = 10 ** 9  # one process: the catalog stage is all in this one
 spent = [0.0]
 planned = stage.plan_catalog
@@ -67,7 +75,8 @@ stage.plan_catalog = timed
 shutil.copytree(template, root)
 settings = load_settings(root, {"languages": "fr"})
 result = {}
-for run, force in (("fresh", False), ("again", True)):
+replan = None
+for run, force in runs:
     profilers[run] = cProfile.Profile()
     spent[0] = 0.0
     start = time.process_time()
@@ -78,12 +87,14 @@ for run, force in (("fresh", False), ("again", True)):
         rounds = []
         for _ in range(5):
             getattr(store, "_RENDERED", {}).clear()
+            getattr(store, "_UNITS", [([], "", [])])[0] = ([], "", [])
             start = time.process_time()
             for number, call in enumerate(calls):
                 planned(root / f"replan{number}.po", *call)
             rounds.append(time.process_time() - start)
         replan = statistics.median(rounds)
-result["replan"] = [replan, replan]
+if replan is not None:
+    result["replan"] = [replan, replan]
 shutil.rmtree(root)
 for run, profiler in profilers.items() if profile else ():
     print(f"--- {run}: the catalog stage only", file=sys.stderr)
@@ -105,12 +116,26 @@ def workspace(base: Path, name: str, pages: dict[str, str]) -> Path:
     return root
 
 
+def translated(base: Path, pages: dict[str, str]) -> Path:
+    """A workspace whose every unit is translated, then one word of every page's first paragraph edited."""
+    root = workspace(base, "edited", pages)
+    env = {**os.environ, "PYTHONPATH": str(HERE)}
+    for command in (["--languages", "fr", "extract"], ["--languages", "fr", "pretranslate", "fr", "--engine",
+                                                        "pseudo"]):
+        subprocess.run([sys.executable, "-m", "workflow", "-q", *command], cwd=root, check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    for page in sorted((root / "source").iterdir()):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"(<p\b[^>]*>[^<]*?\b)the\b", r"\1a", text, count=1), encoding="utf-8")
+    return root
+
+
 def run(tree: Path, template: Path, mode: str = "time") -> dict[str, list[float]]:
     env = {**os.environ, "PYTHONPATH": str(tree), "SOURCE_DATE_EPOCH": "1700000000"}
     root = template.with_name(template.name + "-run")
     # run outside any tree: `python -c` puts its working folder first on sys.path, before PYTHONPATH
-    done = subprocess.run([sys.executable, "-c", CHILD, str(template), str(root), mode], env=env,
-                          cwd=template.parent, check=True, stdout=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, "-c", CHILD, str(template), str(root), mode, template.name],
+                          env=env, cwd=template.parent, check=True, stdout=subprocess.PIPE, text=True)
     result: dict[str, list[float]] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -121,6 +146,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another tree to compare with (e.g. main's checkout)")
     parser.add_argument("--real", type=Path, default=os.environ.get("WORKFLOW_WEB_PAGES") or None)
     parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--edited", type=int, help="pages of the edited set (default: --small; 0: none)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of this tree, one round")
     args = parser.parse_args()
@@ -136,14 +162,19 @@ def main() -> None:
             rng = random.Random(7)
             sets["small"] = workspace(base, "small", {f"page{n:04}.html": bench_extract.small_page(rng, n)
                                                       for n in range(args.small)})
+        edited = args.small if args.edited is None else args.edited
+        if edited:
+            rng = random.Random(7)
+            sets["edited"] = translated(base, {f"page{n:04}.html": bench_extract.small_page(rng, n)
+                                               for n in range(edited)})
         print(f"load average before: {os.getloadavg()}")
         for name, template in sets.items():
             if args.profile:
                 print(f"### {name}: profile of {after}", flush=True)
                 print(run(after, template, "profile"))
                 continue
-            times: dict[str, dict[str, list[list[float]]]] = {t: {"fresh": [], "again": [], "replan": []}
-                                                               for t in trees}
+            kinds = ("edited",) if name == "edited" else ("fresh", "again", "replan")
+            times: dict[str, dict[str, list[list[float]]]] = {t: {k: [] for k in kinds} for t in trees}
             for number in range(args.rounds):
                 order = list(trees) if number % 2 == 0 else list(reversed(trees))
                 for tree in order:
@@ -151,15 +182,15 @@ def main() -> None:
                         times[tree][kind].append(pair)
             print(f"### {name} ({len(list((template / 'source').iterdir())):,} pages), medians of "
                   f"{args.rounds} rounds, CPU s: catalog stage / whole extract")
-            for tree, kinds in times.items():
+            for tree, runs in times.items():
                 cells = "  ".join(f"{kind} {statistics.median(c for c, _ in v):.3f} / "
-                                  f"{statistics.median(w for _, w in v):.3f}" for kind, v in kinds.items())
+                                  f"{statistics.median(w for _, w in v):.3f}" for kind, v in runs.items())
                 print(f"  {tree:6} {cells}   ({trees[tree]})")
             if "before" in times:
-                medians = {tree: {kind: statistics.median(c for c, _ in v) for kind, v in kinds.items()}
-                           for tree, kinds in times.items()}
+                medians = {tree: {kind: statistics.median(c for c, _ in v) for kind, v in runs.items()}
+                           for tree, runs in times.items()}
                 ratio = "  ".join(f"{kind} {medians['before'][kind] / max(1e-9, medians['after'][kind]):.2f}x"
-                                  for kind in ("fresh", "again", "replan"))
+                                  for kind in kinds)
                 print(f"  catalog stage, before/after: {ratio}")
         print(f"load average after: {os.getloadavg()}")
         shutil.rmtree(base, ignore_errors=True)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from workflow import store
 from workflow.model import Segment
-from workflow.potext import entry_text, reference_lines
+from workflow.potext import entry_text, header_text, reference_lines
 
 MARKER = "\x00references\x00"
 WIDTHS = (0, 76, 77, 78, 79, 80)
@@ -102,6 +102,10 @@ def test_header_text() -> None:
 
 @given(STRING, STRING, TEXT, st.integers(0, 10**6), st.lists(st.integers(1, 10**6), max_size=12),
        st.sampled_from(["source", "pages/news-2026"]), st.sampled_from(["a.html", "b-" + "x" * 50]))
+@example("k", "text", "", 7, [], "source", "b-" + "x" * 50)  # no note; references past the width: broken
+@example("k", "text", "a\nb", 7, [8, 9], "source", "a.html")  # a note of two lines
+@example("k", "text", "", 7, [10], "source", "a" * 28)  # a `#:` line of 79 characters: one line
+@example("k", "text", "", 7, [8], "source", "a" * 29)  # of 80: two
 def test_fresh_text_is_the_fresh_entrys(key: str, text: str, note: str, line: int, more: list[int], root: str,
                                         article: str) -> None:
     """A new catalog's unit, written without a polib entry, is the entry the store makes for it, rendered."""
@@ -109,3 +113,43 @@ def test_fresh_text_is_the_fresh_entrys(key: str, text: str, note: str, line: in
     entry = store._fresh_entry(segment, root)
     assert store._fresh_text(segment, root) == polib_text(entry, 0).rstrip("\n")
     assert store._fresh_text(segment, root) == store._render_entry(entry, 0).rstrip("\n")  # cached: the same
+
+
+FIELD_NAMES = st.one_of(st.sampled_from(["Project-Id-Version", "Language", "Plural-Forms", "X-Note"]), TEXT)
+FIELD_VALUES = st.one_of(st.sampled_from(["", "fr", "nplurals=2; plural=(n > 1);"]), TEXT)
+
+
+@given(st.dictionaries(FIELD_NAMES, FIELD_VALUES, max_size=6), TEXT, st.booleans())
+@example({"Language": "fr", "X-Generator": "workflow 0.1"}, "Units of source/a.html.\nsecond", True)
+@example({"Language": "fr", "Language-Team": 'say "x"'}, "", False)  # a character escaped
+@example({"Language": "fr", "X-Two": "a\u2028b"}, "", False)  # a line break of str.splitlines
+@example({"Language": "fr"}, "", False)  # one field: msgstr on the keyword's line
+def test_header_text_is_polibs(fields: dict[str, str], comment: str, fuzzy: bool) -> None:
+    """A header written field by field (a new catalog's, unwrapped) is polib's text of that header entry."""
+    value = "".join(f"{name}: {text}\n" for name, text in fields.items())
+    entry = polib.POEntry(msgid="", msgstr=value, tcomment=comment, flags=["fuzzy"] if fuzzy else [])
+    assert header_text(fields, comment, fuzzy) == polib_text(entry, 0)
+
+
+DATES = st.builds("{:04}-{:02}-{:02} {:02}:{:02}+0000".format, st.integers(1990, 2099), st.integers(1, 12),
+                  st.integers(1, 28), st.integers(0, 23), st.integers(0, 59))
+
+
+@given(DATES, DATES, st.sampled_from([0, 20, 30, 40, 79]), st.text(alphabet=' ab-:"中', max_size=40),
+       st.booleans())
+@example("2026-11-30 18:40+0000", "2027-01-02 03:04+0000", 30, "", False)  # the date split over two lines
+def test_creation_date_set_in_place(old: str, new: str, width: int, note: str, twice: bool) -> None:
+    """The header keeps every line break and length; only POT-Creation-Date's characters change."""
+    fields = {"Project-Id-Version": "workflow a.html", "POT-Creation-Date": old, "X-Note": note,
+              "Language": "fr"}
+    if twice:  # the same field line twice in the text: which one is meant is unsure
+        fields["X-Note"] = f"{note}\nPOT-Creation-Date: {old}"
+    head = store._render_header(store._Header(fields, "a comment"), width).rstrip("\n")
+    changed = store._set_creation_date(head, old, new)
+    if twice:
+        assert changed is None
+        return
+    assert changed is not None
+    assert [len(line) for line in changed.split("\n")] == [len(line) for line in head.split("\n")]
+    read = polib.pofile(changed + "\n")
+    assert read.metadata == {**polib.pofile(head + "\n").metadata, "POT-Creation-Date": new}

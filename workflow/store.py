@@ -9,20 +9,23 @@ A catalog is the translator's file: it is written only when its content changes,
 atomically, and then in its own style. Every entry and header line that did not
 change is copied byte for byte; what changed is written at the file's own wrapping
 width (see potext.detect_layout); header fields are kept, unknown ones included.
-Entries are written by potext.entry_text (polib's text, faster); a new catalog is
-written from its segments without polib entries, and one still as extract wrote it
-is recognised by its bytes, without polib reading it.
+Files are read by potext.parse_text (polib's reading, faster) and entries written
+by potext.entry_text (polib's text, faster); a new catalog is written from its
+segments without polib entries, and one still as extract wrote it is recognised by
+its bytes, without reading it.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import errno
 import gettext
 import hashlib
 import io
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -44,9 +47,12 @@ from .potext import (
     detect_layout,
     entry_blocks,
     entry_text,
+    fresh_text,
     fuzzy_state,
+    header_text,
     is_machine,
     key_error,
+    parse_text,
     scan_text,
 )
 from .segment import unit_key
@@ -70,17 +76,27 @@ class TargetUpdate:
 
 
 def creation_date() -> str:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), as PO headers write dates."""
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), as PO headers write dates.
+
+    Worked out once a minute (or once an epoch), not once a catalog: the text has minutes.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise CatalogError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
-                               hint="unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
-    else:
-        moment = dt.datetime.now(dt.timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+    moment: int | str = epoch or int(time.time() // 60)
+    held, text = _NOW[0]
+    if held == moment:
+        return text
+    try:
+        seconds = int(epoch) if epoch else int(moment) * 60
+        text = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    except (ValueError, OverflowError, OSError):
+        raise CatalogError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
+                           hint="unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
+    _NOW[0] = (moment, text)
+    return text
+
+
+_NOW: list[tuple[int | str | None, str]] = [(None, "")]  # the SOURCE_DATE_EPOCH or minute last written,
+# and its text (in a list of one, replaced whole)
 
 
 @dataclass(slots=True)
@@ -142,12 +158,27 @@ def read_catalog(path: Path, *, keys: bool = False, layout: bool = True,
 
 
 def _parse(path: Path, text: str) -> polib.POFile:
-    """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them."""
+    """polib's reading of a file's text, once read: lines split as a file opened in text mode splits them.
+
+    potext.parse_text reads it as polib's parser does, entry for entry, attribute for
+    attribute, several times faster; where polib's parser would raise, it runs, to say why.
+    """
     import polib
 
-    parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
-    parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
-    catalog: polib.POFile = parser.parse()
+    parsed = parse_text(text)
+    if parsed is None:
+        parser: Any = polib._POFileParser("", check_for_duplicates=False)  # polib's only entry point for text
+        parser.fhandle = io.StringIO(text, newline=None)  # \n, \r\n, \r: never str.splitlines' U+2028 etc.
+        catalog: polib.POFile = parser.parse()
+    else:
+        catalog = polib.POFile(pofile="", encoding="utf-8", check_for_duplicates=False)
+        catalog.header, catalog.metadata = parsed.header, parsed.metadata
+        catalog.metadata_is_fuzzy = parsed.metadata_is_fuzzy  # type: ignore[assignment]  # (the flags)
+        new = polib.POEntry.__new__
+        for fields in parsed.entries:
+            entry = new(polib.POEntry)
+            entry.__dict__ = fields  # the attributes POEntry() sets, then polib's parser (see parse_text)
+            list.append(catalog, entry)
     catalog.fpath, catalog.wrapwidth, catalog.encoding = str(path), 0, "utf-8"
     return catalog
 
@@ -223,23 +254,10 @@ def _fresh_entry(segment: Segment, source_root: str) -> polib.POEntry:
 
 
 def _fresh_text(segment: Segment, source_root: str) -> str:
-    """The text of `_fresh_entry` in a catalog written anew (not wrapped), without making the entry.
-
-    A new article's template and each of its new catalogs hold the same text for a
-    unit: it is rendered once (see _render_entry).
-    """
-    key = ("fresh", source_root, segment.article, segment.key, segment.text, segment.note, segment.line,
-           segment.more_lines)
-    text = _RENDERED.get(key)
-    if text is None:
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        where = f"{source_root}/{segment.article}"
-        text = _RENDERED[key] = entry_text(
-            msgctxt=segment.key, msgid=segment.text, comment=segment.note,
-            references=[f"{where}:{line}" for line in (segment.line, *segment.more_lines)],
-        ).rstrip("\n")
-    return text
+    """The text of `_fresh_entry` in a catalog written anew (not wrapped), without making the entry."""
+    where = f"{source_root}/{segment.article}"
+    return fresh_text(segment.key, segment.text, segment.note,
+                      [f"{where}:{line}" for line in (segment.line, *segment.more_lines)]).rstrip("\n")
 
 
 def _has_work(entry: polib.POEntry) -> bool:
@@ -362,7 +380,7 @@ def _fields(entry: polib.POEntry) -> tuple[object, ...]:
             entry.occurrences, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural)
 
 
-_RENDERED: dict[tuple[object, ...], str] = {}  # texts of _render_entry, _fresh_text (cleared when full)
+_RENDERED: dict[tuple[object, ...], str] = {}  # texts of _render_entry (cleared when full)
 _RENDERED_MAX = 8192
 
 
@@ -399,6 +417,8 @@ def _references(entry: polib.POEntry) -> list[str]:
 
 
 def _render_header(header: _Header, width: int) -> str:
+    if not width:
+        return header_text(header.fields, header.comment, header.fuzzy)
     value = "".join(f"{name}: {text}\n" for name, text in header.fields.items())
     return entry_text(msgid="", msgstr=value, tcomment=header.comment,
                       flags=["fuzzy"] if header.fuzzy else [], width=width)
@@ -414,29 +434,62 @@ def _set_creation_date(head: str, old: str, new: str) -> str | None:
     first = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
     if first is None or len(new) != len(old) or any(c in new for c in '"\\\n'):
         return None
-    places: list[tuple[int, int]] = []  # for each character of the msgstr's string: (line, column)
+    pieces: list[tuple[int, int, int, int]] = []  # the msgstr's string, line by line: line, column, from, to
+    size = 0
     for number in range(first, len(lines)):
         line = lines[number]
         start, end = line.find('"') + 1, line.rfind('"')
-        places.extend((number, column) for column in range(start, end))
-    value = "".join(lines[n][c] for n, c in places)
+        if end > start:
+            pieces.append((number, start, size, size + end - start))
+            size += end - start
+    value = "".join(lines[number][column:column + to - since] for number, column, since, to in pieces)
     needle = f"POT-Creation-Date: {old}\\n"
     at = value.find(needle)
     if at < 0 or value.find(needle, at + 1) >= 0:
         return None
-    chars = [list(line) for line in lines]
-    for offset, char in enumerate(new):
-        number, column = places[at + len("POT-Creation-Date: ") + offset]
-        chars[number][column] = char
-    return "\n".join("".join(line) for line in chars)
+    begin = at + len("POT-Creation-Date: ")
+    for number, column, since, to in pieces:  # the new date's characters where the old one's are
+        low, high = max(since, begin), min(to, begin + len(new))
+        if low < high:
+            line = lines[number]
+            lines[number] = (line[:column + low - since] + new[low - begin:high - begin]
+                             + line[column + high - since:])
+    return "\n".join(lines)
 
 
-def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -> bytes | None:
+def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry],
+             parts: tuple[list[str], bool] | None = None) -> bytes | None:
     """The catalog's new text, or None when it would hold what the file already holds.
 
     An entry whose fields polib reads as unchanged is copied from the file byte for
     byte, and so is the header if only its POT-Creation-Date moved (that line is
-    replaced); the rest is written at the file's own wrapping width.
+    replaced); the rest is written at the file's own wrapping width. `parts`: what
+    _entry_parts gave for these entries (a caller trying two headers works them out once).
+    """
+    layout = read.layout
+    texts, same = _entry_parts(read, entries) if parts is None else parts
+    before = _header_of(read.catalog)
+    if same and before == header:
+        return None
+    head: str | None = None
+    if read.head is not None:
+        moved = {name for name in {*before.fields, *header.fields}
+                 if before.fields.get(name) != header.fields.get(name)}
+        if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
+            head = read.head
+        elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
+            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
+                                      header.fields["POT-Creation-Date"])
+    if head is None and (header.fields or header.comment):
+        head = _render_header(header, layout.width).rstrip("\n")
+    return _joined(head, texts, layout.newline)
+
+
+def _entry_parts(read: ReadCatalog, entries: list[polib.POEntry]) -> tuple[list[str], bool]:
+    """Each entry's text (copied from the file where polib reads it unchanged), and whether nothing changed.
+
+    Nothing changed: the entries are the file's own, every one copied (in any order: a
+    tool may have sorted them, and order means nothing in PO).
     """
     layout = read.layout
     old: dict[tuple[bool, str | None, str], polib.POEntry] = {}
@@ -457,24 +510,8 @@ def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry]) -
             taken.add(id(same))
         else:
             parts.append(_render_entry(entry, layout.width).rstrip("\n"))
-    before = _header_of(read.catalog)
-    # the same entries, in any order (a tool may have sorted them: order means nothing in PO)
-    unchanged = (len(copied) == len(entries) == len(read.catalog)
-                 and taken == {id(e) for e in read.catalog} and before == header)
-    if unchanged:
-        return None
-    head: str | None = None
-    if read.head is not None:
-        moved = {name for name in {*before.fields, *header.fields}
-                 if before.fields.get(name) != header.fields.get(name)}
-        if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
-            head = read.head
-        elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
-            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
-                                      header.fields["POT-Creation-Date"])
-    if head is None and (header.fields or header.comment):
-        head = _render_header(header, layout.width).rstrip("\n")
-    return _joined(head, parts, layout.newline)
+    return parts, (len(copied) == len(entries) == len(read.catalog)
+                   and taken == {id(e) for e in read.catalog})
 
 
 def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
@@ -485,12 +522,24 @@ def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
     return text.encode("utf-8")
 
 
+_ABSENT = (errno.ENOENT, errno.ENOTDIR)  # errors of reading a file that is not there (as Path.exists says)
 _CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
 
 
+_UNITS: list[tuple[list[Segment], str, list[str]]] = [([], "", [])]  # the last units written anew:
+# their segments, source root and texts, in a list of one (replaced whole: a reader sees one or the other)
+
+
 def _new_catalog(header: _Header, segments: list[Segment], source_root: str) -> bytes:
-    """A catalog of new units, every one's text written as it is made (no polib entry): a new file."""
-    texts = [_fresh_text(segment, source_root) for segment in segments]
+    """A catalog of new units, every one's text written as it is made (no polib entry): a new file.
+
+    An article's template and each of its new catalogs hold the same units: their texts
+    are made once (the segments are compared item by item: the same objects, at once).
+    """
+    held, root, texts = _UNITS[0]
+    if not (held == segments and root == source_root):
+        texts = [_fresh_text(segment, source_root) for segment in segments]
+        _UNITS[0] = (list(segments), source_root, texts)
     return _joined(_render_header(header, 0).rstrip("\n"), texts)
 
 
@@ -524,11 +573,13 @@ def plan_catalog(
                             source_root)
 
     read: ReadCatalog | None = None
-    if path.exists():
-        try:
-            held: bytes | None = path.read_bytes()
-        except OSError:
-            held = None  # read_catalog says why
+    try:  # one call for a file that is not there (most catalogs of a first extract)
+        held: bytes | None = path.read_bytes()
+        exists = True
+    except OSError as exc:
+        held = None  # read_catalog says why
+        exists = exc.errno not in _ABSENT and path.exists()
+    if exists:
         dated = _CREATION.search(held) if held is not None else None
         if dated is not None and dated.group(1) and held == anew(dated.group(1).decode("utf-8", "replace")):
             # already as extract writes it new (its date kept): nothing to read (polib is slow), nothing
@@ -553,15 +604,16 @@ def plan_catalog(
     if before.comment and lang is not None:
         comment = before.comment  # a translator's notes stay
     date = before.fields.get("POT-Creation-Date") or creation_date()
+    parts = _entry_parts(read, entries)
     if lang is not None:  # first: does the file already hold this?
-        data = _compose(read, before, entries)
+        data = _compose(read, before, entries, parts)
     else:
         same = _Header(_header(lang, source_lang, article, before.fields, date), comment)
-        data = _compose(read, same, entries)
+        data = _compose(read, same, entries, parts)
     if data is not None:  # the content changed: give it a new creation date
         header = _Header(_header(lang, source_lang, article, before.fields, creation_date()), comment,
                          before.fuzzy if lang is not None else False)
-        data = _compose(read, header, entries)
+        data = _compose(read, header, entries, parts)
     return CatalogPlan(
         CatalogChange(path, data is not None, change.added, change.kept, change.fuzzy, change.obsolete), data
     )
