@@ -198,6 +198,37 @@ def units_of(block: Block) -> list[str]:
     return [piece.text for piece in block.pieces]
 
 
+def test_html_blocks_sharing_a_line_say_their_column_on_that_line() -> None:
+    """A block on a line that holds several gets the column where it starts, counted from the start
+    of its own line (the index of line starts gives it, with no scan back along a long line)."""
+    page = "<p>Intro words.</p>\n<p>One here.</p><p>Two here.</p>\n\t<p>Three here.</p><h2>A title</h2>"
+    article = html.read(page.encode(), "a.html", "sentence")
+    found = {units_of(b)[0]: (b.line, b.context) for b in article.blocks}
+    assert found == {
+        "Intro words.": (1, "1 of 4"),
+        "One here.": (2, "2 of 4 at column 4 of line 2"),
+        "Two here.": (2, "3 of 4 at column 20 of line 2"),
+        "Three here.": (3, "4 of 4 at column 5 of line 3"),
+        "A title": (3, "1 of 1 at column 24 of line 3"),
+    }
+
+
+@pytest.mark.parametrize("space", [" ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\xa0",
+                                   "\u2028", "\u3000", " \n\t "])
+def test_html_placeholder_descriptions_show_each_run_of_white_space_as_one_space(space: str) -> None:
+    """The note on a placeholder shows its markup with each run of (Unicode) white space as one
+    space, as `\\s+` does, however the tag is spread out and whatever its values hold."""
+    between = space if not space.strip(" \t\n\r\f") else " "  # HTML white space between attributes
+    tag = f'<a{between}href="/x"{between}title="A{space}b{space}"{between}>'
+    page = f"<p>Read {tag}this</a>.</p>\n<p class=\" \t\">Bare <b class translate role>names</b>.</p>"
+    blocks = html.read(page.encode(), "a.html", "sentence").blocks
+    paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH]
+    [link] = paragraphs[0].pieces[0].placeholders
+    assert link.description == re.sub(r"\s+", " ", tag)
+    # bare `class`, `translate`, `role` and a blank class: nothing untranslated, no class or region to tell of
+    assert (paragraphs[1].where, paragraphs[1].context, units_of(paragraphs[1])) == (
+        "<p>", "2 of 2", ["Bare <1>names</1>."])
+
 
 @pytest.mark.parametrize("tail", ["more &amp", "more <b", "more <!-- note", "more <"])
 def test_html_offsets_hold_for_text_the_tokenizer_keeps_until_the_end(tail: str) -> None:

@@ -46,6 +46,12 @@ def page(head: str = "", body: str = "") -> str:
             id="json-ld-graph",
         ),
         pytest.param(
+            page(body='<script type="application/ld+json">{"datePublished": "2020-01-02"}</script>'
+                 '<p>Text after the script.</p><script>var x = 1;</script><p>More.</p>'),
+            "2020-01-02",
+            id="json-ld-then-text",  # the text after its end tag is not part of it
+        ),
+        pytest.param(
             page(body='<p>On <time datetime="2019-05-06">6 May</time>.</p>'), "2019-05-06", id="time"
         ),
         pytest.param(

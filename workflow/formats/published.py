@@ -20,7 +20,7 @@ from .common import attribute_values
 
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?![\d])")
 _OPEN_GRAPH = frozenset({"article:published_time", "og:published_time"})
-_DATED = frozenset({"meta", "time", "script"})  # the start tags that may declare a date
+DATED_TAGS = frozenset({"meta", "time", "script"})  # the start tags that may declare a date
 
 
 def iso_date(value: str) -> dt.date | None:
@@ -47,7 +47,7 @@ class _Dates(HTMLParser):
             self.found[kind] = date
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _DATED:
+        if tag not in DATED_TAGS:
             return
         values = attribute_values(attrs)
         if tag == "meta":
@@ -94,8 +94,10 @@ def _date_published(document: Any) -> str | None:
 class Dates(_Dates):
     """Collects the dates a page declares from the events of a tokenizer that reads the page anyway.
 
-    The scanner passes it every start tag, end tag and text it is told of (the same
-    tokenizer, with the same settings), so the page is tokenized once, not twice.
+    The scanner passes it the events of the same tokenizer (with the same settings), so
+    the page is tokenized once, not twice: only those that can matter, as a page has
+    thousands of others: start tags in DATED_TAGS, `</script>`, and text while
+    `in_json_ld`.
     """
 
     def date(self) -> dt.date | None:

@@ -17,15 +17,14 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import NamedTuple
 
 from ..model import Block, BlockKind, Piece
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
-from .common import LineIndex, attribute_values
-from .published import Dates
+from .common import LineIndex
+from .published import DATED_TAGS, Dates
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,11 @@ _UNFINISHED = Tag("empty", (0, 0), "")
 
 
 def _describe(raw: str, limit: int = 80) -> str:
-    raw = _SPACES.sub(" ", raw)
+    """Markup as a translator's note shows it: each run of white space one space, cut at `limit`."""
+    if raw[:1].isspace() or raw[-1:].isspace():
+        raw = _SPACES.sub(" ", raw)
+    else:  # the same where no edge is white space (str.split and `\s` agree on what is): several times faster
+        raw = " ".join(raw.split())
     return raw if len(raw) <= limit else raw[: limit - 1] + "…"
 
 
@@ -117,6 +120,10 @@ class Scanner(HTMLParser):
         self.text = text
         self.path = path
         self.dialect = dialect
+        # the dialect's facts the callbacks look up for every tag, one attribute access away
+        self.inline, self.void, self.untranslated = dialect.inline, dialect.void, dialect.untranslated
+        self.untranslated_classes, self.head, self.local_names = (
+            dialect.untranslated_classes, dialect.head, dialect.local_names)
         self.wanted = frozenset(dialect.attributes)
         self.mode = mode
         self.lines = LineIndex(text)
@@ -165,7 +172,7 @@ class Scanner(HTMLParser):
             self.spans[index] = span
             if self.pending_tag is not None:
                 description, content = self.pending_tag
-                self.parts[index] = Tag("empty", span, description, content=content)
+                self.parts[index] = Tag("empty", span, description, -1, content)  # positional: faster
                 self.pending_tag = None
             self.pending = None
 
@@ -221,9 +228,13 @@ class Scanner(HTMLParser):
         `paragraph 3 of 12 in main`, as the text bulletin numbers its paragraphs; on a line
         that holds several blocks (a minified page is one line), the column where it starts.
         """
-        totals = Counter(b.kind for b in self.blocks)
-        per_line = Counter(b.line for b in self.blocks if b.attribute is None)
-        counts: Counter[BlockKind] = Counter()
+        totals: dict[BlockKind, int] = {}
+        per_line: dict[int, int] = {}
+        for found in self.blocks:  # counted in a plain loop: a Counter costs more on a small page
+            totals[found.kind] = totals.get(found.kind, 0) + 1
+            if found.attribute is None:
+                per_line[found.line] = per_line.get(found.line, 0) + 1
+        counts = dict.fromkeys(totals, 0)
         result: list[Block] = []
         for found in self.blocks:
             kind, line, span, region = found.kind, found.line, found.span, found.region
@@ -233,14 +244,13 @@ class Scanner(HTMLParser):
                 words.append(f"{counts[kind]} of {totals[kind]}")
             if region:
                 words.append(f"in {region}")
-            if per_line[line] > 1:
-                start = span[0]
-                words.append(f"at column {start - self.text.rfind(chr(10), 0, start)} of line {line}")
+            if per_line.get(line, 0) > 1:  # the column from the line's start: no scan back along a long line
+                words.append(f"at column {span[0] - self.lines.offset(line, 0) + 1} of line {line}")
             result.append(Block(kind, found.where, line, found.pieces, found.separators, span,
                                 attribute=found.attribute, context=" ".join(words)))
         return result
 
-    def _attributes(self, tag: str, values: dict[str, str], raw: str, at: int) -> None:
+    def _attributes(self, tag: str, values: dict[str, str | None], raw: str, at: int) -> None:
         """Blocks for the translatable attributes of a start tag that has some (or is a <meta>)."""
         wanted: frozenset[str] = self.wanted
         kind = BlockKind.ATTRIBUTE
@@ -270,23 +280,20 @@ class Scanner(HTMLParser):
                                       tuple(separators), span, name, self._region()))
 
     # -- tokenizer callbacks -------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.dates is not None:
-            self.dates.handle_starttag(tag, attrs)
-        if self.dialect.local_names:
-            tag = tag.rpartition(":")[2]
-        self._start(tag, attrs, tag in self.dialect.void)
-
+    # The commonest tokens (text, inline tags, block tags with no attribute we read) take the
+    # shortest paths: a start tag's text is fetched, and its attributes looked at, only when needed.
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.dates is not None:
-            self.dates.handle_startendtag(tag, attrs)
-        if self.dialect.local_names:
-            tag = tag.rpartition(":")[2]
-        self._start(tag, attrs, True)
+        self.handle_starttag(tag, attrs, True)
 
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]], void: bool = False) -> None:
+        if tag in DATED_TAGS and self.dates is not None:
+            self.dates.handle_starttag(tag, attrs)  # which `<x/>` is to it too
         if self.ended:
             return
+        if self.local_names:
+            tag = tag.rpartition(":")[2]
+        if not void:
+            void = tag in self.void
         at = self.at  # as _here() does, without the call
         if self.pending is not None:
             self._close_pending(at)
@@ -298,75 +305,78 @@ class Scanner(HTMLParser):
                 if tag == skip[0] and not void:
                     skip.append(tag)
                 return
-        dialect = self.dialect
-        if tag == dialect.head:
+        if tag == self.head:
             self.in_head = True
         elif tag == "body":
             self.in_head = False
         classes = translate = role = None
         named = False  # a translatable attribute is named
-        values: dict[str, str] = {}
+        values: dict[str, str | None] = {}
         if attrs:
-            values = attribute_values(attrs)  # of a name given twice the first counts
+            # of a name given twice the first counts (as in attribute_values), a bare name is None
+            values = dict(reversed(attrs))
             classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
             named = not self.wanted.isdisjoint(values)
         untranslated = (
-            tag in dialect.untranslated
+            tag in self.untranslated
             or at in self.skip_at
-            or (translate is not None and translate.strip().lower() == "no")
-            or (classes is not None and not dialect.untranslated_classes.isdisjoint(classes.split()))
+            or (translate and translate.strip().lower() == "no")
+            or (classes and not self.untranslated_classes.isdisjoint(classes.split()))
         )
-        inline = tag in dialect.inline
-        raw = self.get_starttag_text() or ""
+        inline = tag in self.inline
         if untranslated and not void:
-            if not inline:
+            if not inline and self.parts:
                 self._flush()
             self.skip, self.skip_start, self.skip_inline = [tag], at, inline
-            self.skip_description = f"untranslated {_describe(raw, 60)}…</{tag}>"
+            self.skip_description = f"untranslated {_describe(self.get_starttag_text() or '', 60)}…</{tag}>"
             return
         # an untranslated <img>: its alt too; in the head only a <meta>'s
         if not untranslated and (tag == "meta" or (named and not self.in_head)):
-            self._attributes(tag, values, raw, at)
+            self._attributes(tag, values, self.get_starttag_text() or "", at)
         if inline:
+            raw = self.get_starttag_text() or ""
             span = (at, at + len(raw))
             self.parts.append(Tag("empty", span, _describe(raw)))
             self.names.append(None if void else tag)
             self.spans.append(span)
             return
-        self._flush()
+        if self.parts:
+            self._flush()
         if not void:
-            words = classes.split() if classes else ()
-            where = f"<{tag}> class {words[0]}" if words else f"<{tag}>"
+            containers = self.containers
+            where = f"<{tag}> class {classes.split()[0]}" if classes and not classes.isspace() else f"<{tag}>"
             region = _REGIONS.get(tag) or (_ROLES.get(role.strip().lower(), "") if role else "")
-            self.containers.append((tag, where, region or self._region()))
+            containers.append((tag, where, region or (containers[-1][2] if containers else "")))
 
     def handle_endtag(self, tag: str) -> None:
-        if self.dates is not None:
+        if tag == "script" and self.dates is not None:
             self.dates.handle_endtag(tag)
         if self.ended:
             return
-        if self.dialect.local_names:
+        if self.local_names:
             tag = tag.rpartition(":")[2]
         at = self.at  # as _here() does, without the call
         if self.pending is not None:
             self._close_pending(at)
-        if self.skip:
-            if tag == self.skip[0]:
-                self.skip.pop()
-                if not self.skip and self.skip_inline:
+        skip = self.skip
+        if skip:
+            if tag == skip[0]:
+                skip.pop()
+                if not skip and self.skip_inline:
                     # the mark ends where the end tag does, measured at the next token
                     self._add_mark(self.skip_description, self.skip_start, content=True)
                 return
-            if len(self.skip) == 1 and any(tag == name for name, _, _ in self.containers):
+            if len(skip) == 1 and any(tag == name for name, _, _ in self.containers):
                 self.skip = []  # `<p translate="no">a</div>`: the parent's end closed it
             else:
                 return
-        if tag == self.dialect.head:
+        if tag == self.head:
             self.in_head = False
-        if tag in self.dialect.inline:
+        if tag in self.inline:
             self._add_mark(f"</{tag}>", at, "/" + tag)
             return
-        self._flush()
+        if self.parts:
+            self._flush()
         containers = self.containers
         for depth in range(len(containers) - 1, -1, -1):
             if containers[depth][0] == tag:
@@ -374,8 +384,9 @@ class Scanner(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
-        if self.dates is not None:
-            self.dates.handle_data(data)
+        dates = self.dates
+        if dates is not None and dates.in_json_ld:
+            dates.handle_data(data)
         if self.ended:
             return
         at = self.at  # as _here() does, without the call: text is the commonest token
