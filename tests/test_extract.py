@@ -549,13 +549,18 @@ def test_sources_found_in_folders_are_the_files_rglob_finds_named_by_their_real_
     assert any(real is not None for real in extract_module._find_sources(settings).values())
 
 
-def test_worker_processes_only_for_batches_that_earn_their_start_up() -> None:
-    """Many small pages are parsed in this process: a worker's start-up costs more than it saves."""
-    small = extract_module.PARALLEL_FROM_BYTES - 1
-    assert extract_module._workers(1000, small) == 1
-    assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 10 * small) == 1
-    cpus = len(os.sched_getaffinity(0))
-    assert extract_module._workers(1000, 10 * small) == min(cpus, 4)
+def test_worker_processes_only_for_batches_that_earn_their_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker for each full BYTES_PER_WORKER of sources, up to 4 and the CPUs, none for fewer than two:
+    its start-up costs more than it saves on less (and on fewer than PARALLEL_FROM articles)."""
+    megabyte = extract_module.BYTES_PER_WORKER
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert extract_module._workers(1000, 2 * megabyte - 1) == 1
+    assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 100 * megabyte) == 1
+    assert extract_module._workers(extract_module.PARALLEL_FROM, 2 * megabyte) == 2
+    assert extract_module._workers(1000, 3 * megabyte + 1) == 3
+    assert extract_module._workers(1000, 100 * megabyte) == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert extract_module._workers(1000, 100 * megabyte) == 2
 
 
 def test_workers_where_the_system_does_not_say_which_cpus_a_process_may_use(
@@ -564,9 +569,9 @@ def test_workers_where_the_system_does_not_say_which_cpus_a_process_may_use(
     """macOS and Windows have no os.sched_getaffinity: the number of CPUs counts."""
     monkeypatch.delattr(os, "sched_getaffinity")
     monkeypatch.setattr(os, "cpu_count", lambda: 3)
-    assert extract_module._workers(1000, 10 * extract_module.PARALLEL_FROM_BYTES) == 3
+    assert extract_module._workers(1000, 10 * extract_module.BYTES_PER_WORKER) == 3
     monkeypatch.setattr(os, "cpu_count", lambda: None)
-    assert extract_module._workers(1000, 10 * extract_module.PARALLEL_FROM_BYTES) == 1
+    assert extract_module._workers(1000, 10 * extract_module.BYTES_PER_WORKER) == 1
 
 
 @pytest.mark.parametrize("cache", ["[]", '"text"', "null", "{not json", '{"fingerprint": 1, "articles": []}'])

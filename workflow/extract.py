@@ -25,7 +25,7 @@ from . import __version__, segment, segment_cache
 from .errors import SourceError, WorkflowError
 from .files import BatchWriter, read_regular, workspace_lock, write_if_changed
 from .formats import html, text, xml
-from .model import Article, Failure, StageReport
+from .model import Article, CatalogChange, Failure, StageReport
 from .names import check_name
 from .settings import Settings
 from .store import CatalogPlan, iter_catalogs, plan_catalog
@@ -328,9 +328,8 @@ def extract(
         sources = list(found)
         clashes = _collisions(names)
         cache = ExtractCache.load(settings)
-        seen: list[tuple[str, str, int]] = []  # article, source hash, units (of the articles parsed)
         todo: list[Job] = []  # with its bytes when already read (kept: bounded)
-        catalogs_of: dict[str, list[Path]] = {}  # the catalogs of each article in todo
+        written: list[tuple[str, str, int, list[Path]]] = []  # article, source hash, units, catalogs
         kept = 0
         for path in sources:
             try:
@@ -344,8 +343,7 @@ def extract(
                         kept += len(data)
                     else:
                         data = None  # read again when parsed: memory stays bounded
-                    todo.append((path, name, data))
-                    catalogs_of[name] = catalogs
+                    todo.append((path, name, data, catalogs))
                     continue
                 if progress:  # its cache entry stays as it is: source and catalogs as last seen
                     progress(str(path))
@@ -354,21 +352,21 @@ def extract(
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
         with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
-            for (path, _, _), result in zip(todo, _plan_all(settings, todo, sentences)):
+            for (path, name, _, catalogs), result in zip(todo, _plan_all(settings, todo, sentences)):
                 if progress:
                     progress(str(path))
                 if isinstance(result, Failure):
                     report.failures.append(result)
                     continue
                 write_planned(result, report, writer)
-                seen.append((result.name, result.digest, result.units))
+                written.append((name, result.digest, result.units, catalogs))
         for label, error in writer.failures.items():
             report.failures.append(_failure(error))
-        for name, digest, units in seen:
+        for name, digest, units, catalogs in written:
             if name in writer.failures:
                 cache.forget(name)
             else:  # stat the catalogs now that they are written
-                cache.record(name, digest, units, catalogs_of[name])
+                cache.record(name, digest, units, catalogs)
         try:
             cache.save()
         except WorkflowError as exc:  # only costs time next run; the catalogs' own errors come first
@@ -435,13 +433,14 @@ def _fresh(
     return (None, data) if units is None else (units, None)
 
 
-Job = tuple[Path, str, "bytes | None"]  # a source, its article name, and its bytes when already read
+Job = tuple[Path, str, "bytes | None", list[Path]]  # a source, its article name, its bytes when already
+# read, and its catalogs
 
 
 @dataclass(frozen=True, slots=True)
 class Planned:
     """One article read, split and its catalogs worked out, nothing written yet: all `extract` needs to
-    write and count it (what a worker process sends back: bytes and counts, not the Article)."""
+    write and count it."""
 
     name: str  # the article name
     digest: str  # of its source
@@ -449,20 +448,23 @@ class Planned:
     plans: tuple[CatalogPlan, ...]  # the template's, then each language's
 
 
-def plan_job(settings: Settings, path: Path, name: str, data: bytes | None = None) -> Planned | Failure:
+def plan_job(settings: Settings, path: Path, name: str, data: bytes | None,
+             catalogs: list[Path]) -> Planned | Failure:
     """Read (unless `data` holds its bytes) and split one file, and work out its catalogs (in a worker
     process for large batches); a Failure when any of this fails (nothing of the article is written)."""
     try:
         if data is None:
             data = read_source(path)
         article = parse_article(settings, path, data, name)
-        return Planned(name, hashlib.sha1(data).hexdigest(), *plan_article(settings, article))
+        return Planned(name, hashlib.sha1(data).hexdigest(), *plan_article(settings, article, catalogs))
     except WorkflowError as exc:  # sent back as data: exceptions lose their fields when pickled
         return _failure(exc)
 
 
-def plan_article(settings: Settings, article: Article) -> tuple[int, tuple[CatalogPlan, ...]]:
-    """The unit count of an article and the plans of its template and every language's catalog.
+def plan_article(settings: Settings, article: Article,
+                 catalogs: list[Path] | None = None) -> tuple[int, tuple[CatalogPlan, ...]]:
+    """The unit count of an article and the plans of its template and every language's catalog
+    (`catalogs`: their paths, when the caller has them).
 
     Each plan reads only the catalog it is for, so articles can be planned on several processes
     while this one writes the ones planned before.
@@ -470,27 +472,32 @@ def plan_article(settings: Settings, article: Article) -> tuple[int, tuple[Catal
     segments = article.segments()
     return len(segments), tuple(
         plan_catalog(path, segments, lang, article.path, settings.source_dir, settings.source_lang)
-        for path, lang in zip(_catalogs(settings, article.path), (None, *settings.languages))
+        for path, lang in zip(catalogs or _catalogs(settings, article.path), (None, *settings.languages))
     )
 
 
-PARALLEL_FROM = 16  # articles to read before worker processes pay for their start-up
-# and source bytes: a worker costs a fresh interpreter importing workflow (about half a second of
-# CPU), which 100 small pages (0.2 MB, under a second to parse) never earn back; 1,000 do (2 MB, ~10 s)
-PARALLEL_FROM_BYTES = 1024 * 1024
+PARALLEL_FROM = 16  # articles: a smaller batch is read in this process, whatever its size
+# A worker process costs a fresh interpreter importing workflow, about 0.2 s of CPU (more on a busy
+# machine), and each task a hand-off; a megabyte of news pages is about a second of CPU to read, split
+# and plan. So a worker is started for each full megabyte of sources (up to 4, and the CPUs this
+# process may use), none under two: then the workers' start-up costs at most a sixth of their work
+# (1,000 small pages, 2.2 MB, on 2 workers: about 0.3 s of CPU more than in this process, in less time).
+BYTES_PER_WORKER = 1024 * 1024
 
 
-def _workers(count: int, size: int = PARALLEL_FROM_BYTES) -> int:
-    """Processes to parse `count` articles of `size` bytes in all: one unless the batch is large."""
+def _workers(count: int, size: int) -> int:
+    """Processes to read `count` articles of `size` bytes in all: 1 (this one) unless the batch is large."""
+    if count < PARALLEL_FROM:
+        return 1
     if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on (Linux and a few others)
         cpus = len(os.sched_getaffinity(0))
     else:
         cpus = os.cpu_count() or 1
-    return min(cpus, 4) if count >= PARALLEL_FROM and size >= PARALLEL_FROM_BYTES else 1
+    return max(1, min(cpus, 4, size // BYTES_PER_WORKER))
 
 
 def _size(job: Job) -> int:
-    path, _, data = job
+    path, _, data, _ = job
     if data is not None:
         return len(data)
     try:
@@ -531,16 +538,41 @@ def _start_worker(settings: Settings, cache_file: Path) -> None:
 
 
 Answers = dict[bytes, tuple[int, ...]]  # sentence boundaries found, for the segmentation cache
+Task = list[tuple[str, str, "bytes | None"]]  # what a worker gets of a job: the source, its name, its bytes
+# what it sends back of a Planned, in plain values (the dataclasses and their paths cost about 40 us an
+# article to pickle and unpickle; this process has the paths): source hash, units, and for each catalog
+# whether it is written, its counts (added, kept, fuzzy, obsolete) and its new bytes
+Sent = tuple[str, int, tuple[tuple[bool, int, int, int, int, "bytes | None"], ...]]
 
 
-def _worker_task(jobs: list[Job]) -> tuple[list[Planned | Failure], Answers]:
+def _worker_task(task: Task) -> tuple[list[Sent | Failure], Answers]:
     """plan_job for each job, in a worker, with the sentence boundaries found that the cache did not have."""
     settings = _Worker.settings
     if settings is None:
         raise RuntimeError("_worker_task runs in a process started by _start_worker")
-    results = [plan_job(settings, *job) for job in jobs]
+    results: list[Sent | Failure] = []
+    for path, name, data in task:
+        result = plan_job(settings, Path(path), name, data, _catalogs(settings, name))
+        if isinstance(result, Failure):
+            results.append(result)
+            continue
+        results.append((result.digest, result.units, tuple(
+            (c.written, c.added, c.kept, c.fuzzy, c.obsolete, plan.data)
+            for plan in result.plans for c in (plan.change,)
+        )))
     cache = segment.current_cache()
     return results, cache.take_new() if isinstance(cache, segment_cache.SegmentCache) else {}
+
+
+def _received(job: Job, sent: Sent | Failure) -> Planned | Failure:
+    """A worker's result for `job` as plan_job gives it."""
+    if isinstance(sent, Failure):
+        return sent
+    digest, units, plans = sent
+    return Planned(job[1], digest, units, tuple(
+        CatalogPlan(CatalogChange(path, written, added, kept, fuzzy, obsolete), data)
+        for path, (written, added, kept, fuzzy, obsolete, data) in zip(job[3], plans)
+    ))
 
 
 def _plan_all(
@@ -564,17 +596,20 @@ def _plan_all(
     # "spawn": a fresh interpreter per worker, never a fork of a process with threads
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(settings, sentences.path)) as pool:
+
+        def sent(task: list[Job]) -> Future[tuple[list[Sent | Failure], Answers]]:
+            return pool.submit(_worker_task, [(str(path), name, data) for path, name, data, _ in task])
+
         remaining = _tasks(jobs, sizes or [_size(job) for job in jobs])
-        window: deque[Future[tuple[list[Planned | Failure], Answers]]] = deque(
-            pool.submit(_worker_task, task) for task in islice(remaining, workers * 2)
-        )
+        window = deque((task, sent(task)) for task in islice(remaining, workers * 2))
         while window:
-            results, found = window.popleft().result()
+            task, future = window.popleft()
+            results, found = future.result()
             sentences.add(found)
             following = next(remaining, None)
             if following is not None:
-                window.append(pool.submit(_worker_task, following))
-            yield from results
+                window.append((following, sent(following)))
+            yield from (_received(job, result) for job, result in zip(task, results))
 
 
 def write_planned(planned: Planned, report: StageReport, writer: BatchWriter) -> None:
