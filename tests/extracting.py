@@ -92,7 +92,7 @@ def write_source(root: Path, name: str, content: str | bytes) -> Path:
 
 
 def write_catalog(path: Path, segments: list[Segment], lang: str, article: str) -> None:
-    """Write the catalog of one article's segments as `extract` does (`extract_article`): plan, then write."""
+    """Write the catalog of one article's segments as `extract` does (`plan_article`): plan, then write."""
     plan = plan_catalog(path, segments, lang, article, "source")
     if plan.data is not None:
         write_atomic(path, plan.data)

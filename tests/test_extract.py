@@ -14,7 +14,8 @@ from extracting import CASES, make_workspace, write_source
 
 from workflow import extract as extract_module
 from workflow.extract import CACHE_FILE, extract
-from workflow.settings import load_settings
+from workflow.files import BatchWriter
+from workflow.settings import Settings, load_settings
 
 EPOCH = "1700000000"  # 2023-11-14 22:13 UTC
 UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -457,13 +458,109 @@ def test_parallel_reading_writes_the_same_catalogs(tmp_path: Path, monkeypatch: 
         assert twin.read_bytes() == path.read_bytes()
 
 
-def test_worker_processes_only_for_batches_that_earn_their_start_up() -> None:
-    """Many small pages are parsed in this process: a worker's start-up costs more than it saves."""
-    small = extract_module.PARALLEL_FROM_BYTES - 1
-    assert extract_module._workers(1000, small) == 1
-    assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 10 * small) == 1
-    cpus = len(os.sched_getaffinity(0))
-    assert extract_module._workers(1000, 10 * small) == min(cpus, 4)
+def worker_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, list[str]]:
+    """A workspace of 20 articles read by two worker processes, three articles a task: a05's French
+    catalog is damaged (its catalogs cannot be planned), a11 is broken XML. Also its sources' names."""
+    names = [f"a{n:02d}.html" for n in range(20)]
+    sources = {name: f"<h1>Article {name}</h1><p>Mr. Li spoke. It rained.</p>" for name in names}
+    names[11] = "a11.xml"
+    sources["a11.xml"] = "<bulletin>"
+    del sources["a11.html"]
+    settings = make_workspace(tmp_path, sources, languages="fr zh")
+    damaged = settings.catalog("a05.html", "fr")
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_text('msgid "x"\nmsgstr "y"\nmsgid \n', encoding="utf-8")
+    monkeypatch.setattr(extract_module, "_workers", lambda count, size=0: 2)
+    monkeypatch.setattr(extract_module, "TASK_ARTICLES", 3)
+    return settings, names
+
+
+def test_worker_processes_report_articles_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress, and the catalogs written, follow the sources' order whichever worker finishes first."""
+    settings, names = worker_workspace(tmp_path, monkeypatch)
+    submitted: list[str] = []
+    submit = extract_module.BatchWriter.submit
+
+    def recording(writer: BatchWriter, label: str, path: Path, data: bytes) -> None:
+        submitted.append(label)
+        submit(writer, label, path, data)
+
+    monkeypatch.setattr(extract_module.BatchWriter, "submit", recording)
+    seen: list[str] = []
+    extract(settings, progress=lambda path: seen.append(Path(path).name))
+    assert seen == names
+    written = [name for name in names if name not in ("a05.html", "a11.xml")]
+    assert list(dict.fromkeys(submitted)) == written
+    assert submitted == [name for name in written for _ in range(3)]  # template, fr, zh
+
+
+def test_worker_processes_fail_an_article_whole_and_alone(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article whose catalogs cannot all be planned in a worker gets a failure naming the file and
+    nothing written (not even its template); the others, before and after it in the same task, are."""
+    settings, names = worker_workspace(tmp_path, monkeypatch)
+    damaged = settings.catalog("a05.html", "fr")
+    before = damaged.read_bytes()
+    report = extract(settings)
+    assert [(f.path, f.line) for f in report.failures] == [(damaged, 3), (settings.source / "a11.xml", 1)]
+    assert damaged.read_bytes() == before
+    assert not settings.catalog("a05.html", None).exists()
+    assert not settings.catalog("a05.html", "zh").exists()
+    for name in names:
+        if name not in ("a05.html", "a11.xml"):
+            assert all(settings.catalog(name, lang).is_file() for lang in (None, "fr", "zh")), name
+    assert (report.articles, report.written) == (18, 18 * 3)
+    damaged.unlink()  # repaired: the next run extracts the article, and only that one
+    again = extract(settings)
+    assert again.written == 3 and [f.path for f in again.failures] == [settings.source / "a11.xml"]
+
+
+def test_tasks_keep_the_order_and_bound_their_size() -> None:
+    """Articles go to workers in order, up to TASK_ARTICLES of them or TASK_BYTES of source a task; a
+    larger article goes alone."""
+    big = extract_module.TASK_BYTES
+    jobs = [(Path(f"{n}.html"), f"{n}.html", None) for n in range(40)]
+    sizes = [1] * 20 + [big // 2, big // 2, big // 2, big * 3] + [1] * 16
+    tasks = list(extract_module._tasks(jobs, sizes))
+    assert [job for task in tasks for job in task] == jobs
+    assert [len(task) for task in tasks] == [16, 5, 2, 1, 16]
+    assert all(sum(sizes[jobs.index(job)] for job in task) <= big or len(task) == 1 for task in tasks)
+
+
+def test_sources_found_in_folders_are_the_files_rglob_finds_named_by_their_real_paths(tmp_path: Path) -> None:
+    """The search lists each folder once (no stat per file): it finds what `rglob` and `is_file` find, less
+    hidden files and links into folders already searched; the names it works out without resolving each
+    path are the ones article_name gives, also through a folder named by a symbolic link."""
+    settings = make_workspace(tmp_path / "ws", {"a.html": "<p>A.</p>", "sub/deeper/b.txt": "B\n",
+                                                ".hidden.txt": "H\n", ".git/c.txt": "C\n",
+                                                "sub/.cache/d.txt": "D\n"})
+    source = settings.source
+    (source / "linked-folder").symlink_to(source / "sub")  # not entered: its files are found under sub/
+    (source / "sub" / "link.txt").symlink_to(source / "a.html")  # an alias: skipped
+    (source / "dangling.txt").symlink_to(source / "gone.txt")
+    (tmp_path / "elsewhere").symlink_to(source / "sub")
+    expected = [source / "a.html", source / "sub" / "deeper" / "b.txt"]
+    assert extract_module.find_sources(settings) == expected
+    for roots in ([], [tmp_path / "elsewhere"], [source / "sub", source / "a.html"]):
+        found = extract_module._find_sources(settings, roots)
+        names = extract_module._article_names(settings, found)
+        assert names == {path: extract_module.article_name(settings, path) for path in found}
+        assert set(names.values()) <= {"a.html", "sub/deeper/b.txt"}
+    assert any(real is not None for real in extract_module._find_sources(settings).values())
+
+
+def test_worker_processes_only_for_batches_that_earn_their_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker for each full BYTES_PER_WORKER of sources, up to 4 and the CPUs, none for fewer than two:
+    its start-up costs more than it saves on less (and on fewer than PARALLEL_FROM articles)."""
+    megabyte = extract_module.BYTES_PER_WORKER
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert extract_module._workers(1000, 2 * megabyte - 1) == 1
+    assert extract_module._workers(extract_module.PARALLEL_FROM - 1, 100 * megabyte) == 1
+    assert extract_module._workers(extract_module.PARALLEL_FROM, 2 * megabyte) == 2
+    assert extract_module._workers(1000, 3 * megabyte + 1) == 3
+    assert extract_module._workers(1000, 100 * megabyte) == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert extract_module._workers(1000, 100 * megabyte) == 2
 
 
 def test_workers_where_the_system_does_not_say_which_cpus_a_process_may_use(
@@ -472,9 +569,9 @@ def test_workers_where_the_system_does_not_say_which_cpus_a_process_may_use(
     """macOS and Windows have no os.sched_getaffinity: the number of CPUs counts."""
     monkeypatch.delattr(os, "sched_getaffinity")
     monkeypatch.setattr(os, "cpu_count", lambda: 3)
-    assert extract_module._workers(1000, 10 * extract_module.PARALLEL_FROM_BYTES) == 3
+    assert extract_module._workers(1000, 10 * extract_module.BYTES_PER_WORKER) == 3
     monkeypatch.setattr(os, "cpu_count", lambda: None)
-    assert extract_module._workers(1000, 10 * extract_module.PARALLEL_FROM_BYTES) == 1
+    assert extract_module._workers(1000, 10 * extract_module.BYTES_PER_WORKER) == 1
 
 
 @pytest.mark.parametrize("cache", ["[]", '"text"', "null", "{not json", '{"fingerprint": 1, "articles": []}'])

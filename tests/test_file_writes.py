@@ -299,20 +299,10 @@ def test_a_read_that_fails_names_the_file(tmp_path: Path, monkeypatch: pytest.Mo
     path = tmp_path / "a.po"
     path.write_bytes(b"12345")
 
-    class Failing:
-        def __init__(self, handle: int) -> None:
-            self.handle = handle
+    def failing(handle: int, size: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
 
-        def __enter__(self) -> Failing:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            os.close(self.handle)
-
-        def read(self, size: int) -> bytes:
-            raise OSError(errno.EIO, "Input/output error")
-
-    monkeypatch.setattr(os, "fdopen", lambda handle, mode: Failing(handle))
+    monkeypatch.setattr(os, "read", failing)
     with pytest.raises(SourceError) as caught:
         read_regular(path, 10, "a source", SourceError)
     assert (caught.value.message, caught.value.path) == ("cannot read: Input/output error", path)
@@ -351,7 +341,7 @@ def test_a_file_that_grows_without_end_is_never_read_past_the_limit(
     path = tmp_path / "story.txt"
     path.write_bytes(b"x" * start)
     checked = workflow.files._open_regular
-    fdopen = os.fdopen
+    os_read = os.read
     read: list[int] = []
 
     def grows(*args: object) -> tuple[int, int]:
@@ -360,23 +350,13 @@ def test_a_file_that_grows_without_end_is_never_read_past_the_limit(
             stream.write(b"y" * 100_000)
         return opened
 
-    class Counting:
-        def __init__(self, handle: int, mode: str) -> None:
-            self.stream = fdopen(handle, mode)
-
-        def __enter__(self) -> Counting:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.stream.close()
-
-        def read(self, size: int = -1) -> bytes:
-            data: bytes = self.stream.read(size)
-            read.append(len(data))
-            return data
+    def counting(handle: int, size: int) -> bytes:
+        data = os_read(handle, size)
+        read.append(len(data))
+        return data
 
     monkeypatch.setattr(workflow.files, "_open_regular", grows)
-    monkeypatch.setattr(os, "fdopen", Counting)
+    monkeypatch.setattr(os, "read", counting)
     with pytest.raises(SourceError, match="too large"):
         read_regular(path, limit, "a source", SourceError)
     assert sum(read) == limit + 1

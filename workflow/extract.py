@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from . import __version__, segment, segment_cache
 from .errors import SourceError, WorkflowError
-from .files import BatchWriter, read_regular, workspace_lock, write_atomic, write_if_changed
+from .files import BatchWriter, read_regular, workspace_lock, write_if_changed
 from .formats import html, text, xml
-from .model import Article, Failure, StageReport
+from .model import Article, CatalogChange, Failure, StageReport
 from .names import check_name
 from .settings import Settings
-from .store import iter_catalogs, plan_catalog
+from .store import CatalogPlan, iter_catalogs, plan_catalog
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -52,8 +52,13 @@ def article_name(settings: Settings, path: Path, source: Path | None = None) -> 
     `source` is the source folder resolved, for callers that name many articles (resolving
     a path costs a system call per folder on the way).
     """
+    return _relative(settings, path, path.resolve(), source or settings.source.resolve())
+
+
+def _relative(settings: Settings, path: Path, real: Path, source: Path) -> str:
+    """article_name of `path`, whose real path is `real`, `source` being the source folder resolved."""
     try:
-        return path.resolve().relative_to(source or settings.source.resolve()).as_posix()
+        return real.relative_to(source).as_posix()
     except ValueError:
         raise SourceError(f"not under the workspace's {settings.source_dir}/ folder", path=path,
                           hint=f"put articles in {settings.source}") from None
@@ -101,29 +106,70 @@ def read_article(settings: Settings, path: Path) -> Article:
 
 def find_sources(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
     """The source files to process: the given files and folders, or all of source/."""
+    return list(_find_sources(settings, paths))
+
+
+Found = dict[Path, "Path | None"]  # sources in order, each with its real path when the search knows it
+
+
+def _find_sources(settings: Settings, paths: Sequence[Path] = ()) -> Found:
+    """find_sources, each with its real path (symbolic links resolved) when known without asking the
+    system: a file found in a folder (resolved once) that is not a symbolic link, nor under one."""
     roots = list(paths) or [settings.source]
-    found: list[Path] = []
+    found: Found = {}
+    links: set[Path] = set()
     for root in roots:
         if root.is_dir():
-            found.extend(
-                p for p in root.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            )
+            real_root = root.resolve()
+            for path, real, link in _walk(root, real_root):
+                found[path] = None if link else real
+                if link:
+                    links.add(path)
         elif root.exists():
-            found.append(root)
+            found[root] = None
+            if root.is_symlink():
+                links.add(root)
         else:
             raise SourceError("no such file or folder", path=root,
                               hint=f"check the path; articles go in {settings.source}")
-    return _without_aliases(sorted(set(found)))
+    return {path: found[path] for path in _without_aliases(sorted(found), links)}
 
 
-def _without_aliases(paths: list[Path]) -> list[Path]:
-    """The paths less symbolic links to a file that is also in the list (or linked to twice).
+def _walk(root: Path, real_root: Path) -> Iterator[tuple[Path, Path, bool]]:
+    """The files under `root`, each with its path under `real_root` and whether it is a symbolic link.
+
+    As `root.rglob("*")` keeping files (symbolic links to files included), less hidden ones (a
+    name starting with a dot, or under such a folder); folders that are symbolic links are not
+    entered. Unlike rglob, it asks the system nothing per file but symbolic links (the kind of
+    each entry comes with its folder's listing).
+    """
+    folders = [(root, real_root)]
+    while folders:
+        folder, real_folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:  # as rglob: an unreadable folder is passed over
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((folder / entry.name, real_folder / entry.name))
+            elif entry.is_file():  # a regular file, or a link to one
+                yield folder / entry.name, real_folder / entry.name, entry.is_symlink()
+
+
+def _without_aliases(paths: list[Path], links: set[Path]) -> list[Path]:
+    """The paths less symbolic links (`links`) to a file that is also in the list (or linked to twice).
 
     An alias would read the same article under the same catalog name twice; it is
     skipped with a warning and the article itself is processed as usual. Files are
-    told apart by device and inode (a stat each: resolving every path costs far more).
+    told apart by device and inode (a stat each: resolving every path costs far more;
+    none when there are no links).
     """
+    if not links:
+        return paths
 
     def identity(path: Path) -> tuple[int, int] | None:
         try:
@@ -132,7 +178,6 @@ def _without_aliases(paths: list[Path]) -> list[Path]:
             return None
         return info.st_dev, info.st_ino
 
-    links = {path for path in paths if path.is_symlink()}
     owners: dict[tuple[int, int], Path] = {}
     for path in paths:
         key = None if path in links else identity(path)
@@ -154,13 +199,17 @@ def _without_aliases(paths: list[Path]) -> list[Path]:
 Named = dict[Path, "str | SourceError"]  # each source's article_name, or why it has none
 
 
-def _article_names(settings: Settings, sources: list[Path]) -> Named:
-    """article_name of every source, worked out once (the source folder resolved once)."""
+def _article_names(settings: Settings, sources: Sequence[Path] | Found) -> Named:
+    """article_name of every source, worked out once (the source folder resolved once; a source's real
+    path, when `sources` maps it, used as it is)."""
     source = settings.source.resolve()
+    reals = sources if isinstance(sources, dict) else {}
     names: Named = {}
     for path in sources:
         try:
-            names[path] = article_name(settings, path, source)
+            real = reals.get(path)
+            names[path] = article_name(settings, path, source) if real is None else _relative(settings, path,
+                                                                                            real, source)
         except SourceError as exc:
             names[path] = exc
     return names
@@ -269,18 +318,18 @@ def extract(
 
     Every file is processed; the ones that fail are listed in the report's
     failures. Articles whose source and catalogs are as the last extract left
-    them are skipped, unless `force` is set. Large batches are read on several
-    processes; catalogs are merged and written in this one.
+    them are skipped, unless `force` is set. Large batches are read and their
+    catalogs merged on several processes; every file is written by this one.
     """
     report = StageReport()
     with workspace_lock(settings.root, settings.lock_timeout):
-        sources = find_sources(settings, paths)
-        names = _article_names(settings, sources)
+        found = _find_sources(settings, paths)
+        names = _article_names(settings, found)
+        sources = list(found)
         clashes = _collisions(names)
         cache = ExtractCache.load(settings)
-        seen: list[tuple[str, str, int]] = []  # article, source hash, units (of the articles parsed)
         todo: list[Job] = []  # with its bytes when already read (kept: bounded)
-        planned: dict[str, list[Path]] = {}  # the catalogs of each article in todo
+        written: list[tuple[str, str, int, list[Path]]] = []  # article, source hash, units, catalogs
         kept = 0
         for path in sources:
             try:
@@ -294,8 +343,7 @@ def extract(
                         kept += len(data)
                     else:
                         data = None  # read again when parsed: memory stays bounded
-                    todo.append((path, name, data))
-                    planned[name] = catalogs
+                    todo.append((path, name, data, catalogs))
                     continue
                 if progress:  # its cache entry stays as it is: source and catalogs as last seen
                     progress(str(path))
@@ -304,26 +352,21 @@ def extract(
             except WorkflowError as exc:
                 report.failures.append(_failure(exc))
         with BatchWriter() as writer, segment_cache.cache_in(settings.root) as sentences:
-            for (path, _, _), result in zip(todo, _parse_all(settings, todo, sentences)):
+            for (path, name, _, catalogs), result in zip(todo, _plan_all(settings, todo, sentences)):
                 if progress:
                     progress(str(path))
                 if isinstance(result, Failure):
                     report.failures.append(result)
                     continue
-                article, digest = result
-                try:
-                    units = extract_article(settings, article, report, writer, planned[article.path])
-                except WorkflowError as exc:
-                    report.failures.append(_failure(exc))
-                    continue
-                seen.append((article.path, digest, units))
+                write_planned(result, report, writer)
+                written.append((name, result.digest, result.units, catalogs))
         for label, error in writer.failures.items():
             report.failures.append(_failure(error))
-        for name, digest, units in seen:
+        for name, digest, units, catalogs in written:
             if name in writer.failures:
                 cache.forget(name)
             else:  # stat the catalogs now that they are written
-                cache.record(name, digest, units, planned[name])
+                cache.record(name, digest, units, catalogs)
         try:
             cache.save()
         except WorkflowError as exc:  # only costs time next run; the catalogs' own errors come first
@@ -390,38 +433,71 @@ def _fresh(
     return (None, data) if units is None else (units, None)
 
 
-Job = tuple[Path, str, "bytes | None"]  # a source, its article name, and its bytes when already read
+Job = tuple[Path, str, "bytes | None", list[Path]]  # a source, its article name, its bytes when already
+# read, and its catalogs
 
 
-def parse_job(settings: Settings, path: Path, name: str | None = None,
-              data: bytes | None = None) -> tuple[Article, str] | Failure:
-    """Read (unless `data` holds its bytes) and segment one file (in a worker process for large batches):
-    the article and its source hash."""
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One article read, split and its catalogs worked out, nothing written yet: all `extract` needs to
+    write and count it."""
+
+    name: str  # the article name
+    digest: str  # of its source
+    units: int
+    plans: tuple[CatalogPlan, ...]  # the template's, then each language's
+
+
+def plan_job(settings: Settings, path: Path, name: str, data: bytes | None,
+             catalogs: list[Path]) -> Planned | Failure:
+    """Read (unless `data` holds its bytes) and split one file, and work out its catalogs (in a worker
+    process for large batches); a Failure when any of this fails (nothing of the article is written)."""
     try:
         if data is None:
             data = read_source(path)
-        return parse_article(settings, path, data, name), hashlib.sha1(data).hexdigest()
+        article = parse_article(settings, path, data, name)
+        return Planned(name, hashlib.sha1(data).hexdigest(), *plan_article(settings, article, catalogs))
     except WorkflowError as exc:  # sent back as data: exceptions lose their fields when pickled
         return _failure(exc)
 
 
-PARALLEL_FROM = 16  # articles to read before worker processes pay for their start-up
-# and source bytes: a worker costs a fresh interpreter importing workflow (about half a second of
-# CPU), which 100 small pages (0.2 MB, under a second to parse) never earn back; 1,000 do (2 MB, ~10 s)
-PARALLEL_FROM_BYTES = 1024 * 1024
+def plan_article(settings: Settings, article: Article,
+                 catalogs: list[Path] | None = None) -> tuple[int, tuple[CatalogPlan, ...]]:
+    """The unit count of an article and the plans of its template and every language's catalog
+    (`catalogs`: their paths, when the caller has them).
+
+    Each plan reads only the catalog it is for, so articles can be planned on several processes
+    while this one writes the ones planned before.
+    """
+    segments = article.segments()
+    return len(segments), tuple(
+        plan_catalog(path, segments, lang, article.path, settings.source_dir, settings.source_lang)
+        for path, lang in zip(catalogs or _catalogs(settings, article.path), (None, *settings.languages))
+    )
 
 
-def _workers(count: int, size: int = PARALLEL_FROM_BYTES) -> int:
-    """Processes to parse `count` articles of `size` bytes in all: one unless the batch is large."""
+PARALLEL_FROM = 16  # articles: a smaller batch is read in this process, whatever its size
+# A worker process costs a fresh interpreter importing workflow, about 0.2 s of CPU (more on a busy
+# machine), and each task a hand-off; a megabyte of news pages is about a second of CPU to read, split
+# and plan. So a worker is started for each full megabyte of sources (up to 4, and the CPUs this
+# process may use), none under two: then the workers' start-up costs at most a sixth of their work
+# (1,000 small pages, 2.2 MB, on 2 workers: about 0.3 s of CPU more than in this process, in less time).
+BYTES_PER_WORKER = 1024 * 1024
+
+
+def _workers(count: int, size: int) -> int:
+    """Processes to read `count` articles of `size` bytes in all: 1 (this one) unless the batch is large."""
+    if count < PARALLEL_FROM:
+        return 1
     if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on (Linux and a few others)
         cpus = len(os.sched_getaffinity(0))
     else:
         cpus = os.cpu_count() or 1
-    return min(cpus, 4) if count >= PARALLEL_FROM and size >= PARALLEL_FROM_BYTES else 1
+    return max(1, min(cpus, 4, size // BYTES_PER_WORKER))
 
 
 def _size(job: Job) -> int:
-    path, _, data = job
+    path, _, data, _ = job
     if data is not None:
         return len(data)
     try:
@@ -430,80 +506,122 @@ def _size(job: Job) -> int:
         return 0  # reported when it is read
 
 
-Parsed = tuple[Article, str] | Failure
+TASK_ARTICLES = 16  # articles sent to a worker at once (each task costs a round trip and two pickles)
+TASK_BYTES = 256 * 1024  # and at most this many source bytes, unless one article is larger
 
 
-def _start_worker(cache_file: Path) -> None:
-    """A worker process looks up the workspace's segmentation cache (the main process saves it)."""
+def _tasks(jobs: list[Job], sizes: list[int]) -> Iterator[list[Job]]:
+    """The jobs in order, in groups of up to TASK_ARTICLES articles or TASK_BYTES source bytes (`sizes`)."""
+    task: list[Job] = []
+    size = 0
+    for job, weight in zip(jobs, sizes):
+        if task and (len(task) == TASK_ARTICLES or size + weight > TASK_BYTES):
+            yield task
+            task, size = [], 0
+        task.append(job)
+        size += weight
+    if task:
+        yield task
+
+
+class _Worker:
+    """What a worker process keeps between its tasks: the settings (sent once, not with every task)."""
+
+    settings: Settings | None = None
+
+
+def _start_worker(settings: Settings, cache_file: Path) -> None:
+    """A worker process keeps the settings and looks up the workspace's segmentation cache (the main
+    process saves it)."""
+    _Worker.settings = settings
     segment.use_cache(segment_cache.SegmentCache(cache_file, writable=False))
 
 
-def _worker_job(
-    settings: Settings, path: Path, name: str, data: bytes | None
-) -> tuple[Parsed, dict[bytes, tuple[int, ...]]]:
-    """parse_job in a worker, with the sentence boundaries it found that the cache did not have."""
-    result = parse_job(settings, path, name, data)
+Answers = dict[bytes, tuple[int, ...]]  # sentence boundaries found, for the segmentation cache
+Task = list[tuple[str, str, "bytes | None"]]  # what a worker gets of a job: the source, its name, its bytes
+# what it sends back of a Planned, in plain values (the dataclasses and their paths cost about 40 us an
+# article to pickle and unpickle; this process has the paths): source hash, units, and for each catalog
+# whether it is written, its counts (added, kept, fuzzy, obsolete) and its new bytes
+Sent = tuple[str, int, tuple[tuple[bool, int, int, int, int, "bytes | None"], ...]]
+
+
+def _worker_task(task: Task) -> tuple[list[Sent | Failure], Answers]:
+    """plan_job for each job, in a worker, with the sentence boundaries found that the cache did not have."""
+    settings = _Worker.settings
+    if settings is None:
+        raise RuntimeError("_worker_task runs in a process started by _start_worker")
+    results: list[Sent | Failure] = []
+    for path, name, data in task:
+        result = plan_job(settings, Path(path), name, data, _catalogs(settings, name))
+        if isinstance(result, Failure):
+            results.append(result)
+            continue
+        results.append((result.digest, result.units, tuple(
+            (c.written, c.added, c.kept, c.fuzzy, c.obsolete, plan.data)
+            for plan in result.plans for c in (plan.change,)
+        )))
     cache = segment.current_cache()
-    return result, cache.take_new() if isinstance(cache, segment_cache.SegmentCache) else {}
+    return results, cache.take_new() if isinstance(cache, segment_cache.SegmentCache) else {}
 
 
-def _parse_all(
-    settings: Settings, paths: list[Job], sentences: segment_cache.SegmentCache
-) -> Iterator[Parsed]:
-    """parse_job for every path, in order; on worker processes when the batch is large.
+def _received(job: Job, sent: Sent | Failure) -> Planned | Failure:
+    """A worker's result for `job` as plan_job gives it."""
+    if isinstance(sent, Failure):
+        return sent
+    digest, units, plans = sent
+    return Planned(job[1], digest, units, tuple(
+        CatalogPlan(CatalogChange(path, written, added, kept, fuzzy, obsolete), data)
+        for path, (written, added, kept, fuzzy, obsolete, data) in zip(job[3], plans)
+    ))
 
-    At most a few articles per worker are in flight, so memory does not grow with
-    the number of articles. Workers send back the sentence boundaries they worked
-    out, for `sentences` to save.
+
+def _plan_all(
+    settings: Settings, jobs: list[Job], sentences: segment_cache.SegmentCache
+) -> Iterator[Planned | Failure]:
+    """plan_job for every job, in order; on worker processes when the batch is large.
+
+    Workers get a few tasks each at a time, so memory does not grow with the number
+    of articles. They send back the sentence boundaries they worked out, for
+    `sentences` to save.
     """
-    workers = _workers(len(paths), sum(_size(job) for job in paths) if len(paths) >= PARALLEL_FROM else 0)
+    sizes = [_size(job) for job in jobs] if len(jobs) >= PARALLEL_FROM else []  # a stat each: large batches
+    workers = _workers(len(jobs), sum(sizes))
     if workers <= 1:
-        for path, name, data in paths:
-            yield parse_job(settings, path, name, data)
+        for job in jobs:
+            yield plan_job(settings, *job)
         return
     import multiprocessing  # imported for large batches only (start-up time)
     from concurrent.futures import ProcessPoolExecutor
 
     # "spawn": a fresh interpreter per worker, never a fork of a process with threads
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_worker, initargs=(sentences.path,)) as pool:
-        remaining = iter(paths)
-        window: deque[Future[tuple[Parsed, dict[bytes, tuple[int, ...]]]]] = deque(
-            pool.submit(_worker_job, settings, *job) for job in islice(remaining, workers * 4)
-        )
+                             initializer=_start_worker, initargs=(settings, sentences.path)) as pool:
+
+        def sent(task: list[Job]) -> Future[tuple[list[Sent | Failure], Answers]]:
+            return pool.submit(_worker_task, [(str(path), name, data) for path, name, data, _ in task])
+
+        remaining = _tasks(jobs, sizes or [_size(job) for job in jobs])
+        window = deque((task, sent(task)) for task in islice(remaining, workers * 2))
         while window:
-            result, found = window.popleft().result()
+            task, future = window.popleft()
+            results, found = future.result()
             sentences.add(found)
             following = next(remaining, None)
             if following is not None:
-                window.append(pool.submit(_worker_job, settings, *following))
-            yield result
+                window.append((following, sent(following)))
+            yield from (_received(job, result) for job, result in zip(task, results))
 
 
-def extract_article(settings: Settings, article: Article, report: StageReport,
-                    writer: BatchWriter | None = None, catalogs: list[Path] | None = None) -> int:
-    """Work out the template and every language's catalog of one article, and write them.
-
-    Nothing is written unless every catalog of the article could be worked out. `catalogs`:
-    their paths, when the caller has them. Returns the number of units.
-    """
-    segments = article.segments()
-    plans = [
-        plan_catalog(path, segments, lang, article.path, settings.source_dir, settings.source_lang)
-        for path, lang in zip(catalogs or _catalogs(settings, article.path), (None, *settings.languages))
-    ]
-    for plan in plans:
+def write_planned(planned: Planned, report: StageReport, writer: BatchWriter) -> None:
+    """Write the catalogs of one planned article that changed, and count them in `report`."""
+    for plan in planned.plans:
         if plan.data is None:
             continue
         change = plan.change
         log.info("%s: %d new, %d fuzzy, %d obsolete",
                  change.path, change.added, change.fuzzy, change.obsolete)
-        if writer is None:
-            write_atomic(plan.change.path, plan.data)
-        else:
-            writer.submit(article.path, plan.change.path, plan.data)
+        writer.submit(planned.name, change.path, plan.data)
     report.articles += 1
-    report.units += len(segments)
-    for plan in plans:
+    report.units += planned.units
+    for plan in planned.plans:
         report.count(plan.change)
-    return len(segments)
