@@ -95,13 +95,23 @@ def test_a_missing_field_is_added_last_and_crlf_line_ends_are_kept(monkeypatch: 
                                + DATE.encode() + b'\\n"\r\n"Last-Translator: Ana <ana@example.org>\\n"\r\n')
 
 
-def test_a_header_with_fields_sharing_lines_is_written_one_field_a_line(monkeypatch: pytest.MonkeyPatch
-                                                                         ) -> None:
+@pytest.mark.parametrize("strings", [
+    pytest.param(b'msgstr "Language: fr\\nPO-Revision-Date: 2020-01-01 10:00+0100\\nX-A: 1"\n"2\\n"',
+                 id="on-the-msgstr-line"),
+    pytest.param(b'msgstr ""\n"Language: fr\\nX-A: 12\\n"\n"PO-Revision-Date: 2020-01-01 10:00+0100\\n"',
+                 id="two-on-one-line"),
+])
+def test_a_header_with_fields_sharing_lines_is_written_one_field_a_line(
+        strings: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    data = (b'msgid ""\nmsgstr "Language: fr\\nPO-Revision-Date: 2020-01-01 10:00+0100\\nX-A: 1"\n"2\\n"\n\n'
-            b'msgid "A."\nmsgstr "Un."\n')
-    assert revised(data) == (b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"PO-Revision-Date: ' + DATE.encode()
-                             + b'\\n"\n"X-A: 12\\n"\n\nmsgid "A."\nmsgstr "Un."\n')
+    data = b'msgid ""\n' + strings + b'\n\nmsgid "A."\nmsgstr "Un."\n'
+    new = revised(data)
+    fields = [b'"Language: fr\\n"', b'"X-A: 12\\n"', b'"PO-Revision-Date: ' + DATE.encode() + b'\\n"']
+    in_order = sorted(fields, key=lambda field: data.index(field[1:field.index(b":")]))  # the header's order
+    assert new.split(b"\n")[2:5] == in_order
+    assert new.startswith(b'msgid ""\nmsgstr ""\n') and new.endswith(b'\n\nmsgid "A."\nmsgstr "Un."\n')
+    already = data.replace(b"2020-01-01 10:00+0100", DATE.encode())  # dated already: the layout is kept too
+    assert revised(already) == already
 
 
 def test_no_header_or_the_same_date_leaves_the_bytes_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:

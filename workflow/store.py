@@ -969,7 +969,7 @@ def revised(data: bytes, translator: str = "") -> bytes:
             start = index + 1
         elif pending.endswith("\n") or index == len(strings) - 1:
             pieces = [piece for piece in pending.split("\n") if piece]
-            alone = start > 0 and len(pieces) == 1 and pending.endswith("\n")
+            alone = len(pieces) == 1 and pending.endswith("\n")
             fields.extend((*field(piece), lines[at + 1 + start:at + 2 + index] if alone else None)
                           for piece in pieces)
             pending, start = "", index + 1
