@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 from publishing import workspace
 from reviewing import BULLETIN, Put, put
+from reviewing import workspace as xliff_workspace
 from starlette.testclient import TestClient
 from test_xliff import exported, set_target
 
@@ -207,9 +208,7 @@ def test_the_review_app_refuses_a_name_that_is_not_one_line(review: Settings) ->
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Settings:
-    from reviewing import workspace as reviewed_workspace
-
-    settings = reviewed_workspace(tmp_path / "ws", {"fair.txt": BULLETIN}, languages="zh")
+    settings = xliff_workspace(tmp_path / "ws", {"fair.txt": BULLETIN}, languages="zh")
     put(settings, "zh", "fair.txt", {"The fair opened": Put("展会于1月10日开幕。", State.MACHINE)})
     return settings
 
