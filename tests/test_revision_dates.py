@@ -123,6 +123,18 @@ def test_no_header_or_the_same_date_leaves_the_bytes_as_they_are(monkeypatch: py
     assert revised(dated, "Ana") == dated
 
 
+def test_a_header_found_past_the_first_lines_read_is_still_revised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header is looked for in the file's first 1,000 lines (a save in a large catalog stays quick),
+    and in the whole file when it is not over by then: a long comment block above it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    data = (DATA / "zh" / "poedit.po").read_bytes()
+    for prefix in (b"# a line of notes\n" * 998, b"# a line of notes\n" * 1500):
+        new = revised(prefix + data)
+        assert new.startswith(prefix) and new[len(prefix):] == revised(data) != data
+    entries = b"".join(b'\nmsgctxt "k%d"\nmsgid "Unit %d."\nmsgstr "%d."\n' % (n, n, n) for n in range(600))
+    assert revised(data + entries) == revised(data) + entries  # a long file: all of it kept
+
+
 @pytest.mark.parametrize("name", ["Ana\nLanguage: xx", "Ana\r", "Ana\x00", "Ana\u2028", "Ana\x85"])
 def test_a_name_that_is_not_one_line_is_refused(name: str) -> None:
     with pytest.raises(CatalogError, match="line break or control character"):

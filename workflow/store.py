@@ -916,6 +916,7 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
 # -- a translation's revision, in its header (the review app, XLIFF import, pretranslate) ---------------
 
 _HEADER_STRING = re.compile(r'(msgstr )?"((?:[^"\\]|\\.)*)"(\r?)')
+_HEADER_LINES = 1000  # lines read to find the header; more when it is not over by then
 _NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -943,18 +944,21 @@ def revised(data: bytes, translator: str = "") -> bytes:
     wanted = {"PO-Revision-Date": creation_date()}
     if translator:
         wanted["Last-Translator"] = check_translator(translator)
-    lines = data.decode("utf-8").split("\n")
-    at = next((i for i, line in enumerate(lines) if line.strip("\ufeff \t\r") and
-               not line.lstrip("\ufeff").startswith("#")), len(lines))  # (a byte order mark: read through)
-    if at + 1 >= len(lines) or lines[at].strip("\ufeff \t\r") != 'msgid ""':
-        return data
-    strings: list[re.Match[str]] = []  # the lines of the header's msgstr
-    end = at + 1
-    while end < len(lines) and (found := _HEADER_STRING.fullmatch(lines[end])) is not None and (
-            bool(found.group(1)) == (end == at + 1)):
-        strings.append(found)
-        end += 1
-    if not strings:
+    for limit in (_HEADER_LINES, -1):  # the header, from the file's first lines only (a save stays quick)
+        parts = data.split(b"\n", limit)
+        rest = parts.pop() if len(parts) > limit >= 0 else None  # the file after them, unsplit
+        lines = [part.decode("utf-8") for part in parts]
+        at = next((i for i, line in enumerate(lines) if line.strip("\ufeff \t\r") and
+                   not line.lstrip("\ufeff").startswith("#")), len(lines))  # (a byte order mark: skipped)
+        strings: list[re.Match[str]] = []  # the lines of the header's msgstr
+        end = at + 1
+        while end < len(lines) and (found := _HEADER_STRING.fullmatch(lines[end])) is not None and (
+                bool(found.group(1)) == (end == at + 1)):
+            strings.append(found)
+            end += 1
+        if end < len(lines) or rest is None:
+            break
+    if not strings or lines[at].strip("\ufeff \t\r") != 'msgid ""':
         return data
 
     def field(text: str) -> tuple[str, str]:
@@ -988,4 +992,5 @@ def revised(data: bytes, translator: str = "") -> bytes:
     else:  # each field on a line of its own, in its order
         body = [f'msgstr ""{newline}', *(line(name, wanted.get(name, value)) for name, value, _ in fields)]
     body += [line(name, value) for name, value in wanted.items() if name not in current]
-    return "\n".join([*lines[:at + 1], *body, *lines[end:]]).encode("utf-8")
+    head = "\n".join([*lines[:at + 1], *body, *lines[end:]]).encode("utf-8")
+    return head if rest is None else head + b"\n" + rest
