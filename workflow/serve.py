@@ -59,7 +59,7 @@ _CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
-    """How the app is reached: its token and the host names its pages are served under."""
+    """How the app is reached (its token, the host names its pages are served under), and who edits in it."""
 
     token: str
     hosts: frozenset[str] = LOCAL_HOSTS
