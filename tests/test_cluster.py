@@ -60,8 +60,10 @@ def catalogs(settings: Settings) -> dict[str, bytes]:
 
 
 def run(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """pretranslate, its catalogs dated SOURCE_DATE_EPOCH: two runs a minute apart write the same bytes."""
     result = CliRunner().invoke(cli, ["--root", str(settings.root), "pretranslate", "zh", "--engine", "argos",
-                                      "--beam-size", "2", "--batch-size", BATCH, "--json", *args])
+                                      "--beam-size", "2", "--batch-size", BATCH, "--json", *args],
+                                env={"SOURCE_DATE_EPOCH": "1700000000"})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -182,7 +184,8 @@ def test_an_external_scheduler_and_two_workers_give_the_local_run(extracted: Pat
 
 
 def test_a_worker_killed_mid_run_loses_nothing(extracted: Path, scheduler: tuple[
-        Path, list[subprocess.Popen[bytes]]]) -> None:
+        Path, list[subprocess.Popen[bytes]]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the runs' catalogs dated alike
     expected = local_result(extracted)
     doomed = start_worker(scheduler)
     start_worker(scheduler)

@@ -68,9 +68,12 @@ def test_units_list_what_a_reviewer_needs(client: TestClient) -> None:
     assert "<1>" in str(found[1]["context"])  # the extracted comment says what the placeholder stands for
 
 
-def test_approving_writes_only_that_entry(client: TestClient, settings: Settings) -> None:
+def test_approving_writes_only_that_entry(client: TestClient, settings: Settings,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     path = settings.catalog(ARTICLE, "zh")
     before = path.read_text(encoding="utf-8")
+    old_date = polib.pofile(before).metadata["PO-Revision-Date"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # the date the save gives, whatever the clock
     unit = unit_with(client, "Imports")
     response = post(client, unit, target="进口下降了。", comment="checked with the desk")
     assert response.status_code == 200, response.text
@@ -82,8 +85,10 @@ def test_approving_writes_only_that_entry(client: TestClient, settings: Settings
     assert saved.tcomment == "checked with the desk"
     after = path.read_text(encoding="utf-8")
     changed = [line for line in after.splitlines() if line not in before.splitlines()]
-    assert changed == ["# checked with the desk", 'msgstr "进口下降了。"'], changed
-    assert after.replace("# checked with the desk\n", "").replace('"进口下降了。"', '""') == before
+    assert changed == ['"PO-Revision-Date: 2027-01-15 08:00+0000\\n"', "# checked with the desk",
+                       'msgstr "进口下降了。"'], changed  # (and the header's date: see test_revision_dates)
+    assert after.replace("# checked with the desk\n", "").replace('"进口下降了。"', '""').replace(
+        "2027-01-15 08:00+0000", old_date) == before
 
 
 def test_needs_work_keeps_the_unit_fuzzy(client: TestClient, settings: Settings) -> None:

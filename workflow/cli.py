@@ -707,6 +707,12 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
 
 
 
+TRANSLATOR_OPTION = click.option(
+    "--translator", envvar="WORKFLOW_TRANSLATOR", default="", metavar='"NAME <EMAIL>"',
+    help="Who makes these edits, for the Last-Translator field of each catalog changed (env "
+         "WORKFLOW_TRANSLATOR).  [default: the field stays as it is]")
+
+
 @cli.group()
 def xliff() -> None:
     """Exchange units with CAT tools (Trados, memoQ, OmegaT, Okapi) as XLIFF 1.2 files.
@@ -744,9 +750,10 @@ def xliff_export(settings: Settings, lang: str, folder: Path | None) -> None:
 
 @xliff.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@TRANSLATOR_OPTION
 @pass_settings
 @handle_errors
-def xliff_import(settings: Settings, files: tuple[Path, ...]) -> None:
+def xliff_import(settings: Settings, files: tuple[Path, ...], translator: str) -> None:
     """Merge the targets of XLIFF files back into the catalogs, with the checks of a PO edit.
 
     A file with an error (unknown id, edited source, broken inline codes) changes nothing;
@@ -759,7 +766,7 @@ def xliff_import(settings: Settings, files: tuple[Path, ...]) -> None:
     """
     from .xliff import import_xliff
 
-    report = import_xliff(settings, files)
+    report = import_xliff(settings, files, translator)
     for item in report.files:
         for kind, found in (("error", item.errors), ("conflict", item.conflicts), ("notice", item.replaced)):
             for failure in found:
@@ -826,15 +833,16 @@ def run(settings: Settings, langs: tuple[str, ...], engines: str | None, policy:
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
+@TRANSLATOR_OPTION
 @pass_settings
 @handle_errors
-def serve(settings: Settings, host: str, port: int, open_browser: bool) -> None:
+def serve(settings: Settings, host: str, port: int, open_browser: bool, translator: str) -> None:
     """Review and edit units in the browser, over the workspace's own PO files.
 
     Prints the address to open, with a new random token in it; every request needs
-    that token. Edits are written to the PO files at once (one entry each, under the
-    workspace lock); an entry changed meanwhile, in another window or a PO editor,
-    is never overwritten. Ctrl-C stops it.
+    that token. Edits are written to the PO files at once (one entry each, and the
+    PO-Revision-Date, under the workspace lock); an entry changed meanwhile, in another
+    window or a PO editor, is never overwritten. Ctrl-C stops it.
 
     \b
     Example:
@@ -854,4 +862,4 @@ def serve(settings: Settings, host: str, port: int, open_browser: bool) -> None:
 
             webbrowser.open(url)
 
-    run_server(settings, host, port, new_token(), ready)
+    run_server(settings, host, port, new_token(), ready, translator)

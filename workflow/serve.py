@@ -8,7 +8,9 @@ come from the app's own origin. Articles and languages are looked up among the
 workspace's catalogs, never used as paths, so no parameter reaches outside it.
 
 Writes go through `save_edit`: `store.edit_entry` under the workspace lock (held for
-the write only): one entry changes, the rest of the file keeps its bytes. Each unit carries
+the write only): one entry changes, and the header's PO-Revision-Date (Last-Translator too,
+when the app was given the reviewer's name), as a PO editor saving it would; the rest of
+the file keeps its bytes. Each unit carries
 its `revision`, a digest of the entry as on disk; a write names the revision it
 edited and is refused (409, nothing written) when the entry changed since, say in
 a PO editor, so nobody's edit is overwritten unseen.
@@ -41,7 +43,7 @@ from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
 from .status import STATES, status
-from .store import EntryEdit, LocatedUnit, StaleRevision, edit_entry, load_located_units
+from .store import EntryEdit, LocatedUnit, StaleRevision, check_translator, edit_entry, load_located_units
 
 log = logging.getLogger(__name__)
 Checked = tuple[LocatedUnit, list[Finding]]
@@ -57,10 +59,11 @@ _CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
-    """How the app is reached: its token and the host names its pages are served under."""
+    """How the app is reached (its token, the host names its pages are served under), and who edits in it."""
 
     token: str
     hosts: frozenset[str] = LOCAL_HOSTS
+    translator: str = ""  # who edits through the app, for Last-Translator ("": the header's stays)
 
 
 def new_token() -> str:
@@ -136,10 +139,11 @@ class _Workspace:
 
 
 def save_edit(settings: Settings, catalog: CatalogFile, key: str, revision: str, edit: EntryEdit,
-              validate: Callable[[Unit], None] | None = None) -> LocatedUnit:
+              validate: Callable[[Unit], None] | None = None, translator: str = "") -> LocatedUnit:
     """Write a reviewer's edit of one unit (`store.edit_entry`), holding the workspace lock for the write."""
     with workspace_lock(settings.root, settings.lock_timeout):
-        return edit_entry(catalog.path, catalog.lang, catalog.article, key, revision, edit, validate)
+        return edit_entry(catalog.path, catalog.lang, catalog.article, key, revision, edit, validate,
+                          translator)
 
 
 # -- the app --------------------------------------------------------------------------------------------
@@ -157,6 +161,7 @@ def _problem(status_code: int, message: str, **more: Any) -> JSONResponse:
 def create_app(settings: Settings, options: ServeOptions) -> Starlette:
     """The review app over a workspace."""
     workspace = _Workspace(settings)
+    translator = check_translator(options.translator)  # refused at start, not at the first save
 
     def authorized(request: Request) -> bool:
         header = request.headers.get("authorization", "")
@@ -299,7 +304,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                     raise _NotApprovable(errors)
 
         try:
-            located = save_edit(settings, catalog, key, body["revision"], edit, approvable)
+            located = save_edit(settings, catalog, key, body["revision"], edit, approvable, translator)
         except KeyError:
             return _problem(404, "no such unit")
         except _NotApprovable as refused:
@@ -331,12 +336,16 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callable[[str], None]) -> None:
-    """Run the app until interrupted; `on_ready` gets the URL to open (with the token)."""
+def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callable[[str], None],
+          translator: str = "") -> None:
+    """Run the app until interrupted; `on_ready` gets the URL to open (with the token).
+
+    `translator` ("Full Name <email>") goes into the Last-Translator field of each catalog edited.
+    """
     import uvicorn
 
     shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
-    app = create_app(settings, ServeOptions(token, LOCAL_HOSTS | {shown}))
+    app = create_app(settings, ServeOptions(token, LOCAL_HOSTS | {shown}, translator))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     original = server.startup

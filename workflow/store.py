@@ -921,7 +921,7 @@ def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], i
 
 
 def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edit: EntryEdit,
-               validate: Callable[[Unit], None] | None = None) -> LocatedUnit:
+               validate: Callable[[Unit], None] | None = None, translator: str = "") -> LocatedUnit:
     """Change one live entry of a catalog, if it is still at `revision`; returns the unit as now on disk.
 
     Only the entry's own lines change, written at the file's own width: the rest of
@@ -929,7 +929,9 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
     only those lines are parsed. Raises KeyError when there is no such entry and
     StaleRevision (with nothing written) when the entry is no longer what the editor
     read; `validate` sees the edited unit before anything is written and may raise to
-    refuse it. The caller holds the workspace lock.
+    refuse it. The header's PO-Revision-Date (and Last-Translator, given a `translator`)
+    then say so (see `revised`); an edit that changes nothing writes nothing. The caller
+    holds the workspace lock.
     """
     data = path.read_bytes()
     text = check_encoding(path, data)
@@ -953,13 +955,101 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
     located = _located(entry, lang, article, first_line=first_line)
     if validate is not None:
         validate(located.unit)
+    if located.revision == revision:
+        return located
     if read is None:
         rendered = _render_entry(entry, detect_layout(text).width).rstrip("\n")
         updated = text[:block[0]] + rendered + "\n" + text[block[1]:]
-        write_atomic(path, (updated.replace("\n", "\r\n") if crlf else updated).encode("utf-8"))
+        composed: bytes | None = (updated.replace("\n", "\r\n") if crlf else updated).encode("utf-8")
     else:
         read.blocks.pop(id(entry), None)
         composed = catalog_bytes(read)
-        if composed is not None:
-            write_atomic(path, composed)
-    return located
+    if composed is None:
+        return located
+    dated = revised(composed, translator)
+    write_atomic(path, dated)
+    moved = dated.count(b"\n") - composed.count(b"\n")  # lines the header gained, above the entry
+    return LocatedUnit(located.unit, located.line + moved, located.revision) if moved else located
+
+
+# -- a translation's revision, in its header (the review app, XLIFF import, pretranslate) ---------------
+
+_HEADER_STRING = re.compile(r'(msgstr )?"((?:[^"\\]|\\.)*)"(\r?)')
+_HEADER_LINES = 1000  # lines read to find the header; more when it is not over by then
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_translator(name: str) -> str:
+    """The name for Last-Translator ("Full Name <email>"), refused when it is not one line of text.
+
+    A line break in it would start a header field of its own (a `Language:` of its choosing).
+    """
+    if _NOT_ONE_LINE.search(name):
+        raise CatalogError(f"the translator's name {name!r} holds a line break or control character",
+                           hint='give it on one line, as PO files write it: "Full Name <email@example.org>"')
+    return name.strip()
+
+
+def revised(data: bytes, translator: str = "") -> bytes:
+    """A catalog's bytes, its translations just changed, with its header saying so, as PO editors do on save.
+
+    PO-Revision-Date becomes now (gettext's "YYYY-MM-DD HH:MM+ZZZZ", the clock of
+    creation_date: SOURCE_DATE_EPOCH when set), and Last-Translator `translator` if one is
+    given (else it stays). Only those fields' lines change: every other field, its
+    order, the header's comments and the rest of the file keep their bytes; a field the
+    header lacks is added last. A header that does not hold each field on lines of its
+    own is written one field per line. A file without a header stays as it is.
+    """
+    wanted = {"PO-Revision-Date": creation_date()}
+    if translator:
+        wanted["Last-Translator"] = check_translator(translator)
+    for limit in (_HEADER_LINES, -1):  # the header, from the file's first lines only (a save stays quick)
+        parts = data.split(b"\n", limit)
+        rest = parts.pop() if len(parts) > limit >= 0 else None  # the file after them, unsplit
+        lines = [part.decode("utf-8") for part in parts]
+        at = next((i for i, line in enumerate(lines) if line.strip("\ufeff \t\r") and
+                   not line.lstrip("\ufeff").startswith("#")), len(lines))  # (a byte order mark: skipped)
+        strings: list[re.Match[str]] = []  # the lines of the header's msgstr
+        end = at + 1
+        while end < len(lines) and (found := _HEADER_STRING.fullmatch(lines[end])) is not None and (
+                bool(found.group(1)) == (end == at + 1)):
+            strings.append(found)
+            end += 1
+        if end < len(lines) or rest is None:
+            break
+    if not strings or lines[at].strip("\ufeff \t\r") != 'msgid ""':
+        return data
+
+    def field(text: str) -> tuple[str, str]:
+        name, _, value = text.partition(":")
+        return name.strip(), value.strip()
+
+    fields: list[tuple[str, str, list[str] | None]] = []  # (name, value, its own lines; None: it shares one)
+    pending, start = "", 0
+    for index, found in enumerate(strings):
+        pending += polib.unescape(found.group(2))
+        if not pending:
+            start = index + 1
+        elif pending.endswith("\n") or index == len(strings) - 1:
+            pieces = [piece for piece in pending.split("\n") if piece]
+            alone = len(pieces) == 1 and pending.endswith("\n")
+            fields.extend((*field(piece), lines[at + 1 + start:at + 2 + index] if alone else None)
+                          for piece in pieces)
+            pending, start = "", index + 1
+    current = {name: value for name, value, _ in fields}
+    if all(current.get(name) == value for name, value in wanted.items()):
+        return data
+    newline = strings[0].group(3)
+
+    def line(name: str, value: str) -> str:
+        return f'"{polib.escape(f"{name}: {value}")}\\n"{newline}'
+
+    if strings[0].group(2) == "" and all(own is not None or name in wanted for name, _, own in fields):
+        body = [lines[at + 1]]
+        for name, _, own in fields:
+            body.extend(own if own is not None and name not in wanted else [line(name, wanted[name])])
+    else:  # each field on a line of its own, in its order
+        body = [f'msgstr ""{newline}', *(line(name, wanted.get(name, value)) for name, value, _ in fields)]
+    body += [line(name, value) for name, value in wanted.items() if name not in current]
+    head = "\n".join([*lines[:at + 1], *body, *lines[end:]]).encode("utf-8")
+    return head if rest is None else head + b"\n" + rest

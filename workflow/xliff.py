@@ -10,7 +10,9 @@ state as the target's `state`, and the PO comments as notes. `<g>` rather than
 
 Import is a PO edit made by another tool, with a PO edit's guarantees: keys, sources
 and inline codes are checked, a file with any error changes nothing, and reviewed
-work is replaced only by a newer reviewed unit (see `import_xliff`).
+work is replaced only by a newer reviewed unit (see `import_xliff`). A catalog it
+changes gets a new PO-Revision-Date (and Last-Translator, when given), as a PO editor
+saving it would; one it leaves as it is is not written, its date kept.
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ from .store import (
     ReadCatalog,
     catalog_bytes,
     catalog_units,
+    check_translator,
     edit_read,
     load_located_units,
     read_catalog,
+    revised,
 )
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -354,7 +358,7 @@ def _same_language(code: str, wanted: str) -> bool:
     return language_key(code) == language_key(wanted)
 
 
-def import_xliff(settings: Settings, paths: Iterable[Path]) -> ImportReport:
+def import_xliff(settings: Settings, paths: Iterable[Path], translator: str = "") -> ImportReport:
     """Merge the targets of XLIFF files into the catalogs, as a PO edit would; under the workspace lock.
 
     Each file is read whole before anything is written: a trans-unit whose id is not
@@ -370,16 +374,20 @@ def import_xliff(settings: Settings, paths: Iterable[Path]) -> ImportReport:
       was exported, i.e. the XLIFF unit is the newer reviewed one.
     Anything else is a conflict: reported with both places, not applied. "What was
     exported" is the digest `xliff export` puts in each trans-unit's extradata.
+    A catalog written gets a new PO-Revision-Date, and `translator` ("Full Name <email>")
+    as its Last-Translator when given (see `store.revised`).
     """
     report = ImportReport()
     catalogs: dict[str, dict[str, CatalogFile]] = {}  # lang -> article -> catalog, looked up once
+    translator = check_translator(translator)
     with workspace_lock(settings.root, settings.lock_timeout):
         for path in paths:
-            report.files.append(_import_file(settings, path, catalogs))
+            report.files.append(_import_file(settings, path, catalogs, translator))
     return report
 
 
-def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, CatalogFile]]) -> ImportedFile:
+def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, CatalogFile]],
+                 translator: str = "") -> ImportedFile:
     result = ImportedFile(path)
     targets: dict[Path, _Target] = {}
     try:
@@ -408,7 +416,7 @@ def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, C
             edit_read(target.read, target.edits)
             data = catalog_bytes(target.read)
             if data is not None:
-                write_atomic(target.path, data)
+                write_atomic(target.path, revised(data, translator))
                 result.catalogs.append(target.path)
     return result
 

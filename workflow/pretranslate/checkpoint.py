@@ -34,7 +34,7 @@ import polib
 from ..errors import CatalogError, WorkflowError
 from ..files import write_atomic
 from ..model import Failure
-from ..store import ReadCatalog, TargetUpdate, catalog_bytes, fill_read, read_catalog
+from ..store import ReadCatalog, TargetUpdate, catalog_bytes, fill_read, read_catalog, revised
 
 Clock = Callable[[], float]
 WRITE_SHARE = 4  # the pause between checkpoints is at least this many times the last one's length
@@ -159,6 +159,7 @@ class Checkpoints:
         if changed:
             written = catalog_bytes(read)
             if written is not None:  # (None: the file holds it already)
+                written = revised(written)  # new translations: a new PO-Revision-Date (no translator's name)
                 write_atomic(held.path, written)
                 held.data, held.stamp = pack(written), stamp(held.path)
             self.written.add(held.path)
