@@ -1000,6 +1000,8 @@ def revised(data: bytes, translator: str = "") -> bytes:
     header lacks is added last. A header that does not hold each field on lines of its
     own is written one field per line. A file without a header stays as it is.
     """
+    import polib
+
     wanted = {"PO-Revision-Date": creation_date()}
     if translator:
         wanted["Last-Translator"] = check_translator(translator)
