@@ -15,7 +15,8 @@ Equal work, two ways:
                 also with `--segmentation paragraph`: paragraph units, as html2po makes
                 (html2po does not split sentences; in sentence mode syntok is extra work).
   POT only      in-process, after imports: extract() with no target language
-                vs html2po's converthtml(pot=True) on every page (start-up excluded for both).
+                vs html2po's converthtml(pot=True) on every page, each POT written to a file
+                as extract writes its own (start-up excluded for both).
 
 Each measurement runs in fresh output folders (a cold segmentation cache: no
 `.workflow/segments.sqlite`; a paragraph repeated within the run is still split once), in
@@ -200,7 +201,7 @@ def check_baselines(tools: Tools) -> str:
 
 
 IN_PROCESS = r"""
-import io, json, resource, shutil, statistics, sys, time
+import json, resource, shutil, statistics, sys, time
 from dataclasses import replace
 from pathlib import Path
 from translate.convert import html2po
@@ -224,12 +225,15 @@ for number in range(rounds):
         if tool == "workflow":
             report = extract(settings)
             assert not report.failures, report.failures
-        else:
+        else:  # the POT files written to disk, as extract writes its own (equal work)
+            out = root.with_name(f"inproc-pot{number}")
+            out.mkdir()
             for page in pages:
-                with page.open("rb") as source:
-                    html2po.converthtml(source, io.BytesIO(), None, pot=True)
+                with page.open("rb") as source, (out / f"{page.stem}.pot").open("wb") as pot:
+                    html2po.converthtml(source, pot, None, pot=True)
         results[tool].append((time.perf_counter() - wall, used() - cpu))
     shutil.rmtree(root)
+    shutil.rmtree(root.with_name(f"inproc-pot{number}"))
 print(json.dumps({tool: [statistics.median(w for w, _ in r), statistics.median(c for _, c in r)]
                   for tool, r in results.items()}))
 """
