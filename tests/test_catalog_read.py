@@ -197,3 +197,19 @@ def test_entry_blocks(text: str, shifts: list[int]) -> None:
         if number < len(starts):
             starts[number] += shift
     assert potext.entry_blocks(text, starts) == blocks_by_lines(text, starts)
+
+
+@pytest.mark.parametrize("width", [0, 79])
+@pytest.mark.parametrize("brk", ["\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_string_broken_at_its_own_line_breaks_says_nothing_of_the_width(width: int, brk: str) -> None:
+    """polib breaks a string at every line break str.splitlines knows (\\v, \\f, U+001E, U+2028…),
+    not only at \\n: such short lines are not wrapping, and the file keeps its width (a reviewer's
+    target with a \\v once made later rewrites wrap at 5 columns)."""
+    catalog = polib.POFile(wrapwidth=width)
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalog.append(polib.POEntry(msgid="Yes or no?", msgstr=f"Oui{brk}non"))
+    long = "The fair drew exhibitors from more than one hundred countries and regions this year, " * 2
+    catalog.append(polib.POEntry(msgid=long, msgstr=long.upper()))
+    text = catalog.__unicode__()
+    assert f"Oui{polib.escape(brk)}\"\n" in text  # polib did break the target at its line break
+    assert potext.detect_layout(text).width == width

@@ -143,6 +143,28 @@ def test_a_name_that_is_not_one_line_is_refused(name: str) -> None:
         revised((DATA / "zh" / "poedit.po").read_bytes(), name)
 
 
+@pytest.mark.parametrize("name", ["Ana\udc85nel", "\udcc3\udca9"])
+def test_a_name_that_is_not_utf8_text_is_refused(name: str) -> None:
+    """Bytes of another encoding in an argument or the environment reach Python as lone surrogates:
+    refused with a clear message, like a line break, not an internal error when the file is written."""
+    with pytest.raises(CatalogError, match="not UTF-8 text"):
+        check_translator(name)
+    with pytest.raises(CatalogError, match="not UTF-8 text"):
+        revised((DATA / "zh" / "poedit.po").read_bytes(), name)
+    assert check_translator(" Zoë Qiú <z@example.org> ") == "Zoë Qiú <z@example.org>"
+
+
+@pytest.mark.parametrize("epoch", ["-5", "+5", "1_700_000_000", "1.5", "１７００"])
+def test_source_date_epoch_is_written_as_date_prints_it(monkeypatch: pytest.MonkeyPatch, epoch: str) -> None:
+    """SOURCE_DATE_EPOCH is an ASCII whole number (reproducible-builds.org): a sign, underscores,
+    fractions or other digits are refused, not read as a date in 1969 or as int() reads them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(CatalogError, match="SOURCE_DATE_EPOCH must be a whole number"):
+        revised((DATA / "zh" / "poedit.po").read_bytes())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert f"PO-Revision-Date: {DATE}".encode() in revised((DATA / "zh" / "poedit.po").read_bytes())
+
+
 # -- the review app -----------------------------------------------------------------------------------
 
 

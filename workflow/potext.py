@@ -171,8 +171,8 @@ def detect_layout(text: str) -> Layout:
         if not (raw.startswith('"') or raw.startswith(("#~", "#|"))) or not raw.rstrip("\r \t").endswith('"'):
             continue  # not a continuation line (the first line of a string is `msgid ""` when it wraps)
         line = _PREFIX.sub("", raw.rstrip("\r \t"))
-        if not line.startswith('"') or line.endswith('\\n"') or line == '""':
-            continue
+        if not line.startswith('"') or line.endswith(_LINE_BREAKS) or line == '""':
+            continue  # (a string broken where its text breaks a line, as polib breaks it: no wrapping)
         following = _PREFIX.sub("", lines[index + 1].rstrip("\r \t"))
         if not following.startswith('"'):
             continue
@@ -193,6 +193,11 @@ def detect_layout(text: str) -> Layout:
 
 
 _PREFIX = re.compile(r"^(?:#~\|? ?|#\| ?)")
+# how a string line ends where polib broke the string at one of its lines (str.splitlines): the
+# escapes of \n, \r, \v and \f, or the line separators it leaves as they are (U+001C-U+001E,
+# U+0085, U+2028, U+2029); such a break says nothing of the file's width
+_LINE_BREAKS = tuple(f'{end}"' for end in ("\\n", "\\r", "\\v", "\\f", "\x1c", "\x1d", "\x1e", "\x85",
+                                          "\u2028", "\u2029"))
 # a string line not ending in `\n"` (or a lone `"`), and a string line after it: what detect_layout's loop
 # counts is among these (searched in "\n" + text: a search led by "\n" is faster than ^ with re.M)
 _WRAPPED = re.compile(r'\n(?:#~\|? ?|#\| ?)?"(?:[^\n]*(?<!\\n)")?[ \t\r]*\n(?:#~\|? ?|#\| ?)?"')

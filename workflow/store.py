@@ -86,10 +86,12 @@ def creation_date() -> str:
     if held == moment:
         return text
     try:
+        if epoch and not (epoch.isascii() and epoch.isdigit()):  # the spec's form: `date +%s`, no sign
+            raise ValueError(epoch)
         seconds = int(epoch) if epoch else int(moment) * 60
         text = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     except (ValueError, OverflowError, OSError):
-        raise CatalogError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
+        raise CatalogError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}",
                            hint="unset it, or set it to e.g. $(git log -1 --format=%ct)") from None
     _NOW[0] = (moment, text)
     return text
@@ -987,6 +989,13 @@ def check_translator(name: str) -> str:
     if _NOT_ONE_LINE.search(name):
         raise CatalogError(f"the translator's name {name!r} holds a line break or control character",
                            hint='give it on one line, as PO files write it: "Full Name <email@example.org>"')
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # bytes of another encoding, in an argument or the environment
+            raise CatalogError(f"the translator's name {name!r} is not UTF-8 text (PO files here are UTF-8)",
+                               hint="give it as UTF-8: check the terminal's or the variable's encoding "
+                               "(locale charmap)") from None
     return name.strip()
 
 
