@@ -11,6 +11,7 @@ replaced by GNU gettext's (reference_lines), as the store writes them.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import polib
 import pytest
@@ -39,16 +40,25 @@ PATHS = st.sampled_from(["source/a.html", "source/long-name-" + "x" * 40])
 
 
 def polib_text(entry: polib.POEntry, width: int) -> str:
-    """polib's text of an entry, its `#:` lines broken as store broke them before entry_text."""
-    if not entry.occurrences or entry.obsolete:
-        return str(entry.__unicode__(width))
+    """polib's text of an entry, its `#:` lines broken as store broke them before entry_text, and its
+    translator comments never wrapped (as GNU gettext writes them; polib wraps them at the width)."""
     plain = copy.copy(entry)
-    plain.occurrences = [(MARKER, "")]
+    if entry.tcomment:
+        plain.tcomment = TCOMMENT
+    if entry.occurrences and not entry.obsolete:
+        plain.occurrences = [(MARKER, "")]
     lines = str(plain.__unicode__(width)).split("\n")
-    at = lines.index("#: " + MARKER)
-    references = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
-    lines[at:at + 1] = reference_lines(references, width)
+    if entry.tcomment:
+        at = lines.index("# " + TCOMMENT)
+        lines[at:at + 1] = ["# " + line for line in entry.tcomment.split("\n")]
+    if entry.occurrences and not entry.obsolete:
+        at = lines.index("#: " + MARKER)
+        references = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
+        lines[at:at + 1] = reference_lines(references, width)
     return "\n".join(lines)
+
+
+TCOMMENT = "translator-comment-marker"  # stands for the translator comment in polib's text (never wrapped)
 
 
 def ours(entry: polib.POEntry, width: int) -> str:
@@ -153,3 +163,20 @@ def test_creation_date_set_in_place(old: str, new: str, width: int, note: str, t
     assert [len(line) for line in changed.split("\n")] == [len(line) for line in head.split("\n")]
     read = polib.pofile(changed + "\n")
     assert read.metadata == {**polib.pofile(head + "\n").metadata, "POT-Creation-Date": new}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_provenance_stays_one_line_and_is_read_whole(tmp_path: Path, width: int) -> None:
+    """A `# workflow:` provenance longer than a wrapped file's width (a memory's long path) is written
+    on one line, as GNU gettext writes translator comments: polib would wrap it, and reading it back
+    would give half of it, the rest a stray comment that each refill kept."""
+    provenance = "tm 87% translation-memories/client-archive-2019-2024-all-bulletins.tmx · confidence 80"
+    entry = polib.POEntry(msgid="Hello.", msgstr="Bonjour.", tcomment=store.PROVENANCE + provenance,
+                          flags=["fuzzy"])
+    text = ours(entry, width)
+    assert text.startswith(f"# {store.PROVENANCE}{provenance}\n#, fuzzy\n")
+    path = tmp_path / "a.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + text,
+                    encoding="utf-8")
+    (read,) = [e for e in store.load_catalog(path) if e.msgid]
+    assert store._provenance(read) == provenance

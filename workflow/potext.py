@@ -292,14 +292,17 @@ def entry_text(*, msgid: str, msgstr: str = "", msgctxt: str | None = None, msgi
     """An entry's text, ending with a line break, as polib 1.2 writes it at `width` (0: no wrapping).
 
     The `#:` lines are those of `reference_lines` (GNU gettext's breaks), never polib's:
-    an obsolete entry has none. Byte for byte what `POEntry.__unicode__(width)` gives for
+    an obsolete entry has none. Translator comments (`# `) are never wrapped, as GNU gettext
+    and PO editors keep them: polib wraps one longer than the width, and a long `# workflow:`
+    provenance line (a memory's path) would be read back cut in two, its end a stray comment.
+    Otherwise byte for byte what `POEntry.__unicode__(width)` gives for
     the same fields (tests/test_catalog_render.py compares the two on random entries),
     several times faster: one regular-expression search for a plain string, one
     str.translate for one with escapes.
     """
     lines: list[str] = []
     if tcomment:
-        lines += _comment_lines(tcomment, "# ", width)
+        lines += _comment_lines(tcomment, "# ", 0)  # (never wrapped: see above)
     if comment and not obsolete:
         lines += _comment_lines(comment, "#. ", width)
     if references and not obsolete:
