@@ -155,7 +155,7 @@ def test_creation_date_set_in_place(old: str, new: str, width: int, note: str, t
     if twice:  # the same field line twice in the text: which one is meant is unsure
         fields["X-Note"] = f"{note}\nPOT-Creation-Date: {old}"
     head = store._render_header(store._Header(fields, "a comment"), width).rstrip("\n")
-    changed = store._set_creation_date(head, old, new)
+    changed = store._set_field(head, "POT-Creation-Date", old, new)
     if twice:
         assert changed is None
         return

@@ -87,6 +87,19 @@ def test_without_a_name_last_translator_stays(monkeypatch: pytest.MonkeyPatch) -
         '-"PO-Revision-Date: 2024-03-02 17:45+0800\\n"', f'+"PO-Revision-Date: {DATE}\\n"']
 
 
+def test_a_date_wrapped_over_two_lines_moves_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file wrapped narrow (msgcat --width=40) splits PO-Revision-Date over two lines: the new date's
+    characters take the old one's places, as extract moves POT-Creation-Date, and the layout stays."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    data = (DATA / "zh" / "msgcat-40.po").read_bytes()
+    new = revised(data)
+    assert_only_revised(polib.pofile(data.decode()).metadata, polib.pofile(new.decode()).metadata)
+    assert [len(line) for line in new.split(b"\n")] == [len(line) for line in data.split(b"\n")]
+    assert changed_lines(data.decode(), new.decode()) == [
+        '-"PO-Revision-Date: 2024-03-02 "', '-"17:45+0800\\n"', f'+"PO-Revision-Date: {DATE[:11]}"',
+        f'+"{DATE[11:]}\\n"']
+
+
 def test_a_missing_field_is_added_last_and_crlf_line_ends_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     data = (b'# notes\r\n#, fuzzy\r\nmsgid ""\r\nmsgstr ""\r\n"Language: fr\\n"\r\n'

@@ -426,11 +426,11 @@ def _render_header(header: _Header, width: int) -> str:
                       flags=["fuzzy"] if header.fuzzy else [], width=width)
 
 
-def _set_creation_date(head: str, old: str, new: str) -> str | None:
-    """The header's text with POT-Creation-Date set to `new`, every line break kept; None if unsure.
+def _set_field(head: str, name: str, old: str, new: str) -> str | None:
+    """The header's text with field `name` set from `old` to `new`, every line break kept; None if unsure.
 
-    The date may be split over two lines (a file wrapped narrow): the characters are
-    replaced where they are, so a date of the same length keeps the file's layout.
+    The value may be split over two lines (a file wrapped narrow): the characters are
+    replaced where they are, so a value of the same length (a date) keeps the file's layout.
     """
     lines = head.split("\n")
     first = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), None)
@@ -445,11 +445,11 @@ def _set_creation_date(head: str, old: str, new: str) -> str | None:
             pieces.append((number, start, size, size + end - start))
             size += end - start
     value = "".join(lines[number][column:column + to - since] for number, column, since, to in pieces)
-    needle = f"POT-Creation-Date: {old}\\n"
+    needle = f"{name}: {old}\\n"
     at = value.find(needle)
     if at < 0 or value.find(needle, at + 1) >= 0:
         return None
-    begin = at + len("POT-Creation-Date: ")
+    begin = at + len(name) + 2
     for number, column, since, to in pieces:  # the new date's characters where the old one's are
         low, high = max(since, begin), min(to, begin + len(new))
         if low < high:
@@ -480,8 +480,8 @@ def _compose(read: ReadCatalog, header: _Header, entries: list[polib.POEntry],
         if not moved and before.comment == header.comment and before.fuzzy == header.fuzzy:
             head = read.head
         elif moved == {"POT-Creation-Date"} and list(before.fields) == list(header.fields):
-            head = _set_creation_date(read.head, before.fields["POT-Creation-Date"],
-                                      header.fields["POT-Creation-Date"])
+            head = _set_field(read.head, "POT-Creation-Date", before.fields["POT-Creation-Date"],
+                              header.fields["POT-Creation-Date"])
     if head is None and (header.fields or header.comment):
         head = _render_header(header, layout.width).rstrip("\n")
     return _joined(head, texts, layout.newline)
@@ -1050,6 +1050,14 @@ def revised(data: bytes, translator: str = "") -> bytes:
     current = {name: value for name, value, _ in fields}
     if all(current.get(name) == value for name, value in wanted.items()):
         return data
+    laid_out = strings[0].group(2) == "" and all(own is not None for _, _, own in fields)  # a field a line
+    in_place: str | None = "\n".join(lines[:end]) if laid_out else None
+    for name, value in wanted.items():  # in place where it can be (extract's way: _set_field)
+        if in_place is not None and current.get(name) != value:
+            in_place = _set_field(in_place, name, current[name], value) if name in current else None
+    if in_place is not None:  # every change made in place: the header keeps its layout (a date on two lines)
+        kept = "\n".join([in_place, *lines[end:]]).encode("utf-8")
+        return kept if rest is None else kept + b"\n" + rest
     newline = strings[0].group(3)
 
     def line(name: str, value: str) -> str:
