@@ -50,7 +50,6 @@ _ATTRIBUTE = re.compile(
 )
 _TAGNAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
 _WHITESPACE = " \t\n\r\f"
-_SPACES = re.compile(r"\s+")
 _MARKUP_START = re.compile(r"<[A-Za-z!/?]")
 # elements whose end tag HTML lets an author leave out, and what ends them implicitly
 _IMPLIED_BY_SIBLING = {
@@ -96,11 +95,11 @@ _UNFINISHED = Tag("empty", (0, 0), "")
 
 
 def _describe(raw: str, limit: int = 80) -> str:
-    """Markup as a translator's note shows it: each run of white space one space, cut at `limit`."""
-    if raw[:1].isspace() or raw[-1:].isspace():
-        raw = _SPACES.sub(" ", raw)
-    else:  # the same where no edge is white space (str.split and `\s` agree on what is): several times faster
-        raw = " ".join(raw.split())
+    """A start tag as a translator's note shows it: each run of white space one space, cut at `limit`.
+
+    (A start tag's text begins with `<` and ends with `>`: no white space at its edges to keep.)
+    """
+    raw = " ".join(raw.split())
     return raw if len(raw) <= limit else raw[: limit - 1] + "…"
 
 
