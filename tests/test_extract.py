@@ -413,6 +413,25 @@ def test_an_article_skipped_as_unchanged_keeps_its_cache_entry(tmp_path: Path,
     assert extract(settings).units == 5 and parsed == []
 
 
+def test_an_unchanged_article_has_its_catalogs_checked_once(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An extract with nothing changed looks at each article's catalogs once (the cache compares
+    their stats, then the source's digest): not twice, as it did."""
+    settings = make_workspace(tmp_path, {"a.txt": "A\n\nOne.\n", "b.txt": "B\n\nTwo.\n"}, languages="fr")
+    extract(settings)
+    looked: list[str] = []
+    real = extract_module._stats
+
+    def counting(catalogs: list[Path]) -> str:
+        looked.append(catalogs[0].name)
+        return real(catalogs)
+
+    monkeypatch.setattr(extract_module, "_stats", counting)
+    report = extract(settings)
+    assert (report.articles, report.written) == (2, 0)
+    assert sorted(looked) == ["a.pot", "b.pot"]
+
+
 def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:
     settings = make_workspace(tmp_path, {"a.txt": "Title\n\nOne. Two.\n"}, languages="fr")
     extract(settings)

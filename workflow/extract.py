@@ -199,15 +199,13 @@ def _without_aliases(paths: list[Path], links: set[Path]) -> list[Path]:
 Named = dict[Path, "str | SourceError"]  # each source's article_name, or why it has none
 
 
-def _article_names(settings: Settings, sources: Sequence[Path] | Found) -> Named:
+def _article_names(settings: Settings, sources: Found) -> Named:
     """article_name of every source, worked out once (the source folder resolved once; a source's real
-    path, when `sources` maps it, used as it is)."""
+    path, when the search knows it, used as it is)."""
     source = settings.source.resolve()
-    reals = sources if isinstance(sources, dict) else {}
     names: Named = {}
-    for path in sources:
+    for path, real in sources.items():
         try:
-            real = reals.get(path)
             names[path] = article_name(settings, path, source) if real is None else _relative(settings, path,
                                                                                             real, source)
         except SourceError as exc:
@@ -269,13 +267,10 @@ class ExtractCache:
         return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], int)
                 and entry[2] == _stats(catalogs))
 
-    def fresh(self, name: str, digest: str, catalogs: list[Path]) -> int | None:
-        """The unit count of an article whose source and catalogs are as last seen, else None."""
-        if not self.known(name, catalogs):
-            return None
-        entry = self.articles[name]
-        units = entry[1]
-        return units if entry[0] == digest and isinstance(units, int) else None
+    def fresh(self, name: str, digest: str) -> int | None:
+        """The unit count of a `known` article whose source is as last seen (`digest`), else None."""
+        digest_seen, units, _ = self.articles[name]
+        return units if digest_seen == digest and isinstance(units, int) else None
 
     def record(self, name: str, digest: str, units: int, catalogs: list[Path]) -> None:
         self.articles[name] = [digest, units, _stats(catalogs)]
@@ -325,13 +320,12 @@ def extract(
     with workspace_lock(settings.root, settings.lock_timeout):
         found = _find_sources(settings, paths)
         names = _article_names(settings, found)
-        sources = list(found)
         clashes = _collisions(names)
         cache = ExtractCache.load(settings)
         todo: list[Job] = []  # with its bytes when already read (kept: bounded)
         written: list[tuple[str, str, int, list[Path]]] = []  # article, source hash, units, catalogs
         kept = 0
-        for path in sources:
+        for path in found:
             try:
                 if path in clashes:
                     raise SourceError(clashes[path], path=path, hint="rename one of the two files")
@@ -372,17 +366,16 @@ def extract(
         except WorkflowError as exc:  # only costs time next run; the catalogs' own errors come first
             report.failures.append(_failure(exc))
         if not paths:
-            report.failures.extend(orphan_catalogs(settings, sources, names))
+            report.failures.extend(orphan_catalogs(settings, names))
     report.failures.sort(key=lambda f: (str(f.path or ""), f.line or 0))
     return report
 
 
-def orphan_catalogs(settings: Settings, sources: list[Path], named: Named | None = None) -> list[Failure]:
+def orphan_catalogs(settings: Settings, named: Named) -> list[Failure]:
     """A failure for each PO catalog whose article is no longer in source/ (the file is left alone).
 
-    `named`: the sources' article names, when the caller has worked them out.
+    `named`: the article names of every source.
     """
-    named = named if named is not None else _article_names(settings, sources)
     names = {Path(name).with_suffix("").as_posix() for name in named.values() if isinstance(name, str)}
     failures: list[Failure] = []
     for lang in settings.languages:
@@ -429,7 +422,7 @@ def _fresh(
         return None, None
     data = read_source(path)
     digest = hashlib.sha1(data).hexdigest()
-    units = cache.fresh(name, digest, catalogs)
+    units = cache.fresh(name, digest)
     return (None, data) if units is None else (units, None)
 
 
@@ -462,9 +455,9 @@ def plan_job(settings: Settings, path: Path, name: str, data: bytes | None,
 
 
 def plan_article(settings: Settings, article: Article,
-                 catalogs: list[Path] | None = None) -> tuple[int, tuple[CatalogPlan, ...]]:
+                 catalogs: list[Path]) -> tuple[int, tuple[CatalogPlan, ...]]:
     """The unit count of an article and the plans of its template and every language's catalog
-    (`catalogs`: their paths, when the caller has them).
+    (`catalogs`: their paths, as _catalogs gives them).
 
     Each plan reads only the catalog it is for, so articles can be planned on several processes
     while this one writes the ones planned before.
@@ -472,7 +465,7 @@ def plan_article(settings: Settings, article: Article,
     segments = article.segments()
     return len(segments), tuple(
         plan_catalog(path, segments, lang, article.path, settings.source_dir, settings.source_lang)
-        for path, lang in zip(catalogs or _catalogs(settings, article.path), (None, *settings.languages))
+        for path, lang in zip(catalogs, (None, *settings.languages))
     )
 
 
@@ -600,7 +593,7 @@ def _plan_all(
         def sent(task: list[Job]) -> Future[tuple[list[Sent | Failure], Answers]]:
             return pool.submit(_worker_task, [(str(path), name, data) for path, name, data, _ in task])
 
-        remaining = _tasks(jobs, sizes or [_size(job) for job in jobs])
+        remaining = _tasks(jobs, sizes or [_size(job) for job in jobs])  # (a small batch was not sized)
         window = deque((task, sent(task)) for task in islice(remaining, workers * 2))
         while window:
             task, future = window.popleft()

@@ -33,6 +33,8 @@ FORMAT = 2
 PORT = ("sentence_starts.py", "sentence_tokens.py")
 PORT_FOLDER = Path(__file__).parent
 
+MAX_ROWS = 200_000  # about 10 MB: the paragraphs of several thousand articles
+
 
 def syntok_folder() -> Path:
     """Where syntok's modules are, found without importing them."""
@@ -40,7 +42,6 @@ def syntok_folder() -> Path:
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("syntok is not installed", name="syntok")
     return Path(spec.origin).parent
-MAX_ROWS = 200_000  # about 10 MB: the paragraphs of several thousand articles
 
 
 @functools.cache
