@@ -14,7 +14,9 @@ exactly as the tokenizer consumed them.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import html.parser
 import logging
 import re
 from dataclasses import dataclass
@@ -103,7 +105,82 @@ def _describe(raw: str, limit: int = 80) -> str:
     return raw if len(raw) <= limit else raw[: limit - 1] + "…"
 
 
-class Scanner(HTMLParser):
+# Start tags of the common shapes, read in one pass (FastTagParser): `<` and the name as html.parser
+# reads it; attributes, each after ASCII white space: a name, then maybe `=` (white space around it)
+# and a value quoted or bare; then `>` or `/>`. Each part stops at a character that the part after
+# it must begin with, so a tag splits one way only: the way html.parser's greedy patterns split it.
+_START_TAG_ATTRIBUTE = (r"""[ \t\n\r\f]+([^\s/>="'<]+)"""
+                        r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*("[^"]*"|'[^']*'|[^\s>"'=][^\s>]*))?""")
+_START_TAG = re.compile(
+    r"<(?P<name>[a-zA-Z][^\t\n\r\f />\x00]*)"
+    rf"(?P<attributes>(?:{_START_TAG_ATTRIBUTE})*)"
+    r"[ \t\n\r\f]*(?P<empty>/?)>"
+)
+_ATTRIBUTES = re.compile(_START_TAG_ATTRIBUTE)
+_END_TAG = re.compile(r"</([a-zA-Z][-.a-zA-Z0-9:_]*)>")  # the common end tag, `</name>`
+# FastTagParser reproduces html.parser's tags as these of its patterns read them (CPython 3.10 to
+# 3.13.0; the security releases of 2025 changed them, and added RCDATA elements): with another
+# tokenizer, every tag takes the stock path.
+_CHECKED_PATTERNS = "f1f4934de01edf32e52e8854ff810ea90cb9a3752f5b60aa6d8fec8f84f245f2"
+_FAST_TAGS = (
+    hashlib.sha256(repr(tuple(vars(html.parser)[name].pattern for name in (
+        "tagfind_tolerant", "attrfind_tolerant", "locatestarttagend_tolerant", "endendtag", "endtagfind",
+    ))).encode()).hexdigest()
+    == _CHECKED_PATTERNS
+    and HTMLParser.CDATA_CONTENT_ELEMENTS == ("script", "style")
+    and not hasattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS")
+)
+
+
+class FastTagParser(HTMLParser):
+    """html.parser's tokenizer with a fast path for the common shapes of start and end tag.
+
+    The stock parse_starttag makes four passes over a tag (a regex to find its end, one for the
+    name, one per attribute, a strip of what is left): the tokenizer's largest cost on a real page.
+    Here one regex (_START_TAG) reads the whole tag, and one more its attributes, if it has any;
+    anything else (`<a b="c"d>`, `a==b`, a `/` between attributes, an attribute name with a quote,
+    white space other than ASCII's, a tag cut off by the end of the buffer) is left to the stock
+    parse_starttag. Every callback, and the state the tokenizer is left in, is html.parser's own:
+    tests/test_tokenizer.py compares the two.
+    """
+
+    def parse_starttag(self, i: int) -> int:
+        rawdata = self.rawdata
+        match = _START_TAG.match(rawdata, i) if _FAST_TAGS else None
+        if match is None:
+            return super().parse_starttag(i)
+        end = match.end()
+        self._HTMLParser__starttag_text = rawdata[i:end]  # what get_starttag_text() returns
+        self.lasttag = tag = match["name"].lower()
+        attrs: list[tuple[str, str | None]] = []
+        if match["attributes"]:
+            start, stop = match.span("attributes")
+            for name, value in _ATTRIBUTES.findall(rawdata, start, stop):
+                if not value:  # a name alone (a value has at least one character, or its quotes)
+                    attrs.append((name.lower(), None))
+                    continue
+                if value[0] in "\"'":
+                    value = value[1:-1]
+                attrs.append((name.lower(), html.unescape(value) if "&" in value else value))
+        if match["empty"]:
+            self.handle_startendtag(tag, attrs)
+        else:
+            self.handle_starttag(tag, attrs)
+            if tag in self.CDATA_CONTENT_ELEMENTS:
+                self.set_cdata_mode(tag)
+        return end
+
+    def parse_endtag(self, i: int) -> int:
+        # the stock parse_endtag's path for `</name>` outside a raw-text element, without its search
+        # for the `>`, its second regex, and its clear_cdata_mode() (there is no raw-text mode to end)
+        match = _END_TAG.match(self.rawdata, i) if _FAST_TAGS else None
+        if match is None or self.cdata_elem is not None:
+            return super().parse_endtag(i)
+        self.handle_endtag(match[1].lower())
+        return match.end()
+
+
+class Scanner(FastTagParser):
     """Turns a page into blocks of parts; keeps the offsets of every piece of markup.
 
     Its callbacks run once per token, so they are kept lean: each start tag's attributes
