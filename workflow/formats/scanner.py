@@ -146,7 +146,9 @@ class FastTagParser(HTMLParser):
 
     def parse_starttag(self, i: int) -> int:
         rawdata = self.rawdata
-        match = _START_TAG.match(rawdata, i) if _FAST_TAGS else None
+        # with no `>` ahead, the tag is cut off and the stock path would read it all again: the
+        # regex is not tried (on `<a b=c<a b=c…` to the end of a page, each `<` costs a pass to the end)
+        match = _START_TAG.match(rawdata, i) if _FAST_TAGS and rawdata.find(">", i) >= 0 else None
         if match is None:
             return super().parse_starttag(i)
         end = match.end()
