@@ -118,18 +118,32 @@ _START_TAG = re.compile(
 )
 _ATTRIBUTES = re.compile(_START_TAG_ATTRIBUTE)
 _END_TAG = re.compile(r"</([a-zA-Z][-.a-zA-Z0-9:_]*)>")  # the common end tag, `</name>`
-# FastTagParser reproduces html.parser's tags as these of its patterns read them (CPython 3.10 to
-# 3.13.0; the security releases of 2025 changed them, and added RCDATA elements): with another
-# tokenizer, every tag takes the stock path.
-_CHECKED_PATTERNS = "f1f4934de01edf32e52e8854ff810ea90cb9a3752f5b60aa6d8fec8f84f245f2"
-_FAST_TAGS = (
-    hashlib.sha256(repr(tuple(vars(html.parser)[name].pattern for name in (
+
+
+def _tokenizer_digest() -> str:
+    """What html.parser does with a tag: its patterns, and the code of the methods FastTagParser replaces."""
+    stock = vars(html.parser)
+    patterns = [stock[name].pattern for name in (
         "tagfind_tolerant", "attrfind_tolerant", "locatestarttagend_tolerant", "endendtag", "endtagfind",
-    ))).encode()).hexdigest()
-    == _CHECKED_PATTERNS
-    and HTMLParser.CDATA_CONTENT_ELEMENTS == ("script", "style")
-    and not hasattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS")
-)
+        "interesting_normal")]
+    code = [(method.co_code, method.co_names, method.co_consts) for method in (
+        getattr(HTMLParser, name).__code__
+        for name in ("parse_starttag", "check_for_whole_start_tag", "parse_endtag", "set_cdata_mode",
+                     "clear_cdata_mode"))]
+    return hashlib.sha256(repr((patterns, code, HTMLParser.CDATA_CONTENT_ELEMENTS)).encode()).hexdigest()
+
+
+# FastTagParser reproduces html.parser's own code, which it was checked against in CPython 3.10.13,
+# 3.11.7, 3.12.1 and 3.13.0 (a digest for each bytecode version). Later releases read tags otherwise
+# (attribute values unescaped by HTML5's rules, RCDATA elements, the 2025 security fixes): with any
+# tokenizer not checked, every tag takes the stock path.
+_CHECKED = frozenset({
+    "a1780bb70d9e5ef70bf9380d127dbc88f6a9e972b070512c3f2b28a14ae4789d",  # 3.10
+    "516571bdd37da9abfde4fcde52ee4de7af17da68ab78297ff142262bfaafb47e",  # 3.11
+    "59cbfb48e05be22f2c11b354d115c658f067945c828d33879964afc07cacf4df",  # 3.12
+    "93b4b9746bb276963e0c54316c7a300d97d7297862c34fdcf69e358178638e0c",  # 3.13
+})
+_FAST_TAGS = _tokenizer_digest() in _CHECKED and vars(html.parser).get("unescape") is html.unescape
 
 
 class FastTagParser(HTMLParser):
