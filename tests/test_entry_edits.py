@@ -13,7 +13,15 @@ from pathlib import Path
 import polib
 import pytest
 
-from workflow.store import EntryEdit, catalog_bytes, edit_entry, edit_read, load_located_units, read_catalog
+from workflow.store import (
+    EntryEdit,
+    PluralEntry,
+    catalog_bytes,
+    edit_entry,
+    edit_read,
+    load_located_units,
+    read_catalog,
+)
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 MACHINE = ('# workflow: mt argos 1.9\n# a note\n#, fuzzy, python-format\n#| msgid "Old fair."\n'
@@ -78,3 +86,25 @@ def test_edits_in_one_pass_change_only_the_live_entries_named(tmp_path: Path) ->
     entries = {e.msgctxt: e for e in polib.pofile(text)}
     assert [(e.msgstr, e.flags) for e in entries.values()] == [
         ("Un.", []), ("Nouveau.", ["python-format"]), ("Nouveau.", []), ("Parti.", [])]
+
+
+PLURAL = ('#, fuzzy\nmsgctxt "558a0343870f"\nmsgid "One day."\nmsgid_plural "%d days."\n'
+          'msgstr[0] "Un jour."\nmsgstr[1] "%d jours."\n')
+
+
+def test_a_plural_entry_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """A hand-made plural entry has a form for each number; an edit gives one target, which polib would
+    never write (msgstr of a plural entry): the review app and XLIFF import marked the old forms
+    reviewed and said the edit was saved. Refused now, naming the file and line, nothing written."""
+    path = tmp_path / "a.po"
+    path.write_text(HEADER + PLURAL, encoding="utf-8")
+    before = path.read_bytes()
+    (unit,) = load_located_units(path, "fr", "a.txt")
+    with pytest.raises(PluralEntry) as refused:
+        edit_entry(path, "fr", "a.txt", "558a0343870f", unit.revision, EntryEdit("Des jours.", reviewed=True))
+    assert (refused.value.path, refused.value.line) == (path, 5)
+    assert "PO editor" in (refused.value.hint or "")
+    assert path.read_bytes() == before
+    read = read_catalog(path)
+    with pytest.raises(PluralEntry):
+        edit_read(read, {"558a0343870f": EntryEdit("Des jours.", reviewed=True)})

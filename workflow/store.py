@@ -854,7 +854,17 @@ class StaleRevision(CatalogError):
     """The entry changed on disk since the editor read it (another reviewer, a PO editor)."""
 
 
-def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
+class PluralEntry(CatalogError):
+    """A hand-made plural entry (`msgid_plural`, `msgstr[N]`): one target cannot give all its forms."""
+
+
+def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, line: int | None = None) -> None:
+    """Apply a reviewer's edit to an entry; refuses a plural entry (its forms are a PO editor's to edit:
+    a target set as msgstr would never be written, while the flags would change)."""
+    if entry.msgid_plural or entry.msgstr_plural:
+        raise PluralEntry("this unit is a plural entry (msgid_plural): it has a translation for each plural "
+                          "form, and one target cannot give them", path=path, line=line,
+                          hint="edit its msgstr[0], msgstr[1]… in a PO editor")
     machine = _provenance(entry)
     changed_text = edit.target != entry.msgstr
     entry.msgstr = edit.target
@@ -884,7 +894,8 @@ def edit_read(read: ReadCatalog, edits: Mapping[str, EntryEdit]) -> list[str]:
         edit = edits.get(entry.msgctxt or "")
         if entry.obsolete or edit is None:
             continue
-        _edited(entry, edit)
+        fpath = read.catalog.fpath
+        _edited(entry, edit, Path(fpath) if fpath else None, entry.linenum)
         read.blocks.pop(id(entry), None)
         done.append(entry.msgctxt or "")
     return done
@@ -928,9 +939,9 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
 
     Only the entry's own lines change, written at the file's own width: the rest of
     the file keeps its bytes, and in the usual layout (entries apart by blank lines)
-    only those lines are parsed. Raises KeyError when there is no such entry and
-    StaleRevision (with nothing written) when the entry is no longer what the editor
-    read; `validate` sees the edited unit before anything is written and may raise to
+    only those lines are parsed. Raises KeyError when there is no such entry, PluralEntry for a
+    hand-made plural entry and StaleRevision (with nothing written) when the entry is no
+    longer what the editor read; `validate` sees the edited unit before anything is written and may raise to
     refuse it. The header's PO-Revision-Date (and Last-Translator, given a `translator`)
     then say so (see `revised`); an edit that changes nothing writes nothing. The caller
     holds the workspace lock.
@@ -950,10 +961,11 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
         if not entries:
             raise KeyError(key)
         entry, block, first_line = entries[0], (0, 0), 0
+    line = first_line + (entry.linenum or 0)
     if entry_revision(entry) != revision:
-        raise StaleRevision("the unit was changed meanwhile", path=path,
-                            line=first_line + (entry.linenum or 0), hint="reload it and redo the edit")
-    _edited(entry, edit)
+        raise StaleRevision("the unit was changed meanwhile", path=path, line=line,
+                            hint="reload it and redo the edit")
+    _edited(entry, edit, path, line)
     located = _located(entry, lang, article, first_line=first_line)
     if validate is not None:
         validate(located.unit)
