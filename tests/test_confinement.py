@@ -120,6 +120,32 @@ def test_folders_inside_the_workspace_are_accepted_symlinks_too(tmp_path: Path) 
     assert (root / "site" / "out" / "zh" / "index.html").is_file()
 
 
+@pytest.mark.parametrize("target", ["locales/zh/a.po", "source/a.txt", "setup.cfg", "tm/en-zh.tmx",
+                                    "glossary/en-zh.tsv", ".workflow/x", "linked.po"])
+@pytest.mark.parametrize("command", [["review", "zh", "-o"], ["tm", "export", "zh"]])
+def test_an_export_is_never_written_over_the_workspaces_data(tmp_path: Path, target: str,
+                                                             command: list[str]) -> None:
+    """`review -o FILE` and `tm export LANG FILE` refuse a path among the articles, catalogs, memories,
+    glossaries, workflow's state or the settings file (a link to one too), and leave it as it was:
+    they overwrote a translated catalog, a source or setup.cfg with HTML or TMX, exit 0."""
+    root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh").root
+    assert invoke("--root", str(root), "extract").exit_code == 0
+    (root / "linked.po").symlink_to(root / "locales" / "zh" / "a.po")
+    made_here = (("tm/en-zh.tmx", "kept\n"), ("glossary/en-zh.tsv", "fair\t展会\n"), (".workflow/x", ""))
+    for made, text in made_here:
+        (root / made).parent.mkdir(exist_ok=True)
+        (root / made).write_text(text, encoding="utf-8")
+    path = root / target
+    before = path.read_bytes()
+    result = invoke("--root", str(root), *command, str(path))
+    assert result.exit_code == 2, result.output
+    assert "would be written among them" in result.stderr or "settings file" in result.stderr
+    assert path.read_bytes() == before
+    outside = invoke("--root", str(root), *command, str(tmp_path / "elsewhere.out"))
+    assert outside.exit_code == 0, outside.output
+    assert (tmp_path / "elsewhere.out").stat().st_size > 0
+
+
 def test_a_symlinked_alias_of_an_article_is_skipped_and_the_article_extracted(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Decision: the alias is skipped with a warning; the article it points to is extracted as usual."""

@@ -192,7 +192,7 @@ def test_export_rewrites_only_what_changed_and_obeys_output(ws: Settings, tmp_pa
     assert elsewhere.exit_code == 0, elsewhere.output
     assert (tmp_path / "out" / "fair.txt.xlf").read_bytes() == path.read_bytes()
     inside = invoke(ws, "xliff", "export", "zh", "-o", str(ws.source / "xliff"))
-    assert inside.exit_code == 1 and "the export folder is inside source/" in inside.output
+    assert inside.exit_code == 2 and "is inside source/, the folder of the articles" in inside.output
     assert not (ws.source / "xliff").exists()
     unknown = invoke(ws, "xliff", "export", "de")
     assert unknown.exit_code == 2 and "not a configured language: de" in unknown.output

@@ -34,7 +34,7 @@ from .files import MIB, atomic_writer, check_regular, workspace_lock
 from .languages import base_language, language_key, serves
 from .markup import iterparse_xml, local_name, read_xml
 from .segment import parse_target
-from .settings import Settings
+from .settings import Settings, check_export_path
 
 if TYPE_CHECKING:
     from .memory_index import MemoryIndex
@@ -510,6 +510,8 @@ def export_tmx(settings: Settings, lang: str, file: Path) -> ExportReport:
     from .model import State
     from .store import load_units
 
+    check_export_path(settings, file, "memory export", "write it outside the workspace's data folders (a "
+                      "memory in tm/ is added with `workflow tm import`)")
     units: list[MemoryUnit] = []
     ids: list[str] = []
     seen: set[str] = set()

@@ -84,6 +84,25 @@ class Settings:
         return (self.templates if lang is None else self.locales / lang) / name
 
 
+def check_export_path(settings: Settings, path: Path, what: str, hint: str) -> None:
+    """Refuse to write `what` (an export, a page) at `path` when it is the workspace's own data: in
+    source/, locales/, tm/, glossary/ or .workflow/, or its setup.cfg (symbolic links followed).
+
+    Raises UsageError naming the path; the file there is left as it is.
+    """
+    real = path.resolve()
+    if real == (settings.root / CONFIG_FILE).resolve():
+        raise UsageError(f"{path} is the workspace's settings file: the {what} would replace it",
+                         path=path, hint=hint)
+    kept = ((settings.source, "articles"), (settings.locales, "catalogs"), (settings.root / settings.tm_dir,
+            "memories"), (settings.root / settings.glossary_dir, "glossaries"), (settings.root / ".workflow",
+            "workflow's own state"))
+    for folder, held in kept:
+        if real.is_relative_to(folder.resolve()):
+            raise UsageError(f"{path} is inside {folder.name}/, the folder of the {held}: the {what} would "
+                             f"be written among them", path=path, hint=hint)
+
+
 def chosen_languages(settings: Settings, langs: Sequence[str]) -> tuple[str, ...]:
     """The languages named for a command (every configured one when none), each once.
 

@@ -35,7 +35,7 @@ from .languages import language_key
 from .markup import read_xml, xml_parser
 from .model import Failure, State, Unit
 from .segment import parse_target, placeholder_problems
-from .settings import Settings
+from .settings import Settings, check_export_path
 from .store import (
     EntryEdit,
     ReadCatalog,
@@ -283,10 +283,7 @@ def _notes(unit: Unit) -> list[tuple[str, str]]:
 def export_xliff(settings: Settings, lang: str, folder: Path | None = None) -> ExportReport:
     """Write one XLIFF 1.2 file per article of `lang` (default: into xliff/LANG/); unchanged ones are kept."""
     report = ExportReport(lang, folder if folder is not None else default_folder(settings, lang))
-    for kept, what in ((settings.source, "articles"), (settings.locales, "catalogs")):
-        if report.folder.resolve().is_relative_to(kept.resolve()):
-            raise WorkflowError(f"the export folder is inside {kept.name}/, the folder of the {what}",
-                                path=report.folder, hint="export elsewhere (the default is xliff/LANG/)")
+    check_export_path(settings, report.folder, "XLIFF export", "export elsewhere (by default: xliff/LANG/)")
     with workspace_lock(settings.root, settings.lock_timeout):  # the catalogs as one moment has them
         found = False
         for catalog in readable_catalogs(settings, lang, report.failures):
