@@ -68,6 +68,8 @@ def handle_errors(function: F) -> F:
             raise (CommandUsageError if isinstance(exc, UsageError) else CommandError)(exc) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # what reads the output went away (`| head`): click stops quietly, exit 1
+            raise
         except OSError as exc:
             if verbose:
                 logging.getLogger(__name__).exception("details")
