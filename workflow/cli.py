@@ -672,7 +672,7 @@ def tm_export(settings: Settings, lang: str, file: Path) -> None:
     """
     from .memory import export_tmx
 
-    chosen_languages(settings, (lang,))
+    (lang,) = chosen_languages(settings, (lang,))
     report = export_tmx(settings, lang, file)
     say(f"{lang}: {report.units} reviewed unit(s) from {report.catalogs} catalog(s) written to {file}")
 
@@ -701,8 +701,6 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
     """
     from .glossary import import_glossary
 
-    if lang is not None:
-        chosen_languages(settings, (lang,))
     report = import_glossary(settings, file, lang)
     say(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
         f"{report.replaced} replaced)")
@@ -740,7 +738,7 @@ def xliff_export(settings: Settings, lang: str, folder: Path | None) -> None:
     """
     from .xliff import export_xliff
 
-    chosen_languages(settings, (lang,))
+    (lang,) = chosen_languages(settings, (lang,))
     report = export_xliff(settings, lang, folder)
     written = sum(f.written for f in report.files)
     say(f"{lang}: {report.units} unit(s) in {len(report.files)} XLIFF file(s) in {_shown(report.folder)}, "

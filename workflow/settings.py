@@ -106,14 +106,18 @@ def check_export_path(settings: Settings, path: Path, what: str, hint: str) -> N
 def chosen_languages(settings: Settings, langs: Sequence[str]) -> tuple[str, ...]:
     """The languages named for a command (every configured one when none), each once.
 
-    Raises UsageError on a language that is not configured.
+    A code names a configured language whatever its case or separator (`FR`, `zh-tw` for `zh_TW`)
+    and is given back as configured. Raises UsageError on a language that is not configured.
     """
-    unknown = [lang for lang in langs if lang not in settings.languages]
+    from .languages import language_key
+
+    configured = {language_key(lang): lang for lang in settings.languages}
+    unknown = [lang for lang in langs if language_key(lang) not in configured]
     if unknown:
         raise UsageError(f"not a configured language: {', '.join(unknown)} "
                          f"(configured: {' '.join(settings.languages)})",
                          hint="name only languages from `languages` in setup.cfg, or add the language there")
-    return tuple(dict.fromkeys(langs)) or settings.languages
+    return tuple(dict.fromkeys(configured[language_key(lang)] for lang in langs)) or settings.languages
 
 
 def _coerce(name: str, value: str) -> object:
