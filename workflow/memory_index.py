@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import WorkflowError
 from .files import atomic_writer
-from .memory import MemoryUnit, iter_tmx, memory_path, normalize, pair_of, write_tmx
+from .memory import MemoryUnit, body_end, iter_tmx, memory_path, normalize, pair_of, write_tmx, write_units
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -222,18 +222,38 @@ class MemoryIndex:
             "INSERT INTO words(rowid, text) SELECT u.id, u.source FROM units u "
             "JOIN sources s ON s.hash = u.hash AND s.unit = u.id WHERE u.id > ? ORDER BY u.id", (before,))
 
-    def units(self) -> Iterator[MemoryUnit]:
-        """Every unit, in file order."""
+    def units(self, after: int = 0) -> Iterator[MemoryUnit]:
+        """Every unit (with an id above `after`), in file order."""
         for source, target, origin in self.connection.execute(
-                "SELECT source, target, origin FROM units ORDER BY id"):
+                "SELECT source, target, origin FROM units WHERE id > ? ORDER BY id", (after,)):
             yield MemoryUnit(source, target, origin)
 
     @_guarded
-    def save(self, source_lang: str, lang: str) -> None:
-        """Write the memory file from the index (atomically), then commit the index stamped with it."""
+    def save(self, source_lang: str, lang: str, after: int = 0) -> None:
+        """Write the memory file (atomically), then commit the index stamped with it.
+
+        The units added since unit `after` go at the end of the file's `<body>`, the file's
+        own bytes before them kept as they are (a TMX tool's tuid, notes, props, other
+        languages, inline codes); a file that cannot be added to so (none yet, UTF-16) is
+        written from the index.
+        """
         digest = hashlib.sha256()
+        end = body_end(self.memory)
         with atomic_writer(self.memory) as stream:
-            write_tmx(_Hashing(stream, digest), self.units(), source_lang, lang)
+            hashing = _Hashing(stream, digest)
+            if end is None:
+                write_tmx(hashing, self.units(), source_lang, lang)
+            else:
+                with self.memory.open("rb") as kept:
+                    left = end
+                    while left:
+                        block = kept.read(min(left, 1 << 20))
+                        if not block:
+                            raise OSError(f"{self.memory} became shorter while it was copied")
+                        hashing.write(block)
+                        left -= len(block)
+                write_units(hashing, self.units(after), source_lang, lang)
+                hashing.write(b"  </body>\n</tmx>\n")
         _finish(self.connection, Stamp.of(self.memory, digest.hexdigest()))
         self.connection.commit()
 
