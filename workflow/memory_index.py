@@ -31,7 +31,6 @@ import logging
 import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, TypeVar, cast
 from rapidfuzz import fuzz, process
 
 from .errors import WorkflowError
-from .files import atomic_writer
+from .files import LeadsOut, atomic_writer, check_inside, temporary_beside
 from .memory import MemoryUnit, body_end, iter_tmx, memory_path, normalize, pair_of, write_tmx, write_units
 from .settings import Settings
 
@@ -119,9 +118,10 @@ def index_errors(path: Path) -> Iterator[None]:
         yield
     except (sqlite3.Error, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise WorkflowError(f"cannot use the memory index: {reason}", path=path,
-                            hint="check the disk space and the permissions of the cache folder; "
-                                 "deleting it is safe (the index is rebuilt from tm/)") from None
+        hint = exc.hint() if isinstance(exc, LeadsOut) else (
+            "check the disk space and the permissions of the cache folder; deleting it is safe (the index is "
+            "rebuilt from tm/)")
+        raise WorkflowError(f"cannot use the memory index: {reason}", path=path, hint=hint) from None
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -326,6 +326,7 @@ def open_index(settings: Settings, lang: str) -> MemoryIndex:
     memory = memory_path(settings, lang)
     path = index_path(settings, lang)
     with index_errors(path):
+        check_inside(path)  # SQLite writes the index itself, not through files.py
         if path.is_file():
             try:
                 connection = _connect(path)
@@ -340,8 +341,7 @@ def open_index(settings: Settings, lang: str) -> MemoryIndex:
 
 def _build(settings: Settings, lang: str, memory: Path, path: Path) -> None:
     """Build the index of `memory` into a new file that then replaces `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = temporary_beside(path)  # (never in a folder leading out of the workspace)
     os.close(handle)
     try:
         connection = sqlite3.connect(temporary)

@@ -61,7 +61,7 @@ from .assemble import (
 from .bulletin import assemble_bulletin, serialize
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
-from .files import workspace_lock, write_if_changed
+from .files import removal_error, workspace_lock, write_if_changed
 from .languages import locale_id, native_name, text_direction
 from .manifest import Manifest, digest
 from .markup import parse_xml
@@ -467,7 +467,7 @@ class _Writer:
             try:
                 gone = self.manifest.remove(path)
             except OSError as exc:
-                self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
+                self.report.failures.append(Failure.of(removal_error(path, exc)))
                 removed = False
                 continue
             if not gone:
@@ -488,7 +488,7 @@ class _Writer:
                 else:
                     self.report.kept.append(path)
             except OSError as exc:
-                self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
+                self.report.failures.append(Failure.of(removal_error(path, exc)))
 
 
 def _adopt(settings: Settings, writer: _Writer, articles: Sequence[_Source], langs: Sequence[str]) -> None:
