@@ -187,6 +187,26 @@ def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: P
     assert bulletin.findtext("b:body/b:p/b:a", namespaces=NS) == "BEIJING"
 
 
+def test_an_arabic_page_says_arabic_right_to_left_inside_too(tmp_path: Path) -> None:
+    """MediaWiki's content `<div lang="en" dir="ltr">` and a `<p lang="en">` say Arabic, right to left, once
+    translated, as `<html>` does; the skipped menu keeps its English, as the publisher wrote it."""
+    page = (
+        '<!DOCTYPE html><html class="client-nojs" lang="en" dir="ltr"><head><meta charset="UTF-8">'
+        '<title>Cooperation</title></head><body lang="en" dir="ltr"><nav lang="en" dir="ltr">Main page</nav>'
+        '<div id="mw-content-text" lang="en" dir="ltr"><p>Cooperation is working together.</p>'
+        '<p lang="en">Another paragraph of text here.</p></div></body></html>'
+    )
+    settings = workspace(tmp_path / "ws", {"wiki.html": page}, languages="ar", extra="skip_selectors = nav\n")
+    translate_all(settings, "wiki.html", "ar")
+    report = publish(settings, ["ar"], Policy())
+    assert report.ok, report.failures
+    text = (settings.output / "ar" / "wiki.html").read_text(encoding="utf-8")
+    assert '<html class="client-nojs" lang="ar" dir="rtl">' in text
+    assert '<body lang="ar" dir="rtl"><nav lang="en" dir="ltr">Main page</nav>' in text
+    assert '<div id="mw-content-text" lang="ar" dir="rtl">' in text
+    assert f'<p lang="ar">{pseudo_arabic("Another paragraph of text here.")}</p>' in text
+
+
 @pytest.mark.parametrize(
     ("policy", "translated", "reviewed", "reason"),
     [
