@@ -320,3 +320,19 @@ def test_translated_content_says_the_target_language_and_direction() -> None:
 def without_text(page: str) -> str:
     """A page's markup alone: its text between tags taken out."""
     return re.sub(r">[^<]*<", "><", page)
+
+
+def test_markup_between_two_sentences_gets_its_translated_attributes_and_language() -> None:
+    """An `<img>` or `<br>` between two sentences of a paragraph is neither unit's: its translated `alt`
+    and `title` and its language are put in all the same (they were left as in the source)."""
+    source = (
+        b'<p>First one here. <img alt="A hall" src=x> Second one here.'
+        b'<br title="Next one" lang="en"> Last.</p>'
+    )
+    article = html.read(source, "p.html", "sentence")
+    texts = {p.text for b in article.blocks for p in b.pieces}
+    result = localized(article, {key(article, s): f"T {s}" for s in texts}, "ar")
+    assert result == (
+        '<p>T First one here. <img alt="T A hall" src=x> T Second one here.<br title="T Next one" lang="ar">'
+        " T Last.</p>"
+    )

@@ -226,9 +226,7 @@ class _Renderer:
 
     def piece(self, piece: Piece, wrap: bool) -> str:
         choice = self.choice(piece)
-        every = self.attribute_edits
-        if self.language_edits and choice.mark is not Mark.SOURCE:
-            every = sorted(every + self.language_edits)
+        every = self.edits(choice.mark is not Mark.SOURCE)
         out: list[str] = []
         if choice.text == piece.text and piece.span is not None:
             # unchanged text: the publisher's own bytes (entities, line breaks) stay as they were
@@ -246,12 +244,29 @@ class _Renderer:
         wrapper = self.marks.get(choice.mark) if wrap and _balanced(self.article.text, piece) else None
         return f"{wrapper[0]}{text}{wrapper[1]}" if wrapper else text
 
+    def edits(self, translated: bool) -> list[Edit]:
+        """The edits inside a block's source: translated attributes, and the language of translated text."""
+        if translated and self.language_edits:
+            return sorted(self.attribute_edits + self.language_edits)
+        return self.attribute_edits
+
+    def between(self, before: Piece, after: Piece, separator: str) -> str:
+        """The source between two units (` <img alt="…"> `, `<br lang="en">`), with its edits."""
+        text = self.article.text
+        if before.span is None or after.span is None or text[before.span[1] : after.span[0]] != separator:
+            return separator
+        start, end = before.span[1], after.span[0]
+        translated = Mark.SOURCE not in (self.choice(before).mark, self.choice(after).mark)
+        edits = [e for e in self.edits(translated) if start <= e[0] and e[1] <= end]
+        return _splice(text, start, end, edits) if edits else separator
+
     def block(self, block: Block) -> str:
         wrap = bool(self.marks) and _wrappable(self.article.text, self.article.format, block)
         lead, trail = edges(self.article.text, block)
         parts = [lead, self.piece(block.pieces[0], wrap)]
         for before, separator, piece in zip(block.pieces, block.separators, block.pieces[1:]):
-            parts.append(joins(self.lang, self.choice(before), self.choice(piece), separator))
+            between = self.between(before, piece, separator)
+            parts.append(joins(self.lang, self.choice(before), self.choice(piece), between))
             parts.append(self.piece(piece, wrap))
         parts.append(trail)
         return "".join(parts)
