@@ -107,6 +107,26 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribute:
+    """An attribute of a start tag: its value as a browser reads it, and where the raw value
+    (quotes and all) is in the source text, for publishing to replace."""
+
+    name: str
+    value: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTag:
+    """A start tag in translated content that says which language or direction its content is in:
+    its `lang`, `xml:lang` and `dir` (a `<meta>`: its `content`, under the name of what it declares,
+    `content-language` or `og:locale`). Publishing says the target language there instead."""
+
+    tag: str
+    attributes: tuple[Attribute, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A source article read into blocks, with everything needed to rebuild it."""
 
@@ -116,6 +136,7 @@ class Article:
     encoding: str
     blocks: tuple[Block, ...]
     metadata: dict[str, str] = field(default_factory=dict)
+    languages: tuple[LanguageTag, ...] = ()  # HTML: the tags that name the language of translated content
 
     def segments(self) -> list[Segment]:
         """The article's units, one per distinct sentence, in reading order."""
