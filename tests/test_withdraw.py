@@ -90,6 +90,57 @@ def test_a_draft_edition_is_withdrawn_when_its_article_no_longer_qualifies(news:
     assert bystander.read_text(encoding="utf-8") == "<p>mine</p>"  # not the product's: never removed
 
 
+MINISTER = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Hello world</title>
+<meta name="description" content="A page about the minister">
+</head><body><h1>Hello world</h1>
+<p>The minister spoke today. <img src="m.jpg" alt="Portrait of the minister"></p>
+</body></html>
+"""
+REVIEWED = {"Hello world": "Bonjour le monde", "The minister spoke today.": "Le ministre a parlé."}
+
+
+@pytest.mark.parametrize("record", ["kept", "deleted"])
+def test_a_draft_whose_machine_text_is_only_in_attributes_and_meta_is_a_draft(
+    tmp_path: Path, record: str
+) -> None:
+    settings = workspace(tmp_path / "ws", {"p.html": MINISTER}, "fr")
+    assert fill(settings, "fr", "p.html", upper, fuzzy=True) == 4  # machine output, as pretranslate leaves it
+    assert fill(settings, "fr", "p.html", REVIEWED.get) == 2  # the title/h1 and the paragraph reviewed
+    fr = settings.output / "fr"
+
+    code, stderr = invoke(settings, "publish", "--draft")
+
+    assert code == 0, stderr
+    assert "p.html: 2 machine draft unit(s) marked" in stderr
+    page = (fr / "p.html").read_text(encoding="utf-8")
+    assert 'alt="PORTRAIT OF THE MINISTER"' in page and 'content="A PAGE ABOUT THE MINISTER"' in page
+    assert etree.parse(str(fr / "p.xml")).getroot().get("state") == "machine"  # the bulletin says it
+    assert "Brouillon" in (fr / "index.html").read_text(encoding="utf-8")
+    feed = etree.parse(str(fr / "feed.atom"))
+    assert [e.get("term") for e in feed.findall("a:entry/a:category", ATOM)] == ["draft"]
+    if record == "deleted":  # read back from the bulletin alone
+        (settings.root / ".workflow" / "published.json").unlink()
+
+    code, stderr = invoke(settings, "publish")
+
+    assert code == 0, stderr
+    assert (
+        "held back: p.html: 2 of 4 units not reviewed (2 machine-translated); its draft edition "
+        "output/fr/p.html is withdrawn" in stderr
+    )
+    assert not (fr / "p.html").exists() and not (fr / "p.xml").exists()
+    assert not (fr / "index.html").exists() and not (fr / "feed.atom").exists()
+
+
+def test_a_reviewed_bulletin_does_not_say_it_is_a_draft(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"p.html": MINISTER}, "fr")
+    fill(settings, "fr", "p.html", upper)
+    publish(settings, ["fr"], Policy(draft=True))
+    assert etree.parse(str(settings.output / "fr" / "p.xml")).getroot().get("state") is None
+    assert "Brouillon" not in (settings.output / "fr" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_reviewed_edition_stays_when_its_article_is_held(news: Settings) -> None:
     fill(news, "zh", "story.txt", upper)
     publish(news, ["zh"], Policy())

@@ -250,6 +250,8 @@ def record(tree: etree._ElementTree) -> Record:
         source=plain_text(_find(head, "source")),
         date=parse_date(plain_text(_find(head, "date"))),
         summary=plain_text(_find(head, "summary")),
+        # the root's own state says it for the whole edition (attribute and meta units too); a bulletin
+        # written before the root said it has its machine units marked in the text (root.iter() has both)
         draft=any(e.get("state") == "machine" for e in root.iter()),
     )
 
