@@ -134,10 +134,16 @@ def test_a_draft_whose_machine_text_is_only_in_attributes_and_meta_is_a_draft(
 
 
 def test_a_reviewed_bulletin_does_not_say_it_is_a_draft(tmp_path: Path) -> None:
-    settings = workspace(tmp_path / "ws", {"p.html": MINISTER}, "fr")
-    fill(settings, "fr", "p.html", upper)
+    # b.xml: a draft bulletin used again as a source; its root's state is not that of its editions
+    again = ('<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en" version="1" state="machine">'
+             "<head><title>Hello world</title></head>"
+             "<body><p>The minister spoke today.</p></body></bulletin>\n")
+    settings = workspace(tmp_path / "ws", {"p.html": MINISTER, "b.xml": again}, "fr")
+    for article in ("p.html", "b.xml"):
+        fill(settings, "fr", article, upper)
     publish(settings, ["fr"], Policy(draft=True))
-    assert etree.parse(str(settings.output / "fr" / "p.xml")).getroot().get("state") is None
+    for article in ("p", "b"):
+        assert etree.parse(str(settings.output / "fr" / f"{article}.xml")).getroot().get("state") is None
     assert "Brouillon" not in (settings.output / "fr" / "index.html").read_text(encoding="utf-8")
 
 

@@ -298,8 +298,8 @@ def assemble_bulletin(
     root = tree.getroot()
     if any(choice.mark is Mark.MACHINE for choice in choices.values()):
         root.set("state", "machine")
-    else:
-        root.attrib.pop("state", None)
+    elif "state" in root.attrib:
+        del root.attrib["state"]
     schema = bulletin_schema()
     if not schema.validate(tree):
         error = schema.error_log[0]  # type: ignore[index]  # lxml-stubs lacks __getitem__
