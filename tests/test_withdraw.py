@@ -311,3 +311,99 @@ def test_a_page_whose_source_is_gone_stops_linking_a_withdrawn_edition(news: Set
     assert hreflangs(page) == [("ar", "../ar/story.html")]
     assert invoke(news, "unpublish", "ar", "story")[0] == 0
     assert hreflangs(page) == [] and menu(page) == []  # still online in zh, linking nothing gone
+
+
+def test_a_draft_whose_catalog_cannot_be_read_is_withdrawn_by_a_plain_publish(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)  # a machine draft
+    fill(news, "zh", "fair.html", upper)  # reviewed
+    publish(news, ["zh"], Policy(draft=True))
+    zh = news.output / "zh"
+    for article in ("story.txt", "fair.html"):
+        with news.catalog(article, "zh").open("a", encoding="utf-8") as catalog:
+            catalog.write('msgstr "not a PO file any more\n')
+
+    code, stderr = invoke(news, "publish", "zh", "--draft")  # a draft run: drafts may stay online
+
+    assert code == 1 and "held back: story.txt" not in stderr
+    assert sorted(listed(zh / "index.html")) == ["./fair.html", "./story.html"]
+
+    code, stderr = invoke(news, "publish", "zh")
+
+    assert code == 1
+    assert "story.po:" in stderr and "cannot read catalog" in stderr
+    assert (
+        "held back: story.txt: it cannot be worked out (the error below says why); its draft edition "
+        "output/zh/story.html is withdrawn" in stderr
+    )
+    assert (
+        "held back: fair.html: it cannot be worked out (the error below says why); the earlier edition "
+        "output/zh/fair.html stays online" in stderr  # reviewed: a broken catalog does not take it down
+    )
+    assert not (zh / "story.html").exists() and not (zh / "story.xml").exists()
+    assert listed(zh / "index.html") == ["./fair.html"]
+    feed = etree.parse(str(zh / "feed.atom"))
+    assert [e.findtext("a:title", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["FAIR OPENS"]
+
+
+def test_a_draft_whose_source_cannot_be_read_is_withdrawn_by_a_plain_publish(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    (news.source / "story.txt").write_bytes(STORY.encode("utf-8") + b"\xff\n")  # not UTF-8 any more
+
+    code, stderr = invoke(news, "publish", "zh")
+
+    assert code == 1
+    assert "its draft edition output/zh/story.html is withdrawn" in stderr
+    assert not (news.output / "zh" / "story.html").exists()
+    assert not (news.output / "zh" / "index.html").exists()  # nothing left online in zh
+
+
+def unconfigure(settings: Settings, lang: str) -> None:
+    """Take a language out of `languages` in setup.cfg (the CLI reads it again)."""
+    config = settings.root / "setup.cfg"
+    text = config.read_text(encoding="utf-8")
+    kept = " ".join(other for other in settings.languages if other != lang)
+    config.write_text(text.replace(f"languages = {' '.join(settings.languages)}", f"languages = {kept}"),
+                      encoding="utf-8")
+
+
+def test_a_language_no_longer_configured_loses_its_drafts(news: Settings) -> None:
+    fill(news, "ar", "story.txt", pseudo_arabic, fuzzy=True)  # a machine draft
+    fill(news, "ar", "fair.html", pseudo_arabic)  # reviewed
+    fill(news, "zh", "fair.html", upper)
+    publish(news, ["zh", "ar"], Policy(draft=True))
+    unconfigure(news, "ar")
+    ar = news.output / "ar"
+
+    code, stderr = invoke(news, "publish", "--draft")  # a draft run decides nothing in ar
+
+    assert code == 0, stderr
+    assert (ar / "story.html").exists()
+
+    code, stderr = invoke(news, "publish")
+
+    assert code == 0, stderr
+    assert (
+        "ar: held back: story.txt: ar is no longer among the configured languages (`languages` in "
+        "setup.cfg); its draft edition output/ar/story.html is withdrawn" in stderr
+    )
+    assert not (ar / "story.html").exists() and not (ar / "story.xml").exists()
+    assert listed(ar / "index.html") == ["./fair.html"]  # the reviewed edition stays, until unpublished
+    assert [e.get("term") for e in etree.parse(str(ar / "feed.atom")).iter(f"{{{ATOM['a']}}}category")] == []
+    assert (news.output / "zh" / "fair.html").exists()
+
+
+def test_a_language_no_longer_configured_can_be_unpublished(news: Settings) -> None:
+    fill(news, "ar", "story.txt", pseudo_arabic, fuzzy=True)
+    fill(news, "zh", "fair.html", upper)
+    publish(news, ["zh", "ar"], Policy(draft=True))
+    unconfigure(news, "ar")
+    ar = news.output / "ar"
+
+    code, stderr = invoke(news, "unpublish", "ar")
+
+    assert code == 0, stderr
+    assert not (ar / "story.html").exists() and not (ar / "index.html").exists()
+    assert (news.output / "zh" / "fair.html").exists()
+    code, stderr = invoke(news, "unpublish", "ar")  # nothing of ar recorded any more
+    assert code == 2 and "not a configured language: ar (configured: zh)" in stderr
