@@ -74,6 +74,7 @@ from .render import (
     Entry,
     Page,
     Record,
+    draft_banner,
     edition_page,
     feed,
     index_page,
@@ -750,17 +751,33 @@ def _known(writer: _Writer, article: str, lang: str, inputs: str) -> Edition | s
     return Edition(article, lang, html_path, xml_path, reviewed, fallen, machine, needs_work)
 
 
-def _hold(writer: _Writer, article: str, lang: str, reason: str, *, withdraw: bool = True) -> Held:
-    """An article held back: an earlier draft edition is withdrawn (unless not `withdraw`), an earlier
-    reviewed one stays."""
+def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
+    """An article held back: an earlier draft edition is withdrawn, an earlier reviewed one stays."""
     html_path, xml_path = _paths(writer.settings, lang, article)
     if not html_path.exists():
         return Held(article, lang, reason)
     kept = _index_record(writer.manifest, xml_path) if xml_path.exists() else None
-    if withdraw and kept is not None and kept.draft:
+    if kept is not None and (kept.draft or _bannered(writer, article, lang, html_path)):
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
     return Held(article, lang, reason, html_path)
+
+
+def _bannered(writer: _Writer, article: str, lang: str, page: Path) -> bool:
+    """Whether the page of an HTML source's edition shows the draft banner.
+
+    A bulletin says on its root that its edition is a draft (assemble_bulletin). One written before it did
+    so has its machine units marked in its text, but a draft of an HTML page whose only machine units are
+    attributes or meta tags (which no bulletin holds) has nothing in its bulletin to say so, and would
+    stay online for good: its page's banner says it. Read only for a held-back HTML edition whose
+    bulletin does not call it a draft.
+    """
+    if READERS.get(PurePosixPath(article).suffix.lower()) is not READERS[".html"]:
+        return False
+    try:
+        return draft_banner(lang).encode("utf-8") in writer.manifest.read(page)
+    except OSError:
+        return False
 
 
 UNDECIDED = "it cannot be worked out (the error below says why)"

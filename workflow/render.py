@@ -272,6 +272,11 @@ class Page:
     localized: str | None = None  # an HTML source's localized text (page or fragment)
 
 
+def draft_banner(lang: str) -> str:
+    """The draft banner of a page in `lang`, as publish puts it into every draft edition's page."""
+    return _macro("banners", ui=ui(lang), draft=True, fallback=False)
+
+
 def edition_page(page: Page, relative: PurePosixPath, alternates: Alternates) -> str:
     """The page of an edition: an HTML source's own page with its translations in place, else the
     bulletin page (whose body is the localized markup of an HTML fragment, else the bulletin's body)."""
