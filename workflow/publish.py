@@ -8,7 +8,9 @@ makes every page. This module writes editions, links, indexes and feeds, keeps
 the record of what it wrote, and withdraws. A published article gets an HTML page and a bulletin XML
 document; units that cannot be shown translated appear in the source language,
 marked, and are reported. Articles held back are reported with the reason: an
-earlier reviewed edition stays in place, an earlier draft edition is withdrawn.
+earlier reviewed edition stays in place, an earlier draft edition is withdrawn (by a
+run without --draft also when the edition cannot be worked out again, or its language
+is no longer configured: no draft outlives a run under a policy).
 Every run brings the links between editions, the indexes and feeds up to date;
 files are written only when their bytes change, so publishing twice in a row
 writes nothing. `.workflow/published.json` (workflow.manifest) records what was
