@@ -283,9 +283,12 @@ def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
     Example:
       workflow unpublish zh story.txt
     """
+    from .publish import recorded_languages
     from .publish import unpublish as run_unpublish
 
-    chosen_languages(settings, (lang,))
+    # a language taken out of `languages` keeps its editions online until they are withdrawn here
+    if lang not in settings.languages and lang not in recorded_languages(settings):
+        chosen_languages(settings, (lang,))
     render_publish(settings, run_unpublish(settings, lang, articles))
 
 

@@ -148,6 +148,10 @@ class Manifest:
         self.held.pop(key, None)
         return True
 
+    def languages(self) -> set[str]:
+        """The languages with a file publish wrote under output/<lang>/ still recorded."""
+        return {key.partition("/")[0] for key in self.files if "/" in key}
+
     def first_published(self, lang: str, article: str, today: dt.date) -> dt.date:
         """The date an edition was first published (recorded now when it is new)."""
         key = f"{lang}/{article}"

@@ -251,6 +251,8 @@ def record(tree: etree._ElementTree) -> Record:
         source=plain_text(_find(head, "source")),
         date=parse_date(plain_text(_find(head, "date"))),
         summary=plain_text(_find(head, "summary")),
+        # the root's own state says it for the whole edition (attribute and meta units too); a bulletin
+        # written before the root said it has its machine units marked in the text (root.iter() has both)
         draft=any(e.get("state") == "machine" for e in root.iter()),
     )
 
@@ -269,6 +271,11 @@ class Page:
     draft: bool  # machine drafts are shown, marked
     fallback: bool  # some units are shown in the source language, marked
     localized: str | None = None  # an HTML source's localized text (page or fragment)
+
+
+def draft_banner(lang: str) -> str:
+    """The draft banner of a page in `lang`, as publish puts it into every draft edition's page."""
+    return _macro("banners", ui=ui(lang), draft=True, fallback=False)
 
 
 def edition_page(page: Page, relative: PurePosixPath, alternates: Alternates) -> str:
