@@ -42,7 +42,7 @@ from workflow.pretranslate.argos_packages import install_model_file
 from workflow.pretranslate.protect import skeleton
 from workflow.segment import PLACEHOLDER, emptied_pairs, placeholder_problems
 from workflow.settings import Settings, load_settings
-from workflow.store import load_units
+from workflow.store import load_units, scan_catalog
 
 SOURCES = {
     "a.txt": "Prices fell slightly in March.\n\nThe minister met foreign guests on Monday.\n\nThank you.\n",
@@ -652,6 +652,50 @@ def test_propagation_never_replaces_a_persons_work(ws: Settings) -> None:
     # where reviewers disagree, context matters: the engines suggest, fuzzy
     assert found[("b.html", "See you tomorrow.")] == (pseudolocalize("See you tomorrow."), State.MACHINE,
                                                        "pseudo")
+
+
+def hand_edit(path: Path, targets: dict[str, str]) -> None:
+    """A translator changes machine targets in a PO editor and leaves them fuzzy, comments untouched."""
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        if entry.msgid in targets:
+            assert "fuzzy" in entry.flags
+            entry.msgstr = targets[entry.msgid]
+    catalog.save(str(path))
+
+
+def test_a_translators_edit_of_a_machine_draft_is_theirs(ws: Settings) -> None:
+    """A machine unit edited by hand and left fuzzy needs work: --redo-machine and propagation keep it."""
+    assert run(ws, "zh", "--engine", "pseudo")[0] == 0
+    a = ws.catalog("a.txt", "zh")
+    edits = {"Thank you.": "谢谢（初稿）", "Prices fell slightly in March.": "三月份价格略降（初稿）"}
+    hand_edit(a, edits)
+    for source, target in edits.items():
+        assert units(ws)[("a.txt", source)] == (target, State.NEEDS_WORK, "edited; pseudo")
+    assert {b.state for b in scan_catalog(a)} == {State.NEEDS_WORK, State.MACHINE}  # status reads it alike
+    code, _, err = run(ws, "zh", "--engine", "pseudo", "--redo-machine")
+    assert code == 0, err
+    for source, target in edits.items():
+        assert units(ws)[("a.txt", source)][:2] == (target, State.NEEDS_WORK)
+    other = "The minister met foreign guests on Monday."  # the engine's own draft: redone, as before
+    assert units(ws)[("a.txt", other)] == (pseudolocalize(other), State.MACHINE, "pseudo")
+
+    review(ws.catalog("b.html", "zh"), {"Thank you.": "谢谢。"})  # reviewed in another article
+    code, _, err = run(ws, "zh", "--engine", "pseudo")
+    assert code == 0, err
+    assert "replaced by a translation reviewed in another article" not in err
+    assert units(ws)[("a.txt", "Thank you.")][:2] == ("谢谢（初稿）", State.NEEDS_WORK)
+
+
+def test_machine_drafts_written_before_seals_count_as_machine(ws: Settings) -> None:
+    """A provenance line with no digest (catalogs written before it was recorded) is read as it says:
+    machine output, redone with --redo-machine even if a person changed its words (as before)."""
+    a = ws.catalog("a.txt", "zh")
+    review(a, {"Thank you.": "谢谢（改）"}, fuzzy=True, provenance="pseudo")
+    assert units(ws)[("a.txt", "Thank you.")] == ("谢谢（改）", State.MACHINE, "pseudo")
+    assert run(ws, "zh", "--engine", "pseudo", "--redo-machine")[0] == 0
+    assert units(ws)[("a.txt", "Thank you.")] == (pseudolocalize("Thank you."), State.MACHINE, "pseudo")
+    assert "# workflow: pseudo · draft " in a.read_text(encoding="utf-8")  # written anew: sealed
 
 
 def test_propagation_can_be_turned_off(ws: Settings) -> None:
