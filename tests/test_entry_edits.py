@@ -8,11 +8,13 @@ Written against the mutants of `store._edited` and `edit_read` that the rest of 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polib
 import pytest
 
+from workflow.model import State
 from workflow.store import (
     EntryEdit,
     PluralEntry,
@@ -42,6 +44,24 @@ def test_approving_the_machine_words_says_whose_they_were(tmp_path: Path) -> Non
     assert entry.flags == ["python-format"]  # fuzzy gone, other flags kept
     assert entry.previous_msgid is None  # the comparison with the old source is done
     assert entry.tcomment == "a note\nworkflow: mt argos 1.9"
+
+
+def test_approving_a_sealed_draft_says_a_person_approved_it(tmp_path: Path) -> None:
+    """Pretranslate seals its line with the draft's digest; approved as it is, the line keeps the
+    engine's words and says `approved`, so marked fuzzy again in a PO editor the unit needs work:
+    a person's, never redone or replaced as machine output."""
+    digest = hashlib.sha256("展会。".encode()).hexdigest()[:8]
+    sealed = f"# workflow: mt argos 1.9 · confidence 52 · draft {digest}\n"
+    draft = MACHINE.replace("# workflow: mt argos 1.9\n", sealed)
+    entry = edited(tmp_path, draft, EntryEdit("展会。", reviewed=True))
+    assert entry.tcomment == "a note\nworkflow: mt argos 1.9 · confidence 52 · approved"
+    path = tmp_path / "a.po"
+    catalog = polib.pofile(str(path))
+    catalog[0].flags.append("fuzzy")  # marked needs work again, in a PO editor
+    catalog.save(str(path))
+    (unit,) = load_located_units(path, "zh", "a.txt")
+    assert (unit.unit.state, unit.unit.provenance) == (State.NEEDS_WORK,
+                                                       "reviewed; mt argos 1.9 · confidence 52")
 
 
 def test_a_new_text_is_a_persons_and_drops_the_engines_line(tmp_path: Path) -> None:

@@ -318,7 +318,8 @@ def status(settings: Settings, langs: tuple[str, ...], as_json: bool) -> None:
     """Show units and words in each state, per language and article, and the percent of words reviewed.
 
     States are read from the PO files: new (empty msgstr), machine (fuzzy, with an engine's
-    provenance comment), needs-work (fuzzy, marked by a translator), changed (fuzzy, with the
+    provenance comment, its words as the engine wrote them), needs-work (fuzzy, marked or
+    edited by a translator), changed (fuzzy, with the
     previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
 
     \b

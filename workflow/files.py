@@ -14,7 +14,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from .errors import LockError, WorkflowError
 
@@ -22,20 +22,22 @@ LOCK_NAME = ".workflow.lock"
 log = logging.getLogger(__name__)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, last_check: Callable[[], None] | None = None) -> None:
     """Write a file so that readers see the old or the new content, never a part.
 
     The data goes to a temporary file in the same directory, is flushed to disk,
     and replaces the target with os.replace. Any failure is a WorkflowError naming
     `path` itself (never the temporary file) with a hint for its cause; no
-    temporary file is left behind.
+    temporary file is left behind. `last_check` runs last before the replace, once the
+    new content is on disk (the shortest window there is): an exception there leaves
+    the old file as it was.
     """
-    with atomic_writer(path) as stream:
+    with atomic_writer(path, last_check) as stream:
         stream.write(data)
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+def atomic_writer(path: Path, last_check: Callable[[], None] | None = None) -> Iterator[BinaryIO]:
     """`write_atomic` for content written piece by piece: the file appears whole when the block ends.
 
     An exception inside the block leaves the old file as it was; an OSError there is reported
@@ -48,7 +50,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _install(temporary, path)
+        _install(temporary, path, last_check)
     except OSError as exc:
         _discard(temporary)
         raise _write_error(path, exc) from None
@@ -161,14 +163,17 @@ def temporary_beside(path: Path) -> tuple[int, str]:
         return tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
 
 
-def _install(temporary: str, path: Path) -> None:
+def _install(temporary: str, path: Path, last_check: Callable[[], None] | None = None) -> None:
     """Move a temporary file, already on disk, over `path`, with the mode of the file it replaces
-    (0o644 for a new file, whatever the umask: catalogs and pages are meant to be shared)."""
+    (0o644 for a new file, whatever the umask: catalogs and pages are meant to be shared);
+    `last_check` (see write_atomic) runs just before."""
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = 0o644
     os.chmod(temporary, mode)
+    if last_check is not None:
+        last_check()
     os.replace(temporary, path)
 
 

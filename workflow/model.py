@@ -16,7 +16,7 @@ class State(enum.Enum):
 
     NEW = "new"  # empty msgstr
     MACHINE = "machine"  # fuzzy, filled by an engine (MT, memory, pseudo): a machine provenance comment
-    NEEDS_WORK = "needs-work"  # fuzzy with no machine provenance: a translator marked it by hand
+    NEEDS_WORK = "needs-work"  # fuzzy, a person's: marked by hand, or an engine's words they changed
     CHANGED = "changed"  # fuzzy with a previous msgid: the source was edited
     REVIEWED = "reviewed"  # not fuzzy
 

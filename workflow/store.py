@@ -40,8 +40,10 @@ from .potext import (
     FIX_HINT,
     MACHINE_PREFIXES,
     PROVENANCE,
+    REVIEWED,
     EntryBrief,
     Layout,
+    approved,
     check_encoding,
     check_syntax,
     detect_layout,
@@ -53,7 +55,9 @@ from .potext import (
     is_machine,
     key_error,
     parse_text,
+    provenance_of,
     scan_text,
+    sealed,
 )
 from .segment import unit_key
 
@@ -353,7 +357,7 @@ def _reviewed(tcomment: str | None) -> str:
     """A reviewed entry's comment, its engine provenance marked reviewed: a person's work, never redone."""
     lines = (tcomment or "").splitlines()
     return "\n".join(
-        f"{PROVENANCE}reviewed; {line[len(PROVENANCE):]}"
+        f"{PROVENANCE}{REVIEWED}{line[len(PROVENANCE):]}"
         if line.startswith(PROVENANCE) and is_machine(line[len(PROVENANCE):]) else line
         for line in lines
     )
@@ -653,11 +657,18 @@ def _target(entry: polib.POEntry, singular: int) -> str:
     return str(entry.msgstr)
 
 
-def _provenance(entry: polib.POEntry) -> str:
+def _provenance_line(entry: polib.POEntry) -> str:
+    """The entry's `# workflow:` comment as written (after its prefix; "": none)."""
     for line in (entry.tcomment or "").splitlines():
         if line.startswith(PROVENANCE):
             return line[len(PROVENANCE):]
     return ""
+
+
+def _provenance(entry: polib.POEntry) -> str:
+    """What the entry's provenance says of its target (see potext.provenance_of): an engine's draft
+    edited by a person reads `edited; …`, never as the engine's."""
+    return provenance_of(_provenance_line(entry), entry.msgstr or "")
 
 
 def load_units(path: Path, lang: str, article: str) -> list[Unit]:
@@ -680,7 +691,10 @@ def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_ma
 
 
 def redoable(state: State, provenance: str) -> bool:
-    """Whether `--redo-machine` may replace a unit: an engine's output, still fuzzy, source edited or not."""
+    """Whether `--redo-machine` may replace a unit: an engine's output, still fuzzy, source edited or not.
+
+    `provenance` as `_provenance` reads it: an engine's draft a person edited reads `edited; …`.
+    """
     return state in (State.MACHINE, State.CHANGED) and is_machine(provenance)
 
 
@@ -709,7 +723,9 @@ def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetU
         elif not update.fuzzy and "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
-        entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
+        # an engine's draft is sealed with its target's digest: once a person edits it, it is theirs
+        line = sealed(update.provenance, update.target) if update.fuzzy else update.provenance
+        entry.tcomment = "\n".join([*kept, PROVENANCE + line])
         changed.append(entry)
     return changed
 
@@ -865,7 +881,7 @@ def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, lin
         raise PluralEntry("this unit is a plural entry (msgid_plural): it has a translation for each plural "
                           "form, and one target cannot give them", path=path, line=line,
                           hint="edit its msgstr[0], msgstr[1]… in a PO editor")
-    machine = _provenance(entry)
+    machine = _provenance_line(entry)
     changed_text = edit.target != entry.msgstr
     entry.msgstr = edit.target
     flags = [flag for flag in entry.flags if flag != "fuzzy"]
@@ -877,7 +893,9 @@ def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, lin
     if edit.comment is not None:
         kept = edit.comment.splitlines()
     if machine and not changed_text and edit.reviewed:  # the machine's words approved as they are: say whose
-        kept.append(PROVENANCE + machine)  # (marked needs-work, the unit is a person's to redo: no engine's)
+        # (marked needs-work, the unit is a person's to redo: no engine's; approved, an engine's draft
+        # seal says so, so that one marked fuzzy again later is a person's too)
+        kept.append(PROVENANCE + approved(machine, edit.target))
     elif edit.provenance:
         kept.append(PROVENANCE + edit.provenance)
     entry.tcomment = "\n".join(kept)
