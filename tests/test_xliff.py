@@ -322,6 +322,82 @@ def test_work_changed_after_the_export_is_a_conflict(ws: Settings, source: str) 
     assert catalog.read_bytes() == before
 
 
+def test_a_needs_work_mark_made_after_the_export_survives_the_untouched_file(ws: Settings) -> None:
+    path = exported(ws, "fair.txt")  # "Trade Fair" goes out reviewed, as translated and approved
+    catalog = put(ws, "zh", "fair.txt", {
+        "Trade Fair": Put("北京贸易展会开幕", State.NEEDS_WORK, comment="Wrong tense, redo. -- Ana")})
+    before = catalog.read_bytes()
+    line = units_of(path)["Trade Fair Opens in Beijing"].sourceline  # (the file as exported, untouched)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert re.search(rf"conflict: {re.escape(str(path))}:{line}: {re.escape(str(catalog))}:\d+ "
+                     r"\(needs-work\) was changed after this XLIFF file was exported, and this target, the "
+                     "same words confirmed, would approve", result.output), result.output
+    assert "0 target(s) applied, 0 reviewed, 4 unchanged, 1 conflict(s); 0 catalog(s) written" in (
+        result.output)
+    assert catalog.read_bytes() == before  # the mark and Ana's comment stay
+
+# Three versions meet at import: the unit as exported (its digest in extradata), as the catalog holds it
+# now, and the XLIFF target. (exported, now, target) -> what the catalog holds afterwards: "conflict"
+# (exit 1) and "unchanged" (exit 0) leave its bytes as they were.
+_A, _B, _C = "详情见网站。", "详情请见网站。", "详情另见网站。"
+_NEW, _MT, _NW, _CH, _RV = State.NEW, State.MACHINE, State.NEEDS_WORK, State.CHANGED, State.REVIEWED
+_DONE, _REDO = "translated", "needs-review-translation"
+
+
+@pytest.mark.parametrize(("base", "now", "target", "expected"), [
+    # the same words as the catalog's
+    pytest.param((_RV, _A), (_NW, _A), (_A, _DONE), "conflict", id="reviewed-marked-needs-work-after"),
+    pytest.param((_RV, _A), (_CH, _A), (_A, _DONE), "conflict", id="reviewed-changed-after"),
+    pytest.param((_MT, _A), (_NW, _A), (_A, _DONE), "conflict", id="machine-marked-needs-work-after"),
+    pytest.param((_NEW, ""), (_NW, _A), (_A, _DONE), "conflict", id="new-typed-in-po-needs-work"),
+    pytest.param((_NW, _B), (_NW, _A), (_A, _DONE), "conflict", id="needs-work-edited-after"),
+    pytest.param((_RV, _A), (_NW, _A), (_A, _REDO), "unchanged", id="unconfirmed-keeps-needs-work"),
+    pytest.param((_NW, _A), (_NW, _A), (_A, _DONE), (_RV, _A), id="needs-work-confirmed"),
+    pytest.param((_CH, _A), (_CH, _A), (_A, _DONE), (_RV, _A), id="changed-confirmed"),
+    pytest.param((_MT, _A), (_MT, _A), (_A, _DONE), (_RV, _A), id="machine-confirmed"),
+    pytest.param((_NEW, ""), (_MT, _A), (_A, _DONE), (_RV, _A), id="machine-filled-after-confirmed"),
+    pytest.param((_NW, _A), (_RV, _A), (_A, _REDO), "unchanged", id="reviewed-after-untouched"),
+    pytest.param((_NW, _A), (_RV, _A), (_A, _DONE), "unchanged", id="reviewed-after-confirmed"),
+    pytest.param((_RV, _A), (_RV, _A), (_A, _REDO), "unchanged", id="reviewed-never-unapproved"),
+    # other words
+    pytest.param((_RV, _A), (_NW, _A), (_B, _DONE), "conflict", id="other-reviewed-marked-after"),
+    pytest.param((_NW, _A), (_NW, _C), (_B, _DONE), "conflict", id="other-needs-work-edited-after"),
+    pytest.param((_NW, _A), (_RV, _A), (_B, _DONE), "conflict", id="other-reviewed-after"),
+    pytest.param((_RV, _A), (_RV, _A), (_B, _REDO), "conflict", id="other-unconfirmed-over-reviewed"),
+    pytest.param((_RV, _A), (_RV, _A), (_B, _DONE), (_RV, _B), id="other-newer-reviewed"),
+    pytest.param((_NW, _A), (_NW, _A), (_B, _DONE), (_RV, _B), id="other-needs-work-confirmed"),
+    pytest.param((_NW, _A), (_NW, _A), (_B, _REDO), (_NW, _B), id="other-needs-work-unconfirmed"),
+    pytest.param((_CH, _A), (_CH, _A), (_B, _REDO), (_CH, _B), id="other-changed-unconfirmed"),
+    pytest.param((_NW, _A), (_MT, _C), (_B, _DONE), (_RV, _B), id="other-over-machine-always"),
+    pytest.param((_NEW, ""), (_NEW, ""), (_B, _REDO), (_NW, _B), id="other-into-new"),
+])
+def test_import_merges_export_catalog_and_target(ws: Settings, base: tuple[State, str],
+                                                 now: tuple[State, str], target: tuple[str, str],
+                                                 expected: object) -> None:
+    def unit(state: State, text: str) -> dict[str, Put]:
+        return {"Details": Put(text, state, previous="Details are at the site." if state is _CH else "")}
+
+    put(ws, "zh", "fair.txt", unit(*base))
+    path = exported(ws, "fair.txt")
+    put(ws, "zh", "fair.txt", unit(*now))  # meanwhile, in the PO file
+    set_target(path, "Details", *target)
+    catalog = ws.catalog("fair.txt", "zh")
+    before = catalog.read_bytes()
+    result = invoke(ws, "xliff", "import", str(path))
+    if expected in ("conflict", "unchanged"):
+        assert result.exit_code == (1 if expected == "conflict" else 0), result.output
+        assert ("conflict: " in result.output) == (expected == "conflict"), result.output
+        assert catalog.read_bytes() == before
+    else:
+        assert result.exit_code == 0, result.output
+        got = po_units(ws, "fair.txt")["Details are at https://example.org/fair and from press@example.org."]
+        assert got[:2] == expected[::-1]
+    after = catalog.read_bytes()
+    again = invoke(ws, "xliff", "import", str(path))  # the same file again changes nothing
+    assert catalog.read_bytes() == after, again.output
+
+
 def test_machine_output_changed_after_the_export_is_replaced(ws: Settings) -> None:
     path = exported(ws, "fair.txt")
     put(ws, "zh", "fair.txt", {"The fair opened": Put("新的机器译文", State.MACHINE)})

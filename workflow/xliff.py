@@ -368,10 +368,13 @@ def import_xliff(settings: Settings, paths: Iterable[Path], translator: str = ""
     needs-translation (a stub), changes nothing. A target
     is a person's work, reviewed when confirmed (state translated, signed-off or final;
     with no state, approved="yes"), else needs-work. It replaces:
-    - an empty, machine or identical target: always (an identical one confirmed marks it reviewed);
+    - an empty or machine target: always;
     - a needs-work or changed target: when the catalog still holds what was exported;
     - a reviewed target: only when the unit is confirmed and the catalog still holds what
       was exported, i.e. the XLIFF unit is the newer reviewed one.
+    A target identical to the catalog's changes nothing, unless confirmed: then it approves
+    a machine target always, a needs-work or changed one when the catalog still holds what
+    was exported (a needs-work mark made since is newer than the file).
     Anything else is a conflict: reported with both places, not applied. "What was
     exported" is the digest `xliff export` puts in each trans-unit's extradata.
     A catalog written gets a new PO-Revision-Date, and `translator` ("Full Name <email>")
@@ -513,14 +516,12 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
         raise WorkflowError(f"the target of trans-unit {key!r} does not keep the source's inline codes: "
                             f"{'; '.join(problems)}", path=path, line=_line(element), hint=INLINE_HINT)
     confirmed = _confirmed(item, element)
-    if text == unit.target:
-        if confirmed and unit.state is not State.REVIEWED:  # the same words, now confirmed: approved
-            target.edits[key] = EntryEdit(text, True, provenance=f"xliff {path.name}")
-            result.reviewed += 1
-        else:
-            result.unchanged += 1
+    if text == unit.target and (not confirmed or unit.state is State.REVIEWED):
+        result.unchanged += 1  # nothing new: the catalog's words, in its state or a better one
         return
-    as_exported = item.get("extradata") == _base(unit)
+    # the rest changes the unit: a person's work there (needs-work, changed, reviewed) only as it was
+    # exported, for one changed since (a needs-work mark, an edit, a review) is newer than this file
+    moved_on = unit.state not in (State.NEW, State.MACHINE) and item.get("extradata") != _base(unit)
     where = f"{target.path}:{po_line}"
     conflict = None
     if unit.state is State.REVIEWED and not confirmed:
@@ -528,7 +529,13 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
                     f"confirmed (state {element.get('state')!r})",
                     "confirm the target in the CAT tool (state translated) to replace the reviewed one, "
                     "or leave the reviewed one")
-    elif unit.state is not State.NEW and unit.state is not State.MACHINE and not as_exported:
+    elif moved_on and text == unit.target:
+        conflict = (f"{where} ({unit.state.value}) was changed after this XLIFF file was exported, and "
+                    f"this target, the same words confirmed, would approve its translation of {key!r} over "
+                    "that change",
+                    "read the unit in the PO file (its comments may say why it changed) and approve it there "
+                    "if it is right, or export again and confirm it in the CAT tool")
+    elif moved_on:
         conflict = (f"{where} ({unit.state.value}) was changed after this XLIFF file was exported, and "
                     f"its translation of {key!r} differs from this one",
                     "compare the two and keep one: edit the PO file, or export again and redo the unit")
@@ -536,6 +543,9 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
         result.conflicts.append(Failure(conflict[0], path, line, conflict[1]))
         return
     target.edits[key] = EntryEdit(text, confirmed, provenance=f"xliff {path.name}")
+    if text == unit.target:  # the same words, now confirmed: approved
+        result.reviewed += 1
+        return
     result.applied += 1
     result.reviewed += confirmed
     if unit.state is State.REVIEWED:  # never silently
