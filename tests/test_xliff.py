@@ -160,8 +160,8 @@ def test_marks_that_pair_with_nothing_stay_text() -> None:
     assert len(element) == 0 and element.text == "a <1>b</2> c </3> <4>"
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab <>/12&\"'\x00\x1e\r\n\t\ufffe\U0001f600")), max_size=40)
-       | st.text(max_size=40))
+@given(st.text(alphabet=st.sampled_from(list("ab <>/12&\"'\x01\x1e\r\n\t\ufffe\U0001f600")), max_size=40)
+       | st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40))  # (what a PO holds)
 @example("<1>x</1><2/>&lt;\r\n\x1f")
 @example("<1><2></1></2>")
 def test_inline_text_round_trips_through_xml(text: str) -> None:
@@ -170,6 +170,15 @@ def test_inline_text_round_trips_through_xml(text: str) -> None:
     data = etree.tostring(element, encoding="UTF-8")
     assert read_inline(etree.fromstring(data), Path("t.xlf")) == text
 
+
+def test_a_nul_in_a_catalog_is_not_exported(ws: Settings) -> None:
+    catalog = put(ws, "zh", "fair.txt", {"The Ministry": Put("商务部\x00主办了展会。")})  # a raw NUL byte
+    line = next(e.linenum for e in polib.pofile(str(catalog)) if e.msgid.startswith("The Ministry"))
+    result = invoke(ws, "xliff", "export", "zh")
+    assert result.exit_code == 1, result.output
+    assert f"error: {catalog}:{line}: the unit " in result.output and "holds a NUL character" in result.output
+    assert not (ws.root / "xliff" / "zh" / "fair.txt.xlf").exists()
+    assert (ws.root / "xliff" / "zh" / "page.html.xlf").exists()  # the other articles still go out
 
 def test_hostile_text_is_escaped(ws: Settings) -> None:
     put(ws, "zh", "fair.txt", {"The Ministry": Put(HOSTILE, State.REVIEWED, comment="</note><x/> & \x07")})
@@ -512,6 +521,41 @@ def test_a_second_trans_unit_for_one_key_is_refused(ws: Settings) -> None:
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
     result = invoke(ws, "xliff", "import", str(path))
     assert result.exit_code == 1 and "a second trans-unit" in result.output
+
+
+def _both(ws: Settings) -> Path:
+    """One XLIFF file with two <file> elements, fair.txt's then page.html's (as a CAT tool may merge them)."""
+    fair, page = exported(ws, "fair.txt"), exported(ws, "page.html")
+    tree = etree.parse(str(fair))
+    tree.getroot().append(next(etree.parse(str(page)).iter(X + "file")))
+    both = fair.with_name("both.xlf")
+    tree.write(str(both), xml_declaration=True, encoding="UTF-8")
+    return both
+
+
+@pytest.mark.parametrize("code", ["0000", "D800", "DFFF", "110000", "FFFFFF", "0041", "00E9", "000A"])
+def test_a_character_code_export_never_writes_is_refused(ws: Settings, code: str) -> None:
+    path = _both(ws)
+    set_target(path, "The Ministry", "商务部主办了展会。")  # a good unit in the first <file>: not applied
+    _edit(path, "举办了", f'举办了<x id="char-9" ctype="x-char-{code}"/>')  # in the second
+    before = snapshot(ws.locales)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert (f"error: {path}:{_line_of(path, 'x-char-' + code)}: <x ctype='x-char-{code}'> is not a character "
+            "code workflow wrote") in result.output, result.output
+    assert "internal error" not in result.output and "nothing written" in result.output
+    assert snapshot(ws.locales) == before
+
+
+@pytest.mark.parametrize("code", ["0001", "001E", "000B", "FFFE", "FFFF"])
+def test_the_characters_export_codes_come_back(ws: Settings, code: str) -> None:
+    path = exported(ws, "fair.txt")
+    set_target(path, "The Ministry", "商务部")
+    _edit(path, "商务部", f'商务部<x id="char-1" ctype="x-char-{code}"/>')
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 0, result.output
+    got = po_units(ws, "fair.txt")["The Ministry of Commerce hosted the fair."][0]
+    assert got == "商务部" + chr(int(code, 16))
 
 
 def test_hostile_targets_arrive_as_written(ws: Settings) -> None:

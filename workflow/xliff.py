@@ -69,6 +69,9 @@ UNTRANSLATED = frozenset({"new", "needs-translation"})  # a target that is no tr
 DATATYPES = {".html": "html", ".htm": "html", ".xml": "xml"}  # anything else: plaintext
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not in any XML 1.0 text
 _CHAR = re.compile(r"x-char-([0-9A-F]{4,6})")  # ctype of an <x/> standing for such a character
+# Of those, the ones a catalog can hold (not NUL, not a surrogate): the only ones export codes, and so
+# the only ones import takes back
+_CODED = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 INLINE_HINT = ('keep the inline codes of the source in the target: each <g id="N">…</g> and <x id="N"/> '
                "once, nested as in the source (in a PO file they are <N>…</N> and <N/>)")
 
@@ -164,6 +167,21 @@ def fill_inline(element: etree._Element, text: str) -> None:
             stack.pop()
 
 
+def _coded(element: etree._Element, path: Path) -> str:
+    """The character an `<x ctype="x-char-XXXX"/>` stands for: only one export codes so (see `_CODED`)."""
+    ctype = element.get("ctype") or ""
+    number = int(ctype[len("x-char-"):], 16)
+    character = chr(number) if number <= 0x10FFFF else ""
+    if not _CODED.fullmatch(character):
+        shown = f"U+{number:04X}" + (", not a character" if not character else
+                                     ", a surrogate" if 0xD800 <= number <= 0xDFFF else "")
+        raise WorkflowError(f"<x ctype={ctype!r}> is not a character code workflow wrote ({shown}): only "
+                            "a character XML cannot hold and a catalog can (U+0001-U+001F but tab and "
+                            "line ends, U+FFFE, U+FFFF) travels as one", path=path, line=_line(element),
+                            hint="delete this code in the CAT tool")
+    return character
+
+
 def read_inline(element: etree._Element, path: Path) -> str:
     """The text of a `<source>`/`<target>` as a PO file writes it: `<g>` as `<n>…</n>`, `<x/>` as `<n/>`.
 
@@ -180,7 +198,7 @@ def read_inline(element: etree._Element, path: Path) -> str:
         elif child.tag == _X + "x" and (child.get("id") or "").isdigit():
             parts.append(f"<{int(child.get('id') or '')}/>")
         elif child.tag == _X + "x" and _CHAR.fullmatch(child.get("ctype") or ""):
-            parts.append(chr(int(_CHAR.fullmatch(child.get("ctype") or "").group(1), 16)))  # type: ignore[union-attr]
+            parts.append(_coded(child, path))
         elif child.tag == _X + "mrk":
             parts.append(read_inline(child, path))
         else:
@@ -297,6 +315,12 @@ def export_xliff(settings: Settings, lang: str, folder: Path | None = None) -> E
                 if not target.resolve().is_relative_to(report.folder.resolve()):
                     raise WorkflowError("the article's name leads out of the export folder",
                                         path=catalog.path, hint="rename the article in source/")
+                for item in located:  # the one character a catalog may hold that no XLIFF file can carry
+                    if "\0" in item.unit.target or "\0" in item.unit.segment.text:
+                        raise WorkflowError(f"the unit {item.unit.segment.key!r} holds a NUL character "
+                                            "(U+0000), which no XLIFF file can carry", path=catalog.path,
+                                            line=item.line, hint="delete it from the PO file (an editor may "
+                                            "show it as ^@ or \\0), then export again")
                 units = [item.unit for item in located]
                 written = write_if_changed(target, render_xliff(settings, lang, catalog.article, units))
             except WorkflowError as exc:
