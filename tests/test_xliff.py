@@ -558,6 +558,29 @@ def test_the_characters_export_codes_come_back(ws: Settings, code: str) -> None:
     assert got == "商务部" + chr(int(code, 16))
 
 
+def test_a_failure_in_a_later_file_element_changes_no_catalog(ws: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # whatever goes wrong with the second catalog, even a bug, is found before the first is written
+    import workflow.xliff
+
+    path = _both(ws)
+    set_target(path, "The Ministry", "商务部主办了展会。")
+    set_target(path, "Fair news", "展会新闻")
+    composed: list[Path] = []
+    real = workflow.xliff.catalog_bytes
+
+    def failing(read: object) -> bytes | None:
+        composed.append(read)  # type: ignore[arg-type]
+        if len(composed) == 2:
+            raise RuntimeError("a bug in the second catalog")
+        return real(read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workflow.xliff, "catalog_bytes", failing)
+    before = snapshot(ws.locales)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code != 0 and len(composed) == 2, result.output
+    assert snapshot(ws.locales) == before
+
 def test_hostile_targets_arrive_as_written(ws: Settings) -> None:
     path = exported(ws, "fair.txt")
     set_target(path, "The Ministry", HOSTILE)

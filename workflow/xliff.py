@@ -434,18 +434,34 @@ def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, C
                 _merge_unit(item, target, path, result)
             except WorkflowError as exc:
                 result.errors.append(Failure.of(exc))
+    planned: list[tuple[Path, bytes]] = []  # every catalog's new bytes, made before the first is written:
+    for target in targets.values():  # whatever fails on the way (even a bug) writes none of them
+        if result.errors:
+            break
+        try:
+            data = _new_bytes(target, translator)
+        except WorkflowError as exc:
+            result.errors.append(Failure.of(exc))
+        else:
+            if data is not None:
+                planned.append((target.path, data))
     if result.errors:  # nothing of the file is applied: only its conflicts are still worth knowing
         result.applied = result.reviewed = 0
         result.replaced.clear()
         return result
-    for target in targets.values():
-        if target.edits:
-            edit_read(target.read, target.edits)
-            data = catalog_bytes(target.read)
-            if data is not None:
-                write_atomic(target.path, revised(data, translator))
-                result.catalogs.append(target.path)
+    for catalog, data in planned:
+        write_atomic(catalog, data)
+        result.catalogs.append(catalog)
     return result
+
+
+def _new_bytes(target: _Target, translator: str) -> bytes | None:
+    """A catalog's bytes with the file's edits made and its header revised; None when it stays as it is."""
+    if not target.edits:
+        return None
+    edit_read(target.read, target.edits)
+    data = catalog_bytes(target.read)
+    return revised(data, translator) if data is not None else None
 
 
 def _file_elements(root: etree._Element, path: Path) -> list[etree._Element]:
