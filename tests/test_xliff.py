@@ -458,6 +458,10 @@ def _add_entity(path: Path) -> None:
                  "does not keep the source's inline codes: missing </2>; missing <2>", id="missing-g"),
     pytest.param(lambda p: _edit(p, "举办了", '举办了<x id="7"/>'), '<x id="7"/>',
                  "does not keep the source's inline codes: extra <7/>", id="extra-x"),
+    pytest.param(lambda p: _edit(p, "举办了", '举办了<x id="²"/>'), '<x id="²"/>',
+                 "<x id='²'> is not an inline code workflow wrote", id="not-ascii-digit"),  # int() refuses it
+    pytest.param(lambda p: _edit(p, '<g id="2">190场论坛</g>', '<g id="٢">190场论坛</g>'), '<g id="٢">',
+                 "<g id='٢'> is not an inline code workflow wrote", id="arabic-indic-digit"),
     pytest.param(lambda p: _edit(p, '<g id="1">2020年展会</g>', '<g id="1">2020年展会<g id="2">'),
                  '2020年展会<g id="2">', "malformed XLIFF", id="not-well-formed"),
     pytest.param(lambda p: _edit(p, '举办了', '举办了<bpt id="9">&lt;b&gt;</bpt>'), '<bpt id="9">',

@@ -68,6 +68,7 @@ CONFIRMED = frozenset({"translated", "signed-off", "final"})  # a person's confi
 UNTRANSLATED = frozenset({"new", "needs-translation"})  # a target that is no translation yet: a stub
 DATATYPES = {".html": "html", ".htm": "html", ".xml": "xml"}  # anything else: plaintext
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not in any XML 1.0 text
+_NUMBER = re.compile(r"[0-9]+")  # the id of a placeholder's <g> or <x> (not str.isdigit, true for "²")
 _CHAR = re.compile(r"x-char-([0-9A-F]{4,6})")  # ctype of an <x/> standing for such a character
 # Of those, the ones a catalog can hold (not NUL, not a surrogate): the only ones export codes, and so
 # the only ones import takes back
@@ -192,10 +193,10 @@ def read_inline(element: etree._Element, path: Path) -> str:
     for child in element:
         if isinstance(child, (etree._Comment, etree._ProcessingInstruction)):
             pass
-        elif child.tag == _X + "g" and (child.get("id") or "").isdigit():
+        elif child.tag == _X + "g" and _NUMBER.fullmatch(child.get("id") or ""):
             number = int(child.get("id") or "")
             parts.append(f"<{number}>{read_inline(child, path)}</{number}>")
-        elif child.tag == _X + "x" and (child.get("id") or "").isdigit():
+        elif child.tag == _X + "x" and _NUMBER.fullmatch(child.get("id") or ""):
             parts.append(f"<{int(child.get('id') or '')}/>")
         elif child.tag == _X + "x" and _CHAR.fullmatch(child.get("ctype") or ""):
             parts.append(_coded(child, path))
