@@ -67,8 +67,8 @@ TARGET_STATES = {
 CONFIRMED = frozenset({"translated", "signed-off", "final"})  # a person's confirmed translation
 UNTRANSLATED = frozenset({"new", "needs-translation"})  # a target that is no translation yet: a stub
 DATATYPES = {".html": "html", ".htm": "html", ".xml": "xml"}  # anything else: plaintext
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not in any XML 1.0 text
 _NUMBER = re.compile(r"[0-9]+")  # the id of a placeholder's <g> or <x> (not str.isdigit, true for "²")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not in any XML 1.0 text
 _CHAR = re.compile(r"x-char-([0-9A-F]{4,6})")  # ctype of an <x/> standing for such a character
 # Of those, the ones a catalog can hold (not NUL, not a surrogate): the only ones export codes, and so
 # the only ones import takes back
@@ -435,15 +435,14 @@ def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, C
                 _merge_unit(item, target, path, result)
             except WorkflowError as exc:
                 result.errors.append(Failure.of(exc))
-    planned: list[tuple[Path, bytes]] = []  # every catalog's new bytes, made before the first is written:
-    for target in targets.values():  # whatever fails on the way (even a bug) writes none of them
-        if result.errors:
-            break
-        try:
-            data = _new_bytes(target, translator)
-        except WorkflowError as exc:
-            result.errors.append(Failure.of(exc))
-        else:
+    planned: list[tuple[Path, bytes]] = []
+    if not result.errors:  # every catalog's new bytes, made before the first is written: whatever fails
+        for target in targets.values():  # on the way (even a bug's exception) writes none of them
+            try:
+                data = _new_bytes(target, translator)
+            except WorkflowError as exc:
+                result.errors.append(Failure.of(exc))
+                continue
             if data is not None:
                 planned.append((target.path, data))
     if result.errors:  # nothing of the file is applied: only its conflicts are still worth knowing
