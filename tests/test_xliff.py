@@ -180,6 +180,7 @@ def test_a_nul_in_a_catalog_is_not_exported(ws: Settings) -> None:
     assert not (ws.root / "xliff" / "zh" / "fair.txt.xlf").exists()
     assert (ws.root / "xliff" / "zh" / "page.html.xlf").exists()  # the other articles still go out
 
+
 def test_hostile_text_is_escaped(ws: Settings) -> None:
     put(ws, "zh", "fair.txt", {"The Ministry": Put(HOSTILE, State.REVIEWED, comment="</note><x/> & \x07")})
     path = exported(ws, "fair.txt")
@@ -345,6 +346,7 @@ def test_a_needs_work_mark_made_after_the_export_survives_the_untouched_file(ws:
     assert "0 target(s) applied, 0 reviewed, 4 unchanged, 1 conflict(s); 0 catalog(s) written" in (
         result.output)
     assert catalog.read_bytes() == before  # the mark and Ana's comment stay
+
 
 # Three versions meet at import: the unit as exported (its digest in extradata), as the catalog holds it
 # now, and the XLIFF target. (exported, now, target) -> what the catalog holds afterwards: "conflict"
