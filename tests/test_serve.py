@@ -269,3 +269,39 @@ def test_the_preview_is_the_page_as_published_now_rendered_in_memory(client: Tes
     assert not settings.output.exists() or not any(settings.output.rglob("*.html"))
     assert client.get("/zh/preview?article=../setup.cfg", headers=BEARER).status_code == 404
     assert client.get(f"/zh/preview?article={ARTICLE}").status_code == 401
+
+
+KEPT_COMMENTS = 'Client asked: keep it short.\nDo NOT use "encore".\nworkflow-ignore: numbers'
+
+
+def with_comments(settings: Settings, source: str, tcomment: str, target: str = "") -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    catalog = polib.pofile(str(path))
+    for item in catalog:
+        if item.msgid == source:
+            item.tcomment, item.msgstr = tcomment, target or item.msgstr
+    catalog.save()
+
+
+def test_a_save_without_a_comment_keeps_every_translator_comment_line(client: TestClient,
+                                                                      settings: Settings) -> None:
+    """The page sends `comment` only when the reviewer changed it: absent, each comment line stays its own."""
+    with_comments(settings, "Exports grew by 10 percent in 2020.", KEPT_COMMENTS)
+    unit = unit_with(client, "Exports grew by")
+    assert unit["comments"] == KEPT_COMMENTS
+    response = post(client, unit, target="出口增长了百分之十一（2021年）。")
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["comments"] == KEPT_COMMENTS
+    assert [f["silenced"] for f in answer["findings"] if f["check"] == "numbers"] == [True]
+    assert entry(settings, unit["key"]).tcomment == KEPT_COMMENTS
+    lines = settings.catalog(ARTICLE, "zh").read_text(encoding="utf-8").splitlines()
+    assert "# Client asked: keep it short." in lines and "# workflow-ignore: numbers" in lines
+    changed = post(client, answer, target=answer["target"], comment="One line.\nAnother line.").json()
+    assert changed["comments"] == "One line.\nAnother line."  # a comment sent replaces them, lines kept
+
+
+def test_the_comment_is_edited_in_a_multi_line_field(client: TestClient) -> None:
+    """An <input type=text> drops line breaks from its value: every save would merge the comment lines."""
+    page = client.get(f"/zh/units?article={ARTICLE}", headers=BEARER).text
+    assert re.search(r'<textarea class="comment"', page) and 'class="comment" type="text"' not in page

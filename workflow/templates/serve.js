@@ -43,6 +43,7 @@
     target.lang = lang;
     target.dir = main.dataset.dir;
     node.querySelector(".comment").value = unit.comments;
+    node.shownComments = unit.comments; // sent back only when the reviewer changes it (else all are kept)
     node.querySelector(".context").textContent = unit.context;
     showFindings(node.querySelector(".findings"), unit.findings);
   }
@@ -68,8 +69,9 @@
       target: node.querySelector(".target").value,
       state: state,
       revision: node.dataset.revision,
-      comment: node.querySelector(".comment").value,
     };
+    const comment = node.querySelector(".comment").value;
+    if (comment !== node.shownComments) body.comment = comment;
     const path = `/api/${encodeURIComponent(lang)}/units/${article.split("/").map(encodeURIComponent).join("/")}/${encodeURIComponent(node.dataset.key)}`;
     const response = await api(path, { method: "POST", body: JSON.stringify(body) });
     const answer = await response.json();
