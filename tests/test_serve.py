@@ -305,3 +305,21 @@ def test_the_comment_is_edited_in_a_multi_line_field(client: TestClient) -> None
     """An <input type=text> drops line breaks from its value: every save would merge the comment lines."""
     page = client.get(f"/zh/units?article={ARTICLE}", headers=BEARER).text
     assert re.search(r'<textarea class="comment"', page) and 'class="comment" type="text"' not in page
+
+
+@pytest.mark.parametrize("broken", ['Language: zh\\n"', '"Language: zh\\n\n"'])
+def test_a_catalog_broken_on_disk_is_refused_as_every_command_refuses_it(
+        client: TestClient, settings: Settings, broken: str) -> None:
+    """A header line broken after the page loaded: the save names the file and line and writes nothing."""
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    text = path.read_text(encoding="utf-8")
+    assert '"Language: zh\\n"' in text
+    path.write_text(text.replace('"Language: zh\\n"', broken), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index(broken.split("\n")[0]) + 1
+    before = path.read_bytes()
+    response = post(client, unit, target="进口下降了。")
+    assert response.status_code == 409, response.text
+    answer = response.json()
+    assert "PO syntax error" in answer["error"] and answer["where"] == f"{path}:{line}" and answer["hint"]
+    assert path.read_bytes() == before

@@ -111,7 +111,8 @@ def test_approving_keeps_multi_line_comments_and_an_edited_comment_keeps_its_lin
         assert unit.locator(".comment").input_value() == comments
         unit.locator(".target").fill("2020年出口增长了10%。")
         unit.locator(".approve").click()
-        page.wait_for_function("Array.from(document.querySelectorAll('.message')).some(m => m.textContent === 'saved')")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('.message')).some(m => m.textContent === 'saved')")
         first = next(e for e in polib.pofile(str(path)) if e.msgid.startswith("Exports grew by"))
         other = page.locator(".unit", has_text="Imports fell.")
         other.locator(".target").fill("进口下降了。")

@@ -188,7 +188,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                 return await handler(request)
             except WorkflowError as exc:
                 return _problem(422 if exc.path is None else 409, exc.message,
-                                where=f"{exc.path}:{exc.line}" if exc.path else None, hint=exc.hint)
+                                where=exc.location() or None, hint=exc.hint)
         return wrapper
 
     def page(template: str, **values: Any) -> HTMLResponse:

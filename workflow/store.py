@@ -928,7 +928,9 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
 
     Only the entry's own lines change, written at the file's own width: the rest of
     the file keeps its bytes, and in the usual layout (entries apart by blank lines)
-    only those lines are parsed. Raises KeyError when there is no such entry and
+    only those lines are parsed, the rest of the file checked as `scan_catalog` checks
+    it: a catalog another command would refuse raises CatalogError (with its line) and
+    is not written. Raises KeyError when there is no such entry and
     StaleRevision (with nothing written) when the entry is no longer what the editor
     read; `validate` sees the edited unit before anything is written and may raise to
     refuse it. The header's PO-Revision-Date (and Last-Translator, given a `translator`)
@@ -942,7 +944,8 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
         text = text.replace("\r\n", "\n")
     found = _block_entry(text, key)
     read: ReadCatalog | None = None
-    if found is not None:
+    if found is not None:  # the whole file checked first, as status reads it: what it refuses is not written
+        scan_catalog(path, keys=True, data=data)
         entry, block, first_line = found
     else:  # an unusual layout: read and check the whole catalog, rewrite it in its own style
         read = read_catalog(path, keys=True, data=data)

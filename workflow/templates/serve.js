@@ -73,8 +73,15 @@
     const comment = node.querySelector(".comment").value;
     if (comment !== node.shownComments) body.comment = comment;
     const path = `/api/${encodeURIComponent(lang)}/units/${article.split("/").map(encodeURIComponent).join("/")}/${encodeURIComponent(node.dataset.key)}`;
-    const response = await api(path, { method: "POST", body: JSON.stringify(body) });
-    const answer = await response.json();
+    let response, answer;
+    try {
+      response = await api(path, { method: "POST", body: JSON.stringify(body) });
+      answer = await response.json();
+    } catch (error) { // the app unreachable, or an answer that is not JSON: say so, never stay at "saving…"
+      message.className = "message error";
+      message.textContent = response ? `not saved: error ${response.status}` : "not saved: the review app cannot be reached";
+      return false;
+    }
     if (response.ok) {
       units = units.map((unit) => (unit.key === answer.key ? answer : unit));
       fill(node, answer);
@@ -89,7 +96,7 @@
       message.textContent = answer.error;
       showFindings(node.querySelector(".findings"), answer.findings.map((f) => Object.assign({ severity: "error" }, f)));
     } else {
-      message.textContent = answer.error || `error ${response.status}`;
+      message.textContent = [answer.error || `error ${response.status}`, answer.where, answer.hint].filter(Boolean).join(" · ");
     }
     return false;
   }
