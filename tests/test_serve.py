@@ -6,7 +6,10 @@ and looks at the PO file on disk afterwards.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -14,6 +17,7 @@ import pytest
 from publishing import workspace
 from starlette.testclient import TestClient
 
+from workflow.files import workspace_lock
 from workflow.serve import COOKIE, ServeOptions, create_app
 from workflow.settings import Settings
 
@@ -323,3 +327,37 @@ def test_a_catalog_broken_on_disk_is_refused_as_every_command_refuses_it(
     answer = response.json()
     assert "PO syntax error" in answer["error"] and answer["where"] == f"{path}:{line}" and answer["hint"]
     assert path.read_bytes() == before
+
+
+def test_a_save_waiting_for_the_workspace_lock_leaves_the_app_answering(settings: Settings) -> None:
+    """Another command holds the lock: the save waits for it, and pages and the API answer meanwhile."""
+    waiting = threading.Event()
+
+    class Waiting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "waiting up to" in record.getMessage():
+                waiting.set()
+
+    logger = logging.getLogger("workflow.files")
+    handler, level = Waiting(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    slow = replace(settings, lock_timeout=30)
+    answers: list[int] = []
+    try:
+        with TestClient(create_app(slow, ServeOptions(TOKEN)), base_url="http://127.0.0.1:8765") as client:
+            unit = unit_with(client, "Imports")  # one event loop for every request, as under uvicorn
+            with workspace_lock(settings.root, 1):
+                saver = threading.Thread(target=lambda: answers.append(
+                    post(client, unit, target="进口下降了。").status_code))
+                saver.start()
+                assert waiting.wait(30), "the save never waited for the lock"
+                assert client.get("/api/zh/units", headers=BEARER).status_code == 200
+                assert client.get("/zh/", headers=BEARER).status_code == 200
+                assert saver.is_alive() and not answers  # answered while the save still waits
+                assert entry(settings, unit["key"]).msgstr == ""
+            saver.join(30)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert answers == [200] and entry(settings, unit["key"]).msgstr == "进口下降了。"

@@ -30,6 +30,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -304,7 +305,8 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                     raise _NotApprovable(errors)
 
         try:
-            located = save_edit(settings, catalog, key, body["revision"], edit, approvable, translator)
+            located = await run_in_threadpool(  # (it may wait for the lock: the app answers others meanwhile)
+                save_edit, settings, catalog, key, body["revision"], edit, approvable, translator)
         except KeyError:
             return _problem(404, "no such unit")
         except _NotApprovable as refused:
