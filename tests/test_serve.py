@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +20,7 @@ from publishing import workspace
 from starlette.testclient import TestClient
 
 from workflow.files import workspace_lock
-from workflow.serve import COOKIE, ServeOptions, create_app
+from workflow.serve import COOKIE, ServeOptions, create_app, serve_options
 from workflow.settings import Settings
 
 TOKEN = "test-token-0123456789"
@@ -361,3 +363,48 @@ def test_a_save_waiting_for_the_workspace_lock_leaves_the_app_answering(settings
         logger.removeHandler(handler)
         logger.setLevel(level)
     assert answers == [200] and entry(settings, unit["key"]).msgstr == "进口下降了。"
+
+
+def test_listening_on_every_address_a_page_writes_through_the_address_it_came_to(settings: Settings) -> None:
+    """`--host 0.0.0.0`: a browser's Origin is the address it used, never `0.0.0.0`; the token still rules."""
+    app = create_app(settings, serve_options("0.0.0.0", TOKEN))
+    browser = TestClient(app, base_url="http://192.0.2.2:8812")
+    browser.get(f"/?token={TOKEN}")
+    unit = unit_with(browser, "Imports")
+    url = f"/api/zh/units/{ARTICLE}/{unit['key']}"
+    body = {"target": "进口下降了。", "revision": unit["revision"]}
+    assert browser.post(url, json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    stranger = TestClient(app, base_url="http://192.0.2.2:8812")  # the same origin, without the token
+    assert stranger.post(url, json=body, headers={"Origin": "http://192.0.2.2:8812"}).status_code == 401
+    response = browser.post(url, json=body, headers={"Origin": "http://192.0.2.2:8812"})
+    assert response.status_code == 200, response.text
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"
+
+
+@pytest.mark.parametrize("host, own", [("127.0.0.1", "http://127.0.0.1:8765"), ("::1", "http://[::1]:8765"),
+                                       ("192.0.2.2", "http://192.0.2.2:8765"),
+                                       ("2001:db8::1", "http://[2001:db8::1]:8765")])
+def test_bound_to_one_address_a_page_of_another_name_cannot_write(settings: Settings, host: str,
+                                                                  own: str) -> None:
+    """DNS rebinding: evil.example made to lead to our address sends its own Origin and Host: refused."""
+    app = create_app(settings, serve_options(host, TOKEN))
+    for base, allowed in ((own, True), ("http://evil.example:8765", False)):
+        browser = TestClient(app, base_url=base)
+        browser.cookies.set(COOKIE, TOKEN)  # even with the token, as a rebinding page could never have it
+        unit = units(browser)[0]
+        response = browser.post(f"/api/zh/units/{ARTICLE}/{unit['key']}", headers={"Origin": base},
+                                json={"target": "x", "revision": unit["revision"], "state": "needs-work"})
+        assert (response.status_code == 200) is allowed, (base, response.text)
+
+
+def test_the_printed_address_of_an_ipv6_host_has_brackets(settings: Settings) -> None:
+    command = [sys.executable, "-m", "workflow", "--root", str(settings.root), "serve", "--host", "::1",
+               "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert re.fullmatch(r"http://\[::1\]:\d+/\?token=\S+", url), url

@@ -55,6 +55,8 @@ BLOCKING_CHECKS = ("placeholders",)  # a target that fails these cannot be appro
 PREVIEW_POLICY_HEADER = ("sandbox; default-src 'none'; style-src 'unsafe-inline' http: https:; "
                          "img-src http: https: data:; font-src http: https: data:")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # binds on which the app has no one name of its own
+_HOST_HEADER = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::\d+)?")  # a Host header: name or [IPv6], then a port
 _CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
 
 
@@ -65,6 +67,20 @@ class ServeOptions:
     token: str
     hosts: frozenset[str] = LOCAL_HOSTS
     translator: str = ""  # who edits through the app, for Last-Translator ("": the header's stays)
+    any_host: bool = False  # bound to every address (0.0.0.0, ::): a write's Origin need only be its own Host
+
+
+def url_host(host: str) -> str:
+    """The address the app listens on as a URL (and a Host header) writes it: an IPv6 literal in brackets."""
+    if host in ("127.0.0.1", "localhost"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def serve_options(host: str, token: str, translator: str = "") -> ServeOptions:
+    """The options of the app listening on `host`: its own pages are those of its address, or of any
+    address the request came to when it listens on every one (the token is checked all the same)."""
+    return ServeOptions(token, LOCAL_HOSTS | {url_host(host)}, translator, any_host=host in EVERY_ADDRESS)
 
 
 def new_token() -> str:
@@ -175,7 +191,11 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         if origin is None:
             return request.headers.get("authorization", "").lower().startswith("bearer ")
         host = request.headers.get("host", "")
-        return origin == f"{request.url.scheme}://{host}" and host.rpartition(":")[0] in options.hosts
+        if not host or origin != f"{request.url.scheme}://{host}":
+            return False
+        # a page of a name that is not ours but leads to us (DNS rebinding) is refused where we know our names
+        name = _HOST_HEADER.fullmatch(host)
+        return options.any_host or (name is not None and name.group(1) in options.hosts)
 
     def guarded(handler: Handler) -> Handler:
         async def wrapper(request: Request) -> Response:
@@ -346,8 +366,8 @@ def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callab
     """
     import uvicorn
 
-    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
-    app = create_app(settings, ServeOptions(token, LOCAL_HOSTS | {shown}, translator))
+    shown = url_host(host)
+    app = create_app(settings, serve_options(host, token, translator))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     original = server.startup
