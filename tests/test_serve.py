@@ -6,6 +6,7 @@ and looks at the PO file on disk afterwards.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
@@ -408,3 +409,34 @@ def test_the_printed_address_of_an_ipv6_host_has_brackets(settings: Settings) ->
         process.terminate()
         process.communicate(timeout=10)
     assert re.fullmatch(r"http://\[::1\]:\d+/\?token=\S+", url), url
+
+
+@pytest.mark.parametrize("state", ["reviewed", "needs-work"])
+def test_an_empty_target_is_refused_and_the_translation_kept(client: TestClient, settings: Settings,
+                                                             state: str) -> None:
+    """Approve (or Needs work) with the target field emptied: 422 with a message; the reviewed words stay."""
+    unit = post(client, unit_with(client, "Imports"), target="进口下降了。").json()
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    response = post(client, unit, target="", state=state)
+    assert response.status_code == 422, response.text
+    assert "empty" in response.json()["error"] and path.read_bytes() == before
+
+
+@pytest.mark.parametrize("field", ["target", "comment"])
+def test_a_lone_surrogate_is_refused_with_a_message(client: TestClient, settings: Settings,
+                                                    field: str) -> None:
+    """JSON can carry `\\ud800` alone, no text a file can hold: 400 with a message, nothing written."""
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    body = {"target": "Et", "state": "reviewed", "revision": unit["revision"], field: "Et\ud800"}
+    data = json.dumps(body).encode("ascii")  # (\ud800 escaped, as a browser's JSON.stringify sends it)
+    response = client.post(f"/api/zh/units/{ARTICLE}/{unit['key']}", content=data,
+                           headers={**BEARER, "Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert f"{field} is not Unicode text" in response.json()["error"] and path.read_bytes() == before
+    checked = client.post("/api/zh/check", content=json.dumps({"article": ARTICLE, "key": unit["key"],
+                                                               "target": "Et\ud800"}).encode("ascii"),
+                          headers={**BEARER, "Content-Type": "application/json"})
+    assert checked.status_code == 400 and "target is not Unicode text" in checked.json()["error"]

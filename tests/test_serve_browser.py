@@ -91,7 +91,8 @@ def test_edit_and_approve_with_the_keyboard(served: tuple[Settings, str]) -> Non
 @pytest.mark.slow
 def test_approving_keeps_multi_line_comments_and_an_edited_comment_keeps_its_lines(
         served: tuple[Settings, str]) -> None:
-    """A plain Approve sends no comment (each line stays); a comment typed on two lines is saved on two."""
+    """A plain Approve sends no comment (each line stays); a comment typed on two lines is saved on two;
+    an emptied target is refused with a message."""
     from playwright.sync_api import sync_playwright
 
     settings, url = served
@@ -119,7 +120,12 @@ def test_approving_keeps_multi_line_comments_and_an_edited_comment_keeps_its_lin
         other.locator(".comment").fill("First line.\nSecond line.")
         other.locator(".needs-work").click()
         page.wait_for_function("document.querySelectorAll('.state.needs-work').length === 1")
+        unit.locator(".target").fill("")  # an emptied target is not saved: the page says why
+        unit.locator(".approve").click()
+        page.wait_for_function("document.querySelector('.message.error')")
+        refused = unit.locator(".message").text_content() or ""
         browser.close()
+    assert refused.startswith("the target is empty"), refused
     assert first.msgstr == "2020年出口增长了10%。" and first.tcomment == comments
     second = next(e for e in polib.pofile(str(path)) if e.msgid == "Imports fell.")
     assert second.tcomment == "First line.\nSecond line." and second.msgstr == "进口下降了。"

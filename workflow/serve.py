@@ -175,6 +175,21 @@ def _problem(status_code: int, message: str, **more: Any) -> JSONResponse:
     return JSONResponse({"error": message, **more}, status_code=status_code)
 
 
+def _not_text(body: dict[str, Any], names: tuple[str, ...]) -> JSONResponse | None:
+    """400 for a field that is no Unicode text (a lone surrogate, which JSON's \\uD800 escape can carry)."""
+    for name in names:
+        value = body.get(name)
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return _problem(400, f"{name} is not Unicode text: it holds a lone surrogate "
+                                f"(U+{ord(value[exc.start]):04X}) at character {exc.start + 1}",
+                                hint="send the text as the browser has it; a \\uD800-\\uDFFF escape must "
+                                "come in a pair")
+    return None
+
+
 def create_app(settings: Settings, options: ServeOptions) -> Starlette:
     """The review app over a workspace."""
     workspace = _Workspace(settings)
@@ -289,6 +304,8 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         body = await _json_body(request)
         if lang is None or body is None:
             return _problem(404 if lang is None else 400, "no such language, or a body that is not JSON")
+        if (refused := _not_text(body, ("article", "key", "target"))) is not None:
+            return refused
         catalogs = workspace.catalogs(lang)
         catalog = catalogs.get(str(body.get("article", "")))
         if catalog is None:
@@ -313,6 +330,12 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         comment = body.get("comment")
         if comment is not None and not isinstance(comment, str):
             return _problem(400, "comment is a string")
+        if (refused := _not_text(body, ("target", "comment", "revision"))) is not None:
+            return refused
+        if not body["target"]:  # approved or to redo, a unit has its words: an empty one would erase them
+            return _problem(422, "the target is empty: a unit is approved, or marked as needing work, "
+                            "with its translation (nothing was saved)",
+                            hint="type the translation, or reload the page to get the saved one back")
         edit = EntryEdit(body["target"], wanted == "reviewed", comment)
 
         def approvable(unit: Unit) -> None:
