@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -440,3 +441,22 @@ def test_a_lone_surrogate_is_refused_with_a_message(client: TestClient, settings
                                                                "target": "Et\ud800"}).encode("ascii"),
                           headers={**BEARER, "Content-Type": "application/json"})
     assert checked.status_code == 400 and "target is not Unicode text" in checked.json()["error"]
+
+
+def test_a_port_in_use_is_an_error_with_a_hint_not_a_qa_exit(settings: Settings) -> None:
+    """uvicorn logged `ERROR: [Errno 98]…` and exited 3, which here means "QA errors remain"."""
+    from click.testing import CliRunner
+
+    from workflow.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--root", str(settings.root), "serve", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use",
+        "hint: another program (perhaps another `workflow serve`) is using that port: stop it, or choose "
+        "another port with --port (0: any free one)"]
+    assert result.stdout == ""

@@ -18,11 +18,14 @@ a PO editor, so nobody's edit is overwritten unseen.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import json
 import logging
+import os
 import re
 import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -330,8 +333,8 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         comment = body.get("comment")
         if comment is not None and not isinstance(comment, str):
             return _problem(400, "comment is a string")
-        if (refused := _not_text(body, ("target", "comment", "revision"))) is not None:
-            return refused
+        if (not_text := _not_text(body, ("target", "comment", "revision"))) is not None:
+            return not_text
         if not body["target"]:  # approved or to redo, a unit has its words: an empty one would erase them
             return _problem(422, "the target is empty: a unit is approved, or marked as needing work, "
                             "with its translation (nothing was saved)",
@@ -381,6 +384,56 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets listening on each address of `host` (as asyncio's would), at `port` (0: one free port for all).
+
+    Bound here, not by uvicorn, so that a port in use or an address not of this machine is a
+    WorkflowError (the CLI's `error:`/`hint:` and exit 1), not uvicorn's log line and exit 3.
+    """
+    shown = url_host(host)
+    try:
+        found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise WorkflowError(f"cannot listen on {shown}: {exc.strerror}",
+                            hint="give --host an address of this machine (127.0.0.1, the default; "
+                            "0.0.0.0: every address)") from None
+    sockets: list[socket.socket] = []
+    unavailable: OSError | None = None
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(found):
+            sock = socket.socket(family, kind, proto)
+            try:
+                if os.name == "posix":
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address[0], port, *address[2:]))
+            except OSError as exc:
+                sock.close()
+                if exc.errno != errno.EADDRNOTAVAIL:
+                    raise
+                unavailable = exc  # (a family this machine has not enabled, as asyncio assumes: skipped)
+                continue
+            sockets.append(sock)
+            port = port or sock.getsockname()[1]
+            sock.listen(2048)
+        if not sockets:
+            raise unavailable or OSError(errno.EADDRNOTAVAIL, os.strerror(errno.EADDRNOTAVAIL))
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            hint = ("another program (perhaps another `workflow serve`) is using that port: stop it, or "
+                    "choose another port with --port (0: any free one)")
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            hint = "give --host an address of this machine (127.0.0.1, the default; 0.0.0.0: every address)"
+        else:
+            hint = "choose another port with --port (a port under 1024 needs the administrator's rights)"
+        where = f"{shown}:{port}" if port else shown
+        raise WorkflowError(f"cannot listen on {where}: {exc.strerror or exc}", hint=hint) from None
+    return sockets
+
+
 def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callable[[str], None],
           translator: str = "") -> None:
     """Run the app until interrupted; `on_ready` gets the URL to open (with the token).
@@ -401,4 +454,9 @@ def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callab
         on_ready(f"http://{shown}:{bound}/?token={token}")
 
     server.startup = startup  # type: ignore[method-assign]
-    server.run()
+    sockets = listen(host, port)
+    try:
+        server.run(sockets=sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
