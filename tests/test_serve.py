@@ -460,3 +460,20 @@ def test_a_port_in_use_is_an_error_with_a_hint_not_a_qa_exit(settings: Settings)
         "hint: another program (perhaps another `workflow serve`) is using that port: stop it, or choose "
         "another port with --port (0: any free one)"]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x1c", "\x85"])
+def test_a_target_with_a_line_separator_can_be_edited_again(client: TestClient, settings: Settings,
+                                                              odd: str) -> None:
+    """A target holding U+2028 (or another break str.splitlines makes) is saved, and saved again after.
+
+    The one-entry save read the entry with polib.pofile(string), which splits lines there
+    (a file read does not): another entry than the listing's, so every later save was "changed
+    meanwhile"."""
+    first = post(client, unit_with(client, "Imports"), target=f"进口{odd}下降了。", state="needs-work")
+    assert first.status_code == 200, first.text
+    unit = unit_with(client, "Imports")
+    assert unit["revision"] == first.json()["revision"] and unit["target"] == f"进口{odd}下降了。"
+    second = post(client, unit, target="进口下降了。")
+    assert second.status_code == 200, second.text
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"

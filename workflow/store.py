@@ -908,13 +908,12 @@ _EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], int] | None:
     """The live entry `key` read from its own lines alone, with its span and first line; None if unusual."""
-    import polib
-
     block = _entry_block(text, key)
     if block is None:
         return None
-    try:  # behind an empty header: polib takes comments at the top of a file for the file's own
-        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=0)
+    try:  # behind an empty header: polib takes comments at the top of a file for the file's own; read as
+        # every file is (_parse), not as polib.pofile reads a string (split at U+2028, \x1c…: another entry)
+        parsed = _parse(Path(), _EMPTY_HEADER + text[block[0]:block[1]])
     except (OSError, ValueError):
         return None
     if [(e.msgctxt, e.obsolete, bool(e.msgid_plural)) for e in parsed] != [(key, False, False)]:
