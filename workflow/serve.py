@@ -7,11 +7,12 @@ SameSite=Strict cookie set when the browser opens the printed URL); a write must
 come from the app's own origin. Articles and languages are looked up among the
 workspace's catalogs, never used as paths, so no parameter reaches outside it.
 
-Writes go through `save_edit`: `store.edit_entry` under the workspace lock (held for
-the write only): one entry changes, and the header's PO-Revision-Date (Last-Translator too,
-when the app was given the reviewer's name), as a PO editor saving it would; the rest of
-the file keeps its bytes. Each unit carries
-its `revision`, a digest of the entry as on disk; a write names the revision it
+Writes go through `save_edit`, in a worker thread (a save waiting for the lock holds up
+no other request): `store.edit_entry` under the workspace lock (held for the write only),
+after the whole file is checked as every command checks it. One entry changes, and the
+header's PO-Revision-Date (Last-Translator too, when the app was given the reviewer's
+name), as a PO editor saving it would; the rest of the file keeps its bytes. Each unit
+carries its `revision`, a digest of the entry as on disk; a write names the revision it
 edited and is refused (409, nothing written) when the entry changed since, say in
 a PO editor, so nobody's edit is overwritten unseen.
 """
