@@ -106,6 +106,9 @@ def test_approving_keeps_multi_line_comments_and_an_edited_comment_keeps_its_lin
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
         page = browser.new_page()
+        sent: list[dict[str, object]] = []
+        page.on("request", lambda request: sent.append(request.post_data_json)
+                if request.method == "POST" and "/units/" in request.url else None)
         page.goto(url)
         page.goto(f"{url.split('/?')[0]}/zh/units?article={ARTICLE}")
         unit = page.locator(".unit", has_text="Exports grew by")
@@ -126,6 +129,7 @@ def test_approving_keeps_multi_line_comments_and_an_edited_comment_keeps_its_lin
         refused = unit.locator(".message").text_content() or ""
         browser.close()
     assert refused.startswith("the target is empty"), refused
+    assert "comment" not in sent[0] and sent[1]["comment"] == "First line.\nSecond line."
     assert first.msgstr == "2020年出口增长了10%。" and first.tcomment == comments
     second = next(e for e in polib.pofile(str(path)) if e.msgid == "Imports fell.")
     assert second.tcomment == "First line.\nSecond line." and second.msgstr == "进口下降了。"
