@@ -172,10 +172,12 @@ def detect_layout(text: str) -> Layout:
         if not (raw.startswith('"') or raw.startswith(("#~", "#|"))) or not raw.rstrip("\r \t").endswith('"'):
             continue  # not a continuation line (the first line of a string is `msgid ""` when it wraps)
         line = _PREFIX.sub("", raw.rstrip("\r \t"))
-        if not line.startswith('"') or line.endswith(_LINE_BREAKS) or line == '""':
-            continue  # (a string broken where its text breaks a line, as polib breaks it: no wrapping)
+        if len(line) < 3 or not line.startswith('"') or line.endswith(_LINE_BREAKS):
+            continue  # (a string broken where its text breaks a line, as polib breaks it: no wrapping;
+            # `""` is empty, and a lone `"` no string at all: a quote moved down a line, which
+            # check_syntax refuses, would otherwise make the width 1, and polib's wrapping fail)
         following = _PREFIX.sub("", lines[index + 1].rstrip("\r \t"))
-        if not following.startswith('"'):
+        if len(following) < 2 or not following.startswith('"'):
             continue
         longest = max(longest, len(line))
         if line.isascii() and following.isascii():
@@ -190,9 +192,10 @@ def detect_layout(text: str) -> Layout:
     for width in (*preferred, *_USUAL_WIDTHS):
         if longest <= width < below:
             return Layout(width, newline)
-    return Layout(longest, newline)
+    return Layout(max(longest, _NARROWEST), newline)
 
 
+_NARROWEST = 3  # the least width polib can wrap at (its textwrap's is 2 less, for the quotes)
 _PREFIX = re.compile(r"^(?:#~\|? ?|#\| ?)")
 # how a string line ends where polib broke the string at one of its lines (str.splitlines): the
 # escapes of \n, \r, \v and \f, or the line separators it leaves as they are (U+001C-U+001E,

@@ -937,13 +937,12 @@ _EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], int] | None:
     """The live entry `key` read from its own lines alone, with its span and first line; None if unusual."""
-    import polib
-
     block = _entry_block(text, key)
     if block is None:
         return None
-    try:  # behind an empty header: polib takes comments at the top of a file for the file's own
-        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=0)
+    try:  # behind an empty header: polib takes comments at the top of a file for the file's own; read as
+        # every file is (_parse), not as polib.pofile reads a string (split at U+2028, \x1c…: another entry)
+        parsed = _parse(Path(), _EMPTY_HEADER + text[block[0]:block[1]])
     except (OSError, ValueError):
         return None
     if [(e.msgctxt, e.obsolete, bool(e.msgid_plural)) for e in parsed] != [(key, False, False)]:
@@ -957,7 +956,9 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
 
     Only the entry's own lines change, written at the file's own width: the rest of
     the file keeps its bytes, and in the usual layout (entries apart by blank lines)
-    only those lines are parsed. Raises KeyError when there is no such entry, PluralEntry for a
+    only those lines are parsed, the rest of the file checked as `scan_catalog` checks
+    it: a catalog another command would refuse raises CatalogError (with its line) and
+    is not written. Raises KeyError when there is no such entry, PluralEntry for a
     hand-made plural entry and StaleRevision (with nothing written) when the entry is no
     longer what the editor read; `validate` sees the edited unit before anything is written and may raise to
     refuse it. The header's PO-Revision-Date (and Last-Translator, given a `translator`)
@@ -971,7 +972,8 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
         text = text.replace("\r\n", "\n")
     found = _block_entry(text, key)
     read: ReadCatalog | None = None
-    if found is not None:
+    if found is not None:  # the whole file checked first, as status reads it: what it refuses is not written
+        scan_catalog(path, keys=True, data=data)
         entry, block, first_line = found
     else:  # an unusual layout: read and check the whole catalog, rewrite it in its own style
         read = read_catalog(path, keys=True, data=data)
