@@ -617,3 +617,21 @@ def test_import_waits_for_the_workspace_lock(ws: Settings) -> None:
         result = invoke(ws, "--lock-timeout", "0", "xliff", "import", str(path))
     assert result.exit_code == 1 and "another workflow command" in result.output
     assert snapshot(ws.locales) == before
+
+
+def test_a_plural_entry_is_not_edited_through_xliff(ws: Settings) -> None:
+    """A hand-made plural entry has a form for each number; one XLIFF target cannot give them. The import
+    said '1 target(s) applied, 1 reviewed' and cleared the entry's fuzzy flag while its forms stayed as
+    they were. It is refused now, naming the catalog's line, and no catalog is written."""
+    catalog = ws.catalog("fair.txt", "zh")
+    po = polib.pofile(str(catalog), wrapwidth=0)
+    (entry,) = [e for e in po if e.msgid.startswith("Details")]
+    entry.msgid_plural, entry.msgstr, entry.msgstr_plural = entry.msgid + " (all)", "", {0: "详情见网站。"}
+    po.save(str(catalog))
+    path = exported(ws, "fair.txt")
+    set_target(path, "Details", "新的详情。")
+    before = snapshot(ws.locales)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert f"{catalog}:" in result.output and "plural entry" in result.output
+    assert snapshot(ws.locales) == before
