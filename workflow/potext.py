@@ -508,10 +508,15 @@ def _own_comments(head: str) -> str:
     return head if last is None else head[last.end():]
 
 
-def _provenance(head: str, target: str) -> str:
-    """The entry's provenance: its first `# workflow: ` comment, read for its target as store reads it."""
+def _provenance(head: str, target: str | None) -> str:
+    """The entry's provenance: its first `# workflow: ` comment, read for its target (the msgstr's PO
+    string, decoded only for a sealed line) as store reads it."""
     found = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
-    return provenance_of(found.group(1), target) if found else ""
+    if found is None:
+        return ""
+    line = found.group(1)
+    sealed_line = DRAFT in line or line.endswith(APPROVED)
+    return provenance_of(line, _po_value(target) if target else "") if sealed_line else line
 
 
 def _state(head: str, target: str | None, plural: str | None, provenance: str) -> State:
@@ -569,7 +574,7 @@ def scan_text(text: str) -> list[EntryBrief] | None:
         start = match.start("entry") - len(head)  # the entry's first comment line
         line += text.count("\n", counted, start)
         counted = start
-        provenance = _provenance(head, _po_value(target) if target else "")
+        provenance = _provenance(head, target)
         confidence = confidence_of(provenance) if MARK in provenance else None  # that comment's, no other's
         state = _state(head, target, plural, provenance)
         briefs.append(EntryBrief(_po_value(key) if key else "", source, state, line, confidence))
