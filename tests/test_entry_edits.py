@@ -60,8 +60,8 @@ def test_approving_a_sealed_draft_says_a_person_approved_it(tmp_path: Path) -> N
     catalog[0].flags.append("fuzzy")  # marked needs work again, in a PO editor
     catalog.save(str(path))
     (unit,) = load_located_units(path, "zh", "a.txt")
-    assert (unit.unit.state, unit.unit.provenance) == (State.NEEDS_WORK,
-                                                       "reviewed; mt argos 1.9 · confidence 52")
+    # (read without the engine's confidence: the words are a person's now; the file keeps it)
+    assert (unit.unit.state, unit.unit.provenance) == (State.NEEDS_WORK, "reviewed; mt argos 1.9")
 
 
 def test_a_new_text_is_a_persons_and_drops_the_engines_line(tmp_path: Path) -> None:

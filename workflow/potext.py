@@ -456,7 +456,11 @@ def provenance_of(line: str, target: str) -> str:
     bare = line[:found.start()]
     if not is_machine(bare) or found.group(1) == draft_digest(target):
         return bare
-    return (EDITED if found.group(1) else REVIEWED) + bare
+    # a person's words now: the engine's confidence in its own words no longer says anything of them
+    return (EDITED if found.group(1) else REVIEWED) + _ENGINE_CONFIDENCE.sub("", bare)
+
+
+_ENGINE_CONFIDENCE = re.compile(re.escape(MARK) + r"\d{1,3}\b")
 
 
 def fuzzy_state(changed: bool, provenance: str) -> State:

@@ -40,6 +40,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from .catalogs import CatalogFile, find_catalogs
+from .confidence import confidence_of
 from .errors import WorkflowError
 from .files import workspace_lock
 from .languages import english_name, text_direction
@@ -61,7 +62,6 @@ PREVIEW_POLICY_HEADER = ("sandbox; default-src 'none'; style-src 'unsafe-inline'
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # binds on which the app has no one name of its own
 _HOST_HEADER = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::\d+)?")  # a Host header: name or [IPv6], then a port
-_CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +99,6 @@ def _environment() -> Environment:
 
 # -- units as the API shows them --------------------------------------------------------------------
 
-def confidence(provenance: str) -> int | None:
-    """The confidence a machine unit's provenance gives (`… · confidence 62`), if any."""
-    match = _CONFIDENCE.search(provenance)
-    return min(int(match.group(1)), 100) if match else None
-
-
 def unit_json(catalog: CatalogFile, located: LocatedUnit, findings: list[Finding]) -> dict[str, Any]:
     unit = located.unit
     return {
@@ -117,7 +111,7 @@ def unit_json(catalog: CatalogFile, located: LocatedUnit, findings: list[Finding
         "findings": [{"check": f.issue.check, "severity": f.issue.severity.value, "message": f.issue.message,
                       "silenced": f.silenced} for f in findings],
         "provenance": unit.provenance,
-        "confidence": confidence(unit.provenance),
+        "confidence": confidence_of(unit.provenance),
         "comments": unit.comment,
         "context": unit.segment.note,
         "previous": unit.previous,
