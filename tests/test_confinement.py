@@ -185,6 +185,23 @@ def test_unpublish_never_removes_a_file_through_a_link_leading_out(tmp_path: Pat
     assert contents(outside) == before
 
 
+def test_a_draft_that_cannot_be_withdrawn_is_not_said_to_stay_as_a_reviewed_one(tmp_path: Path) -> None:
+    """A plain publish withdraws a draft edition; through a link leading out it cannot, and said 'the
+    earlier edition … stays online', the words for a reviewed edition kept on purpose."""
+    root = make_workspace(tmp_path / "ws", NEWS, languages="zh").root
+    for step in (["extract"], ["pretranslate", "--engine", "pseudo"], ["publish", "--draft"]):
+        assert invoke("--root", str(root), *step).exit_code == 0
+    outside = tmp_path / "outside"
+    linked_out(root, "output/zh/news", outside)
+    result = invoke("--root", str(root), "publish")
+    assert result.exit_code == 1, result.output
+    assert ("held back: news/a.txt: nothing is translated and reviewed; its draft edition "
+            "output/zh/news/a.html could not be withdrawn (the error below says why) and is still online"
+            ) in result.stderr, result.stderr
+    assert "stays online" not in result.stderr
+    assert {p.name for p in contents(outside)} == {"a.html", "a.xml"}
+
+
 def test_a_workflow_folder_linked_out_keeps_its_caches_in(tmp_path: Path) -> None:
     """.workflow/ is no folder setting: a link there leading out took extract's caches (JSON and SQLite)."""
     root = make_workspace(tmp_path / "ws", NEWS, languages="zh").root

@@ -112,7 +112,8 @@ class Held:
     """An article not published in a language, and why.
 
     `kept` is an earlier reviewed edition left online; `withdrawn`, an earlier draft
-    edition taken down (a draft never stays online once its article no longer qualifies).
+    edition taken down (a draft never stays online once its article no longer qualifies);
+    `stuck`, an earlier draft edition that could not be taken down (its error is reported).
     """
 
     article: str
@@ -120,6 +121,7 @@ class Held:
     reason: str
     kept: Path | None = None
     withdrawn: Path | None = None
+    stuck: Path | None = None
 
 
 @dataclass(slots=True)
@@ -762,6 +764,7 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
     if kept is not None and (kept.draft or _bannered(writer, article, lang, html_path)):
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
+        return Held(article, lang, reason, stuck=html_path)
     return Held(article, lang, reason, html_path)
 
 
@@ -1109,6 +1112,9 @@ def _held_line(settings: Settings, item: Held) -> str:
     kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
     if item.withdrawn:
         kept = f"; its draft edition {relative(settings, item.withdrawn)} is withdrawn"
+    if item.stuck:
+        kept = (f"; its draft edition {relative(settings, item.stuck)} could not be withdrawn (the error "
+                "below says why) and is still online")
     return f"  held back: {item.article}: {item.reason}{kept}"
 
 
