@@ -344,13 +344,14 @@ class BatchWriter:
         self._syncing: list[_Pending] = []  # on their way to disk, with their fsyncs' futures
         self._futures: list[Future[OSError | None]] = []
         self.failures: dict[str, WorkflowError] = {}
+        self.failed = 0  # files not written (a label's first error is in `failures`)
 
     def submit(self, label: str, path: Path, data: bytes) -> None:
         """Write `data` to a temporary beside `path`, which replaces `path` once it is on disk."""
         try:
             pending = _Pending(label, path, *temporary_beside(path))
         except OSError as exc:
-            self.failures.setdefault(label, _write_error(path, exc))
+            self._failed(label, path, exc)
             return
         try:
             view = memoryview(data)
@@ -360,11 +361,15 @@ class BatchWriter:
             _forget(pending)
             if not isinstance(exc, OSError):
                 raise
-            self.failures.setdefault(label, _write_error(path, exc))
+            self._failed(label, path, exc)
             return
         self._queued.append(pending)
         if len(self._queued) >= self._size:
             self._send()
+
+    def _failed(self, label: str, path: Path, error: OSError) -> None:
+        self.failed += 1
+        self.failures.setdefault(label, _write_error(path, error))
 
     def _send(self) -> None:
         """Place the batch sent before, then send the queued files to disk."""
@@ -389,7 +394,7 @@ class BatchWriter:
                     _install(pending.temporary, pending.path)
                     pending.placed = True
                 except OSError as exc:
-                    self.failures.setdefault(pending.label, _write_error(pending.path, exc))
+                    self._failed(pending.label, pending.path, exc)
         except BaseException:  # interrupted: no thread may still use a handle once it is closed
             for future in futures:
                 future.cancel()
