@@ -619,19 +619,27 @@ def test_import_waits_for_the_workspace_lock(ws: Settings) -> None:
     assert snapshot(ws.locales) == before
 
 
-def test_a_plural_entry_is_not_edited_through_xliff(ws: Settings) -> None:
-    """A hand-made plural entry has a form for each number; one XLIFF target cannot give them. The import
-    said '1 target(s) applied, 1 reviewed' and cleared the entry's fuzzy flag while its forms stayed as
-    they were. It is refused now, naming the catalog's line, and no catalog is written."""
+def test_a_plural_entry_is_exported_locked_and_its_edit_is_a_conflict(ws: Settings) -> None:
+    """A hand-made plural entry has a form for each number; one XLIFF target cannot give them. It was
+    exported as an ordinary unit, and its edit cleared the entry's fuzzy flag while its forms stayed as
+    they were ('1 target(s) applied, 1 reviewed'). It is exported with translate="no" and a note, and an
+    edit of it is a conflict naming the catalog's line: the entry is left alone, the file's other edits
+    are applied."""
     catalog = ws.catalog("fair.txt", "zh")
     po = polib.pofile(str(catalog), wrapwidth=0)
     (entry,) = [e for e in po if e.msgid.startswith("Details")]
     entry.msgid_plural, entry.msgstr, entry.msgstr_plural = entry.msgid + " (all)", "", {0: "详情见网站。"}
     po.save(str(catalog))
     path = exported(ws, "fair.txt")
+    plural = next(u for source, u in units_of(path).items() if source.startswith("Details"))
+    assert plural.get("translate") == "no"
+    assert any("a plural entry" in (note.text or "") for note in plural.iter(X + "note"))
     set_target(path, "Details", "新的详情。")
-    before = snapshot(ws.locales)
+    set_target(path, "The fair opened", "展会开幕了。")
     result = invoke(ws, "xliff", "import", str(path))
     assert result.exit_code == 1, result.output
-    assert f"{catalog}:" in result.output and "plural entry" in result.output
-    assert snapshot(ws.locales) == before
+    assert f"{catalog}:" in result.output and "is a plural entry (msgid_plural)" in result.output
+    after = {e.msgid: e for e in polib.pofile(str(catalog))}
+    assert after[entry.msgid].msgstr_plural == {0: "详情见网站。"} and "fuzzy" in after[entry.msgid].flags
+    opened = next(k for k in after if k.startswith("The fair opened"))
+    assert po_units(ws, "fair.txt")[opened][0] == "展会开幕了。"  # the file's other edit applied

@@ -180,6 +180,7 @@ class Unit:
     previous: str = ""  # previous source text (`#| msgid`) after an edit
     provenance: str = ""  # where the target came from (`# workflow: …`)
     comment: str = ""  # translator comment
+    plural: bool = False  # a hand-made plural entry (msgid_plural): `target` is its form for n=1 alone
 
 
 @dataclass(frozen=True, slots=True)

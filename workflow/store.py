@@ -811,7 +811,7 @@ def _unit(entry: polib.POEntry, lang: str, article: str, singular: int) -> Unit:
     comments = (entry.tcomment or "").splitlines()
     comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
     return Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
-                _provenance(entry), comment)
+                _provenance(entry), comment, bool(entry.msgid_plural or entry.msgstr_plural))
 
 
 def polib_briefs(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:

@@ -273,6 +273,8 @@ def render_xliff(settings: Settings, lang: str, article: str, units: Iterable[Un
         item.set(_XML_SPACE, "preserve")  # a CAT tool keeps every space of the text as it is
         if unit.state is State.REVIEWED:
             item.set("approved", "yes")
+        if unit.plural:  # its forms are a PO editor's to edit: a CAT tool shows it locked
+            item.set("translate", "no")
         fill_inline(etree.SubElement(item, _X + "source"), unit.segment.text)
         if unit.target:
             fill_inline(etree.SubElement(item, _X + "target", state=TARGET_STATES[unit.state]), unit.target)
@@ -289,6 +291,9 @@ def _notes(unit: Unit) -> list[tuple[str, str]]:
     """The unit's comments as notes: extracted (developer), translator's, provenance and state (workflow)."""
     notes = [("developer", unit.segment.note), ("translator", unit.comment),
              ("workflow", f"provenance: {unit.provenance}" if unit.provenance else "")]
+    if unit.plural:
+        notes.append(("workflow", "a plural entry: its translation for each number is edited in the PO "
+                                  "file, not here (this target is its form for one)"))
     if unit.state is State.NEEDS_WORK:
         notes.append(("workflow", "needs work: a translator marked this translation to be redone"))
     elif unit.state is State.CHANGED:
@@ -561,7 +566,11 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
     moved_on = unit.state not in (State.NEW, State.MACHINE) and item.get("extradata") != _base(unit)
     where = f"{target.path}:{po_line}"
     conflict = None
-    if unit.state is State.REVIEWED and not confirmed:
+    if unit.plural:  # one target cannot give its forms (the rest of the file is applied)
+        conflict = (f"{where} is a plural entry (msgid_plural), and one target cannot give its translation "
+                    f"for each number: {key!r} is left as it is",
+                    "edit its msgstr[0], msgstr[1]… in the PO file with a PO editor")
+    elif unit.state is State.REVIEWED and not confirmed:
         conflict = (f"{where} has a reviewed translation of {key!r}, and this target, which differs, is not "
                     f"confirmed (state {element.get('state')!r})",
                     "confirm the target in the CAT tool (state translated) to replace the reviewed one, "
