@@ -317,6 +317,19 @@ def test_translated_content_says_the_target_language_and_direction() -> None:
     assert '<body lang="fr" dir=ltr>' in french
 
 
+def test_a_block_with_a_direction_alone_takes_the_targets_direction() -> None:
+    """`<p dir="ltr">` with no lang, its text translated into Arabic, kept ltr (Arabic laid out left to
+    right) while `<body dir>` was turned: a block's `dir` follows the target; a `dir` inside a sentence
+    (a phone number's) is about its own text and stays."""
+    page = (b'<html><body dir="ltr"><div dir="ltr"><p dir="LTR">Left text here is good.</p>'
+            b'<p>Call <span dir="ltr">555 0100</span> today.</p></div></body></html>')
+    article = html.read(page, "d.html", "sentence", html.Elements())
+    targets = {p.text: pseudo_arabic(p.text) for b in article.blocks for p in b.pieces}
+    result = localized(article, {key(article, s): t for s, t in targets.items()}, "ar")
+    assert '<body dir="rtl"><div dir="rtl"><p dir="rtl">' in result
+    assert '<span dir="ltr">555 0100</span>' in result
+
+
 def without_text(page: str) -> str:
     """A page's markup alone: its text between tags taken out."""
     return re.sub(r">[^<]*<", "><", page)

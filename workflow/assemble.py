@@ -302,7 +302,10 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
     A `lang` or `xml:lang` that names the source language (as a language code: `en`, `en-US`,
     `EN-gb`) names `lang`, and the same tag's `dir` is `lang`'s direction; so is `<body dir>`. A
     tag that names another language (a French quotation) keeps it, and so does every skipped or
-    untranslated element, which stays in the source language (the scanner keeps none of them).
+    untranslated element, which stays in the source language (the scanner keeps none of them). A
+    `dir` alone is the target's direction on an element that holds blocks (`<body>`, `<p>`, `<div>`),
+    whose text is translated, and kept on one inside a sentence (`<span dir="ltr">+1 555 0100</span>`),
+    where it is about that text.
     `<meta http-equiv="content-language">` and `<meta property="og:locale">` that name the source
     language name `lang` (og:locale spelt with `_`: `pt_BR`). `<html>` is render.source_page's.
     """
@@ -327,7 +330,7 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
         if ours:
             for attribute in named:
                 say(attribute, lang)
-        elif found.tag != "body":
+        elif found.inline:
             continue  # a `dir` alone (`<span dir="ltr">+1 555 0100</span>`) is about its text, not a language
         for attribute in found.attributes:
             if attribute.name == "dir" and attribute.value.strip().lower() in ("ltr", "rtl"):

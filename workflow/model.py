@@ -124,6 +124,7 @@ class LanguageTag:
 
     tag: str
     attributes: tuple[Attribute, ...]
+    inline: bool = False  # an element inside a sentence (a `dir` alone there is about its text)
 
 
 @dataclass(frozen=True, slots=True)

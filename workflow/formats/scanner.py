@@ -281,7 +281,7 @@ class Scanner(HTMLParser):
         else:
             found = _values(raw, at, _LANGUAGE_ATTRIBUTES)
         if found:
-            self.languages.append(LanguageTag(tag, found))
+            self.languages.append(LanguageTag(tag, found, tag in self.inline))
 
     # -- tokenizer callbacks -------------------------------------------------------
     # The commonest tokens (text, inline tags, block tags with no attribute we read) take the
