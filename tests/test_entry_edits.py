@@ -128,3 +128,14 @@ def test_a_plural_entry_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     read = read_catalog(path)
     with pytest.raises(PluralEntry):
         edit_read(read, {"558a0343870f": EntryEdit("Des jours.", reviewed=True)})
+
+
+def test_approving_a_translators_edit_of_a_draft_names_no_engine(tmp_path: Path) -> None:
+    """A draft a translator edited (its seal no longer matches) is their words: approved as it is in the
+    review app, the engine's line went on to the reviewed unit; it is dropped now."""
+    digest = hashlib.sha256("展会。".encode()).hexdigest()[:8]
+    sealed = f"# workflow: mt argos 1.9 · draft {digest}\n"
+    edited_draft = MACHINE.replace("# workflow: mt argos 1.9\n", sealed)
+    edited_draft = edited_draft.replace('msgstr "展会。"', 'msgstr "博览会。"')
+    entry = edited(tmp_path, edited_draft, EntryEdit("博览会。", reviewed=True))
+    assert (entry.msgstr, entry.flags, entry.tcomment) == ("博览会。", ["python-format"], "a note")

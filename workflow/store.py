@@ -37,6 +37,7 @@ from .files import write_atomic, write_if_changed
 from .languages import english_name, plural_forms
 from .model import CatalogChange, Segment, State, Unit
 from .potext import (
+    EDITED,
     FIX_HINT,
     MACHINE_PREFIXES,
     PROVENANCE,
@@ -894,8 +895,10 @@ def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, lin
         kept = edit.comment.splitlines()
     if machine and not changed_text and edit.reviewed:  # the machine's words approved as they are: say whose
         # (marked needs-work, the unit is a person's to redo: no engine's; approved, an engine's draft
-        # seal says so, so that one marked fuzzy again later is a person's too)
-        kept.append(PROVENANCE + approved(machine, edit.target))
+        # seal says so, so that one marked fuzzy again later is a person's too). A draft a translator
+        # edited is their words: approved, it says no engine's name.
+        if not provenance_of(machine, edit.target).startswith(EDITED):
+            kept.append(PROVENANCE + approved(machine, edit.target))
     elif edit.provenance:
         kept.append(PROVENANCE + edit.provenance)
     entry.tcomment = "\n".join(kept)
