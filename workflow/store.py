@@ -626,9 +626,14 @@ def plan_catalog(
     )
 
 
+def _plural(entry: polib.POEntry) -> bool:
+    """Whether an entry is a (hand-made) plural entry: `msgid_plural`, or `msgstr[N]` forms."""
+    return bool(entry.msgid_plural or entry.msgstr_plural)
+
+
 def _translated(entry: polib.POEntry) -> bool:
     """Whether an entry has a translation: every plural form filled, for a plural entry (as polib says)."""
-    if entry.msgid_plural or entry.msgstr_plural:
+    if _plural(entry):
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
     return bool(entry.msgstr)
 
@@ -812,7 +817,7 @@ def _unit(entry: polib.POEntry, lang: str, article: str, singular: int) -> Unit:
     comments = (entry.tcomment or "").splitlines()
     comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
     return Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
-                _provenance(entry), comment, bool(entry.msgid_plural or entry.msgstr_plural))
+                _provenance(entry), comment, _plural(entry))
 
 
 def polib_briefs(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:
@@ -878,7 +883,7 @@ class PluralEntry(CatalogError):
 def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, line: int | None = None) -> None:
     """Apply a reviewer's edit to an entry; refuses a plural entry (its forms are a PO editor's to edit:
     a target set as msgstr would never be written, while the flags would change)."""
-    if entry.msgid_plural or entry.msgstr_plural:
+    if _plural(entry):
         raise PluralEntry("this unit is a plural entry (msgid_plural): it has a translation for each plural "
                           "form, and one target cannot give them", path=path, line=line,
                           hint="edit its msgstr[0], msgstr[1]… in a PO editor")

@@ -329,8 +329,7 @@ class Scanner(HTMLParser):
         )
         # the page's own `<html lang dir>` is publish's to write (render.source_page)
         if values and not untranslated and tag != "html" and (
-            "lang" in values or "dir" in values or "xml:lang" in values or tag == "meta"
-        ):
+                tag == "meta" or not _LANGUAGE_ATTRIBUTES.isdisjoint(values)):
             self._language(tag, values, self.get_starttag_text() or "", at)
         inline = tag in self.inline
         if untranslated and not void:
