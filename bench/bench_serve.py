@@ -2,8 +2,8 @@
 
 Equal work on both sides: one unit of the same catalog gets a reviewed translation
 and the file on disk is updated. The app's side is the whole HTTP request through
-Starlette's TestClient (auth, placeholder check, lock, one-entry write, the answer's
-re-read); polib's side is load, change the entry, save. Rounds are interleaved and
+Starlette's TestClient (auth, placeholder check, lock, the whole file's check, one-entry
+write, the answer's re-read); polib's side is load, change the entry, save. Rounds are interleaved and
 medians and p95 are printed, with the machine's load.
 
     python bench/bench_serve.py [--units 10000] [--rounds 30]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import html5lib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from publishing import localized, without_marks
+from publishing import localized, pseudo_arabic, without_marks
 
 from workflow.assemble import (
     Mark,
@@ -269,3 +271,81 @@ def test_no_marking_element_where_only_text_may_go() -> None:
     result = localize(article, choose(article, {}), "fr").text
     assert "<time>Friday, March 5</time>" in result
     assert "<option>Pick one</option>" in result
+
+
+WIKI = (
+    b'<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8">'
+    b'<meta http-equiv="content-language" content="en-US"><meta property="og:locale" content="en_US">'
+    b"<title>Cooperation</title></head>"
+    b'<body lang="EN-gb" dir=ltr><div id="mw-content-text" lang="en" dir="ltr">'
+    b'<p lang="en">Cooperation is working together.</p>'
+    b'<p>It is old. Call <span dir="ltr">555 0100</span> or read'
+    b" <i lang=en-US dir=ltr>On Cooperation</i>.</p>"
+    b'<blockquote lang="fr" dir="ltr">Bonjour tout le monde.</blockquote>'
+    b'<nav class="menu" lang="en" dir="ltr"><p>Home page.</p></nav>'
+    b'<pre lang="en" dir="ltr">x = 1</pre><p class="notranslate" lang="en">Keep this.</p>'
+    b"</div></body></html>"
+)
+
+
+def test_translated_content_says_the_target_language_and_direction() -> None:
+    """A page that says its content is English (MediaWiki's `<div lang="en" dir="ltr">`) says Arabic,
+    right to left, wherever the content is translated; a French quotation, a number's own `dir`, skipped
+    and untranslated elements keep what the publisher wrote, and so does `<html>` (render.source_page's)."""
+    article = html.read(WIKI, "w.html", "sentence", html.Elements(skip_selectors=".menu"))
+    targets = {p.text: pseudo_arabic(p.text) for b in article.blocks for p in b.pieces}
+    result = localized(article, {key(article, s): t for s, t in targets.items()}, "ar")
+    expected = (
+        WIKI.decode()
+        .replace('content="en-US"', 'content="ar"')
+        .replace('content="en_US"', 'content="ar"')
+        .replace('<body lang="EN-gb" dir=ltr>', '<body lang="ar" dir="rtl">')
+        .replace('text" lang="en" dir="ltr">', 'text" lang="ar" dir="rtl">')
+        .replace('<p lang="en">Cooperation', '<p lang="ar">Cooperation')
+        .replace("<i lang=en-US dir=ltr>", '<i lang="ar" dir="rtl">')
+    )
+    assert without_text(result) == without_text(expected)  # every other byte of markup as it was
+    assert pseudo_arabic("Cooperation is working together.") in result
+    # a unit shown in English keeps its own inline `lang="en"` inside the mark
+    fallback = localized(article, {}, "ar")
+    assert '<span lang="en" dir="ltr">Cooperation is working together.</span>' in fallback
+    assert '<p lang="ar"><span lang="en" dir="ltr">Cooperation' in fallback
+    assert "<i lang=en-US dir=ltr>On Cooperation</i>" in fallback
+    # to a language written left to right: only the language changes, the direction's bytes stay
+    french = localized(article, {key(article, s): s for s in targets}, "fr")
+    assert '<div id="mw-content-text" lang="fr" dir="ltr">' in french
+    assert '<body lang="fr" dir=ltr>' in french
+
+
+def test_a_block_with_a_direction_alone_takes_the_targets_direction() -> None:
+    """`<p dir="ltr">` with no lang, its text translated into Arabic, kept ltr (Arabic laid out left to
+    right) while `<body dir>` was turned: a block's `dir` follows the target; a `dir` inside a sentence
+    (a phone number's) is about its own text and stays."""
+    page = (b'<html><body dir="ltr"><div dir="ltr"><p dir="LTR">Left text here is good.</p>'
+            b'<p>Call <span dir="ltr">555 0100</span> today.</p></div></body></html>')
+    article = html.read(page, "d.html", "sentence", html.Elements())
+    targets = {p.text: pseudo_arabic(p.text) for b in article.blocks for p in b.pieces}
+    result = localized(article, {key(article, s): t for s, t in targets.items()}, "ar")
+    assert '<body dir="rtl"><div dir="rtl"><p dir="rtl">' in result
+    assert '<span dir="ltr">555 0100</span>' in result
+
+
+def without_text(page: str) -> str:
+    """A page's markup alone: its text between tags taken out."""
+    return re.sub(r">[^<]*<", "><", page)
+
+
+def test_markup_between_two_sentences_gets_its_translated_attributes_and_language() -> None:
+    """An `<img>` or `<br>` between two sentences of a paragraph is neither unit's: its translated `alt`
+    and `title` and its language are put in all the same (they were left as in the source)."""
+    source = (
+        b'<p>First one here. <img alt="A hall" src=x> Second one here.'
+        b'<br title="Next one" lang="en"> Last.</p>'
+    )
+    article = html.read(source, "p.html", "sentence")
+    texts = {p.text for b in article.blocks for p in b.pieces}
+    result = localized(article, {key(article, s): f"T {s}" for s in texts}, "ar")
+    assert result == (
+        '<p>T First one here. <img alt="T A hall" src=x> T Second one here.<br title="T Next one" lang="ar">'
+        " T Last.</p>"
+    )

@@ -219,3 +219,14 @@ def test_a_catalog_a_tool_sorted_is_not_rewritten(tmp_path: Path) -> None:
     for command in (["extract"], ["pretranslate", "--engine", "pseudo"]):
         invoke(root, *command)
         assert po(root).read_bytes() == data, command
+
+
+@pytest.mark.parametrize("broken", ['"Language: fr\\n\n"', '"Language: fr\\n"\n"', '"a b c"\n"'])
+def test_a_lone_quote_never_makes_a_width_polib_cannot_wrap_at(broken: str) -> None:
+    """A `"` moved down a line (a file check_syntax refuses) is no wrapped string: no width polib fails at."""
+    text = (f'msgid ""\nmsgstr ""\n{broken}\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            'msgctxt "k"\nmsgid "x"\nmsgstr ""\n')
+    width = detect_layout(text).width
+    assert width == 0 or width >= 3
+    if width:
+        polib.POEntry(msgid="a long text " * 9, msgstr="x").__unicode__(wrapwidth=width)

@@ -250,3 +250,21 @@ def test_help_has_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout and f"workflow {command}" in result.stdout
+
+
+def test_output_read_by_a_reader_that_went_away_stops_quietly(tmp_path: Path) -> None:
+    """`workflow check --list | head -1`: the write to a closed pipe ends the command as click ends its
+    own (exit 1, nothing on stderr), not with `error: Broken pipe` and a hint about files and disks."""
+    import os
+    import subprocess
+    import sys
+
+    root = init(tmp_path / "ws")
+    read, write = os.pipe()
+    os.close(read)  # every write to the pipe fails with EPIPE, whatever the timing
+    try:
+        done = subprocess.run([sys.executable, "-m", "workflow", "check", "--list"], cwd=root,
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")

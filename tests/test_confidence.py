@@ -182,3 +182,15 @@ def test_status_counts_bands_and_check_warns_below_min_confidence(tmp_path: Path
     assert warned.exit_code == 0  # a warning, not an error
     assert "confidence 30 is below min_confidence 60" in warned.stdout
     assert "confidence 95" not in warned.stdout
+
+
+def test_a_persons_edit_of_an_engines_draft_has_no_engine_confidence() -> None:
+    """An engine's confidence speaks of its own words: once a person edited the draft (its seal no longer
+    matches), the review app and the confidence check showed the engine's figure for the person's words."""
+    from workflow.potext import provenance_of, sealed
+
+    line = sealed("mt argos 1.9 · confidence 52; placeholders repaired", "展会。")
+    assert confidence_of(provenance_of(line, "展会。")) == 52  # the engine's words, as written
+    edited = provenance_of(line, "博览会。")
+    assert edited == "edited; mt argos 1.9; placeholders repaired"
+    assert confidence_of(edited) is None

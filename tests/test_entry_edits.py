@@ -8,12 +8,22 @@ Written against the mutants of `store._edited` and `edit_read` that the rest of 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polib
 import pytest
 
-from workflow.store import EntryEdit, catalog_bytes, edit_entry, edit_read, load_located_units, read_catalog
+from workflow.model import State
+from workflow.store import (
+    EntryEdit,
+    PluralEntry,
+    catalog_bytes,
+    edit_entry,
+    edit_read,
+    load_located_units,
+    read_catalog,
+)
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 MACHINE = ('# workflow: mt argos 1.9\n# a note\n#, fuzzy, python-format\n#| msgid "Old fair."\n'
@@ -34,6 +44,24 @@ def test_approving_the_machine_words_says_whose_they_were(tmp_path: Path) -> Non
     assert entry.flags == ["python-format"]  # fuzzy gone, other flags kept
     assert entry.previous_msgid is None  # the comparison with the old source is done
     assert entry.tcomment == "a note\nworkflow: mt argos 1.9"
+
+
+def test_approving_a_sealed_draft_says_a_person_approved_it(tmp_path: Path) -> None:
+    """Pretranslate seals its line with the draft's digest; approved as it is, the line keeps the
+    engine's words and says `approved`, so marked fuzzy again in a PO editor the unit needs work:
+    a person's, never redone or replaced as machine output."""
+    digest = hashlib.sha256("展会。".encode()).hexdigest()[:8]
+    sealed = f"# workflow: mt argos 1.9 · confidence 52 · draft {digest}\n"
+    draft = MACHINE.replace("# workflow: mt argos 1.9\n", sealed)
+    entry = edited(tmp_path, draft, EntryEdit("展会。", reviewed=True))
+    assert entry.tcomment == "a note\nworkflow: mt argos 1.9 · confidence 52 · approved"
+    path = tmp_path / "a.po"
+    catalog = polib.pofile(str(path))
+    catalog[0].flags.append("fuzzy")  # marked needs work again, in a PO editor
+    catalog.save(str(path))
+    (unit,) = load_located_units(path, "zh", "a.txt")
+    # (read without the engine's confidence: the words are a person's now; the file keeps it)
+    assert (unit.unit.state, unit.unit.provenance) == (State.NEEDS_WORK, "reviewed; mt argos 1.9")
 
 
 def test_a_new_text_is_a_persons_and_drops_the_engines_line(tmp_path: Path) -> None:
@@ -78,3 +106,36 @@ def test_edits_in_one_pass_change_only_the_live_entries_named(tmp_path: Path) ->
     entries = {e.msgctxt: e for e in polib.pofile(text)}
     assert [(e.msgstr, e.flags) for e in entries.values()] == [
         ("Un.", []), ("Nouveau.", ["python-format"]), ("Nouveau.", []), ("Parti.", [])]
+
+
+PLURAL = ('#, fuzzy\nmsgctxt "558a0343870f"\nmsgid "One day."\nmsgid_plural "%d days."\n'
+          'msgstr[0] "Un jour."\nmsgstr[1] "%d jours."\n')
+
+
+def test_a_plural_entry_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """A hand-made plural entry has a form for each number; an edit gives one target, which polib would
+    never write (msgstr of a plural entry): the review app and XLIFF import marked the old forms
+    reviewed and said the edit was saved. Refused now, naming the file and line, nothing written."""
+    path = tmp_path / "a.po"
+    path.write_text(HEADER + PLURAL, encoding="utf-8")
+    before = path.read_bytes()
+    (unit,) = load_located_units(path, "fr", "a.txt")
+    with pytest.raises(PluralEntry) as refused:
+        edit_entry(path, "fr", "a.txt", "558a0343870f", unit.revision, EntryEdit("Des jours.", reviewed=True))
+    assert (refused.value.path, refused.value.line) == (path, 5)
+    assert "PO editor" in (refused.value.hint or "")
+    assert path.read_bytes() == before
+    read = read_catalog(path)
+    with pytest.raises(PluralEntry):
+        edit_read(read, {"558a0343870f": EntryEdit("Des jours.", reviewed=True)})
+
+
+def test_approving_a_translators_edit_of_a_draft_names_no_engine(tmp_path: Path) -> None:
+    """A draft a translator edited (its seal no longer matches) is their words: approved as it is in the
+    review app, the engine's line went on to the reviewed unit; it is dropped now."""
+    digest = hashlib.sha256("展会。".encode()).hexdigest()[:8]
+    sealed = f"# workflow: mt argos 1.9 · draft {digest}\n"
+    edited_draft = MACHINE.replace("# workflow: mt argos 1.9\n", sealed)
+    edited_draft = edited_draft.replace('msgstr "展会。"', 'msgstr "博览会。"')
+    entry = edited(tmp_path, edited_draft, EntryEdit("博览会。", reviewed=True))
+    assert (entry.msgstr, entry.flags, entry.tcomment) == ("博览会。", ["python-format"], "a note")

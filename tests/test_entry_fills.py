@@ -8,6 +8,7 @@ live (docs/mutation.md).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polib
@@ -28,6 +29,11 @@ ENTRIES = {
     "reviewed-then-edited": ('# workflow: reviewed; mt argos 1.9\n#, fuzzy\n#| msgid "Old G."\n'
                              'msgctxt "reviewed-then-edited"\nmsgid "G."\nmsgstr "Gé."\n'),
 }
+
+
+def draft(provenance: str, target: str) -> str:
+    """An engine's provenance line as pretranslate writes it: sealed with its target's digest."""
+    return f"{provenance} · draft {hashlib.sha256(target.encode()).hexdigest()[:8]}"
 
 
 def catalog(tmp_path: Path) -> Path:
@@ -52,7 +58,8 @@ def test_an_empty_target_is_filled_fuzzy_with_its_provenance_and_nothing_else_is
     changed = fill_all(catalog(tmp_path), TargetUpdate("Bé.", "mt argos 2.0"))
     assert list(changed) == ["new"]  # the reviewed entry before it does not stop the others
     new = changed["new"]
-    assert (new.msgstr, new.flags, new.tcomment) == ("Bé.", ["fuzzy"], "ask the desk\nworkflow: mt argos 2.0")
+    assert (new.msgstr, new.flags, new.tcomment) == (
+        "Bé.", ["fuzzy"], "ask the desk\nworkflow: " + draft("mt argos 2.0", "Bé."))
 
 
 def test_redo_machine_replaces_only_the_engines_still_fuzzy_output(tmp_path: Path) -> None:
@@ -61,8 +68,9 @@ def test_redo_machine_replaces_only_the_engines_still_fuzzy_output(tmp_path: Pat
     assert list(changed) == ["new", "machine", "changed"]
     machine, edited = changed["machine"], changed["changed"]
     assert (machine.msgstr, machine.flags, machine.tcomment) == (
-        "Neuf.", ["fuzzy"], "a note\nworkflow: mt argos 2.0")
-    assert (edited.msgstr, edited.flags, edited.tcomment) == ("Neuf.", ["fuzzy"], "workflow: mt argos 2.0")
+        "Neuf.", ["fuzzy"], "a note\nworkflow: " + draft("mt argos 2.0", "Neuf."))
+    assert (edited.msgstr, edited.flags, edited.tcomment) == (
+        "Neuf.", ["fuzzy"], "workflow: " + draft("mt argos 2.0", "Neuf."))
     assert edited.previous_msgid is None  # the new target is for the new source: no `#|` any more
 
 

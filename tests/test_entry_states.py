@@ -45,6 +45,16 @@ CASES = [
     pytest.param("", 'msgid "a"\nmsgstr ""\n""\n', State.NEW, id="wrapped-empty"),
     pytest.param('#~ #, fuzzy\n#~ msgid "gone"\n#~ msgstr "x"\n\n', AB, State.REVIEWED,
                  id="obsolete-fuzzy-before"),
+    # an engine's line sealed with the digest of the target it wrote: "b" is 3e23e816
+    pytest.param("# workflow: mt argos 1.9 · confidence 52 · draft 3e23e816\n#, fuzzy\n", AB, State.MACHINE,
+                 id="fuzzy-mt-as-written"),
+    pytest.param("# workflow: mt argos 1.9 · confidence 52 · draft 2d711642\n#, fuzzy\n", AB,
+                 State.NEEDS_WORK, id="fuzzy-mt-edited-by-hand"),
+    pytest.param("# workflow: pseudo · draft 2d711642\n#, fuzzy\n#| msgid \"old a\"\n", AB, State.CHANGED,
+                 id="edited-by-hand-source-changed"),
+    pytest.param("# workflow: mt argos 1.9 · approved\n#, fuzzy\n", AB, State.NEEDS_WORK,
+                 id="approved-then-marked-fuzzy"),
+    pytest.param("# workflow: mt argos 1.9 · approved\n", AB, State.REVIEWED, id="approved"),
 ]
 
 

@@ -53,6 +53,10 @@ def test_term_kinds(row: str, target: str, keep: bool) -> None:
     pytest.param("a\tb\t\tmaybe\n", 1, "unknown term type", id="bad-type"),
     pytest.param("# comment\nwhite paper\t白皮书\nWhite Paper\t白皮书\n", 3, "listed twice (first on line 2)",
                  id="duplicate"),
+    # a note holding a line separator (or \f, \x85, \x1c) is one line, as TSV tools read it: the bad row
+    # was reported one line too early
+    pytest.param("white paper\t白皮书\ta note\u2028and more\fstill\nfair\t展会\nno tab\n", 3,
+                 "needs a source and a target", id="line-separators-in-a-note"),
 ])
 def test_bad_rows(text: str, line: int, message: str) -> None:
     with pytest.raises(WorkflowError) as caught:
@@ -162,6 +166,26 @@ def test_cli_import_unknown_language(ws: Settings, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "not a configured language: de" in result.stderr
+
+
+def test_import_takes_a_configured_language_as_configured(ws: Settings, tmp_path: Path) -> None:
+    """A language from the file name or --lang is a configured one, in any case, and is written under its
+    configured spelling: en-ZH.tsv was written as glossary/en-ZH.tsv, which no command read (exit 0),
+    and en-de.tsv was taken for an unconfigured de while --lang de was refused."""
+    upper = tmp_path / "en-ZH.tsv"
+    upper.write_text("white paper\t白皮书\n", encoding="utf-8")
+    report = import_glossary(ws, upper)
+    assert (report.lang, report.path) == ("zh", ws.root / "glossary" / "en-zh.tsv")
+    assert [t.target for t in load_glossary(ws, "zh").terms] == ["白皮书"]
+    named = CliRunner().invoke(cli, ["--root", str(ws.root), "glossary", "import", str(upper),
+                                     "--lang", "ZH"])
+    assert named.exit_code == 0, named.output
+    unconfigured = tmp_path / "en-de.tsv"
+    unconfigured.write_text("white paper\tWeißbuch\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "glossary", "import", str(unconfigured)])
+    assert result.exit_code == 2 and "not a configured language: de" in result.stderr
+    assert not (ws.root / "glossary" / "en-de.tsv").exists()
+    assert sorted(p.name for p in (ws.root / "glossary").iterdir()) == ["en-zh.tsv"]
 
 
 TBX_BASIC = """<?xml version="1.0" encoding="UTF-8"?>

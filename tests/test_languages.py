@@ -220,6 +220,7 @@ def test_english_and_native_names(lang: str, english: str, native: str) -> None:
         pytest.param("pt", "nplurals=2; plural=(n != 1);", id="pt"),
         pytest.param("pt-BR", "nplurals=2; plural=(n > 1);", id="pt-BR"),
         pytest.param("pt_BR", "nplurals=2; plural=(n > 1);", id="pt_BR"),
+        pytest.param("pt-Latn-BR", "nplurals=2; plural=(n > 1);", id="script-does-not-hide-the-territory"),
         pytest.param("de", "nplurals=2; plural=(n != 1);", id="other-language-from-babel"),
         pytest.param("pl-PL", "nplurals=3; plural=n == 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 "
                      "&& (n % 100 < 12 || n % 100 > 14) ? 1 : 2;", id="hyphenated-from-babel"),

@@ -498,7 +498,8 @@ def test_an_interrupted_memory_write_keeps_the_old_file(ws: Settings, tmp_path: 
         stream.write(b"<?xml version='1.0'?><tmx><body><tu>")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(memory_index, "write_tmx", half)
+    monkeypatch.setattr(memory_index, "write_tmx", half)  # a memory written anew
+    monkeypatch.setattr(memory_index, "write_units", half)  # or added to
     with pytest.raises(KeyboardInterrupt):
         imported(ws, tmp_path, [("New one.", "新的。")], "second.tmx")
     monkeypatch.undo()
@@ -506,3 +507,48 @@ def test_an_interrupted_memory_write_keeps_the_old_file(ws: Settings, tmp_path: 
     assert sorted(p.name for p in memory_path(ws, "zh").parent.iterdir()) == ["en-zh.tmx"]
     with WorkspaceMemory(ws, "zh", []) as memory:
         assert memory.lookup("New one.") is None and memory.lookup("Prices rose.") is not None
+
+
+TOOL_MEMORY = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+<header creationtool="Heartsome" creationtoolversion="9" segtype="sentence" o-tmf="hs" adminlang="en"
+ srclang="en" datatype="plaintext"><note>client memory</note></header>
+<body>
+<tu tuid="42" creationdate="20200101T000000Z" changeid="ana" usagecount="3">
+ <note>approved by the client</note><prop type="x-domain">trade</prop>
+ <tuv xml:lang="en"><seg>Prices <bpt i="1">&lt;b&gt;</bpt>rose<ept i="1">&lt;/b&gt;</ept>.</seg></tuv>
+ <tuv xml:lang="zh"><seg>价格<bpt i="1">&lt;b&gt;</bpt>上涨<ept i="1">&lt;/b&gt;</ept>。</seg></tuv>
+ <tuv xml:lang="de"><seg>Die Preise stiegen.</seg></tuv>
+</tu>
+</body>
+</tmx>
+"""
+
+
+def test_an_import_adds_to_a_tools_memory_and_keeps_its_bytes(ws: Settings, tmp_path: Path) -> None:
+    """tm/ files may be edited in any TMX tool: an import adds its new units at the end of the file's
+    body and keeps every byte before (tuid, dates, notes, props, another language, inline codes); it
+    rewrote the file from the index, all of that gone."""
+    memory = memory_path(ws, "zh")
+    memory.parent.mkdir(parents=True, exist_ok=True)
+    memory.write_text(TOOL_MEMORY, encoding="utf-8")
+    kept = TOOL_MEMORY[:TOOL_MEMORY.index("</body>")].encode("utf-8")
+    file = imported(ws, tmp_path, [("Exports fell.", "出口下降。")])
+    data = memory.read_bytes()
+    assert data.startswith(kept) and data.endswith(b"  </body>\n</tmx>\n")
+    etree.fromstring(data)  # well-formed
+    with WorkspaceMemory(ws, "zh", []) as found:
+        assert found.lookup("Exports fell.") is not None and found.lookup("Prices <1>rose</1>.") is not None
+    import_tmx(ws, file)  # the same units again: nothing to add, the file as it was
+    assert memory.read_bytes() == data
+
+
+def test_a_utf16_memory_is_written_anew_as_utf8(ws: Settings, tmp_path: Path) -> None:
+    """A memory in another encoding cannot be added to byte for byte: it is written anew from its units."""
+    memory = memory_path(ws, "zh")
+    memory.parent.mkdir(parents=True, exist_ok=True)
+    memory.write_bytes(TOOL_MEMORY.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    imported(ws, tmp_path, [("Exports fell.", "出口下降。")])
+    with WorkspaceMemory(ws, "zh", []) as found:
+        assert found.lookup("Exports fell.") is not None and found.lookup("Prices <1>rose</1>.") is not None
+    assert memory.read_bytes().startswith(b"<?xml version='1.0' encoding='utf-8'?>")

@@ -161,7 +161,8 @@ def test_an_interrupted_import_leaves_the_memory_usable(ws: Settings, tmp_path: 
     def interrupted(stream: Any, *args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(memory_index, "write_tmx", interrupted)
+    monkeypatch.setattr(memory_index, "write_tmx", interrupted)  # a memory written anew
+    monkeypatch.setattr(memory_index, "write_units", interrupted)  # or added to
     with pytest.raises(KeyboardInterrupt) as caught:
         import_file(ws, tmp_path, tu("Exports fell.", "出口下降。"), name="second.tmx")
     monkeypatch.undo()

@@ -18,6 +18,9 @@ def test_a_translation_splits_into_text_and_placeholders_with_no_empty_text() ->
     assert parse_target("") == []
 
 
+KEPT = "(pairs keep the source's nesting)"
+
+
 @pytest.mark.parametrize(("source", "target", "problems"), [
     pytest.param("<1><2>x</2></1>", "<1><2>y</2></1>", [], id="nested"),
     pytest.param("<1>a</1> <2>b</2>", "<2>b</2> <1>a</1>", [], id="reordered-pairs"),
@@ -30,6 +33,16 @@ def test_a_translation_splits_into_text_and_placeholders_with_no_empty_text() ->
     pytest.param("<1>a</1>", "<1>a</1><1>b</1>", ["duplicated </1>", "duplicated <1>"], id="duplicated"),
     pytest.param("<1>a</1> <2/>", "<1>a", ["missing </1>", "missing <2/>"], id="missing"),
     pytest.param("a", "a <3/>", ["extra <3/>"], id="extra"),
+    # a link put inside another link published <a>…<a>…</a></a> (invalid HTML), and check said nothing
+    pytest.param("Read <1>the report</1> and <2>the annex</2>.",
+                 "Lisez <1>le rapport et <2>l'annexe</2></1>.",
+                 [f"<2> is inside <1>: in the source it is outside every pair {KEPT}"],
+                 id="sibling-moved-inside"),
+    pytest.param("<1>the <2>big</2> report</1>", "<1>le rapport</1> <2>grand</2>",
+                 [f"<2> is outside every pair: in the source it is inside <1> {KEPT}"],
+                 id="nested-moved-out"),
+    pytest.param("<1>a <2>b</2></1> <3>c</3>", "<3>c</3> <1><2>b</2> a</1>", [],
+                 id="nesting-kept-order-changed"),
 ])
 def test_placeholder_problems(source: str, target: str, problems: list[str]) -> None:
     assert placeholder_problems(source, target) == problems

@@ -42,7 +42,7 @@ from workflow.pretranslate.argos_packages import install_model_file
 from workflow.pretranslate.protect import skeleton
 from workflow.segment import PLACEHOLDER, emptied_pairs, placeholder_problems
 from workflow.settings import Settings, load_settings
-from workflow.store import load_units
+from workflow.store import load_units, scan_catalog
 
 SOURCES = {
     "a.txt": "Prices fell slightly in March.\n\nThe minister met foreign guests on Monday.\n\nThank you.\n",
@@ -360,7 +360,7 @@ def test_checkpoints_are_timed_not_counted(ws: Settings, monkeypatch: pytest.Mon
     writes: list[Path] = []
     real_write = checkpoint.write_atomic
     monkeypatch.setattr(checkpoint, "write_atomic",
-                        lambda path, data: (writes.append(path), real_write(path, data)))
+                        lambda path, data, **checks: (writes.append(path), real_write(path, data, **checks)))
     clock = Clock()
     seen: list[int] = []
 
@@ -453,15 +453,15 @@ def test_a_long_checkpoint_spaces_out_the_next(ws: Settings, monkeypatch: pytest
     clock = Clock()
     real_write = checkpoint.write_atomic
 
-    def slow_write(path: Path, data: bytes) -> None:
-        real_write(path, data)
+    def slow_write(path: Path, data: bytes, **checks: Any) -> None:
+        real_write(path, data, **checks)
         clock.now += 3  # this write took 3 s
 
     monkeypatch.setattr(checkpoint, "write_atomic", slow_write)
     path = ws.catalog("a.txt", "zh")
     keys = [u.segment.key for u in load_units(path, "zh", "a.txt")]
     points = checkpoint.Checkpoints(5, clock)
-    points.open(path, path.read_bytes(), checkpoint.stamp(path))
+    points.open(path, path.read_bytes())
 
     def work(key: str, at: float) -> int:
         clock.now = at
@@ -493,6 +493,82 @@ def test_an_edit_saved_during_the_run_is_kept(ws: Settings) -> None:
     assert found[("a.txt", "Thank you.")] == ("谢谢。", State.REVIEWED, "")
     assert found[("b.html", "Thank you.")] == ("THANK YOU.", State.MACHINE, "mt fake 1")
     assert all(target for target, _, _ in found.values())
+
+
+def test_an_edit_saved_while_a_checkpoint_is_composed_is_kept(ws: Settings,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A translator saves while a checkpoint fills and composes the catalog (seconds, for a huge one):
+    it is compared again last before the replace, their version read and the work filled into it."""
+    from workflow.pretranslate import checkpoint
+
+    path = ws.catalog("a.txt", "zh")
+    real = checkpoint.catalog_bytes
+    saves: list[int] = []
+
+    def composing(read: Any) -> bytes | None:
+        if not saves:
+            saves.append(1)
+            review(path, {"Thank you.": "谢谢。"})  # saved in a PO editor while this catalog is composed
+        return real(read)
+
+    monkeypatch.setattr(checkpoint, "catalog_bytes", composing)
+    report = pretranslate(ws, ["zh"], engines=["pseudo"])
+    assert report.ok and saves
+    found = units(ws)
+    assert found[("a.txt", "Thank you.")] == ("谢谢。", State.REVIEWED, "")
+    assert found[("a.txt", "Prices fell slightly in March.")][1] is State.MACHINE  # the run's work too
+    assert all(target for target, _, _ in found.values())
+
+
+def test_a_catalog_saved_at_every_write_is_reported_not_overwritten(ws: Settings,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved again at every try: after RETRIES the run says so, and the translator's file stays theirs."""
+    from workflow.pretranslate import checkpoint
+
+    path = ws.catalog("a.txt", "zh")
+    real = checkpoint.catalog_bytes
+    tries: list[int] = []
+
+    def composing(read: Any) -> bytes | None:
+        if Path(read.catalog.fpath) != path:
+            return real(read)
+        tries.append(1)
+        review(path, {"Thank you.": f"谢谢{len(tries)}。"})
+        return real(read)
+
+    monkeypatch.setattr(checkpoint, "catalog_bytes", composing)
+    report = pretranslate(ws, ["zh"], engines=["pseudo"])
+    assert [(f.path, "saved by someone else" in f.message) for f in report.failures] == [(path, True)]
+    assert len(tries) == checkpoint.RETRIES
+    assert units(ws)[("a.txt", "Thank you.")] == (f"谢谢{len(tries)}。", State.REVIEWED, "")
+    assert units(ws)[("a.txt", "Prices fell slightly in March.")][1] is State.NEW  # not written: theirs
+
+
+def test_a_same_size_save_in_one_timestamp_tick_is_seen(ws: Settings) -> None:
+    """A save in place, of the same size, that leaves the stat as it was (one timestamp tick) is seen:
+    files are compared by their content."""
+    path = ws.catalog("a.txt", "zh")
+    before = units(ws)
+
+    class Meanwhile(FakeTranslator):
+        def translate(self, requests: Sequence[MTRequest]) -> list[MTResult]:
+            if len(self.calls) == 1:  # after the first checkpoint wrote a.txt
+                seen = os.stat(path)
+                text = path.read_bytes()
+                edited = text.replace(b'msgid "Thank you."\nmsgstr ""', b'msgid "Thank you."\nmsgstr "o"', 1)
+                edited = edited.replace(b"\n\n", b"\n", 1)  # the same size: one line end less
+                assert edited != text and len(edited) == len(text)
+                with open(path, "r+b") as stream:  # in place: the same inode
+                    stream.write(edited)
+                os.utime(path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+                assert os.stat(path)[6:] == seen[6:] and os.stat(path).st_ino == seen.st_ino
+            return super().translate(requests)
+
+    pretranslate(replace(ws, mt_batch_size=1, checkpoint_seconds=0), ["zh"], engines=["argos"],
+                 translators=factory(Meanwhile()))
+    found = units(ws)
+    assert found[("a.txt", "Thank you.")] == ("o", State.REVIEWED, "")
+    assert before[("a.txt", "Thank you.")][1] is State.NEW
 
 
 def test_redo_machine_redoes_machine_output_whose_source_changed(ws: Settings) -> None:
@@ -576,6 +652,50 @@ def test_propagation_never_replaces_a_persons_work(ws: Settings) -> None:
     # where reviewers disagree, context matters: the engines suggest, fuzzy
     assert found[("b.html", "See you tomorrow.")] == (pseudolocalize("See you tomorrow."), State.MACHINE,
                                                        "pseudo")
+
+
+def hand_edit(path: Path, targets: dict[str, str]) -> None:
+    """A translator changes machine targets in a PO editor and leaves them fuzzy, comments untouched."""
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        if entry.msgid in targets:
+            assert "fuzzy" in entry.flags
+            entry.msgstr = targets[entry.msgid]
+    catalog.save(str(path))
+
+
+def test_a_translators_edit_of_a_machine_draft_is_theirs(ws: Settings) -> None:
+    """A machine unit edited by hand and left fuzzy needs work: --redo-machine and propagation keep it."""
+    assert run(ws, "zh", "--engine", "pseudo")[0] == 0
+    a = ws.catalog("a.txt", "zh")
+    edits = {"Thank you.": "谢谢（初稿）", "Prices fell slightly in March.": "三月份价格略降（初稿）"}
+    hand_edit(a, edits)
+    for source, target in edits.items():
+        assert units(ws)[("a.txt", source)] == (target, State.NEEDS_WORK, "edited; pseudo")
+    assert {b.state for b in scan_catalog(a)} == {State.NEEDS_WORK, State.MACHINE}  # status reads it alike
+    code, _, err = run(ws, "zh", "--engine", "pseudo", "--redo-machine")
+    assert code == 0, err
+    for source, target in edits.items():
+        assert units(ws)[("a.txt", source)][:2] == (target, State.NEEDS_WORK)
+    other = "The minister met foreign guests on Monday."  # the engine's own draft: redone, as before
+    assert units(ws)[("a.txt", other)] == (pseudolocalize(other), State.MACHINE, "pseudo")
+
+    review(ws.catalog("b.html", "zh"), {"Thank you.": "谢谢。"})  # reviewed in another article
+    code, _, err = run(ws, "zh", "--engine", "pseudo")
+    assert code == 0, err
+    assert "replaced by a translation reviewed in another article" not in err
+    assert units(ws)[("a.txt", "Thank you.")][:2] == ("谢谢（初稿）", State.NEEDS_WORK)
+
+
+def test_machine_drafts_written_before_seals_count_as_machine(ws: Settings) -> None:
+    """A provenance line with no digest (catalogs written before it was recorded) is read as it says:
+    machine output, redone with --redo-machine even if a person changed its words (as before)."""
+    a = ws.catalog("a.txt", "zh")
+    review(a, {"Thank you.": "谢谢（改）"}, fuzzy=True, provenance="pseudo")
+    assert units(ws)[("a.txt", "Thank you.")] == ("谢谢（改）", State.MACHINE, "pseudo")
+    assert run(ws, "zh", "--engine", "pseudo", "--redo-machine")[0] == 0
+    assert units(ws)[("a.txt", "Thank you.")] == (pseudolocalize("Thank you."), State.MACHINE, "pseudo")
+    assert "# workflow: pseudo · draft " in a.read_text(encoding="utf-8")  # written anew: sealed
 
 
 def test_propagation_can_be_turned_off(ws: Settings) -> None:

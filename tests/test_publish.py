@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from workflow.formats import xml as xml_reader
 from workflow.markup import BULLETIN_NS, bulletin_schema
 from workflow.policy import Policy, evaluate
 from workflow.publish import publish
+from workflow.render import Page, Record, source_page
 from workflow.settings import Settings
 from workflow.store import catalog_targets
 
@@ -185,6 +187,83 @@ def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: P
     bulletin = etree.parse(str(settings.output / "fr" / "fair.xml"))
     assert bulletin_schema().validate(bulletin)
     assert bulletin.findtext("b:body/b:p/b:a", namespaces=NS) == "BEIJING"
+
+
+def test_an_arabic_page_says_arabic_right_to_left_inside_too(tmp_path: Path) -> None:
+    """MediaWiki's content `<div lang="en" dir="ltr">` and a `<p lang="en">` say Arabic, right to left, once
+    translated, as `<html>` does; the skipped menu keeps its English, as the publisher wrote it."""
+    page = (
+        '<!DOCTYPE html><html class="client-nojs" lang="en" dir="ltr"><head><meta charset="UTF-8">'
+        '<title>Cooperation</title></head><body lang="en" dir="ltr"><nav lang="en" dir="ltr">Main page</nav>'
+        '<div id="mw-content-text" lang="en" dir="ltr"><p>Cooperation is working together.</p>'
+        '<p lang="en">Another paragraph of text here.</p></div></body></html>'
+    )
+    settings = workspace(tmp_path / "ws", {"wiki.html": page}, languages="ar", extra="skip_selectors = nav\n")
+    translate_all(settings, "wiki.html", "ar")
+    report = publish(settings, ["ar"], Policy())
+    assert report.ok, report.failures
+    text = (settings.output / "ar" / "wiki.html").read_text(encoding="utf-8")
+    assert '<html class="client-nojs" lang="ar" dir="rtl">' in text
+    assert '<body lang="ar" dir="rtl"><nav lang="en" dir="ltr">Main page</nav>' in text
+    assert '<div id="mw-content-text" lang="ar" dir="rtl">' in text
+    assert f'<p lang="ar">{pseudo_arabic("Another paragraph of text here.")}</p>' in text
+
+
+LICENSE = "<!--\n" + "Copyright notice line of the license text, all rights reserved.\n" * 42 + "-->\n"
+LICENSED = (
+    f"<!DOCTYPE html>\n{LICENSE}"
+    '<html lang="en"><head><meta charset="UTF-8"><title>Fair opens</title></head>'
+    "<body><p>The fair opened on Friday.</p></body></html>\n"
+)
+
+
+def test_a_head_past_1024_bytes_is_declared_utf8_by_a_byte_order_mark(tmp_path: Path) -> None:
+    """A license comment before `<html>` puts `<head>` past the first 1024 bytes, where a `<meta charset>` is
+    invalid: the page starts with a BOM instead and has none; links to other editions are still kept up to
+    date (they follow `<head>`), and a page read back with the BOM is the same page."""
+    settings = workspace(tmp_path / "ws", {"licensed.html": LICENSED, "fair.html": PAGE}, languages="ar fr")
+    translate_all(settings, "licensed.html", "ar")
+    translate_all(settings, "fair.html", "ar")
+    assert publish(settings, ["ar"], Policy()).ok
+    arabic = settings.output / "ar" / "licensed.html"
+    data = arabic.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8 + b"<!DOCTYPE html>\n<!--\nCopyright")
+    assert b"charset" not in data.lower()
+    assert b'<html lang="ar" dir="rtl"><head><style>[data-state="machine"]' in data
+    near = (settings.output / "ar" / "fair.html").read_bytes()  # a short page: declared by its <meta>
+    assert near.startswith(b'<!DOCTYPE html>\n<html class="site" lang="ar" dir="rtl"><head><meta charset=')
+    assert parse_html(arabic).findtext(".//title") == pseudo_arabic("Fair opens")
+
+    fill(settings, "fr", "licensed.html", upper)
+    assert publish(settings, ["fr"], Policy()).ok
+    data = arabic.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8 + b"<!DOCTYPE html>")
+    assert b'<head><link rel="alternate" hreflang="fr" href="../fr/licensed.html"><style>' in data
+    french = (settings.output / "fr" / "licensed.html").read_bytes()
+    assert b'<head><link rel="alternate" hreflang="ar" href="../ar/licensed.html"><style>' in french
+    again = publish(settings, ["ar", "fr"], Policy())
+    assert again.written == []
+
+
+@pytest.mark.parametrize(("extra", "bom"), [(0, False), (1, True)])
+def test_a_meta_charset_is_written_while_it_ends_within_1024_bytes(extra: int, bom: bool) -> None:
+    """The limit is in bytes of UTF-8, after publish's own `<html lang dir>`: `é` is two."""
+    def page(comment: str) -> str:
+        text = f"<!DOCTYPE html><!--{comment}--><html><head><title>T</title></head><body><p>A.</p></body>"
+        tree = etree.ElementTree(etree.Element("bulletin"))
+        rec = Record("T", "T", "", None, "", False)
+        out = source_page(Page("ar", tree, rec, None, draft=False, fallback=False, localized=text), [])
+        assert out is not None
+        return out
+
+    fits = 1024 - len(page("").encode("utf-8").partition(b"<head>")[0] + b'<head><meta charset="utf-8">')
+    comment = "é" * (fits // 2) + "x" * (fits % 2 + extra)
+    data = page(comment).encode("utf-8")
+    assert data.startswith(codecs.BOM_UTF8) is bom
+    if not bom:
+        assert data.index(b'<meta charset="utf-8">') + len(b'<meta charset="utf-8">') == 1024
+    else:
+        assert b"charset" not in data
 
 
 @pytest.mark.parametrize(

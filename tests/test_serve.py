@@ -6,7 +6,14 @@ and looks at the PO file on disk afterwards.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -14,7 +21,8 @@ import pytest
 from publishing import workspace
 from starlette.testclient import TestClient
 
-from workflow.serve import COOKIE, ServeOptions, create_app
+from workflow.files import workspace_lock
+from workflow.serve import COOKIE, ServeOptions, create_app, serve_options
 from workflow.settings import Settings
 
 TOKEN = "test-token-0123456789"
@@ -269,3 +277,203 @@ def test_the_preview_is_the_page_as_published_now_rendered_in_memory(client: Tes
     assert not settings.output.exists() or not any(settings.output.rglob("*.html"))
     assert client.get("/zh/preview?article=../setup.cfg", headers=BEARER).status_code == 404
     assert client.get(f"/zh/preview?article={ARTICLE}").status_code == 401
+
+
+KEPT_COMMENTS = 'Client asked: keep it short.\nDo NOT use "encore".\nworkflow-ignore: numbers'
+
+
+def with_comments(settings: Settings, source: str, tcomment: str, target: str = "") -> None:
+    path = settings.catalog(ARTICLE, "zh")
+    catalog = polib.pofile(str(path))
+    for item in catalog:
+        if item.msgid == source:
+            item.tcomment, item.msgstr = tcomment, target or item.msgstr
+    catalog.save()
+
+
+def test_a_save_without_a_comment_keeps_every_translator_comment_line(client: TestClient,
+                                                                      settings: Settings) -> None:
+    """The page sends `comment` only when the reviewer changed it: absent, each comment line stays its own."""
+    with_comments(settings, "Exports grew by 10 percent in 2020.", KEPT_COMMENTS)
+    unit = unit_with(client, "Exports grew by")
+    assert unit["comments"] == KEPT_COMMENTS
+    response = post(client, unit, target="出口增长了百分之十一（2021年）。")
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["comments"] == KEPT_COMMENTS
+    assert [f["silenced"] for f in answer["findings"] if f["check"] == "numbers"] == [True]
+    assert entry(settings, unit["key"]).tcomment == KEPT_COMMENTS
+    lines = settings.catalog(ARTICLE, "zh").read_text(encoding="utf-8").splitlines()
+    assert "# Client asked: keep it short." in lines and "# workflow-ignore: numbers" in lines
+    changed = post(client, answer, target=answer["target"], comment="One line.\nAnother line.").json()
+    assert changed["comments"] == "One line.\nAnother line."  # a comment sent replaces them, lines kept
+
+
+def test_the_comment_is_edited_in_a_multi_line_field(client: TestClient) -> None:
+    """An <input type=text> drops line breaks from its value: every save would merge the comment lines."""
+    page = client.get(f"/zh/units?article={ARTICLE}", headers=BEARER).text
+    assert re.search(r'<textarea class="comment"', page) and 'class="comment" type="text"' not in page
+
+
+@pytest.mark.parametrize("broken", ['Language: zh\\n"', '"Language: zh\\n\n"'])
+def test_a_catalog_broken_on_disk_is_refused_as_every_command_refuses_it(
+        client: TestClient, settings: Settings, broken: str) -> None:
+    """A header line broken after the page loaded: the save names the file and line and writes nothing."""
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    text = path.read_text(encoding="utf-8")
+    assert '"Language: zh\\n"' in text
+    path.write_text(text.replace('"Language: zh\\n"', broken), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index(broken.split("\n")[0]) + 1
+    before = path.read_bytes()
+    response = post(client, unit, target="进口下降了。")
+    assert response.status_code == 409, response.text
+    answer = response.json()
+    assert "PO syntax error" in answer["error"] and answer["where"] == f"{path}:{line}" and answer["hint"]
+    assert path.read_bytes() == before
+
+
+def test_a_save_waiting_for_the_workspace_lock_leaves_the_app_answering(settings: Settings) -> None:
+    """Another command holds the lock: the save waits for it, and pages and the API answer meanwhile."""
+    waiting = threading.Event()
+
+    class Waiting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "waiting up to" in record.getMessage():
+                waiting.set()
+
+    logger = logging.getLogger("workflow.files")
+    handler, level = Waiting(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    slow = replace(settings, lock_timeout=30)
+    answers: list[int] = []
+    try:
+        with TestClient(create_app(slow, ServeOptions(TOKEN)), base_url="http://127.0.0.1:8765") as client:
+            unit = unit_with(client, "Imports")  # one event loop for every request, as under uvicorn
+            with workspace_lock(settings.root, 1):
+                saver = threading.Thread(target=lambda: answers.append(
+                    post(client, unit, target="进口下降了。").status_code))
+                saver.start()
+                assert waiting.wait(30), "the save never waited for the lock"
+                assert client.get("/api/zh/units", headers=BEARER).status_code == 200
+                assert client.get("/zh/", headers=BEARER).status_code == 200
+                assert saver.is_alive() and not answers  # answered while the save still waits
+                assert entry(settings, unit["key"]).msgstr == ""
+            saver.join(30)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert answers == [200] and entry(settings, unit["key"]).msgstr == "进口下降了。"
+
+
+def test_listening_on_every_address_a_page_writes_through_the_address_it_came_to(settings: Settings) -> None:
+    """`--host 0.0.0.0`: a browser's Origin is the address it used, never `0.0.0.0`; the token still rules."""
+    app = create_app(settings, serve_options("0.0.0.0", TOKEN))
+    browser = TestClient(app, base_url="http://192.0.2.2:8812")
+    browser.get(f"/?token={TOKEN}")
+    unit = unit_with(browser, "Imports")
+    url = f"/api/zh/units/{ARTICLE}/{unit['key']}"
+    body = {"target": "进口下降了。", "revision": unit["revision"]}
+    assert browser.post(url, json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    stranger = TestClient(app, base_url="http://192.0.2.2:8812")  # the same origin, without the token
+    assert stranger.post(url, json=body, headers={"Origin": "http://192.0.2.2:8812"}).status_code == 401
+    response = browser.post(url, json=body, headers={"Origin": "http://192.0.2.2:8812"})
+    assert response.status_code == 200, response.text
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"
+
+
+@pytest.mark.parametrize("host, own", [("127.0.0.1", "http://127.0.0.1:8765"), ("::1", "http://[::1]:8765"),
+                                       ("192.0.2.2", "http://192.0.2.2:8765"),
+                                       ("2001:db8::1", "http://[2001:db8::1]:8765")])
+def test_bound_to_one_address_a_page_of_another_name_cannot_write(settings: Settings, host: str,
+                                                                  own: str) -> None:
+    """DNS rebinding: evil.example made to lead to our address sends its own Origin and Host: refused."""
+    app = create_app(settings, serve_options(host, TOKEN))
+    for base, allowed in ((own, True), ("http://evil.example:8765", False)):
+        browser = TestClient(app, base_url=base)
+        browser.cookies.set(COOKIE, TOKEN)  # even with the token, as a rebinding page could never have it
+        unit = units(browser)[0]
+        response = browser.post(f"/api/zh/units/{ARTICLE}/{unit['key']}", headers={"Origin": base},
+                                json={"target": "x", "revision": unit["revision"], "state": "needs-work"})
+        assert (response.status_code == 200) is allowed, (base, response.text)
+
+
+def test_the_printed_address_of_an_ipv6_host_has_brackets(settings: Settings) -> None:
+    command = [sys.executable, "-m", "workflow", "--root", str(settings.root), "serve", "--host", "::1",
+               "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert re.fullmatch(r"http://\[::1\]:\d+/\?token=\S+", url), url
+
+
+@pytest.mark.parametrize("state", ["reviewed", "needs-work"])
+def test_an_empty_target_is_refused_and_the_translation_kept(client: TestClient, settings: Settings,
+                                                             state: str) -> None:
+    """Approve (or Needs work) with the target field emptied: 422 with a message; the reviewed words stay."""
+    unit = post(client, unit_with(client, "Imports"), target="进口下降了。").json()
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    response = post(client, unit, target="", state=state)
+    assert response.status_code == 422, response.text
+    assert "empty" in response.json()["error"] and path.read_bytes() == before
+
+
+@pytest.mark.parametrize("field", ["target", "comment"])
+def test_a_lone_surrogate_is_refused_with_a_message(client: TestClient, settings: Settings,
+                                                    field: str) -> None:
+    """JSON can carry `\\ud800` alone, no text a file can hold: 400 with a message, nothing written."""
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    body = {"target": "Et", "state": "reviewed", "revision": unit["revision"], field: "Et\ud800"}
+    data = json.dumps(body).encode("ascii")  # (\ud800 escaped, as a browser's JSON.stringify sends it)
+    response = client.post(f"/api/zh/units/{ARTICLE}/{unit['key']}", content=data,
+                           headers={**BEARER, "Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert f"{field} is not Unicode text" in response.json()["error"] and path.read_bytes() == before
+    checked = client.post("/api/zh/check", content=json.dumps({"article": ARTICLE, "key": unit["key"],
+                                                               "target": "Et\ud800"}).encode("ascii"),
+                          headers={**BEARER, "Content-Type": "application/json"})
+    assert checked.status_code == 400 and "target is not Unicode text" in checked.json()["error"]
+
+
+def test_a_port_in_use_is_an_error_with_a_hint_not_a_qa_exit(settings: Settings) -> None:
+    """uvicorn logged `ERROR: [Errno 98]…` and exited 3, which here means "QA errors remain"."""
+    from click.testing import CliRunner
+
+    from workflow.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--root", str(settings.root), "serve", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use",
+        "hint: another program (perhaps another `workflow serve`) is using that port: stop it, or choose "
+        "another port with --port (0: any free one)"]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x1c", "\x85"])
+def test_a_target_with_a_line_separator_can_be_edited_again(client: TestClient, settings: Settings,
+                                                              odd: str) -> None:
+    """A target holding U+2028 (or another break str.splitlines makes) is saved, and saved again after.
+
+    The one-entry save read the entry with polib.pofile(string), which splits lines there
+    (a file read does not): another entry than the listing's, so every later save was "changed
+    meanwhile"."""
+    first = post(client, unit_with(client, "Imports"), target=f"进口{odd}下降了。", state="needs-work")
+    assert first.status_code == 200, first.text
+    unit = unit_with(client, "Imports")
+    assert unit["revision"] == first.json()["revision"] and unit["target"] == f"进口{odd}下降了。"
+    second = post(client, unit, target="进口下降了。")
+    assert second.status_code == 200, second.text
+    assert entry(settings, unit["key"]).msgstr == "进口下降了。"

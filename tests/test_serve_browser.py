@@ -86,3 +86,50 @@ def test_edit_and_approve_with_the_keyboard(served: tuple[Settings, str]) -> Non
     approved = [e for e in catalog if e.msgid == "Exports grew by 10 percent in 2020."]
     assert approved[0].msgstr == "2020年出口增长了10%。" and "fuzzy" not in approved[0].flags
     assert focused == "Imports fell."  # Ctrl+Enter moved on to the next unit
+
+
+@pytest.mark.slow
+def test_approving_keeps_multi_line_comments_and_an_edited_comment_keeps_its_lines(
+        served: tuple[Settings, str]) -> None:
+    """A plain Approve sends no comment (each line stays); a comment typed on two lines is saved on two;
+    an emptied target is refused with a message."""
+    from playwright.sync_api import sync_playwright
+
+    settings, url = served
+    path = settings.catalog(ARTICLE, "zh")
+    comments = 'Client asked: keep it short.\nDo NOT use "encore".\nworkflow-ignore: numbers'
+    catalog = polib.pofile(str(path))
+    for item in catalog:
+        if item.msgid.startswith("Exports grew by"):
+            item.tcomment = comments
+    catalog.save()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        page = browser.new_page()
+        sent: list[dict[str, object]] = []
+        page.on("request", lambda request: sent.append(request.post_data_json)
+                if request.method == "POST" and "/units/" in request.url else None)
+        page.goto(url)
+        page.goto(f"{url.split('/?')[0]}/zh/units?article={ARTICLE}")
+        unit = page.locator(".unit", has_text="Exports grew by")
+        assert unit.locator(".comment").input_value() == comments
+        unit.locator(".target").fill("2020年出口增长了10%。")
+        unit.locator(".approve").click()
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('.message')).some(m => m.textContent === 'saved')")
+        first = next(e for e in polib.pofile(str(path)) if e.msgid.startswith("Exports grew by"))
+        other = page.locator(".unit", has_text="Imports fell.")
+        other.locator(".target").fill("进口下降了。")
+        other.locator(".comment").fill("First line.\nSecond line.")
+        other.locator(".needs-work").click()
+        page.wait_for_function("document.querySelectorAll('.state.needs-work').length === 1")
+        unit.locator(".target").fill("")  # an emptied target is not saved: the page says why
+        unit.locator(".approve").click()
+        page.wait_for_function("document.querySelector('.message.error')")
+        refused = unit.locator(".message").text_content() or ""
+        browser.close()
+    assert refused.startswith("the target is empty"), refused
+    assert "comment" not in sent[0] and sent[1]["comment"] == "First line.\nSecond line."
+    assert first.msgstr == "2020年出口增长了10%。" and first.tcomment == comments
+    second = next(e for e in polib.pofile(str(path)) if e.msgid == "Imports fell.")
+    assert second.tcomment == "First line.\nSecond line." and second.msgstr == "进口下降了。"

@@ -90,6 +90,66 @@ def test_a_draft_edition_is_withdrawn_when_its_article_no_longer_qualifies(news:
     assert bystander.read_text(encoding="utf-8") == "<p>mine</p>"  # not the product's: never removed
 
 
+MINISTER = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Hello world</title>
+<meta name="description" content="A page about the minister">
+</head><body><h1>Hello world</h1>
+<p>The minister spoke today. <img src="m.jpg" alt="Portrait of the minister"></p>
+</body></html>
+"""
+REVIEWED = {"Hello world": "Bonjour le monde", "The minister spoke today.": "Le ministre a parlé."}
+
+
+@pytest.mark.parametrize("record", ["kept", "deleted", "older"])
+def test_a_draft_whose_machine_text_is_only_in_attributes_and_meta_is_a_draft(
+    tmp_path: Path, record: str
+) -> None:
+    settings = workspace(tmp_path / "ws", {"p.html": MINISTER}, "fr")
+    assert fill(settings, "fr", "p.html", upper, fuzzy=True) == 4  # machine output, as pretranslate leaves it
+    assert fill(settings, "fr", "p.html", REVIEWED.get) == 2  # the title/h1 and the paragraph reviewed
+    fr = settings.output / "fr"
+
+    code, stderr = invoke(settings, "publish", "--draft")
+
+    assert code == 0, stderr
+    assert "p.html: 2 machine draft unit(s) marked" in stderr
+    page = (fr / "p.html").read_text(encoding="utf-8")
+    assert 'alt="PORTRAIT OF THE MINISTER"' in page and 'content="A PAGE ABOUT THE MINISTER"' in page
+    assert etree.parse(str(fr / "p.xml")).getroot().get("state") == "machine"  # the bulletin says it
+    assert "Brouillon" in (fr / "index.html").read_text(encoding="utf-8")
+    feed = etree.parse(str(fr / "feed.atom"))
+    assert [e.get("term") for e in feed.findall("a:entry/a:category", ATOM)] == ["draft"]
+    if record == "older":  # as a workflow whose bulletins did not say so on their root left it: the page does
+        bulletin = fr / "p.xml"
+        bulletin.write_bytes(bulletin.read_bytes().replace(b' state="machine"', b""))
+    if record != "kept":  # read back from the bulletin (and the page) alone
+        (settings.root / ".workflow" / "published.json").unlink()
+
+    code, stderr = invoke(settings, "publish")
+
+    assert code == 0, stderr
+    assert (
+        "held back: p.html: 2 of 4 units not reviewed (2 machine-translated); its draft edition "
+        "output/fr/p.html is withdrawn" in stderr
+    )
+    assert not (fr / "p.html").exists() and not (fr / "p.xml").exists()
+    assert not (fr / "index.html").exists() and not (fr / "feed.atom").exists()
+
+
+def test_a_reviewed_bulletin_does_not_say_it_is_a_draft(tmp_path: Path) -> None:
+    # b.xml: a draft bulletin used again as a source; its root's state is not that of its editions
+    again = ('<bulletin xmlns="urn:x-workflow:bulletin:1" xml:lang="en" version="1" state="machine">'
+             "<head><title>Hello world</title></head>"
+             "<body><p>The minister spoke today.</p></body></bulletin>\n")
+    settings = workspace(tmp_path / "ws", {"p.html": MINISTER, "b.xml": again}, "fr")
+    for article in ("p.html", "b.xml"):
+        fill(settings, "fr", article, upper)
+    publish(settings, ["fr"], Policy(draft=True))
+    for article in ("p", "b"):
+        assert etree.parse(str(settings.output / "fr" / f"{article}.xml")).getroot().get("state") is None
+    assert "Brouillon" not in (settings.output / "fr" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_reviewed_edition_stays_when_its_article_is_held(news: Settings) -> None:
     fill(news, "zh", "story.txt", upper)
     publish(news, ["zh"], Policy())
@@ -254,3 +314,99 @@ def test_a_page_whose_source_is_gone_stops_linking_a_withdrawn_edition(news: Set
     assert hreflangs(page) == [("ar", "../ar/story.html")]
     assert invoke(news, "unpublish", "ar", "story")[0] == 0
     assert hreflangs(page) == [] and menu(page) == []  # still online in zh, linking nothing gone
+
+
+def test_a_draft_whose_catalog_cannot_be_read_is_withdrawn_by_a_plain_publish(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)  # a machine draft
+    fill(news, "zh", "fair.html", upper)  # reviewed
+    publish(news, ["zh"], Policy(draft=True))
+    zh = news.output / "zh"
+    for article in ("story.txt", "fair.html"):
+        with news.catalog(article, "zh").open("a", encoding="utf-8") as catalog:
+            catalog.write('msgstr "not a PO file any more\n')
+
+    code, stderr = invoke(news, "publish", "zh", "--draft")  # a draft run: drafts may stay online
+
+    assert code == 1 and "held back: story.txt" not in stderr
+    assert sorted(listed(zh / "index.html")) == ["./fair.html", "./story.html"]
+
+    code, stderr = invoke(news, "publish", "zh")
+
+    assert code == 1
+    assert "story.po:" in stderr and "cannot read catalog" in stderr
+    assert (
+        "held back: story.txt: it cannot be worked out (the error below says why); its draft edition "
+        "output/zh/story.html is withdrawn" in stderr
+    )
+    assert (
+        "held back: fair.html: it cannot be worked out (the error below says why); the earlier edition "
+        "output/zh/fair.html stays online" in stderr  # reviewed: a broken catalog does not take it down
+    )
+    assert not (zh / "story.html").exists() and not (zh / "story.xml").exists()
+    assert listed(zh / "index.html") == ["./fair.html"]
+    feed = etree.parse(str(zh / "feed.atom"))
+    assert [e.findtext("a:title", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)] == ["FAIR OPENS"]
+
+
+def test_a_draft_whose_source_cannot_be_read_is_withdrawn_by_a_plain_publish(news: Settings) -> None:
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    (news.source / "story.txt").write_bytes(STORY.encode("utf-8") + b"\xff\n")  # not UTF-8 any more
+
+    code, stderr = invoke(news, "publish", "zh")
+
+    assert code == 1
+    assert "its draft edition output/zh/story.html is withdrawn" in stderr
+    assert not (news.output / "zh" / "story.html").exists()
+    assert not (news.output / "zh" / "index.html").exists()  # nothing left online in zh
+
+
+def unconfigure(settings: Settings, lang: str) -> None:
+    """Take a language out of `languages` in setup.cfg (the CLI reads it again)."""
+    config = settings.root / "setup.cfg"
+    text = config.read_text(encoding="utf-8")
+    kept = " ".join(other for other in settings.languages if other != lang)
+    config.write_text(text.replace(f"languages = {' '.join(settings.languages)}", f"languages = {kept}"),
+                      encoding="utf-8")
+
+
+def test_a_language_no_longer_configured_loses_its_drafts(news: Settings) -> None:
+    fill(news, "ar", "story.txt", pseudo_arabic, fuzzy=True)  # a machine draft
+    fill(news, "ar", "fair.html", pseudo_arabic)  # reviewed
+    fill(news, "zh", "fair.html", upper)
+    publish(news, ["zh", "ar"], Policy(draft=True))
+    unconfigure(news, "ar")
+    ar = news.output / "ar"
+
+    code, stderr = invoke(news, "publish", "--draft")  # a draft run decides nothing in ar
+
+    assert code == 0, stderr
+    assert (ar / "story.html").exists()
+
+    code, stderr = invoke(news, "publish")
+
+    assert code == 0, stderr
+    assert (
+        "ar: held back: story.txt: ar is no longer among the configured languages (`languages` in "
+        "setup.cfg); its draft edition output/ar/story.html is withdrawn" in stderr
+    )
+    assert not (ar / "story.html").exists() and not (ar / "story.xml").exists()
+    assert listed(ar / "index.html") == ["./fair.html"]  # the reviewed edition stays, until unpublished
+    assert [e.get("term") for e in etree.parse(str(ar / "feed.atom")).iter(f"{{{ATOM['a']}}}category")] == []
+    assert (news.output / "zh" / "fair.html").exists()
+
+
+def test_a_language_no_longer_configured_can_be_unpublished(news: Settings) -> None:
+    fill(news, "ar", "story.txt", pseudo_arabic, fuzzy=True)
+    fill(news, "zh", "fair.html", upper)
+    publish(news, ["zh", "ar"], Policy(draft=True))
+    unconfigure(news, "ar")
+    ar = news.output / "ar"
+
+    code, stderr = invoke(news, "unpublish", "ar")
+
+    assert code == 0, stderr
+    assert not (ar / "story.html").exists() and not (ar / "index.html").exists()
+    assert (news.output / "zh" / "fair.html").exists()
+    code, stderr = invoke(news, "unpublish", "ar")  # nothing of ar recorded any more
+    assert code == 2 and "not a configured language: ar (configured: zh)" in stderr

@@ -160,8 +160,8 @@ def test_marks_that_pair_with_nothing_stay_text() -> None:
     assert len(element) == 0 and element.text == "a <1>b</2> c </3> <4>"
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab <>/12&\"'\x00\x1e\r\n\t\ufffe\U0001f600")), max_size=40)
-       | st.text(max_size=40))
+@given(st.text(alphabet=st.sampled_from(list("ab <>/12&\"'\x01\x1e\r\n\t\ufffe\U0001f600")), max_size=40)
+       | st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40))  # (what a PO holds)
 @example("<1>x</1><2/>&lt;\r\n\x1f")
 @example("<1><2></1></2>")
 def test_inline_text_round_trips_through_xml(text: str) -> None:
@@ -169,6 +169,16 @@ def test_inline_text_round_trips_through_xml(text: str) -> None:
     fill_inline(element, text)
     data = etree.tostring(element, encoding="UTF-8")
     assert read_inline(etree.fromstring(data), Path("t.xlf")) == text
+
+
+def test_a_nul_in_a_catalog_is_not_exported(ws: Settings) -> None:
+    catalog = put(ws, "zh", "fair.txt", {"The Ministry": Put("商务部\x00主办了展会。")})  # a raw NUL byte
+    line = next(e.linenum for e in polib.pofile(str(catalog)) if e.msgid.startswith("The Ministry"))
+    result = invoke(ws, "xliff", "export", "zh")
+    assert result.exit_code == 1, result.output
+    assert f"error: {catalog}:{line}: the unit " in result.output and "holds a NUL character" in result.output
+    assert not (ws.root / "xliff" / "zh" / "fair.txt.xlf").exists()
+    assert (ws.root / "xliff" / "zh" / "page.html.xlf").exists()  # the other articles still go out
 
 
 def test_hostile_text_is_escaped(ws: Settings) -> None:
@@ -192,7 +202,7 @@ def test_export_rewrites_only_what_changed_and_obeys_output(ws: Settings, tmp_pa
     assert elsewhere.exit_code == 0, elsewhere.output
     assert (tmp_path / "out" / "fair.txt.xlf").read_bytes() == path.read_bytes()
     inside = invoke(ws, "xliff", "export", "zh", "-o", str(ws.source / "xliff"))
-    assert inside.exit_code == 1 and "the export folder is inside source/" in inside.output
+    assert inside.exit_code == 2 and "is inside source/, the folder of the articles" in inside.output
     assert not (ws.source / "xliff").exists()
     unknown = invoke(ws, "xliff", "export", "de")
     assert unknown.exit_code == 2 and "not a configured language: de" in unknown.output
@@ -322,6 +332,83 @@ def test_work_changed_after_the_export_is_a_conflict(ws: Settings, source: str) 
     assert catalog.read_bytes() == before
 
 
+def test_a_needs_work_mark_made_after_the_export_survives_the_untouched_file(ws: Settings) -> None:
+    path = exported(ws, "fair.txt")  # "Trade Fair" goes out reviewed, as translated and approved
+    catalog = put(ws, "zh", "fair.txt", {
+        "Trade Fair": Put("北京贸易展会开幕", State.NEEDS_WORK, comment="Wrong tense, redo. -- Ana")})
+    before = catalog.read_bytes()
+    line = units_of(path)["Trade Fair Opens in Beijing"].sourceline  # (the file as exported, untouched)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert re.search(rf"conflict: {re.escape(str(path))}:{line}: {re.escape(str(catalog))}:\d+ "
+                     r"\(needs-work\) was changed after this XLIFF file was exported, and this target, the "
+                     "same words confirmed, would approve", result.output), result.output
+    assert "0 target(s) applied, 0 reviewed, 4 unchanged, 1 conflict(s); 0 catalog(s) written" in (
+        result.output)
+    assert catalog.read_bytes() == before  # the mark and Ana's comment stay
+
+
+# Three versions meet at import: the unit as exported (its digest in extradata), as the catalog holds it
+# now, and the XLIFF target. (exported, now, target) -> what the catalog holds afterwards: "conflict"
+# (exit 1) and "unchanged" (exit 0) leave its bytes as they were.
+_A, _B, _C = "详情见网站。", "详情请见网站。", "详情另见网站。"
+_NEW, _MT, _NW, _CH, _RV = State.NEW, State.MACHINE, State.NEEDS_WORK, State.CHANGED, State.REVIEWED
+_DONE, _REDO = "translated", "needs-review-translation"
+
+
+@pytest.mark.parametrize(("base", "now", "target", "expected"), [
+    # the same words as the catalog's
+    pytest.param((_RV, _A), (_NW, _A), (_A, _DONE), "conflict", id="reviewed-marked-needs-work-after"),
+    pytest.param((_RV, _A), (_CH, _A), (_A, _DONE), "conflict", id="reviewed-changed-after"),
+    pytest.param((_MT, _A), (_NW, _A), (_A, _DONE), "conflict", id="machine-marked-needs-work-after"),
+    pytest.param((_NEW, ""), (_NW, _A), (_A, _DONE), "conflict", id="new-typed-in-po-needs-work"),
+    pytest.param((_NW, _B), (_NW, _A), (_A, _DONE), "conflict", id="needs-work-edited-after"),
+    pytest.param((_RV, _A), (_NW, _A), (_A, _REDO), "unchanged", id="unconfirmed-keeps-needs-work"),
+    pytest.param((_NW, _A), (_NW, _A), (_A, _DONE), (_RV, _A), id="needs-work-confirmed"),
+    pytest.param((_CH, _A), (_CH, _A), (_A, _DONE), (_RV, _A), id="changed-confirmed"),
+    pytest.param((_MT, _A), (_MT, _A), (_A, _DONE), (_RV, _A), id="machine-confirmed"),
+    pytest.param((_NEW, ""), (_MT, _A), (_A, _DONE), (_RV, _A), id="machine-filled-after-confirmed"),
+    pytest.param((_NW, _A), (_RV, _A), (_A, _REDO), "unchanged", id="reviewed-after-untouched"),
+    pytest.param((_NW, _A), (_RV, _A), (_A, _DONE), "unchanged", id="reviewed-after-confirmed"),
+    pytest.param((_RV, _A), (_RV, _A), (_A, _REDO), "unchanged", id="reviewed-never-unapproved"),
+    # other words
+    pytest.param((_RV, _A), (_NW, _A), (_B, _DONE), "conflict", id="other-reviewed-marked-after"),
+    pytest.param((_NW, _A), (_NW, _C), (_B, _DONE), "conflict", id="other-needs-work-edited-after"),
+    pytest.param((_NW, _A), (_RV, _A), (_B, _DONE), "conflict", id="other-reviewed-after"),
+    pytest.param((_RV, _A), (_RV, _A), (_B, _REDO), "conflict", id="other-unconfirmed-over-reviewed"),
+    pytest.param((_RV, _A), (_RV, _A), (_B, _DONE), (_RV, _B), id="other-newer-reviewed"),
+    pytest.param((_NW, _A), (_NW, _A), (_B, _DONE), (_RV, _B), id="other-needs-work-confirmed"),
+    pytest.param((_NW, _A), (_NW, _A), (_B, _REDO), (_NW, _B), id="other-needs-work-unconfirmed"),
+    pytest.param((_CH, _A), (_CH, _A), (_B, _REDO), (_CH, _B), id="other-changed-unconfirmed"),
+    pytest.param((_NW, _A), (_MT, _C), (_B, _DONE), (_RV, _B), id="other-over-machine-always"),
+    pytest.param((_NEW, ""), (_NEW, ""), (_B, _REDO), (_NW, _B), id="other-into-new"),
+])
+def test_import_merges_export_catalog_and_target(ws: Settings, base: tuple[State, str],
+                                                 now: tuple[State, str], target: tuple[str, str],
+                                                 expected: object) -> None:
+    def unit(state: State, text: str) -> dict[str, Put]:
+        return {"Details": Put(text, state, previous="Details are at the site." if state is _CH else "")}
+
+    put(ws, "zh", "fair.txt", unit(*base))
+    path = exported(ws, "fair.txt")
+    put(ws, "zh", "fair.txt", unit(*now))  # meanwhile, in the PO file
+    set_target(path, "Details", *target)
+    catalog = ws.catalog("fair.txt", "zh")
+    before = catalog.read_bytes()
+    result = invoke(ws, "xliff", "import", str(path))
+    if expected in ("conflict", "unchanged"):
+        assert result.exit_code == (1 if expected == "conflict" else 0), result.output
+        assert ("conflict: " in result.output) == (expected == "conflict"), result.output
+        assert catalog.read_bytes() == before
+    else:
+        assert result.exit_code == 0, result.output
+        got = po_units(ws, "fair.txt")["Details are at https://example.org/fair and from press@example.org."]
+        assert got[:2] == expected[::-1]
+    after = catalog.read_bytes()
+    again = invoke(ws, "xliff", "import", str(path))  # the same file again changes nothing
+    assert catalog.read_bytes() == after, again.output
+
+
 def test_machine_output_changed_after_the_export_is_replaced(ws: Settings) -> None:
     path = exported(ws, "fair.txt")
     put(ws, "zh", "fair.txt", {"The fair opened": Put("新的机器译文", State.MACHINE)})
@@ -373,6 +460,10 @@ def _add_entity(path: Path) -> None:
                  "does not keep the source's inline codes: missing </2>; missing <2>", id="missing-g"),
     pytest.param(lambda p: _edit(p, "举办了", '举办了<x id="7"/>'), '<x id="7"/>',
                  "does not keep the source's inline codes: extra <7/>", id="extra-x"),
+    pytest.param(lambda p: _edit(p, "举办了", '举办了<x id="²"/>'), '<x id="²"/>',
+                 "<x id='²'> is not an inline code workflow wrote", id="not-ascii-digit"),  # int() refuses it
+    pytest.param(lambda p: _edit(p, '<g id="2">190场论坛</g>', '<g id="٢">190场论坛</g>'), '<g id="٢">',
+                 "<g id='٢'> is not an inline code workflow wrote", id="arabic-indic-digit"),
     pytest.param(lambda p: _edit(p, '<g id="1">2020年展会</g>', '<g id="1">2020年展会<g id="2">'),
                  '2020年展会<g id="2">', "malformed XLIFF", id="not-well-formed"),
     pytest.param(lambda p: _edit(p, '举办了', '举办了<bpt id="9">&lt;b&gt;</bpt>'), '<bpt id="9">',
@@ -438,6 +529,64 @@ def test_a_second_trans_unit_for_one_key_is_refused(ws: Settings) -> None:
     assert result.exit_code == 1 and "a second trans-unit" in result.output
 
 
+def _both(ws: Settings) -> Path:
+    """One XLIFF file with two <file> elements, fair.txt's then page.html's (as a CAT tool may merge them)."""
+    fair, page = exported(ws, "fair.txt"), exported(ws, "page.html")
+    tree = etree.parse(str(fair))
+    tree.getroot().append(next(etree.parse(str(page)).iter(X + "file")))
+    both = fair.with_name("both.xlf")
+    tree.write(str(both), xml_declaration=True, encoding="UTF-8")
+    return both
+
+
+@pytest.mark.parametrize("code", ["0000", "D800", "DFFF", "110000", "FFFFFF", "0041", "00E9", "000A"])
+def test_a_character_code_export_never_writes_is_refused(ws: Settings, code: str) -> None:
+    path = _both(ws)
+    set_target(path, "The Ministry", "商务部主办了展会。")  # a good unit in the first <file>: not applied
+    _edit(path, "举办了", f'举办了<x id="char-9" ctype="x-char-{code}"/>')  # in the second
+    before = snapshot(ws.locales)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert (f"error: {path}:{_line_of(path, 'x-char-' + code)}: <x ctype='x-char-{code}'> is not a character "
+            "code workflow wrote") in result.output, result.output
+    assert "internal error" not in result.output and "nothing written" in result.output
+    assert snapshot(ws.locales) == before
+
+
+@pytest.mark.parametrize("code", ["0001", "001E", "000B", "FFFE", "FFFF"])
+def test_the_characters_export_codes_come_back(ws: Settings, code: str) -> None:
+    path = exported(ws, "fair.txt")
+    set_target(path, "The Ministry", "商务部")
+    _edit(path, "商务部", f'商务部<x id="char-1" ctype="x-char-{code}"/>')
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 0, result.output
+    got = po_units(ws, "fair.txt")["The Ministry of Commerce hosted the fair."][0]
+    assert got == "商务部" + chr(int(code, 16))
+
+
+def test_a_failure_in_a_later_file_element_changes_no_catalog(ws: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # whatever goes wrong with the second catalog, even a bug, is found before the first is written
+    import workflow.xliff
+
+    path = _both(ws)
+    set_target(path, "The Ministry", "商务部主办了展会。")
+    set_target(path, "Fair news", "展会新闻")
+    composed: list[Path] = []
+    real = workflow.xliff.catalog_bytes
+
+    def failing(read: object) -> bytes | None:
+        composed.append(read)  # type: ignore[arg-type]
+        if len(composed) == 2:
+            raise RuntimeError("a bug in the second catalog")
+        return real(read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workflow.xliff, "catalog_bytes", failing)
+    before = snapshot(ws.locales)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code != 0 and len(composed) == 2, result.output
+    assert snapshot(ws.locales) == before
+
 def test_hostile_targets_arrive_as_written(ws: Settings) -> None:
     path = exported(ws, "fair.txt")
     set_target(path, "The Ministry", HOSTILE)
@@ -468,3 +617,29 @@ def test_import_waits_for_the_workspace_lock(ws: Settings) -> None:
         result = invoke(ws, "--lock-timeout", "0", "xliff", "import", str(path))
     assert result.exit_code == 1 and "another workflow command" in result.output
     assert snapshot(ws.locales) == before
+
+
+def test_a_plural_entry_is_exported_locked_and_its_edit_is_a_conflict(ws: Settings) -> None:
+    """A hand-made plural entry has a form for each number; one XLIFF target cannot give them. It was
+    exported as an ordinary unit, and its edit cleared the entry's fuzzy flag while its forms stayed as
+    they were ('1 target(s) applied, 1 reviewed'). It is exported with translate="no" and a note, and an
+    edit of it is a conflict naming the catalog's line: the entry is left alone, the file's other edits
+    are applied."""
+    catalog = ws.catalog("fair.txt", "zh")
+    po = polib.pofile(str(catalog), wrapwidth=0)
+    (entry,) = [e for e in po if e.msgid.startswith("Details")]
+    entry.msgid_plural, entry.msgstr, entry.msgstr_plural = entry.msgid + " (all)", "", {0: "详情见网站。"}
+    po.save(str(catalog))
+    path = exported(ws, "fair.txt")
+    plural = next(u for source, u in units_of(path).items() if source.startswith("Details"))
+    assert plural.get("translate") == "no"
+    assert any("a plural entry" in (note.text or "") for note in plural.iter(X + "note"))
+    set_target(path, "Details", "新的详情。")
+    set_target(path, "The fair opened", "展会开幕了。")
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert f"{catalog}:" in result.output and "is a plural entry (msgid_plural)" in result.output
+    after = {e.msgid: e for e in polib.pofile(str(catalog))}
+    assert after[entry.msgid].msgstr_plural == {0: "详情见网站。"} and "fuzzy" in after[entry.msgid].flags
+    opened = next(k for k in after if k.startswith("The fair opened"))
+    assert po_units(ws, "fair.txt")[opened][0] == "展会开幕了。"  # the file's other edit applied

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from .formats.scanner import escape_attribute, escape_text
-from .languages import joins_without_space, text_direction
-from .model import Article, Block, BlockKind, Format, Piece, Placeholder, State
+from .languages import joins_without_space, serves, text_direction
+from .model import Article, Attribute, Block, BlockKind, Format, Piece, Placeholder, State
 from .segment import parse_target, placeholder_problems
 
 Edit = tuple[int, int, str]
@@ -218,16 +218,19 @@ class _Renderer:
         self.markup = article.format is not Format.TEXT
         self.marks = marks or {}
         self.attribute_edits: list[Edit] = []
+        # see language_edits; never inside a unit shown in the source language
+        self.language_edits: list[Edit] = []
 
     def choice(self, piece: Piece) -> Choice:
         return self.choices.get(piece.key) or Choice(piece.text, Mark.SOURCE, "not translated")
 
     def piece(self, piece: Piece, wrap: bool) -> str:
         choice = self.choice(piece)
+        every = self.edits(choice.mark is not Mark.SOURCE)
         out: list[str] = []
         if choice.text == piece.text and piece.span is not None:
             # unchanged text: the publisher's own bytes (entities, line breaks) stay as they were
-            edits = [e for e in self.attribute_edits if piece.span[0] <= e[0] and e[1] <= piece.span[1]]
+            edits = [e for e in every if piece.span[0] <= e[0] and e[1] <= piece.span[1]]
             out.append(_splice(self.article.text, piece.span[0], piece.span[1], edits))
         for token in piece_tokens(piece, choice) if not out else []:
             if isinstance(token, str):
@@ -235,18 +238,35 @@ class _Renderer:
                 continue
             role, placeholder = token
             span = placeholder.end if role == "close" and placeholder.end else placeholder.start
-            edits = [e for e in self.attribute_edits if span[0] <= e[0] and e[1] <= span[1]]
+            edits = [e for e in every if span[0] <= e[0] and e[1] <= span[1]]
             out.append(_splice(self.article.text, span[0], span[1], edits))
         text = "".join(out)
         wrapper = self.marks.get(choice.mark) if wrap and _balanced(self.article.text, piece) else None
         return f"{wrapper[0]}{text}{wrapper[1]}" if wrapper else text
+
+    def edits(self, translated: bool) -> list[Edit]:
+        """The edits inside a block's source: translated attributes, and the language of translated text."""
+        if translated and self.language_edits:
+            return sorted(self.attribute_edits + self.language_edits)
+        return self.attribute_edits
+
+    def between(self, before: Piece, after: Piece, separator: str) -> str:
+        """The source between two units (` <img alt="…"> `, `<br lang="en">`), with its edits."""
+        text = self.article.text
+        if before.span is None or after.span is None or text[before.span[1] : after.span[0]] != separator:
+            return separator
+        start, end = before.span[1], after.span[0]
+        translated = Mark.SOURCE not in (self.choice(before).mark, self.choice(after).mark)
+        edits = [e for e in self.edits(translated) if start <= e[0] and e[1] <= end]
+        return _splice(text, start, end, edits) if edits else separator
 
     def block(self, block: Block) -> str:
         wrap = bool(self.marks) and _wrappable(self.article.text, self.article.format, block)
         lead, trail = edges(self.article.text, block)
         parts = [lead, self.piece(block.pieces[0], wrap)]
         for before, separator, piece in zip(block.pieces, block.separators, block.pieces[1:]):
-            parts.append(joins(self.lang, self.choice(before), self.choice(piece), separator))
+            between = self.between(before, piece, separator)
+            parts.append(joins(self.lang, self.choice(before), self.choice(piece), between))
             parts.append(self.piece(piece, wrap))
         parts.append(trail)
         return "".join(parts)
@@ -255,8 +275,10 @@ class _Renderer:
         """An attribute's translation, unescaped (the caller quotes and escapes it)."""
         return " ".join(self.choice(piece).text for piece in block.pieces)
 
-    def render(self) -> str:
+    def render(self, source_lang: str) -> str:
         article = self.article
+        if article.format is Format.HTML:
+            self.language_edits = language_edits(article, self.lang, source_lang)
         self.attribute_edits = sorted(
             (b.span[0], b.span[1], escape_attribute(self.plain(b)))
             for b in article.blocks
@@ -266,8 +288,54 @@ class _Renderer:
             (b.span[0], b.span[1], self.block(b)) for b in article.blocks if b.span and not b.attribute
         ]
         covered = [(s, e) for s, e, _ in edits]
-        edits += [e for e in self.attribute_edits if not any(s <= e[0] and e[1] <= t for s, t in covered)]
+        edits += [
+            e
+            for e in self.attribute_edits + self.language_edits
+            if not any(s <= e[0] and e[1] <= t for s, t in covered)
+        ]
         return _splice(article.text, 0, len(article.text), sorted(edits))
+
+
+def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
+    """Where an HTML page says its translated content is in the source language: the target language.
+
+    A `lang` or `xml:lang` that names the source language (as a language code: `en`, `en-US`,
+    `EN-gb`) names `lang`, and the same tag's `dir` is `lang`'s direction; so is `<body dir>`. A
+    tag that names another language (a French quotation) keeps it, and so does every skipped or
+    untranslated element, which stays in the source language (the scanner keeps none of them). A
+    `dir` alone is the target's direction on an element that holds blocks (`<body>`, `<p>`, `<div>`),
+    whose text is translated, and kept on one inside a sentence (`<span dir="ltr">+1 555 0100</span>`),
+    where it is about that text.
+    `<meta http-equiv="content-language">` and `<meta property="og:locale">` that name the source
+    language name `lang` (og:locale spelt with `_`: `pt_BR`). `<html>` is render.source_page's.
+    """
+    edits: list[Edit] = []
+    direction = text_direction(lang)
+
+    def say(attribute: Attribute, value: str) -> None:
+        if attribute.value != value:
+            edits.append((*attribute.span, escape_attribute(value)))
+
+    for found in article.languages:
+        if found.tag == "meta":
+            for attribute in found.attributes:
+                codes = attribute.value.replace(",", " ").split()  # content-language may list several
+                if codes and all(serves(code, source_lang) for code in codes):
+                    say(attribute, lang.replace("-", "_") if attribute.name == "og:locale" else lang)
+            continue
+        named = [a for a in found.attributes if a.name != "dir"]
+        ours = bool(named) and all(a.value.strip() and serves(a.value.strip(), source_lang) for a in named)
+        if named and not ours:
+            continue  # another language, or `lang=""` (unknown): as the publisher wrote it
+        if ours:
+            for attribute in named:
+                say(attribute, lang)
+        elif found.inline:
+            continue  # a `dir` alone (`<span dir="ltr">+1 555 0100</span>`) is about its text, not a language
+        for attribute in found.attributes:
+            if attribute.name == "dir" and attribute.value.strip().lower() in ("ltr", "rtl"):
+                say(attribute, direction)
+    return sorted(edits)
 
 
 def edges(text: str, block: Block) -> tuple[str, str]:
@@ -318,7 +386,7 @@ def localize(
     attributes). `prefix` is the namespace prefix of the bulletin elements, if any.
     """
     marks = _wrappers(article.format, prefix, source_lang) if article.format is not Format.TEXT else {}
-    text = _Renderer(article, choices, lang, marks).render()
+    text = _Renderer(article, choices, lang, marks).render(source_lang)
     machine = sum(1 for c in choices.values() if c.mark is Mark.MACHINE)
     return Localized(text, fallbacks(article, choices), machine)
 

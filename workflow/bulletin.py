@@ -291,6 +291,15 @@ def assemble_bulletin(
         tree.getroot().set(XML_LANG, lang)
     else:
         tree = write_bulletin(article, choices, lang, source_lang)
+    # The edition is a draft when any unit shows a machine translation, also one the document itself
+    # does not hold (an HTML page's attributes and meta tags): said on its root, so that the index,
+    # the feed and a later run that must withdraw drafts read it from the bulletin, which is all they
+    # keep of the edition. (An XML source's own root says nothing of this edition: set or taken off.)
+    root = tree.getroot()
+    if any(choice.mark is Mark.MACHINE for choice in choices.values()):
+        root.set("state", "machine")
+    elif "state" in root.attrib:
+        del root.attrib["state"]
     schema = bulletin_schema()
     if not schema.validate(tree):
         error = schema.error_log[0]  # type: ignore[index]  # lxml-stubs lacks __getitem__

@@ -38,10 +38,14 @@ def find_catalogs(settings: Settings, lang: str) -> list[CatalogFile]:
         for source in find_sources(settings):
             name = article_name(settings, source)
             articles[settings.catalog(name, lang)] = name
+    # the catalogs found in the folder, and each article's own where the search does not enter (a linked
+    # subfolder: pretranslate and publish, which go by the articles, use it, so every command does)
+    paths = dict.fromkeys(iter_catalogs(folder))
+    paths.update((path, None) for path in articles if path not in paths and path.is_file())
     found = [
         CatalogFile(lang, articles.get(path) or path.relative_to(folder).with_suffix("").as_posix(), path,
                     path not in articles)
-        for path in iter_catalogs(folder)
+        for path in paths
     ]
     return sorted(found, key=lambda c: c.article)
 

@@ -68,6 +68,8 @@ def handle_errors(function: F) -> F:
             raise (CommandUsageError if isinstance(exc, UsageError) else CommandError)(exc) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # what reads the output went away (`| head`): click stops quietly, exit 1
+            raise
         except OSError as exc:
             if verbose:
                 logging.getLogger(__name__).exception("details")
@@ -281,9 +283,12 @@ def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
     Example:
       workflow unpublish zh story.txt
     """
+    from .publish import recorded_languages
     from .publish import unpublish as run_unpublish
 
-    chosen_languages(settings, (lang,))
+    # a language taken out of `languages` keeps its editions online until they are withdrawn here
+    if lang not in settings.languages and lang not in recorded_languages(settings):
+        chosen_languages(settings, (lang,))
     render_publish(settings, run_unpublish(settings, lang, articles))
 
 
@@ -313,7 +318,8 @@ def status(settings: Settings, langs: tuple[str, ...], as_json: bool) -> None:
     """Show units and words in each state, per language and article, and the percent of words reviewed.
 
     States are read from the PO files: new (empty msgstr), machine (fuzzy, with an engine's
-    provenance comment), needs-work (fuzzy, marked by a translator), changed (fuzzy, with the
+    provenance comment, its words as the engine wrote them), needs-work (fuzzy, marked or
+    edited by a translator), changed (fuzzy, with the
     previous source in `#|`), reviewed (not fuzzy). Each cell is units/words.
 
     \b
@@ -670,7 +676,7 @@ def tm_export(settings: Settings, lang: str, file: Path) -> None:
     """
     from .memory import export_tmx
 
-    chosen_languages(settings, (lang,))
+    (lang,) = chosen_languages(settings, (lang,))
     report = export_tmx(settings, lang, file)
     say(f"{lang}: {report.units} reviewed unit(s) from {report.catalogs} catalog(s) written to {file}")
 
@@ -699,8 +705,6 @@ def glossary_import(settings: Settings, file: Path, lang: str | None) -> None:
     """
     from .glossary import import_glossary
 
-    if lang is not None:
-        chosen_languages(settings, (lang,))
     report = import_glossary(settings, file, lang)
     say(f"{report.lang}: {report.terms} term(s) in {_shown(report.path)} ({report.added} new, "
         f"{report.replaced} replaced)")
@@ -738,7 +742,7 @@ def xliff_export(settings: Settings, lang: str, folder: Path | None) -> None:
     """
     from .xliff import export_xliff
 
-    chosen_languages(settings, (lang,))
+    (lang,) = chosen_languages(settings, (lang,))
     report = export_xliff(settings, lang, folder)
     written = sum(f.written for f in report.files)
     say(f"{lang}: {report.units} unit(s) in {len(report.files)} XLIFF file(s) in {_shown(report.folder)}, "

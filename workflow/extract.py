@@ -354,6 +354,7 @@ def extract(
                     continue
                 write_planned(result, report, writer)
                 written.append((name, result.digest, result.units, catalogs))
+        report.written -= writer.failed  # counted as they were handed to the writer
         for label, error in writer.failures.items():
             report.failures.append(_failure(error))
         for name, digest, units, catalogs in written:

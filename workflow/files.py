@@ -1,4 +1,4 @@
-"""Atomic writes and the workspace lock."""
+"""Atomic writes, their confinement to the workspace, and the workspace lock."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import os
 import stat
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from .errors import LockError, WorkflowError
 
@@ -21,20 +22,22 @@ LOCK_NAME = ".workflow.lock"
 log = logging.getLogger(__name__)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, last_check: Callable[[], None] | None = None) -> None:
     """Write a file so that readers see the old or the new content, never a part.
 
     The data goes to a temporary file in the same directory, is flushed to disk,
     and replaces the target with os.replace. Any failure is a WorkflowError naming
     `path` itself (never the temporary file) with a hint for its cause; no
-    temporary file is left behind.
+    temporary file is left behind. `last_check` runs last before the replace, once the
+    new content is on disk (the shortest window there is): an exception there leaves
+    the old file as it was.
     """
-    with atomic_writer(path) as stream:
+    with atomic_writer(path, last_check) as stream:
         stream.write(data)
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+def atomic_writer(path: Path, last_check: Callable[[], None] | None = None) -> Iterator[BinaryIO]:
     """`write_atomic` for content written piece by piece: the file appears whole when the block ends.
 
     An exception inside the block leaves the old file as it was; an OSError there is reported
@@ -42,12 +45,12 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """
     temporary: str | None = None
     try:
-        handle, temporary = _temporary(path)
+        handle, temporary = temporary_beside(path)
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _install(temporary, path)
+        _install(temporary, path, last_check)
     except OSError as exc:
         _discard(temporary)
         raise _write_error(path, exc) from None
@@ -56,8 +59,101 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def _temporary(path: Path) -> tuple[int, str]:
-    """A new, empty temporary file beside `path` (the folders on the way made if missing): handle, name."""
+class LeadsOut(OSError):
+    """A write or removal refused: the file's folder is inside the workspace by name but, through a
+    symbolic link on the way, outside it on disk.
+
+    An OSError, so that each command reports it where it reports a folder it cannot write (the
+    file named, with a hint, and the batch going on), as the README promises for failed writes.
+    """
+
+    def __init__(self, root: Path, link: Path, target: Path) -> None:
+        self.root, self.link, self.target = root, link, target
+        name = link.relative_to(root)
+        kind = "a symbolic link leading" if link.is_symlink() else "a path leading"
+        super().__init__(errno.EPERM, f"{name} is {kind} out of the workspace (to {target})")
+
+    def hint(self) -> str:
+        name = self.link.relative_to(self.root)
+        return (f"workflow writes only inside the workspace {self.root}: make {name} a folder, or a link to "
+                "a folder inside the workspace")
+
+
+class _Confinement:
+    """The workspaces whose lock this process holds: a file inside one by name is written or removed
+    only if its folder lies inside it on disk too (symbolic links followed)."""
+
+    def __init__(self) -> None:
+        self.guard = threading.Lock()
+        self.roots: dict[Path, int] = {}  # root (resolved) -> how many holds of its lock
+        # folder -> its refusal (None: inside), per run: a realpath costs ~30 µs, and extract and
+        # publish write thousands of files into a few folders
+        self.folders: dict[str, LeadsOut | None] = {}
+
+    @contextlib.contextmanager
+    def held(self, root: Path) -> Iterator[None]:
+        root = root.resolve()
+        with self.guard:
+            self.roots[root] = self.roots.get(root, 0) + 1
+        try:
+            yield
+        finally:
+            with self.guard:
+                self.roots[root] -= 1
+                if not self.roots[root]:
+                    del self.roots[root]
+                self.folders.clear()  # the next run sees the folders as they are then
+
+    def check(self, path: Path) -> None:
+        if not self.roots:
+            return
+        name = os.fspath(path)
+        # not normalized: a `..` after a link goes where the link leads
+        folder = os.path.dirname(name if os.path.isabs(name) else os.path.join(os.getcwd(), name))
+        try:
+            refusal = self.folders[folder]
+        except KeyError:
+            refusal = self.folders[folder] = self._refusal(folder)
+        if refusal is not None:
+            raise LeadsOut(refusal.root, refusal.link, refusal.target)  # (a new one: each is raised alone)
+
+    def _refusal(self, folder: str) -> LeadsOut | None:
+        """Why `folder` may not be written in, or None."""
+        for root in list(self.roots):
+            base = str(root)
+            if folder != base and not folder.startswith(base.rstrip(os.sep) + os.sep):
+                continue  # not this workspace's by name (an export the user named: theirs to choose)
+            if Path(os.path.realpath(folder)).is_relative_to(root):
+                return None
+            # the first step on the way that leads out: the link to name (found only on a refusal)
+            step = root
+            for part in Path(folder).relative_to(root).parts:
+                step = step / part
+                target = Path(os.path.realpath(step))
+                if not target.is_relative_to(root):
+                    return LeadsOut(root, step, target)
+        return None
+
+
+_CONFINEMENT = _Confinement()
+
+
+def check_inside(path: Path) -> None:
+    """Raise LeadsOut (an OSError) when `path` is inside a workspace whose lock this process holds but its
+    folder, symbolic links followed, is not: a file there would be written or removed outside the workspace.
+
+    Every atomic write goes through here (see `temporary_beside`); the few writes and removals that do not
+    (SQLite caches, removals) call it themselves. The answer for a folder is kept while the lock is held.
+    """
+    _CONFINEMENT.check(path)
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temporary file beside `path` (the folders on the way made if missing): handle, name.
+
+    Raises LeadsOut when that folder leads out of the workspace (check_inside).
+    """
+    check_inside(path)
     # a short name: a target name near the file system's limit must not fail for its temporary's sake
     prefix = f".{path.name[:40]}."
     try:
@@ -67,14 +163,17 @@ def _temporary(path: Path) -> tuple[int, str]:
         return tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
 
 
-def _install(temporary: str, path: Path) -> None:
+def _install(temporary: str, path: Path, last_check: Callable[[], None] | None = None) -> None:
     """Move a temporary file, already on disk, over `path`, with the mode of the file it replaces
-    (0o644 for a new file, whatever the umask: catalogs and pages are meant to be shared)."""
+    (0o644 for a new file, whatever the umask: catalogs and pages are meant to be shared);
+    `last_check` (see write_atomic) runs just before."""
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = 0o644
     os.chmod(temporary, mode)
+    if last_check is not None:
+        last_check()
     os.replace(temporary, path)
 
 
@@ -91,8 +190,16 @@ def _write_error(path: Path, error: OSError) -> WorkflowError:
                          hint=_write_hint(path, error))
 
 
+def removal_error(path: Path, error: OSError) -> WorkflowError:
+    """A failed removal of `path`, with a hint for its cause."""
+    hint = error.hint() if isinstance(error, LeadsOut) else "check the folder's permissions"
+    return WorkflowError(f"cannot remove this file: {error.strerror or error}", path=path, hint=hint)
+
+
 def _write_hint(path: Path, error: OSError) -> str:
     """What to do about a failed write, by its cause."""
+    if isinstance(error, LeadsOut):
+        return error.hint()
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return "the disk (or your quota) is full: free some space and run the command again"
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -237,13 +344,14 @@ class BatchWriter:
         self._syncing: list[_Pending] = []  # on their way to disk, with their fsyncs' futures
         self._futures: list[Future[OSError | None]] = []
         self.failures: dict[str, WorkflowError] = {}
+        self.failed = 0  # files not written (a label's first error is in `failures`)
 
     def submit(self, label: str, path: Path, data: bytes) -> None:
         """Write `data` to a temporary beside `path`, which replaces `path` once it is on disk."""
         try:
-            pending = _Pending(label, path, *_temporary(path))
+            pending = _Pending(label, path, *temporary_beside(path))
         except OSError as exc:
-            self.failures.setdefault(label, _write_error(path, exc))
+            self._failed(label, path, exc)
             return
         try:
             view = memoryview(data)
@@ -253,11 +361,15 @@ class BatchWriter:
             _forget(pending)
             if not isinstance(exc, OSError):
                 raise
-            self.failures.setdefault(label, _write_error(path, exc))
+            self._failed(label, path, exc)
             return
         self._queued.append(pending)
         if len(self._queued) >= self._size:
             self._send()
+
+    def _failed(self, label: str, path: Path, error: OSError) -> None:
+        self.failed += 1
+        self.failures.setdefault(label, _write_error(path, error))
 
     def _send(self) -> None:
         """Place the batch sent before, then send the queued files to disk."""
@@ -282,7 +394,7 @@ class BatchWriter:
                     _install(pending.temporary, pending.path)
                     pending.placed = True
                 except OSError as exc:
-                    self.failures.setdefault(pending.label, _write_error(pending.path, exc))
+                    self._failed(pending.label, pending.path, exc)
         except BaseException:  # interrupted: no thread may still use a handle once it is closed
             for future in futures:
                 future.cancel()
@@ -346,9 +458,12 @@ def workspace_lock(root: Path, timeout: float) -> Iterator[None]:
     workspace folder itself: no lock file exists that someone could delete while a
     command runs (deleting a lock file lets a second command lock a new one). On
     Windows, where an open file cannot be deleted, it is filelock's `.workflow.lock`.
+
+    While the lock is held, the files written and removed inside the workspace are confined to it
+    (check_inside): every command that writes holds the lock, so this is the one place to say so.
     """
     if sys.platform == "win32":
-        with _file_lock(root, timeout):
+        with _file_lock(root, timeout), _CONFINEMENT.held(root):
             yield
         return
     import fcntl
@@ -371,7 +486,8 @@ def workspace_lock(root: Path, timeout: float) -> Iterator[None]:
                 if left <= 0:
                     raise _busy(root, timeout)
                 time.sleep(min(0.05, left))
-        yield
+        with _CONFINEMENT.held(root):
+            yield
     finally:
         os.close(handle)  # releases the lock
 

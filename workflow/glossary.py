@@ -29,7 +29,7 @@ import ahocorasick_rs
 from .errors import WorkflowError
 from .files import MIB, read_regular, workspace_lock, write_if_changed
 from .languages import serves
-from .settings import Settings
+from .settings import Settings, chosen_languages
 
 HEADER = ("source", "target", "note", "type")
 DNT_TYPES = {"dnt", "do-not-translate", "donottranslate", "keep", "forbidden-translation"}
@@ -252,7 +252,9 @@ def parse_glossary(data: bytes, path: Path, lang: str) -> Glossary:
                             hint="save it as UTF-8 (tab-separated: source, target, note)") from None
     terms: list[Term] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
+    # lines end at \n (and \r\n) only, as every TSV tool reads them: str.splitlines also breaks at U+2028,
+    # \f, \x85 and \x1c-\x1e, which may sit in a note, and then named the wrong line
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         cells = [cell.strip() for cell in raw.split("\t")]
@@ -333,6 +335,7 @@ def import_glossary(settings: Settings, file: Path, lang: str | None = None) -> 
     if lang is None:
         raise WorkflowError("cannot tell the glossary's target language from its file name", path=file,
                             hint=f"name it {settings.source_lang}-LANG.tsv or give --lang LANG")
+    (lang,) = chosen_languages(settings, (lang,))  # configured, spelt as configured (en-FR.tsv: fr)
     incoming = read_tbx(data, file, settings.source_lang, lang) if tbx else parse_glossary(data, file, lang)
     with workspace_lock(settings.root, settings.lock_timeout):
         current = load_glossary(settings, lang)

@@ -292,8 +292,15 @@ def scale_words(lang: str) -> dict[str, frozenset[int]]:
 
 
 def plural_forms(lang: str) -> str:
-    """The Plural-Forms header of a language: gettext's rule, else babel's (CLDR), else English."""
-    rule = GETTEXT_PLURALS.get(locale_id(lang)) or GETTEXT_PLURALS.get(base_language(lang))
+    """The Plural-Forms header of a language: gettext's rule, else babel's (CLDR), else English.
+
+    gettext's rules are looked up for the whole code, then its language and territory (a
+    script does not change a plural rule: `pt-Latn-BR` is `pt_BR`'s), then the language.
+    """
+    parts = _subtags(lang)
+    regional = f"{parts[0]}_{parts[1]}" if parts is not None and parts[1] else ""
+    rule = (GETTEXT_PLURALS.get(locale_id(lang)) or GETTEXT_PLURALS.get(regional)
+            or GETTEXT_PLURALS.get(base_language(lang)))
     if rule is not None:
         return rule
     from babel.core import UnknownLocaleError

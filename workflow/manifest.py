@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import write_if_changed
+from .files import check_inside, write_if_changed
 
 log = logging.getLogger(__name__)
 MANIFEST = Path(".workflow") / "published.json"
@@ -131,7 +131,11 @@ class Manifest:
         return recorded is not None and self.holds(path) == recorded
 
     def remove(self, path: Path) -> bool:
-        """Delete a file publish wrote; False (file kept) when it is not recorded or was changed since."""
+        """Delete a file publish wrote; False (file kept) when it is not recorded or was changed since.
+
+        Raises OSError, LeadsOut when its folder leads out of the workspace: nothing is removed there.
+        """
+        check_inside(path)
         key = self.key(path)
         if not path.exists():
             self.files.pop(key, None)
@@ -143,6 +147,10 @@ class Manifest:
         self.files.pop(key, None)
         self.held.pop(key, None)
         return True
+
+    def languages(self) -> set[str]:
+        """The languages with a file publish wrote under output/<lang>/ still recorded."""
+        return {key.partition("/")[0] for key in self.files if "/" in key}
 
     def first_published(self, lang: str, article: str, today: dt.date) -> dt.date:
         """The date an edition was first published (recorded now when it is new)."""

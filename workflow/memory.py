@@ -18,6 +18,7 @@ import contextlib
 import functools
 import io
 import logging
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -34,7 +35,7 @@ from .files import MIB, atomic_writer, check_regular, workspace_lock
 from .languages import base_language, language_key, serves
 from .markup import iterparse_xml, local_name, read_xml
 from .segment import parse_target
-from .settings import Settings
+from .settings import Settings, check_export_path
 
 if TYPE_CHECKING:
     from .memory_index import MemoryIndex
@@ -408,7 +409,7 @@ def import_tmx(settings: Settings, file: Path) -> ImportReport:
             index, before = indexes[lang]
             added = index.last_id() - before
             if added:
-                index.save(settings.source_lang, lang)
+                index.save(settings.source_lang, lang, before)
             known = counts[lang] - added
             results.append(MemoryImport(lang, index.memory, counts[lang], added, known, added > 0))
     skipped = {code: count for code, count in codes.items()
@@ -463,11 +464,18 @@ def write_tmx(stream: _Stream, units: Iterable[MemoryUnit], source_lang: str, la
         f'  <header creationtool="workflow" creationtoolversion="{_escape(__version__, _ATTRIBUTE)}" '
         f'segtype="sentence" adminlang="en" srclang="{_escape(source_lang, _ATTRIBUTE)}" '
         'datatype="plaintext" o-tmf="workflow"/>\n').encode("utf-8"))
+    count = write_units(stream, units, source_lang, lang, ids, body=True)
+    stream.write(b"  </body>\n</tmx>\n" if count else b"  <body/>\n</tmx>\n")
+
+
+def write_units(stream: _Stream, units: Iterable[MemoryUnit], source_lang: str, lang: str,
+                ids: Sequence[str] = (), body: bool = False) -> int:
+    """Write `<tu>` elements (after a `<body>` start tag when `body` and there are any); their count."""
     codes = (_escape(source_lang, _ATTRIBUTE), _escape(lang, _ATTRIBUTE))
     chunk: list[str] = []
     count = 0
     for count, unit in enumerate(units, 1):
-        if count == 1:
+        if count == 1 and body:
             chunk.append("  <body>\n")
         tuid = f' tuid="{_escape(ids[count - 1], _ATTRIBUTE)}"' if count <= len(ids) else ""
         chunk.append(f"    <tu{tuid}>\n")
@@ -479,8 +487,38 @@ def write_tmx(stream: _Stream, units: Iterable[MemoryUnit], source_lang: str, la
         if len(chunk) > 4096:
             stream.write("".join(chunk).encode("utf-8"))
             chunk = []
-    chunk.append("  </body>\n</tmx>\n" if count else "  <body/>\n</tmx>\n")
     stream.write("".join(chunk).encode("utf-8"))
+    return count
+
+
+_BODY_END = re.compile(rb"</body>\s*</tmx>\s*\Z")
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+TAIL_BYTES = 4096  # how much of a memory's end is read to find where its <body> ends
+
+
+def body_end(path: Path) -> int | None:
+    """Where `</body>` starts in a UTF-8 TMX file that ends with `</body></tmx>` (white space aside), so
+    units can be added before it, the file's own bytes kept; None when the file is not so (UTF-16, an
+    empty `<body/>`, something after `</tmx>`): then it is written anew."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(200)
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - TAIL_BYTES))
+            tail = file.read()
+    except FileNotFoundError:
+        return None
+    declared = _DECLARED.match(head)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+        return None
+    found = _BODY_END.search(tail)
+    if found is None:
+        return None
+    start = found.start()
+    while start and tail[start - 1:start] in (b" ", b"\t"):  # the line's indentation goes with </body>
+        start -= 1
+    return size - len(tail) + start
 
 
 def render_tmx(units: Iterable[MemoryUnit], source_lang: str, lang: str, ids: Sequence[str] = ()) -> bytes:
@@ -510,6 +548,8 @@ def export_tmx(settings: Settings, lang: str, file: Path) -> ExportReport:
     from .model import State
     from .store import load_units
 
+    check_export_path(settings, file, "memory export", "write it outside the workspace's data folders (a "
+                      "memory in tm/ is added with `workflow tm import`)")
     units: list[MemoryUnit] = []
     ids: list[str] = []
     seen: set[str] = set()

@@ -31,7 +31,6 @@ import logging
 import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +39,8 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, TypeVar, cast
 from rapidfuzz import fuzz, process
 
 from .errors import WorkflowError
-from .files import atomic_writer
-from .memory import MemoryUnit, iter_tmx, memory_path, normalize, pair_of, write_tmx
+from .files import LeadsOut, atomic_writer, check_inside, temporary_beside
+from .memory import MemoryUnit, body_end, iter_tmx, memory_path, normalize, pair_of, write_tmx, write_units
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,9 +118,10 @@ def index_errors(path: Path) -> Iterator[None]:
         yield
     except (sqlite3.Error, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise WorkflowError(f"cannot use the memory index: {reason}", path=path,
-                            hint="check the disk space and the permissions of the cache folder; "
-                                 "deleting it is safe (the index is rebuilt from tm/)") from None
+        hint = exc.hint() if isinstance(exc, LeadsOut) else (
+            "check the disk space and the permissions of the cache folder; deleting it is safe (the index is "
+            "rebuilt from tm/)")
+        raise WorkflowError(f"cannot use the memory index: {reason}", path=path, hint=hint) from None
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -222,18 +222,38 @@ class MemoryIndex:
             "INSERT INTO words(rowid, text) SELECT u.id, u.source FROM units u "
             "JOIN sources s ON s.hash = u.hash AND s.unit = u.id WHERE u.id > ? ORDER BY u.id", (before,))
 
-    def units(self) -> Iterator[MemoryUnit]:
-        """Every unit, in file order."""
+    def units(self, after: int = 0) -> Iterator[MemoryUnit]:
+        """Every unit (with an id above `after`), in file order."""
         for source, target, origin in self.connection.execute(
-                "SELECT source, target, origin FROM units ORDER BY id"):
+                "SELECT source, target, origin FROM units WHERE id > ? ORDER BY id", (after,)):
             yield MemoryUnit(source, target, origin)
 
     @_guarded
-    def save(self, source_lang: str, lang: str) -> None:
-        """Write the memory file from the index (atomically), then commit the index stamped with it."""
+    def save(self, source_lang: str, lang: str, after: int = 0) -> None:
+        """Write the memory file (atomically), then commit the index stamped with it.
+
+        The units added since unit `after` go at the end of the file's `<body>`, the file's
+        own bytes before them kept as they are (a TMX tool's tuid, notes, props, other
+        languages, inline codes); a file that cannot be added to so (none yet, UTF-16) is
+        written from the index.
+        """
         digest = hashlib.sha256()
+        end = body_end(self.memory)
         with atomic_writer(self.memory) as stream:
-            write_tmx(_Hashing(stream, digest), self.units(), source_lang, lang)
+            hashing = _Hashing(stream, digest)
+            if end is None:
+                write_tmx(hashing, self.units(), source_lang, lang)
+            else:
+                with self.memory.open("rb") as kept:
+                    left = end
+                    while left:
+                        block = kept.read(min(left, 1 << 20))
+                        if not block:
+                            raise OSError(f"{self.memory} became shorter while it was copied")
+                        hashing.write(block)
+                        left -= len(block)
+                write_units(hashing, self.units(after), source_lang, lang)
+                hashing.write(b"  </body>\n</tmx>\n")
         _finish(self.connection, Stamp.of(self.memory, digest.hexdigest()))
         self.connection.commit()
 
@@ -306,6 +326,7 @@ def open_index(settings: Settings, lang: str) -> MemoryIndex:
     memory = memory_path(settings, lang)
     path = index_path(settings, lang)
     with index_errors(path):
+        check_inside(path)  # SQLite writes the index itself, not through files.py
         if path.is_file():
             try:
                 connection = _connect(path)
@@ -320,8 +341,7 @@ def open_index(settings: Settings, lang: str) -> MemoryIndex:
 
 def _build(settings: Settings, lang: str, memory: Path, path: Path) -> None:
     """Build the index of `memory` into a new file that then replaces `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = temporary_beside(path)  # (never in a folder leading out of the workspace)
     os.close(handle)
     try:
         connection = sqlite3.connect(temporary)

@@ -16,7 +16,7 @@ class State(enum.Enum):
 
     NEW = "new"  # empty msgstr
     MACHINE = "machine"  # fuzzy, filled by an engine (MT, memory, pseudo): a machine provenance comment
-    NEEDS_WORK = "needs-work"  # fuzzy with no machine provenance: a translator marked it by hand
+    NEEDS_WORK = "needs-work"  # fuzzy, a person's: marked by hand, or an engine's words they changed
     CHANGED = "changed"  # fuzzy with a previous msgid: the source was edited
     REVIEWED = "reviewed"  # not fuzzy
 
@@ -107,6 +107,27 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribute:
+    """An attribute of a start tag: its value as a browser reads it, and where the raw value
+    (quotes and all) is in the source text, for publishing to replace."""
+
+    name: str
+    value: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTag:
+    """A start tag in translated content that says which language or direction its content is in:
+    its `lang`, `xml:lang` and `dir` (a `<meta>`: its `content`, under the name of what it declares,
+    `content-language` or `og:locale`). Publishing says the target language there instead."""
+
+    tag: str
+    attributes: tuple[Attribute, ...]
+    inline: bool = False  # an element inside a sentence (a `dir` alone there is about its text)
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A source article read into blocks, with everything needed to rebuild it."""
 
@@ -116,6 +137,7 @@ class Article:
     encoding: str
     blocks: tuple[Block, ...]
     metadata: dict[str, str] = field(default_factory=dict)
+    languages: tuple[LanguageTag, ...] = ()  # HTML: the tags that name the language of translated content
 
     def segments(self) -> list[Segment]:
         """The article's units, one per distinct sentence, in reading order."""
@@ -159,6 +181,7 @@ class Unit:
     previous: str = ""  # previous source text (`#| msgid`) after an edit
     provenance: str = ""  # where the target came from (`# workflow: …`)
     comment: str = ""  # translator comment
+    plural: bool = False  # a hand-made plural entry (msgid_plural): `target` is its form for n=1 alone
 
 
 @dataclass(frozen=True, slots=True)

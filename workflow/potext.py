@@ -11,6 +11,7 @@ live entry in one linear pass.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import textwrap
 from bisect import bisect_left
@@ -171,10 +172,12 @@ def detect_layout(text: str) -> Layout:
         if not (raw.startswith('"') or raw.startswith(("#~", "#|"))) or not raw.rstrip("\r \t").endswith('"'):
             continue  # not a continuation line (the first line of a string is `msgid ""` when it wraps)
         line = _PREFIX.sub("", raw.rstrip("\r \t"))
-        if not line.startswith('"') or line.endswith(_LINE_BREAKS) or line == '""':
-            continue  # (a string broken where its text breaks a line, as polib breaks it: no wrapping)
+        if len(line) < 3 or not line.startswith('"') or line.endswith(_LINE_BREAKS):
+            continue  # (a string broken where its text breaks a line, as polib breaks it: no wrapping;
+            # `""` is empty, and a lone `"` no string at all: a quote moved down a line, which
+            # check_syntax refuses, would otherwise make the width 1, and polib's wrapping fail)
         following = _PREFIX.sub("", lines[index + 1].rstrip("\r \t"))
-        if not following.startswith('"'):
+        if len(following) < 2 or not following.startswith('"'):
             continue
         longest = max(longest, len(line))
         if line.isascii() and following.isascii():
@@ -189,9 +192,10 @@ def detect_layout(text: str) -> Layout:
     for width in (*preferred, *_USUAL_WIDTHS):
         if longest <= width < below:
             return Layout(width, newline)
-    return Layout(longest, newline)
+    return Layout(max(longest, _NARROWEST), newline)
 
 
+_NARROWEST = 3  # the least width polib can wrap at (its textwrap's is 2 less, for the quotes)
 _PREFIX = re.compile(r"^(?:#~\|? ?|#\| ?)")
 # how a string line ends where polib broke the string at one of its lines (str.splitlines): the
 # escapes of \n, \r, \v and \f, or the line separators it leaves as they are (U+001C-U+001E,
@@ -407,16 +411,64 @@ PROVENANCE = "workflow: "  # translator-comment prefix that records where a targ
 MACHINE_PREFIXES = ("mt ", "tm ", "pseudo")  # provenance of engine output (machine; --redo-machine redoes it)
 
 
+# An engine's provenance line ends with a seal: DRAFT and a digest of the target it wrote, so a
+# translator's edit of the words (the unit left fuzzy) is a person's work, never redone or replaced as
+# machine output; the review app approving the words as they are turns the seal into APPROVED, so the
+# unit marked fuzzy again later (in a PO editor) is a person's too. Readers see the line without its
+# seal (`provenance_of`). A line with no seal (written before seals) is read as it says: machine.
+DRAFT = " · draft "
+APPROVED = " · approved"
+EDITED = "edited; "  # read before an engine's provenance whose seal no longer matches the target
+REVIEWED = "reviewed; "  # before an engine's provenance approved by a person (also: carried across an edit)
+_SEAL = re.compile(r" · (?:draft ([0-9a-f]{8})|approved)$")
+
+
 def is_machine(provenance: str) -> bool:
     """Whether a provenance comment says an engine (MT, memory or pseudo) wrote the target."""
     return provenance.startswith(MACHINE_PREFIXES)
+
+
+def draft_digest(target: str) -> str:
+    """The short digest of an engine's target that its provenance line carries (see DRAFT)."""
+    return hashlib.sha256(target.encode("utf-8")).hexdigest()[:8]
+
+
+def sealed(provenance: str, target: str) -> str:
+    """The provenance line to write with an engine's target: sealed with its digest (others as they are)."""
+    return f"{provenance}{DRAFT}{draft_digest(target)}" if target and is_machine(provenance) else provenance
+
+
+def approved(line: str, target: str) -> str:
+    """A provenance line once a person approves `target` as it is: an engine's draft seal becomes APPROVED."""
+    found = _SEAL.search(line) if DRAFT in line else None
+    if found is None or found.group(1) != draft_digest(target):
+        return line
+    return line[:found.start()] + APPROVED
+
+
+def provenance_of(line: str, target: str) -> str:
+    """What a `# workflow:` line (after its prefix) says of `target`: the engine's provenance while the
+    target is the engine's draft as written, `edited; …` once a person changed it, `reviewed; …` once
+    approved; a line with no seal as it is."""
+    found = _SEAL.search(line) if " · " in line else None
+    if found is None:
+        return line
+    bare = line[:found.start()]
+    if not is_machine(bare) or found.group(1) == draft_digest(target):
+        return bare
+    # a person's words now: the engine's confidence in its own words no longer says anything of them
+    return (EDITED if found.group(1) else REVIEWED) + _ENGINE_CONFIDENCE.sub("", bare)
+
+
+_ENGINE_CONFIDENCE = re.compile(re.escape(MARK) + r"\d{1,3}\b")
 
 
 def fuzzy_state(changed: bool, provenance: str) -> State:
     """The state of a translated fuzzy entry: changed (a previous msgid), machine, or needs-work.
 
     Machine output carries its engine's provenance comment; a unit a translator marks
-    fuzzy by hand (or whose provenance says a person made it) needs work.
+    fuzzy by hand (or whose provenance says a person made it, or edited it: see
+    provenance_of, which `provenance` has been read with) needs work.
     """
     if changed:
         return State.CHANGED
@@ -460,10 +512,15 @@ def _own_comments(head: str) -> str:
     return head if last is None else head[last.end():]
 
 
-def _provenance(head: str) -> str:
-    """The entry's provenance: its first `# workflow: ` comment, as store reads it from polib's tcomment."""
+def _provenance(head: str, target: str | None) -> str:
+    """The entry's provenance: its first `# workflow: ` comment, read for its target (the msgstr's PO
+    string, decoded only for a sealed line) as store reads it."""
     found = _PO_PROVENANCE.search(head) if PROVENANCE in head else None
-    return found.group(1) if found else ""
+    if found is None:
+        return ""
+    line = found.group(1)
+    sealed_line = DRAFT in line or line.endswith(APPROVED)
+    return provenance_of(line, _po_value(target) if target else "") if sealed_line else line
 
 
 def _state(head: str, target: str | None, plural: str | None, provenance: str) -> State:
@@ -521,7 +578,7 @@ def scan_text(text: str) -> list[EntryBrief] | None:
         start = match.start("entry") - len(head)  # the entry's first comment line
         line += text.count("\n", counted, start)
         counted = start
-        provenance = _provenance(head)
+        provenance = _provenance(head, target)
         confidence = confidence_of(provenance) if MARK in provenance else None  # that comment's, no other's
         state = _state(head, target, plural, provenance)
         briefs.append(EntryBrief(_po_value(key) if key else "", source, state, line, confidence))

@@ -8,7 +8,9 @@ makes every page. This module writes editions, links, indexes and feeds, keeps
 the record of what it wrote, and withdraws. A published article gets an HTML page and a bulletin XML
 document; units that cannot be shown translated appear in the source language,
 marked, and are reported. Articles held back are reported with the reason: an
-earlier reviewed edition stays in place, an earlier draft edition is withdrawn.
+earlier reviewed edition stays in place, an earlier draft edition is withdrawn (by a
+run without --draft also when the edition cannot be worked out again, or its language
+is no longer configured: no draft outlives a run under a policy).
 Every run brings the links between editions, the indexes and feeds up to date;
 files are written only when their bytes change, so publishing twice in a row
 writes nothing. `.workflow/published.json` (workflow.manifest) records what was
@@ -61,7 +63,7 @@ from .assemble import (
 from .bulletin import assemble_bulletin, serialize
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
-from .files import workspace_lock, write_if_changed
+from .files import removal_error, workspace_lock, write_if_changed
 from .languages import locale_id, native_name, text_direction
 from .manifest import Manifest, digest
 from .markup import parse_xml
@@ -74,6 +76,7 @@ from .render import (
     Entry,
     Page,
     Record,
+    draft_banner,
     edition_page,
     feed,
     index_page,
@@ -109,7 +112,8 @@ class Held:
     """An article not published in a language, and why.
 
     `kept` is an earlier reviewed edition left online; `withdrawn`, an earlier draft
-    edition taken down (a draft never stays online once its article no longer qualifies).
+    edition taken down (a draft never stays online once its article no longer qualifies);
+    `stuck`, an earlier draft edition that could not be taken down (its error is reported).
     """
 
     article: str
@@ -117,6 +121,7 @@ class Held:
     reason: str
     kept: Path | None = None
     withdrawn: Path | None = None
+    stuck: Path | None = None
 
 
 @dataclass(slots=True)
@@ -467,7 +472,7 @@ class _Writer:
             try:
                 gone = self.manifest.remove(path)
             except OSError as exc:
-                self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
+                self.report.failures.append(Failure.of(removal_error(path, exc)))
                 removed = False
                 continue
             if not gone:
@@ -488,7 +493,7 @@ class _Writer:
                 else:
                     self.report.kept.append(path)
             except OSError as exc:
-                self.report.failures.append(Failure(f"cannot remove: {exc.strerror or exc}", path))
+                self.report.failures.append(Failure.of(removal_error(path, exc)))
 
 
 def _adopt(settings: Settings, writer: _Writer, articles: Sequence[_Source], langs: Sequence[str]) -> None:
@@ -582,9 +587,33 @@ def _publish(
     names = {s.path for s in sources}
     for name in [k for k in writer.manifest.editions if k.partition("/")[2] not in names]:
         del writer.manifest.editions[name]  # the source is gone: its outcomes can never be used again
+    read = {source.path for source in articles}
+    for source in sources:
+        if source.path not in read:  # it cannot be read (reported): its editions cannot be worked out
+            for lang in langs:
+                _undecided(run, source.path, lang)
+    apart = [] if policy.draft else _withdraw_unconfigured(writer, sources, every)
     unchanged = {k for k, e in run.known.items() if isinstance(e, Edition)}
     # with no edition written since, the editions online are still those found before
-    _refresh(settings, writer, articles, every, run.fresh, unchanged, None if run.drafted else run.online)
+    _refresh(settings, writer, articles, every, run.fresh, unchanged, None if run.drafted else run.online,
+             apart)
+
+
+def _withdraw_unconfigured(writer: _Writer, sources: Sequence[_Source], every: Sequence[str]) -> list[str]:
+    """Withdraw the draft editions of languages publish wrote in and that are no longer configured: no run
+    will ever work them out again, and a draft never outlives a run under a policy. Their reviewed
+    editions stay online until `workflow unpublish LANG` (publish does not link them any more). The
+    languages something was withdrawn in are returned: their index and feed must be made again."""
+    changed = []
+    for lang in sorted(writer.manifest.languages() - set(every)):
+        reason = f"{lang} is no longer among the configured languages (`languages` in setup.cfg)"
+        held = [_hold(writer, source.path, lang, reason) for source in sources
+                if _paths(writer.settings, lang, source.path)[0].exists()]
+        withdrawn = [item for item in held if item.withdrawn]
+        writer.report.held.extend(withdrawn)
+        if withdrawn:
+            changed.append(lang)
+    return changed
 
 
 @dataclass(slots=True)
@@ -623,6 +652,7 @@ def _publish_article(run: _Run, at: int, source: _Source) -> None:
                     report.failures.append(
                         Failure(exc.message, exc.path or settings.source / source.path, exc.line, exc.hint)
                     )
+                    _undecided(run, source.path, lang)
                     continue
             if isinstance(decision, str):
                 report.held.append(_hold(writer, source.path, lang, decision))
@@ -731,10 +761,43 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
     if not html_path.exists():
         return Held(article, lang, reason)
     kept = _index_record(writer.manifest, xml_path) if xml_path.exists() else None
-    if kept is not None and kept.draft:
+    if kept is not None and (kept.draft or _bannered(writer, article, lang, html_path)):
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
+        return Held(article, lang, reason, stuck=html_path)
     return Held(article, lang, reason, html_path)
+
+
+def _bannered(writer: _Writer, article: str, lang: str, page: Path) -> bool:
+    """Whether the page of an HTML source's edition shows the draft banner.
+
+    A bulletin says on its root that its edition is a draft (assemble_bulletin). One written before it did
+    so has its machine units marked in its text, but a draft of an HTML page whose only machine units are
+    attributes or meta tags (which no bulletin holds) has nothing in its bulletin to say so, and would
+    stay online for good: its page's banner says it. Read only for a held-back HTML edition whose
+    bulletin does not call it a draft.
+    """
+    if READERS.get(PurePosixPath(article).suffix.lower()) is not READERS[".html"]:
+        return False
+    try:
+        return draft_banner(lang).encode("utf-8") in writer.manifest.read(page)
+    except OSError:
+        return False
+
+
+UNDECIDED = "it cannot be worked out (the error below says why)"
+
+
+def _undecided(run: _Run, article: str, lang: str) -> None:
+    """An edition this run could not work out (its source or catalog cannot be read, which is reported).
+
+    Nothing vouches for an earlier draft edition any more, so a run without --draft withdraws it, as
+    when its article is held back: a draft never outlives a run under a policy. An earlier reviewed
+    edition stays online, said so (a reviewer passed it; a catalog broken while it is edited should not
+    take it down). A --draft run leaves either as it is, as it always has: drafts may be online.
+    """
+    if not run.policy.draft and _paths(run.settings, lang, article)[0].exists():
+        run.writer.report.held.append(_hold(run.writer, article, lang, UNDECIDED))
 
 
 def _present(settings: Settings, articles: Sequence[_Source], langs: Sequence[str]) -> set[tuple[str, str]]:
@@ -811,6 +874,7 @@ def _refresh(
     fresh: Mapping[tuple[str, str], Record],
     counted: Set[tuple[str, str]] = frozenset(),
     found: Set[tuple[str, str]] | None = None,
+    apart: Sequence[str] = (),
 ) -> None:
     """Bring every edition's links, each language's index and feed, and output/index.html up to date.
 
@@ -818,6 +882,8 @@ def _refresh(
     others get their `hreflang` links (and menu) replaced when they changed. Those
     found unchanged in this run (`counted`) are counted once, as the ones written.
     `found`: the editions online now, when the caller knows them (else they are looked for).
+    `apart`: languages not among `every` whose index and feed are made again (editions were withdrawn
+    there), listing what is still online there; their pages and the others' links are left as they are.
     """
     present = _present(settings, articles, every) if found is None else found
     entries: dict[str, list[Entry]] = {lang: [] for lang in every}
@@ -826,16 +892,15 @@ def _refresh(
         name = output_name(article.path)
         relative_page = PurePosixPath(f"{name}.html")
         for lang in langs:
-            html_path, xml_path = _paths(settings, lang, article.path)
-            rec = fresh.get((article.path, lang)) or _index_record(writer.manifest, xml_path)
-            if rec is None:
+            entry = _index_entry(writer, article.path, lang, fresh)
+            if entry is None:
                 continue
-            first = writer.manifest.first_published(lang, name.as_posix(), writer.today)
-            entries[lang].append(_entry(lang, name, rec, first))
+            entries[lang].append(entry)
             if (article.path, lang) in fresh:
                 continue
             count = (article.path, lang) not in counted
-            _relink_file(writer, html_path, relative_page, lang, langs, count=count)
+            _relink_file(writer, _paths(settings, lang, article.path)[0], relative_page, lang, langs,
+                         count=count)
     online = [lang for lang in every if entries[lang]]
     for lang in every:
         orphans = _orphans(settings, lang, articles)
@@ -848,7 +913,24 @@ def _refresh(
                 _relink_file(writer, orphan, relative_page, lang, langs)
     for lang in every:
         _write_index(writer, lang, entries[lang], online)
+    for lang in apart:
+        still = [a for a in articles if _present(settings, [a], [lang])]
+        shown = (_index_entry(writer, article.path, lang, fresh) for article in still)
+        _write_index(writer, lang, [entry for entry in shown if entry is not None], online)
     _write_languages(writer, online)
+
+
+def _index_entry(
+    writer: _Writer, article: str, lang: str, fresh: Mapping[tuple[str, str], Record]
+) -> Entry | None:
+    """An edition's line in its language's index and feed (None: its bulletin cannot be read, which is
+    logged)."""
+    _, xml_path = _paths(writer.settings, lang, article)
+    rec = fresh.get((article, lang)) or _index_record(writer.manifest, xml_path)
+    if rec is None:
+        return None
+    name = output_name(article)
+    return _entry(lang, name, rec, writer.manifest.first_published(lang, name.as_posix(), writer.today))
 
 
 def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list[Path]:
@@ -978,6 +1060,11 @@ def unpublish(settings: Settings, lang: str, names: Sequence[str] = ()) -> Publi
     return report
 
 
+def recorded_languages(settings: Settings) -> set[str]:
+    """The languages publish wrote editions in that the record still holds, configured or not."""
+    return Manifest.load(settings.root, settings.output).languages()
+
+
 def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[str]) -> None:
     report = writer.report
     sources = _read_sources(settings, report)
@@ -1021,6 +1108,16 @@ def relative(settings: Settings, path: Path) -> str:
         return str(path)
 
 
+def _held_line(settings: Settings, item: Held) -> str:
+    kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
+    if item.withdrawn:
+        kept = f"; its draft edition {relative(settings, item.withdrawn)} is withdrawn"
+    if item.stuck:
+        kept = (f"; its draft edition {relative(settings, item.stuck)} could not be withdrawn (the error "
+                "below says why) and is still online")
+    return f"  held back: {item.article}: {item.reason}{kept}"
+
+
 def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
     """Human-readable lines about a report, for the command line (stderr)."""
     lines: list[str] = []
@@ -1050,11 +1147,10 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
                     f"  hint: fix the msgstr of each refused unit in {catalog} (`workflow check "
                     f"{lang}` gives its line); readers see the source text until then"
                 )
-        for item in held:
-            kept = f"; the earlier edition {relative(settings, item.kept)} stays online" if item.kept else ""
-            if item.withdrawn:
-                kept = f"; its draft edition {relative(settings, item.withdrawn)} is withdrawn"
-            lines.append(f"  held back: {item.article}: {item.reason}{kept}")
+        lines.extend(_held_line(settings, item) for item in held)
+    for item in report.held:  # a language not named: no longer configured, its drafts withdrawn
+        if item.lang not in report.languages:
+            lines.append(f"{item.lang}:{_held_line(settings, item)[1:]}")
     for path in report.removed:
         if not any(h.withdrawn == path for h in report.held):
             lines.append(f"withdrawn: {relative(settings, path)}")

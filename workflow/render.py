@@ -120,7 +120,8 @@ def up(relative: PurePosixPath) -> str:
 
 def alternate_links(alternates: Alternates) -> str:
     """The `<link rel="alternate" hreflang>` elements of a page, on one line (every page has them
-    right after its `<meta charset="utf-8">`, where `relink` finds them again)."""
+    right after its `<meta charset="utf-8">`, or first in `<head>` on a page that starts with a BOM,
+    where `relink` finds them again)."""
     return _macro("alternate_links", alternates=alternates)
 
 
@@ -250,6 +251,8 @@ def record(tree: etree._ElementTree) -> Record:
         source=plain_text(_find(head, "source")),
         date=parse_date(plain_text(_find(head, "date"))),
         summary=plain_text(_find(head, "summary")),
+        # the root's own state says it for the whole edition (attribute and meta units too); a bulletin
+        # written before the root said it has its machine units marked in the text (root.iter() has both)
         draft=any(e.get("state") == "machine" for e in root.iter()),
     )
 
@@ -268,6 +271,11 @@ class Page:
     draft: bool  # machine drafts are shown, marked
     fallback: bool  # some units are shown in the source language, marked
     localized: str | None = None  # an HTML source's localized text (page or fragment)
+
+
+def draft_banner(lang: str) -> str:
+    """The draft banner of a page in `lang`, as publish puts it into every draft edition's page."""
+    return _macro("banners", ui=ui(lang), draft=True, fallback=False)
 
 
 def edition_page(page: Page, relative: PurePosixPath, alternates: Alternates) -> str:
@@ -350,7 +358,9 @@ def source_page(page: Page, alternates: Alternates) -> str | None:
     """A source HTML page with its translations in place (None: a fragment, for the bulletin page).
 
     Sets `<html lang dir>`, declares UTF-8, links the other editions, and puts the
-    draft and fallback banners at the top of the body.
+    draft and fallback banners at the top of the body. UTF-8 is declared by `<meta charset>`
+    first in `<head>`, or, where that would end past the page's first 1024 bytes (a long
+    comment before `<html>`), by a byte-order mark (U+FEFF) at the start of the page.
     """
     lang, text = page.lang, page.localized or ""
     marks = _Landmarks(text)
@@ -368,7 +378,8 @@ def source_page(page: Page, alternates: Alternates) -> str | None:
     for start, end in marks.charsets:
         edits.append((start, end, ""))  # declared again first thing in <head>: UTF-8, within 1024 bytes
     head_at = marks.head if marks.head is not None else (marks.html[1] if marks.html else edits[0][1])
-    edits.append((head_at, head_at, _macro("head", alternates=alternates)))
+    head = _macro("head", alternates=alternates, charset=True)
+    edits.append((head_at, head_at, head))
     banners = _macro("banners", ui=ui(lang), draft=page.draft, fallback=page.fallback)
     if banners:
         body_at = (
@@ -379,17 +390,29 @@ def source_page(page: Page, alternates: Alternates) -> str | None:
         edits.append((body_at, body_at, banners))
     out: list[str] = []
     cursor = 0
+    before_head = 0  # where the head's pieces go in `out`
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
         out.append(text[cursor:start])
+        if replacement is head:
+            before_head = len(out)
         out.append(replacement)
         cursor = max(cursor, end)
     out.append(text[cursor:])
+    if sum(len(piece.encode("utf-8")) for piece in out[:before_head]) + len(CHARSET_META) > PRESCAN_BYTES:
+        # a long comment or `<html>` tag before `<head>`: a `<meta charset>` there is past the bytes a
+        # browser looks at for it (and invalid even after a BOM); a byte-order mark declares UTF-8 instead
+        out[before_head] = _macro("head", alternates=alternates, charset=False)
+        out.insert(0, BOM)
     return "".join(out)
 
 
-_HEAD_LINKS = re.compile(
-    r'<meta charset="utf-8">((?:<link rel="alternate" hreflang="[^"<>]*" href="[^"<>]*">)*)'
-)
+CHARSET_META = '<meta charset="utf-8">'
+BOM = "\ufeff"  # U+FEFF, first thing in a page: the page is UTF-8, however far `<head>` is
+PRESCAN_BYTES = 1024  # a `<meta charset>` must end within a page's first 1024 bytes
+_LINKS = r'((?:<link rel="alternate" hreflang="[^"<>]*" href="[^"<>]*">)*)'
+_HEAD_LINKS = re.compile(re.escape(CHARSET_META) + _LINKS)
+# a page that starts with a BOM has no `<meta charset>`: its links are followed by publish's own style
+_LATE_HEAD_LINKS = re.compile(_LINKS + r'(?=<style>\[data-state="machine"\])')
 _MASTHEAD = re.compile(r'<header class="masthead">\n.*?</header>\n', re.S)
 _TEMPLATE_HEAD = '\n<meta name="viewport"'  # what follows the links in page.html.j2
 
@@ -398,13 +421,15 @@ def relink(page: str, alternates: Alternates, header: str) -> str | None:
     """A published page with its links to the other editions replaced (None: not a page publish wrote).
 
     The `hreflang` links follow the `<meta charset="utf-8">` publish puts first in
-    `<head>`. On a bulletin-template page (where the viewport meta follows them, not
-    the style publish adds to a source's own page) the masthead `header` replaces
-    the page's, with its language menu: the template's `<head>` holds only escaped
-    text, so the first masthead is the template's.
+    `<head>` (a page that starts with a BOM has none: the links come first, then
+    publish's style). On a bulletin-template page (where the viewport meta follows
+    them, not the style publish adds to a source's own page) the masthead `header`
+    replaces the page's, with its language menu: the template's `<head>` holds only
+    escaped text, so the first masthead is the template's.
     """
     at = _head_start(page)
-    found = _HEAD_LINKS.match(page, at) if at is not None else None
+    pattern = _LATE_HEAD_LINKS if page.startswith(BOM) else _HEAD_LINKS
+    found = pattern.match(page, at) if at is not None else None
     if found is None:
         return None
     after = page[found.end(1) :]
@@ -417,12 +442,13 @@ def relink(page: str, alternates: Alternates, header: str) -> str | None:
 
 
 def _head_start(page: str) -> int | None:
-    """Where publish put its `<meta charset="utf-8">`: right after `<head>` (or `<html>`) as a browser
-    reads the page. Only the part before the first such tag is parsed, unless that is not the place."""
-    first = page.find('<meta charset="utf-8">')
-    if first < 0:
+    """Where publish put its `<meta charset="utf-8">` (on a page that starts with a BOM, its links):
+    right after `<head>` (or `<html>`) as a browser reads the page. Only the part before the first
+    such tag is parsed, unless that is not the place."""
+    first = page.find(CHARSET_META)
+    if first < 0 and not page.startswith(BOM):
         return None
-    for text in (page[:first], page):
+    for text in (page[:first], page) if first >= 0 else (page,):
         marks = _Landmarks(text)
         at = marks.head if marks.head is not None else (marks.html[1] if marks.html else None)
         if at is not None and (at == first or text is page):

@@ -30,7 +30,7 @@ from .languages import english_name, text_direction, words
 from .model import Failure, State
 from .qa import CHECKS, CheckReport, Finding, check_units, load_terms
 from .segment import PLACEHOLDER
-from .settings import Settings
+from .settings import Settings, check_export_path
 from .status import STATES, Counts, StatusRow
 from .store import LocatedUnit, load_located_units
 
@@ -208,6 +208,9 @@ def _failure(settings: Settings, failure: Failure) -> str:
 def review(settings: Settings, lang: str, output: Path | None = None,
            progress: Progress | None = None) -> ReviewReport:
     """Write the review page of a language (default: output/review/LANG.html)."""
+    if output is not None:
+        check_export_path(settings, output, "review page", "write it elsewhere (the default is "
+                          f"{review_path(settings, lang).relative_to(settings.root)})")
     with workspace_lock(settings.root, settings.lock_timeout):
         report = render_review(settings, lang, progress)
         report.path = output if output is not None else review_path(settings, lang)

@@ -601,9 +601,34 @@ def placeholder_problems(source: str, target: str) -> list[str]:
                     break
                 stack.pop()
     if not problems:
+        inside, now_inside = _parents(expected), _parents(found)
+        problems.extend(_moved(number, inside[number], now_inside[number]) for number in sorted(inside)
+                        if now_inside.get(number, inside[number]) != inside[number])
+    if not problems:
         emptied = emptied_pairs(source, target)
         problems.extend(f"<{n}></{n}> is empty: the source has text in it" for n in emptied)
     return problems
+
+
+def _parents(marks: list[tuple[str, int]]) -> dict[int, int | None]:
+    """The pair each pair is directly inside (None: none), for marks that close in order."""
+    stack: list[int] = []
+    parents: dict[int, int | None] = {}
+    for role, number in marks:
+        if role == "open":
+            parents[number] = stack[-1] if stack else None
+            stack.append(number)
+        elif role == "close" and stack:
+            stack.pop()
+    return parents
+
+
+def _moved(number: int, was: int | None, now: int | None) -> str:
+    """A pair that is not inside the pair it is inside in the source: `<a>` in `<a>` is invalid HTML,
+    and a link's or emphasis's words change; siblings may swap, nesting is kept."""
+    where = f"inside <{now}>" if now is not None else "outside every pair"
+    should = f"inside <{was}>" if was is not None else "outside every pair"
+    return f"<{number}> is {where}: in the source it is {should} (pairs keep the source's nesting)"
 
 
 def emptied_pairs(source: str, target: str) -> list[int]:

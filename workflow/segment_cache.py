@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import segment
+from .files import check_inside
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class SegmentCache(segment.MemoryCache):
         self.empty = False
         try:
             self.db = self._open()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:  # (OSError: its folder cannot be made, or leads out)
             self._give_up(exc)
 
     def _open(self) -> sqlite3.Connection | None:
@@ -83,6 +84,7 @@ class SegmentCache(segment.MemoryCache):
                 return None
             db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         else:
+            check_inside(self.path)  # SQLite writes the file itself, not through files.py
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path)
             # a write-ahead log: a commit costs no disk flush, and a crash never corrupts the file

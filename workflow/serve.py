@@ -7,22 +7,26 @@ SameSite=Strict cookie set when the browser opens the printed URL); a write must
 come from the app's own origin. Articles and languages are looked up among the
 workspace's catalogs, never used as paths, so no parameter reaches outside it.
 
-Writes go through `save_edit`: `store.edit_entry` under the workspace lock (held for
-the write only): one entry changes, and the header's PO-Revision-Date (Last-Translator too,
-when the app was given the reviewer's name), as a PO editor saving it would; the rest of
-the file keeps its bytes. Each unit carries
-its `revision`, a digest of the entry as on disk; a write names the revision it
+Writes go through `save_edit`, in a worker thread (a save waiting for the lock holds up
+no other request): `store.edit_entry` under the workspace lock (held for the write only),
+after the whole file is checked as every command checks it. One entry changes, and the
+header's PO-Revision-Date (Last-Translator too, when the app was given the reviewer's
+name), as a PO editor saving it would; the rest of the file keeps its bytes. Each unit
+carries its `revision`, a digest of the entry as on disk; a write names the revision it
 edited and is refused (409, nothing written) when the entry changed since, say in
 a PO editor, so nobody's edit is overwritten unseen.
 """
 
 from __future__ import annotations
 
+import errno
 import hmac
 import json
 import logging
+import os
 import re
 import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -30,11 +34,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .catalogs import CatalogFile, find_catalogs
+from .confidence import confidence_of
 from .errors import WorkflowError
 from .files import workspace_lock
 from .languages import english_name, text_direction
@@ -54,7 +60,8 @@ BLOCKING_CHECKS = ("placeholders",)  # a target that fails these cannot be appro
 PREVIEW_POLICY_HEADER = ("sandbox; default-src 'none'; style-src 'unsafe-inline' http: https:; "
                          "img-src http: https: data:; font-src http: https: data:")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
-_CONFIDENCE = re.compile(r"confidence (\d{1,3})\b")
+EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # binds on which the app has no one name of its own
+_HOST_HEADER = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::\d+)?")  # a Host header: name or [IPv6], then a port
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,20 @@ class ServeOptions:
     token: str
     hosts: frozenset[str] = LOCAL_HOSTS
     translator: str = ""  # who edits through the app, for Last-Translator ("": the header's stays)
+    any_host: bool = False  # bound to every address (0.0.0.0, ::): a write's Origin need only be its own Host
+
+
+def url_host(host: str) -> str:
+    """The address the app listens on as a URL (and a Host header) writes it: an IPv6 literal in brackets."""
+    if host in ("127.0.0.1", "localhost"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def serve_options(host: str, token: str, translator: str = "") -> ServeOptions:
+    """The options of the app listening on `host`: its own pages are those of its address, or of any
+    address the request came to when it listens on every one (the token is checked all the same)."""
+    return ServeOptions(token, LOCAL_HOSTS | {url_host(host)}, translator, any_host=host in EVERY_ADDRESS)
 
 
 def new_token() -> str:
@@ -78,12 +99,6 @@ def _environment() -> Environment:
 
 # -- units as the API shows them --------------------------------------------------------------------
 
-def confidence(provenance: str) -> int | None:
-    """The confidence a machine unit's provenance gives (`… · confidence 62`), if any."""
-    match = _CONFIDENCE.search(provenance)
-    return min(int(match.group(1)), 100) if match else None
-
-
 def unit_json(catalog: CatalogFile, located: LocatedUnit, findings: list[Finding]) -> dict[str, Any]:
     unit = located.unit
     return {
@@ -96,7 +111,7 @@ def unit_json(catalog: CatalogFile, located: LocatedUnit, findings: list[Finding
         "findings": [{"check": f.issue.check, "severity": f.issue.severity.value, "message": f.issue.message,
                       "silenced": f.silenced} for f in findings],
         "provenance": unit.provenance,
-        "confidence": confidence(unit.provenance),
+        "confidence": confidence_of(unit.provenance),
         "comments": unit.comment,
         "context": unit.segment.note,
         "previous": unit.previous,
@@ -158,6 +173,21 @@ def _problem(status_code: int, message: str, **more: Any) -> JSONResponse:
     return JSONResponse({"error": message, **more}, status_code=status_code)
 
 
+def _not_text(body: dict[str, Any], names: tuple[str, ...]) -> JSONResponse | None:
+    """400 for a field that is no Unicode text (a lone surrogate, which JSON's \\uD800 escape can carry)."""
+    for name in names:
+        value = body.get(name)
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return _problem(400, f"{name} is not Unicode text: it holds a lone surrogate "
+                                f"(U+{ord(value[exc.start]):04X}) at character {exc.start + 1}",
+                                hint="send the text as the browser has it; a \\uD800-\\uDFFF escape must "
+                                "come in a pair")
+    return None
+
+
 def create_app(settings: Settings, options: ServeOptions) -> Starlette:
     """The review app over a workspace."""
     workspace = _Workspace(settings)
@@ -174,7 +204,11 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         if origin is None:
             return request.headers.get("authorization", "").lower().startswith("bearer ")
         host = request.headers.get("host", "")
-        return origin == f"{request.url.scheme}://{host}" and host.rpartition(":")[0] in options.hosts
+        if not host or origin != f"{request.url.scheme}://{host}":
+            return False
+        # a page of a name that is not ours but leads to us (DNS rebinding) is refused where we know our names
+        name = _HOST_HEADER.fullmatch(host)
+        return options.any_host or (name is not None and name.group(1) in options.hosts)
 
     def guarded(handler: Handler) -> Handler:
         async def wrapper(request: Request) -> Response:
@@ -188,7 +222,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                 return await handler(request)
             except WorkflowError as exc:
                 return _problem(422 if exc.path is None else 409, exc.message,
-                                where=f"{exc.path}:{exc.line}" if exc.path else None, hint=exc.hint)
+                                where=exc.location() or None, hint=exc.hint)
         return wrapper
 
     def page(template: str, **values: Any) -> HTMLResponse:
@@ -268,6 +302,8 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         body = await _json_body(request)
         if lang is None or body is None:
             return _problem(404 if lang is None else 400, "no such language, or a body that is not JSON")
+        if (refused := _not_text(body, ("article", "key", "target"))) is not None:
+            return refused
         catalogs = workspace.catalogs(lang)
         catalog = catalogs.get(str(body.get("article", "")))
         if catalog is None:
@@ -292,6 +328,12 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
         comment = body.get("comment")
         if comment is not None and not isinstance(comment, str):
             return _problem(400, "comment is a string")
+        if (not_text := _not_text(body, ("target", "comment", "revision"))) is not None:
+            return not_text
+        if not body["target"]:  # approved or to redo, a unit has its words: an empty one would erase them
+            return _problem(422, "the target is empty: a unit is approved, or marked as needing work, "
+                            "with its translation (nothing was saved)",
+                            hint="type the translation, or reload the page to get the saved one back")
         edit = EntryEdit(body["target"], wanted == "reviewed", comment)
 
         def approvable(unit: Unit) -> None:
@@ -304,7 +346,8 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
                     raise _NotApprovable(errors)
 
         try:
-            located = save_edit(settings, catalog, key, body["revision"], edit, approvable, translator)
+            located = await run_in_threadpool(  # (it may wait for the lock: the app answers others meanwhile)
+                save_edit, settings, catalog, key, body["revision"], edit, approvable, translator)
         except KeyError:
             return _problem(404, "no such unit")
         except _NotApprovable as refused:
@@ -336,6 +379,56 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets listening on each address of `host` (as asyncio's would), at `port` (0: one free port for all).
+
+    Bound here, not by uvicorn, so that a port in use or an address not of this machine is a
+    WorkflowError (the CLI's `error:`/`hint:` and exit 1), not uvicorn's log line and exit 3.
+    """
+    shown = url_host(host)
+    try:
+        found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise WorkflowError(f"cannot listen on {shown}: {exc.strerror}",
+                            hint="give --host an address of this machine (127.0.0.1, the default; "
+                            "0.0.0.0: every address)") from None
+    sockets: list[socket.socket] = []
+    unavailable: OSError | None = None
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(found):
+            sock = socket.socket(family, kind, proto)
+            try:
+                if os.name == "posix":
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address[0], port, *address[2:]))
+            except OSError as exc:
+                sock.close()
+                if exc.errno != errno.EADDRNOTAVAIL:
+                    raise
+                unavailable = exc  # (a family this machine has not enabled, as asyncio assumes: skipped)
+                continue
+            sockets.append(sock)
+            port = port or sock.getsockname()[1]
+            sock.listen(2048)
+        if not sockets:
+            raise unavailable or OSError(errno.EADDRNOTAVAIL, os.strerror(errno.EADDRNOTAVAIL))
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            hint = ("another program (perhaps another `workflow serve`) is using that port: stop it, or "
+                    "choose another port with --port (0: any free one)")
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            hint = "give --host an address of this machine (127.0.0.1, the default; 0.0.0.0: every address)"
+        else:
+            hint = "choose another port with --port (a port under 1024 needs the administrator's rights)"
+        where = f"{shown}:{port}" if port else shown
+        raise WorkflowError(f"cannot listen on {where}: {exc.strerror or exc}", hint=hint) from None
+    return sockets
+
+
 def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callable[[str], None],
           translator: str = "") -> None:
     """Run the app until interrupted; `on_ready` gets the URL to open (with the token).
@@ -344,8 +437,8 @@ def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callab
     """
     import uvicorn
 
-    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
-    app = create_app(settings, ServeOptions(token, LOCAL_HOSTS | {shown}, translator))
+    shown = url_host(host)
+    app = create_app(settings, serve_options(host, token, translator))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     original = server.startup
@@ -356,4 +449,9 @@ def serve(settings: Settings, host: str, port: int, token: str, on_ready: Callab
         on_ready(f"http://{shown}:{bound}/?token={token}")
 
     server.startup = startup  # type: ignore[method-assign]
-    server.run()
+    sockets = listen(host, port)
+    try:
+        server.run(sockets=sockets)
+    finally:
+        for sock in sockets:
+            sock.close()

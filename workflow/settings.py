@@ -84,17 +84,40 @@ class Settings:
         return (self.templates if lang is None else self.locales / lang) / name
 
 
+def check_export_path(settings: Settings, path: Path, what: str, hint: str) -> None:
+    """Refuse to write `what` (an export, a page) at `path` when it is the workspace's own data: in
+    source/, locales/, tm/, glossary/ or .workflow/, or its setup.cfg (symbolic links followed).
+
+    Raises UsageError naming the path; the file there is left as it is.
+    """
+    real = path.resolve()
+    if real == (settings.root / CONFIG_FILE).resolve():
+        raise UsageError(f"{path} is the workspace's settings file: the {what} would replace it",
+                         path=path, hint=hint)
+    kept = ((settings.source, "articles"), (settings.locales, "catalogs"), (settings.root / settings.tm_dir,
+            "memories"), (settings.root / settings.glossary_dir, "glossaries"), (settings.root / ".workflow",
+            "workflow's own state"))
+    for folder, held in kept:
+        if real.is_relative_to(folder.resolve()):
+            raise UsageError(f"{path} is inside {folder.name}/, the folder of the {held}: the {what} would "
+                             f"be written among them", path=path, hint=hint)
+
+
 def chosen_languages(settings: Settings, langs: Sequence[str]) -> tuple[str, ...]:
     """The languages named for a command (every configured one when none), each once.
 
-    Raises UsageError on a language that is not configured.
+    A code names a configured language whatever its case or separator (`FR`, `zh-tw` for `zh_TW`)
+    and is given back as configured. Raises UsageError on a language that is not configured.
     """
-    unknown = [lang for lang in langs if lang not in settings.languages]
+    from .languages import language_key
+
+    configured = {language_key(lang): lang for lang in settings.languages}
+    unknown = [lang for lang in langs if language_key(lang) not in configured]
     if unknown:
         raise UsageError(f"not a configured language: {', '.join(unknown)} "
                          f"(configured: {' '.join(settings.languages)})",
                          hint="name only languages from `languages` in setup.cfg, or add the language there")
-    return tuple(dict.fromkeys(langs)) or settings.languages
+    return tuple(dict.fromkeys(configured[language_key(lang)] for lang in langs)) or settings.languages
 
 
 def _coerce(name: str, value: str) -> object:

@@ -2,8 +2,9 @@
 
 The states are the PO file's own (see `store.entry_state`): an empty msgstr is new;
 a fuzzy entry is changed when it keeps the previous source in `#|`, machine when its
-provenance comment says an engine wrote it, else needs-work (a translator marked it
-fuzzy by hand); any other is reviewed. Words are the source's words, counted as
+provenance comment says an engine wrote it (and its seal, if any, matches the target),
+else needs-work (a translator marked it fuzzy by hand, or changed the engine's words);
+any other is reviewed. Words are the source's words, counted as
 `publish` counts them, so "percent reviewed" here is the figure the `threshold`
 publishing policy compares.
 """

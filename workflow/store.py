@@ -37,11 +37,14 @@ from .files import write_atomic, write_if_changed
 from .languages import english_name, plural_forms
 from .model import CatalogChange, Segment, State, Unit
 from .potext import (
+    EDITED,
     FIX_HINT,
     MACHINE_PREFIXES,
     PROVENANCE,
+    REVIEWED,
     EntryBrief,
     Layout,
+    approved,
     check_encoding,
     check_syntax,
     detect_layout,
@@ -53,7 +56,9 @@ from .potext import (
     is_machine,
     key_error,
     parse_text,
+    provenance_of,
     scan_text,
+    sealed,
 )
 from .segment import unit_key
 
@@ -353,7 +358,7 @@ def _reviewed(tcomment: str | None) -> str:
     """A reviewed entry's comment, its engine provenance marked reviewed: a person's work, never redone."""
     lines = (tcomment or "").splitlines()
     return "\n".join(
-        f"{PROVENANCE}reviewed; {line[len(PROVENANCE):]}"
+        f"{PROVENANCE}{REVIEWED}{line[len(PROVENANCE):]}"
         if line.startswith(PROVENANCE) and is_machine(line[len(PROVENANCE):]) else line
         for line in lines
     )
@@ -621,9 +626,14 @@ def plan_catalog(
     )
 
 
+def _plural(entry: polib.POEntry) -> bool:
+    """Whether an entry is a (hand-made) plural entry: `msgid_plural`, or `msgstr[N]` forms."""
+    return bool(entry.msgid_plural or entry.msgstr_plural)
+
+
 def _translated(entry: polib.POEntry) -> bool:
     """Whether an entry has a translation: every plural form filled, for a plural entry (as polib says)."""
-    if entry.msgid_plural or entry.msgstr_plural:
+    if _plural(entry):
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
     return bool(entry.msgstr)
 
@@ -653,11 +663,18 @@ def _target(entry: polib.POEntry, singular: int) -> str:
     return str(entry.msgstr)
 
 
-def _provenance(entry: polib.POEntry) -> str:
+def _provenance_line(entry: polib.POEntry) -> str:
+    """The entry's `# workflow:` comment as written (after its prefix; "": none)."""
     for line in (entry.tcomment or "").splitlines():
         if line.startswith(PROVENANCE):
             return line[len(PROVENANCE):]
     return ""
+
+
+def _provenance(entry: polib.POEntry) -> str:
+    """What the entry's provenance says of its target (see potext.provenance_of): an engine's draft
+    edited by a person reads `edited; …`, never as the engine's."""
+    return provenance_of(_provenance_line(entry), entry.msgstr or "")
 
 
 def load_units(path: Path, lang: str, article: str) -> list[Unit]:
@@ -680,7 +697,10 @@ def apply_targets(path: Path, updates: Mapping[str, TargetUpdate], *, replace_ma
 
 
 def redoable(state: State, provenance: str) -> bool:
-    """Whether `--redo-machine` may replace a unit: an engine's output, still fuzzy, source edited or not."""
+    """Whether `--redo-machine` may replace a unit: an engine's output, still fuzzy, source edited or not.
+
+    `provenance` as `_provenance` reads it: an engine's draft a person edited reads `edited; …`.
+    """
     return state in (State.MACHINE, State.CHANGED) and is_machine(provenance)
 
 
@@ -709,7 +729,9 @@ def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetU
         elif not update.fuzzy and "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
-        entry.tcomment = "\n".join([*kept, PROVENANCE + update.provenance])
+        # an engine's draft is sealed with its target's digest: once a person edits it, it is theirs
+        line = sealed(update.provenance, update.target) if update.fuzzy else update.provenance
+        entry.tcomment = "\n".join([*kept, PROVENANCE + line])
         changed.append(entry)
     return changed
 
@@ -795,7 +817,7 @@ def _unit(entry: polib.POEntry, lang: str, article: str, singular: int) -> Unit:
     comments = (entry.tcomment or "").splitlines()
     comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
     return Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
-                _provenance(entry), comment)
+                _provenance(entry), comment, _plural(entry))
 
 
 def polib_briefs(path: Path, *, keys: bool = True, data: bytes | None = None) -> list[EntryBrief]:
@@ -854,8 +876,18 @@ class StaleRevision(CatalogError):
     """The entry changed on disk since the editor read it (another reviewer, a PO editor)."""
 
 
-def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
-    machine = _provenance(entry)
+class PluralEntry(CatalogError):
+    """A hand-made plural entry (`msgid_plural`, `msgstr[N]`): one target cannot give all its forms."""
+
+
+def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, line: int | None = None) -> None:
+    """Apply a reviewer's edit to an entry; refuses a plural entry (its forms are a PO editor's to edit:
+    a target set as msgstr would never be written, while the flags would change)."""
+    if _plural(entry):
+        raise PluralEntry("this unit is a plural entry (msgid_plural): it has a translation for each plural "
+                          "form, and one target cannot give them", path=path, line=line,
+                          hint="edit its msgstr[0], msgstr[1]… in a PO editor")
+    machine = _provenance_line(entry)
     changed_text = edit.target != entry.msgstr
     entry.msgstr = edit.target
     flags = [flag for flag in entry.flags if flag != "fuzzy"]
@@ -867,7 +899,11 @@ def _edited(entry: polib.POEntry, edit: EntryEdit) -> None:
     if edit.comment is not None:
         kept = edit.comment.splitlines()
     if machine and not changed_text and edit.reviewed:  # the machine's words approved as they are: say whose
-        kept.append(PROVENANCE + machine)  # (marked needs-work, the unit is a person's to redo: no engine's)
+        # (marked needs-work, the unit is a person's to redo: no engine's; approved, an engine's draft
+        # seal says so, so that one marked fuzzy again later is a person's too). A draft a translator
+        # edited is their words: approved, it says no engine's name.
+        if not provenance_of(machine, edit.target).startswith(EDITED):
+            kept.append(PROVENANCE + approved(machine, edit.target))
     elif edit.provenance:
         kept.append(PROVENANCE + edit.provenance)
     entry.tcomment = "\n".join(kept)
@@ -884,7 +920,8 @@ def edit_read(read: ReadCatalog, edits: Mapping[str, EntryEdit]) -> list[str]:
         edit = edits.get(entry.msgctxt or "")
         if entry.obsolete or edit is None:
             continue
-        _edited(entry, edit)
+        fpath = read.catalog.fpath
+        _edited(entry, edit, Path(fpath) if fpath else None, entry.linenum)
         read.blocks.pop(id(entry), None)
         done.append(entry.msgctxt or "")
     return done
@@ -908,13 +945,12 @@ _EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 def _block_entry(text: str, key: str) -> tuple[polib.POEntry, tuple[int, int], int] | None:
     """The live entry `key` read from its own lines alone, with its span and first line; None if unusual."""
-    import polib
-
     block = _entry_block(text, key)
     if block is None:
         return None
-    try:  # behind an empty header: polib takes comments at the top of a file for the file's own
-        parsed = polib.pofile(_EMPTY_HEADER + text[block[0]:block[1]], wrapwidth=0)
+    try:  # behind an empty header: polib takes comments at the top of a file for the file's own; read as
+        # every file is (_parse), not as polib.pofile reads a string (split at U+2028, \x1c…: another entry)
+        parsed = _parse(Path(), _EMPTY_HEADER + text[block[0]:block[1]])
     except (OSError, ValueError):
         return None
     if [(e.msgctxt, e.obsolete, bool(e.msgid_plural)) for e in parsed] != [(key, False, False)]:
@@ -928,9 +964,11 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
 
     Only the entry's own lines change, written at the file's own width: the rest of
     the file keeps its bytes, and in the usual layout (entries apart by blank lines)
-    only those lines are parsed. Raises KeyError when there is no such entry and
-    StaleRevision (with nothing written) when the entry is no longer what the editor
-    read; `validate` sees the edited unit before anything is written and may raise to
+    only those lines are parsed, the rest of the file checked as `scan_catalog` checks
+    it: a catalog another command would refuse raises CatalogError (with its line) and
+    is not written. Raises KeyError when there is no such entry, PluralEntry for a
+    hand-made plural entry and StaleRevision (with nothing written) when the entry is no
+    longer what the editor read; `validate` sees the edited unit before anything is written and may raise to
     refuse it. The header's PO-Revision-Date (and Last-Translator, given a `translator`)
     then say so (see `revised`); an edit that changes nothing writes nothing. The caller
     holds the workspace lock.
@@ -942,7 +980,8 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
         text = text.replace("\r\n", "\n")
     found = _block_entry(text, key)
     read: ReadCatalog | None = None
-    if found is not None:
+    if found is not None:  # the whole file checked first, as status reads it: what it refuses is not written
+        scan_catalog(path, keys=True, data=data)
         entry, block, first_line = found
     else:  # an unusual layout: read and check the whole catalog, rewrite it in its own style
         read = read_catalog(path, keys=True, data=data)
@@ -950,10 +989,11 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
         if not entries:
             raise KeyError(key)
         entry, block, first_line = entries[0], (0, 0), 0
+    line = first_line + (entry.linenum or 0)
     if entry_revision(entry) != revision:
-        raise StaleRevision("the unit was changed meanwhile", path=path,
-                            line=first_line + (entry.linenum or 0), hint="reload it and redo the edit")
-    _edited(entry, edit)
+        raise StaleRevision("the unit was changed meanwhile", path=path, line=line,
+                            hint="reload it and redo the edit")
+    _edited(entry, edit, path, line)
     located = _located(entry, lang, article, first_line=first_line)
     if validate is not None:
         validate(located.unit)

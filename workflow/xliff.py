@@ -35,7 +35,7 @@ from .languages import language_key
 from .markup import read_xml, xml_parser
 from .model import Failure, State, Unit
 from .segment import parse_target, placeholder_problems
-from .settings import Settings
+from .settings import Settings, check_export_path
 from .store import (
     EntryEdit,
     ReadCatalog,
@@ -67,8 +67,12 @@ TARGET_STATES = {
 CONFIRMED = frozenset({"translated", "signed-off", "final"})  # a person's confirmed translation
 UNTRANSLATED = frozenset({"new", "needs-translation"})  # a target that is no translation yet: a stub
 DATATYPES = {".html": "html", ".htm": "html", ".xml": "xml"}  # anything else: plaintext
+_NUMBER = re.compile(r"[0-9]+")  # the id of a placeholder's <g> or <x> (not str.isdigit, true for "²")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # not in any XML 1.0 text
 _CHAR = re.compile(r"x-char-([0-9A-F]{4,6})")  # ctype of an <x/> standing for such a character
+# Of those, the ones a catalog can hold (not NUL, not a surrogate): the only ones export codes, and so
+# the only ones import takes back
+_CODED = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 INLINE_HINT = ('keep the inline codes of the source in the target: each <g id="N">…</g> and <x id="N"/> '
                "once, nested as in the source (in a PO file they are <N>…</N> and <N/>)")
 
@@ -164,6 +168,21 @@ def fill_inline(element: etree._Element, text: str) -> None:
             stack.pop()
 
 
+def _coded(element: etree._Element, path: Path) -> str:
+    """The character an `<x ctype="x-char-XXXX"/>` stands for: only one export codes so (see `_CODED`)."""
+    ctype = element.get("ctype") or ""
+    number = int(ctype[len("x-char-"):], 16)
+    character = chr(number) if number <= 0x10FFFF else ""
+    if not _CODED.fullmatch(character):
+        shown = f"U+{number:04X}" + (", not a character" if not character else
+                                     ", a surrogate" if 0xD800 <= number <= 0xDFFF else "")
+        raise WorkflowError(f"<x ctype={ctype!r}> is not a character code workflow wrote ({shown}): only "
+                            "a character XML cannot hold and a catalog can (U+0001-U+001F but tab and "
+                            "line ends, U+FFFE, U+FFFF) travels as one", path=path, line=_line(element),
+                            hint="delete this code in the CAT tool")
+    return character
+
+
 def read_inline(element: etree._Element, path: Path) -> str:
     """The text of a `<source>`/`<target>` as a PO file writes it: `<g>` as `<n>…</n>`, `<x/>` as `<n/>`.
 
@@ -174,13 +193,13 @@ def read_inline(element: etree._Element, path: Path) -> str:
     for child in element:
         if isinstance(child, (etree._Comment, etree._ProcessingInstruction)):
             pass
-        elif child.tag == _X + "g" and (child.get("id") or "").isdigit():
+        elif child.tag == _X + "g" and _NUMBER.fullmatch(child.get("id") or ""):
             number = int(child.get("id") or "")
             parts.append(f"<{number}>{read_inline(child, path)}</{number}>")
-        elif child.tag == _X + "x" and (child.get("id") or "").isdigit():
+        elif child.tag == _X + "x" and _NUMBER.fullmatch(child.get("id") or ""):
             parts.append(f"<{int(child.get('id') or '')}/>")
         elif child.tag == _X + "x" and _CHAR.fullmatch(child.get("ctype") or ""):
-            parts.append(chr(int(_CHAR.fullmatch(child.get("ctype") or "").group(1), 16)))  # type: ignore[union-attr]
+            parts.append(_coded(child, path))
         elif child.tag == _X + "mrk":
             parts.append(read_inline(child, path))
         else:
@@ -254,6 +273,8 @@ def render_xliff(settings: Settings, lang: str, article: str, units: Iterable[Un
         item.set(_XML_SPACE, "preserve")  # a CAT tool keeps every space of the text as it is
         if unit.state is State.REVIEWED:
             item.set("approved", "yes")
+        if unit.plural:  # its forms are a PO editor's to edit: a CAT tool shows it locked
+            item.set("translate", "no")
         fill_inline(etree.SubElement(item, _X + "source"), unit.segment.text)
         if unit.target:
             fill_inline(etree.SubElement(item, _X + "target", state=TARGET_STATES[unit.state]), unit.target)
@@ -270,6 +291,9 @@ def _notes(unit: Unit) -> list[tuple[str, str]]:
     """The unit's comments as notes: extracted (developer), translator's, provenance and state (workflow)."""
     notes = [("developer", unit.segment.note), ("translator", unit.comment),
              ("workflow", f"provenance: {unit.provenance}" if unit.provenance else "")]
+    if unit.plural:
+        notes.append(("workflow", "a plural entry: its translation for each number is edited in the PO "
+                                  "file, not here (this target is its form for one)"))
     if unit.state is State.NEEDS_WORK:
         notes.append(("workflow", "needs work: a translator marked this translation to be redone"))
     elif unit.state is State.CHANGED:
@@ -283,10 +307,7 @@ def _notes(unit: Unit) -> list[tuple[str, str]]:
 def export_xliff(settings: Settings, lang: str, folder: Path | None = None) -> ExportReport:
     """Write one XLIFF 1.2 file per article of `lang` (default: into xliff/LANG/); unchanged ones are kept."""
     report = ExportReport(lang, folder if folder is not None else default_folder(settings, lang))
-    for kept, what in ((settings.source, "articles"), (settings.locales, "catalogs")):
-        if report.folder.resolve().is_relative_to(kept.resolve()):
-            raise WorkflowError(f"the export folder is inside {kept.name}/, the folder of the {what}",
-                                path=report.folder, hint="export elsewhere (the default is xliff/LANG/)")
+    check_export_path(settings, report.folder, "XLIFF export", "export elsewhere (by default: xliff/LANG/)")
     with workspace_lock(settings.root, settings.lock_timeout):  # the catalogs as one moment has them
         found = False
         for catalog in readable_catalogs(settings, lang, report.failures):
@@ -297,6 +318,12 @@ def export_xliff(settings: Settings, lang: str, folder: Path | None = None) -> E
                 if not target.resolve().is_relative_to(report.folder.resolve()):
                     raise WorkflowError("the article's name leads out of the export folder",
                                         path=catalog.path, hint="rename the article in source/")
+                for item in located:  # the one character a catalog may hold that no XLIFF file can carry
+                    if "\0" in item.unit.target or "\0" in item.unit.segment.text:
+                        raise WorkflowError(f"the unit {item.unit.segment.key!r} holds a NUL character "
+                                            "(U+0000), which no XLIFF file can carry", path=catalog.path,
+                                            line=item.line, hint="delete it from the PO file (an editor may "
+                                            "show it as ^@ or \\0), then export again")
                 units = [item.unit for item in located]
                 written = write_if_changed(target, render_xliff(settings, lang, catalog.article, units))
             except WorkflowError as exc:
@@ -368,10 +395,13 @@ def import_xliff(settings: Settings, paths: Iterable[Path], translator: str = ""
     needs-translation (a stub), changes nothing. A target
     is a person's work, reviewed when confirmed (state translated, signed-off or final;
     with no state, approved="yes"), else needs-work. It replaces:
-    - an empty, machine or identical target: always (an identical one confirmed marks it reviewed);
+    - an empty or machine target: always;
     - a needs-work or changed target: when the catalog still holds what was exported;
     - a reviewed target: only when the unit is confirmed and the catalog still holds what
       was exported, i.e. the XLIFF unit is the newer reviewed one.
+    A target identical to the catalog's changes nothing, unless confirmed: then it approves
+    a machine target always, a needs-work or changed one when the catalog still holds what
+    was exported (a needs-work mark made since is newer than the file).
     Anything else is a conflict: reported with both places, not applied. "What was
     exported" is the digest `xliff export` puts in each trans-unit's extradata.
     A catalog written gets a new PO-Revision-Date, and `translator` ("Full Name <email>")
@@ -407,18 +437,33 @@ def _import_file(settings: Settings, path: Path, catalogs: dict[str, dict[str, C
                 _merge_unit(item, target, path, result)
             except WorkflowError as exc:
                 result.errors.append(Failure.of(exc))
+    planned: list[tuple[Path, bytes]] = []
+    if not result.errors:  # every catalog's new bytes, made before the first is written: whatever fails
+        for target in targets.values():  # on the way (even a bug's exception) writes none of them
+            try:
+                data = _new_bytes(target, translator)
+            except WorkflowError as exc:
+                result.errors.append(Failure.of(exc))
+                continue
+            if data is not None:
+                planned.append((target.path, data))
     if result.errors:  # nothing of the file is applied: only its conflicts are still worth knowing
         result.applied = result.reviewed = 0
         result.replaced.clear()
         return result
-    for target in targets.values():
-        if target.edits:
-            edit_read(target.read, target.edits)
-            data = catalog_bytes(target.read)
-            if data is not None:
-                write_atomic(target.path, revised(data, translator))
-                result.catalogs.append(target.path)
+    for catalog, data in planned:
+        write_atomic(catalog, data)
+        result.catalogs.append(catalog)
     return result
+
+
+def _new_bytes(target: _Target, translator: str) -> bytes | None:
+    """A catalog's bytes with the file's edits made and its header revised; None when it stays as it is."""
+    if not target.edits:
+        return None
+    edit_read(target.read, target.edits)
+    data = catalog_bytes(target.read)
+    return revised(data, translator) if data is not None else None
 
 
 def _file_elements(root: etree._Element, path: Path) -> list[etree._Element]:
@@ -513,22 +558,30 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
         raise WorkflowError(f"the target of trans-unit {key!r} does not keep the source's inline codes: "
                             f"{'; '.join(problems)}", path=path, line=_line(element), hint=INLINE_HINT)
     confirmed = _confirmed(item, element)
-    if text == unit.target:
-        if confirmed and unit.state is not State.REVIEWED:  # the same words, now confirmed: approved
-            target.edits[key] = EntryEdit(text, True, provenance=f"xliff {path.name}")
-            result.reviewed += 1
-        else:
-            result.unchanged += 1
+    if text == unit.target and (not confirmed or unit.state is State.REVIEWED):
+        result.unchanged += 1  # nothing new: the catalog's words, in its state or a better one
         return
-    as_exported = item.get("extradata") == _base(unit)
+    # the rest changes the unit: a person's work there (needs-work, changed, reviewed) only as it was
+    # exported, for one changed since (a needs-work mark, an edit, a review) is newer than this file
+    moved_on = unit.state not in (State.NEW, State.MACHINE) and item.get("extradata") != _base(unit)
     where = f"{target.path}:{po_line}"
     conflict = None
-    if unit.state is State.REVIEWED and not confirmed:
+    if unit.plural:  # one target cannot give its forms (the rest of the file is applied)
+        conflict = (f"{where} is a plural entry (msgid_plural), and one target cannot give its translation "
+                    f"for each number: {key!r} is left as it is",
+                    "edit its msgstr[0], msgstr[1]… in the PO file with a PO editor")
+    elif unit.state is State.REVIEWED and not confirmed:
         conflict = (f"{where} has a reviewed translation of {key!r}, and this target, which differs, is not "
                     f"confirmed (state {element.get('state')!r})",
                     "confirm the target in the CAT tool (state translated) to replace the reviewed one, "
                     "or leave the reviewed one")
-    elif unit.state is not State.NEW and unit.state is not State.MACHINE and not as_exported:
+    elif moved_on and text == unit.target:
+        conflict = (f"{where} ({unit.state.value}) was changed after this XLIFF file was exported, and "
+                    f"this target, the same words confirmed, would approve its translation of {key!r} over "
+                    "that change",
+                    "read the unit in the PO file (its comments may say why it changed) and approve it there "
+                    "if it is right, or export again and confirm it in the CAT tool")
+    elif moved_on:
         conflict = (f"{where} ({unit.state.value}) was changed after this XLIFF file was exported, and "
                     f"its translation of {key!r} differs from this one",
                     "compare the two and keep one: edit the PO file, or export again and redo the unit")
@@ -536,6 +589,9 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
         result.conflicts.append(Failure(conflict[0], path, line, conflict[1]))
         return
     target.edits[key] = EntryEdit(text, confirmed, provenance=f"xliff {path.name}")
+    if text == unit.target:  # the same words, now confirmed: approved
+        result.reviewed += 1
+        return
     result.applied += 1
     result.reviewed += confirmed
     if unit.state is State.REVIEWED:  # never silently

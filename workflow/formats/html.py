@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from ..model import Article, BlockKind, Format
+from ..model import Article, BlockKind, Format, LanguageTag
 from .common import decode, sniff_html_charset
 from .html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 from .published import Dates
@@ -62,8 +62,9 @@ def read(data: bytes, path: str, mode: str, elements: Elements = Elements()) -> 
 
         skip = matched_offsets(text, elements.skip_selectors)
     dates = Dates()
-    blocks = scan(text, dialect(elements), mode, path, skip, dates)
+    languages: list[LanguageTag] = []
+    blocks = scan(text, dialect(elements), mode, path, skip, dates, languages)
     title = next((b.pieces[0].text for b in blocks if b.kind is BlockKind.TITLE and b.pieces), "")
     date = dates.date()
     metadata = {"title": title, **({"date": date.isoformat()} if date else {})}
-    return Article(path, Format.HTML, text, encoding, tuple(blocks), metadata)
+    return Article(path, Format.HTML, text, encoding, tuple(blocks), metadata, tuple(languages))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import NamedTuple
 
-from ..model import Block, BlockKind, Piece
+from ..model import Attribute, Block, BlockKind, LanguageTag, Piece
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
 from .published import DATED_TAGS, Dates
@@ -53,6 +53,9 @@ _ATTRIBUTE = re.compile(
 _TAGNAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
 _WHITESPACE = " \t\n\r\f"
 _MARKUP_START = re.compile(r"<[A-Za-z!/?]")
+# what says which language or direction an element's content is in
+_LANGUAGE_ATTRIBUTES = frozenset({"lang", "xml:lang", "dir"})
+_LANGUAGE_METAS = frozenset({"content-language", "og:locale"})  # <meta http-equiv> and <meta property>
 # elements whose end tag HTML lets an author leave out, and what ends them implicitly
 _IMPLIED_BY_SIBLING = {
     "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"},
@@ -220,6 +223,7 @@ class Scanner(FastTagParser):
         self.mode = mode
         self.lines = LineIndex(text)
         self.blocks: list[_Found] = []  # in reading order, with the page region of each
+        self.languages: list[LanguageTag] = []  # in translated content (see LanguageTag)
         self.containers: list[tuple[str, str, str]] = []  # open block-level tags: (name, where, region)
         self.parts: list[Part] = []
         self.names: list[str | None] = []
@@ -351,25 +355,26 @@ class Scanner(FastTagParser):
             if named.lower() not in self.dialect.meta_names:
                 return
             wanted, kind = frozenset({"content"}), BlockKind.META
-        name_end = _TAGNAME.match(raw)
-        if not name_end:
-            return
-        # the values' spans: the tokenizer gives the attributes decoded, not where they are
-        seen: set[str] = set()
-        for match in _ATTRIBUTE.finditer(raw, name_end.end()):
-            name, value = match.group(1).lower(), match.group(3)
-            if name in seen:  # `alt="a" alt="b"`: a browser keeps the first
+        for attribute in _values(raw, at, wanted):
+            if not has_words(attribute.value):  # `alt="2.3 GB/s"`, a URL: nothing to translate, as written
                 continue
-            seen.add(name)
-            if name not in wanted or not value:
-                continue
-            decoded = html.unescape(value[1:-1] if value[:1] in "'\"" else value)
-            if not has_words(decoded):  # `alt="2.3 GB/s"`, a URL: nothing to translate, kept as written
-                continue
-            pieces, separators = split_block([decoded], PARAGRAPH)
-            span = (at + match.start(3), at + match.end(3))
+            pieces, separators = split_block([attribute.value], PARAGRAPH)
+            name, span = attribute.name, attribute.span
             self.blocks.append(_Found(kind, f"{name} of <{tag}>", self.lines.line(span[0]), tuple(pieces),
                                       tuple(separators), span, name, self._region()))
+
+    def _language(self, tag: str, values: dict[str, str | None], raw: str, at: int) -> None:
+        """Keep a start tag of translated content that names a language or direction (see LanguageTag)."""
+        if tag == "meta":
+            declares = (values.get("http-equiv") or values.get("property") or "").strip().lower()
+            if declares not in _LANGUAGE_METAS:
+                return
+            content = _values(raw, at, frozenset({"content"}))
+            found = tuple(Attribute(declares, a.value, a.span) for a in content)
+        else:
+            found = _values(raw, at, _LANGUAGE_ATTRIBUTES)
+        if found:
+            self.languages.append(LanguageTag(tag, found, tag in self.inline))
 
     # -- tokenizer callbacks -------------------------------------------------------
     # The commonest tokens (text, inline tags, block tags with no attribute we read) take the
@@ -415,6 +420,10 @@ class Scanner(FastTagParser):
             or (translate and translate.strip().lower() == "no")
             or (classes and not self.untranslated_classes.isdisjoint(classes.split()))
         )
+        # the page's own `<html lang dir>` is publish's to write (render.source_page)
+        if values and not untranslated and tag != "html" and (
+                tag == "meta" or not _LANGUAGE_ATTRIBUTES.isdisjoint(values)):
+            self._language(tag, values, self.get_starttag_text() or "", at)
         inline = tag in self.inline
         if untranslated and not void:
             if not inline and self.parts:
@@ -529,6 +538,28 @@ class Scanner(FastTagParser):
         return self._context()
 
 
+def _values(raw: str, at: int, wanted: frozenset[str]) -> tuple[Attribute, ...]:
+    """The `wanted` attributes of a start tag (`raw`, at offset `at`) that have a value, with their spans.
+
+    The tokenizer gives the attributes decoded, not where they are; of a name given twice
+    (`alt="a" alt="b"`) a browser keeps the first.
+    """
+    name_end = _TAGNAME.match(raw)
+    if not name_end:
+        return ()
+    found: list[Attribute] = []
+    seen: set[str] = set()
+    for match in _ATTRIBUTE.finditer(raw, name_end.end()):
+        name, value = match.group(1).lower(), match.group(3)
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in wanted and value:
+            decoded = html.unescape(value[1:-1] if value[:1] in "'\"" else value)
+            found.append(Attribute(name, decoded, (at + match.start(3), at + match.end(3))))
+    return tuple(found)
+
+
 def _trim(parts: list[Part]) -> tuple[int, int]:
     """Bounds of a run without edge whitespace, edge marks (a `<br>`, a comment) and wrapping pairs.
 
@@ -553,14 +584,19 @@ def _trim(parts: list[Part]) -> tuple[int, int]:
 
 
 def scan(text: str, dialect: Dialect, mode: str, path: str = "",
-         skip_at: frozenset[int] = frozenset(), dates: Dates | None = None) -> list[Block]:
+         skip_at: frozenset[int] = frozenset(), dates: Dates | None = None,
+         languages: list[LanguageTag] | None = None) -> list[Block]:
     """The blocks of a document, in reading order; elements starting at `skip_at` are untranslated.
 
-    `dates`, if given, is told of the page's tags and text as they are read (see published.py).
+    `dates`, if given, is told of the page's tags and text as they are read (see published.py);
+    `languages`, if given, receives the start tags of translated content that name a language.
     """
     scanner = Scanner(text, dialect, mode, path, skip_at, dates)
     scanner.feed(text)
-    return scanner.finish()
+    blocks = scanner.finish()
+    if languages is not None:
+        languages.extend(scanner.languages)
+    return blocks
 
 
 def escape_text(text: str) -> str:

@@ -11,19 +11,26 @@ length: writing never takes more than about 1/(WRITE_SHARE+1) of a run, and a ru
 stays linear in its catalog's size. A catalog that was
 changed on disk during the run (a translator saved it in a PO editor) is read again
 and the work since the last checkpoint filled in again, under the same rules: the
-translator's edit stays.
+translator's edit stays. Changes are told by the content (a digest of the bytes),
+not by the file's stat, which an in-place save of the same size within one
+timestamp tick leaves as it was; and the file is compared once more last before
+the new one replaces it, after filling and composing (seconds, for a huge
+catalog): a save made meanwhile is read and the work filled into it again. What
+no check can see is a save in the instant between that last comparison and the
+rename (a read of the file, then os.replace).
 
 Memory does not grow with the workspace: the catalogs stay parsed from one checkpoint
 to the next only up to PARSED_ENTRIES entries in all (a workspace that small is
-parsed once, as it always was); past that, a catalog waits as its bytes as read or
-last written (compressed, about a fifth of the file) and the updates for it, and is
-parsed again to be written, one at a time. A catalog the run has `finish`ed (nothing
-more will go into it) is forgotten once its work is on disk.
+parsed once, as it always was); past that, a catalog waits as the digest of its
+bytes as read or last written and the updates for it, and is read and parsed again
+to be written, one at a time (it is read at every write anyway, to be compared). A
+catalog the run has `finish`ed (nothing more will go into it) is forgotten once its
+work is on disk.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,25 +47,24 @@ Clock = Callable[[], float]
 WRITE_SHARE = 4  # the pause between checkpoints is at least this many times the last one's length
 PARSED_ENTRIES = 30_000  # catalogs stay parsed between checkpoints up to this many entries (~60 MB)
 COMPRESSION = 1  # zlib's fastest level: a waiting catalog costs a fraction of its size, for little CPU
-Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): an atomic replace changes the inode
+RETRIES = 5  # a catalog saved by someone else this many times in a row while being written: give up for now
 
 
-def stamp(path: Path) -> Stamp | None:
-    """What tells a file's versions apart, without reading it (None: no file)."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_mtime_ns, found.st_size, found.st_ino
+def digest(data: bytes) -> bytes:
+    """What tells a file's versions apart: a digest of its bytes (a stat misses same-size saves in a tick)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class _SavedMeanwhile(Exception):
+    """The catalog changed on disk while its new content was being made: read it again, fill again."""
 
 
 @dataclass
 class _Held:
-    """One catalog of the run: its bytes (compressed) and the updates waiting for the next checkpoint."""
+    """One catalog of the run: what it held, and the updates waiting for the next checkpoint."""
 
     path: Path
-    data: bytes  # the file as read or last written by this run, compressed (`pack`)
-    stamp: Stamp | None  # the file as read or last written by this run
+    digest: bytes  # of the file as read or last written by this run: its bytes are read again to be written
     pending: list[Mapping[str, TargetUpdate]] = field(default_factory=list)  # since the last checkpoint
     finished: bool = False  # the run will put nothing more into it
     read: ReadCatalog | None = None  # parsed, kept while the run's parsed catalogs fit in PARSED_ENTRIES
@@ -78,14 +84,11 @@ class Checkpoints:
     spent: float = 0.0  # how long the last checkpoint took
     parsed: int = 0  # entries of the catalogs kept parsed
 
-    def open(self, path: Path, data: bytes, seen: Stamp | None, packed: bytes | None = None) -> polib.POFile:
-        """Parse a catalog from the bytes read at `seen` (for its units) and hold it for this run.
-
-        `packed`: the same bytes, compressed already (see `pack`).
-        """
+    def open(self, path: Path, data: bytes) -> polib.POFile:
+        """Parse a catalog from the bytes read from its file (for its units) and hold it for this run."""
         room = self.parsed < PARSED_ENTRIES  # then kept parsed for its first write
         read = read_catalog(path, keys=True, layout=room, data=data)
-        held = self.held[path] = _Held(path, pack(data) if packed is None else packed, seen)
+        held = self.held[path] = _Held(path, digest(data))
         if room:
             self._keep(held, read)
         if self.last is None:
@@ -141,32 +144,56 @@ class Checkpoints:
         return failures
 
     def _write(self, held: _Held) -> None:
-        """Parse the catalog (from the bytes kept, or the file a translator saved since), fill, write."""
-        seen = stamp(held.path)
-        read = held.read
-        if seen != held.stamp:  # saved by someone else since: their version, our work again
+        """Fill the catalog as it is on disk now, and write it unless a translator saved it meanwhile.
+
+        A save found before the new file replaces it (see the module's note) means
+        reading their version and filling the same work into it again, as a save
+        between checkpoints does; after RETRIES saves in a row, the work waits for
+        the next checkpoint (a failure that says so, at the last one).
+        """
+        for _ in range(RETRIES):
+            read = self._current(held)
+            entries = {entry.msgctxt or "": entry for entry in read.catalog if not entry.obsolete}
+            changed = False
+            for updates in held.pending:  # in their order, each batch costs what it fills
+                found = [entries[key] for key in updates if key in entries]
+                changed |= bool(fill_read(read, updates, replace_machine=self.replace_machine, entries=found))
+            if changed:
+                written = catalog_bytes(read)
+                if written is not None:  # (None: the file holds it already)
+                    written = revised(written)  # new translations: a new PO-Revision-Date (no translator)
+                    try:
+                        write_atomic(held.path, written, last_check=lambda: self._unchanged(held))
+                    except _SavedMeanwhile:
+                        self._keep(held, None)  # filled: not what is on disk
+                        continue
+                    held.digest = digest(written)
+                self.written.add(held.path)
+                self.writes += 1
+            held.pending.clear()
+            if held.read is None and not held.finished and self.parsed < PARSED_ENTRIES:
+                self._keep(held, read)  # more will go into it: no second parse while memory allows
+            return
+        raise CatalogError(f"saved by someone else {RETRIES} times while pretranslate was writing it; "
+                           "its new translations were not written", path=held.path,
+                           hint="run `workflow pretranslate` again once it is no longer being edited")
+
+    def _current(self, held: _Held) -> ReadCatalog:
+        """The catalog as it is on disk now, parsed: the one kept, unless someone saved the file since."""
+        data = _read(held.path)
+        if digest(data) != held.digest:  # saved by someone else since: their version, our work again
             self._keep(held, None)
-            data = _read(held.path)
-            held.data, held.stamp = pack(data), seen
-            read = read_catalog(held.path, keys=True, data=data)  # (not unpacked again: these bytes)
-        elif read is None:
-            read = read_catalog(held.path, keys=True, data=unpack(held.data))
-        entries = {entry.msgctxt or "": entry for entry in read.catalog if not entry.obsolete}
-        changed = False
-        for updates in held.pending:  # in their order, each batch costs what it fills
-            found = [entries[key] for key in updates if key in entries]
-            changed |= bool(fill_read(read, updates, replace_machine=self.replace_machine, entries=found))
-        if changed:
-            written = catalog_bytes(read)
-            if written is not None:  # (None: the file holds it already)
-                written = revised(written)  # new translations: a new PO-Revision-Date (no translator's name)
-                write_atomic(held.path, written)
-                held.data, held.stamp = pack(written), stamp(held.path)
-            self.written.add(held.path)
-            self.writes += 1
-        held.pending.clear()
-        if held.read is None and not held.finished and self.parsed < PARSED_ENTRIES:
-            self._keep(held, read)  # more will go into it: no second parse while memory allows
+            held.digest = digest(data)
+            return read_catalog(held.path, keys=True, data=data)
+        if held.read is not None:
+            return held.read
+        return read_catalog(held.path, keys=True, data=data)
+
+    @staticmethod
+    def _unchanged(held: _Held) -> None:
+        """Last before the replace: the file still holds what was filled (else _SavedMeanwhile)."""
+        if digest(_read(held.path)) != held.digest:
+            raise _SavedMeanwhile
 
 
 def pack(data: bytes) -> bytes:

@@ -17,7 +17,7 @@ from ..model import Failure, State
 from ..settings import Settings
 from ..store import EntryBrief, TargetUpdate, redoable, scan_catalog, units_of
 from . import propagate
-from .checkpoint import Checkpoints, Clock, Stamp, pack, stamp, unpack
+from .checkpoint import Checkpoints, Clock, pack, unpack
 from .engines import (
     Engine,
     MachineEngine,
@@ -124,11 +124,10 @@ class _Run:
     done: int = 0
     propagated: int = 0
 
-    def collect(self, article: str, path: Path, data: bytes, seen: Stamp | None,
-                packed: bytes | None = None) -> None:
-        """Parse a catalog read at `seen`: its units to fill, and its reviewed units (memory)."""
+    def collect(self, article: str, path: Path, data: bytes) -> None:
+        """Parse a catalog from the bytes read: its units to fill, and its reviewed units (memory)."""
         try:
-            units = units_of(self.checkpoints.open(path, data, seen, packed), self.lang, article)
+            units = units_of(self.checkpoints.open(path, data), self.lang, article)
         except WorkflowError as exc:  # a damaged catalog is reported; the others are still filled
             self.failures.append(Failure.of(exc))
             return
@@ -290,10 +289,9 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
     started = time.perf_counter()
     catalogs, failures = _catalogs(settings, lang, articles)
     run = _Run(lang, redo, progress, Checkpoints(settings.checkpoint_seconds, clock, redo))
-    read: list[tuple[str, Path, bytes, Stamp | None]] = []  # each catalog read once, kept compressed
+    read: list[tuple[str, Path, bytes]] = []  # each catalog read once, kept compressed
     scanned: list[list[EntryBrief]] = []
     for article, path in catalogs:
-        seen = stamp(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -305,7 +303,7 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
             except WorkflowError as exc:  # reported once, here; the other catalogs go on
                 failures.append(Failure.of(exc))
                 continue
-        read.append((article, path, pack(data), seen))
+        read.append((article, path, pack(data)))
     count = len(read)
     # the quick look: with no empty unit and nothing to propagate, nothing is parsed, no engine loaded
     if not redo and not any(b.state is State.NEW for briefs in scanned for b in briefs) and not (
@@ -313,8 +311,8 @@ def _pretranslate_language(settings: Settings, lang: str, articles: list[str], e
         return LanguageReport(lang, count, sum(map(len, scanned)), skipped=True,
                               seconds=time.perf_counter() - started), failures
     del scanned
-    for article, path, packed, seen in read:
-        run.collect(article, path, unpack(packed), seen, packed)
+    for article, path, packed in read:
+        run.collect(article, path, unpack(packed))
     del read  # held now by the checkpoints, for the catalogs with work only
     if settings.propagate:
         run.propagate()

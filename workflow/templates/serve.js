@@ -43,6 +43,7 @@
     target.lang = lang;
     target.dir = main.dataset.dir;
     node.querySelector(".comment").value = unit.comments;
+    node.shownComments = unit.comments; // sent back only when the reviewer changes it (else all are kept)
     node.querySelector(".context").textContent = unit.context;
     showFindings(node.querySelector(".findings"), unit.findings);
   }
@@ -68,11 +69,19 @@
       target: node.querySelector(".target").value,
       state: state,
       revision: node.dataset.revision,
-      comment: node.querySelector(".comment").value,
     };
+    const comment = node.querySelector(".comment").value;
+    if (comment !== node.shownComments) body.comment = comment;
     const path = `/api/${encodeURIComponent(lang)}/units/${article.split("/").map(encodeURIComponent).join("/")}/${encodeURIComponent(node.dataset.key)}`;
-    const response = await api(path, { method: "POST", body: JSON.stringify(body) });
-    const answer = await response.json();
+    let response, answer;
+    try {
+      response = await api(path, { method: "POST", body: JSON.stringify(body) });
+      answer = await response.json();
+    } catch (error) { // the app unreachable, or an answer that is not JSON: say so, never stay at "saving…"
+      message.className = "message error";
+      message.textContent = response ? `not saved: error ${response.status}` : "not saved: the review app cannot be reached";
+      return false;
+    }
     if (response.ok) {
       units = units.map((unit) => (unit.key === answer.key ? answer : unit));
       fill(node, answer);
@@ -87,7 +96,7 @@
       message.textContent = answer.error;
       showFindings(node.querySelector(".findings"), answer.findings.map((f) => Object.assign({ severity: "error" }, f)));
     } else {
-      message.textContent = answer.error || `error ${response.status}`;
+      message.textContent = [answer.error || `error ${response.status}`, answer.where, answer.hint].filter(Boolean).join(" · ");
     }
     return false;
   }
