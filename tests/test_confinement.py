@@ -257,6 +257,57 @@ def test_subfolders_linked_inside_the_workspace_are_written_and_removed(tmp_path
     assert not (root / "kept" / "pages" / "a.html").exists()
 
 
+@pytest.mark.parametrize("command", [["extract"], ["pretranslate", "--engine", "pseudo"]])
+def test_a_catalog_linked_inside_the_workspace_is_written_through_its_link(tmp_path: Path,
+                                                                          command: list[str]) -> None:
+    """locales/zh/b.po, a link to a catalog kept elsewhere in the workspace, was read through but
+    replaced by a regular file at the next write: the kept catalog stopped getting the new units and
+    drafts, silently. Decision: a link is written through (as polib and msgmerge do) and stays a link."""
+    root = make_workspace(tmp_path / "ws", NEWS, languages="zh").root
+    assert invoke("--root", str(root), "extract").exit_code == 0
+    kept = root / "kept" / "b.po"
+    kept.parent.mkdir()
+    (root / "locales" / "zh" / "b.po").rename(kept)
+    (root / "locales" / "zh" / "b.po").symlink_to("../../kept/b.po")  # relative, as people link
+    write_source(root, "b.txt", "B\n\nThe show closed. A new sentence came.\n")
+    if command != ["extract"]:
+        assert invoke("--root", str(root), "extract").exit_code == 0
+    result = invoke("--root", str(root), *command)
+    assert result.exit_code == 0, result.output
+    link = root / "locales" / "zh" / "b.po"
+    assert link.is_symlink() and os.readlink(link) == "../../kept/b.po"
+    text = kept.read_text(encoding="utf-8")
+    assert 'msgid "A new sentence came."' in text
+    if command != ["extract"]:
+        assert 'msgstr "[Á ñéŵ šéñţéñçé çáɱé.' in text, text
+    assert [p.name for p in kept.parent.iterdir()] == ["b.po"]  # no temporary left beside it
+
+
+def test_a_catalog_linked_out_of_the_workspace_fails_alone_and_stays_linked(tmp_path: Path) -> None:
+    """The same link to a catalog outside the workspace was replaced by a regular file (the catalog
+    outside no longer updated, nothing said). Decision: as for a folder leading out, that file fails
+    alone, named, with a hint; the link and the file outside stay as they were; the rest is written."""
+    root = make_workspace(tmp_path / "ws", NEWS, languages="zh").root
+    assert invoke("--root", str(root), "extract").exit_code == 0
+    outside = tmp_path / "translator" / "b.po"
+    outside.parent.mkdir()
+    (root / "locales" / "zh" / "b.po").rename(outside)
+    link = root / "locales" / "zh" / "b.po"
+    link.symlink_to(outside)
+    before = outside.read_bytes()
+    write_source(root, "b.txt", "B\n\nThe show closed. A new sentence came.\n")
+    write_source(root, "news/a.txt", "Title\n\nThe fair opened. It rained.\n")
+    result = invoke("--root", str(root), "extract")
+    assert result.exit_code == 1, result.output
+    assert (f"error: {link}: cannot write this file: locales/zh/b.po is a symbolic link leading out of "
+            f"the workspace (to {outside})\n") in result.stderr, result.stderr
+    assert f"hint: workflow writes only inside the workspace {root}: replace the link locales/zh/b.po" in (
+        result.stderr)
+    assert link.is_symlink() and outside.read_bytes() == before
+    assert [p.name for p in outside.parent.iterdir()] == ["b.po"]
+    assert "It rained." in (root / "locales" / "zh" / "news" / "a.po").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("target", ["locales/zh/a.po", "source/a.txt", "setup.cfg", "tm/en-zh.tmx",
                                     "glossary/en-zh.tsv", ".workflow/x", "linked.po"])
 @pytest.mark.parametrize("command", [["review", "zh", "-o"], ["tm", "export", "zh"]])

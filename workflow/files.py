@@ -45,12 +45,13 @@ def atomic_writer(path: Path, last_check: Callable[[], None] | None = None) -> I
     """
     temporary: str | None = None
     try:
-        handle, temporary = temporary_beside(path)
+        target = file_behind(path)
+        handle, temporary = temporary_beside(target)
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _install(temporary, path, last_check)
+        _install(temporary, target, last_check)
     except OSError as exc:
         _discard(temporary)
         raise _write_error(path, exc) from None
@@ -67,14 +68,17 @@ class LeadsOut(OSError):
     file named, with a hint, and the batch going on), as the README promises for failed writes.
     """
 
-    def __init__(self, root: Path, link: Path, target: Path) -> None:
-        self.root, self.link, self.target = root, link, target
+    def __init__(self, root: Path, link: Path, target: Path, file: bool = False) -> None:
+        self.root, self.link, self.target, self.file = root, link, target, file  # file: the file is the link
         name = link.relative_to(root)
         kind = "a symbolic link leading" if link.is_symlink() else "a path leading"
         super().__init__(errno.EPERM, f"{name} is {kind} out of the workspace (to {target})")
 
     def hint(self) -> str:
         name = self.link.relative_to(self.root)
+        if self.file:
+            return (f"workflow writes only inside the workspace {self.root}: replace the link {name} with the "
+                    "file itself (a link outside may point to it instead)")
         return (f"workflow writes only inside the workspace {self.root}: make {name} a folder, or a link to "
                 "a folder inside the workspace")
 
@@ -115,7 +119,16 @@ class _Confinement:
         except KeyError:
             refusal = self.folders[folder] = self._refusal(folder)
         if refusal is not None:
-            raise LeadsOut(refusal.root, refusal.link, refusal.target)  # (a new one: each is raised alone)
+            raise LeadsOut(refusal.root, refusal.link, refusal.target, refusal.file)  # (a new one: each is raised alone)
+
+    def check_link(self, link: Path, target: Path) -> None:
+        """Refuse a symbolic link inside a held workspace (by name) that leads out of it."""
+        name = os.fspath(link)
+        name = name if os.path.isabs(name) else os.path.join(os.getcwd(), name)
+        for root in list(self.roots):
+            base = str(root)
+            if name.startswith(base.rstrip(os.sep) + os.sep) and not target.is_relative_to(root):
+                raise LeadsOut(root, Path(name), target, file=True)
 
     def _refusal(self, folder: str) -> LeadsOut | None:
         """Why `folder` may not be written in, or None."""
@@ -146,6 +159,23 @@ def check_inside(path: Path) -> None:
     (SQLite caches, removals) call it themselves. The answer for a folder is kept while the lock is held.
     """
     _CONFINEMENT.check(path)
+
+
+def file_behind(path: Path) -> Path:
+    """The file that a write of `path` replaces: the one a symbolic link there leads to, else `path`.
+
+    A translator may keep a catalog elsewhere and link it into `locales/`: the link is read
+    through, so it is written through too (as polib and msgmerge do), and stays a link; the
+    temporary file goes beside the file it replaces. A link leading out of a workspace whose
+    lock this process holds raises LeadsOut (an OSError): the file fails alone, as one in a
+    folder leading out does (check_inside). One lstat per write.
+    """
+    if not os.path.islink(path):
+        return path
+    target = Path(os.path.realpath(path))
+    check_inside(path)  # the link's own folder first: its message names the folder's link
+    _CONFINEMENT.check_link(path, target)
+    return target
 
 
 def temporary_beside(path: Path) -> tuple[int, str]:
@@ -315,9 +345,10 @@ class _Pending:
     """A file of a BatchWriter's batch: written to its temporary, not yet on disk nor in place."""
 
     label: str
-    path: Path
+    path: Path  # as the caller names it (in messages)
     handle: int
     temporary: str
+    target: Path  # the file it replaces: `path`, or where a link there leads (file_behind)
     open: bool = True
     placed: bool = False  # renamed over its target
 
@@ -349,7 +380,8 @@ class BatchWriter:
     def submit(self, label: str, path: Path, data: bytes) -> None:
         """Write `data` to a temporary beside `path`, which replaces `path` once it is on disk."""
         try:
-            pending = _Pending(label, path, *temporary_beside(path))
+            target = file_behind(path)
+            pending = _Pending(label, path, *temporary_beside(target), target)
         except OSError as exc:
             self._failed(label, path, exc)
             return
@@ -391,7 +423,7 @@ class BatchWriter:
                     os.close(pending.handle)
                     if error is not None:
                         raise error
-                    _install(pending.temporary, pending.path)
+                    _install(pending.temporary, pending.target)
                     pending.placed = True
                 except OSError as exc:
                     self._failed(pending.label, pending.path, exc)
