@@ -28,6 +28,13 @@ software does. `warm` re-extracts with --force: the segmentation cache is then w
 load average is printed before and after: on a shared machine, CPU seconds say
 more than wall seconds.
 
+--instructions counts, instead of timing, the instructions each command executes (valgrind's
+callgrind, one run each: the count does not depend on the machine's load, which on a shared
+machine moves CPU seconds by a third from run to run), for the same commands on the real
+pages, and for the same commands on an empty folder (start-up: the interpreter and imports),
+so that the work on the pages is the difference. Instructions are not time: code that waits
+on memory runs fewer of them per second (see README, Benchmarks).
+
 The workflow code measured is the one on PYTHONPATH (else this checkout), so the
 same script measures another tree:  PYTHONPATH=/path/to/other/tree python bench/bench_extract.py
 
@@ -290,12 +297,59 @@ def row(label: str, ours: tuple[float, ...], theirs: tuple[float, ...]) -> str:
             f"{theirs[0] / ours[0]:.2f}x | {theirs[1] / ours[1]:.2f}x |")
 
 
+def instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions executed by one command (valgrind's callgrind; the command must succeed)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                          capture_output=True, text=True, env=env)
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or counted is None:
+        raise SystemExit(f"{command[0]} failed under valgrind ({done.returncode}):\n{done.stderr[-2000:]}")
+    return int(counted.group(1))
+
+
+def count_instructions(pages: list[Path], base: Path, env: dict[str, str]) -> list[str]:
+    """The instruction counts table (see --instructions): pages, and an empty folder for start-up."""
+    rows = []
+    for label, chosen in (("pages", pages), ("start-up (no page)", [])):
+        tools = Tools(chosen, base / ("instructions-" + label.split()[0]), env)
+        if chosen:  # a first run of each, not counted: it compiles the bytecode into the private cache
+            tools.workflow()
+            tools.pot2po(tools.html2po()[2])
+        root = tools.fresh("ws")
+        shutil.copytree(tools.template, root, symlinks=True)
+        command = [str(BIN / "workflow"), "-q", "--root", str(root), "--languages", "fr", "extract"]
+        ours = instructions(command, env)
+        pots, pos = tools.fresh("pot"), tools.fresh("po")
+        pots.mkdir()
+        pos.mkdir()
+        html2po = instructions([str(BIN / "html2po"), "--progress=none", "-P", "-i", str(tools.source), "-o",
+                                str(pots)], env)
+        pot2po = instructions([str(BIN / "pot2po"), "--progress=none", "-i", str(pots), "-o", str(pos)], env)
+        if chosen and len(list(pos.rglob("*.po"))) != len(chosen):
+            raise SystemExit("pot2po did not write a PO for every page")
+        rows.append((label, ours, html2po, pot2po))
+        shutil.rmtree(tools.work)
+    (_, ours, html2po, pot2po), (_, ours0, html2po0, pot2po0) = rows
+    work = (ours - ours0, html2po - html2po0 + pot2po - pot2po0)
+    return [
+        f"### instructions (millions; valgrind callgrind, one run each): {len(pages)} real pages",
+        "| run | workflow extract (POT + one PO) | html2po -P | pot2po | html2po + pot2po | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(f"| {label} | {o / 1e6:,.0f} | {h / 1e6:,.0f} | {p / 1e6:,.0f} | {(h + p) / 1e6:,.0f} | "
+          f"{(h + p) / o:.2f}x |" for label, o, h, p in rows),
+        f"| the pages' work (pages less start-up) | {work[0] / 1e6:,.0f} | | | {work[1] / 1e6:,.0f} | "
+        f"{work[1] / work[0]:.2f}x |",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", type=int, default=1000, help="generated small pages (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions on the real pages (valgrind) instead of timing")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-extract-"))
     env = environment(base / "pycache")
@@ -313,7 +367,17 @@ def main() -> None:
     load = os.getloadavg()
     print(f"workflow extract vs Translate Toolkit html2po; workflow from {TREE}; {os.cpu_count()} CPUs; "
           f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; medians of {args.rounds} rounds")
+    how = "instructions, one run each" if args.instructions else f"medians of {args.rounds} rounds"
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {how}")
+    if args.instructions:
+        if not real or shutil.which("valgrind") is None:
+            raise SystemExit("--instructions needs valgrind and WORKFLOW_WEB_PAGES")
+        try:
+            print("\n".join(count_instructions(real, base, env)))
+        finally:
+            if args.keep is None:
+                shutil.rmtree(base, ignore_errors=True)
+        return
     try:
         for name, pages in (("real pages", real), ("small pages", small)):
             if not pages:

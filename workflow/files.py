@@ -77,8 +77,8 @@ class LeadsOut(OSError):
     def hint(self) -> str:
         name = self.link.relative_to(self.root)
         if self.file:
-            return (f"workflow writes only inside the workspace {self.root}: replace the link {name} with the "
-                    "file itself (a link outside may point to it instead)")
+            return (f"workflow writes only inside the workspace {self.root}: replace the link {name} with "
+                    "the file itself (a link outside may point to it instead)")
         return (f"workflow writes only inside the workspace {self.root}: make {name} a folder, or a link to "
                 "a folder inside the workspace")
 
@@ -119,7 +119,8 @@ class _Confinement:
         except KeyError:
             refusal = self.folders[folder] = self._refusal(folder)
         if refusal is not None:
-            raise LeadsOut(refusal.root, refusal.link, refusal.target, refusal.file)  # (a new one: each is raised alone)
+            # (a new one: each is raised alone)
+            raise LeadsOut(refusal.root, refusal.link, refusal.target, refusal.file)
 
     def check_link(self, link: Path, target: Path) -> None:
         """Refuse a symbolic link inside a held workspace (by name) that leads out of it."""
