@@ -157,6 +157,22 @@ def source_gone(root: Path, data: bytes) -> tuple[bytes, int]:
     return data, 0
 
 
+def plural_rule_divides_by_zero(root: Path, data: bytes) -> tuple[bytes, int]:
+    """A typo in the header's Plural-Forms: every command but status stopped with an internal error
+    (ZeroDivisionError), the other articles left undone; msgfmt calls it an error."""
+    damaged = re.sub(rb'"Plural-Forms: [^"]*"', rb'"Plural-Forms: nplurals=2; plural=n%0;\\n"', data, count=1)
+    assert damaged != data
+    return damaged, line_of(damaged, b'"Plural-Forms:')
+
+
+def plural_rule_unreadable(root: Path, data: bytes) -> tuple[bytes, int]:
+    """An expression gettext cannot read, wrapped over two strings as PO editors wrap long headers."""
+    damaged = re.sub(rb'"Plural-Forms: [^"]*"', rb'"Plural-Forms: nplurals=2; "\n"plural=(n ? ;\\n"', data,
+                     count=1)
+    assert damaged != data
+    return damaged, line_of(damaged, b'"Plural-Forms:')
+
+
 @dataclass(frozen=True)
 class Case:
     damage: Callable[[Path, bytes], tuple[bytes, int]]
@@ -186,6 +202,12 @@ CASES = {
                                 "not end on its line with a closing double quote", "fix the file", EVERY),
     "header-unquoted": Case(header_unquoted, "cannot read catalog: PO syntax error: the string after msgstr "
                             "is not in double quotes", "fix the file", EVERY),
+    "plural-rule-divides-by-zero": Case(plural_rule_divides_by_zero, "cannot read catalog: the header's "
+                                        "Plural-Forms 'nplurals=2; plural=n%0;' divides by zero for n = 0",
+                                        "write the language's rule there", EVERY),
+    "plural-rule-unreadable": Case(plural_rule_unreadable, "cannot read catalog: the header's Plural-Forms "
+                                   "'nplurals=2; plural=(n ? ;' has a plural expression that is not one "
+                                   "gettext can read", "write the language's rule there", EVERY),
     # publish and pretranslate go from the sources: they never read a catalog without one
     "source-gone": Case(source_gone, "no source article for this catalog (source/a.* is gone)",
                         "delete locales/*/a.po and locales/templates/a.pot",
@@ -323,3 +345,32 @@ def test_plural_entries_msgfmt_reads_are_read(tmp_path: Path) -> None:
     assert [(brief.source, brief.state) for brief in scan_catalog(path, keys=False)] == expected
     assert [(brief.source, brief.state) for brief in polib_briefs(path, keys=False)] == expected
     assert [e.msgid for e in load_catalog(path)] == ["b", "c", "d", "e", "g"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "fr", "de", "ar", "ru", "pl", "cs", "ga", "he", "ja", "lt", "sl",
+                                  "ro", "cy", "pt-BR", "sr-Latn", "uk", "mt", "gd", "is", "mk", "lv", "br"])
+def test_every_plural_rule_workflow_writes_is_one_the_check_accepts(lang: str) -> None:
+    """The check refuses only rules gettext cannot evaluate: never one this tool writes itself."""
+    from workflow.languages import plural_forms
+    from workflow.potext import plural_rule_problem
+
+    assert plural_rule_problem(plural_forms(lang)) is None, plural_forms(lang)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("nplurals=2; plural=n%0;", "divides by zero for n = 0"),
+    ("nplurals=2; plural=1/(n-5);", "divides by zero for n = 5"),
+    ("nplurals=2; plural=n==1 ? 0 : 1000 % (n - 999);", "divides by zero for n = 999"),
+    ("nplurals=2;", "has no plural=EXPRESSION"),
+    ("plural=(n != 1);", "has no nplurals=N"),
+    ("nplurals=0; plural=0;", "has no nplurals=N"),
+    ("nplurals=2; plural=(n ? ;", "not one gettext can read"),
+    ("nplurals=2; plural=__import__('os');", "not one gettext can read"),
+    ("nplurals=2; plural=(n != 1);", None),
+    ("nplurals=1; plural=0;", None),
+])
+def test_a_plural_rule_is_checked_as_msgfmt_evaluates_it(value: str, problem: str | None) -> None:
+    from workflow.potext import plural_rule_problem
+
+    found = plural_rule_problem(value)
+    assert (found is None) if problem is None else (found is not None and problem in found), found

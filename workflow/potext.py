@@ -11,6 +11,7 @@ live entry in one linear pass.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import textwrap
@@ -76,6 +77,7 @@ def check_syntax(path: Path, text: str) -> None:
     found = _SYNTAX[0].match(text) or _SYNTAX[1].search(text)
     if found is None:
         _check_plural_forms(path, text)
+        _check_plural_rule(path, text)
         return
     if found.group("keyword"):
         start = found.start("keyword")
@@ -121,6 +123,62 @@ def _check_plural_forms(path: Path, text: str) -> None:
                         "line was deleted, restore it (e.g. from version control)")
             raise CatalogError(f"cannot read catalog: PO syntax error: {problem}", path=path,
                                line=text.count("\n", 0, found.start(1)) + 1, hint=hint)
+
+
+# the header ends at its first blank line; its Plural-Forms field may be wrapped over several strings
+_HEADER_END = re.compile(r"\n[ \t]*\r?\n")
+_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+def _check_plural_rule(path: Path, text: str) -> None:
+    """Refuse a header Plural-Forms that gettext cannot evaluate: not `nplurals=N; plural=EXPRESSION;`, an
+    expression that is not one, or one that divides by zero for some n (msgfmt's check, n = 0 to 1000).
+
+    Plural entries pick their form for n = 1 with it: a typo (`plural=n%0`) stopped every command
+    that reads the catalog with an internal error. A header without the field is fine.
+    """
+    end = _HEADER_END.search(text)
+    at = text.find("Plural-Forms:", 0, end.start() if end else len(text))
+    if at < 0:
+        return
+    value = ""
+    line_start = text.rfind("\n", 0, at) + 1
+    for line in text[line_start:end.start() if end else len(text)].split("\n"):
+        value += "".join(_QUOTED.findall(line))
+        if "\\n" in value:
+            break
+    value = value[value.find("Plural-Forms:") + len("Plural-Forms:"):].split("\\n")[0].strip()
+    problem = plural_rule_problem(value)
+    if problem is not None:
+        raise CatalogError(f"cannot read catalog: the header's Plural-Forms {value!r} {problem}", path=path,
+                           line=text.count("\n", 0, at) + 1,
+                           hint="write the language's rule there (the gettext manual lists them; "
+                           "`msgfmt --check` tests it), or restore the file from version control")
+
+
+@functools.lru_cache(maxsize=64)
+def plural_rule_problem(value: str) -> str | None:
+    """What is wrong with a Plural-Forms value (`nplurals=2; plural=(n != 1);`), or None."""
+    import gettext
+
+    count = re.search(r"(?:^|;)\s*nplurals\s*=\s*(\d+)", value)
+    rule = re.search(r"(?:^|;)\s*plural\s*=\s*([^;]+)", value)
+    if count is None or int(count.group(1)) < 1:
+        return "has no nplurals=N (the number of plural forms, 1 or more)"
+    if rule is None:
+        return "has no plural=EXPRESSION"
+    try:
+        form = gettext.c2py(rule.group(1))
+    except (ValueError, SyntaxError, RecursionError):
+        return "has a plural expression that is not one gettext can read"
+    for n in range(1001):
+        try:
+            form(n)
+        except ArithmeticError:
+            return f"divides by zero for n = {n}"
+        except RecursionError:
+            return "has a plural expression too deeply nested to evaluate"
+    return None
 
 
 def key_error(path: Path, key: str | None, source: str, line: int | None) -> CatalogError:

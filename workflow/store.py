@@ -652,7 +652,7 @@ def _singular(catalog: polib.POFile) -> int:
     rule = re.search(r"plural\s*=\s*([^;]+)", catalog.metadata.get("Plural-Forms", ""))
     try:
         return int(gettext.c2py(rule.group(1))(1)) if rule else 0
-    except (ValueError, SyntaxError, RecursionError):
+    except (ValueError, SyntaxError, RecursionError, ArithmeticError):  # (check_syntax refuses such rules)
         return 0
 
 
