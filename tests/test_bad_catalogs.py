@@ -173,6 +173,22 @@ def plural_rule_unreadable(root: Path, data: bytes) -> tuple[bytes, int]:
     return damaged, line_of(damaged, b'"Plural-Forms:')
 
 
+def escaped_bytes(root: Path, data: bytes) -> tuple[bytes, int]:
+    """`msgcat --escape` writes non-ASCII characters as octal byte codes: msgfmt reads them as the
+    characters, every reader here kept them as backslashes and digits (published, marked reviewed)."""
+    escaped = "".join(f"\\{byte:03o}" for byte in "【Some".encode())
+    damaged = data.replace("【Some".encode(), escaped.encode(), 1)
+    assert damaged != data
+    return damaged, line_of(damaged, escaped.encode())
+
+
+def invalid_escape(root: Path, data: bytes) -> tuple[bytes, int]:
+    """`\\q` is a fatal error to msgfmt; it was published as written."""
+    damaged = data.replace("【Some".encode(), "【\\qSome".encode(), 1)
+    assert damaged != data
+    return damaged, line_of(damaged, b"\\qSome")
+
+
 @dataclass(frozen=True)
 class Case:
     damage: Callable[[Path, bytes], tuple[bytes, int]]
@@ -208,6 +224,11 @@ CASES = {
     "plural-rule-unreadable": Case(plural_rule_unreadable, "cannot read catalog: the header's Plural-Forms "
                                    "'nplurals=2; plural=(n ? ;' has a plural expression that is not one "
                                    "gettext can read", "write the language's rule there", EVERY),
+    "escaped-bytes": Case(escaped_bytes, "cannot read catalog: the escape \\343 (a byte or control code, as "
+                          "`msgcat --escape` writes) is one workflow does not read", "msgcat a.po -o a.po",
+                          EVERY),
+    "invalid-escape": Case(invalid_escape, "cannot read catalog: \\q is not an escape sequence of PO files",
+                           "write a backslash as", EVERY),
     # publish and pretranslate go from the sources: they never read a catalog without one
     "source-gone": Case(source_gone, "no source article for this catalog (source/a.* is gone)",
                         "delete locales/*/a.po and locales/templates/a.pot",
@@ -374,3 +395,24 @@ def test_a_plural_rule_is_checked_as_msgfmt_evaluates_it(value: str, problem: st
 
     found = plural_rule_problem(value)
     assert (found is None) if problem is None else (found is not None and problem in found), found
+
+
+@pytest.mark.parametrize("text", [
+    'msgid "a"\nmsgstr "x\\\\q \\t \\" \\n \\r \\v \\b \\f"\n',  # `\\` then q: a backslash and a q
+    '# C:\\temp\\x41 a translator\'s note\n#. \\345 in a comment\nmsgid "a"\nmsgstr "b"\n',
+    '#| msgid "old\\\\x"\nmsgid "a"\nmsgstr "b"\n',
+])
+def test_escapes_the_readers_decode_and_backslashes_outside_strings_are_accepted(text: str) -> None:
+    check_syntax(Path("a.po"), text)
+
+
+@pytest.mark.parametrize(("text", "escape"), [
+    ('msgid "a"\nmsgstr "\\x41"\n', "\\x41"),
+    ('msgid "a"\nmsgstr ""\n"b\\a"\n', "\\a"),
+    ('#~ msgid "a"\n#~ msgstr "\\0"\n', "\\0"),
+    ('#| msgid "\\q"\nmsgid "a"\nmsgstr "b"\n', "\\q"),
+    ('msgid "a"\nmsgstr "\\\\\\345"\n', "\\345"),  # `\\` then `\345`
+])
+def test_escapes_the_readers_would_keep_as_written_are_refused(text: str, escape: str) -> None:
+    with pytest.raises(CatalogError, match=re.escape(escape)):
+        check_syntax(Path("a.po"), text)

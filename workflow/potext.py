@@ -78,6 +78,7 @@ def check_syntax(path: Path, text: str) -> None:
     if found is None:
         _check_plural_forms(path, text)
         _check_plural_rule(path, text)
+        _check_escapes(path, text)
         return
     if found.group("keyword"):
         start = found.start("keyword")
@@ -123,6 +124,40 @@ def _check_plural_forms(path: Path, text: str) -> None:
                         "line was deleted, restore it (e.g. from version control)")
             raise CatalogError(f"cannot read catalog: PO syntax error: {problem}", path=path,
                                line=text.count("\n", 0, found.start(1)) + 1, hint=hint)
+
+
+# the escapes that the readers (potext, polib, the status scanner) decode as gettext does
+_READ_ESCAPES = '\\\\ntrvbf"'
+# a backslash before anything else, anywhere: a quick test (a comment, or `\\\\` then a letter, pass it too)
+_OTHER_ESCAPE = re.compile(rf'\\[^{_READ_ESCAPES}]')
+# a string line (live, obsolete or previous) whose string holds such an escape: the escape
+_STRING_ESCAPE = re.compile(
+    r'^[ \t]*(?:#~\|?[ \t]*|#\|[ \t]*)?(?:(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)[ \t]+)?'
+    rf'"(?:[^"\\\n]|\\[{_READ_ESCAPES}])*+(\\(?:[0-7]{{1,3}}|x[0-9a-fA-F]+|.?))', re.M)  # (possessive)
+
+
+def _check_escapes(path: Path, text: str) -> None:
+    """Refuse a string with an escape that the readers would keep as a backslash and letters.
+
+    gettext also reads octal and hex byte codes (`\\345\\261\\261`, which `msgcat --escape`
+    writes for every non-ASCII character) and `\\a`, and calls any other escape (`\\q`) a fatal
+    error; polib, and so every reader here, kept them as written: a catalog msgfmt reads as
+    Chinese was published as backslashes and digits, marked reviewed.
+    """
+    hint = _OTHER_ESCAPE.search(text)
+    found = _STRING_ESCAPE.search(text, text.rfind("\n", 0, hint.start()) + 1) if hint else None
+    if found is None:
+        return
+    escape = found.group(1)
+    if escape[1:2] in ("x", *"01234567") or escape == "\\a":
+        problem = (f"the escape {escape} (a byte or control code, as `msgcat --escape` writes) is one "
+                   "workflow does not read")
+        fix = f"write the characters themselves: `msgcat {path.name} -o {path.name}` rewrites the file so"
+    else:
+        problem = f"{escape} is not an escape sequence of PO files (msgfmt: invalid control sequence)"
+        fix = 'write a backslash as \\\\ and a double quote as \\" (or restore the file from version control)'
+    line = text.count("\n", 0, found.start(1)) + 1
+    raise CatalogError(f"cannot read catalog: {problem}", path=path, line=line, hint=fix)
 
 
 # the header ends at its first blank line; its Plural-Forms field may be wrapped over several strings
