@@ -503,6 +503,14 @@ CASES = [
         None,
         id="length-short-source-not-judged",
     ),
+    # -- characters: what publish refuses, check names (it passed, and publish's hint pointed to check)
+    *(pytest.param("characters", "Goats are back in town.", f"山羊{char}回城了。", "zh",
+                   f"U+{ord(char):04X}", id=f"characters-U+{ord(char):04X}")
+      for char in "\v\x00\x01\x1b\x1c\x7f\x85\ufffe"),
+    pytest.param("characters", "A\x0cB page break.", "A\x0cB 分页。", "zh", None,
+                 id="characters-held-by-source"),
+    pytest.param("characters", "Tab\there.", "制表\t符\n换行。", "zh", None,
+                 id="characters-tab-and-line-end"),
 ]
 REVIEWED_CASES = [
     pytest.param("The fair opened.", " ", "zh", State.REVIEWED, "empty", id="reviewed-blank"),
@@ -615,7 +623,7 @@ def test_every_check_has_cases_that_fire_and_cases_that_must_not() -> None:
 
 def test_registry_severities() -> None:
     errors = {c.id for c in CHECKS.values() if c.severity is Severity.ERROR}
-    assert errors == {"numbers", "placeholders", "links", "do-not-translate", "reviewed"}
+    assert errors == {"numbers", "placeholders", "characters", "links", "do-not-translate", "reviewed"}
     assert all(c.summary for c in CHECKS.values())
 
 
@@ -784,3 +792,17 @@ def test_sample_translation_memory_gives_no_false_errors() -> None:
         found += check_unit(unit, tuple(CHECKS.values()), terms=terms)
     assert index > 30
     assert [(i.check, i.message) for i in found] == [("glossary", "“CIFTIS” should be “服贸会”")]
+
+
+@pytest.mark.parametrize("target", ["山羊\v回城了。", "山羊\x00回城了。", "<1>山羊</1>回城了。",
+                                    "山羊回城了。", "山羊<1>回城了。", "A\x0cB 分页。"])
+def test_check_reports_an_error_for_every_unit_publish_refuses(target: str) -> None:
+    """publish refused units that check passed ("…the control character U+000B"; its hint: `workflow check`
+    gives its line): every refusal is an error-severity finding of check."""
+    from workflow.assemble import refusal
+
+    source = "A\x0cB <1>Goats</1> are back in town." if "\x0c" in target else "<1>Goats</1> are back in town."
+    context = CheckContext("zh", "en", "k", State.REVIEWED, (), "", 0)
+    errors = [c.id for c in CHECKS.values()
+              if c.severity is Severity.ERROR and c.function(source, target, context)]
+    assert bool(refusal(source, target)) == bool({"characters", "placeholders"} & set(errors)), errors

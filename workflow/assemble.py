@@ -21,13 +21,11 @@ from functools import cache
 from .formats.scanner import escape_attribute, escape_text
 from .languages import joins_without_space, serves, text_direction
 from .model import Article, Attribute, Block, BlockKind, Format, Piece, Placeholder, State
-from .segment import parse_target, placeholder_problems
+from .segment import forbidden_character, parse_target, placeholder_problems
 
 Edit = tuple[int, int, str]
 Token = str | tuple[str, Placeholder]  # text, or ("open" | "close" | "empty", placeholder)
 
-# Characters that XML 1.0 forbids or that HTML treats as parse errors.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _VOID = frozenset(
     [
         "area",
@@ -92,9 +90,7 @@ class Localized:
 
 def refusal(source: str, target: str) -> str:
     """Why a translation cannot be published for its source ("" when it can)."""
-    # a character the source itself holds (a page may hold U+FFFE) is published either way
-    held = set(_FORBIDDEN.findall(source))
-    bad = next((c for c in _FORBIDDEN.findall(target) if c not in held), None)
+    bad = forbidden_character(source, target)
     if bad:
         return f"the translation contains the control character U+{ord(bad):04X}"
     problems = placeholder_problems(source, target)

@@ -576,6 +576,17 @@ def parse_target(text: str) -> list[str | tuple[str, int]]:
     return tokens
 
 
+# Characters that XML 1.0 forbids or that HTML treats as parse errors.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def forbidden_character(source: str, target: str) -> str | None:
+    """The first character of a translation that a page may not hold (XML forbids it, HTML calls it a
+    parse error) and its source does not hold (a page may hold U+FFFE: published either way); None."""
+    held = set(_FORBIDDEN.findall(source))
+    return next((c for c in _FORBIDDEN.findall(target) if c not in held), None)
+
+
 def placeholder_problems(source: str, target: str) -> list[str]:
     """What is wrong with the placeholders of `target` compared with `source`."""
     expected = [(r, n) for r, n in (t for t in parse_target(source) if not isinstance(t, str))]

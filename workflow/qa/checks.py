@@ -16,7 +16,7 @@ from ..confidence import confidence_of, unknown_words_of
 from ..glossary import Glossary, Term, TermMatch, occurring
 from ..languages import script_letters, wide_script
 from ..model import Severity, State
-from ..segment import PLACEHOLDER, placeholder_problems
+from ..segment import PLACEHOLDER, forbidden_character, placeholder_problems
 from .numbers import FORMULA, find_numbers
 from .registry import CheckContext, check
 
@@ -123,6 +123,14 @@ def check_placeholders(source: str, target: str, context: CheckContext) -> str |
     emptied that holds text in the source (it would publish an empty link)."""
     problems = placeholder_problems(source, target)
     return ", ".join(problems) if problems else None
+
+
+@check("characters", Severity.ERROR, "no control character a page may not hold (publish refuses the unit)")
+def check_characters(source: str, target: str, context: CheckContext) -> str | None:
+    """A character XML forbids or HTML calls a parse error (U+000B, U+0000, U+001B…): publish shows the
+    source in its place, so `check`, which publish's hint points to, must name the unit."""
+    bad = forbidden_character(source, target)
+    return f"the control character U+{ord(bad):04X}, which publish refuses" if bad else None
 
 
 @check("links", Severity.ERROR, "URLs, e-mail addresses and hashtags unchanged")
