@@ -189,6 +189,13 @@ def invalid_escape(root: Path, data: bytes) -> tuple[bytes, int]:
     return damaged, line_of(damaged, b"\\qSome")
 
 
+def entry_added_by_hand(root: Path, data: bytes) -> tuple[bytes, int]:
+    """An entry with no msgctxt, added in a PO editor: the error said `msgctxt None is not the key…`
+    and asked to restore lines that never existed."""
+    damaged = data + b'\nmsgid "Welcome"\nmsgstr "\xe6\xac\xa2\xe8\xbf\x8e"\n'
+    return damaged, damaged.count(b"\n", 0, len(data)) + 2
+
+
 @dataclass(frozen=True)
 class Case:
     damage: Callable[[Path, bytes], tuple[bytes, int]]
@@ -212,6 +219,9 @@ CASES = {
                                  'msgstr[0] "…", msgstr[1] "…"', EVERY),
     "forms-without-plural": Case(forms_without_plural, "cannot read catalog: PO syntax error: msgstr[0] "
                                  "without msgid_plural", 'has one msgstr "…"', EVERY),
+    "entry-added-by-hand": Case(entry_added_by_hand, "the entry for 'Welcome' has no msgctxt: it is not a "
+                                "unit of this catalog's article", "delete the entry, or make it obsolete",
+                                EVERY),
     "edited-msgctxt": Case(edited_msgctxt, "msgctxt 'my-own-key' is not the key of this entry's msgid",
                            "edit only msgstr", EVERY),
     "header-syntax-error": Case(header_syntax_error, "cannot read catalog: PO syntax error: a string does "

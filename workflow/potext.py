@@ -218,12 +218,23 @@ def plural_rule_problem(value: str) -> str | None:
 
 def key_error(path: Path, key: str | None, source: str, line: int | None) -> CatalogError:
     """The error for an entry whose msgctxt is not the key of its msgid."""
+    if key is None:  # an entry added by hand: not a unit of the article (workflow writes one for each)
+        return CatalogError(
+            f"the entry for {_shorten(source)!r} has no msgctxt: it is not a unit of this catalog's article "
+            "(workflow gives each of them its msgctxt)", path=path, line=line,
+            hint="delete the entry, or make it obsolete (each of its lines starting `#~ `); to translate new "
+            "text, add it to the source article and run `workflow extract`",
+        )
     return CatalogError(
         f"msgctxt {key!r} is not the key of this entry's msgid (that is "
         f"{unit_key(source)!r}): the msgctxt or the msgid was edited", path=path, line=line,
         hint="workflow writes msgctxt and msgid; edit only msgstr and comments. Restore the two lines "
         "(e.g. from version control): the translation is kept",
     )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # -- layout ------------------------------------------------------------------------------------
