@@ -318,6 +318,24 @@ def test_policy(story: Settings, policy: Policy, translated: str, reviewed: bool
     assert (story.output / "zh" / "story.html").exists() == (not reason)
 
 
+def test_units_missing_from_the_catalog_are_named_so_with_the_fix(story: Settings) -> None:
+    """Entries deleted in an editor (`msgattrib --translated`): publish held the article back with
+    "(1 not translated)", and there was no empty entry in the file to find."""
+    import polib
+
+    fill(story, "zh", "story.txt", upper)
+    path = story.catalog("story.txt", "zh")
+    catalog = polib.pofile(str(path))
+    catalog.remove(next(e for e in catalog if e.msgid.startswith("Visitors")))
+    first = next(e for e in catalog if e.msgid.startswith("It runs"))
+    first.msgstr = ""
+    catalog.save(str(path))
+    report = publish(story, ["zh"], Policy())
+    assert {h.article: h.reason for h in report.held}["story.txt"] == (
+        "2 of 6 units not reviewed (1 not translated, 1 missing from the catalog: run `workflow extract` to "
+        "put it back)")
+
+
 def test_threshold_counts_words_not_units(story: Settings) -> None:
     fill(story, "zh", "story.txt", lambda s: upper(s) if s.startswith("Visitors") else None)
     from workflow.extract import read_article

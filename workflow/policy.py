@@ -79,12 +79,19 @@ def evaluate(article: Article, targets: Mapping[str, tuple[str, State]], policy:
     if not any(state in usable for state in states.values()):
         return "nothing is translated" + ("" if policy.draft else " and reviewed"), reviewed
     if policy.name == "complete":
-        missing = Counter(state for state in states.values() if state not in usable)
-        if not missing:
+        # a unit with no entry at all (deleted in an editor, `msgattrib --translated`): not one to look
+        # for among the empty msgstr
+        absent = {key for key in states if key not in targets}
+        missing = Counter(state for key, state in states.items() if state not in usable and key not in absent)
+        if not missing and not absent:
             return "", reviewed
         ordered = sorted(missing.items(), key=lambda item: item[0].value)
         parts = [f"{n} {_STATE_WORDS[state]}" for state, n in ordered]
-        return f"{sum(missing.values())} of {len(segments)} units not {what} ({', '.join(parts)})", reviewed
+        if absent:
+            parts.append(f"{len(absent)} missing from the catalog: run `workflow extract` to put "
+                         f"{'it' if len(absent) == 1 else 'them'} back")
+        count = sum(missing.values()) + len(absent)
+        return f"{count} of {len(segments)} units not {what} ({', '.join(parts)})", reviewed
     if policy.name == "threshold":
         good = sum(n for key, n in counts.items() if states[key] in usable)
         if 100 * good >= policy.threshold * total:  # in whole numbers: exactly N % publishes
