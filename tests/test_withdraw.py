@@ -167,10 +167,41 @@ def test_a_draft_changed_by_hand_is_kept_and_reported(news: Settings) -> None:
     page = news.output / "zh" / "story.html"
     page.write_bytes(page.read_bytes() + b"<!-- edited by hand -->")
     code, stderr = invoke(news, "publish", "zh")
-    assert code == 0
+    # the draft stays online (a person changed it), and the run says so as an error: it exited 0 with a
+    # `kept:` line, and a deploy script that checks the exit code shipped the machine text
+    assert code == 1, stderr
     assert page.exists()
-    assert "kept: output/zh/story.html (changed since it was published" in stderr
+    assert (f"error: {page}: this draft edition is still online: it was changed since it was published"
+            in stderr), stderr
+    assert "could not be withdrawn (the error below says why) and is still online" in stderr
+    assert "kept: output/zh/story.html" not in stderr  # said once, as the error
     assert not (news.output / "zh" / "story.xml").exists()
+    # unpublish, asked to take it down, cannot either: exit 1 too (it said `kept:` and exited 0)
+    code, stderr = invoke(news, "unpublish", "zh", "story.txt")
+    assert code == 1 and f"error: {page}: this edition is still online" in stderr, stderr
+
+
+def test_a_draft_whose_source_is_gone_is_withdrawn_by_a_plain_publish(news: Settings) -> None:
+    """An article deleted or renamed after a draft publish: its draft edition was kept online as a page no
+    source makes (`kept: … no longer made by any source`), exit 0. A reviewed one is still kept."""
+    fill(news, "zh", "story.txt", upper, fuzzy=True)  # a machine draft
+    fill(news, "zh", "fair.html", upper)  # reviewed
+    publish(news, ["zh"], Policy(draft=True))
+    draft, reviewed = news.output / "zh" / "story.html", news.output / "zh" / "fair.html"
+    assert draft.exists() and reviewed.exists()
+    (news.source / "story.txt").unlink()
+    (news.source / "fair.html").unlink()
+    code, stderr = invoke(news, "publish", "zh")
+    assert code == 0, stderr
+    assert not draft.exists() and not draft.with_suffix(".xml").exists()
+    assert "withdrawn: output/zh/story.html" in stderr
+    assert reviewed.exists() and "kept: output/zh/fair.html (no longer made by any source;" in stderr
+    # a --draft run leaves drafts online, as it always has
+    fill(news, "zh", "older.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    (news.source / "older.txt").unlink()
+    code, stderr = invoke(news, "publish", "zh", "--draft")
+    assert code == 0 and (news.output / "zh" / "older.html").exists(), stderr
 
 
 def test_unpublish_withdraws_named_editions_and_rebuilds_indexes_and_links(news: Settings) -> None:

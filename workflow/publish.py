@@ -764,8 +764,64 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
     if kept is not None and (kept.draft or _bannered(writer, article, lang, html_path)):
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
+        _stuck(writer, html_path)
         return Held(article, lang, reason, stuck=html_path)
     return Held(article, lang, reason, html_path)
+
+
+def _stuck(writer: _Writer, page: Path, kind: str = "draft edition") -> None:
+    """An edition that should go but was kept (changed by hand, or not publish's): an error, so that the
+    run exits 1 (it printed only `kept:` and exited 0, a draft online). Its `kept:` lines go."""
+    writer.report.kept[:] = [p for p in writer.report.kept if p not in (page, page.with_suffix(".xml"))]
+    if any(f.path == page for f in writer.report.failures):
+        return  # a removal error already says why
+    writer.report.failures.append(Failure(
+        f"this {kind} is still online: it was changed since it was published (or not written by "
+        "workflow publish), so workflow does not remove it", page,
+        hint="delete it and its .xml bulletin by hand if it should go"))
+
+
+def _orphan_draft(writer: _Writer, lang: str, page: Path) -> bool:
+    """Whether a page no source makes any more is a draft edition: its bulletin says so, or its banner."""
+    bulletin = page.with_suffix(".xml")
+    record = _index_record(writer.manifest, bulletin) if bulletin.is_file() else None
+    if record is not None and record.draft:
+        return True
+    try:
+        return draft_banner(lang).encode("utf-8") in writer.manifest.read(page)
+    except OSError:
+        return False
+
+
+def _withdraw_orphan_drafts(writer: _Writer, lang: str, orphans: list[Path]) -> list[Path]:
+    """Withdraw the draft editions among the files no source makes any more (an article deleted or
+    renamed); the orphans left. A draft never outlives a run under a policy, its source gone or not:
+    one was kept online, exit 0."""
+    gone: set[Path] = set()
+    for page in orphans:
+        if page.suffix != ".html" or not _orphan_draft(writer, lang, page):
+            continue
+        removed = True
+        for path in (page, page.with_suffix(".xml")):
+            if not path.exists():
+                continue
+            try:
+                if not writer.manifest.remove(path):
+                    removed = False
+                    continue
+            except OSError as exc:
+                writer.report.failures.append(Failure.of(removal_error(path, exc)))
+                removed = False
+                continue
+            gone.add(path)
+            if path.suffix == ".html":
+                writer.report.removed.append(path)
+        if removed:
+            name = page.relative_to(writer.settings.output / lang).with_suffix("")
+            writer.manifest.forget(lang, name.as_posix())
+        else:
+            _stuck(writer, page)
+    return [orphan for orphan in orphans if orphan not in gone]
 
 
 def _bannered(writer: _Writer, article: str, lang: str, page: Path) -> bool:
@@ -902,8 +958,11 @@ def _refresh(
             _relink_file(writer, _paths(settings, lang, article.path)[0], relative_page, lang, langs,
                          count=count)
     online = [lang for lang in every if entries[lang]]
+    policy = writer.report.policy
     for lang in every:
         orphans = _orphans(settings, lang, articles)
+        if lang in writer.report.languages and policy is not None and not policy.draft:
+            orphans = _withdraw_orphan_drafts(writer, lang, orphans)
         if lang in writer.report.languages:
             writer.report.orphans.extend(orphans)
         for orphan in orphans:  # still online until unpublished: its links must be true as well
@@ -1087,7 +1146,8 @@ def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[s
                 )
             )
             continue
-        writer.withdraw(lang, article)
+        if not writer.withdraw(lang, article):
+            _stuck(writer, _paths(settings, lang, article)[0], "edition")
     _refresh(settings, writer, articles, every, {})
 
 
