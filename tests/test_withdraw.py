@@ -441,3 +441,35 @@ def test_a_language_no_longer_configured_can_be_unpublished(news: Settings) -> N
     assert (news.output / "zh" / "fair.html").exists()
     code, stderr = invoke(news, "unpublish", "ar")  # nothing of ar recorded any more
     assert code == 2 and "not a configured language: ar (configured: zh)" in stderr
+
+
+def test_languages_in_gettext_spelling_are_published_in_bcp47(tmp_path: Path) -> None:
+    """`languages = pt_BR zh_hant_tw` (the README accepts either spelling): every bulletin broke the schema
+    (`'pt_BR' is not a valid value of … 'xs:language'`) and nothing of the language was published.
+    Folders and catalogs keep the configured spelling; `lang`, `xml:lang` and `hreflang` take BCP 47's."""
+    news = workspace(tmp_path / "ws", {"story.txt": STORY, "fair.html": PAGE}, languages="pt_BR zh_hant_tw")
+    for lang in ("pt_BR", "zh_hant_tw"):
+        for article in ("story.txt", "fair.html"):
+            fill(news, lang, article, upper)
+    report = publish(news, ["pt_BR", "zh_hant_tw"], Policy())
+    assert not report.failures, report.failures
+    folder = news.output / "pt_BR"
+    for name in ("story.html", "fair.html", "index.html"):
+        page = html5lib.parse((folder / name).read_bytes(), namespaceHTMLElements=False)
+        assert page.get("lang") == "pt-BR", name
+        assert ("zh-Hant-TW", "../zh_hant_tw/" + name) in hreflangs(folder / name), name
+    assert etree.parse(str(folder / "story.xml")).getroot().get(
+        "{http://www.w3.org/XML/1998/namespace}lang") == "pt-BR"
+    assert etree.parse(str(folder / "feed.atom")).getroot().get(
+        "{http://www.w3.org/XML/1998/namespace}lang") == "pt-BR"
+    languages = html5lib.parse((news.output / "index.html").read_bytes(), namespaceHTMLElements=False)
+    assert {a.get("hreflang") for a in languages.iter("a") if a.get("hreflang")} == {"pt-BR", "zh-Hant-TW"}
+
+
+@pytest.mark.parametrize(("code", "tag"), [("pt_BR", "pt-BR"), ("zh_hant_tw", "zh-Hant-TW"),
+                                           ("sr_Latn", "sr-Latn"), ("es_419", "es-419"), ("EN", "en"),
+                                           ("de-CH-1996", "de-CH-1996")])
+def test_language_tags_take_bcp47s_separator_and_case(code: str, tag: str) -> None:
+    from workflow.languages import language_tag
+
+    assert language_tag(code) == tag

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .formats.scanner import escape_attribute, escape_text
-from .languages import joins_without_space, serves, text_direction
+from .languages import joins_without_space, language_tag, serves, text_direction
 from .model import Article, Attribute, Block, BlockKind, Format, Piece, Placeholder, State
 from .segment import forbidden_character, parse_target, placeholder_problems
 
@@ -190,12 +190,12 @@ def _wrappers(fmt: Format, prefix: str, source_lang: str) -> dict[Mark, tuple[st
     if fmt is Format.HTML:
         direction = text_direction(source_lang)
         return {
-            Mark.SOURCE: (f'<span lang="{source_lang}" dir="{direction}">', "</span>"),
+            Mark.SOURCE: (f'<span lang="{language_tag(source_lang)}" dir="{direction}">', "</span>"),
             Mark.MACHINE: ('<span data-state="machine">', "</span>"),
         }
     span = f"{prefix}:span" if prefix else "span"
     return {
-        Mark.SOURCE: (f'<{span} xml:lang="{source_lang}">', f"</{span}>"),
+        Mark.SOURCE: (f'<{span} xml:lang="{language_tag(source_lang)}">', f"</{span}>"),
         Mark.MACHINE: (f'<{span} state="machine">', f"</{span}>"),
     }
 
@@ -317,7 +317,8 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
             for attribute in found.attributes:
                 codes = attribute.value.replace(",", " ").split()  # content-language may list several
                 if codes and all(serves(code, source_lang) for code in codes):
-                    say(attribute, lang.replace("-", "_") if attribute.name == "og:locale" else lang)
+                    tag = language_tag(lang)
+                    say(attribute, tag.replace("-", "_") if attribute.name == "og:locale" else tag)
             continue
         named = [a for a in found.attributes if a.name != "dir"]
         ours = bool(named) and all(a.value.strip() and serves(a.value.strip(), source_lang) for a in named)
@@ -325,7 +326,7 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
             continue  # another language, or `lang=""` (unknown): as the publisher wrote it
         if ours:
             for attribute in named:
-                say(attribute, lang)
+                say(attribute, language_tag(lang))
         elif found.inline:
             continue  # a `dir` alone (`<span dir="ltr">+1 555 0100</span>`) is about its text, not a language
         for attribute in found.attributes:

@@ -22,6 +22,7 @@ from lxml import etree
 from .assemble import Choice, Mark, edges, joins, localize, piece_tokens
 from .errors import PublishError, WorkflowError
 from .formats.common import attribute_values
+from .languages import language_tag
 from .markup import BULLETIN_NS, bulletin_schema, parse_xml
 from .model import Article, Block, BlockKind, Format, Piece
 
@@ -195,7 +196,7 @@ def _plain_separator(article: Article, separator: str) -> str:
 def _fill_piece(builder: _Builder, article: Article, piece: Piece, choice: Choice, source_lang: str) -> None:
     depth = len(builder.stack)
     if choice.mark is Mark.SOURCE:
-        builder.open("span", {XML_LANG: source_lang})
+        builder.open("span", {XML_LANG: language_tag(source_lang)})
     elif choice.mark is Mark.MACHINE:
         builder.open("span", {"state": "machine"})
     for token in piece_tokens(piece, choice):
@@ -229,7 +230,7 @@ def write_bulletin(
     metadata are the source's; attribute and meta texts are left out.
     """
     root = etree.Element(_NS + "bulletin", nsmap={None: BULLETIN_NS})  # type: ignore[dict-item]
-    root.set(XML_LANG, lang)
+    root.set(XML_LANG, language_tag(lang))
     root.set("version", "1")
     head = etree.SubElement(root, _NS + "head")
     body = etree.SubElement(root, _NS + "body")
@@ -288,7 +289,7 @@ def assemble_bulletin(
                 line=exc.line,
                 hint="report this as a bug, with the source and catalog",
             ) from None
-        tree.getroot().set(XML_LANG, lang)
+        tree.getroot().set(XML_LANG, language_tag(lang))
     else:
         tree = write_bulletin(article, choices, lang, source_lang)
     # The edition is a draft when any unit shows a machine translation, also one the document itself

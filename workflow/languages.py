@@ -116,6 +116,25 @@ def _subtags(lang: str) -> tuple[str, str | None, str | None, str | None] | None
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
+def language_tag(lang: str) -> str:
+    """A language code as `lang`, `xml:lang` and `hreflang` take it (BCP 47): `-` between subtags, in the
+    case BCP 47 recommends (`pt_BR` -> `pt-BR`, `zh_hant_tw` -> `zh-Hant-TW`). Languages are configured
+    in either spelling (gettext's `pt_BR` names the catalogs and folders); pages need this one: the
+    bulletin schema refused `pt_BR` (xs:language) and no page of the language was published.
+    """
+    subtags = lang.replace("_", "-").split("-")
+    out = [subtags[0].lower()]
+    for subtag in subtags[1:]:
+        if len(subtag) == 4 and subtag.isalpha():
+            out.append(subtag.title())  # script
+        elif (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
+            out.append(subtag.upper())  # region
+        else:
+            out.append(subtag.lower())
+    return "-".join(out)
+
+
 def locale_id(lang: str) -> str:
     """The code as Babel spells a locale: `zh_Hant_TW` for `zh-hant-tw`."""
     parts = _subtags(lang)

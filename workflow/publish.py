@@ -64,7 +64,7 @@ from .bulletin import assemble_bulletin, serialize
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
 from .files import removal_error, workspace_lock, write_if_changed
-from .languages import locale_id, native_name, text_direction
+from .languages import language_tag, locale_id, native_name, text_direction
 from .manifest import Manifest, digest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
@@ -177,7 +177,7 @@ def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> 
     """The other editions of a page (`relative` under output/<lang>/), as percent-encoded links."""
     return [
         {
-            "lang": other,
+            "lang": language_tag(other),
             "href": link(other, *relative.parts, up=len(relative.parts)),
             "name": native_name(other),
             "dir": text_direction(other),
@@ -1063,7 +1063,7 @@ def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Seque
     entries = sorted(entries, key=lambda e: e.sort, reverse=True)
     alternates = [
         {
-            "lang": other,
+            "lang": language_tag(other),
             "href": link(other, INDEX, up=1),
             "name": native_name(other),
             "dir": text_direction(other),
@@ -1081,7 +1081,8 @@ def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Seque
 def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
     """output/index.html: a link to each language's edition."""
     editions = [
-        {"lang": lang, "href": link(lang, INDEX), "name": native_name(lang), "dir": text_direction(lang)}
+        {"lang": language_tag(lang), "href": link(lang, INDEX), "name": native_name(lang),
+         "dir": text_direction(lang)}
         for lang in online
     ]
     path, lang = writer.settings.output / INDEX, writer.settings.source_lang

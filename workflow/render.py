@@ -34,7 +34,7 @@ from markupsafe import Markup
 from .bulletin import XML_LANG, parse_date, safe_href
 from .errors import PublishError
 from .formats.common import LineIndex
-from .languages import base_language, text_direction
+from .languages import base_language, language_tag, text_direction
 from .markup import local_name
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ def bulletin_page(page: Page, relative: PurePosixPath, alternates: Alternates) -
     body = page.localized if page.localized is not None else body_html(page.tree)
     return _render(
         "page.html.j2",
-        lang=lang,
+        lang=language_tag(lang),
         dir=text_direction(lang),
         ui=ui(lang),
         up=up(relative),
@@ -368,7 +368,7 @@ def source_page(page: Page, alternates: Alternates) -> str | None:
         return None
     edits: list[tuple[int, int, str]] = []
     kept = [(k, v) for k, v in (marks.html[2] if marks.html else []) if k not in ("lang", "dir", "xml:lang")]
-    html_tag = _macro("html_tag", attributes=kept, lang=lang, dir=text_direction(lang))
+    html_tag = _macro("html_tag", attributes=kept, lang=language_tag(lang), dir=text_direction(lang))
     if marks.html:
         edits.append((marks.html[0], marks.html[1], html_tag))
     else:
@@ -463,7 +463,7 @@ def index_page(lang: str, entries: Sequence[Entry], alternates: Alternates, home
     """output/<lang>/index.html: the entries, newest first as given."""
     return _render(
         "index.html.j2",
-        lang=lang,
+        lang=language_tag(lang),
         dir=text_direction(lang),
         ui=ui(lang),
         entries=entries,
@@ -476,9 +476,11 @@ def index_page(lang: str, entries: Sequence[Entry], alternates: Alternates, home
 def feed(lang: str, entries: Sequence[Entry], feed_id: str) -> str:
     """output/<lang>/feed.atom."""
     updated = max(e.updated for e in entries)
-    return _render("feed.atom.j2", lang=lang, ui=ui(lang), entries=entries, updated=updated, id=feed_id)
+    return _render("feed.atom.j2", lang=language_tag(lang), ui=ui(lang), entries=entries, updated=updated,
+                   id=feed_id)
 
 
 def languages_page(lang: str, editions: Alternates) -> str:
     """output/index.html: a link to each language's edition, in the source language."""
-    return _render("languages.html.j2", lang=lang, dir=text_direction(lang), ui=ui(lang), editions=editions)
+    return _render("languages.html.j2", lang=language_tag(lang), dir=text_direction(lang), ui=ui(lang),
+                   editions=editions)
