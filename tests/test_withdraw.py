@@ -473,3 +473,40 @@ def test_language_tags_take_bcp47s_separator_and_case(code: str, tag: str) -> No
     from workflow.languages import language_tag
 
     assert language_tag(code) == tag
+
+
+def test_page_texts_in_a_language_without_its_own_are_tagged_english(tmp_path: Path) -> None:
+    """Hebrew, German and Japanese pages had English banners, headings and labels inside `<html lang="he"
+    dir="rtl">` (read aloud as Hebrew, the full stop moved to the wrong end). Hebrew, German, Japanese,
+    Portuguese and Italian now have their own texts; a language with none gets English tagged as such."""
+    news = workspace(tmp_path / "ws", {"story.txt": STORY, "fair.html": PAGE}, languages="he ko")
+    for lang in ("he", "ko"):
+        for article in ("story.txt", "fair.html"):
+            fill(news, lang, article, upper, fuzzy=True)
+    report = publish(news, ["he", "ko"], Policy(draft=True))
+    assert not report.failures, report.failures
+    for name in ("story.html", "fair.html"):
+        hebrew = (news.output / "he" / name).read_text(encoding="utf-8")
+        assert "טיוטה: תרגום מכונה" in hebrew and "Draft: machine translation" not in hebrew
+        korean = html5lib.parse((news.output / "ko" / name).read_bytes(), namespaceHTMLElements=False)
+        banner = next(p for p in korean.iter("p") if "Draft: machine translation" in "".join(p.itertext()))
+        assert (banner.get("lang"), banner.get("dir")) == ("en", "ltr"), name
+        for nav in korean.iter("nav"):  # (the bulletin page's masthead)
+            assert nav.get("aria-label") == "Other languages" and nav.get("lang") == "en"
+    index = html5lib.parse((news.output / "ko" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    assert index.get("lang") == "ko" and next(index.iter("h1")).get("lang") == "en"
+    assert next(index.iter("title")).get("lang") == "en"
+    feed = etree.parse(str(news.output / "ko" / "feed.atom")).getroot()
+    assert feed.find("a:title", ATOM).get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    hebrew = html5lib.parse((news.output / "he" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    assert next(hebrew.iter("h1")).get("lang") is None
+
+
+def test_drafts_published_with_the_untagged_english_banner_are_still_known_as_drafts() -> None:
+    """Pages published before a language had its own texts carry the English banner as it was written
+    then: the check that keeps a draft from staying online must still find it."""
+    from workflow.render import draft_banners
+
+    assert draft_banners("he")[1] == ('<p class="workflow-banner" role="note">Draft: machine translation, '
+                                      'not yet reviewed. Marked passages may contain errors.</p>')
+    assert 'lang="en" dir="ltr"' in draft_banners("ko")[0] and "טיוטה" in draft_banners("he")[0]

@@ -76,7 +76,7 @@ from .render import (
     Entry,
     Page,
     Record,
-    draft_banner,
+    draft_banners,
     edition_page,
     feed,
     index_page,
@@ -788,9 +788,10 @@ def _orphan_draft(writer: _Writer, lang: str, page: Path) -> bool:
     if record is not None and record.draft:
         return True
     try:
-        return draft_banner(lang).encode("utf-8") in writer.manifest.read(page)
+        data = writer.manifest.read(page)
     except OSError:
         return False
+    return any(banner.encode("utf-8") in data for banner in draft_banners(lang))
 
 
 def _withdraw_orphan_drafts(writer: _Writer, lang: str, orphans: list[Path]) -> list[Path]:
@@ -836,9 +837,10 @@ def _bannered(writer: _Writer, article: str, lang: str, page: Path) -> bool:
     if READERS.get(PurePosixPath(article).suffix.lower()) is not READERS[".html"]:
         return False
     try:
-        return draft_banner(lang).encode("utf-8") in writer.manifest.read(page)
+        data = writer.manifest.read(page)
     except OSError:
         return False
+    return any(banner.encode("utf-8") in data for banner in draft_banners(lang))
 
 
 UNDECIDED = "it cannot be worked out (the error below says why)"

@@ -108,9 +108,18 @@ def _strings() -> dict[str, dict[str, str]]:
 
 
 def ui(lang: str) -> dict[str, str]:
-    """The page texts (banners, labels) in a language, English where there are none."""
+    """The page texts (banners, labels) in a language, English where there are none.
+
+    `attrs` (HTML) and `xml_attrs` (Atom) go on the elements that hold them: where the texts are
+    English in a page of another language, they say so (`lang="en" dir="ltr"`), so that a screen
+    reader does not read the draft banner as Hebrew, nor a right-to-left page move its full stop.
+    """
     strings = _strings()
-    return {**strings["en"], **strings.get(base_language(lang), {})}
+    own = strings.get(base_language(lang))
+    english = own is None and base_language(lang) != "en"
+    return {**strings["en"], **(own or {}),
+            "attrs": Markup(' lang="en" dir="ltr"' if english else ""),
+            "xml_attrs": Markup(' xml:lang="en"' if english else "")}
 
 
 def up(relative: PurePosixPath) -> str:
@@ -273,9 +282,12 @@ class Page:
     localized: str | None = None  # an HTML source's localized text (page or fragment)
 
 
-def draft_banner(lang: str) -> str:
-    """The draft banner of a page in `lang`, as publish puts it into every draft edition's page."""
-    return _macro("banners", ui=ui(lang), draft=True, fallback=False)
+def draft_banners(lang: str) -> tuple[str, ...]:
+    """The draft banner of a page in `lang`, as publish puts it into every draft edition's page, then as
+    releases before 2026-12 put it there in a language with no texts of its own (English, untagged)."""
+    english = {**_strings()["en"], "attrs": ""}
+    return (_macro("banners", ui=ui(lang), draft=True, fallback=False),
+            _macro("banners", ui=english, draft=True, fallback=False))
 
 
 def edition_page(page: Page, relative: PurePosixPath, alternates: Alternates) -> str:
