@@ -629,3 +629,28 @@ def test_a_source_page_marks_its_fallbacks_in_the_workspace_source_language(
     bulletin = etree.parse(str(settings.output / "zh" / "page.xml"))
     marked = bulletin.iterfind(".//b:span[@xml:lang]", {**NS, "xml": "http://www.w3.org/XML/1998/namespace"})
     assert {e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in marked} == {"de"}
+
+
+def test_a_bulletins_summary_is_marked_as_its_body_is(tmp_path: Path) -> None:
+    """The summary under the headline was never marked: left in English with no `lang`, or machine text
+    with no draft outline, in the page and the bulletin, while the body's units were."""
+    source = (Path(__file__).parent / "cases" / "bulletin-xml" / "input.xml").read_text(encoding="utf-8")
+    news = workspace(tmp_path / "ws", {"briefing.xml": source}, languages="ar")
+    fill(news, "ar", "briefing.xml", lambda s: upper(s) if s.startswith(("CIFTIS 2020", "Opening")) else None)
+    report = publish(news, ["ar"], Policy("threshold", 5))
+    assert not report.failures and not report.held, (report.failures, report.held)
+    page = html5lib.parse((news.output / "ar" / "briefing.html").read_bytes(), namespaceHTMLElements=False)
+    summary = next(p for p in page.iter("p") if p.get("class") == "summary")
+    spans = [s for s in summary.iter("span")]
+    assert spans and all((s.get("lang"), s.get("dir")) == ("en", "ltr") for s in spans)
+    bulletin = etree.parse(str(news.output / "ar" / "briefing.xml"))
+    assert bulletin_schema().validate(bulletin)
+    ns = f"{{{BULLETIN_NS}}}"
+    marked = bulletin.getroot().findall(f"{ns}head/{ns}summary/{ns}span")
+    assert marked and all(s.get("{http://www.w3.org/XML/1998/namespace}lang") == "en" for s in marked)
+    # machine drafts: outlined, as the body's are
+    fill(news, "ar", "briefing.xml", upper, fuzzy=True)
+    publish(news, ["ar"], Policy(draft=True))
+    page = html5lib.parse((news.output / "ar" / "briefing.html").read_bytes(), namespaceHTMLElements=False)
+    summary = next(p for p in page.iter("p") if p.get("class") == "summary")
+    assert [s.get("data-state") for s in summary.iter("span")] == ["machine", "machine"]

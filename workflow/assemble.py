@@ -349,8 +349,13 @@ def edges(text: str, block: Block) -> tuple[str, str]:
 
 
 def _wrappable(text: str, fmt: Format, block: Block) -> bool:
-    """Whether a unit of this block may be wrapped in a marking element."""
-    if fmt is Format.TEXT or block.attribute or block.kind is BlockKind.META:
+    """Whether a unit of this block may be wrapped in a marking element.
+
+    Not in a plain-text article, an attribute or an HTML `<meta>`; a bulletin's `<summary>` (a META
+    block too) holds inline markup, and its units are marked as the body's are (it was left unmarked:
+    English or machine text under the headline, in the page, the bulletin and the feed).
+    """
+    if fmt is Format.TEXT or block.attribute or (block.kind is BlockKind.META and fmt is not Format.XML):
         return False
     if fmt is not Format.HTML:
         return True
