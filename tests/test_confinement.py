@@ -75,6 +75,24 @@ def test_a_folder_setting_leading_out_is_refused_at_its_line(tmp_path: Path, key
     assert files_under(outside) == set()
 
 
+@pytest.mark.parametrize("key", [key for key in FOLDERS if key != "source_dir"])
+@pytest.mark.parametrize("value", ["source/site", "source", "./source/./x"])
+def test_a_folder_setting_inside_the_source_folder_is_refused_at_its_line(tmp_path: Path, key: str,
+                                                                          value: str) -> None:
+    """`output_dir = source/site` was accepted: the next extract took the published pages for articles
+    (3 articles of 1), and publish failed on names it had made itself."""
+    root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh").root
+    before = files_under(root / "source")
+    line = set_option(root, f"{key} = {value}")
+    for command in (["extract"], ["publish", "--draft"], ["status"]):
+        result = invoke("--root", str(root), *command)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(f"error: {root / 'setup.cfg'}:{line}: {key} = {value} is inside the "
+                                        "source folder (source)"), result.stderr
+        assert "hint: keep it beside the source folder" in result.stderr
+    assert files_under(root / "source") == before
+
+
 @pytest.mark.parametrize("key", FOLDERS)
 def test_a_folder_variable_leading_out_is_refused_by_name(tmp_path: Path, key: str) -> None:
     root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh").root

@@ -228,6 +228,7 @@ def load_settings(
         raise problem("lock_timeout", f"lock_timeout is a number of seconds, from 0 to {MAX_LOCK_TIMEOUT}")
     for key in FOLDERS:
         _check_folder(settings, key, problem)
+    _check_source_apart(settings, problem)
     _check_language_folders(settings)
     if settings.skip_selectors.strip():
         from .formats.selectors import compile_selectors  # lxml and cssselect: only for this setting
@@ -290,6 +291,19 @@ def _check_folder(settings: Settings, key: str, problem: Callable[..., SettingsE
     raise problem(key, f"{key} = {value} {where}",
                   hint=f"name a folder inside {root} (relative to it), such as {default}; "
                   "a symbolic link on the way must point inside the workspace too")
+
+
+def _check_source_apart(settings: Settings, problem: Callable[..., SettingsError]) -> None:
+    """No other folder setting is source_dir or lies inside it: sources are only read, and every page
+    there is an article (`output_dir = source/site` made the published pages articles at the next
+    extract, and publish then failed on names it had made itself)."""
+    source = (settings.root / settings.source_dir).resolve()
+    for key in FOLDERS:
+        value = getattr(settings, key)
+        if key != "source_dir" and (settings.root / value).resolve().is_relative_to(source):
+            raise problem(key, f"{key} = {value} is inside the source folder ({settings.source_dir})",
+                          hint="keep it beside the source folder: everything there is read as articles, and "
+                          "workflow never writes there")
 
 
 ENGINES = ("tm", "argos", "apertium", "pseudo")
