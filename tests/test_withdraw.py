@@ -311,6 +311,7 @@ def test_the_first_publication_date_is_kept_until_the_edition_is_withdrawn(news:
     assert '"zh/fair": "' in record.read_text(encoding="utf-8")
     assert invoke(news, "unpublish", "zh", "fair")[0] == 0
     assert '"zh/fair"' not in record.read_text(encoding="utf-8")
+    assert '"takedowns": {"zh/fair.html": "' in record.read_text(encoding="utf-8")
 
 
 def test_an_interrupted_publish_still_records_what_it_wrote(
@@ -510,3 +511,41 @@ def test_drafts_published_with_the_untagged_english_banner_are_still_known_as_dr
     assert draft_banners("he")[1] == ('<p class="workflow-banner" role="note">Draft: machine translation, '
                                       'not yet reviewed. Marked passages may contain errors.</p>')
     assert 'lang="en" dir="ltr"' in draft_banners("ko")[0] and "טיוטה" in draft_banners("he")[0]
+
+
+def test_an_article_taken_down_with_unpublish_stays_down_until_restored(news: Settings) -> None:
+    """`unpublish zh story.txt` removed the edition, and the next routine publish (or run) put it back
+    without a word: a takedown made for legal or accuracy reasons reappeared. Decision: publish holds
+    it back, saying so, until `publish zh --restore story.txt`; other languages are not affected."""
+    for article in ("story.txt", "fair.html"):
+        fill(news, "zh", article, upper)
+        fill(news, "ar", article, pseudo_arabic)
+    publish(news, ["zh", "ar"], Policy())
+    page = news.output / "zh" / "story.html"
+    code, stderr = invoke(news, "unpublish", "zh", "story")  # as its page is named: the same article
+    assert code == 0 and not page.exists(), stderr
+    assert ("story.txt stays down: publish and run hold it back until `workflow publish zh --restore "
+            "story.txt`") in stderr
+    for command in (["publish"], ["run", "--engine", "pseudo"]):
+        code, stderr = invoke(news, *command)
+        assert code in ((0,) if command == ["publish"] else (0, 3)), stderr  # (run: QA of the stand-ins)
+        assert not page.exists() and (news.output / "ar" / "story.html").exists()
+        assert "held back: story.txt: withdrawn on" in stderr
+        assert "--restore story.txt` puts it back" in stderr
+    assert "story.html" not in "".join(listed(news.output / "zh" / "index.html"))
+    code, stderr = invoke(news, "publish", "zh", "--restore", "source/story.txt")
+    assert code == 0 and page.exists(), stderr
+    assert invoke(news, "publish")[0] == 0 and page.exists()  # restored for good
+    code, stderr = invoke(news, "publish", "zh", "--restore", "fair.html")  # never taken down
+    assert code == 1 and "fair.html was not withdrawn with `workflow unpublish` in zh" in stderr, stderr
+
+
+def test_unpublishing_a_whole_language_is_not_a_takedown_of_each_article(news: Settings) -> None:
+    """`unpublish zh` with no article (retiring a language, or starting it again): the next publish of zh
+    publishes what qualifies, as it did."""
+    fill(news, "zh", "story.txt", upper)
+    publish(news, ["zh"], Policy())
+    assert invoke(news, "unpublish", "zh")[0] == 0
+    assert not (news.output / "zh" / "story.html").exists()
+    code, stderr = invoke(news, "publish", "zh")
+    assert code == 0 and (news.output / "zh" / "story.html").exists(), stderr

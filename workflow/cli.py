@@ -238,10 +238,12 @@ def render_extract(report: StageReport) -> None:
 @click.option("--threshold", type=click.IntRange(0, 100), default=None, metavar="PERCENT",
               help="Percent of words reviewed for the threshold policy (implies --policy threshold).")
 @click.option("--draft", is_flag=True, help="Also publish machine translations, marked as drafts.")
+@click.option("--restore", "restore", multiple=True, metavar="ARTICLE",
+              help="Publish again an article taken down with `workflow unpublish LANG ARTICLE` (repeatable).")
 @pass_settings
 @handle_errors
 def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, threshold: int | None,
-            draft: bool) -> None:
+            draft: bool, restore: tuple[str, ...]) -> None:
     """Publish the reviewed translations to output/LANG/ (default: every configured language).
 
     \b
@@ -252,7 +254,7 @@ def publish(settings: Settings, langs: tuple[str, ...], policy: str | None, thre
     from .publish import publish as run_publish
 
     chosen, rule = publishing_options(settings, langs, policy, threshold, draft)
-    render_publish(settings, run_publish(settings, chosen, rule))
+    render_publish(settings, run_publish(settings, chosen, rule, restore=restore))
 
 
 def render_publish(settings: Settings, report: PublishReport) -> None:

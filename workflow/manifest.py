@@ -51,6 +51,8 @@ class Manifest:
     records: dict[str, list[object]] = field(default_factory=dict)  # bulletin -> [digest, index fields…]
     links: dict[str, list[str]] = field(default_factory=dict)  # page -> [digest, linked languages…]
     made: dict[str, list[str]] = field(default_factory=dict)  # index -> [digest of what it shows, its own]
+    # "lang/article" -> ISO date: editions withdrawn with `workflow unpublish`, held back until restored
+    takedowns: dict[str, str] = field(default_factory=dict)
     # the digest of what each file holds now, as read or written in this run (never saved): a run reads
     # each published file at most once, however many questions it asks of it
     held: dict[str, str | None] = field(default_factory=dict)
@@ -78,6 +80,9 @@ class Manifest:
             if isinstance(first, dict):
                 manifest.first = {str(k): str(v) for k, v in first.items()}
             manifest.product = str(data.get("product", ""))
+            takedowns = data.get("takedowns")
+            if isinstance(takedowns, dict):
+                manifest.takedowns = {str(k): str(v) for k, v in takedowns.items()}
             for name in ("editions", "records", "links", "made"):
                 value = data.get(name)
                 if isinstance(value, dict):
@@ -164,6 +169,19 @@ class Manifest:
     def forget(self, lang: str, article: str) -> None:
         self.first.pop(f"{lang}/{article}", None)
 
+    def take_down(self, lang: str, article: str, today: dt.date) -> None:
+        """Record that an edition was withdrawn on purpose (`article`: its path under source/)."""
+        self.takedowns.setdefault(f"{lang}/{article}", today.isoformat())
+
+    def taken_down(self, lang: str, article: str) -> str | None:
+        """The day an edition was withdrawn on purpose, or None."""
+        return self.takedowns.get(f"{lang}/{article}")
+
+    def restore(self, lang: str, article: str) -> bool:
+        """Lift a takedown (and what was worked out while it held: the edition is worked out again)."""
+        self.editions.pop(f"{lang}/{article}", None)
+        return self.takedowns.pop(f"{lang}/{article}", None) is not None
+
     def edition(self, lang: str, article: str) -> dict[str, object] | None:
         """What was worked out for an edition (`article`: its path under source/) the last time."""
         return self.editions.get(f"{lang}/{article}")
@@ -186,6 +204,7 @@ class Manifest:
             "records": {k: v for k, v in sorted(self.records.items()) if k in self.files},
             "links": {k: v for k, v in sorted(self.links.items()) if k in self.files},
             "made": {k: v for k, v in sorted(self.made.items()) if k in self.files},
+            **({"takedowns": dict(sorted(self.takedowns.items()))} if self.takedowns else {}),
         }
         if data == self.loaded:  # nothing changed (compared as values: much faster than writing it out)
             return

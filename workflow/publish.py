@@ -136,6 +136,7 @@ class PublishReport:
     unchanged: int = 0
     indexes: list[Path] = field(default_factory=list)  # output/<lang>/index.html, then output/index.html
     orphans: list[Path] = field(default_factory=list)  # published files whose source is gone (kept)
+    taken_down: list[str] = field(default_factory=list)  # articles unpublish took down (held back from now)
     removed: list[Path] = field(default_factory=list)  # pages (and indexes) withdrawn
     kept: list[Path] = field(default_factory=list)  # files to withdraw that were changed by hand (kept)
     failures: list[Failure] = field(default_factory=list)
@@ -540,19 +541,27 @@ def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> Entry
 
 
 def publish(
-    settings: Settings, langs: Sequence[str], policy: Policy, progress: Progress | None = None
+    settings: Settings, langs: Sequence[str], policy: Policy, progress: Progress | None = None,
+    restore: Sequence[str] = (),
 ) -> PublishReport:
     """Publish every source article in each language that the policy allows.
 
     An article held back keeps an earlier reviewed edition; an earlier draft edition
     is withdrawn. Then every edition's links to the others, the language indexes and
     feeds and output/index.html are brought up to date. `progress` is told of each edition
-    as it is worked out: article by article, each in every language.
+    as it is worked out: article by article, each in every language. An edition withdrawn with
+    `unpublish` is held back until its article is named in `restore` (paths under source/).
     """
     report = PublishReport(languages=tuple(langs), policy=policy)
     with workspace_lock(settings.root, settings.lock_timeout):
         writer = _Writer(settings, report)
         try:
+            for name in restore:
+                article = _article_argument(settings, name)
+                if not any([writer.manifest.restore(lang, article) for lang in langs]):
+                    report.failures.append(Failure(
+                        f"{article} was not withdrawn with `workflow unpublish` in {', '.join(langs)}",
+                        settings.source / article, hint="--restore names an article unpublish took down"))
             _publish(settings, writer, langs, policy, progress)
         finally:  # even when interrupted: what was written is recorded, so it can be withdrawn later
             writer.manifest.save()
@@ -572,6 +581,11 @@ def _publish(
         for lang in langs:
             key = (source.path, lang)
             run.inputs[key] = _inputs(fingerprint, source, settings.catalog(source.path, lang))
+            day = writer.manifest.taken_down(lang, source.path)
+            if day is not None:  # withdrawn on purpose: a routine run must not put it back
+                run.known[key] = (f"withdrawn on {day} with `workflow unpublish`; `workflow publish {lang} "
+                                  f"--restore {shlex.quote(source.path)}` puts it back")
+                continue
             outcome = _known(writer, source.path, lang, run.inputs[key])
             if outcome is not None:
                 run.known[key] = outcome
@@ -656,7 +670,8 @@ def _publish_article(run: _Run, at: int, source: _Source) -> None:
                     continue
             if isinstance(decision, str):
                 report.held.append(_hold(writer, source.path, lang, decision))
-                writer.manifest.decided(lang, source.path, {"inputs": run.inputs[key], "held": decision})
+                if writer.manifest.taken_down(lang, source.path) is None:
+                    writer.manifest.decided(lang, source.path, {"inputs": run.inputs[key], "held": decision})
             elif isinstance(decision, Edition):  # unchanged: its page and bulletin are as written
                 report.published.append(decision)
                 report.unchanged += 2
@@ -1149,6 +1164,11 @@ def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[s
                 )
             )
             continue
+        if names:  # an article taken down on purpose: publish holds it back until restored
+            # (named as under source/, or without its suffix, as its page is: `story` for story.txt)
+            named = next((a.path for a in articles if output_name(a.path) == output_name(article)), article)
+            writer.manifest.take_down(lang, named, writer.today)
+            report.taken_down.append(named)
         if not writer.withdraw(lang, article):
             _stuck(writer, _paths(settings, lang, article)[0], "edition")
     _refresh(settings, writer, articles, every, {})
@@ -1227,6 +1247,10 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
         name = PurePosixPath(*parts[1:]).with_suffix("").as_posix()
         take_down = f"`workflow unpublish {parts[0]} {shlex.quote(name)}` takes it down"
         lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; {take_down})")
+    for article in report.taken_down:
+        lang = report.languages[0]
+        lines.append(f"  {article} stays down: publish and run hold it back until `workflow publish {lang} "
+                     f"--restore {shlex.quote(article)}`")
     done = f"{len(report.written)} file(s) written, {report.unchanged} unchanged"
     if report.policy is None:
         lines.append(f"{len(report.removed)} file(s) withdrawn, {done}")
