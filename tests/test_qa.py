@@ -511,6 +511,13 @@ CASES = [
                  id="characters-held-by-source"),
     pytest.param("characters", "Tab\there.", "制表\t符\n换行。", "zh", None,
                  id="characters-tab-and-line-end"),
+    # -- direction: overrides and embeddings reorder what readers see
+    pytest.param("direction", "Price: 100 dollars.", "السعر: \u202e100\u202c دولار.", "ar",
+                 "U+202E (right-to-left override)", id="direction-override"),
+    pytest.param("direction", "See \u2067this\u2069.", "انظر \u2067هذا\u2069.", "ar", None,
+                 id="direction-isolates-held-by-source"),
+    pytest.param("direction", "Price: 100 dollars.", "السعر: 100\u200f دولار.", "ar", None,
+                 id="direction-marks-are-fine"),
 ]
 REVIEWED_CASES = [
     pytest.param("The fair opened.", " ", "zh", State.REVIEWED, "empty", id="reviewed-blank"),

@@ -133,6 +133,27 @@ def check_characters(source: str, target: str, context: CheckContext) -> str | N
     return f"the control character U+{ord(bad):04X}, which publish refuses" if bad else None
 
 
+# embeddings, overrides and isolates (not the marks U+200E/U+200F, which right-to-left typesetting uses)
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_DIRECTION_NAMES = {"\u202a": "left-to-right embedding", "\u202b": "right-to-left embedding",
+                    "\u202c": "pop directional formatting", "\u202d": "left-to-right override",
+                    "\u202e": "right-to-left override", "\u2066": "left-to-right isolate",
+                    "\u2067": "right-to-left isolate", "\u2068": "first strong isolate",
+                    "\u2069": "pop directional isolate"}
+
+
+@check("direction", Severity.WARNING, "no direction control character (U+202E…) the source does not have")
+def check_direction(source: str, target: str, context: CheckContext) -> str | None:
+    """An override or embedding published as it is: it reorders what readers see (U+202E shows a
+    sentence backwards, a number or a name spoofed), and escaping does not touch it."""
+    held = set(_DIRECTION_CONTROLS.findall(source))
+    found = [c for c in dict.fromkeys(_DIRECTION_CONTROLS.findall(target)) if c not in held]
+    if not found:
+        return None
+    shown = ", ".join(f"U+{ord(c):04X} ({_DIRECTION_NAMES[c]})" for c in found)
+    return f"{shown}: it reorders the text as displayed; remove it unless the layout needs it"
+
+
 @check("links", Severity.ERROR, "URLs, e-mail addresses and hashtags unchanged")
 def check_links(source: str, target: str, context: CheckContext) -> str | None:
     theirs = [text for _, _, text in _links(PLACEHOLDER.sub(" ", source))]
