@@ -549,3 +549,28 @@ def test_unpublishing_a_whole_language_is_not_a_takedown_of_each_article(news: S
     assert not (news.output / "zh" / "story.html").exists()
     code, stderr = invoke(news, "publish", "zh")
     assert code == 0 and (news.output / "zh" / "story.html").exists(), stderr
+
+
+def test_a_feed_entry_is_updated_when_its_draft_is_reviewed(news: Settings) -> None:
+    """The entry's title went from `Draft: …` to the reviewed title, but its <updated> stayed the article's
+    date: feed readers were not told the edition changed."""
+    import datetime as dt
+
+    fill(news, "zh", "story.txt", upper, fuzzy=True)
+    publish(news, ["zh"], Policy(draft=True))
+    feed = news.output / "zh" / "feed.atom"
+
+    def updated() -> str:
+        entry = etree.parse(str(feed)).getroot().find("a:entry", ATOM)
+        return str(entry.findtext("a:updated", namespaces=ATOM))
+
+    assert updated() == "2021-03-02T00:00:00Z"  # first published: the article's own date
+    before = dt.datetime.now(dt.UTC).date()
+    fill(news, "zh", "story.txt", upper)  # reviewed
+    publish(news, ["zh"], Policy(draft=True))
+    after = dt.datetime.now(dt.UTC).date()
+    assert updated() in {f"{day.isoformat()}T00:00:00Z" for day in (before, after)}
+    assert etree.parse(str(feed)).getroot().findtext("a:updated", namespaces=ATOM) == updated()
+    kept = feed.read_bytes()
+    publish(news, ["zh"], Policy(draft=True))  # nothing changed: nothing moves
+    assert feed.read_bytes() == kept

@@ -53,6 +53,9 @@ class Manifest:
     made: dict[str, list[str]] = field(default_factory=dict)  # index -> [digest of what it shows, its own]
     # "lang/article" -> ISO date: editions withdrawn with `workflow unpublish`, held back until restored
     takedowns: dict[str, str] = field(default_factory=dict)
+    # "lang/page" (no suffix) -> ISO date: the last day an edition's bulletin changed after it was first
+    # published (a draft reviewed, a translation edited): its feed entry's <updated>
+    revised: dict[str, str] = field(default_factory=dict)
     # the digest of what each file holds now, as read or written in this run (never saved): a run reads
     # each published file at most once, however many questions it asks of it
     held: dict[str, str | None] = field(default_factory=dict)
@@ -80,9 +83,10 @@ class Manifest:
             if isinstance(first, dict):
                 manifest.first = {str(k): str(v) for k, v in first.items()}
             manifest.product = str(data.get("product", ""))
-            takedowns = data.get("takedowns")
-            if isinstance(takedowns, dict):
-                manifest.takedowns = {str(k): str(v) for k, v in takedowns.items()}
+            for name in ("takedowns", "revised"):
+                value = data.get(name)
+                if isinstance(value, dict):
+                    setattr(manifest, name, {str(k): str(v) for k, v in value.items()})
             for name in ("editions", "records", "links", "made"):
                 value = data.get(name)
                 if isinstance(value, dict):
@@ -168,6 +172,17 @@ class Manifest:
 
     def forget(self, lang: str, article: str) -> None:
         self.first.pop(f"{lang}/{article}", None)
+        self.revised.pop(f"{lang}/{article}", None)
+
+    def revise(self, lang: str, article: str, today: dt.date) -> None:
+        """Note that an edition published before changed today."""
+        self.revised[f"{lang}/{article}"] = today.isoformat()
+
+    def revised_on(self, lang: str, article: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.revised[f"{lang}/{article}"])
+        except (KeyError, ValueError):
+            return None
 
     def take_down(self, lang: str, article: str, today: dt.date) -> None:
         """Record that an edition was withdrawn on purpose (`article`: its path under source/)."""
@@ -205,6 +220,7 @@ class Manifest:
             "links": {k: v for k, v in sorted(self.links.items()) if k in self.files},
             "made": {k: v for k, v in sorted(self.made.items()) if k in self.files},
             **({"takedowns": dict(sorted(self.takedowns.items()))} if self.takedowns else {}),
+            **({"revised": dict(sorted(self.revised.items()))} if self.revised else {}),
         }
         if data == self.loaded:  # nothing changed (compared as values: much faster than writing it out)
             return

@@ -524,7 +524,10 @@ def _kept_record(path: Path) -> Record | None:
         return None
 
 
-def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> Entry:
+def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date,
+           revised: dt.date | None = None) -> Entry:
+    """An edition's index and feed entry: listed by its date; `updated` the last day it changed (a draft
+    reviewed is news to a feed reader: its entry kept the article's date, and readers were not told)."""
     date = rec.date or first
     return Entry(
         href=link(*name.parent.parts, f"{name.name}.html"),
@@ -532,7 +535,7 @@ def _entry(lang: str, name: PurePosixPath, rec: Record, first: dt.date) -> Entry
         title_html=Markup(rec.title_html),
         source=rec.source,
         date=shown_date(date, lang),
-        updated=f"{date.isoformat()}T00:00:00Z",
+        updated=f"{max(date, revised or date).isoformat()}T00:00:00Z",
         id=f"urn:x-workflow:bulletin:{quote(lang, safe='')}:{quote(name.as_posix())}",
         summary=rec.summary,
         draft=rec.draft,
@@ -898,8 +901,11 @@ def _write_edition(
         writer.report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
         return None
     bulletin, data = serialize(draft.page.tree), page.encode("utf-8")
+    before = writer.manifest.files.get(writer.manifest.key(xml_path))
     if not (writer.write(xml_path, bulletin) and writer.write(html_path, data)):
         return None
+    if before is not None and before != digest(bulletin):  # its content changed: feed readers are told
+        writer.manifest.revise(lang, output_name(article.path).as_posix(), writer.today)
     _remember_record(writer.manifest, xml_path, bulletin, draft.page.record)
     writer.manifest.links[writer.manifest.key(html_path)] = [digest(data), *linked]
     return Edition(article.path, lang, html_path, xml_path, draft.reviewed, draft.fallbacks, draft.machine,
@@ -1006,7 +1012,8 @@ def _index_entry(
     if rec is None:
         return None
     name = output_name(article)
-    return _entry(lang, name, rec, writer.manifest.first_published(lang, name.as_posix(), writer.today))
+    return _entry(lang, name, rec, writer.manifest.first_published(lang, name.as_posix(), writer.today),
+                  writer.manifest.revised_on(lang, name.as_posix()))
 
 
 def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list[Path]:
