@@ -349,3 +349,29 @@ def test_markup_between_two_sentences_gets_its_translated_attributes_and_languag
         '<p>T First one here. <img alt="T A hall" src=x> T Second one here.<br title="T Next one" lang="ar">'
         " T Last.</p>"
     )
+
+
+def test_content_marked_as_another_language_stays_as_written() -> None:
+    """A French quotation (`<blockquote lang="fr">`) and a menu of language names (DW's `<a lang="de">`)
+    were offered for translation as English, and published translated into Hebrew inside `lang="fr"`.
+    Decision: an element whose `lang` names another language than the source's is untranslated, as
+    `translate="no"`; `en-GB` is English; `<html>` and `<body>` are left out (a template's default,
+    often wrong)."""
+    page = (b'<html lang="de"><body lang="de"><p>The minister spoke.</p>'
+            b'<blockquote lang="fr">Bonjour tout le monde.</blockquote>'
+            b'<p lang="en-GB">The colour is grey.</p>'
+            b'<p>He said <q lang="fr">merci beaucoup</q> twice.</p>'
+            b'<ul><li><a href="/de" lang="de">Deutsch lesen</a></li>'
+            b'<li><a href="/en">Read English</a></li></ul>'
+            b'<p xml:lang="es">Hola a todos.</p><p lang="">Unknown but English here.</p></body></html>')
+    article = html.read(page, "l.html", "sentence")
+    units = [p.text for b in article.blocks for p in b.pieces]
+    assert units == ["The minister spoke.", "The colour is grey.", "He said <1/> twice.", "Read English",
+                     "Unknown but English here."], units
+    # the untranslated quotation is part of its sentence as a mark, and comes back as written
+    targets = {p.key: p.text.upper() for b in article.blocks for p in b.pieces}
+    chosen = choose(article, {k: (t, State.REVIEWED) for k, t in targets.items()})
+    result = localize(article, chosen, "he").text
+    assert '<blockquote lang="fr">Bonjour tout le monde.</blockquote>' in result
+    assert 'HE SAID <q lang="fr">merci beaucoup</q> TWICE.' in result
+    assert '<a href="/de" lang="de">Deutsch lesen</a>' in result

@@ -94,7 +94,7 @@ def parse_article(settings: Settings, path: Path, data: bytes, name: str | None 
 def html_elements(settings: Settings) -> html.Elements:
     """The HTML reader's element lists, from the settings."""
     return html.Elements(settings.html_inline, settings.html_untranslated, settings.html_untranslated_classes,
-                         settings.skip_selectors)
+                         settings.skip_selectors, settings.source_lang)
 
 
 def read_article(settings: Settings, path: Path) -> Article:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from ..languages import base_language
 from ..model import Article, BlockKind, Format, LanguageTag
 from .common import decode, sniff_html_charset
 from .html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
@@ -27,6 +28,7 @@ class Elements:
     untranslated: tuple[str, ...] = HTML_UNTRANSLATED
     untranslated_classes: tuple[str, ...] = HTML_UNTRANSLATED_CLASSES
     skip_selectors: str = ""  # CSS selectors of regions kept untranslated: `nav, footer, .menu`
+    source_lang: str = "en"  # content whose `lang` names another language stays as written
 
 
 @functools.cache
@@ -47,6 +49,7 @@ def dialect(elements: Elements) -> Dialect:
         attributes=("alt", "title", "aria-label", "placeholder"),
         meta_names=frozenset("description og:title og:description twitter:title twitter:description".split()),
         head="head",
+        source_language=base_language(elements.source_lang),
     )
 
 

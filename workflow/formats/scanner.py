@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import NamedTuple
 
+from ..languages import base_language
 from ..model import Attribute, Block, BlockKind, LanguageTag, Piece
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
@@ -44,6 +45,9 @@ class Dialect:
     head: str | None = None  # element whose text is not translated (except <title>)
     untranslated_classes: frozenset[str] = frozenset({"notranslate"})  # as translate="no"
     local_names: bool = False  # XML: `<b:p>` is `<p>` (the schema has checked the namespace)
+    # the source's base language (`en`): an element inside the page whose `lang` names another language
+    # (a French quotation, a menu of language names) is untranslated; "": no such rule
+    source_language: str = ""
 
 
 # name, then value (quoted or not), as in html.parser's tolerant attribute pattern
@@ -220,6 +224,7 @@ class Scanner(FastTagParser):
         self.untranslated_classes, self.head, self.local_names = (
             dialect.untranslated_classes, dialect.head, dialect.local_names)
         self.wanted = frozenset(dialect.attributes)
+        self.source_language = dialect.source_language
         self.mode = mode
         self.lines = LineIndex(text)
         self.blocks: list[_Found] = []  # in reading order, with the page region of each
@@ -419,6 +424,8 @@ class Scanner(FastTagParser):
             or at in self.skip_at
             or (translate and translate.strip().lower() == "no")
             or (classes and not self.untranslated_classes.isdisjoint(classes.split()))
+            or (values and self.source_language and tag not in _PAGE_LANGUAGE
+                and _other_language(values, self.source_language))
         )
         # the page's own `<html lang dir>` is publish's to write (render.source_page)
         if values and not untranslated and tag != "html" and (
@@ -536,6 +543,17 @@ class Scanner(FastTagParser):
         self._close_pending(len(self.text))
         self._flush()
         return self._context()
+
+
+# where a page says its own language: often a template's default, not the author's word on this text
+_PAGE_LANGUAGE = frozenset({"html", "body"})
+
+
+def _other_language(values: dict[str, str | None], source: str) -> bool:
+    """Whether an element's `lang` (or `xml:lang`) names a language other than the source's base language
+    (`lang="fr"` in an English page; `en-GB` is English; `lang=""`, unknown, is not another)."""
+    named = (values.get("lang") or values.get("xml:lang") or "").strip()
+    return bool(named) and base_language(named) != source
 
 
 def _values(raw: str, at: int, wanted: frozenset[str]) -> tuple[Attribute, ...]:
