@@ -120,7 +120,8 @@ def test_extract_reports_each_bad_file_and_exits_1(tmp_path: Path) -> None:
     assert result.stderr == (
         "1 article(s), 1 unit(s); 2 catalog(s) written, 0 fuzzy suggestion(s), 0 obsolete unit(s)\n"
         f"error: {bad_utf8}:3: byte 0xe9 is not valid utf-8\n"
-        "hint: re-save the file as UTF-8 (or declare its real charset)\n"
+        "hint: re-save the file as UTF-8 (a plain-text bulletin cannot declare a charset; "
+        "`iconv -f windows-1252 -t utf-8` converts a Windows file)\n"
         f"error: {malformed}:3: malformed XML: Opening and ending tag mismatch: head line 2 and bulletin\n"
         "hint: fix the markup; the file must be well-formed XML\n"
         f"error: {unknown}: unknown source format '.md'\n"

@@ -87,8 +87,17 @@ def test_golden_cases_exist() -> None:
             "Title\n\nCaf\u00e9 opens.\n".encode("latin-1"),
             "byte 0xe9 is not valid utf-8",
             3,
-            "re-save the file as UTF-8 (or declare its real charset)",
+            "re-save the file as UTF-8 (a plain-text bulletin cannot declare a charset; "
+            "`iconv -f windows-1252 -t utf-8` converts a Windows file)",
             id="invalid-utf8",
+        ),
+        pytest.param(
+            "latin1.html",
+            "<p>Caf\u00e9 opens.</p>\n".encode("latin-1"),
+            "byte 0xe9 is not valid utf-8",
+            1,
+            "re-save the file as UTF-8 (or declare its real charset)",  # a page can: <meta charset>
+            id="invalid-utf8-page",
         ),
         pytest.param(
             "broken.xml",

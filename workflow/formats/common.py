@@ -36,11 +36,13 @@ def web_encoding(label: str) -> webencodings.Encoding | None:
     return webencodings.lookup(label)
 
 
-def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, path: str, declared: str | None = None, *,
+           declarable: bool = True) -> tuple[str, str]:
     """Decode source bytes: a byte-order mark wins, then the declared charset, then UTF-8.
 
     `declared` is a WHATWG encoding label. Returns the text (without BOM) and the
-    Python codec name used. Raises SourceError for a label that is not a WHATWG one,
+    Python codec name used (`declarable`: whether the format can declare a charset at all, which
+    the hint for bytes that do not decode offers). Raises SourceError for a label that is not a WHATWG one,
     for an encoding browsers refuse to decode, and, naming its line, for the first
     undecodable byte.
     """
@@ -68,7 +70,9 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
         raise SourceError(
             f"byte 0x{data[exc.start]:02x} is not valid {codec.name}",
             path=path, line=line,
-            hint="re-save the file as UTF-8 (or declare its real charset)",
+            hint="re-save the file as UTF-8 (or declare its real charset)" if declarable else
+            "re-save the file as UTF-8 (a plain-text bulletin cannot declare a charset; "
+            "`iconv -f windows-1252 -t utf-8` converts a Windows file)",
         ) from None
     nul = text.find("\x00")
     if nul >= 0:

@@ -35,7 +35,7 @@ def _kind(text: str, first: bool) -> BlockKind:
 
 def read(data: bytes, path: str, mode: str) -> Article:
     """Read a plain-text bulletin into an Article."""
-    text, encoding = decode(data, path)
+    text, encoding = decode(data, path, declarable=False)
     lines = LineIndex(text, universal=True)
     found: list[tuple[BlockKind, re.Match[str]]] = []
     metadata: dict[str, str] = {}
