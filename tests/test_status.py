@@ -261,3 +261,24 @@ def test_words_are_counted_as_publish_counts_them(text: str, expected: int) -> N
 
     assert words is policy.words  # one count for status and the publishing threshold
     assert words(text) == expected
+
+
+def test_entries_deleted_in_an_editor_are_reported_not_counted_as_done(ws: Settings) -> None:
+    """`msgattrib --translated -o x.po x.po` drops the untranslated entries: status said 100 % reviewed and
+    exited 0, while publish held the article back. The units extract last counted for the article that
+    have no entry are reported (exit 1), with the fix."""
+    path = ws.catalog("fair.txt", "zh")
+    catalog = polib.pofile(str(path))
+    dropped = [e for e in catalog if not e.msgstr and not e.obsolete]
+    assert dropped
+    for entry in dropped:
+        catalog.remove(entry)
+    catalog.save(str(path))
+    report = status(ws, ["zh"])
+    [failure] = [f for f in report.failures if f.path == path]
+    assert failure.message == (f"{len(dropped)} of the article's 5 unit(s) have no entry in this catalog "
+                               "(deleted in an editor?): they are counted nowhere")
+    assert failure.hint == "run `workflow extract` to put them back"
+    result = CliRunner().invoke(cli, ["--root", str(ws.root), "status", "zh"])
+    assert result.exit_code == 1 and "have no entry in this catalog" in result.stderr
+    assert not [f for f in status(ws, ["fr"]).failures if "no entry" in f.message]  # fr is whole

@@ -267,6 +267,11 @@ class ExtractCache:
         return (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], int)
                 and entry[2] == _stats(catalogs))
 
+    def units(self, name: str) -> int | None:
+        """An article's unit count when it was last extracted (None: not known)."""
+        entry = self.articles.get(name)
+        return entry[1] if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], int) else None
+
     def fresh(self, name: str, digest: str) -> int | None:
         """The unit count of a `known` article whose source is as last seen (`digest`), else None."""
         digest_seen, units, _ = self.articles[name]

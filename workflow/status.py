@@ -20,7 +20,7 @@ from pathlib import Path
 from .catalogs import readable_catalogs
 from .confidence import band
 from .errors import WorkflowError
-from .extract import article_name, find_sources
+from .extract import ExtractCache, article_name, find_sources
 from .languages import words
 from .model import Failure, State
 from .settings import Settings
@@ -139,6 +139,7 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
     """Count units and words in each state for every catalog of the given languages."""
     report = StatusReport(tuple(langs))
     articles = _article_names(settings)
+    extracted = ExtractCache.load(settings)  # each article's unit count when last extracted
     for lang in langs:
         missing = sum(1 for name in articles if not settings.catalog(name, lang).is_file())
         if missing:  # their units are in no count: the language's percent would be a lie
@@ -154,6 +155,12 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
                 log.debug("failed: %s", exc)
                 report.failures.append(Failure.of(exc))
                 continue
+            expected = extracted.units(catalog.article) or 0
+            if expected > counts.units.total:  # entries deleted in an editor: in no count, the percent a lie
+                report.failures.append(Failure(
+                    f"{expected - counts.units.total} of the article's {expected} unit(s) have no entry in "
+                    "this catalog (deleted in an editor?): they are counted nowhere", catalog.path,
+                    hint="run `workflow extract` to put them back"))
             row = StatusRow(lang, catalog.article, counts.units, counts.words, counts.confidence)
             report.rows.append(row)
             total = total + row
