@@ -117,9 +117,10 @@ def test_a_changed_catalog_works_out_that_edition_alone(news: Settings, calls: C
     assert calls["read_article"] == calls["read_article story.txt"] == 1
     assert calls["catalog_targets"] == calls["catalog_targets story.po"] == 1
     zh = news.output / "zh"
-    assert sorted(report.written) == [zh / "story.html", zh / "story.xml"]
+    # and its feed entry, whose <updated> is now the day it changed (news to a feed reader)
+    assert sorted(report.written) == [zh / "feed.atom", zh / "story.html", zh / "story.xml"]
     after = files(news)
-    assert {k for k in before if before[k] != after[k]} == {"zh/story.html", "zh/story.xml"}
+    assert {k for k in before if before[k] != after[k]} == {"zh/feed.atom", "zh/story.html", "zh/story.xml"}
     assert "来自148个国家" in (zh / "story.html").read_text(encoding="utf-8")
 
     fill(news, "zh", "story.txt", lambda s: "贸易展" if s.startswith("Trade fair") else None)  # the title
