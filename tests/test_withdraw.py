@@ -3,6 +3,7 @@ and the links between editions kept up to date on every run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import html5lib
@@ -308,10 +309,11 @@ def test_the_first_publication_date_is_kept_until_the_edition_is_withdrawn(news:
     fill(news, "zh", "fair.html", upper)
     publish(news, ["zh"], Policy())
     record = news.root / ".workflow" / "published.json"
-    assert '"zh/fair": "' in record.read_text(encoding="utf-8")
+    assert "zh/fair" in json.loads(record.read_text(encoding="utf-8"))["first"]
     assert invoke(news, "unpublish", "zh", "fair")[0] == 0
-    assert '"zh/fair"' not in record.read_text(encoding="utf-8")
-    assert '"takedowns": {"zh/fair.html": "' in record.read_text(encoding="utf-8")
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    assert "zh/fair" not in kept["first"]
+    assert list(kept["takedowns"]) == ["zh/fair"]  # by the page's name: it holds while the source is away
 
 
 def test_an_interrupted_publish_still_records_what_it_wrote(
@@ -574,3 +576,39 @@ def test_a_feed_entry_is_updated_when_its_draft_is_reviewed(news: Settings) -> N
     kept = feed.read_bytes()
     publish(news, ["zh"], Policy(draft=True))  # nothing changed: nothing moves
     assert feed.read_bytes() == kept
+
+
+def test_a_takedown_holds_while_the_source_is_away_and_after_it_returns(news: Settings) -> None:
+    """Unpublished (as `older`) while source/older.txt was moved away, then the source put back: the next
+    publish put the edition online again (the takedown was kept as `older`, the source is `older.txt`);
+    `--restore older` was refused as never withdrawn."""
+    fill(news, "zh", "older.txt", upper)
+    publish(news, ["zh"], Policy())
+    page = news.output / "zh" / "older.html"
+    source = news.source / "older.txt"
+    away = news.root / "older.txt.away"
+    source.rename(away)
+    assert invoke(news, "publish", "zh")[0] == 0 and page.exists()  # a reviewed orphan stays, reported
+    code, stderr = invoke(news, "unpublish", "zh", "older")
+    assert code == 0 and not page.exists(), stderr
+    away.rename(source)
+    code, stderr = invoke(news, "publish", "zh")
+    assert code == 0 and not page.exists(), stderr
+    assert "held back: older.txt: withdrawn on" in stderr
+    code, stderr = invoke(news, "publish", "zh", "--restore", "older")  # as it was taken down
+    assert code == 0 and page.exists(), stderr
+
+
+def test_unpublish_takes_any_spelling_of_the_language(tmp_path: Path) -> None:
+    """`unpublish pt-BR` with `languages = pt_BR` (the spelling its pages' lang shows) withdrew nothing and
+    exited 0; `unpublish pt-BR story.txt` said the article was not published."""
+    news = workspace(tmp_path / "ws", {"story.txt": STORY, "older.txt": OLDER}, languages="pt_BR")
+    for article in ("story.txt", "older.txt"):
+        fill(news, "pt_BR", article, upper)
+    publish(news, ["pt_BR"], Policy())
+    folder = news.output / "pt_BR"
+    code, stderr = invoke(news, "unpublish", "pt-br", "story.txt")
+    assert code == 0 and not (folder / "story.html").exists(), stderr
+    code, stderr = invoke(news, "unpublish", "PT-BR")
+    assert code == 0 and not (folder / "older.html").exists(), stderr
+    assert invoke(news, "unpublish", "xx")[0] == 2  # not a language of this workspace: bad usage

@@ -285,13 +285,17 @@ def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
     Example:
       workflow unpublish zh story.txt
     """
+    from .languages import language_key
     from .publish import recorded_languages
     from .publish import unpublish as run_unpublish
 
-    # a language taken out of `languages` keeps its editions online until they are withdrawn here
-    if lang not in settings.languages and lang not in recorded_languages(settings):
-        chosen_languages(settings, (lang,))
-    render_publish(settings, run_unpublish(settings, lang, articles))
+    # a language taken out of `languages` keeps its editions online until they are withdrawn here; any
+    # spelling names it (`pt-BR` for `pt_BR`, as its pages' lang says): another one withdrew nothing, exit 0
+    codes = (*sorted(recorded_languages(settings)), *settings.languages)  # the configured spelling wins
+    known = {language_key(code): code for code in codes}
+    if language_key(lang) not in known:
+        chosen_languages(settings, (lang,))  # not a language: bad usage
+    render_publish(settings, run_unpublish(settings, known[language_key(lang)], articles))
 
 
 # -- status, check, review ---------------------------------------------------------------

@@ -51,7 +51,8 @@ class Manifest:
     records: dict[str, list[object]] = field(default_factory=dict)  # bulletin -> [digest, index fields…]
     links: dict[str, list[str]] = field(default_factory=dict)  # page -> [digest, linked languages…]
     made: dict[str, list[str]] = field(default_factory=dict)  # index -> [digest of what it shows, its own]
-    # "lang/article" -> ISO date: editions withdrawn with `workflow unpublish`, held back until restored
+    # "lang/page" (no suffix) -> ISO date: editions withdrawn with `workflow unpublish`, held back until
+    # restored; by the page's name, not the source's: a takedown holds while the source is away
     takedowns: dict[str, str] = field(default_factory=dict)
     # "lang/page" (no suffix) -> ISO date: the last day an edition's bulletin changed after it was first
     # published (a draft reviewed, a translation edited): its feed entry's <updated>
@@ -184,18 +185,17 @@ class Manifest:
         except (KeyError, ValueError):
             return None
 
-    def take_down(self, lang: str, article: str, today: dt.date) -> None:
-        """Record that an edition was withdrawn on purpose (`article`: its path under source/)."""
-        self.takedowns.setdefault(f"{lang}/{article}", today.isoformat())
+    def take_down(self, lang: str, page: str, today: dt.date) -> None:
+        """Record that an edition was withdrawn on purpose (`page`: under output/LANG/, without suffix)."""
+        self.takedowns.setdefault(f"{lang}/{page}", today.isoformat())
 
-    def taken_down(self, lang: str, article: str) -> str | None:
+    def taken_down(self, lang: str, page: str) -> str | None:
         """The day an edition was withdrawn on purpose, or None."""
-        return self.takedowns.get(f"{lang}/{article}")
+        return self.takedowns.get(f"{lang}/{page}")
 
-    def restore(self, lang: str, article: str) -> bool:
-        """Lift a takedown (and what was worked out while it held: the edition is worked out again)."""
-        self.editions.pop(f"{lang}/{article}", None)
-        return self.takedowns.pop(f"{lang}/{article}", None) is not None
+    def restore(self, lang: str, page: str) -> bool:
+        """Lift a takedown; False when there was none."""
+        return self.takedowns.pop(f"{lang}/{page}", None) is not None
 
     def edition(self, lang: str, article: str) -> dict[str, object] | None:
         """What was worked out for an edition (`article`: its path under source/) the last time."""

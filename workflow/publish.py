@@ -561,7 +561,8 @@ def publish(
         try:
             for name in restore:
                 article = _article_argument(settings, name)
-                if not any([writer.manifest.restore(lang, article) for lang in langs]):
+                page = output_name(article).as_posix()  # `story.txt` or `story`, as unpublish took it
+                if not any([writer.manifest.restore(lang, page) for lang in langs]):
                     report.failures.append(Failure(
                         f"{article} was not withdrawn with `workflow unpublish` in {', '.join(langs)}",
                         settings.source / article, hint="--restore names an article unpublish took down"))
@@ -584,7 +585,7 @@ def _publish(
         for lang in langs:
             key = (source.path, lang)
             run.inputs[key] = _inputs(fingerprint, source, settings.catalog(source.path, lang))
-            day = writer.manifest.taken_down(lang, source.path)
+            day = writer.manifest.taken_down(lang, output_name(source.path).as_posix())
             if day is not None:  # withdrawn on purpose: a routine run must not put it back
                 run.known[key] = (f"withdrawn on {day} with `workflow unpublish`; `workflow publish {lang} "
                                   f"--restore {shlex.quote(source.path)}` puts it back")
@@ -673,7 +674,7 @@ def _publish_article(run: _Run, at: int, source: _Source) -> None:
                     continue
             if isinstance(decision, str):
                 report.held.append(_hold(writer, source.path, lang, decision))
-                if writer.manifest.taken_down(lang, source.path) is None:
+                if writer.manifest.taken_down(lang, output_name(source.path).as_posix()) is None:
                     writer.manifest.decided(lang, source.path, {"inputs": run.inputs[key], "held": decision})
             elif isinstance(decision, Edition):  # unchanged: its page and bulletin are as written
                 report.published.append(decision)
@@ -803,13 +804,7 @@ def _orphan_draft(writer: _Writer, lang: str, page: Path) -> bool:
     """Whether a page no source makes any more is a draft edition: its bulletin says so, or its banner."""
     bulletin = page.with_suffix(".xml")
     record = _index_record(writer.manifest, bulletin) if bulletin.is_file() else None
-    if record is not None and record.draft:
-        return True
-    try:
-        data = writer.manifest.read(page)
-    except OSError:
-        return False
-    return any(banner.encode("utf-8") in data for banner in draft_banners(lang))
+    return (record is not None and record.draft) or _shows_banner(writer, lang, page)
 
 
 def _withdraw_orphan_drafts(writer: _Writer, lang: str, orphans: list[Path]) -> list[Path]:
@@ -854,6 +849,11 @@ def _bannered(writer: _Writer, article: str, lang: str, page: Path) -> bool:
     """
     if READERS.get(PurePosixPath(article).suffix.lower()) is not READERS[".html"]:
         return False
+    return _shows_banner(writer, lang, page)
+
+
+def _shows_banner(writer: _Writer, lang: str, page: Path) -> bool:
+    """Whether a published page carries the draft banner (as written now, or by releases before)."""
     try:
         data = writer.manifest.read(page)
     except OSError:
@@ -1174,7 +1174,7 @@ def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[s
         if names:  # an article taken down on purpose: publish holds it back until restored
             # (named as under source/, or without its suffix, as its page is: `story` for story.txt)
             named = next((a.path for a in articles if output_name(a.path) == output_name(article)), article)
-            writer.manifest.take_down(lang, named, writer.today)
+            writer.manifest.take_down(lang, output_name(article).as_posix(), writer.today)
             report.taken_down.append(named)
         if not writer.withdraw(lang, article):
             _stuck(writer, _paths(settings, lang, article)[0], "edition")
