@@ -375,3 +375,14 @@ def test_content_marked_as_another_language_stays_as_written() -> None:
     assert '<blockquote lang="fr">Bonjour tout le monde.</blockquote>' in result
     assert 'HE SAID <q lang="fr">merci beaucoup</q> TWICE.' in result
     assert '<a href="/de" lang="de">Deutsch lesen</a>' in result
+
+
+def test_a_body_lang_naming_another_language_names_the_edition() -> None:
+    """`<body lang="de">` on an English page (a template's default): its text is translated, and the Hebrew
+    edition kept `<body lang="de">`, declaring the whole page German."""
+    page = b'<html lang="en"><body lang="de"><p>It will rain in the afternoon.</p></body></html>'
+    article = html.read(page, "w.html", "sentence")
+    targets = {p.key: (pseudo_arabic(p.text), State.REVIEWED) for b in article.blocks for p in b.pieces}
+    assert len(targets) == 1
+    result = localize(article, choose(article, targets), "he").text
+    assert '<body lang="he" dir="rtl">' in result or '<body lang="he">' in result, result

@@ -321,7 +321,10 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
                     say(attribute, tag.replace("-", "_") if attribute.name == "og:locale" else tag)
             continue
         named = [a for a in found.attributes if a.name != "dir"]
-        ours = bool(named) and all(a.value.strip() and serves(a.value.strip(), source_lang) for a in named)
+        # `<body lang>` speaks for the page, as `<html lang>` (render.source_page's): the scanner translates
+        # its text whatever it says (`<body lang="de">` kept `de` around a Hebrew edition)
+        ours = bool(named) and (found.tag == "body" or all(
+            a.value.strip() and serves(a.value.strip(), source_lang) for a in named))
         if named and not ours:
             continue  # another language, or `lang=""` (unknown): as the publisher wrote it
         if ours:
