@@ -235,7 +235,7 @@ CASES = {
                                    "'nplurals=2; plural=(n ? ;' has a plural expression that is not one "
                                    "gettext can read", "write the language's rule there", EVERY),
     "escaped-bytes": Case(escaped_bytes, "cannot read catalog: the escape \\343 (a byte or control code, as "
-                          "`msgcat --escape` writes) is one workflow does not read", "msgcat a.po -o a.po",
+                          "`msgcat --escape` writes) is one workflow does not read", "/locales/zh/a.po -o /",
                           EVERY),
     "invalid-escape": Case(invalid_escape, "cannot read catalog: \\q is not an escape sequence of PO files",
                            "write a backslash as", EVERY),
@@ -390,8 +390,10 @@ def test_every_plural_rule_workflow_writes_is_one_the_check_accepts(lang: str) -
 
 @pytest.mark.parametrize(("value", "problem"), [
     ("nplurals=2; plural=n%0;", "divides by zero for n = 0"),
-    ("nplurals=2; plural=1/(n-5);", "divides by zero for n = 5"),
-    ("nplurals=2; plural=n==1 ? 0 : 1000 % (n - 999);", "divides by zero for n = 999"),
+    ("nplurals=2; plural=0*(1/(n-5));", "divides by zero for n = 5"),
+    ("nplurals=1; plural=n>1;", "gives form 1 for n = 2, but nplurals is 1"),  # msgfmt --check refuses it
+    ("nplurals=3; plural=n%10==1 ? 0 : n==0 ? 3 : 1;", "gives form 3 for n = 0, but nplurals is 3"),
+    ("nplurals=2; plural=n==1 ? 0 : 0 * (1000 % (n - 999));", "divides by zero for n = 999"),
     ("nplurals=2;", "has no plural=EXPRESSION"),
     ("plural=(n != 1);", "has no nplurals=N"),
     ("nplurals=0; plural=0;", "has no nplurals=N"),

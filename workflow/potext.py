@@ -152,7 +152,7 @@ def _check_escapes(path: Path, text: str) -> None:
     if escape[1:2] in ("x", *"01234567") or escape == "\\a":
         problem = (f"the escape {escape} (a byte or control code, as `msgcat --escape` writes) is one "
                    "workflow does not read")
-        fix = f"write the characters themselves: `msgcat {path.name} -o {path.name}` rewrites the file so"
+        fix = f"write the characters themselves: `msgcat {path} -o {path}` rewrites the file so"
     else:
         problem = f"{escape} is not an escape sequence of PO files (msgfmt: invalid control sequence)"
         fix = 'write a backslash as \\\\ and a double quote as \\" (or restore the file from version control)'
@@ -206,13 +206,16 @@ def plural_rule_problem(value: str) -> str | None:
         form = gettext.c2py(rule.group(1))
     except (ValueError, SyntaxError, RecursionError):
         return "has a plural expression that is not one gettext can read"
+    forms = int(count.group(1))
     for n in range(1001):
         try:
-            form(n)
+            chosen = int(form(n))
         except ArithmeticError:
             return f"divides by zero for n = {n}"
         except RecursionError:
             return "has a plural expression too deeply nested to evaluate"
+        if not 0 <= chosen < forms:
+            return f"gives form {chosen} for n = {n}, but nplurals is {forms} (forms 0 to {forms - 1})"
     return None
 
 
