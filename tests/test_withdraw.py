@@ -612,3 +612,23 @@ def test_unpublish_takes_any_spelling_of_the_language(tmp_path: Path) -> None:
     code, stderr = invoke(news, "unpublish", "PT-BR")
     assert code == 0 and not (folder / "older.html").exists(), stderr
     assert invoke(news, "unpublish", "xx")[0] == 2  # not a language of this workspace: bad usage
+
+
+def test_traditional_chinese_gets_traditional_page_texts(tmp_path: Path) -> None:
+    """`zh_hant_tw` (and `zh-TW`) got the Simplified Chinese banner and headings inside `lang="zh-Hant-TW"`;
+    texts are chosen by language and script. A draft published with the Simplified banner before is
+    still known as a draft."""
+    from workflow.render import draft_banners, ui
+
+    news = workspace(tmp_path / "ws", {"story.txt": STORY}, languages="zh_hant_tw zh")
+    for lang in ("zh_hant_tw", "zh"):
+        fill(news, lang, "story.txt", upper, fuzzy=True)
+    assert not publish(news, ["zh_hant_tw", "zh"], Policy(draft=True)).failures
+    traditional = (news.output / "zh_hant_tw" / "story.html").read_text(encoding="utf-8")
+    simplified = (news.output / "zh" / "story.html").read_text(encoding="utf-8")
+    assert "草稿：機器翻譯" in traditional and "机器翻译" not in traditional
+    assert "草稿：机器翻译" in simplified
+    assert ui("zh-HK")["bulletin"] == ui("zh_TW")["bulletin"] == "新聞簡報"
+    assert ui("zh-CN")["bulletin"] == "新闻简报"
+    assert ui("sr-Latn")["attrs"] and not ui("pt-BR")["attrs"]  # no Latin Serbian texts: English, tagged
+    assert any("机器翻译" in banner for banner in draft_banners("zh-TW"))

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from .bulletin import XML_LANG, parse_date, safe_href
 from .errors import PublishError
 from .formats.common import LineIndex
-from .languages import base_language, language_tag, text_direction
+from .languages import base_language, language_tag, script, text_direction
 from .markup import local_name
 
 if TYPE_CHECKING:
@@ -115,11 +115,21 @@ def ui(lang: str) -> dict[str, str]:
     reader does not read the draft banner as Hebrew, nor a right-to-left page move its full stop.
     """
     strings = _strings()
-    own = strings.get(base_language(lang))
+    own = _own_strings(strings, lang)
     english = own is None and base_language(lang) != "en"
     return {**strings["en"], **(own or {}),
             "attrs": Markup(' lang="en" dir="ltr"' if english else ""),
             "xml_attrs": Markup(' xml:lang="en"' if english else "")}
+
+
+def _own_strings(strings: dict[str, dict[str, str]], lang: str) -> dict[str, str] | None:
+    """A language's texts: those of its language and script (`zh-Hant` for `zh_TW`), else its language's
+    when they are written in its script (`zh` is Simplified: not for `zh-Hant-TW`, which got them)."""
+    base, written = base_language(lang), script(lang)
+    own = strings.get(f"{base}-{written}") if written else None
+    if own is None and base in strings and (not written or script(base) == written):
+        own = strings[base]
+    return own
 
 
 def up(relative: PurePosixPath) -> str:
@@ -284,10 +294,13 @@ class Page:
 
 def draft_banners(lang: str) -> tuple[str, ...]:
     """The draft banner of a page in `lang`, as publish puts it into every draft edition's page, then as
-    releases before 2026-12 put it there in a language with no texts of its own (English, untagged)."""
-    english = {**_strings()["en"], "attrs": ""}
-    return (_macro("banners", ui=ui(lang), draft=True, fallback=False),
-            _macro("banners", ui=english, draft=True, fallback=False))
+    releases before 2026-12 put it there: in English, untagged, for a language with no texts of its own,
+    and in its base language's texts (Simplified Chinese for `zh-TW`)."""
+    strings = _strings()
+    base = strings.get(base_language(lang), strings["en"])
+    earlier = [{**strings["en"], "attrs": ""}, {**base, "attrs": ""}]
+    banners = [_macro("banners", ui=texts, draft=True, fallback=False) for texts in (ui(lang), *earlier)]
+    return tuple(dict.fromkeys(banners))
 
 
 def edition_page(page: Page, relative: PurePosixPath, alternates: Alternates) -> str:
