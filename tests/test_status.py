@@ -277,7 +277,10 @@ def test_entries_deleted_in_an_editor_are_reported_not_counted_as_done(ws: Setti
     report = status(ws, ["zh"])
     [failure] = [f for f in report.failures if f.path == path]
     assert failure.message == (f"{len(dropped)} of the article's 5 unit(s) have no entry in this catalog "
-                               "(deleted in an editor?): they are counted nowhere")
+                               "(deleted in an editor?): counted as new")
+    # and counted as new, words too: the percent is the one publish goes by (it said 100 %)
+    [row] = [r for r in report.rows if r.article == "fair.txt"]
+    assert row.units.total == 5 and row.units.new == len(dropped) and row.reviewed_percent < 100
     assert failure.hint == "run `workflow extract` to put them back"
     result = CliRunner().invoke(cli, ["--root", str(ws.root), "status", "zh"])
     assert result.exit_code == 1 and "have no entry in this catalog" in result.stderr

@@ -156,16 +156,29 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
                 report.failures.append(Failure.of(exc))
                 continue
             expected = extracted.units(catalog.article) or 0
-            if expected > counts.units.total:  # entries deleted in an editor: in no count, the percent a lie
+            if expected > counts.units.total:  # entries deleted in an editor: counted as new, and reported
                 report.failures.append(Failure(
                     f"{expected - counts.units.total} of the article's {expected} unit(s) have no entry in "
-                    "this catalog (deleted in an editor?): they are counted nowhere", catalog.path,
+                    "this catalog (deleted in an editor?): counted as new", catalog.path,
                     hint="run `workflow extract` to put them back"))
+                counts = _with_missing(counts, catalog.path, settings.catalog(catalog.article, None))
             row = StatusRow(lang, catalog.article, counts.units, counts.words, counts.confidence)
             report.rows.append(row)
             total = total + row
         report.totals.append(StatusRow(lang, None, total.units, total.words, total.confidence))
     return report
+
+
+def _with_missing(counts: Tally, path: Path, template: Path) -> Tally:
+    """A catalog's counts with the units of its template that have no entry in it, as new (read only for
+    such a catalog; without a readable template, the counts as they are)."""
+    try:
+        present = {entry.key for entry in scan_catalog(path)}
+        missing = [entry for entry in scan_catalog(template) if entry.key not in present]
+    except WorkflowError:
+        return counts
+    units = counts.units + Counts(new=len(missing))
+    return Tally(units, counts.words + Counts(new=sum(words(e.source) for e in missing)), counts.confidence)
 
 
 def _article_names(settings: Settings) -> list[str]:
