@@ -41,6 +41,7 @@ same script measures another tree:  PYTHONPATH=/path/to/other/tree python bench/
 Usage:
   .venv/bin/python bench/bench_extract.py                  # real pages and 1,000 small pages, 5 rounds
   .venv/bin/python bench/bench_extract.py --small 200 --rounds 3
+  .venv/bin/python bench/bench_extract.py --instructions   # real pages, instruction counts (valgrind)
 """
 
 from __future__ import annotations
