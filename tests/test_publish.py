@@ -585,6 +585,21 @@ def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings)
     assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]
 
 
+def test_a_left_page_changed_by_hand_is_not_sent_to_unpublish(story: Settings) -> None:
+    """Such a page was reported with "`workflow unpublish zh older` takes it down", which then failed
+    (it removes only what publish wrote, unchanged)."""
+    translate_all(story, "story.txt")
+    translate_all(story, "older.txt")
+    publish(story, ["zh"], Policy())
+    page = story.output / "zh" / "older.html"
+    page.write_bytes(page.read_bytes() + b"<!-- analytics -->")
+    os.remove(story.source / "older.txt")
+    code, _, stderr = run(story, "zh")
+    assert ("kept: output/zh/older.html (no longer made by any source; changed since it was published, "
+            "or not written by workflow publish: delete it by hand if it should go)") in stderr, stderr
+    assert "kept: output/zh/older.xml (no longer made by any source; `workflow unpublish zh older`" in stderr
+
+
 def test_a_fragment_page_is_its_localized_markup_and_no_bulletin_body_is_built_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

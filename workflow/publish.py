@@ -137,6 +137,7 @@ class PublishReport:
     indexes: list[Path] = field(default_factory=list)  # output/<lang>/index.html, then output/index.html
     orphans: list[Path] = field(default_factory=list)  # published files whose source is gone (kept)
     taken_down: list[str] = field(default_factory=list)  # articles unpublish took down (held back from now)
+    foreign: set[Path] = field(default_factory=set)  # orphans changed since published (or not its own)
     removed: list[Path] = field(default_factory=list)  # pages (and indexes) withdrawn
     kept: list[Path] = field(default_factory=list)  # files to withdraw that were changed by hand (kept)
     failures: list[Failure] = field(default_factory=list)
@@ -988,6 +989,7 @@ def _refresh(
             orphans = _withdraw_orphan_drafts(writer, lang, orphans)
         if lang in writer.report.languages:
             writer.report.orphans.extend(orphans)
+            writer.report.foreign.update(o for o in orphans if not writer.manifest.owns(o))
         for orphan in orphans:  # still online until unpublished: its links must be true as well
             if orphan.suffix == ".html":
                 relative_page = PurePosixPath(orphan.relative_to(settings.output / lang).as_posix())
@@ -1252,7 +1254,10 @@ def summary_lines(settings: Settings, report: PublishReport) -> list[str]:
     for orphan in report.orphans:
         parts = orphan.relative_to(settings.output).parts
         name = PurePosixPath(*parts[1:]).with_suffix("").as_posix()
-        take_down = f"`workflow unpublish {parts[0]} {shlex.quote(name)}` takes it down"
+        take_down = (f"`workflow unpublish {parts[0]} {shlex.quote(name)}` takes it down"
+                     if orphan not in report.foreign else
+                     "changed since it was published, or not written by workflow publish: delete it by hand "
+                     "if it should go")
         lines.append(f"kept: {relative(settings, orphan)} (no longer made by any source; {take_down})")
     for article in report.taken_down:
         lang = report.languages[0]
