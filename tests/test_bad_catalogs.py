@@ -196,6 +196,16 @@ def entry_added_by_hand(root: Path, data: bytes) -> tuple[bytes, int]:
     return damaged, damaged.count(b"\n", 0, len(data)) + 2
 
 
+def obsolete_copy(root: Path, data: bytes) -> tuple[bytes, int]:
+    """An obsolete `#~` copy of a live entry (pasted back from an old file): msgfmt calls it a duplicate
+    message definition; every command read the file, the obsolete translation ignored."""
+    start = data.index(b"\n\n", data.index(b'msgid ""')) + 2
+    first = data[start:data.index(b"\n\n", start)]
+    copy = b"\n".join(b"#~ " + line for line in first.split(b"\n") if not line.startswith(b"#"))
+    damaged = data + b"\n" + copy + b"\n"
+    return damaged, damaged.count(b"\n", 0, len(data)) + 2
+
+
 @dataclass(frozen=True)
 class Case:
     damage: Callable[[Path, bytes], tuple[bytes, int]]
@@ -222,6 +232,8 @@ CASES = {
     "entry-added-by-hand": Case(entry_added_by_hand, "the entry for 'Welcome' has no msgctxt: it is not a "
                                 "unit of this catalog's article", "delete the entry, or make it obsolete",
                                 EVERY),
+    "obsolete-copy": Case(obsolete_copy, "an obsolete (#~) copy of the entry at line", "delete the #~ entry",
+                          EVERY),
     "edited-msgctxt": Case(edited_msgctxt, "msgctxt 'my-own-key' is not the key of this entry's msgid",
                            "edit only msgstr", EVERY),
     "header-syntax-error": Case(header_syntax_error, "cannot read catalog: PO syntax error: a string does "

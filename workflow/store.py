@@ -148,6 +148,13 @@ def read_catalog(path: Path, *, keys: bool = False, layout: bool = True,
                                hint="delete one of the two entries (keep the one with your translation), "
                                "or restore the file from version control")
         seen[unit] = entry.linenum or 0
+    for entry in catalog:  # msgfmt: "duplicate message definition"; its translation would be ignored
+        if entry.obsolete and (entry.msgctxt, entry.msgid) in seen:
+            first = seen[entry.msgctxt, entry.msgid]
+            raise CatalogError(f"an obsolete (#~) copy of the entry at line {first} (msgfmt refuses a "
+                               "catalog with both)", path=path, line=entry.linenum,
+                               hint="delete the #~ entry (first copy its msgstr into the live entry, if it "
+                               "is the translation to keep)")
     if keys:
         check_keys(path, catalog)
     if not layout:
