@@ -603,15 +603,8 @@ _PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
 _PO_PROVENANCE = re.compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
 _PO_PLURAL_FORM = re.compile(rf"msgstr\[\d+\] ({_PO_STRING})")
 _OBSOLETE_LINE = re.compile(r"^#~[^\n]*\n?", re.M)
-# an obsolete entry's msgctxt and msgid, as GNU gettext and polib write them (`#~ ` before each line)
-_OBSOLETE_STRING = rf"{_PO_QUOTED}(?:\n#~ {_PO_QUOTED})*"
-_OBSOLETE_UNIT = re.compile(rf"^#~ (?:msgctxt ({_OBSOLETE_STRING})\n#~ )?msgid ({_OBSOLETE_STRING})", re.M)
-
-
-def _obsolete_units(head: str) -> list[tuple[str, str]]:
-    """(msgctxt or "", msgid) of the obsolete entries among comment lines."""
-    return [(_po_value(key.replace("\n#~ ", "\n")) if key else "", _po_value(source.replace("\n#~ ", "\n")))
-            for key, source in _OBSOLETE_UNIT.findall(head)]
+# an obsolete entry's msgctxt, as written (a unit's key: one line, quotes included)
+_OBSOLETE_KEY = re.compile(r'#~ msgctxt ("[^\n]*")\n')  # (no `^`: a literal first is found fast)
 
 
 def _po_value(quoted: str) -> str:
@@ -673,7 +666,7 @@ def scan_text(text: str) -> list[EntryBrief] | None:
     end = counted = 0
     line = 1
     size = len(text)
-    obsolete: list[tuple[str, str]] = []
+    obsolete: set[str] = set()  # the msgctxt strings of obsolete entries, as written
     for match in _PO_ENTRY.finditer(text):
         if match.start() != end:
             return None  # something this scanner does not know: let polib read the file
@@ -683,7 +676,7 @@ def scan_text(text: str) -> list[EntryBrief] | None:
             return None
         end = match.end()
         if "#~" in match.group("head"):
-            obsolete += _obsolete_units(match.group("head"))
+            obsolete.update(_OBSOLETE_KEY.findall(match.group("head")))
         if match.group("entry") is None:
             continue
         head, key, source, target, plural = match.group("head", "ctx", "id", "str", "plural")
@@ -703,8 +696,8 @@ def scan_text(text: str) -> list[EntryBrief] | None:
         briefs.append(EntryBrief(_po_value(key) if key else "", source, state, line, confidence))
     if end != size:
         return None
-    if obsolete and not {(brief.key, brief.source) for brief in briefs}.isdisjoint(obsolete):
-        return None  # an obsolete copy of a live entry: polib's path reports it, as msgfmt refuses it
+    if obsolete and not obsolete.isdisjoint(key for key, _ in seen):
+        return None  # an obsolete copy of a live entry, perhaps: polib's path says, as msgfmt refuses it
     return briefs
 
 
