@@ -687,6 +687,39 @@ def test_a_translators_edit_of_a_machine_draft_is_theirs(ws: Settings) -> None:
     assert units(ws)[("a.txt", "Thank you.")][:2] == ("谢谢（初稿）", State.NEEDS_WORK)
 
 
+def test_a_provenance_line_wrapped_by_polib_keeps_its_seal(ws: Settings) -> None:
+    """polib saves at 78 columns and wraps a long `# workflow:` line (an engine's unknown words): the seal
+    went to a comment line of its own, the translator's edit read as unsealed machine output, and
+    --redo-machine replaced it. The lines wrapping split off are read back as one (scanner and polib alike),
+    and written back as one."""
+    assert run(ws, "zh", "--engine", "pseudo")[0] == 0
+    a = ws.catalog("a.txt", "zh")
+    catalog = polib.pofile(str(a))
+    entry = next(e for e in catalog if e.msgid == "Thank you.")
+    entry.tcomment = entry.tcomment.replace(
+        "pseudo · draft", "pseudo; unknown words: Xinhua, CIFTIS, Beijing, Shanghai, Guangzhou · draft")
+    entry.tcomment += "\na translator's own note"
+    catalog.save(str(a))  # wrapped by polib at 78 columns
+    catalog = polib.pofile(str(a))
+    entry = next(e for e in catalog if e.msgid == "Thank you.")
+    entry.msgstr = "谢谢（初稿）"
+    catalog.save(str(a))
+    text = a.read_text(encoding="utf-8")
+    assert "Shanghai,\n# Guangzhou · draft " in text or "Guangzhou ·\n# draft " in text, text  # wrapped
+    assert units(ws)[("a.txt", "Thank you.")][:2] == ("谢谢（初稿）", State.NEEDS_WORK)
+    assert State.NEEDS_WORK in {b.state for b in scan_catalog(a)}  # status reads it alike
+    code, _, err = run(ws, "zh", "--engine", "pseudo", "--redo-machine")
+    assert code == 0, err
+    assert units(ws)[("a.txt", "Thank you.")][:2] == ("谢谢（初稿）", State.NEEDS_WORK)
+    # approved in the review app: the wrapped provenance line goes whole, the translator's note stays
+    from workflow.store import EntryEdit, edit_entry, load_located_units
+
+    [unit] = [u for u in load_located_units(a, "zh", "a.txt") if u.unit.segment.text == "Thank you."]
+    edit_entry(a, "zh", "a.txt", unit.unit.segment.key, unit.revision, EntryEdit("谢谢。", reviewed=True))
+    comments = next(e for e in polib.pofile(str(a)) if e.msgid == "Thank you.").tcomment.splitlines()
+    assert comments == ["a translator's own note"], comments
+
+
 def test_machine_drafts_written_before_seals_count_as_machine(ws: Settings) -> None:
     """A provenance line with no digest (catalogs written before it was recorded) is read as it says:
     machine output, redone with --redo-machine even if a person changed its words (as before)."""

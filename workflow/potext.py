@@ -530,6 +530,31 @@ REVIEWED = "reviewed; "  # before an engine's provenance approved by a person (a
 _SEAL = re.compile(r" · (?:draft ([0-9a-f]{8})|approved)$")
 
 
+# polib saves with 78 columns and wraps a long translator comment at its spaces: a provenance line
+# over that width comes back as `… · draft` and `2f1b2267` (or split earlier), its seal on the next lines
+_WRAPPED_LINES = 3
+
+
+def split_provenance(comments: Sequence[str]) -> tuple[list[str], str]:
+    """A unit's translator-comment lines (without `# `) as (the others, its `# workflow:` line after the
+    prefix, "" when none): the first such line, with the lines after it that a PO tool's wrapping split
+    off it, joined back when they complete its seal (never otherwise: a translator's next comment stays
+    theirs). Unsealed, a line reads as it says (see provenance_of)."""
+    for at, line in enumerate(comments):
+        if not line.startswith(PROVENANCE):
+            continue
+        text, used = line[len(PROVENANCE):], 0
+        if not _SEAL.search(text):
+            joined = text
+            for count, extra in enumerate(comments[at + 1:at + 1 + _WRAPPED_LINES], 1):
+                joined = f"{joined} {extra.strip()}"
+                if _SEAL.search(joined):
+                    text, used = joined, count
+                    break
+        return [*comments[:at], *comments[at + 1 + used:]], text
+    return list(comments), ""
+
+
 def is_machine(provenance: str) -> bool:
     """Whether a provenance comment says an engine (MT, memory or pseudo) wrote the target."""
     return provenance.startswith(MACHINE_PREFIXES)
@@ -628,6 +653,13 @@ def _provenance(head: str, target: str | None) -> str:
     if found is None:
         return ""
     line = found.group(1)
+    if not _SEAL.search(line):  # perhaps wrapped by a PO tool: the translator-comment lines after it
+        following: list[str] = []
+        for text in head[found.end() + 1:].split("\n")[:_WRAPPED_LINES]:
+            if not text.startswith("# "):
+                break
+            following.append(text[2:])
+        line = split_provenance([PROVENANCE + line, *following])[1]
     sealed_line = DRAFT in line or line.endswith(APPROVED)
     return provenance_of(line, _po_value(target) if target else "") if sealed_line else line
 

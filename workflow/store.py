@@ -59,6 +59,7 @@ from .potext import (
     provenance_of,
     scan_text,
     sealed,
+    split_provenance,
 )
 from .segment import unit_key
 
@@ -671,11 +672,14 @@ def _target(entry: polib.POEntry, singular: int) -> str:
 
 
 def _provenance_line(entry: polib.POEntry) -> str:
-    """The entry's `# workflow:` comment as written (after its prefix; "": none)."""
-    for line in (entry.tcomment or "").splitlines():
-        if line.startswith(PROVENANCE):
-            return line[len(PROVENANCE):]
-    return ""
+    """The entry's `# workflow:` comment as written (after its prefix; "": none), whole again if a PO tool
+    wrapped it (potext.split_provenance)."""
+    return split_provenance((entry.tcomment or "").splitlines())[1]
+
+
+def _other_comments(entry: polib.POEntry) -> list[str]:
+    """The entry's translator-comment lines but its `# workflow:` one (and what wrapping split off it)."""
+    return split_provenance((entry.tcomment or "").splitlines())[0]
 
 
 def _provenance(entry: polib.POEntry) -> str:
@@ -735,7 +739,7 @@ def fill_targets(catalog: Iterable[polib.POEntry], updates: Mapping[str, TargetU
             entry.flags.append("fuzzy")
         elif not update.fuzzy and "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(PROVENANCE)]
+        kept = _other_comments(entry)
         # an engine's draft is sealed with its target's digest: once a person edits it, it is theirs
         line = sealed(update.provenance, update.target) if update.fuzzy else update.provenance
         entry.tcomment = "\n".join([*kept, PROVENANCE + line])
@@ -821,8 +825,7 @@ def _unit(entry: polib.POEntry, lang: str, article: str, singular: int) -> Unit:
         key=entry.msgctxt or "", article=article, text=entry.msgid,
         line=int(line) if line.isdigit() else 0, note=entry.comment or "",
     )
-    comments = (entry.tcomment or "").splitlines()
-    comment = "\n".join(line for line in comments if not line.startswith(PROVENANCE))
+    comment = "\n".join(_other_comments(entry))
     return Unit(segment, lang, _target(entry, singular), entry_state(entry), entry.previous_msgid or "",
                 _provenance(entry), comment, _plural(entry))
 
@@ -901,8 +904,7 @@ def _edited(entry: polib.POEntry, edit: EntryEdit, path: Path | None = None, lin
     entry.flags = flags if edit.reviewed else [*flags, "fuzzy"]
     if edit.reviewed:  # the previous source (`#|`) was what a fuzzy entry was compared with; done now
         entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
-    lines = (entry.tcomment or "").splitlines()
-    kept = [line for line in lines if not line.startswith(PROVENANCE)]
+    kept = _other_comments(entry)
     if edit.comment is not None:
         kept = edit.comment.splitlines()
     if machine and not changed_text and edit.reviewed:  # the machine's words approved as they are: say whose
