@@ -419,9 +419,34 @@ def test_an_empty_target_is_refused_and_the_translation_kept(client: TestClient,
     unit = post(client, unit_with(client, "Imports"), target="进口下降了。").json()
     path = settings.catalog(ARTICLE, "zh")
     before = path.read_bytes()
-    response = post(client, unit, target="", state=state)
+    for blank in ("", "   ", "\r\n", "\u3000"):  # spaces erased the words too, approved as reviewed
+        response = post(client, unit, target=blank, state=state)
+        assert response.status_code == 422, response.text
+        assert "empty" in response.json()["error"] and path.read_bytes() == before
+
+
+def test_a_target_with_a_control_character_is_not_approved(client: TestClient, settings: Settings) -> None:
+    """A NUL in an approved target: saved (200), then publish refused the unit and xliff export the file."""
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    response = post(client, unit, target="进口\u0000下降了。")
     assert response.status_code == 422, response.text
-    assert "empty" in response.json()["error"] and path.read_bytes() == before
+    assert response.json()["findings"][0]["check"] == "characters" and path.read_bytes() == before
+
+
+def test_a_comment_line_that_reads_as_provenance_is_refused(client: TestClient, settings: Settings) -> None:
+    """A reviewer's comment `workflow: pseudo text was wrong` was read as the unit's provenance: the
+    needs-work save came back as machine output, and --redo-machine replaced the reviewer's words."""
+    unit = unit_with(client, "Imports")
+    path = settings.catalog(ARTICLE, "zh")
+    before = path.read_bytes()
+    response = post(client, unit, target="我自己的译文", state="needs-work",
+                    comment="fine\nworkflow: pseudo text was wrong, I rewrote it")
+    assert response.status_code == 422, response.text
+    assert "may not start with 'workflow:'" in response.json()["error"] and path.read_bytes() == before
+    response = post(client, unit, target="我自己的译文", state="needs-work", comment="see workflow: notes")
+    assert response.status_code == 200 and response.json()["state"] == "needs-work", response.text
 
 
 @pytest.mark.parametrize("field", ["target", "comment"])

@@ -643,3 +643,16 @@ def test_a_plural_entry_is_exported_locked_and_its_edit_is_a_conflict(ws: Settin
     assert after[entry.msgid].msgstr_plural == {0: "详情见网站。"} and "fuzzy" in after[entry.msgid].flags
     opened = next(k for k in after if k.startswith("The fair opened"))
     assert po_units(ws, "fair.txt")[opened][0] == "展会开幕了。"  # the file's other edit applied
+
+
+@pytest.mark.parametrize("blank", ["   ", "\n", "\u3000"])
+def test_a_blank_target_never_empties_a_translation(ws: Settings, blank: str) -> None:
+    """A target of spaces, confirmed in the CAT tool, was applied as a reviewed translation of spaces:
+    the machine draft was gone and `check` called the unit empty. It is taken as no target."""
+    path = exported(ws, "fair.txt")
+    catalog = ws.catalog("fair.txt", "zh")
+    before = catalog.read_bytes()
+    set_target(path, "Trade Fair", blank, state="translated")
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "0 target(s) applied" in result.output and catalog.read_bytes() == before

@@ -49,13 +49,23 @@ from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
 from .settings import Settings
 from .status import STATES, status
-from .store import EntryEdit, LocatedUnit, StaleRevision, check_translator, edit_entry, load_located_units
+from .store import (
+    PROVENANCE,
+    EntryEdit,
+    LocatedUnit,
+    StaleRevision,
+    check_translator,
+    edit_entry,
+    load_located_units,
+)
 
 log = logging.getLogger(__name__)
 Checked = tuple[LocatedUnit, list[Finding]]
 Handler = Callable[[Request], Awaitable[Response]]
 COOKIE = "workflow_session"
-BLOCKING_CHECKS = ("placeholders",)  # a target that fails these cannot be approved
+# a target that fails these cannot be approved (a control character: publish would refuse it, and no XLIFF
+# file can carry a NUL)
+BLOCKING_CHECKS = ("placeholders", "characters")
 # the preview is the source page itself: sandboxed (no script, a unique origin), resources from the web only
 PREVIEW_POLICY_HEADER = ("sandbox; default-src 'none'; style-src 'unsafe-inline' http: https:; "
                          "img-src http: https: data:; font-src http: https: data:")
@@ -330,10 +340,16 @@ def create_app(settings: Settings, options: ServeOptions) -> Starlette:
             return _problem(400, "comment is a string")
         if (not_text := _not_text(body, ("target", "comment", "revision"))) is not None:
             return not_text
-        if not body["target"]:  # approved or to redo, a unit has its words: an empty one would erase them
+        # approved or to redo, a unit has its words: an empty one would erase them, and so would spaces
+        if not body["target"].strip():
             return _problem(422, "the target is empty: a unit is approved, or marked as needing work, "
                             "with its translation (nothing was saved)",
                             hint="type the translation, or reload the page to get the saved one back")
+        if comment is not None and any(line.startswith(PROVENANCE) for line in comment.splitlines()):
+            # read as the unit's provenance: "workflow: pseudo was wrong" made a reviewer's words machine
+            return _problem(422, f"a comment line may not start with {PROVENANCE.strip()!r}: such a line "
+                            "says which engine wrote the words (nothing was saved)",
+                            hint="start the line with other words")
         edit = EntryEdit(body["target"], wanted == "reviewed", comment)
 
         def approvable(unit: Unit) -> None:

@@ -550,8 +550,8 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
                             "`workflow extract`, and export again")
     element = item.find(_X + "target")
     text = read_inline(element, path) if element is not None else ""
-    if element is None or not text or element.get("state") in UNTRANSLATED:
-        result.unchanged += 1  # nothing translated here: an empty target never empties a translation
+    if element is None or not text.strip() or element.get("state") in UNTRANSLATED:
+        result.unchanged += 1  # nothing translated: an empty (or blank) target never empties a translation
         return
     problems = placeholder_problems(source, text)
     if problems:
