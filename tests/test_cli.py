@@ -269,3 +269,21 @@ def test_output_read_by_a_reader_that_went_away_stops_quietly(tmp_path: Path) ->
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (1, "")
+
+
+def test_an_interrupted_command_says_what_is_kept_and_exits_130(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C printed only click's "Aborted!" and exited 1, the code of a failed file."""
+    import workflow.extract
+
+    root = init(tmp_path)
+    write_source(root, "a.txt", "Title\n\nThe fair opened.\n")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workflow.extract, "extract", interrupted)
+    result = run("--root", str(root), "extract")
+    assert result.exit_code == 130, result.output
+    assert result.stderr.startswith("interrupted: what was written before is whole and kept"), result.stderr
+    assert "Aborted!" not in result.output

@@ -25,6 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
 EXIT_USAGE = 2  # as click's own usage errors
 EXIT_QA = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command SIGINT stopped
 
 
 class CommandError(click.ClickException):
@@ -70,6 +71,10 @@ def handle_errors(function: F) -> F:
             raise
         except BrokenPipeError:  # what reads the output went away (`| head`): click stops quietly, exit 1
             raise
+        except KeyboardInterrupt:  # Ctrl-C: click said only "Aborted!" and exited 1, as for a failed file
+            click.echo("interrupted: what was written before is whole and kept (every file is written whole "
+                       "or not at all); run the command again to go on", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except OSError as exc:
             if verbose:
                 logging.getLogger(__name__).exception("details")
