@@ -333,19 +333,26 @@ def test_work_changed_after_the_export_is_a_conflict(ws: Settings, source: str) 
 
 
 def test_a_needs_work_mark_made_after_the_export_survives_the_untouched_file(ws: Settings) -> None:
+    """The unit left as exported in the CAT tool: nothing in the file is newer than the mark. It was a
+    conflict (exit 1) for every unit a reviewer changed after the export, and its hint pushed the user
+    to confirm the old words over the reviewer's change."""
     path = exported(ws, "fair.txt")  # "Trade Fair" goes out reviewed, as translated and approved
     catalog = put(ws, "zh", "fair.txt", {
         "Trade Fair": Put("北京贸易展会开幕", State.NEEDS_WORK, comment="Wrong tense, redo. -- Ana")})
     before = catalog.read_bytes()
-    line = units_of(path)["Trade Fair Opens in Beijing"].sourceline  # (the file as exported, untouched)
+    result = invoke(ws, "xliff", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "0 target(s) applied, 0 reviewed, 5 unchanged, 0 conflict(s); 0 catalog(s) written" in (
+        result.output), result.output
+    assert catalog.read_bytes() == before  # the mark and Ana's comment stay
+    # the same unit confirmed in the CAT tool (state changed): that is the translator's word, newer
+    line = set_target(path, "Trade Fair Opens", "北京贸易展会开幕", state="signed-off")
     result = invoke(ws, "xliff", "import", str(path))
     assert result.exit_code == 1, result.output
     assert re.search(rf"conflict: {re.escape(str(path))}:{line}: {re.escape(str(catalog))}:\d+ "
                      r"\(needs-work\) was changed after this XLIFF file was exported, and this target, the "
                      "same words confirmed, would approve", result.output), result.output
-    assert "0 target(s) applied, 0 reviewed, 4 unchanged, 1 conflict(s); 0 catalog(s) written" in (
-        result.output)
-    assert catalog.read_bytes() == before  # the mark and Ana's comment stay
+    assert catalog.read_bytes() == before
 
 
 # Three versions meet at import: the unit as exported (its digest in extradata), as the catalog holds it
@@ -358,8 +365,11 @@ _DONE, _REDO = "translated", "needs-review-translation"
 
 @pytest.mark.parametrize(("base", "now", "target", "expected"), [
     # the same words as the catalog's
-    pytest.param((_RV, _A), (_NW, _A), (_A, _DONE), "conflict", id="reviewed-marked-needs-work-after"),
-    pytest.param((_RV, _A), (_CH, _A), (_A, _DONE), "conflict", id="reviewed-changed-after"),
+    # (the file as exported, untouched in the CAT tool: nothing in it is newer; it was a conflict, exit 1)
+    pytest.param((_RV, _A), (_NW, _A), (_A, _DONE), "unchanged", id="reviewed-marked-needs-work-after"),
+    pytest.param((_RV, _A), (_CH, _A), (_A, _DONE), "unchanged", id="reviewed-changed-after"),
+    pytest.param((_MT, _A), (_RV, _B), (_A, _REDO), "unchanged", id="untouched-machine-reviewed-after"),
+    pytest.param((_MT, _A), (_NEW, ""), (_A, _REDO), "unchanged", id="untouched-machine-deleted-after"),
     pytest.param((_MT, _A), (_NW, _A), (_A, _DONE), "conflict", id="machine-marked-needs-work-after"),
     pytest.param((_NEW, ""), (_NW, _A), (_A, _DONE), "conflict", id="new-typed-in-po-needs-work"),
     pytest.param((_NW, _B), (_NW, _A), (_A, _DONE), "conflict", id="needs-work-edited-after"),

@@ -105,8 +105,21 @@ def _line(element: etree._Element) -> int | None:
 
 def _base(unit: Unit) -> str:
     """What the catalog held when the unit was exported (its target and state), as a short digest."""
-    digest = hashlib.sha256(f"{unit.state.value}\0{unit.target}".encode("utf-8")).hexdigest()[:16]
+    return _base_of(unit.state, unit.target)
+
+
+def _base_of(state: State, target: str) -> str:
+    digest = hashlib.sha256(f"{state.value}\0{target}".encode("utf-8")).hexdigest()[:16]
     return f"workflow-base:{digest}"
+
+
+def _untouched(item: etree._Element, element: etree._Element, text: str) -> bool:
+    """Whether a trans-unit's target and state are as `xliff export` wrote them: its extradata is the
+    digest of a state that export writes as this one (and approved="yes" for a reviewed one), with
+    this target."""
+    base, state, approved = item.get("extradata"), element.get("state"), item.get("approved") == "yes"
+    return any(_base_of(ours, text) == base for ours, written in TARGET_STATES.items()
+               if written == state and (ours is State.REVIEWED) == approved)
 
 
 def _shown(text: str) -> str:
@@ -560,6 +573,9 @@ def _merge_unit(item: etree._Element, target: _Target, path: Path, result: Impor
     confirmed = _confirmed(item, element)
     if text == unit.target and (not confirmed or unit.state is State.REVIEWED):
         result.unchanged += 1  # nothing new: the catalog's words, in its state or a better one
+        return
+    if _untouched(item, element, text):  # the CAT tool's user left it: nothing here is newer than the catalog
+        result.unchanged += 1  # (a reviewer's change made since the export was a conflict, exit 1)
         return
     # the rest changes the unit: a person's work there (needs-work, changed, reviewed) only as it was
     # exported, for one changed since (a needs-work mark, an edit, a review) is newer than this file
