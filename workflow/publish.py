@@ -469,8 +469,17 @@ class _Writer:
     def withdraw(self, lang: str, article: str) -> bool:
         """Remove an edition's page and bulletin; False when a file was kept (changed by hand, or not
         written by publish), which is reported."""
+        page = output_name(article).as_posix()
+        removed = self.remove_edition(lang, page, _paths(self.settings, lang, article))
+        if removed:
+            self.manifest.decided(lang, article, None)
+        return removed
+
+    def remove_edition(self, lang: str, page: str, paths: Sequence[Path]) -> bool:
+        """Remove the files of an edition (`page`: its name under output/LANG/, without suffix), and its
+        first-publication date with them; False when a file was kept, which is reported."""
         removed = True
-        for path in _paths(self.settings, lang, article):
+        for path in paths:
             try:
                 gone = self.manifest.remove(path)
             except OSError as exc:
@@ -483,8 +492,7 @@ class _Writer:
             elif path.suffix == ".html":
                 self.report.removed.append(path)
         if removed:
-            self.manifest.forget(lang, output_name(article).as_posix())
-            self.manifest.decided(lang, article, None)
+            self.manifest.forget(lang, page)
         return removed
 
     def remove_if_ours(self, path: Path) -> None:
@@ -812,31 +820,12 @@ def _withdraw_orphan_drafts(writer: _Writer, lang: str, orphans: list[Path]) -> 
     """Withdraw the draft editions among the files no source makes any more (an article deleted or
     renamed); the orphans left. A draft never outlives a run under a policy, its source gone or not:
     one was kept online, exit 0."""
-    gone: set[Path] = set()
     for page in orphans:
-        if page.suffix != ".html" or not _orphan_draft(writer, lang, page):
-            continue
-        removed = True
-        for path in (page, page.with_suffix(".xml")):
-            if not path.exists():
-                continue
-            try:
-                if not writer.manifest.remove(path):
-                    removed = False
-                    continue
-            except OSError as exc:
-                writer.report.failures.append(Failure.of(removal_error(path, exc)))
-                removed = False
-                continue
-            gone.add(path)
-            if path.suffix == ".html":
-                writer.report.removed.append(path)
-        if removed:
-            name = page.relative_to(writer.settings.output / lang).with_suffix("")
-            writer.manifest.forget(lang, name.as_posix())
-        else:
-            _stuck(writer, page)
-    return [orphan for orphan in orphans if orphan not in gone]
+        if page.suffix == ".html" and _orphan_draft(writer, lang, page):
+            name = page.relative_to(writer.settings.output / lang).with_suffix("").as_posix()
+            if not writer.remove_edition(lang, name, (page, page.with_suffix(".xml"))):
+                _stuck(writer, page)
+    return [orphan for orphan in orphans if orphan.exists()]
 
 
 def _bannered(writer: _Writer, article: str, lang: str, page: Path) -> bool:
