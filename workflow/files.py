@@ -111,9 +111,7 @@ class _Confinement:
     def check(self, path: Path) -> None:
         if not self.roots:
             return
-        name = os.fspath(path)
-        # not normalized: a `..` after a link goes where the link leads
-        folder = os.path.dirname(name if os.path.isabs(name) else os.path.join(os.getcwd(), name))
+        folder = os.path.dirname(_absolute(path))
         try:
             refusal = self.folders[folder]
         except KeyError:
@@ -124,18 +122,15 @@ class _Confinement:
 
     def check_link(self, link: Path, target: Path) -> None:
         """Refuse a symbolic link inside a held workspace (by name) that leads out of it."""
-        name = os.fspath(link)
-        name = name if os.path.isabs(name) else os.path.join(os.getcwd(), name)
+        name = _absolute(link)
         for root in list(self.roots):
-            base = str(root)
-            if name.startswith(base.rstrip(os.sep) + os.sep) and not target.is_relative_to(root):
+            if _named_in(root, name) and not target.is_relative_to(root):
                 raise LeadsOut(root, Path(name), target, file=True)
 
     def _refusal(self, folder: str) -> LeadsOut | None:
         """Why `folder` may not be written in, or None."""
         for root in list(self.roots):
-            base = str(root)
-            if folder != base and not folder.startswith(base.rstrip(os.sep) + os.sep):
+            if folder != str(root) and not _named_in(root, folder):
                 continue  # not this workspace's by name (an export the user named: theirs to choose)
             if Path(os.path.realpath(folder)).is_relative_to(root):
                 return None
@@ -147,6 +142,17 @@ class _Confinement:
                 if not target.is_relative_to(root):
                     return LeadsOut(root, step, target)
         return None
+
+
+def _absolute(path: Path) -> str:
+    """A path made absolute by name, not normalized: a `..` after a link goes where the link leads."""
+    name = os.fspath(path)
+    return name if os.path.isabs(name) else os.path.join(os.getcwd(), name)
+
+
+def _named_in(root: Path, name: str) -> bool:
+    """Whether an absolute path lies below `root` by name (links not followed)."""
+    return name.startswith(str(root).rstrip(os.sep) + os.sep)
 
 
 _CONFINEMENT = _Confinement()
