@@ -24,7 +24,7 @@ from .extract import ExtractCache, article_name, find_sources
 from .languages import words
 from .model import Failure, State
 from .settings import Settings
-from .store import scan_catalog
+from .store import EntryBrief, scan_catalog
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -122,11 +122,15 @@ class Tally:
 
 def tally(path: Path) -> Tally:
     """Count the units and words in each state of one catalog."""
+    return _counted(scan_catalog(path))
+
+
+def _counted(entries: Sequence[EntryBrief]) -> Tally:
     units = [0] * len(STATES)
     counted = [0] * len(STATES)
     index = {state: number for number, state in enumerate(STATES)}
     bands = dict.fromkeys(Bands.__dataclass_fields__, 0)
-    for entry in scan_catalog(path):
+    for entry in entries:
         number = index[entry.state]
         units[number] += 1
         counted[number] += words(entry.source)
@@ -150,18 +154,19 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
         total = StatusRow(lang, None, Counts(), Counts())
         for catalog in readable_catalogs(settings, lang, report.failures, progress):
             try:
-                counts = tally(catalog.path)
+                entries = scan_catalog(catalog.path)
             except WorkflowError as exc:
                 log.debug("failed: %s", exc)
                 report.failures.append(Failure.of(exc))
                 continue
             expected = extracted.units(catalog.article) or 0
-            if expected > counts.units.total:  # entries deleted in an editor: counted as new, and reported
+            if expected > len(entries):  # entries deleted in an editor: counted as new, and reported
                 report.failures.append(Failure(
-                    f"{expected - counts.units.total} of the article's {expected} unit(s) have no entry in "
+                    f"{expected - len(entries)} of the article's {expected} unit(s) have no entry in "
                     "this catalog (deleted in an editor?): counted as new", catalog.path,
                     hint="run `workflow extract` to put them back"))
-                counts = _with_missing(counts, catalog.path, settings.catalog(catalog.article, None))
+                entries = [*entries, *_missing(entries, settings.catalog(catalog.article, None))]
+            counts = _counted(entries)
             row = StatusRow(lang, catalog.article, counts.units, counts.words, counts.confidence)
             report.rows.append(row)
             total = total + row
@@ -169,16 +174,14 @@ def status(settings: Settings, langs: Sequence[str], progress: Progress | None =
     return report
 
 
-def _with_missing(counts: Tally, path: Path, template: Path) -> Tally:
-    """A catalog's counts with the units of its template that have no entry in it, as new (read only for
-    such a catalog; without a readable template, the counts as they are)."""
+def _missing(entries: Sequence[EntryBrief], template: Path) -> list[EntryBrief]:
+    """The units of a catalog's template that have no entry in it, as new (read only for such a catalog;
+    none when the template cannot be read)."""
+    present = {entry.key for entry in entries}
     try:
-        present = {entry.key for entry in scan_catalog(path)}
-        missing = [entry for entry in scan_catalog(template) if entry.key not in present]
+        return [entry for entry in scan_catalog(template) if entry.key not in present]  # (a template's: new)
     except WorkflowError:
-        return counts
-    units = counts.units + Counts(new=len(missing))
-    return Tally(units, counts.words + Counts(new=sum(words(e.source) for e in missing)), counts.confidence)
+        return []
 
 
 def _article_names(settings: Settings) -> list[str]:
