@@ -290,17 +290,13 @@ def unpublish(settings: Settings, lang: str, articles: tuple[str, ...]) -> None:
     Example:
       workflow unpublish zh story.txt
     """
-    from .languages import language_key
     from .publish import recorded_languages
     from .publish import unpublish as run_unpublish
 
     # a language taken out of `languages` keeps its editions online until they are withdrawn here; any
     # spelling names it (`pt-BR` for `pt_BR`, as its pages' lang says): another one withdrew nothing, exit 0
-    codes = (*sorted(recorded_languages(settings)), *settings.languages)  # the configured spelling wins
-    known = {language_key(code): code for code in codes}
-    if language_key(lang) not in known:
-        chosen_languages(settings, (lang,))  # not a language: bad usage
-    render_publish(settings, run_unpublish(settings, known[language_key(lang)], articles))
+    [chosen] = chosen_languages(settings, (lang,), also=recorded_languages(settings))
+    render_publish(settings, run_unpublish(settings, chosen, articles))
 
 
 # -- status, check, review ---------------------------------------------------------------

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from .errors import SettingsError, UsageError
 from .formats.html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
@@ -103,15 +103,17 @@ def check_export_path(settings: Settings, path: Path, what: str, hint: str) -> N
                              f"be written among them", path=path, hint=hint)
 
 
-def chosen_languages(settings: Settings, langs: Sequence[str]) -> tuple[str, ...]:
+def chosen_languages(settings: Settings, langs: Sequence[str], also: Iterable[str] = ()) -> tuple[str, ...]:
     """The languages named for a command (every configured one when none), each once.
 
-    A code names a configured language whatever its case or separator (`FR`, `zh-tw` for `zh_TW`)
-    and is given back as configured. Raises UsageError on a language that is not configured.
+    A code names a configured language (or one of `also`, languages the command accepts besides)
+    whatever its case or separator (`FR`, `zh-tw` for `zh_TW`) and is given back as configured.
+    Raises UsageError on a language that is not configured.
     """
     from .languages import language_key
 
-    configured = {language_key(lang): lang for lang in settings.languages}
+    # the configured spelling wins over another one of `also`
+    configured = {language_key(lang): lang for lang in (*sorted(also), *settings.languages)}
     unknown = [lang for lang in langs if language_key(lang) not in configured]
     if unknown:
         raise UsageError(f"not a configured language: {', '.join(unknown)} "
