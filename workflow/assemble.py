@@ -306,7 +306,7 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
     language name `lang` (og:locale spelt with `_`: `pt_BR`). `<html>` is render.source_page's.
     """
     edits: list[Edit] = []
-    direction = text_direction(lang)
+    tag, direction = language_tag(lang), text_direction(lang)
 
     def say(attribute: Attribute, value: str) -> None:
         if attribute.value != value:
@@ -317,7 +317,6 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
             for attribute in found.attributes:
                 codes = attribute.value.replace(",", " ").split()  # content-language may list several
                 if codes and all(serves(code, source_lang) for code in codes):
-                    tag = language_tag(lang)
                     say(attribute, tag.replace("-", "_") if attribute.name == "og:locale" else tag)
             continue
         named = [a for a in found.attributes if a.name != "dir"]
@@ -329,7 +328,7 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
             continue  # another language, or `lang=""` (unknown): as the publisher wrote it
         if ours:
             for attribute in named:
-                say(attribute, language_tag(lang))
+                say(attribute, tag)
         elif found.inline:
             continue  # a `dir` alone (`<span dir="ltr">+1 555 0100</span>`) is about its text, not a language
         for attribute in found.attributes:

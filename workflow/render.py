@@ -115,21 +115,22 @@ def ui(lang: str) -> dict[str, str]:
     reader does not read the draft banner as Hebrew, nor a right-to-left page move its full stop.
     """
     strings = _strings()
-    own = _own_strings(strings, lang)
+    own = _own_texts(lang)
     english = own is None and base_language(lang) != "en"
-    return {**strings["en"], **(own or {}),
+    return {**strings["en"], **(strings[own] if own else {}),
             "attrs": Markup(' lang="en" dir="ltr"' if english else ""),
             "xml_attrs": Markup(' xml:lang="en"' if english else "")}
 
 
-def _own_strings(strings: dict[str, dict[str, str]], lang: str) -> dict[str, str] | None:
-    """A language's texts: those of its language and script (`zh-Hant` for `zh_TW`), else its language's
-    when they are written in its script (`zh` is Simplified: not for `zh-Hant-TW`, which got them)."""
-    base, written = base_language(lang), script(lang)
-    own = strings.get(f"{base}-{written}") if written else None
-    if own is None and base in strings and (not written or script(base) == written):
-        own = strings[base]
-    return own
+@cache  # (asked for every page: the script comes from CLDR's likely subtags)
+def _own_texts(lang: str) -> str | None:
+    """Which texts a language has (their key in strings.json): those of its language and script
+    (`zh-Hant` for `zh_TW`), else its language's when written in its script (`zh` is Simplified: not for
+    `zh-Hant-TW`, which got them); None: none of its own."""
+    strings, base, written = _strings(), base_language(lang), script(lang)
+    if written and f"{base}-{written}" in strings:
+        return f"{base}-{written}"
+    return base if base in strings and (not written or script(base) == written) else None
 
 
 def up(relative: PurePosixPath) -> str:
