@@ -237,7 +237,7 @@ def test_an_unexpected_error_is_one_line_and_a_hint_or_with_v_its_traceback(
     def broken(path: Path) -> object:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(workflow.status, "tally", broken)
+    monkeypatch.setattr(workflow.status, "scan_catalog", broken)
     quiet = invoke(root, "status")
     assert quiet.exit_code == 1 and "Traceback" not in quiet.output
     assert quiet.stderr.splitlines() == [
@@ -257,7 +257,7 @@ def test_a_file_error_from_deep_inside_names_the_file(tmp_path: Path,
     def unreadable(path: Path) -> object:
         raise PermissionError(13, "Permission denied", str(denied))
 
-    monkeypatch.setattr(workflow.status, "tally", unreadable)
+    monkeypatch.setattr(workflow.status, "scan_catalog", unreadable)
     result = invoke(root, "status")
     assert result.stderr.splitlines() == [
         f"error: {denied}: Permission denied",
@@ -275,7 +275,7 @@ def broken(path):
     raise KeyError("surprise")
 
 
-workflow.status.tally = broken
+workflow.status.scan_catalog = broken
 from workflow.cli import cli  # noqa: E402
 
 cli.main(args=sys.argv[1:], prog_name="workflow")
