@@ -108,6 +108,24 @@ def test_starts_of_real_text_are_syntoks(path: Path) -> None:
         assert our_starts(paragraph_text) == syntok_starts(paragraph_text)
 
 
+def test_the_word_lists_are_the_installed_syntoks() -> None:
+    """sentence_starts.py copies syntok's word lists rather than import them (with its tokenizer and the
+    regex module): they must be the ones the installed syntok's rules use."""
+    from syntok._segmentation_states import State
+
+    from workflow import sentence_starts
+
+    for name in ("opening_brackets", "closing_brackets", "closing_quotes", "terminals", "roman_numerals",
+                 "months", "abbreviations", "starters", "vowels", "inner_sentence_punctuation",
+                 "max_bracket_skipping_length"):
+        assert getattr(sentence_starts, name.upper()) == getattr(State, name), name
+    for token in ("I", "XXV", "XXVI", "x", "Mr", ""):
+        assert sentence_starts._single_letter_or_roman_numeral(token) == \
+            State.is_single_letter_or_roman_numeral(token)
+    for token in ("b", "B", "a", "é", "Ø", "1", "bc", ""):
+        assert sentence_starts._single_consonant(token) == State.is_single_consonant(token)
+
+
 def test_the_ported_syntok_is_the_installed_one() -> None:
     """The port follows syntok 1.4.4's segmenter rule for rule: another release must be ported anew."""
     folder = Path(syntok.__file__).parent

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -75,6 +76,58 @@ def test_tokens_of_any_mix_of_special_characters_are_syntoks(text: str) -> None:
 @given(st.text(max_size=60))
 def test_tokens_of_any_unicode_text_are_syntoks(text: str) -> None:
     assert our_tokens(text) == syntok_tokens(text)
+
+
+# the alphabet of sentence_tokens._split_latin_word: ASCII, Latin-1 letters, the apostrophes, hyphens,
+# dashes and quotes of news text; and what borders it (`×`, `ª`, `µ`, `²`, `ʼ`, Greek: syntok splits those)
+LATIN = "aAzZnNtT09.,;:!?'\"()[]{}-_~@#/&%+<>éÉßÿÞØøÀ´’′\u00ad\u2010\u2011\u2012–—‘“”…«»"
+BORDER = "×÷ªºµ²ʼʹΣσ"
+
+
+@given(st.text(LATIN, min_size=1, max_size=12), st.sampled_from(["", " ", "\n"]))
+@example("O’sB", "")  # an upper-case letter right after an apostrophe's tail: an empty match there too
+@example("don’t", " ")
+@example("U.S.-China", "")
+@example("won´t", "")
+def test_latin_words_are_split_as_syntok_splits_them(word: str, prefix: str) -> None:
+    assert sentence_tokens._LATIN_WORD.fullmatch(word)
+    ours = list(sentence_tokens._split_latin_word(prefix, word, 7))
+    theirs = [(t.spacing, t.value, t.offset) for t in SYNTOK._split_word(prefix, word, 7)]
+    assert ours == theirs
+
+
+@given(st.text(LATIN + BORDER, max_size=12))
+def test_a_word_outside_the_latin_alphabet_goes_to_syntok(word: str) -> None:
+    latin = sentence_tokens._LATIN_WORD.fullmatch(word) is not None
+    assert latin == (bool(word) and not set(word) & set(BORDER))
+
+
+def test_news_words_are_split_without_the_regex_module() -> None:
+    """Only a word outside the Latin alphabet imports syntok's tokenizer, with the regex module (it
+    takes longer to import than a small extract to run)."""
+    import subprocess
+
+    code = ("import sys\n"
+            "from workflow.sentence_tokens import tokens\n"
+            "tokens('Zürich’s U.S.-based iPhone maker isn’t (really) co-operating; Müller said… «Oui».')\n"
+            "print('regex' in sys.modules, 'syntok' in sys.modules)\n"
+            "tokens('The Ωmega-3 trial')\n"
+            "print('regex' in sys.modules, 'syntok' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_the_ported_word_splitter_is_the_installed_syntoks() -> None:
+    """_split_latin_word follows syntok 1.4.4's `_split_word` and `_separation`: another release must be
+    ported anew (the comparisons above would find most differences, not all)."""
+    import hashlib
+
+    import syntok
+
+    tokenizer = Path(syntok.__file__).parent / "tokenizer.py"
+    assert hashlib.sha256(tokenizer.read_bytes()).hexdigest()[:16] == "2f852649562f6cad", \
+        "syntok changed: port its word splitter to sentence_tokens.py again"
 
 
 def real_texts() -> list[Path]:

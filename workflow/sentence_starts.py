@@ -25,28 +25,89 @@ from __future__ import annotations
 import bisect
 from itertools import compress, count
 
-from syntok._segmentation_states import State
-
 from .sentence_tokens import Tokens
 
-# syntok's word lists (syntok/_segmentation_states.py, class State)
-OPENING_BRACKETS = State.opening_brackets
-CLOSING_BRACKETS = State.closing_brackets
-CLOSING_QUOTES = State.closing_quotes
-TERMINALS = State.terminals
-MAX_BRACKET_SKIPPING_LENGTH = State.max_bracket_skipping_length  # 70 characters
-INNER_SENTENCE_PUNCTUATION = State.inner_sentence_punctuation
-MONTHS = State.months
-ABBREVIATIONS = State.abbreviations
-STARTERS = State.starters
+# syntok's word lists (class State of syntok/_segmentation_states.py, 1.4.4), as written there: copied, not
+# imported, as importing that module imports syntok's tokenizer and with it the regex module, which takes
+# longer than extracting a small article (sentence_tokens.py splits words without it).
+# tests/test_sentence_starts.py checks that they are the installed syntok's.
+OPENING_BRACKETS = frozenset(
+    "([{\uFF5F\uFF5B\uFF3B\uFF08\uFE5D\uFE5B\uFE59\uFD3E\u301A\u3018\u2985\u2983\u2329"
+)
+CLOSING_BRACKETS = frozenset(
+    ")]}\uFF60\uFF5D\uFF3D\uFF09\uFE5E\uFE5C\uFE5A\uFD3F\u301B\u3019\u2986\u2984\u232A"
+)
+CLOSING_QUOTES = frozenset(
+    "'\"\u00B4\u2019\u201D\u232A\u27E9\u27EB\u2E29\u3009\u300B\u301E"
+)
+TERMINALS = frozenset(
+    {"..."}
+    | set(
+        ".!?;\u203C\u203D\u2047\u2048\u2049\u3002\uFE52\uFE57\uFF01\uFF0E\uFF1F\uFF61"
+    )
+)
+ROMAN_NUMERALS = frozenset(
+    """
+I II III IV V VI VII VIII IX X
+XI XII XIII XIV XV XVI XVII XVIII XIX XX
+XXI XXII XXIII XXIV XXV
+""".split()
+)
+MONTHS = frozenset(
+    """
+Jän Jan en ene Ene feb febr Feb Mär Mar mzo Mzo Apr abr abl Abr may May jun Jun
+jul Jul ago agto Aug sep Sep sept Sept setbre set
+oct octbre Oct Okt nov novbre Nov dic dicbre Dic Dez Dec
+""".split()
+)
+ABBREVIATIONS = frozenset(
+    """
+Abb adm Adm Abs afmo alt Alt Anl ap apdo approx Approx art Art atte atto Aufl ave Ave Az
+bmo Bmo brig Bd Brig bsp Bsp bspw bzgl bzw ca cap capt Capt cf cmdt Cmdt cnel Cnel Co col Col Corp
+de Dr dgl dt emp en es etc evtl excl exca Exca excmo Excmo exsmo Exsmo ff fig Fig figs Figs fr Fr
+gal gen Gen ggf gral Gral GmbH gob Gob Hd hno Hno hnos Hnos Inc incl inkl lic Lic lit ldo Ldo Ltd
+mag Mag max med Med Min min Mio mos Mr mr Mrd Mrs mrs Ms ms Mt mt MwSt nat Nat Nr nr ntra Ntra ntro Ntro
+pag phil prof Prof rer Rer resp sci Sci Sen Sr sr Sra sra Srta srta St st synth tab Tab tel Tel
+univ Univ Urt vda Vda vol Vol vs vta zB zit zzgl
+Mo Mon lun Di Tue mar Mi Wed mie mié Do Thu jue Fr Fri vie Sa Sat sab So Sun dom
+""".split()
+)
+STARTERS = frozenset(
+    """
+Above Accordingly Additionally Admittedly All
+Also Although Again And Are As Assuredly
+Because Besides
+Certainly Chiefly Comparatively Consequently Conversely Coupled Correspondingly
+Does Due Especially For Furthermore Granted Generally Hence How However
+Identically In Indeed Instead It Its Likewise Moreover Nevertheless No
+Obviously Of On Ordinarily Other Otherwise Outside Particularly Rather
+Similarly Since Singularly Still So Subsequently
+That The Therefore Thereupon This Thus Unquestionably Use Usually
+What Where Whereas Wherefore Why Yet
+Auch Da Dabei Dadurch Daher Darauf Darum Das Dein Der Deswegen Die Du
+Ich Ihr Ihnen Er Es Euer Mein Nämlich Sie Sein So Somit Sonst
+Unser Warum Was Wegen Weil Wer Weshalb Wie Wieso Wir
+A Algunas Algunos De Desde Debido El Ella En Hay La Las Los No
+Otra Otro Para Por Porque Se También Todas Todos
+""".split()
+)
+MAX_BRACKET_SKIPPING_LENGTH = 70  # characters
+INNER_SENTENCE_PUNCTUATION = frozenset(",;:")
+_VOWELS = "aeiouáéííóúäëïöüåæø"
+VOWELS = frozenset(_VOWELS + _VOWELS.upper())
+
 # the tokens the inner state stops at: a terminal or an opening bracket (`(` is one)
 _STOPS = TERMINALS | OPENING_BRACKETS
 
 _FIRST, _INNER, _TERMINAL, _END = range(4)  # syntok's FirstToken, InnerToken, Terminal, End
 
 
-_single_letter_or_roman_numeral = State.is_single_letter_or_roman_numeral
-_single_consonant = State.is_single_consonant
+def _single_letter_or_roman_numeral(token: str) -> bool:  # syntok's State.is_single_letter_or_roman_numeral
+    return len(token) == 1 or token in ROMAN_NUMERALS
+
+
+def _single_consonant(token: str) -> bool:  # syntok's State.is_single_consonant
+    return len(token) == 1 and token.isalpha() and token not in VOWELS
 
 
 class _Machine:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 # how workflow runs syntok's tokenizer: hyphens and underscores inside words as tokens of their
 # own, `n't` kept as written
@@ -65,10 +65,69 @@ class Tokens(NamedTuple):
 
 @functools.cache
 def _split_word() -> Any:
-    """syntok's word splitter (imported on first use)."""
+    """syntok's word splitter (imported on first use: it imports the regex module, which takes
+    longer to import than a small extract takes to run)."""
     from syntok.tokenizer import Tokenizer
 
     return Tokenizer(**SYNTOK_OPTIONS)._split_word
+
+
+# syntok's `_split_word` (tokenizer.py) for a word of Latin letters: ASCII and Latin-1 letters, digits,
+# ASCII punctuation and the typographic apostrophes, hyphens, quotes and dashes of news text. On those
+# characters the Unicode classes of syntok's `_separation` pattern are the ones spelt out here, so Python's
+# `re` runs it (syntok's needs the regex module); any other word goes to syntok's own.
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"  # \p{Ll}
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # \p{Lu}
+_APOSTROPHES = "'\u00b4\u2019\u2032"  # syntok's, less the two that are letters too (U+02B9, U+02BC)
+_HYPHENS = "\u00ad\u2010-\u2012-"  # syntok's, in this alphabet
+_LATIN_WORD = re.compile(
+    "[!-~"  # ASCII less white space and control characters
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"  # Latin-1 letters
+    "\u00b4\u2019\u2032\u00ad\u2010-\u2014\u2018\u201c\u201d\u2026\u00ab\u00bb]+"  # apostrophes, dashes
+)
+_SEPARATION = re.compile(  # syntok's `_separation`, with these classes
+    f"(?<=[{_LOWER}])[.!?]?(?=[{_UPPER}])"  # lower-case to upper-case
+    f"|[{_APOSTROPHES}][{_LOWER}{_UPPER}]+"  # an apostrophe and its tail
+    "|[()\\[\\]{}]"  # brackets (\p{Ps}, \p{Pe})
+    "|\\.\\.\\."  # an inner ellipsis
+    f"|(?<=[{_LOWER}{_UPPER}])[,;_{_HYPHENS}](?=[{_LOWER}{_UPPER}0-9])"  # letter, separator, not a digit
+    f"|(?<=[{_LOWER}{_UPPER}0-9])[,;_{_HYPHENS}](?=[{_LOWER}{_UPPER}])"
+)
+_APOSTROPHE_T = re.compile(f"[{_APOSTROPHES}]t")
+
+
+def _split_latin_word(prefix: str, word: str, offset: int) -> Iterator[tuple[str, str, int]]:
+    """syntok's `_split_word(prefix, word, offset)` for a word `_LATIN_WORD` matches: (spacing, value,
+    offset) of each token, with SYNTOK_OPTIONS (separators emitted, `n't` kept)."""
+    remainder = 0
+    for match in _SEPARATION.finditer(word):
+        start, end = match.span()
+        separator = match.group()
+        if start > remainder:
+            if word[start - 1] == "n" and _APOSTROPHE_T.fullmatch(separator):
+                if remainder < start - 1:
+                    yield prefix, word[remainder:start - 1], offset + remainder
+                    prefix = ""
+                yield prefix, "n" + separator, offset + start - 1
+                prefix = ""
+                remainder = end
+                continue
+            yield prefix, word[remainder:start], offset + remainder
+            prefix = ""
+        if separator:
+            yield prefix, separator, offset + start
+            prefix = ""
+        remainder = end
+    if remainder == 0:
+        yield prefix, word, offset
+    elif remainder < len(word):
+        yield prefix, word[remainder:], offset + remainder
+
+
+def _split_other_word(prefix: str, word: str, offset: int) -> Iterator[tuple[str, str, int]]:
+    """syntok's `_split_word` itself, for any word: (spacing, value, offset) of each token."""
+    for token in _split_word()(prefix, word, offset):
+        yield token.spacing, token.value, token.offset
 
 
 def tokens(text: str) -> Tokens:
@@ -124,10 +183,11 @@ def tokens(text: str) -> Tokens:
             space(first)
             offset(start)
         else:
-            for token in _split_word()(spacing if first else "", word, start):
-                value(token.value)
-                space(bool(token.spacing))
-                offset(token.offset)
+            split = _split_latin_word if _LATIN_WORD.fullmatch(word) else _split_other_word
+            for token_spacing, token, token_offset in split(spacing if first else "", word, start):
+                value(token)
+                space(bool(token_spacing))
+                offset(token_offset)
         at = word_end  # after the word: a `...`, then each character
         if text.startswith("...", at, stop):
             value("...")
