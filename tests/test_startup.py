@@ -118,3 +118,21 @@ def test_extract_reads_no_babel_locale_for_regional_codes(tmp_path: Path) -> Non
     assert '"Language-Team: Chinese (Traditional, Taiwan)\\n"' in catalog
     brazilian = (workspace / "locales" / "pt-BR" / "dw-furniture.po").read_text(encoding="utf-8")
     assert '"Language-Team: Portuguese (Brazil)\\n"' in brazilian
+
+
+def test_the_command_sets_start_up_aside_from_the_garbage_collector(tmp_path: Path) -> None:
+    """`workflow` (main) freezes what start-up created; `cli` called in a process of its caller does not."""
+    code = (
+        "import gc, json, sys\n"
+        "from workflow.cli import cli, main\n"
+        "frozen = []\n"
+        "for entry in (cli, main):\n"
+        "    sys.argv = ['workflow', '--version']\n"
+        "    try:\n"
+        "        entry()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    frozen.append(gc.get_freeze_count() > 1000)\n"
+        "print(json.dumps(frozen))\n"
+    )
+    assert python(code, tmp_path) == [False, True]
