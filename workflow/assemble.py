@@ -15,12 +15,12 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 
 from .formats.scanner import escape_attribute, escape_text
 from .languages import joins_without_space, language_tag, serves, text_direction
 from .model import Article, Attribute, Block, BlockKind, Format, Piece, Placeholder, State
+from .records import frozen
 from .segment import forbidden_character, parse_target, placeholder_problems
 
 Edit = tuple[int, int, str]
@@ -59,7 +59,7 @@ class Mark(enum.Enum):
     SOURCE = "source"  # the source text, shown marked as in the source language
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Choice:
     """What readers see for one unit; `reason` says why a unit shows its source."""
 
@@ -69,7 +69,7 @@ class Choice:
     refused: bool = False  # a translation was there but could not be used
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fallback:
     """A unit shown in the source language, and why."""
 
@@ -79,7 +79,7 @@ class Fallback:
     refused: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Localized:
     """A localized document and the units that readers see in the source language."""
 

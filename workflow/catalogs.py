@@ -9,16 +9,16 @@ Reading and writing one catalog is `store.py`'s concern.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import Progress, article_name, find_sources, orphan_failure
 from .model import Failure
+from .records import frozen
 from .settings import Settings
 from .store import iter_catalogs
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CatalogFile:
     """The PO catalog of one article in one language."""
 

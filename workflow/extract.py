@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
@@ -27,6 +27,7 @@ from .files import BatchWriter, read_regular, workspace_lock, write_if_changed
 from .formats import html, text, xml
 from .model import Article, CatalogChange, Failure, StageReport
 from .names import check_name
+from .records import frozen, mutable
 from .settings import Settings
 from .store import CatalogPlan, iter_catalogs, plan_catalog
 
@@ -237,7 +238,7 @@ def _collisions(names: Named) -> dict[Path, str]:
     }
 
 
-@dataclass(slots=True)
+@mutable
 class ExtractCache:
     """What the last extract saw, per article: [source hash, unit count, hash of its catalogs' stats].
 
@@ -436,7 +437,7 @@ Job = tuple[Path, str, "bytes | None", list[Path]]  # a source, its article name
 # read, and its catalogs
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Planned:
     """One article read, split and its catalogs worked out, nothing written yet: all `extract` needs to
     write and count it."""

@@ -12,11 +12,11 @@ import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import LockError, WorkflowError
+from .records import mutable
 
 LOCK_NAME = ".workflow.lock"
 log = logging.getLogger(__name__)
@@ -347,7 +347,7 @@ def _read_up_to(handle: int, count: int) -> bytes:
     return b"".join(parts)  # (one part: that part itself, not a copy)
 
 
-@dataclass(slots=True)
+@mutable
 class _Pending:
     """A file of a BatchWriter's batch: written to its temporary, not yet on disk nor in place."""
 

@@ -29,6 +29,7 @@ import ahocorasick_rs
 from .errors import WorkflowError
 from .files import MIB, read_regular, workspace_lock, write_if_changed
 from .languages import serves
+from .records import frozen
 from .settings import Settings, chosen_languages
 
 HEADER = ("source", "target", "note", "type")
@@ -37,7 +38,7 @@ APPROVED_TYPES = {"", "approved", "preferred", "term"}
 _GAP = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Term:
     """One glossary entry; for a do-not-translate term, target is the source term."""
 
@@ -48,7 +49,7 @@ class Term:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TermMatch:
     """Where a term occurs in a text: character offsets [start, end)."""
 
@@ -296,7 +297,7 @@ def load_glossary(settings: Settings, lang: str) -> Glossary:
     return parse_glossary(data, path, lang)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GlossaryImport:
     """What `glossary import` did."""
 

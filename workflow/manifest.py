@@ -23,10 +23,11 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .files import check_inside, write_if_changed
+from .records import mutable
 
 log = logging.getLogger(__name__)
 MANIFEST = Path(".workflow") / "published.json"
@@ -37,7 +38,7 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(slots=True)
+@mutable
 class Manifest:
     """Files written under `output` (relative POSIX paths -> SHA-256) and first-publication dates."""
 

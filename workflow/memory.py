@@ -22,7 +22,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, Sequence
 
@@ -34,6 +34,7 @@ from .errors import WorkflowError
 from .files import MIB, atomic_writer, check_regular, workspace_lock
 from .languages import base_language, language_key, serves
 from .markup import iterparse_xml, local_name, read_xml
+from .records import frozen
 from .segment import parse_target
 from .settings import Settings, check_export_path
 
@@ -47,7 +48,7 @@ ORIGIN = "x-workflow-origin"  # <prop type=…> naming the file or article a uni
 _GAP = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MemoryUnit:
     """A source sentence and its translation, and where the pair came from."""
 
@@ -56,7 +57,7 @@ class MemoryUnit:
     origin: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MemoryMatch:
     """A memory unit found for a source text; score 100 is an exact match."""
 
@@ -186,7 +187,7 @@ def _seg_text(seg: etree._Element) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TmxUnit:
     """One `<tu>`: its text per language (as written in xml:lang) and its origin prop."""
 
@@ -330,7 +331,7 @@ class WorkspaceMemory:
         return lookup(layers, source, threshold)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MemoryImport:
     """What `tm import` did for one language."""
 
@@ -342,7 +343,7 @@ class MemoryImport:
     written: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ImportReport:
     """What `tm import` did: per configured language, and the languages it left out."""
 
@@ -528,7 +529,7 @@ def render_tmx(units: Iterable[MemoryUnit], source_lang: str, lang: str, ids: Se
     return out.getvalue()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ExportReport:
     """What `tm export` wrote."""
 

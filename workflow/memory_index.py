@@ -32,7 +32,6 @@ import os
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, TypeVar, cast
 
@@ -41,6 +40,7 @@ from rapidfuzz import fuzz, process
 from .errors import WorkflowError
 from .files import LeadsOut, atomic_writer, check_inside, temporary_beside
 from .memory import MemoryUnit, body_end, iter_tmx, memory_path, normalize, pair_of, write_tmx, write_units
+from .records import frozen
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def _row(unit: MemoryUnit) -> tuple[bytes, int, str, str, str]:
     return pair, int.from_bytes(_hash(key, 8), "big", signed=True), unit.source, unit.target, unit.origin
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Stamp:
     """What identifies a version of the memory file."""
 

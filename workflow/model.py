@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .records import frozen, mutable
 
 if TYPE_CHECKING:
     from .errors import WorkflowError
@@ -40,7 +42,7 @@ class Format(enum.Enum):
     XML = "xml"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Placeholder:
     """One piece of inline markup, shown to translators as `<n>…</n>` or `<n/>`.
 
@@ -59,7 +61,7 @@ class Placeholder:
         return self.end is not None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Segment:
     """A translation unit as extracted from a source article."""
 
@@ -72,7 +74,7 @@ class Segment:
     more_lines: tuple[int, ...] = ()  # where the same sentence occurs again in the article
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Piece:
     """A sentence of a block: the unit key, its text, and its span in the source.
 
@@ -87,7 +89,7 @@ class Piece:
     line: int = 0  # where the sentence starts in the source (0: the block's line)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Block:
     """A run of translatable text and the separators between its sentences.
 
@@ -106,7 +108,7 @@ class Block:
     context: str = ""  # for translators: `3 of 12 in main`, a column on a crowded line
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Attribute:
     """An attribute of a start tag: its value as a browser reads it, and where the raw value
     (quotes and all) is in the source text, for publishing to replace."""
@@ -116,7 +118,7 @@ class Attribute:
     span: tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LanguageTag:
     """A start tag in translated content that says which language or direction its content is in:
     its `lang`, `xml:lang` and `dir` (a `<meta>`: its `content`, under the name of what it declares,
@@ -127,7 +129,7 @@ class LanguageTag:
     inline: bool = False  # an element inside a sentence (a `dir` alone there is about its text)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Article:
     """A source article read into blocks, with everything needed to rebuild it."""
 
@@ -170,7 +172,7 @@ def _note(block: Block, piece: Piece) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Unit:
     """A segment with its translation into one language, as stored in a PO file."""
 
@@ -184,7 +186,7 @@ class Unit:
     plural: bool = False  # a hand-made plural entry (msgid_plural): `target` is its form for n=1 alone
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CatalogChange:
     """What an update did to one catalog file."""
 
@@ -196,7 +198,7 @@ class CatalogChange:
     obsolete: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Failure:
     """One file that a batch command could not process."""
 
@@ -211,7 +213,7 @@ class Failure:
         return cls(error.message, error.path, error.line, error.hint)
 
 
-@dataclass(slots=True)
+@mutable
 class StageReport:
     """What a command did: counts, the catalogs that need a translator's eye, failures.
 
@@ -248,7 +250,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Issue:
     """One QA finding about one unit."""
 
@@ -258,7 +260,7 @@ class Issue:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MTRequest:
     """Plain text for a machine-translation engine, with spans it must find in its output.
 
@@ -271,7 +273,7 @@ class MTRequest:
     spans: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MTResult:
     """An engine's translation, and where each request span ended up (None: unknown)."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from .model import StageReport
+from .records import frozen
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .qa import CheckReport
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunReport:
     """The report of every stage, in order."""
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from .errors import PublishError, UsageError
 from .languages import words
 from .model import Article, Block, BlockKind, State
+from .records import frozen
 from .settings import POLICIES, Settings, chosen_languages
 
 # the states whose translation counts towards a policy (and is shown): reviewed ones, and with
@@ -29,7 +29,7 @@ USABLE = frozenset({State.REVIEWED})
 DRAFT_USABLE = frozenset({State.REVIEWED, State.MACHINE, State.NEEDS_WORK, State.CHANGED})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Policy:
     """When an article may be published in a language."""
 

@@ -17,12 +17,13 @@ import re
 import textwrap
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .confidence import MARK, confidence_of
 from .errors import CatalogError
 from .model import State
+from .records import frozen, mutable
 from .segment import unit_key
 
 FIX_HINT = ("fix the file in a PO editor (msgfmt --check shows the problem)"
@@ -250,7 +251,7 @@ _TOOL_WIDTHS = (("poedit", 79), ("weblate", 77), ("translate toolkit", 77), ("lo
 _USUAL_WIDTHS = (79, 78, 77, 76, 80)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Layout:
     """How a catalog file is laid out: its wrapping width (0: not wrapped) and line end."""
 
@@ -503,7 +504,7 @@ _MSGID_LINE = re.compile(r"\n(?:#~ ?)?msgid[ \t]")  # in "\n" + text: a search l
 # -- the fast scanner ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EntryBrief:
     """What `status` needs of a live entry: its key, source text and state."""
 
@@ -737,7 +738,7 @@ def scan_text(text: str) -> list[EntryBrief] | None:
 # -- reading a catalog as polib reads it ---------------------------------------------------------
 
 
-@dataclass(slots=True)
+@mutable
 class ParsedCatalog:
     """A catalog as polib 1.2's parser reads it: each entry's attributes (polib's names), and the file's."""
 

@@ -43,7 +43,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -70,6 +70,7 @@ from .markup import parse_xml
 from .model import Article, Failure, Format, State
 from .names import check_name, link
 from .policy import PREVIEW_POLICY, Policy, evaluate
+from .records import frozen, mutable
 from .render import (
     FEED,
     INDEX,
@@ -93,7 +94,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Edition:
     """An article published in one language."""
 
@@ -107,7 +108,7 @@ class Edition:
     needs_work: int = 0  # of these, units a translator marked as needing work
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Held:
     """An article not published in a language, and why.
 
@@ -124,7 +125,7 @@ class Held:
     stuck: Path | None = None
 
 
-@dataclass(slots=True)
+@mutable
 class PublishReport:
     """What `publish` did."""
 
@@ -147,7 +148,7 @@ class PublishReport:
         return not self.failures
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Draft:
     """An edition decided on but not yet written."""
 
@@ -249,7 +250,7 @@ def preview_page(settings: Settings, article: str, lang: str) -> str:
     return edition_page(draft.page, PurePosixPath(f"{output_name(article)}.html"), [])
 
 
-@dataclass(slots=True)
+@mutable
 class _Source:
     """A source article: its path under source/, its file, the digest of its bytes, and the article
     as read (None until it is needed: an article whose editions are all known is never segmented)."""
@@ -643,7 +644,7 @@ def _withdraw_unconfigured(writer: _Writer, sources: Sequence[_Source], every: S
     return changed
 
 
-@dataclass(slots=True)
+@mutable
 class _Run:
     """A publishing run: what it was asked, and what it keeps of each edition (no article, no page)."""
 

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 from importlib import resources
@@ -36,6 +35,7 @@ from .errors import PublishError
 from .formats.common import LineIndex
 from .languages import base_language, language_tag, script, text_direction
 from .markup import local_name
+from .records import frozen
 
 if TYPE_CHECKING:
     from jinja2 import Environment  # imported when a page is rendered (_environment): start-up
@@ -45,7 +45,7 @@ FEED = "feed.atom"
 Alternates = Sequence[Mapping[str, str]]  # lang, href, name, dir of each other edition
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Record:
     """What an index needs to know about a published edition, read from its bulletin."""
 
@@ -57,7 +57,7 @@ class Record:
     draft: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Entry:
     """A line of a language's index and feed."""
 
@@ -280,7 +280,7 @@ def record(tree: etree._ElementTree) -> Record:
 # -- edition pages -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Page:
     """What an edition's page shows."""
 

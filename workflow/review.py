@@ -15,7 +15,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from .files import workspace_lock, write_if_changed
 from .languages import english_name, text_direction, words
 from .model import Failure, State
 from .qa import CHECKS, CheckReport, Finding, check_units, load_terms
+from .records import mutable
 from .segment import PLACEHOLDER
 from .settings import Settings, check_export_path
 from .status import STATES, Counts, StatusRow
@@ -40,7 +41,7 @@ _TOKEN = re.compile(r"<(?:/?\d+|\d+/)>|\w+|\s+|[^\w\s]")
 _DIFF_LIMIT = 250_000  # token pairs difflib may compare (it takes time in their product)
 
 
-@dataclass(slots=True)
+@mutable
 class ReviewReport:
     """What `review` wrote."""
 

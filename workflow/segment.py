@@ -19,10 +19,10 @@ import html
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from .model import Piece, Placeholder
+from .records import mutable
 
 SENTENCE = "sentence"
 PARAGRAPH = "paragraph"
@@ -84,7 +84,7 @@ def pair_tags(parts: list[Part], names: list[str | None]) -> list[Part]:
     return result
 
 
-@dataclass(slots=True)
+@mutable
 class _Chunk:
     """A run of the normalised block text: a word, one collapsed space, a reference or a tag."""
 

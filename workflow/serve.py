@@ -28,7 +28,7 @@ import re
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -47,6 +47,7 @@ from .languages import english_name, text_direction
 from .model import Severity, Unit
 from .publish import preview_page
 from .qa import CHECKS, Finding, check_unit, check_units, load_terms
+from .records import frozen
 from .settings import Settings
 from .status import STATES, status
 from .store import (
@@ -74,7 +75,7 @@ EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # binds on which the app has n
 _HOST_HEADER = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::\d+)?")  # a Host header: name or [IPv6], then a port
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ServeOptions:
     """How the app is reached (its token, the host names its pages are served under), and who edits in it."""
 

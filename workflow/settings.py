@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from .errors import SettingsError, UsageError
 from .formats.html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
+from .records import frozen
 
 if TYPE_CHECKING:
     import configparser
@@ -21,7 +22,7 @@ SECTION = "workflow"
 POLICIES = ("complete", "threshold", "lead")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Settings:
     """Everything a stage needs to know about the workspace."""
 

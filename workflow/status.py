@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
 
 from .catalogs import readable_catalogs
@@ -23,6 +23,7 @@ from .errors import WorkflowError
 from .extract import ExtractCache, article_name, find_sources
 from .languages import words
 from .model import Failure, State
+from .records import frozen, mutable
 from .settings import Settings
 from .store import EntryBrief, scan_catalog
 
@@ -31,7 +32,7 @@ Progress = Callable[[str], None]
 STATES = (State.NEW, State.MACHINE, State.NEEDS_WORK, State.CHANGED, State.REVIEWED)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Counts:
     """A number for each state."""
 
@@ -55,7 +56,7 @@ class Counts:
         return {**{state.value: self.of(state) for state in STATES}, "total": self.total}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Bands:
     """Machine units (fuzzy, not yet reviewed) by the confidence their provenance records."""
 
@@ -71,7 +72,7 @@ class Bands:
         return {f.name: int(getattr(self, f.name)) for f in fields(self)}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StatusRow:
     """Units and words in each state for an article, or a total (article None)."""
 
@@ -94,7 +95,7 @@ class StatusRow:
                          self.confidence + other.confidence)
 
 
-@dataclass(slots=True)
+@mutable
 class StatusReport:
     """Per-article rows, a total per language and an overall total."""
 
@@ -111,7 +112,7 @@ class StatusReport:
         return StatusRow(None, None, row.units, row.words, row.confidence)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Tally:
     """Units and words in each state, in one catalog."""
 
@@ -212,7 +213,7 @@ def report_json(report: StatusReport) -> dict[str, object]:
     }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TableLine:
     """A line of the status table: its text (aligned) and how to show it."""
 

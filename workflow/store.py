@@ -26,7 +26,7 @@ import io
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
@@ -61,6 +61,7 @@ from .potext import (
     sealed,
     split_provenance,
 )
+from .records import frozen, mutable
 from .segment import unit_key
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ __all__ = ["EntryBrief", "MACHINE_PREFIXES", "PROVENANCE", "fuzzy_state", "is_ma
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TargetUpdate:
     """A translation to put into a catalog (by pretranslate)."""
 
@@ -107,7 +108,7 @@ _NOW: list[tuple[int | str | None, str]] = [(None, "")]  # the SOURCE_DATE_EPOCH
 # and its text (in a list of one, replaced whole)
 
 
-@dataclass(slots=True)
+@mutable
 class ReadCatalog:
     """A catalog as read: polib's entries, and the file's own text of each (for copying unchanged ones)."""
 
@@ -375,7 +376,7 @@ def _reviewed(tcomment: str | None) -> str:
 # -- writing in the file's own style ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Header:
     """The header entry: its fields in order, its comment, and whether it is fuzzy."""
 
@@ -558,7 +559,7 @@ def _new_catalog(header: _Header, segments: list[Segment], source_root: str) -> 
     return _joined(_render_header(header, 0).rstrip("\n"), texts)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CatalogPlan:
     """The new content of a catalog (None when the file already has it) and what changed."""
 
@@ -783,7 +784,7 @@ def iter_catalogs(folder: Path, suffix: str = ".po") -> Iterable[Path]:
 # -- reading for status, checks and review (never writes) ------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LocatedUnit:
     """A unit and the line where its entry starts in the PO file (for `path:line` messages).
 
@@ -872,7 +873,7 @@ def entry_revision(entry: polib.POEntry) -> str:
     return hashlib.sha256(entry.__unicode__(wrapwidth=0).encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EntryEdit:
     """What a reviewer does to one unit: a new target, reviewed or not, and perhaps a comment."""
 

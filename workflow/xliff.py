@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,7 @@ from .files import MIB, read_regular, workspace_lock, write_atomic, write_if_cha
 from .languages import language_key
 from .markup import read_xml, xml_parser
 from .model import Failure, State, Unit
+from .records import frozen, mutable
 from .segment import parse_target, placeholder_problems
 from .settings import Settings, check_export_path
 from .store import (
@@ -227,7 +228,7 @@ def read_inline(element: etree._Element, path: Path) -> str:
 # -- export -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ExportedFile:
     """One XLIFF file of an export: its article, where it went, its units, whether it was written."""
 
@@ -237,7 +238,7 @@ class ExportedFile:
     written: bool
 
 
-@dataclass(slots=True)
+@mutable
 class ExportReport:
     """What `xliff export` did."""
 
@@ -352,7 +353,7 @@ def export_xliff(settings: Settings, lang: str, folder: Path | None = None) -> E
 # -- import -------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@mutable
 class ImportedFile:
     """What `xliff import` did with one XLIFF file.
 
@@ -370,7 +371,7 @@ class ImportedFile:
     errors: list[Failure] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@mutable
 class ImportReport:
     """What `xliff import` did, per file."""
 
@@ -381,7 +382,7 @@ class ImportReport:
         return not any(f.errors or f.conflicts for f in self.files)
 
 
-@dataclass(slots=True)
+@mutable
 class _Target:
     """A catalog an XLIFF file changes: as read, its units by key, and the edits to make."""
 

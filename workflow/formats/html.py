@@ -10,17 +10,17 @@ po4a's `inline` and `untranslated` options; these are their defaults. `skip_sele
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from ..languages import base_language
 from ..model import Article, BlockKind, Format, LanguageTag
+from ..records import frozen
 from .common import decode, sniff_html_charset
 from .html_elements import HTML_INLINE, HTML_UNTRANSLATED, HTML_UNTRANSLATED_CLASSES
 from .published import Dates
 from .scanner import Dialect, scan
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Elements:
     """The element lists of the HTML reader (settings html_inline, html_untranslated, …)."""
 

@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -36,6 +35,7 @@ from ..confidence import known_share
 from ..errors import MissingLanguagePair, WorkflowError
 from ..languages import base_language, language_key
 from ..model import MTRequest, MTResult
+from ..records import frozen
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ _OUTPUT = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>|(?<!\w)([*#@])(?=\w)| {2,}")
 _SOURCE_MARKS = re.compile(r"(?<!\w)[*#@](?=\w)")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ApertiumPair:
     """An installed Apertium translation mode."""
 

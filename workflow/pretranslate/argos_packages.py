@@ -23,10 +23,10 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import MissingLanguagePair, WorkflowError
+from ..records import frozen
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/m
 NETWORK_TIMEOUT = 10.0  # seconds for each connection to the index or a download mirror
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ModelInfo:
     """An installed Argos package."""
 

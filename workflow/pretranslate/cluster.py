@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import WorkflowError
 from ..model import MTRequest, MTResult
+from ..records import frozen
 from ..settings import Settings
 from .engines import BatchRunner, Translator, default_translator
 
@@ -40,7 +41,7 @@ RETRIES = 3  # times a batch is retried when its task fails (a dead worker's tas
 INSTALL_HINT = "pip install -e '.[cluster]' (or pip install dask distributed)"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TranslatorSpec:
     """Everything a worker needs to build the same Translator as the client."""
 

@@ -19,6 +19,7 @@ from ..glossary import Glossary
 from ..memory import WorkspaceMemory
 from ..model import MTRequest, MTResult
 from ..qa import verbatim_spans
+from ..records import frozen
 from ..segment import PLACEHOLDER, placeholder_problems
 from ..settings import Settings
 from .protect import Protected, protect, restore, safe_layout
@@ -48,7 +49,7 @@ class Translator(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Suggestion:
     """A target for every unit with a given source text, and where it came from."""
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..glossary import Glossary, Term, occurring
 from ..model import MTRequest, MTResult
+from ..records import frozen
 from ..segment import PLACEHOLDER, emptied_pairs, parse_target, placeholder_problems
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TagSpec:
     """A placeholder of the source: a pair `<n>…</n>` or an empty `<n/>`, and its enclosing pair."""
 
@@ -35,7 +35,7 @@ class TagSpec:
     parent: int  # index of the enclosing pair in the tag list, -1 at top level
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Protected:
     """A unit made ready for MT: the request, then what its spans stand for."""
 
@@ -98,7 +98,7 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
     return Protected(request, tuple(tags), tuple(m.term for m in matches), wellformed)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Restored:
     """A target with markup and terms back in, and what it took."""
 

@@ -14,6 +14,7 @@ from ..files import workspace_lock
 from ..glossary import Glossary, load_glossary
 from ..memory import MemoryUnit, WorkspaceMemory
 from ..model import Failure, State
+from ..records import frozen
 from ..settings import Settings
 from ..store import EntryBrief, TargetUpdate, redoable, scan_catalog, units_of
 from . import propagate
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # language, units done, units to do
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LanguageReport:
     """What pretranslate did for one language."""
 
@@ -63,7 +64,7 @@ class LanguageReport:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PretranslateReport:
     """What `workflow pretranslate` did: one report per language, and failures."""
 

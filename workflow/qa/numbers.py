@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -20,6 +19,7 @@ from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from ..languages import base_language, locale_id, scale_words
+from ..records import frozen
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -70,7 +70,7 @@ def _han_value(numeral: str) -> Decimal | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Number:
     """A number found in a text: how it is written and the values it may stand for."""
 

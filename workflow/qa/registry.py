@@ -9,14 +9,14 @@ an id, a severity and a summary by the `check` decorator, which turns it into a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from ..glossary import Term
 from ..languages import base_language
 from ..model import Issue, Severity, State
+from ..records import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CheckContext:
     """What a check may know besides the two texts."""
 
@@ -37,7 +37,7 @@ class CheckContext:
 CheckFunction = Callable[[str, str, CheckContext], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Check:
     """A registered check: calling it gives an Issue, or None when the unit passes."""
 

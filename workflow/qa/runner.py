@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..catalogs import CatalogFile, readable_catalogs
 from ..errors import WorkflowError
 from ..glossary import Term, load_glossary
 from ..model import Failure, Issue, Severity, State, Unit
+from ..records import frozen, mutable
 from ..settings import Settings
 from ..store import LocatedUnit, load_located_units
 from .registry import CHECKS, Check, CheckContext
@@ -53,7 +54,7 @@ def check_unit(unit: Unit, checks: Sequence[Check], *, source_lang: str = "en",
     return [issue for c in checks if (issue := c(unit.segment.text, unit.target, context)) is not None]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Finding:
     """An issue with where it is: the PO file and line of the unit, and its source line."""
 
@@ -72,7 +73,7 @@ class Finding:
         return self.issue.severity is Severity.ERROR and not self.silenced
 
 
-@dataclass(slots=True)
+@mutable
 class CheckReport:
     """What `check` found."""
 
