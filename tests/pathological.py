@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from workflow.assemble import choose
+from workflow.bulletin import assemble_bulletin
 from workflow.formats import html as html_format
 from workflow.formats import text as text_format
 from workflow.formats import xml as xml_format
@@ -48,6 +50,7 @@ INPUTS: dict[str, Callable[[int], str]] = {
     "formula": lambda n: _run("1+", n),
     "spaces": lambda n: "a" + " " * n + "b",
     "words": lambda n: _run("one million ", n),
+    "sentences": lambda n: _run("Prices rose. ", n),  # a paragraph of 77,000 sentences
     "han": lambda n: _run("二〇二〇年三千", n),
     "months": lambda n: _run("Jan 1 ", n),
     "ampersands": lambda n: _run("&a", n),
@@ -82,6 +85,11 @@ def _bulletin(text: str) -> bytes:
             f'<head><title>T</title></head><body><p>{body}</p></body></bulletin>\n').encode("utf-8")
 
 
+def _bulletin_of_text(text: str) -> object:
+    article = text_format.read(("Title\n\n" + text).encode("utf-8"), "a.txt", SENTENCE)
+    return assemble_bulletin(article, choose(article, {}), "fr")
+
+
 # name -> function of one text
 SCANNERS: dict[str, Callable[[str], object]] = {
     **{f"check {check_id} {lang}": _check(check_id, lang)
@@ -102,4 +110,7 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "read text": lambda text: text_format.read(("Title\n\n" + text).encode("utf-8"), "a.txt", SENTENCE),
     "read html": lambda text: html_format.read(f"<p>{text}</p>".encode("utf-8"), "a.html", SENTENCE),
     "read xml": lambda text: xml_format.read(_bulletin(text), "a.xml", SENTENCE),
+    # the text read as a plain-text article and published as a bulletin (every unit in English): one
+    # paragraph of many sentences was quadratic (each sentence appended to the paragraph's text anew)
+    "bulletin of text": _bulletin_of_text,
 }
