@@ -421,6 +421,39 @@ def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
     assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
 
 
+@pytest.mark.parametrize("blank", ["   ", "\t", "\u3000"])
+def test_a_translation_of_white_space_only_falls_back_and_is_reported(tmp_path: Path, blank: str) -> None:
+    """`msgstr "   "` reviewed: the sentence is shown in English, not blanked out of the page."""
+    settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="fr")
+    fill(settings, "fr", "fair.html", lambda s: blank if s.startswith("The fair opened") else upper(s))
+    code, _, stderr = run(settings, "fr")
+    assert code == 0, stderr
+    assert "placeholders do not match" not in stderr
+    assert "unit 9c8a9f4d0e2f: the translation is only white space" in stderr.replace(
+        _key(settings, "fair.html"), "9c8a9f4d0e2f")
+    page = parse_html(settings.output / "fr" / "fair.html")
+    assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
+
+
+def test_a_text_paragraph_without_words_is_published_as_written(tmp_path: Path) -> None:
+    """`* * *`, `2.3 GB/s`, a URL: no unit, and kept in the page and the bulletin, where it was."""
+    source = ("Title\n\nFirst paragraph.\n\n* * *\n\n2.3 GB/s\n\nhttps://example.org/page\n\n"
+              "Last paragraph.\n")
+    settings = workspace(tmp_path / "ws", {"a.txt": source}, languages="fr")
+    template = (settings.root / "locales" / "templates" / "a.pot").read_text(encoding="utf-8")
+    assert "GB/s" not in template and "* * *" not in template
+    assert "#. paragraph: 2 of 2" in template  # the paragraphs with words are counted as before
+    fill(settings, "fr", "a.txt", upper)
+    code, _, stderr = run(settings, "fr")
+    assert code == 0, stderr
+    page = parse_html(settings.output / "fr" / "a.html")
+    assert [p.text for p in page.iter("p")] == [
+        "FIRST PARAGRAPH.", "* * *", "2.3 GB/s", "https://example.org/page", "LAST PARAGRAPH."]
+    bulletin = etree.parse(str(settings.output / "fr" / "a.xml"))
+    assert [p.text for p in bulletin.iter(f"{{{BULLETIN_NS}}}p")] == [
+        "FIRST PARAGRAPH.", "* * *", "2.3 GB/s", "https://example.org/page", "LAST PARAGRAPH."]
+
+
 def test_an_emptied_pair_is_never_published_as_an_empty_element(tmp_path: Path) -> None:
     settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="zh")
     emptied = {"The fair opened in <1>Beijing</1> on Friday.": "展会周五在北京开幕<1></1>。"}

@@ -90,6 +90,8 @@ class Localized:
 
 def refusal(source: str, target: str) -> str:
     """Why a translation cannot be published for its source ("" when it can)."""
+    if not target.strip() and source.strip():  # `msgstr "   "`: the sentence would vanish from the page
+        return "the translation is only white space"
     bad = forbidden_character(source, target)
     if bad:
         return f"the translation contains the control character U+{ord(bad):04X}"
@@ -259,6 +261,8 @@ class _Renderer:
     def block(self, block: Block) -> str:
         wrap = bool(self.marks) and _wrappable(self.article.text, self.article.format, block)
         lead, trail = edges(self.article.text, block)
+        if not block.pieces:
+            return lead + trail
         parts = [lead, self.piece(block.pieces[0], wrap)]
         for before, separator, piece in zip(block.pieces, block.separators, block.pieces[1:]):
             between = self.between(before, piece, separator)
@@ -343,6 +347,8 @@ def edges(text: str, block: Block) -> tuple[str, str]:
     A sentence without words (`22,000.`, `(6)`) is not a unit; between two units it is part
     of their separator, and at either end of a block it is one of these edges.
     """
+    if not block.pieces:  # a paragraph without words (`* * *`): all of it
+        return (text[block.span[0] : block.span[1]] if block.span else ""), ""
     first, last = block.pieces[0].span, block.pieces[-1].span
     if block.span is None or first is None or last is None:
         return "", ""

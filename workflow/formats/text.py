@@ -37,7 +37,7 @@ def read(data: bytes, path: str, mode: str) -> Article:
     """Read a plain-text bulletin into an Article."""
     text, encoding = decode(data, path, declarable=False)
     lines = LineIndex(text, universal=True)
-    found: list[tuple[BlockKind, re.Match[str]]] = []
+    found: list[tuple[BlockKind | None, re.Match[str]]] = []
     metadata: dict[str, str] = {}
     for number, match in enumerate(_PARAGRAPH.finditer(text)):
         paragraph = match.group()
@@ -45,13 +45,16 @@ def read(data: bytes, path: str, mode: str) -> Article:
         if meta and "date" not in metadata:
             metadata.update({k: re.sub(r"\s+", " ", v).strip() for k, v in meta.groupdict().items()})
             continue
-        if not has_words(paragraph):
-            continue  # `* * *`, `2.3 GB/s`, a lone number: nothing to translate, kept as written
-        found.append((_kind(paragraph, first=number == 0), match))
+        # `* * *`, `2.3 GB/s`, a lone number: nothing to translate, published as written (kind None)
+        found.append((_kind(paragraph, first=number == 0) if has_words(paragraph) else None, match))
     totals = {kind: sum(1 for k, _ in found if k is kind) for kind in BlockKind}
     counts = dict.fromkeys(BlockKind, 0)
     blocks: list[Block] = []
     for kind, match in found:
+        if kind is None:  # a paragraph of no unit: not counted among the paragraphs that have some
+            blocks.append(Block(BlockKind.PARAGRAPH, "", lines.line(match.start()), (), (),
+                                span=match.span()))
+            continue
         counts[kind] += 1
         pieces, separators = split_block([match.group()], PARAGRAPH if kind is BlockKind.TITLE else mode,
                                          text, [match.span()], lines.line, title=kind is BlockKind.TITLE)
