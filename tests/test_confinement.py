@@ -5,6 +5,7 @@ name the real file and the batch goes on, imports read only regular files of bou
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -465,6 +466,40 @@ def test_the_source_language_and_a_second_spelling_are_refused(tmp_path: Path, l
     line = set_option(root, f"languages = {languages}")
     result = invoke("--root", str(root), "extract")
     assert result.stderr.startswith(f"error: {root / 'setup.cfg'}:{line}: {message}\n")
+
+
+@pytest.mark.parametrize("respelled", ["zh-CN", "ZH-cn", "zh_cn"])
+def test_a_language_respelled_in_the_settings_keeps_its_folder(tmp_path: Path, respelled: str) -> None:
+    """The folder on disk decides the spelling: `zh_CN` translated, then `languages = zh-CN`, goes on in
+    locales/zh_CN and output/zh_CN (it started empty catalogs beside the translated ones, unlinked the
+    published pages and said nothing)."""
+    root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh_CN").root
+    assert invoke("--root", str(root), "-q", "extract").exit_code == 0
+    catalog = root / "locales" / "zh_CN" / "a.po"
+    text = catalog.read_text(encoding="utf-8")
+    for source, target in (("Title", "标题"), ("The fair opened.", "开幕了。")):
+        text = text.replace(f'msgid "{source}"\nmsgstr ""', f'msgid "{source}"\nmsgstr "{target}"')
+    catalog.write_text(text, encoding="utf-8")
+    set_option(root, f"languages = {respelled}")
+    result = invoke("--root", str(root), "extract")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (root / "locales").iterdir() if p.name.lower().startswith("zh_") or
+            p.name.lower().startswith("zh-")] == ["zh_CN"]
+    status = invoke("--root", str(root), "status", "--json")
+    assert json.loads(status.stdout)["languages"] == ["zh_CN"]
+    result = invoke("--root", str(root), "publish", respelled)
+    assert result.exit_code == 0, result.output
+    assert (root / "output" / "zh_CN" / "a.html").is_file()
+    assert [p.name for p in (root / "output").iterdir() if p.is_dir()] == ["zh_CN"]
+
+
+def test_a_language_with_two_folders_is_refused(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh_CN").root
+    (root / "locales" / "zh_CN").mkdir(parents=True, exist_ok=True)
+    (root / "locales" / "zh-cn").mkdir()
+    result = invoke("--root", str(root), "--languages", "zh-CN", "extract")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: zh-CN: locales/ has a folder for it in 2 spellings: zh-cn, zh_CN")
 
 
 # -- 9.8 a failed write names the real file; the batch goes on -------------------------------------

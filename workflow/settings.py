@@ -232,6 +232,7 @@ def load_settings(
     for key in FOLDERS:
         _check_folder(settings, key, problem)
     _check_source_apart(settings, problem)
+    settings = _spelled_as_their_folders(settings, problem)
     _check_language_folders(settings)
     if settings.skip_selectors.strip():
         from .formats.selectors import compile_selectors  # lxml and cssselect: only for this setting
@@ -270,6 +271,39 @@ def _check_languages(settings: Settings, problem: Callable[..., SettingsError]) 
             raise problem("languages", f"{lang} {same}",
                           hint="list each language once, spelled as its folder under locales/ is named")
         seen[language_key(lang)] = lang
+
+
+def _spelled_as_their_folders(settings: Settings, problem: Callable[..., SettingsError]) -> Settings:
+    """Each target language spelled as its folder under locales/ already is: the folder on disk decides.
+
+    `zh-CN` (or `ZH-cn`) configured where `locales/zh_CN/` holds the catalogs is zh_CN, in locales/
+    and output/ alike: a respelling in setup.cfg must not start empty catalogs beside the translated
+    ones and leave the published pages unlinked. Two folders of one language are refused.
+    """
+    from .languages import language_key
+
+    try:
+        folders = [entry.name for entry in os.scandir(settings.locales) if entry.is_dir()]
+    except OSError:  # no locales/ yet (or unreadable: the command that reads it says so)
+        return settings
+    on_disk: dict[str, list[str]] = {}
+    for name in sorted(folders):
+        on_disk.setdefault(language_key(name), []).append(name)
+    respelled: dict[str, str] = {}
+    for lang in settings.languages:
+        names = on_disk.get(language_key(lang), [])
+        if not names or lang in names:
+            continue
+        if len(names) > 1:
+            raise problem("languages", f"{lang}: {settings.locales_dir}/ has a folder for it in "
+                          f"{len(names)} spellings: {', '.join(names)}",
+                          hint="keep one of them (move the other's catalogs into it by hand)")
+        respelled[lang] = names[0]
+    if not respelled:
+        return settings
+    return replace(settings, languages=tuple(respelled.get(lang, lang) for lang in settings.languages),
+                   language_engines=tuple((respelled.get(lang, lang), engines)
+                                          for lang, engines in settings.language_engines))
 
 
 def _check_language_folders(settings: Settings) -> None:
