@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -257,8 +259,6 @@ def test_output_read_by_a_reader_that_went_away_stops_quietly(tmp_path: Path) ->
     """`workflow check --list | head -1`: the write to a closed pipe ends the command as click ends its
     own (exit 1, nothing on stderr), not with `error: Broken pipe` and a hint about files and disks."""
     import os
-    import subprocess
-    import sys
 
     root = init(tmp_path / "ws")
     read, write = os.pipe()
@@ -287,3 +287,51 @@ def test_an_interrupted_command_says_what_is_kept_and_exits_130(tmp_path: Path,
     assert result.exit_code == 130, result.output
     assert result.stderr.startswith("interrupted: what was written before is whole and kept"), result.stderr
     assert "Aborted!" not in result.output
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_sigterm_stops_an_extract_and_its_worker_processes(tmp_path: Path) -> None:
+    """`kill PID` (SIGTERM to the command alone) ended the command at once and left the worker
+    processes of a large extract running, orphaned; now it stops as Ctrl-C stops it, workers too."""
+    import signal
+    import time
+
+    import workflow.extract
+
+    root = init(tmp_path)
+    paragraph = "The trade fair opened in Beijing on Friday, and officials said it would run all week. " * 20
+    for number in range(workflow.extract.PARALLEL_FROM + 4):  # more than a megabyte per worker for 2 workers
+        write_source(root, f"a{number}.txt", f"Title {number}\n\n" + f"{paragraph}\n\n" * 90)
+    process = subprocess.Popen([sys.executable, "-m", "workflow", "--root", str(root), "--languages", "fr",
+                                "extract"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.02)
+    assert process.poll() is None and workers, "no worker processes were started"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert "interrupted: what was written before is whole and kept" in stderr
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "worker processes still running"
+    again = subprocess.run([sys.executable, "-m", "workflow", "-q", "--root", str(root), "--languages", "fr",
+                            "--lock-timeout", "0", "extract"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr  # the lock released, what was written whole: the run goes on

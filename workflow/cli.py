@@ -26,6 +26,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2  # as click's own usage errors
 EXIT_QA = 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command SIGINT stopped
+EXIT_TERMINATED = 143  # SIGTERM, likewise
 
 
 class CommandError(click.ClickException):
@@ -71,10 +72,11 @@ def handle_errors(function: F) -> F:
             raise
         except BrokenPipeError:  # what reads the output went away (`| head`): click stops quietly, exit 1
             raise
-        except KeyboardInterrupt:  # Ctrl-C: click said only "Aborted!" and exited 1, as for a failed file
+        except KeyboardInterrupt as stop:  # Ctrl-C: click said only "Aborted!" and exited 1 (a failed file's)
             click.echo("interrupted: what was written before is whole and kept (every file is written whole "
                        "or not at all); run the command again to go on", err=True)
-            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+            code = EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+            raise click.exceptions.Exit(code) from None
         except OSError as exc:
             if verbose:
                 logging.getLogger(__name__).exception("details")
@@ -882,9 +884,23 @@ def main() -> None:
     What start-up created (modules, classes, functions: tens of thousands of objects that live until
     the process ends) is set aside from the garbage collector first (`gc.freeze`), so that the
     collections a run triggers do not traverse it again: about 2 % of a small extract's instructions.
-    Not in `cli` itself: a process that calls it (tests, a server) keeps its own collector as it is.
+    SIGTERM stops it as Ctrl-C does (`_terminate`). Not in `cli` itself: a process that calls it
+    (tests, a server) keeps its own collector and signal handlers.
     """
     import gc
+    import signal
 
     gc.freeze()
+    signal.signal(signal.SIGTERM, _terminate)
     cli()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager): the command stops as Ctrl-C stops it."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """Stop on SIGTERM as on Ctrl-C. By default the process just ended, and the worker processes of a
+    large extract, which a SIGTERM to this process alone does not reach, ran on, orphaned; now the
+    pool is shut down on the way out (they finish the task in hand) and the workspace lock released."""
+    raise Terminated()
