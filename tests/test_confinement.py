@@ -668,5 +668,9 @@ def test_a_language_without_catalogs_is_not_reported_complete(tmp_path: Path) ->
     assert result.exit_code == 1
     assert f"error: {root / 'locales' / 'de'}: 1 of 1 article(s) have no de catalog yet" in result.stderr
     assert "run `workflow extract`" in result.stderr
+    checked = invoke("--root", str(root), "--languages", "zh de", "check")  # a gate (`check && publish`)
+    assert checked.exit_code == 1  # passed: 0 catalogs of de, nothing to check, exit 0
+    assert f"error: {root / 'locales' / 'de'}: 1 of 1 article(s) have no de catalog yet" in checked.stderr
     assert invoke("--root", str(root), "--languages", "zh de", "extract").exit_code == 0
     assert invoke("--root", str(root), "--languages", "zh de", "status").exit_code == 0
+    assert invoke("--root", str(root), "--languages", "zh de", "check").exit_code == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import WorkflowError
 from .extract import Progress, article_name, find_sources, orphan_failure
 from .model import Failure
 from .records import frozen
@@ -60,3 +61,25 @@ def readable_catalogs(settings: Settings, lang: str, failures: list[Failure],
             failures.append(orphan_failure(settings, catalog.path))
             continue
         yield catalog
+
+
+def article_names(settings: Settings) -> list[str]:
+    """The articles of source/ (the ones under another name elsewhere are extract's to report)."""
+    names: list[str] = []
+    for path in find_sources(settings) if settings.source.is_dir() else ():
+        try:
+            names.append(article_name(settings, path))
+        except WorkflowError:
+            continue
+    return names
+
+
+def missing_catalogs(settings: Settings, lang: str, articles: list[str]) -> Failure | None:
+    """A failure when some of `articles` have no catalog in `lang` (never extracted into it): what
+    counts or checks that language's catalogs would leave them out and look done."""
+    missing = sum(1 for name in articles if not settings.catalog(name, lang).is_file())
+    if not missing:
+        return None
+    return Failure(f"{missing} of {len(articles)} article(s) have no {lang} catalog yet",
+                   settings.locales / lang,
+                   hint=f"run `workflow extract` (with the same languages) to create the {lang} catalogs")

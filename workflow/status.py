@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import field, fields
 from pathlib import Path
 
-from .catalogs import readable_catalogs
+from .catalogs import article_names, missing_catalogs, readable_catalogs
 from .confidence import band
 from .errors import WorkflowError
-from .extract import ExtractCache, article_name, find_sources
+from .extract import ExtractCache
 from .languages import words
 from .model import Failure, State
 from .records import frozen, mutable
@@ -143,15 +143,12 @@ def _counted(entries: Sequence[EntryBrief]) -> Tally:
 def status(settings: Settings, langs: Sequence[str], progress: Progress | None = None) -> StatusReport:
     """Count units and words in each state for every catalog of the given languages."""
     report = StatusReport(tuple(langs))
-    articles = _article_names(settings)
+    articles = article_names(settings)
     extracted = ExtractCache.load(settings)  # each article's unit count when last extracted
     for lang in langs:
-        missing = sum(1 for name in articles if not settings.catalog(name, lang).is_file())
+        missing = missing_catalogs(settings, lang, articles)
         if missing:  # their units are in no count: the language's percent would be a lie
-            report.failures.append(Failure(
-                f"{missing} of {len(articles)} article(s) have no {lang} catalog yet",
-                settings.locales / lang,
-                hint=f"run `workflow extract` (with the same languages) to create the {lang} catalogs"))
+            report.failures.append(missing)
         total = StatusRow(lang, None, Counts(), Counts())
         for catalog in readable_catalogs(settings, lang, report.failures, progress):
             try:
@@ -183,17 +180,6 @@ def _missing(entries: Sequence[EntryBrief], template: Path) -> list[EntryBrief]:
         return [entry for entry in scan_catalog(template) if entry.key not in present]  # (a template's: new)
     except WorkflowError:
         return []
-
-
-def _article_names(settings: Settings) -> list[str]:
-    """The articles of source/ (the ones under another name elsewhere are extract's to report)."""
-    names: list[str] = []
-    for path in find_sources(settings) if settings.source.is_dir() else ():
-        try:
-            names.append(article_name(settings, path))
-        except WorkflowError:
-            continue
-    return names
 
 
 def report_json(report: StatusReport) -> dict[str, object]:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import field
 from pathlib import Path
 
-from ..catalogs import CatalogFile, readable_catalogs
+from ..catalogs import CatalogFile, article_names, missing_catalogs, readable_catalogs
 from ..errors import WorkflowError
 from ..glossary import Term, load_glossary
 from ..model import Failure, Issue, Severity, State, Unit
@@ -138,7 +138,11 @@ def run_checks(settings: Settings, langs: Sequence[str], checks: Sequence[Check]
     """Check every translated unit of the given languages; catalogs that cannot be read are failures."""
     chosen = tuple(CHECKS.values()) if checks is None else tuple(checks)
     report = CheckReport(tuple(langs), tuple(c.id for c in chosen))
+    articles = article_names(settings)
     for lang in langs:
+        missing = missing_catalogs(settings, lang, articles)  # unchecked: `check && publish` must not pass
+        if missing:
+            report.failures.append(missing)
         try:
             terms = load_terms(settings, lang)
         except WorkflowError as exc:
