@@ -166,6 +166,24 @@ def test_xml_source_keeps_its_structure_and_validates(tmp_path: Path) -> None:
     assert page.find(".//figcaption").text == "A CROWDED HALL."
 
 
+@pytest.mark.parametrize("title", ["<title></title>", "<title>  </title>", "<title/>"])
+def test_an_xml_bulletin_without_a_title_is_named_by_its_file(tmp_path: Path, title: str) -> None:
+    """An empty title gave `<title></title>` (invalid HTML) and an empty, invisible link in the index."""
+    source = ('<?xml version="1.0" encoding="utf-8"?>\n<bulletin xmlns="urn:x-workflow:bulletin:1" '
+              f'xml:lang="en" version="1"><head>{title}</head><body><p>The fair opened.</p></body>'
+              '</bulletin>\n')
+    settings = workspace(tmp_path / "ws", {"fair-day.xml": source}, languages="fr")
+    translate_all(settings, "fair-day.xml", "fr")
+    report = publish(settings, ["fr"], Policy())
+    assert report.ok, report.failures
+    page = parse_html(settings.output / "fr" / "fair-day.html")
+    assert page.findtext(".//title") == "fair-day"
+    document = etree.parse(str(settings.output / "fr" / "fair-day.xml"))
+    assert document.findtext("b:head/b:title", namespaces=NS) == "fair-day"
+    index = parse_html(settings.output / "fr" / "index.html")
+    assert [a.text for a in index.iter("a") if a.get("href", "").endswith("fair-day.html")] == ["fair-day"]
+
+
 def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: Path) -> None:
     settings = workspace(tmp_path / "ws", {"fair.html": PAGE.encode("cp1252")}, languages="ar fr")
     translate_all(settings, "fair.html", "ar")

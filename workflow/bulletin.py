@@ -268,7 +268,7 @@ def write_bulletin(
     if title_block is not None:
         _fill(title, article, title_block, choices, lang, source_lang)
     else:
-        title.text = xml_text(article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        title.text = _name_as_title(article)
     if article.metadata.get("source"):
         etree.SubElement(head, _NS + "source").text = xml_text(article.metadata["source"])
     date = parse_date(article.metadata.get("date", ""))
@@ -295,6 +295,11 @@ def write_bulletin(
     return etree.ElementTree(root)
 
 
+def _name_as_title(article: Article) -> str:
+    """The title of an article that has none: its file's name, less the extension."""
+    return xml_text(article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+
+
 def assemble_bulletin(
     article: Article, choices: Mapping[str, Choice], lang: str, source_lang: str = "en"
 ) -> etree._ElementTree:
@@ -316,6 +321,11 @@ def assemble_bulletin(
                 hint="report this as a bug, with the source and catalog",
             ) from None
         tree.getroot().set(XML_LANG, language_tag(lang))
+        # an empty `<title></title>` is named as a plain-text article without a title line is: a page's
+        # <title> may not be empty (invalid HTML), nor its link in the index (invisible)
+        title = tree.find(f"{_NS}head/{_NS}title")
+        if title is not None and not "".join(map(str, title.itertext())).strip():
+            title.text = _name_as_title(article)
     else:
         tree = write_bulletin(article, choices, lang, source_lang)
     # The edition is a draft when any unit shows a machine translation, also one the document itself
