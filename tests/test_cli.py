@@ -335,3 +335,26 @@ def test_sigterm_stops_an_extract_and_its_worker_processes(tmp_path: Path) -> No
     again = subprocess.run([sys.executable, "-m", "workflow", "-q", "--root", str(root), "--languages", "fr",
                             "--lock-timeout", "0", "extract"], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr  # the lock released, what was written whole: the run goes on
+
+
+def test_a_renamed_article_keeps_its_translations_as_the_hint_says(tmp_path: Path) -> None:
+    """Renaming a source started empty catalogs and the hint offered only to restore or delete the old
+    ones; following the hint for a rename carries the translations over."""
+    root = init(tmp_path)
+    write_source(root, "old.txt", "Title\n\nThe fair opened.\n")
+    assert run("--root", str(root), "-q", "extract").exit_code == 0
+    catalog = root / "locales" / "zh" / "old.po"
+    translated = catalog.read_text(encoding="utf-8").replace(
+        'msgid "The fair opened."\nmsgstr ""', 'msgid "The fair opened."\nmsgstr "开幕了。"')
+    catalog.write_text(translated, encoding="utf-8")
+    (root / "source" / "old.txt").rename(root / "source" / "new.txt")
+    result = run("--root", str(root), "extract")
+    assert result.exit_code == 1
+    assert ("if it was renamed, give locales/*/old.po its new name (over the new, empty catalogs) and run "
+            "`workflow extract`: its translations go with it") in result.stderr.replace("\n", " ")
+    for folder in (root / "locales").iterdir():  # as the hint says
+        if (folder / "old.po").exists():
+            (folder / "old.po").replace(folder / "new.po")
+    result = run("--root", str(root), "extract")
+    assert result.exit_code == 0, result.stderr
+    assert 'msgstr "开幕了。"' in (root / "locales" / "zh" / "new.po").read_text(encoding="utf-8")

@@ -398,8 +398,10 @@ def orphan_failure(settings: Settings, catalog: Path) -> Failure:
     stem = Path(*catalog.relative_to(settings.locales).parts[1:]).with_suffix("").as_posix()
     locales = settings.locales_dir
     return Failure(f"no source article for this catalog ({settings.source_dir}/{stem}.* is gone)", catalog,
-                   hint=f"restore the article; if it was withdrawn, delete {locales}/*/{stem}.po and "
-                   f"{locales}/templates/{stem}.pot (version control keeps the translations)")
+                   hint=f"restore the article; if it was renamed, give {locales}/*/{stem}.po its new name "
+                   "(over the new, empty catalogs) and run `workflow extract`: its translations go with it; "
+                   f"if it was withdrawn, delete {locales}/*/{stem}.po and {locales}/templates/{stem}.pot "
+                   "(version control keeps the translations)")
 
 
 def _failure(error: WorkflowError) -> Failure:
