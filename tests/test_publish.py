@@ -636,6 +636,26 @@ def test_files_left_from_a_removed_source_are_kept_and_reported(story: Settings)
     assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]
 
 
+def test_a_page_left_from_a_removed_source_keeps_its_index_and_feed(story: Settings) -> None:
+    """The last source of a language removed: its page is kept online (until unpublished), so its index
+    and feed stay and list it (they were withdrawn, the page left linking to them)."""
+    translate_all(story, "story.txt")
+    publish(story, ["zh"], Policy())
+    os.remove(story.source / "story.txt")
+    code, _, stderr = run(story, "zh")
+    zh = story.output / "zh"
+    assert "kept: output/zh/story.html" in stderr
+    assert sorted(p.name for p in zh.iterdir()) == ["feed.atom", "index.html", "story.html", "story.xml"]
+    index = parse_html(zh / "index.html")
+    assert [a.get("href") for a in index.iter("a") if "story" in a.get("href", "")] == ["./story.html"]
+    assert "story.html" in (zh / "feed.atom").read_text(encoding="utf-8")
+    languages = parse_html(story.output / "index.html")
+    assert any(a.get("href", "").endswith("zh/index.html") for a in languages.iter("a"))
+    result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh", "story"])
+    assert result.exit_code == 0, result.stderr
+    assert not zh.exists() or sorted(p.name for p in zh.iterdir()) == []
+
+
 def test_a_left_page_changed_by_hand_is_not_sent_to_unpublish(story: Settings) -> None:
     """Such a page was reported with "`workflow unpublish zh older` takes it down", which then failed
     (it removes only what publish wrote, unchanged)."""

@@ -971,8 +971,8 @@ def _refresh(
             count = (article.path, lang) not in counted
             _relink_file(writer, _paths(settings, lang, article.path)[0], relative_page, lang, langs,
                          count=count)
-    online = [lang for lang in every if entries[lang]]
     policy = writer.report.policy
+    orphans_of: dict[str, list[Path]] = {}
     for lang in every:
         orphans = _orphans(settings, lang, articles)
         if lang in writer.report.languages and policy is not None and not policy.draft:
@@ -980,7 +980,13 @@ def _refresh(
         if lang in writer.report.languages:
             writer.report.orphans.extend(orphans)
             writer.report.foreign.update(o for o in orphans if not writer.manifest.owns(o))
-        for orphan in orphans:  # still online until unpublished: its links must be true as well
+        orphans_of[lang] = orphans
+        # still online until unpublished: listed in its language's index and feed, which stay (its page
+        # links to them; they were withdrawn when no source was left in the language, the page kept)
+        entries[lang].extend(_orphan_entries(writer, lang, orphans))
+    online = [lang for lang in every if entries[lang]]
+    for lang in every:
+        for orphan in orphans_of[lang]:  # its links must be true as well
             if orphan.suffix == ".html":
                 relative_page = PurePosixPath(orphan.relative_to(settings.output / lang).as_posix())
                 langs = [other for other in every if (settings.output / other / relative_page).is_file()]
@@ -1006,6 +1012,23 @@ def _index_entry(
     name = output_name(article)
     return _entry(lang, name, rec, writer.manifest.first_published(lang, name.as_posix(), writer.today),
                   writer.manifest.revised_on(lang, name.as_posix()))
+
+
+def _orphan_entries(writer: _Writer, lang: str, orphans: Sequence[Path]) -> list[Entry]:
+    """The index and feed entries of the pages among `orphans` whose bulletin is beside them."""
+    folder = writer.settings.output / lang
+    found = []
+    for page in orphans:
+        bulletin = page.with_suffix(".xml")
+        if page.suffix != ".html" or bulletin not in orphans:
+            continue
+        rec = _index_record(writer.manifest, bulletin)
+        if rec is None:
+            continue
+        name = PurePosixPath(page.relative_to(folder).with_suffix("").as_posix())
+        first = writer.manifest.first_published(lang, name.as_posix(), writer.today)
+        found.append(_entry(lang, name, rec, first, writer.manifest.revised_on(lang, name.as_posix())))
+    return found
 
 
 def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list[Path]:
