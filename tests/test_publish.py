@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import html5lib
+import polib
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -536,6 +537,46 @@ def test_held_article_keeps_its_earlier_edition(story: Settings) -> None:
         "./story.html",
         "./older.html",
     ]
+
+
+def test_a_draft_preview_does_not_take_a_reviewed_edition_offline_for_good(story: Settings) -> None:
+    """Reviewed edition online; a unit then unreviewed; `publish --draft` puts a draft in its place and the
+    next `publish` withdrew that draft, leaving nothing online. The reviewed edition comes back."""
+    translate_all(story, "story.txt")
+    assert run(story, "zh")[0] == 0
+    page = story.output / "zh" / "story.html"
+    reviewed = page.read_bytes(), page.with_suffix(".xml").read_bytes()
+    fill(story, "zh", "story.txt", lambda s: "访客" if s.startswith("Visitors") else None, fuzzy=True)
+    code, _, stderr = run(story, "zh", "--draft")
+    assert code == 0, stderr
+    assert b'<span data-state="machine"' in page.read_bytes()  # the draft, marked, in its place
+    code, _, stderr = run(story, "zh")
+    assert code == 0, stderr
+    assert ("its draft edition is withdrawn and the reviewed edition it replaced is back online: "
+            "output/zh/story.html") in stderr.splitlines()[2]  # (the line of story.txt)
+    assert (page.read_bytes(), page.with_suffix(".xml").read_bytes()) == reviewed
+    index = parse_html(story.output / "zh" / "index.html")
+    assert [a.get("href") for a in index.findall(".//ul[@class='articles']/li/a")] == ["./story.html"]
+    code, _, stderr = run(story, "zh")  # and it stays, as any earlier reviewed edition
+    assert code == 0 and "the earlier edition output/zh/story.html stays online" in stderr
+    assert page.read_bytes() == reviewed[0]
+
+
+def test_a_reviewed_edition_kept_from_before_a_draft_goes_when_a_newer_one_is_published(
+        story: Settings) -> None:
+    translate_all(story, "story.txt")
+    assert run(story, "zh")[0] == 0
+    fill(story, "zh", "story.txt", lambda s: "访客" if s.startswith("Visitors") else None, fuzzy=True)
+    assert run(story, "zh", "--draft")[0] == 0
+    kept = story.root / story.cache_dir / "reviewed" / "zh"
+    assert sorted(p.name for p in kept.iterdir()) == ["story.html", "story.xml"]
+    catalog = polib.pofile(str(story.catalog("story.txt", "zh")))  # the translator reviews the unit
+    for entry in catalog:
+        entry.flags, entry.tcomment = [f for f in entry.flags if f != "fuzzy"], ""
+    catalog.save()
+    assert run(story, "zh")[0] == 0
+    assert not any(kept.iterdir())
+    assert b'<span data-state="machine"' not in (story.output / "zh" / "story.html").read_bytes()
 
 
 def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:

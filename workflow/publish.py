@@ -63,7 +63,7 @@ from .assemble import (
 from .bulletin import assemble_bulletin, serialize
 from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
-from .files import removal_error, workspace_lock, write_if_changed
+from .files import removal_error, workspace_lock, write_atomic, write_if_changed
 from .languages import language_tag, locale_id, native_name, text_direction
 from .manifest import Manifest, digest
 from .markup import parse_xml
@@ -114,7 +114,8 @@ class Held:
 
     `kept` is an earlier reviewed edition left online; `withdrawn`, an earlier draft
     edition taken down (a draft never stays online once its article no longer qualifies);
-    `stuck`, an earlier draft edition that could not be taken down (its error is reported).
+    `stuck`, an earlier draft edition that could not be taken down (its error is reported);
+    `restored`, the reviewed edition a draft had replaced, back online in the draft's place.
     """
 
     article: str
@@ -123,6 +124,7 @@ class Held:
     kept: Path | None = None
     withdrawn: Path | None = None
     stuck: Path | None = None
+    restored: Path | None = None
 
 
 @mutable
@@ -474,6 +476,7 @@ class _Writer:
         removed = self.remove_edition(lang, page, _paths(self.settings, lang, article))
         if removed:
             self.manifest.decided(lang, article, None)
+            _forget_reviewed(self.settings, lang, article)
         return removed
 
     def remove_edition(self, lang: str, page: str, paths: Sequence[Path]) -> bool:
@@ -791,11 +794,54 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
         return Held(article, lang, reason)
     kept = _index_record(writer.manifest, xml_path) if xml_path.exists() else None
     if kept is not None and (kept.draft or _bannered(writer, article, lang, html_path)):
+        if _restore_reviewed(writer, lang, article):
+            return Held(article, lang, reason, restored=html_path)
         if writer.withdraw(lang, article):
             return Held(article, lang, reason, withdrawn=html_path)
         _stuck(writer, html_path)
         return Held(article, lang, reason, stuck=html_path)
     return Held(article, lang, reason, html_path)
+
+
+def _reviewed_copies(settings: Settings, lang: str, article: str) -> tuple[Path, Path]:
+    """Where the reviewed edition (page, bulletin) a draft edition replaced is kept meanwhile."""
+    folder = settings.root / settings.cache_dir / "reviewed" / lang
+    name = output_name(article).as_posix()
+    return folder / f"{name}.html", folder / f"{name}.xml"
+
+
+def _keep_reviewed(writer: _Writer, lang: str, article: str) -> None:
+    """Before a draft edition replaces a reviewed one (`publish --draft` after a source edit), keep a
+    copy of the reviewed one, which a later run without --draft puts back if the article is still
+    held back then: a preview took the reviewed page offline for good (withdrawn as a draft)."""
+    html_path, xml_path = _paths(writer.settings, lang, article)
+    manifest = writer.manifest
+    if not (manifest.owns(html_path) and manifest.owns(xml_path)):
+        return  # no edition, or one changed by hand: not publish's to keep
+    rec = _index_record(manifest, xml_path)
+    if rec is None or rec.draft or _bannered(writer, article, lang, html_path):
+        return
+    for path, copy in zip((html_path, xml_path), _reviewed_copies(writer.settings, lang, article)):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(copy, path.read_bytes())
+
+
+def _restore_reviewed(writer: _Writer, lang: str, article: str) -> bool:
+    """Put back the reviewed edition a draft replaced (see _keep_reviewed); False when none is kept."""
+    copies = _reviewed_copies(writer.settings, lang, article)
+    if not all(copy.is_file() for copy in copies):
+        return False
+    html_path, xml_path = _paths(writer.settings, lang, article)
+    page, bulletin = (copy.read_bytes() for copy in copies)
+    if not (writer.write(xml_path, bulletin) and writer.write(html_path, page)):
+        return False
+    _forget_reviewed(writer.settings, lang, article)
+    return True
+
+
+def _forget_reviewed(settings: Settings, lang: str, article: str) -> None:
+    for copy in _reviewed_copies(settings, lang, article):
+        copy.unlink(missing_ok=True)
 
 
 def _stuck(writer: _Writer, page: Path, kind: str = "draft edition") -> None:
@@ -892,6 +938,10 @@ def _write_edition(
         writer.report.failures.append(Failure(exc.message, exc.path or xml_path, exc.line, exc.hint))
         return None
     bulletin, data = serialize(draft.page.tree), page.encode("utf-8")
+    if draft.page.draft:
+        _keep_reviewed(writer, lang, article.path)
+    else:  # reviewed: any reviewed edition kept from before a draft is outdated
+        _forget_reviewed(settings, lang, article.path)
     before = writer.manifest.files.get(writer.manifest.key(xml_path))
     if not (writer.write(xml_path, bulletin) and writer.write(html_path, data)):
         return None
@@ -1220,6 +1270,9 @@ def _held_line(settings: Settings, item: Held) -> str:
     if item.stuck:
         kept = (f"; its draft edition {relative(settings, item.stuck)} could not be withdrawn (the error "
                 "below says why) and is still online")
+    if item.restored:
+        kept = (f"; its draft edition is withdrawn and the reviewed edition it replaced is back online: "
+                f"{relative(settings, item.restored)}")
     return f"  held back: {item.article}: {item.reason}{kept}"
 
 
