@@ -440,7 +440,7 @@ def test_refused_translation_falls_back_and_is_reported(tmp_path: Path) -> None:
     assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
 
 
-@pytest.mark.parametrize("blank", ["   ", "\t", "\u3000"])
+@pytest.mark.parametrize("blank", ["   ", "\t", "\u3000", "\u200b", " \ufeff\u200e "])
 def test_a_translation_of_white_space_only_falls_back_and_is_reported(tmp_path: Path, blank: str) -> None:
     """`msgstr "   "` reviewed: the sentence is shown in English, not blanked out of the page."""
     settings = workspace(tmp_path / "ws", {"fair.html": PAGE}, languages="fr")
@@ -448,7 +448,8 @@ def test_a_translation_of_white_space_only_falls_back_and_is_reported(tmp_path: 
     code, _, stderr = run(settings, "fr")
     assert code == 0, stderr
     assert "placeholders do not match" not in stderr
-    assert "unit 9c8a9f4d0e2f: the translation is only white space" in stderr.replace(
+    assert "unit 9c8a9f4d0e2f: the translation shows nothing (only white space or invisible characters)" in \
+        stderr.replace(
         _key(settings, "fair.html"), "9c8a9f4d0e2f")
     page = parse_html(settings.output / "fr" / "fair.html")
     assert "".join(page.find(".//span[@lang='en']").itertext()) == "The fair opened in Beijing on Friday."
@@ -569,7 +570,7 @@ def test_a_reviewed_edition_kept_from_before_a_draft_goes_when_a_newer_one_is_pu
     fill(story, "zh", "story.txt", lambda s: "访客" if s.startswith("Visitors") else None, fuzzy=True)
     assert run(story, "zh", "--draft")[0] == 0
     kept = story.root / story.cache_dir / "reviewed" / "zh"
-    assert sorted(p.name for p in kept.iterdir()) == ["story.html", "story.xml"]
+    assert sorted(p.name for p in kept.iterdir()) == ["story.article", "story.html", "story.xml"]
     catalog = polib.pofile(str(story.catalog("story.txt", "zh")))  # the translator reviews the unit
     for entry in catalog:
         entry.flags, entry.tcomment = [f for f in entry.flags if f != "fuzzy"], ""
@@ -577,6 +578,52 @@ def test_a_reviewed_edition_kept_from_before_a_draft_goes_when_a_newer_one_is_pu
     assert run(story, "zh")[0] == 0
     assert not any(kept.iterdir())
     assert b'<span data-state="machine"' not in (story.output / "zh" / "story.html").read_bytes()
+
+
+def _draft_over_reviewed(story: Settings) -> Path:
+    """story.txt's reviewed edition online, then a draft of it in its place: the page."""
+    translate_all(story, "story.txt")
+    assert run(story, "zh")[0] == 0
+    fill(story, "zh", "story.txt", lambda s: "访客" if s.startswith("Visitors") else None, fuzzy=True)
+    assert run(story, "zh", "--draft")[0] == 0
+    return story.output / "zh" / "story.html"
+
+
+def test_a_kept_reviewed_edition_is_not_put_back_for_another_article_of_its_name(story: Settings) -> None:
+    page = _draft_over_reviewed(story)
+    for path in (story.source / "story.txt", story.catalog("story.txt", "zh"),
+                 story.catalog("story.txt", "ar"), story.catalog("story.txt", None)):
+        path.unlink(missing_ok=True)
+    (story.source / "story.html").write_text("<title>Another page</title><p>Something else.</p>",
+                                            encoding="utf-8")
+    assert invoke_extract(story) == 0
+    code, _, stderr = run(story, "zh")
+    assert "back online" not in stderr
+    assert not page.exists() or "Another" in page.read_text(encoding="utf-8")
+    assert not any((story.root / story.cache_dir / "reviewed" / "zh").iterdir())  # withdrawn with the draft
+
+
+def test_a_kept_reviewed_edition_goes_with_its_source(story: Settings) -> None:
+    """The source deleted while its draft is online: the draft is withdrawn and the kept copy dropped, so
+    that it does not come back later in the place of another draft."""
+    page = _draft_over_reviewed(story)
+    (story.source / "story.txt").unlink()
+    assert run(story, "zh")[0] == 0
+    assert not page.exists()
+    assert not any((story.root / story.cache_dir / "reviewed" / "zh").iterdir())
+
+
+def test_a_draft_changed_by_hand_is_not_overwritten_by_the_kept_edition(story: Settings) -> None:
+    page = _draft_over_reviewed(story)
+    page.write_bytes(page.read_bytes() + b"<!-- by hand -->\n")
+    code, _, stderr = run(story, "zh")
+    assert code == 1  # as for any draft changed by hand: kept, an error
+    assert "it was changed since it was published" in stderr
+    assert page.read_bytes().endswith(b"<!-- by hand -->\n")
+
+
+def invoke_extract(settings: Settings) -> int:
+    return CliRunner().invoke(cli, ["--root", str(settings.root), "-q", "extract"]).exit_code
 
 
 def test_index_is_in_date_order_with_locale_dates(story: Settings) -> None:

@@ -476,7 +476,6 @@ class _Writer:
         removed = self.remove_edition(lang, page, _paths(self.settings, lang, article))
         if removed:
             self.manifest.decided(lang, article, None)
-            _forget_reviewed(self.settings, lang, article)
         return removed
 
     def remove_edition(self, lang: str, page: str, paths: Sequence[Path]) -> bool:
@@ -497,6 +496,7 @@ class _Writer:
                 self.report.removed.append(path)
         if removed:
             self.manifest.forget(lang, page)
+            _forget_reviewed(self.settings, lang, page)  # unpublished, or its source gone: not to come back
         return removed
 
     def remove_if_ours(self, path: Path) -> None:
@@ -803,44 +803,54 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
     return Held(article, lang, reason, html_path)
 
 
-def _reviewed_copies(settings: Settings, lang: str, article: str) -> tuple[Path, Path]:
-    """Where the reviewed edition (page, bulletin) a draft edition replaced is kept meanwhile."""
+def _reviewed_copies(settings: Settings, lang: str, page: str) -> tuple[Path, Path, Path]:
+    """Where the reviewed edition (page, bulletin) a draft edition replaced is kept meanwhile, and the
+    file that names its article (`page`: the edition's name under output/LANG/, without suffix)."""
     folder = settings.root / settings.cache_dir / "reviewed" / lang
-    name = output_name(article).as_posix()
-    return folder / f"{name}.html", folder / f"{name}.xml"
+    return folder / f"{page}.html", folder / f"{page}.xml", folder / f"{page}.article"
 
 
 def _keep_reviewed(writer: _Writer, lang: str, article: str) -> None:
-    """Before a draft edition replaces a reviewed one (`publish --draft` after a source edit), keep a
-    copy of the reviewed one, which a later run without --draft puts back if the article is still
-    held back then: a preview took the reviewed page offline for good (withdrawn as a draft)."""
+    """Before a draft edition replaces a reviewed one of the same article (`publish --draft` after a
+    source edit), keep a copy of the reviewed one, which a later run without --draft puts back if the
+    article is still held back then: a preview took the reviewed page offline for good (withdrawn as
+    a draft)."""
     html_path, xml_path = _paths(writer.settings, lang, article)
     manifest = writer.manifest
-    if not (manifest.owns(html_path) and manifest.owns(xml_path)):
-        return  # no edition, or one changed by hand: not publish's to keep
+    if manifest.edition(lang, article) is None or not (manifest.owns(html_path) and manifest.owns(xml_path)):
+        return  # not this article's edition (one of the same name), or changed by hand: not to keep
     rec = _index_record(manifest, xml_path)
     if rec is None or rec.draft or _bannered(writer, article, lang, html_path):
         return
-    for path, copy in zip((html_path, xml_path), _reviewed_copies(writer.settings, lang, article)):
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(copy, path.read_bytes())
+    page, bulletin, owner = _reviewed_copies(writer.settings, lang, output_name(article).as_posix())
+    page.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(page, html_path.read_bytes())
+    write_atomic(bulletin, xml_path.read_bytes())
+    write_atomic(owner, article.encode("utf-8"))
 
 
 def _restore_reviewed(writer: _Writer, lang: str, article: str) -> bool:
-    """Put back the reviewed edition a draft replaced (see _keep_reviewed); False when none is kept."""
-    copies = _reviewed_copies(writer.settings, lang, article)
-    if not all(copy.is_file() for copy in copies):
-        return False
+    """Put back the reviewed edition a draft of the same article replaced (see _keep_reviewed), unless
+    the draft was changed by hand since (then it is kept and said so); False when nothing was put back."""
+    name = output_name(article).as_posix()
+    page, bulletin, owner = _reviewed_copies(writer.settings, lang, name)
     html_path, xml_path = _paths(writer.settings, lang, article)
-    page, bulletin = (copy.read_bytes() for copy in copies)
-    if not (writer.write(xml_path, bulletin) and writer.write(html_path, page)):
+    try:
+        if owner.read_bytes() != article.encode("utf-8"):
+            return False
+        kept = page.read_bytes(), bulletin.read_bytes()
+    except OSError:  # none kept (or half of one)
         return False
-    _forget_reviewed(writer.settings, lang, article)
+    if not (writer.manifest.owns(html_path) and writer.manifest.owns(xml_path)):
+        return False
+    if not (writer.write(xml_path, kept[1]) and writer.write(html_path, kept[0])):
+        return False
+    _forget_reviewed(writer.settings, lang, name)
     return True
 
 
-def _forget_reviewed(settings: Settings, lang: str, article: str) -> None:
-    for copy in _reviewed_copies(settings, lang, article):
+def _forget_reviewed(settings: Settings, lang: str, page: str) -> None:
+    for copy in _reviewed_copies(settings, lang, page):
         copy.unlink(missing_ok=True)
 
 
@@ -941,7 +951,7 @@ def _write_edition(
     if draft.page.draft:
         _keep_reviewed(writer, lang, article.path)
     else:  # reviewed: any reviewed edition kept from before a draft is outdated
-        _forget_reviewed(settings, lang, article.path)
+        _forget_reviewed(settings, lang, output_name(article.path).as_posix())
     before = writer.manifest.files.get(writer.manifest.key(xml_path))
     if not (writer.write(xml_path, bulletin) and writer.write(html_path, data)):
         return None
