@@ -493,13 +493,15 @@ def test_a_language_respelled_in_the_settings_keeps_its_folder(tmp_path: Path, r
     assert [p.name for p in (root / "output").iterdir() if p.is_dir()] == ["zh_CN"]
 
 
-def test_a_language_with_two_folders_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("configured", ["zh-CN", "zh_CN"])  # (the second: one folder spelled as configured)
+def test_a_language_with_two_folders_is_refused(tmp_path: Path, configured: str) -> None:
     root = make_workspace(tmp_path / "ws", {"a.txt": "Title\n\nThe fair opened.\n"}, languages="zh_CN").root
     (root / "locales" / "zh_CN").mkdir(parents=True, exist_ok=True)
     (root / "locales" / "zh-cn").mkdir()
-    result = invoke("--root", str(root), "--languages", "zh-CN", "extract")
+    result = invoke("--root", str(root), "--languages", configured, "extract")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: zh-CN: locales/ has a folder for it in 2 spellings: zh-cn, zh_CN")
+    assert result.stderr.startswith(f"error: {configured}: locales/ has a folder for it in 2 spellings: "
+                                    "zh-cn, zh_CN")
 
 
 # -- 9.8 a failed write names the real file; the batch goes on -------------------------------------

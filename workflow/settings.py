@@ -292,9 +292,9 @@ def _spelled_as_their_folders(settings: Settings, problem: Callable[..., Setting
     respelled: dict[str, str] = {}
     for lang in settings.languages:
         names = on_disk.get(language_key(lang), [])
-        if not names or lang in names:
+        if len(names) == 1 and lang in names or not names:
             continue
-        if len(names) > 1:
+        if len(names) > 1:  # (one of them spelled as configured too: which holds the work is unknown)
             raise problem("languages", f"{lang}: {settings.locales_dir}/ has a folder for it in "
                           f"{len(names)} spellings: {', '.join(names)}",
                           hint="keep one of them (move the other's catalogs into it by hand)")
