@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import cache
 
@@ -88,10 +89,15 @@ class Localized:
     machine: int  # units shown as marked machine drafts
 
 
+def _invisible(text: str) -> bool:
+    """Whether a text shows nothing: only white space and format characters (U+200B, U+FEFF, U+200E)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
 def refusal(source: str, target: str) -> str:
     """Why a translation cannot be published for its source ("" when it can)."""
-    if not target.strip() and source.strip():  # `msgstr "   "`: the sentence would vanish from the page
-        return "the translation is only white space"
+    if source.strip() and _invisible(target):  # `msgstr "   "`: the sentence would vanish from the page
+        return "the translation shows nothing (only white space or invisible characters)"
     bad = forbidden_character(source, target)
     if bad:
         return f"the translation contains the control character U+{ord(bad):04X}"
