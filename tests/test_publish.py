@@ -569,7 +569,7 @@ def test_a_reviewed_edition_kept_from_before_a_draft_goes_when_a_newer_one_is_pu
     assert run(story, "zh")[0] == 0
     fill(story, "zh", "story.txt", lambda s: "访客" if s.startswith("Visitors") else None, fuzzy=True)
     assert run(story, "zh", "--draft")[0] == 0
-    kept = story.root / story.cache_dir / "reviewed" / "zh"
+    kept = story.root / ".workflow" / "reviewed" / "zh"
     assert sorted(p.name for p in kept.iterdir()) == ["story.article", "story.html", "story.xml"]
     catalog = polib.pofile(str(story.catalog("story.txt", "zh")))  # the translator reviews the unit
     for entry in catalog:
@@ -600,7 +600,7 @@ def test_a_kept_reviewed_edition_is_not_put_back_for_another_article_of_its_name
     code, _, stderr = run(story, "zh")
     assert "back online" not in stderr
     assert not page.exists() or "Another" in page.read_text(encoding="utf-8")
-    assert not any((story.root / story.cache_dir / "reviewed" / "zh").iterdir())  # withdrawn with the draft
+    assert not any((story.root / ".workflow" / "reviewed" / "zh").iterdir())  # withdrawn with the draft
 
 
 def test_a_kept_reviewed_edition_goes_with_its_source(story: Settings) -> None:
@@ -610,7 +610,7 @@ def test_a_kept_reviewed_edition_goes_with_its_source(story: Settings) -> None:
     (story.source / "story.txt").unlink()
     assert run(story, "zh")[0] == 0
     assert not page.exists()
-    assert not any((story.root / story.cache_dir / "reviewed" / "zh").iterdir())
+    assert not any((story.root / ".workflow" / "reviewed" / "zh").iterdir())
 
 
 def test_a_draft_changed_by_hand_is_not_overwritten_by_the_kept_edition(story: Settings) -> None:

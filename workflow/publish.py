@@ -65,7 +65,7 @@ from .errors import CatalogError, PublishError, SourceError, WorkflowError
 from .extract import READERS, article_name, find_sources, parse_article, read_article, read_source
 from .files import removal_error, workspace_lock, write_atomic, write_if_changed
 from .languages import language_tag, locale_id, native_name, text_direction
-from .manifest import Manifest, digest
+from .manifest import MANIFEST, Manifest, digest
 from .markup import parse_xml
 from .model import Article, Failure, Format, State
 from .names import check_name, link
@@ -806,7 +806,7 @@ def _hold(writer: _Writer, article: str, lang: str, reason: str) -> Held:
 def _reviewed_copies(settings: Settings, lang: str, page: str) -> tuple[Path, Path, Path]:
     """Where the reviewed edition (page, bulletin) a draft edition replaced is kept meanwhile, and the
     file that names its article (`page`: the edition's name under output/LANG/, without suffix)."""
-    folder = settings.root / settings.cache_dir / "reviewed" / lang
+    folder = settings.root / MANIFEST.parent / "reviewed" / lang  # beside the record, not among the caches
     return folder / f"{page}.html", folder / f"{page}.xml", folder / f"{page}.article"
 
 
