@@ -37,3 +37,20 @@ def test_each_number_is_named_once_in_the_message() -> None:
     assert message == "missing or changed: 5, 7"
     message = numbers("cars and bikes.", "5 voitures, 5 vélos et 7 bateaux.", "fr")
     assert message == "not in the source: 5, 7"
+
+
+def test_chinese_and_japanese_numbers_written_in_parts_are_whole() -> None:
+    """`2万2000` is 22,000 (it was read as 20,000 and 2,000: two errors, exit 3, on a right translation);
+    a scale word then a smaller number goes on the same number."""
+    assert numbers("22,000 visitors came.", "来了2万2000名观众。", "zh") is None
+    assert numbers("350 million yen.", "3億5000万円。", "ja") is None
+    assert numbers("1.02 billion people.", "10亿2000万人。", "zh") is None
+    message = numbers("22,000 visitors came.", "来了2万3000名观众。", "zh")
+    assert message is not None and "missing or changed: 22,000" in message and "2万3000" in message
+    assert numbers("20,000 and 30,000.", "2万和3万。", "zh") is None  # two numbers, the second no part
+
+
+def test_full_width_separators_between_digits_are_read() -> None:
+    """Japanese full-width `２２，０００` and `３．５％` were read as 22 and 000, 3 and 5."""
+    assert numbers("22,000 people, up 3.5%.", "２２，０００人、３．５％増。", "ja") is None
+    assert numbers("1, 2 and 3.", "1，2和3。", "zh") is None  # a full-width comma in prose is no separator

@@ -37,6 +37,10 @@ _DIGITS = str.maketrans({
     for i in range(10)
 })
 _SPACES = "\u00a0\u202f\u2009 "
+_WIDE_TO_ASCII = {"\uff0c": ",", "\uff0e": "."}
+_WIDE_SEPARATOR = re.compile(r"(?<=\d)[\uff0c\uff0e](?=\d)")
+# Chinese and Japanese scale words after which more digits go on the same number (`2万2000`, `3億5000万`)
+_CJK_SCALES = {"万": Decimal(10) ** 4, "萬": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "億": Decimal(10) ** 8}
 # no-break, narrow no-break and thin spaces, apostrophe, Arabic thousands separator
 _ALWAYS_GROUP = "\u00a0\u202f\u2009'\u066c"
 _NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f\u2009'\u066b\u066c]\d+| \d{3}(?!\d))*")
@@ -181,6 +185,8 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
     and links first.
     """
     plain = FORMULA.sub(lambda m: " " * len(m.group()), text).translate(_DIGITS)
+    # full-width separators between digits (`２２，０００`, `３．５`) read as the ASCII ones (same length)
+    plain = _WIDE_SEPARATOR.sub(lambda m: _WIDE_TO_ASCII[m.group()], plain)
     langs = (lang,) if strict else tuple(dict.fromkeys((lang, source_lang)))
     conventions = list(dict.fromkeys(_symbols(code) for code in langs))
     scale_pattern, scales = _scales(langs)
@@ -200,9 +206,16 @@ def find_numbers(text: str, lang: str, *, strict: bool, source_lang: str = "en")
             after = plain[end + 1]
         optional = _is_western_letter(before) or _is_western_letter(after)
         for written, values in _read_number(match.group(), conventions):
-            numbers.append(Number(written + (scale.group() if scale else ""),
-                                  frozenset(v.scaleb(f) for v in values for f in factors), optional,
-                                  (match.start(), end)))
+            scaled = frozenset(v.scaleb(f) for v in values for f in factors)
+            shown = written + (scale.group() if scale else "")
+            rest = numbers[-1] if numbers and numbers[-1].span[1] == match.start() else None
+            unit = _CJK_SCALES.get(rest.text[-1]) if rest is not None else None
+            if rest is not None and unit is not None and all(v < unit for v in scaled):
+                # the lower part of a Chinese or Japanese number (`2万2000`: 22,000; `3億5000万`)
+                numbers[-1] = Number(rest.text + shown, frozenset(a + b for a in rest.values for b in scaled),
+                                     rest.optional, (rest.span[0], end))
+                continue
+            numbers.append(Number(shown, scaled, optional, (match.start(), end)))
     for code in langs:  # a translation may keep the source's month names
         months, names = _month_pattern(code)
         if months is not None:
