@@ -744,6 +744,25 @@ def test_a_page_left_from_a_removed_source_keeps_its_index_and_feed(story: Setti
     assert not zh.exists() or sorted(p.name for p in zh.iterdir()) == []
 
 
+def test_unpublishing_a_language_takes_down_the_pages_whose_source_is_gone_too(story: Settings) -> None:
+    """`unpublish zh` withdrew the editions of the sources there and left a page whose source was deleted
+    online, listed in an index and feed that stayed for it."""
+    translate_all(story, "story.txt")
+    translate_all(story, "older.txt")
+    publish(story, ["zh"], Policy())
+    os.remove(story.source / "older.txt")
+    publish(story, ["zh"], Policy())
+    result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh"])
+    assert result.exit_code == 0, result.stderr
+    zh = story.output / "zh"
+    assert not zh.exists() or sorted(p.name for p in zh.iterdir()) == []
+    mine = zh / "mine.html"  # a page publish did not write is left alone, as before
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("<!DOCTYPE html><title>Mine</title>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(story.root), "unpublish", "zh"])
+    assert mine.exists()
+
+
 def test_a_left_page_changed_by_hand_is_not_sent_to_unpublish(story: Settings) -> None:
     """Such a page was reported with "`workflow unpublish zh older` takes it down", which then failed
     (it removes only what publish wrote, unchanged)."""

@@ -1253,6 +1253,13 @@ def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[s
             report.taken_down.append(named)
         if not writer.withdraw(lang, article):
             _stuck(writer, _paths(settings, lang, article)[0], "edition")
+    if not names:  # every edition of the language: also those whose source is gone (publish's own)
+        folder = settings.output / lang
+        for page in _orphans(settings, lang, articles):
+            if page.suffix == ".html" and writer.manifest.owns(page):
+                name = page.relative_to(folder).with_suffix("").as_posix()
+                if not writer.remove_edition(lang, name, (page, page.with_suffix(".xml"))):
+                    _stuck(writer, page, "edition")
     _refresh(settings, writer, articles, every, {})
 
 
