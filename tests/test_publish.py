@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from lxml import etree
 from publishing import (
     SAMPLE,
+    XML_LANG,
     fill,
     need_sample,
     pseudo_arabic,
@@ -183,6 +184,32 @@ def test_an_xml_bulletin_without_a_title_is_named_by_its_file(tmp_path: Path, ti
     assert document.findtext("b:head/b:title", namespaces=NS) == "fair-day"
     index = parse_html(settings.output / "fr" / "index.html")
     assert [a.text for a in index.iter("a") if a.get("href", "").endswith("fair-day.html")] == ["fair-day"]
+
+
+def test_an_xml_bulletins_languages_are_kept_or_become_the_editions(tmp_path: Path) -> None:
+    """`xml:lang="fr"` (a quotation) was offered for translation, and an `xml:lang="en"` element kept `en`
+    around its Arabic translation; a block's language was dropped from the page. As in an HTML page now:
+    another language stays as written and is named in the page, the source language becomes the edition's."""
+    source = ('<?xml version="1.0" encoding="utf-8"?>\n<bulletin xmlns="urn:x-workflow:bulletin:1" '
+              'xml:lang="en" version="1"><head><title>Quotes</title></head><body>'
+              '<p>He said it was fine.</p><p xml:lang="fr">Une citation française.</p>'
+              '<p>They met <span xml:lang="fr">entre nous</span> on Friday.</p>'
+              '<p xml:lang="en-GB">Colour is <span xml:lang="en">English</span>.</p></body></bulletin>\n')
+    settings = workspace(tmp_path / "ws", {"q.xml": source}, languages="ar")
+    template = (settings.root / "locales" / "templates" / "q.pot").read_text(encoding="utf-8")
+    assert "citation" not in template and "entre nous" not in template
+    translate_all(settings, "q.xml", "ar")
+    report = publish(settings, ["ar"], Policy())
+    assert report.ok, report.failures
+    document = etree.parse(str(settings.output / "ar" / "q.xml"))
+    assert [p.get(XML_LANG) for p in document.iter(f"{{{BULLETIN_NS}}}p")] == [None, "fr", None, "ar"]
+    page = parse_html(settings.output / "ar" / "q.html")
+    paragraphs = page.findall(".//p")
+    assert [(p.get("lang"), p.get("dir")) for p in paragraphs[-4:]] == [
+        (None, None), ("fr", "ltr"), (None, None), ("ar", "rtl")]
+    assert paragraphs[-3].text == "Une citation française."
+    assert [(s.get("lang"), s.text) for s in paragraphs[-2].iter("span")] == [("fr", "entre nous")]
+    assert [s.get("lang") for s in paragraphs[-1].iter("span")] == ["ar"]
 
 
 def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: Path) -> None:

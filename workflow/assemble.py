@@ -283,7 +283,7 @@ class _Renderer:
 
     def render(self, source_lang: str) -> str:
         article = self.article
-        if article.format is Format.HTML:
+        if article.format in (Format.HTML, Format.XML):  # (a bulletin's `xml:lang` as a page's `lang`)
             self.language_edits = language_edits(article, self.lang, source_lang)
         self.attribute_edits = sorted(
             (b.span[0], b.span[1], escape_attribute(self.plain(b)))
@@ -303,7 +303,8 @@ class _Renderer:
 
 
 def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
-    """Where an HTML page says its translated content is in the source language: the target language.
+    """Where an HTML page (or a bulletin) says its translated content is in the source language: the
+    target language.
 
     A `lang` or `xml:lang` that names the source language (as a language code: `en`, `en-US`,
     `EN-gb`) names `lang`, and the same tag's `dir` is `lang`'s direction; so is `<body dir>`. A

@@ -85,6 +85,8 @@ def parse_article(settings: Settings, path: Path, data: bytes, name: str | None 
     try:
         if reader is html.read:
             return html.read(data, name, settings.segmentation, html_elements(settings))
+        if reader is xml.read:
+            return xml.read(data, name, settings.segmentation, settings.source_lang)
         return reader(data, name, settings.segmentation)
     except WorkflowError as exc:
         if exc.path is not None and not exc.path.is_absolute():

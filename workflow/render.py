@@ -217,11 +217,21 @@ def inline_html(element: etree._Element) -> str:
     return _serialize(holder)[len("<div>") : -len("</div>")]
 
 
+def _language(source: etree._Element, target: etree._Element) -> etree._Element:
+    """The HTML element `target`, with the `xml:lang` of the bulletin element `source` as lang and dir (a
+    paragraph in French inside an Arabic page: left to right, and named)."""
+    lang = source.get(XML_LANG)
+    if lang:
+        target.set("lang", lang)
+        target.set("dir", text_direction(lang))
+    return target
+
+
 def _block_html(block: etree._Element) -> etree._Element | None:
     """The HTML element of a block of a bulletin's body (None: not a block)."""
     name = local_name(block)
     if name in ("h", "p"):
-        element = etree.Element("h2" if name == "h" else "p")
+        element = _language(block, etree.Element("h2" if name == "h" else "p"))
         _inline(block, element)
     elif name == "list":
         style = block.get("style", "bullet")
@@ -230,8 +240,9 @@ def _block_html(block: etree._Element) -> etree._Element | None:
             element.set("class", "plain")
         elif style == "roman":
             element.set("type", "I")
+        _language(block, element)
         for item in block:
-            _inline(item, etree.SubElement(element, "li"))
+            _inline(item, _language(item, etree.SubElement(element, "li")))
     elif name == "figure":
         element = etree.Element("figure")
         src = block.get("src", "")
@@ -240,7 +251,7 @@ def _block_html(block: etree._Element) -> etree._Element | None:
         caption = etree.SubElement(element, "figcaption")
         found = _find(block, "caption")
         if found is not None:
-            _inline(found, caption)
+            _inline(found, _language(found, caption))
     else:
         return None
     return element

@@ -427,8 +427,9 @@ class Scanner(FastTagParser):
             or (values and self.source_language and tag not in _PAGE_LANGUAGE
                 and _other_language(values, self.source_language))
         )
-        # the page's own `<html lang dir>` is publish's to write (render.source_page)
-        if values and not untranslated and tag != "html" and (
+        # the page's own `<html lang dir>` is publish's to write (render.source_page), a bulletin's root
+        # `xml:lang` assemble_bulletin's
+        if values and not untranslated and tag not in _DOCUMENT_ROOTS and (
                 tag == "meta" or not _LANGUAGE_ATTRIBUTES.isdisjoint(values)):
             self._language(tag, values, self.get_starttag_text() or "", at)
         inline = tag in self.inline
@@ -546,7 +547,8 @@ class Scanner(FastTagParser):
 
 
 # where a page says its own language: often a template's default, not the author's word on this text
-_PAGE_LANGUAGE = frozenset({"html", "body"})
+_PAGE_LANGUAGE = frozenset({"html", "body", "bulletin"})  # (a bulletin's root: the document's language)
+_DOCUMENT_ROOTS = frozenset({"html", "bulletin"})
 
 
 def _other_language(values: dict[str, str | None], source: str) -> bool:

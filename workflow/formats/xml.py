@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import SourceError
-from ..model import Article, BlockKind, Format
+from ..languages import base_language
+from ..model import Article, BlockKind, Format, LanguageTag
 from .common import LineIndex, decode
 from .scanner import Dialect, scan
 
@@ -25,8 +27,12 @@ DIALECT = Dialect(
 _CDATA = re.compile(r"<!\[CDATA\[")
 
 
-def read(data: bytes, path: str, mode: str) -> Article:
-    """Read a bulletin XML document: checked by lxml and the schema, then scanned."""
+def read(data: bytes, path: str, mode: str, source_lang: str = "en") -> Article:
+    """Read a bulletin XML document: checked by lxml and the schema, then scanned.
+
+    An element whose `xml:lang` names another language than `source_lang` (a French quotation) is
+    not translated, and one that names the source language names the target's in an edition, as
+    in an HTML page."""
     from ..markup import BULLETIN_NS, parse_xml, validate_bulletin  # lxml: only when there is XML
 
     tree = parse_xml(data, path)
@@ -43,4 +49,7 @@ def read(data: bytes, path: str, mode: str) -> Article:
         element = root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}")
         if element is not None:
             metadata[name] = "".join(str(t) for t in element.itertext())
-    return Article(path, Format.XML, text, encoding, tuple(scan(text, DIALECT, mode, path)), metadata)
+    dialect = replace(DIALECT, source_language=base_language(source_lang))
+    languages: list[LanguageTag] = []  # the `xml:lang` of translated elements: the target's in an edition
+    blocks = scan(text, dialect, mode, path, languages=languages)
+    return Article(path, Format.XML, text, encoding, tuple(blocks), metadata, tuple(languages))
