@@ -499,6 +499,15 @@ def test_a_text_paragraph_without_words_is_published_as_written(tmp_path: Path) 
     bulletin = etree.parse(str(settings.output / "fr" / "a.xml"))
     assert [p.text for p in bulletin.iter(f"{{{BULLETIN_NS}}}p")] == [
         "FIRST PARAGRAPH.", "* * *", "2.3 GB/s", "https://example.org/page", "LAST PARAGRAPH."]
+    assert [p.get("lang") for p in page.iter("p")] == [None, "en", "en", "en", None]
+
+
+def test_a_text_paragraph_without_words_reads_left_to_right_in_an_arabic_page(tmp_path: Path) -> None:
+    settings = workspace(tmp_path / "ws", {"a.txt": "Title\n\nPrices rose.\n\n50%.\n"}, languages="ar")
+    fill(settings, "ar", "a.txt", pseudo_arabic)
+    assert run(settings, "ar")[0] == 0
+    page = parse_html(settings.output / "ar" / "a.html")
+    assert [(p.text, p.get("dir")) for p in page.iter("p")][-1] == ("50%.", "ltr")
 
 
 def test_an_emptied_pair_is_never_published_as_an_empty_element(tmp_path: Path) -> None:

@@ -183,6 +183,8 @@ def _fill(
     lang: str,
     source_lang: str,
 ) -> None:
+    if not block.pieces:  # a plain-text paragraph without words (`50%.`), as written: in the source's
+        parent.set(XML_LANG, language_tag(source_lang))  # language and direction (in an Arabic page too)
     builder = _Builder(parent)
     previous: Choice | None = None
     lead, trail = edges(article.text, block)
