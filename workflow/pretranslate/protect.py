@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from typing import Callable, Iterator
 
 from ..glossary import Glossary, Term, occurring
@@ -33,6 +34,7 @@ class TagSpec:
     number: int
     paired: bool
     parent: int  # index of the enclosing pair in the tag list, -1 at top level
+    spaced: bool = False  # an empty one between spaces in the source (`the <1/> code`): one is taken out
 
 
 @frozen
@@ -43,6 +45,9 @@ class Protected:
     tags: tuple[TagSpec, ...]  # the first spans of the request
     terms: tuple[Term, ...]  # the spans after them
     wellformed: bool = True
+
+
+_SPACED_EMPTY = re.compile(r"(?<= )<(\d+)/>(?= )")
 
 
 def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
@@ -71,6 +76,7 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
     spans: list[list[int]] = []
     stack: list[int] = []
     wellformed = True
+    spaced = {int(number) for number in _SPACED_EMPTY.findall(source)} if "/>" in source else set()
     for token in parse_target(source):
         if isinstance(token, str):
             pieces.append(token)
@@ -88,7 +94,7 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
                 continue
             spans[stack.pop()][1] = position
         else:
-            tags.append(TagSpec(number, False, parent))
+            tags.append(TagSpec(number, False, parent, number in spaced))
             spans.append([position, position])
     if stack:
         wellformed = False
@@ -319,6 +325,12 @@ def _place_tags(text: str, tags: tuple[TagSpec, ...],
         if tag.paired:
             out.append(f"<{tag.number}>")
             frames.append((tag.number, iter(children.get(member, [])), first, last))
-        else:
-            out.append(f"<{tag.number}/>")
+        else:  # between two words, as in the source (taking it out left one space of two)
+            mark = f"<{tag.number}/>"
+            if tag.spaced and 0 < first < size:
+                if text[first - 1] == " " and text[first].isalnum():
+                    mark += " "
+                elif text[first] == " " and text[first - 1].isalnum():
+                    mark = " " + mark
+            out.append(mark)
     return "".join(out), repaired, fallback
