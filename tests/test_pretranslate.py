@@ -193,8 +193,8 @@ def test_restoring_markup_keeps_every_character(source: str, output: str,
         return
     kept = PLACEHOLDER.sub("", restored.target)
     # every character, and a space more beside an empty placeholder that stood between two in the source
-    assert re.sub(" +", " ", kept) == re.sub(" +", " ", output.strip())
-    assert len(kept) - len(output.strip()) <= len(re.findall(r"(?<= )<\d+/>(?= )", source))
+    assert kept.split() == output.split()
+    assert len(kept) - len(output.strip()) <= len(re.findall(r"(?<= )<\d+/>|<\d+/>(?= )", source))
 
 
 @given(source=marked_texts())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from typing import Callable, Iterator
 
 from ..glossary import Glossary, Term, occurring
@@ -34,7 +35,10 @@ class TagSpec:
     number: int
     paired: bool
     parent: int  # index of the enclosing pair in the tag list, -1 at top level
-    spaced: bool = False  # an empty one between spaces in the source (`the <1/> code`): one is taken out
+    # an empty one's spaces in the source (`the <1/> code`, `<1/> is`, `use <1/>`): taking it out
+    # leaves one space of two, or none at the edge of the unit
+    space_before: bool = False
+    space_after: bool = False
 
 
 @frozen
@@ -47,7 +51,8 @@ class Protected:
     wellformed: bool = True
 
 
-_SPACED_EMPTY = re.compile(r"(?<= )<(\d+)/>(?= )")
+_SPACE_BEFORE_EMPTY = re.compile(r"(?<= )<(\d+)/>")
+_SPACE_AFTER_EMPTY = re.compile(r"<(\d+)/>(?= )")
 
 
 def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
@@ -76,7 +81,8 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
     spans: list[list[int]] = []
     stack: list[int] = []
     wellformed = True
-    spaced = {int(number) for number in _SPACED_EMPTY.findall(source)} if "/>" in source else set()
+    spaced_before = {int(n) for n in _SPACE_BEFORE_EMPTY.findall(source)} if "/>" in source else set()
+    spaced_after = {int(n) for n in _SPACE_AFTER_EMPTY.findall(source)} if "/>" in source else set()
     for token in parse_target(source):
         if isinstance(token, str):
             pieces.append(token)
@@ -94,7 +100,7 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
                 continue
             spans[stack.pop()][1] = position
         else:
-            tags.append(TagSpec(number, False, parent, number in spaced))
+            tags.append(TagSpec(number, False, parent, number in spaced_before, number in spaced_after))
             spans.append([position, position])
     if stack:
         wellformed = False
@@ -243,6 +249,27 @@ def _replace(text: str, replacements: list[tuple[int, int, str]]) -> tuple[str, 
     return "".join(out), mapping
 
 
+def _word_character(char: str) -> bool:
+    """A letter or digit of a script that separates words with spaces (not Chinese or Japanese)."""
+    return char.isalnum() and unicodedata.east_asian_width(char) not in ("W", "F")
+
+
+def _spaced(mark: str, tag: TagSpec, text: str, at: int) -> str:
+    """An empty placeholder written at `at` of the translation, with the space taking it out lost: after
+    it, where the source had one after it and a word follows here with a space, the start or an
+    opening bracket or quote before;
+    else before it, where the source had one before it and a word precedes here with a space or the
+    end after (`Call <1/> now` -> `Appelez <1/> maintenant`, `<1/> is` -> `<1/> est`)."""
+    before = text[at - 1] if at else ""
+    after = text[at] if at < len(text) else ""
+    opening = not before or before == " " or unicodedata.category(before) in ("Ps", "Pi")  # `[`, `«`
+    if tag.space_after and opening and _word_character(after[:1] or " "):
+        return mark + " "
+    if tag.space_before and after in ("", " ") and _word_character(before[:1] or " "):
+        return " " + mark
+    return mark
+
+
 def _place_tags(text: str, tags: tuple[TagSpec, ...],
                 spans: list[tuple[int, int] | None]) -> tuple[str, bool, bool]:
     """Insert placeholders at their spans, as a well-nested tree; returns (target, repaired, fallback)."""
@@ -325,12 +352,8 @@ def _place_tags(text: str, tags: tuple[TagSpec, ...],
         if tag.paired:
             out.append(f"<{tag.number}>")
             frames.append((tag.number, iter(children.get(member, [])), first, last))
-        else:  # between two words, as in the source (taking it out left one space of two)
-            mark = f"<{tag.number}/>"
-            if tag.spaced and 0 < first < size:
-                if text[first - 1] == " " and text[first].isalnum():
-                    mark += " "
-                elif text[first] == " " and text[first - 1].isalnum():
-                    mark = " " + mark
-            out.append(mark)
+        elif raw[member] is None:  # put where the engine lost it (the end of its pair): as it is
+            out.append(f"<{tag.number}/>")
+        else:
+            out.append(_spaced(f"<{tag.number}/>", tag, text, first))
     return "".join(out), repaired, fallback
