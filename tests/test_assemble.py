@@ -372,9 +372,9 @@ def test_content_marked_as_another_language_stays_as_written() -> None:
     targets = {p.key: p.text.upper() for b in article.blocks for p in b.pieces}
     chosen = choose(article, {k: (t, State.REVIEWED) for k, t in targets.items()})
     result = localize(article, chosen, "he").text
-    assert '<blockquote lang="fr">Bonjour tout le monde.</blockquote>' in result
-    assert 'HE SAID <q lang="fr">merci beaucoup</q> TWICE.' in result
-    assert '<a href="/de" lang="de">Deutsch lesen</a>' in result
+    assert '<blockquote lang="fr" dir="ltr">Bonjour tout le monde.</blockquote>' in result
+    assert 'HE SAID <q lang="fr" dir="ltr">merci beaucoup</q> TWICE.' in result
+    assert '<a href="/de" lang="de" dir="ltr">Deutsch lesen</a>' in result
 
 
 def test_a_body_lang_naming_another_language_names_the_edition() -> None:

@@ -194,7 +194,8 @@ def test_an_xml_bulletins_languages_are_kept_or_become_the_editions(tmp_path: Pa
               'xml:lang="en" version="1"><head><title>Quotes</title></head><body>'
               '<p>He said it was fine.</p><p xml:lang="fr">Une citation française.</p>'
               '<p>They met <span xml:lang="fr">entre nous</span> on Friday.</p>'
-              '<p xml:lang="en-GB">Colour is <span xml:lang="en">English</span>.</p></body></bulletin>\n')
+              '<p xml:lang="en-GB">Colour is <span xml:lang="en">English</span>.</p>'
+              '<p>Life has <em xml:lang="fr">joie de vivre</em>.</p></body></bulletin>\n')
     settings = workspace(tmp_path / "ws", {"q.xml": source}, languages="ar")
     template = (settings.root / "locales" / "templates" / "q.pot").read_text(encoding="utf-8")
     assert "citation" not in template and "entre nous" not in template
@@ -202,14 +203,32 @@ def test_an_xml_bulletins_languages_are_kept_or_become_the_editions(tmp_path: Pa
     report = publish(settings, ["ar"], Policy())
     assert report.ok, report.failures
     document = etree.parse(str(settings.output / "ar" / "q.xml"))
-    assert [p.get(XML_LANG) for p in document.iter(f"{{{BULLETIN_NS}}}p")] == [None, "fr", None, "ar"]
+    assert [p.get(XML_LANG) for p in document.iter(f"{{{BULLETIN_NS}}}p")] == [None, "fr", None, "ar", None]
     page = parse_html(settings.output / "ar" / "q.html")
-    paragraphs = page.findall(".//p")
-    assert [(p.get("lang"), p.get("dir")) for p in paragraphs[-4:]] == [
-        (None, None), ("fr", "ltr"), (None, None), ("ar", "rtl")]
-    assert paragraphs[-3].text == "Une citation française."
-    assert [(s.get("lang"), s.text) for s in paragraphs[-2].iter("span")] == [("fr", "entre nous")]
-    assert [s.get("lang") for s in paragraphs[-1].iter("span")] == ["ar"]
+    paragraphs = page.findall(".//p")[-5:]
+    assert [(p.get("lang"), p.get("dir")) for p in paragraphs] == [
+        (None, None), ("fr", "ltr"), (None, None), ("ar", "rtl"), (None, None)]
+    assert paragraphs[1].text == "Une citation française."
+    assert [(s.get("lang"), s.text) for s in paragraphs[2].iter("span")] == [("fr", "entre nous")]
+    assert [s.get("lang") for s in paragraphs[3].iter("span")] == ["ar"]
+    assert [(e.get("lang"), e.get("dir"), e.text) for e in paragraphs[4].iter("em")] == [
+        ("fr", "ltr", "joie de vivre")]
+
+
+def test_a_paragraph_in_another_language_reads_in_its_direction_in_an_arabic_page(tmp_path: Path) -> None:
+    """`<p lang="fr">` (left as written) took the Arabic page's right-to-left direction: its final stop
+    moved to the left. It gets its own direction where the edition's differs, and only there."""
+    page_source = ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><h1>The title</h1>'
+                   '<p>An English line.</p><p lang="fr">Bonjour tout le monde.</p>'
+                   '<p lang="fr" dir="ltr">Déjà.</p><p lang="he">שלום</p></body></html>')
+    settings = workspace(tmp_path / "ws", {"p.html": page_source}, languages="ar fr")
+    for lang in ("ar", "fr"):
+        translate_all(settings, "p.html", lang)
+    assert publish(settings, ["ar", "fr"], Policy()).ok
+    arabic = [(p.get("lang"), p.get("dir")) for p in parse_html(settings.output / "ar" / "p.html").iter("p")]
+    assert arabic == [(None, None), ("fr", "ltr"), ("fr", "ltr"), ("he", None)]
+    french = [(p.get("lang"), p.get("dir")) for p in parse_html(settings.output / "fr" / "p.html").iter("p")]
+    assert french == [(None, None), ("fr", None), ("fr", "ltr"), ("he", "rtl")]
 
 
 def test_html_source_keeps_its_page_with_lang_charset_and_alternates(tmp_path: Path) -> None:

@@ -335,8 +335,12 @@ def language_edits(article: Article, lang: str, source_lang: str) -> list[Edit]:
         # its text whatever it says (`<body lang="de">` kept `de` around a Hebrew edition)
         ours = bool(named) and (found.tag == "body" or all(
             a.value.strip() and serves(a.value.strip(), source_lang) for a in named))
-        if named and not ours:
-            continue  # another language, or `lang=""` (unknown): as the publisher wrote it
+        if named and not ours:  # another language, or `lang=""` (unknown): as the publisher wrote it,
+            other = named[-1].value.strip()  # but read in its own direction where the edition's differs
+            if (other and article.format is Format.HTML and not any(a.name == "dir" for a in found.attributes)
+                    and text_direction(other) != direction):
+                edits.append((named[-1].span[1], named[-1].span[1], f' dir="{text_direction(other)}"'))
+            continue
         if ours:
             for attribute in named:
                 say(attribute, tag)

@@ -178,16 +178,16 @@ def _inline(source: etree._Element, target: etree._Element) -> None:
 
     Emphasis and code stay; a safe link stays a link, an unsafe one keeps its text;
     a span keeps its language (with direction), `translate` and draft mark, and
-    otherwise only its content.
+    otherwise only its content. Each keeps its language (`xml:lang` as lang and dir).
     """
     _append_text(target, source.text)
     for child in source:
         name = local_name(child)
         element: etree._Element | None = None
         if name in ("em", "strong", "code", "br"):
-            element = etree.SubElement(target, name)
+            element = _language(child, etree.SubElement(target, name))
         elif name == "a" and safe_href(child.get("href", "")):
-            element = etree.SubElement(target, "a", href=child.get("href", ""))
+            element = _language(child, etree.SubElement(target, "a", href=child.get("href", "")))
         elif name in ("a", "span"):
             attrs: dict[str, str] = {}
             lang = child.get(XML_LANG)

@@ -419,17 +419,18 @@ class Scanner(FastTagParser):
             values = dict(reversed(attrs))
             classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
             named = not self.wanted.isdisjoint(values)
+        foreign = bool(values and self.source_language and tag not in _PAGE_LANGUAGE
+                       and _other_language(values, self.source_language))
         untranslated = (
-            tag in self.untranslated
+            foreign
+            or tag in self.untranslated
             or at in self.skip_at
             or (translate and translate.strip().lower() == "no")
             or (classes and not self.untranslated_classes.isdisjoint(classes.split()))
-            or (values and self.source_language and tag not in _PAGE_LANGUAGE
-                and _other_language(values, self.source_language))
         )
         # the page's own `<html lang dir>` is publish's to write (render.source_page), a bulletin's root
-        # `xml:lang` assemble_bulletin's
-        if values and not untranslated and tag not in _DOCUMENT_ROOTS and (
+        # `xml:lang` assemble_bulletin's; an element in another language is kept for its direction
+        if values and (foreign or not untranslated) and tag not in _DOCUMENT_ROOTS and (
                 tag == "meta" or not _LANGUAGE_ATTRIBUTES.isdisjoint(values)):
             self._language(tag, values, self.get_starttag_text() or "", at)
         inline = tag in self.inline
