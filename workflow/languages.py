@@ -116,7 +116,6 @@ def _subtags(lang: str) -> tuple[str, str | None, str | None, str | None] | None
 
 
 @functools.lru_cache(maxsize=256)
-@functools.lru_cache(maxsize=256)
 def language_tag(lang: str) -> str:
     """A language code as `lang`, `xml:lang` and `hreflang` take it (BCP 47): `-` between subtags, in the
     case BCP 47 recommends (`pt_BR` -> `pt-BR`, `zh_hant_tw` -> `zh-Hant-TW`). Languages are configured
@@ -135,6 +134,7 @@ def language_tag(lang: str) -> str:
     return "-".join(out)
 
 
+@functools.lru_cache(maxsize=256)
 def locale_id(lang: str) -> str:
     """The code as Babel spells a locale: `zh_Hant_TW` for `zh-hant-tw`."""
     parts = _subtags(lang)
