@@ -178,18 +178,15 @@ def _long_date(date: dt.date, lang: str) -> str:
         return date.isoformat()
 
 
+def _edition_link(lang: str, href: str) -> dict[str, str]:
+    """A link to an edition in `lang`, as the templates show it (its language's tag, name and direction)."""
+    return {"lang": language_tag(lang), "href": href, "name": native_name(lang), "dir": text_direction(lang)}
+
+
 def _alternates(relative: PurePosixPath, langs: Sequence[str], current: str) -> list[dict[str, str]]:
     """The other editions of a page (`relative` under output/<lang>/), as percent-encoded links."""
-    return [
-        {
-            "lang": language_tag(other),
-            "href": link(other, *relative.parts, up=len(relative.parts)),
-            "name": native_name(other),
-            "dir": text_direction(other),
-        }
-        for other in langs
-        if other != current
-    ]
+    return [_edition_link(other, link(other, *relative.parts, up=len(relative.parts)))
+            for other in langs if other != current]
 
 
 # -- publishing ------------------------------------------------------------------------
@@ -873,15 +870,15 @@ def _orphan_draft(writer: _Writer, lang: str, page: Path) -> bool:
     return (record is not None and record.draft) or _shows_banner(writer, lang, page)
 
 
-def _withdraw_orphan_drafts(writer: _Writer, lang: str, orphans: list[Path]) -> list[Path]:
-    """Withdraw the draft editions among the files no source makes any more (an article deleted or
-    renamed); the orphans left. A draft never outlives a run under a policy, its source gone or not:
-    one was kept online, exit 0."""
+def _withdraw_orphans(writer: _Writer, lang: str, orphans: list[Path], which: Callable[[Path], bool],
+                      kind: str) -> list[Path]:
+    """Withdraw the editions among the files no source makes any more (an article deleted or renamed)
+    whose page `which` picks; the orphans left. One that cannot go is an error (`kind` names it)."""
     for page in orphans:
-        if page.suffix == ".html" and _orphan_draft(writer, lang, page):
-            name = page.relative_to(writer.settings.output / lang).with_suffix("").as_posix()
-            if not writer.remove_edition(lang, name, (page, page.with_suffix(".xml"))):
-                _stuck(writer, page)
+        if page.suffix == ".html" and which(page):
+            if not writer.remove_edition(lang, _page_name(writer.settings, lang, page),
+                                         (page, page.with_suffix(".xml"))):
+                _stuck(writer, page, kind)
     return [orphan for orphan in orphans if orphan.exists()]
 
 
@@ -1036,7 +1033,9 @@ def _refresh(
     for lang in every:
         orphans = _orphans(settings, lang, articles)
         if lang in writer.report.languages and policy is not None and not policy.draft:
-            orphans = _withdraw_orphan_drafts(writer, lang, orphans)
+            # a draft never outlives a run under a policy, its source gone or not (one was kept, exit 0)
+            orphans = _withdraw_orphans(writer, lang, orphans, lambda page: _orphan_draft(writer, lang, page),
+                                        "draft edition")
         if lang in writer.report.languages:
             writer.report.orphans.extend(orphans)
             writer.report.foreign.update(o for o in orphans if not writer.manifest.owns(o))
@@ -1067,28 +1066,32 @@ def _index_entry(
     logged)."""
     _, xml_path = _paths(writer.settings, lang, article)
     rec = fresh.get((article, lang)) or _index_record(writer.manifest, xml_path)
-    if rec is None:
-        return None
-    name = output_name(article)
-    return _entry(lang, name, rec, writer.manifest.first_published(lang, name.as_posix(), writer.today),
-                  writer.manifest.revised_on(lang, name.as_posix()))
+    return None if rec is None else _dated_entry(writer, lang, output_name(article), rec)
+
+
+def _dated_entry(writer: _Writer, lang: str, name: PurePosixPath, rec: Record) -> Entry:
+    """An edition's entry (`name`: its page under output/LANG/, without suffix), dated from the record."""
+    page = name.as_posix()
+    return _entry(lang, name, rec, writer.manifest.first_published(lang, page, writer.today),
+                  writer.manifest.revised_on(lang, page))
 
 
 def _orphan_entries(writer: _Writer, lang: str, orphans: Sequence[Path]) -> list[Entry]:
     """The index and feed entries of the pages among `orphans` whose bulletin is beside them."""
-    folder = writer.settings.output / lang
+    left = set(orphans)
     found = []
     for page in orphans:
-        bulletin = page.with_suffix(".xml")
-        if page.suffix != ".html" or bulletin not in orphans:
-            continue
-        rec = _index_record(writer.manifest, bulletin)
-        if rec is None:
-            continue
-        name = PurePosixPath(page.relative_to(folder).with_suffix("").as_posix())
-        first = writer.manifest.first_published(lang, name.as_posix(), writer.today)
-        found.append(_entry(lang, name, rec, first, writer.manifest.revised_on(lang, name.as_posix())))
+        if page.suffix == ".html" and page.with_suffix(".xml") in left:
+            rec = _index_record(writer.manifest, page.with_suffix(".xml"))
+            if rec is not None:
+                name = PurePosixPath(_page_name(writer.settings, lang, page))
+                found.append(_dated_entry(writer, lang, name, rec))
     return found
+
+
+def _page_name(settings: Settings, lang: str, page: Path) -> str:
+    """The name of a page under output/LANG/, without suffix (`news/story` for output/zh/news/story.html)."""
+    return page.relative_to(settings.output / lang).with_suffix("").as_posix()
 
 
 def _orphans(settings: Settings, lang: str, articles: Sequence[_Source]) -> list[Path]:
@@ -1160,16 +1163,7 @@ def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Seque
             writer.remove_if_ours(path)
         return
     entries = sorted(entries, key=lambda e: e.sort, reverse=True)
-    alternates = [
-        {
-            "lang": language_tag(other),
-            "href": link(other, INDEX, up=1),
-            "name": native_name(other),
-            "dir": text_direction(other),
-        }
-        for other in online
-        if other != lang
-    ]
+    alternates = [_edition_link(other, link(other, INDEX, up=1)) for other in online if other != lang]
     home, feed_id = link(INDEX, up=1), f"urn:x-workflow:bulletin:{quote(lang, safe='')}"
     _write_made(writer, folder / INDEX, (lang, entries, alternates, home),
                 lambda: index_page(lang, entries, alternates, home=home))
@@ -1179,11 +1173,7 @@ def _write_index(writer: _Writer, lang: str, entries: list[Entry], online: Seque
 
 def _write_languages(writer: _Writer, online: Sequence[str]) -> None:
     """output/index.html: a link to each language's edition."""
-    editions = [
-        {"lang": language_tag(lang), "href": link(lang, INDEX), "name": native_name(lang),
-         "dir": text_direction(lang)}
-        for lang in online
-    ]
+    editions = [_edition_link(lang, link(lang, INDEX)) for lang in online]
     path, lang = writer.settings.output / INDEX, writer.settings.source_lang
     _write_made(writer, path, (lang, editions), lambda: languages_page(lang, editions))
     writer.report.indexes.append(path)
@@ -1254,12 +1244,7 @@ def _unpublish(settings: Settings, writer: _Writer, lang: str, names: Sequence[s
         if not writer.withdraw(lang, article):
             _stuck(writer, _paths(settings, lang, article)[0], "edition")
     if not names:  # every edition of the language: also those whose source is gone (publish's own)
-        folder = settings.output / lang
-        for page in _orphans(settings, lang, articles):
-            if page.suffix == ".html" and writer.manifest.owns(page):
-                name = page.relative_to(folder).with_suffix("").as_posix()
-                if not writer.remove_edition(lang, name, (page, page.with_suffix(".xml"))):
-                    _stuck(writer, page, "edition")
+        _withdraw_orphans(writer, lang, _orphans(settings, lang, articles), writer.manifest.owns, "edition")
     _refresh(settings, writer, articles, every, {})
 
 
