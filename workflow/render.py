@@ -189,10 +189,7 @@ def _inline(source: etree._Element, target: etree._Element) -> None:
         elif name == "a" and safe_href(child.get("href", "")):
             element = _language(child, etree.SubElement(target, "a", href=child.get("href", "")))
         elif name in ("a", "span"):
-            attrs: dict[str, str] = {}
-            lang = child.get(XML_LANG)
-            if lang:
-                attrs.update(lang=lang, dir=text_direction(lang))
+            attrs = _language_attributes(child)
             if child.get("translate") in ("yes", "no"):
                 attrs["translate"] = child.get("translate", "")
             if child.get("state") == "machine":
@@ -217,13 +214,17 @@ def inline_html(element: etree._Element) -> str:
     return _serialize(holder)[len("<div>") : -len("</div>")]
 
 
-def _language(source: etree._Element, target: etree._Element) -> etree._Element:
-    """The HTML element `target`, with the `xml:lang` of the bulletin element `source` as lang and dir (a
-    paragraph in French inside an Arabic page: left to right, and named)."""
+def _language_attributes(source: etree._Element) -> dict[str, str]:
+    """The `xml:lang` of a bulletin element as HTML's lang and dir (a paragraph in French inside an
+    Arabic page: left to right, and named); none without one."""
     lang = source.get(XML_LANG)
-    if lang:
-        target.set("lang", lang)
-        target.set("dir", text_direction(lang))
+    return {"lang": lang, "dir": text_direction(lang)} if lang else {}
+
+
+def _language(source: etree._Element, target: etree._Element) -> etree._Element:
+    """The HTML element `target`, with the language of the bulletin element `source`."""
+    for name, value in _language_attributes(source).items():
+        target.set(name, value)
     return target
 
 

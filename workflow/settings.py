@@ -292,7 +292,7 @@ def _spelled_as_their_folders(settings: Settings, problem: Callable[..., Setting
     respelled: dict[str, str] = {}
     for lang in settings.languages:
         names = on_disk.get(language_key(lang), [])
-        if len(names) == 1 and lang in names or not names:
+        if names in ([], [lang]):
             continue
         if len(names) > 1:  # (one of them spelled as configured too: which holds the work is unknown)
             raise problem("languages", f"{lang}: {settings.locales_dir}/ has a folder for it in "

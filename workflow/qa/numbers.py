@@ -39,7 +39,8 @@ _DIGITS = str.maketrans({
 _SPACES = "\u00a0\u202f\u2009 "
 _WIDE_TO_ASCII = {"\uff0c": ",", "\uff0e": "."}
 _WIDE_SEPARATOR = re.compile(r"(?<=\d)[\uff0c\uff0e](?=\d)")
-# Chinese and Japanese scale words after which more digits go on the same number (`2万2000`, `3億5000万`)
+# Chinese and Japanese scale words after which more digits go on the same number (`2万2000`, `3億5000万`);
+# not every scale word of `scale_words` (`1千2` is 1,200, not 1,002): these four only
 _CJK_SCALES = {"万": Decimal(10) ** 4, "萬": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "億": Decimal(10) ** 8}
 # no-break, narrow no-break and thin spaces, apostrophe, Arabic thousands separator
 _ALWAYS_GROUP = "\u00a0\u202f\u2009'\u066c"
