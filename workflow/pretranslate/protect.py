@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 import unicodedata
 from typing import Callable, Iterator
 
@@ -51,10 +50,6 @@ class Protected:
     wellformed: bool = True
 
 
-_SPACE_BEFORE_EMPTY = re.compile(r"(?<= )<(\d+)/>")
-_SPACE_AFTER_EMPTY = re.compile(r"<(\d+)/>(?= )")
-
-
 def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """Collapse the double spaces that taking markup out leaves, and trim; spans follow."""
     if "  " not in text and not text.startswith(" ") and not text.endswith(" "):
@@ -81,9 +76,8 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
     spans: list[list[int]] = []
     stack: list[int] = []
     wellformed = True
-    spaced_before = {int(n) for n in _SPACE_BEFORE_EMPTY.findall(source)} if "/>" in source else set()
-    spaced_after = {int(n) for n in _SPACE_AFTER_EMPTY.findall(source)} if "/>" in source else set()
-    for token in parse_target(source):
+    tokens = parse_target(source)
+    for at, token in enumerate(tokens):
         if isinstance(token, str):
             pieces.append(token)
             position += len(token)
@@ -100,7 +94,9 @@ def protect(source: str, glossary: Glossary | None = None) -> Protected:
                 continue
             spans[stack.pop()][1] = position
         else:
-            tags.append(TagSpec(number, False, parent, number in spaced_before, number in spaced_after))
+            before, after = tokens[at - 1] if at else None, tokens[at + 1] if at + 1 < len(tokens) else None
+            tags.append(TagSpec(number, False, parent, isinstance(before, str) and before.endswith(" "),
+                                isinstance(after, str) and after.startswith(" ")))
             spans.append([position, position])
     if stack:
         wellformed = False
