@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import workflow
+from workflow import records
 from workflow.records import frozen, mutable
 
 
@@ -77,6 +78,33 @@ def test_a_frozen_record_refuses_changes_and_keeps_the_rest_of_dataclass() -> No
     assert dataclasses.replace(item, a=2) == ours(2, "x")
     assert [f.name for f in dataclasses.fields(item)] == ["a", "b", "hidden", "uncompared", "unhashed", "c"]
     assert item.__match_args__ == ("a", "b", "hidden", "uncompared", "unhashed", "c")  # type: ignore[attr-defined]
+
+
+def _outcome(action: Any) -> tuple[str, str]:
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001  (what each kind of class raises is the point)
+        return type(exc).__name__, str(exc).replace("theirs", "ours")
+    return "", ""
+
+
+@pytest.mark.parametrize("name", ["a", "c", "other", "__class__"])
+def test_a_frozen_record_refuses_what_dataclasss_refuses_with_its_words(name: str) -> None:
+    """A frozen record's `__setattr__` and `__delattr__` are closures (records._frozen_methods), not
+    dataclass's compiled functions: every assignment and deletion ends as with dataclass's own."""
+    ours, theirs = twins("frozen")
+    if records._SHARE_FROZEN_METHODS:
+        assert ours.__setattr__.__code__ is not theirs.__setattr__.__code__
+        assert ours.__setattr__.__code__.co_name == "__setattr__"
+        assert ours.__setattr__.__qualname__ == theirs.__setattr__.__qualname__ == "Item.__setattr__"
+    for item, twin in ((ours(1, "x"), theirs(1, "x")), (ours(2, "é", 1), theirs(2, "é", 1))):
+        assert _outcome(lambda: setattr(item, name, 3)) == _outcome(lambda: setattr(twin, name, 3))
+        assert _outcome(lambda: delattr(item, name)) == _outcome(lambda: delattr(twin, name))
+        assert item == ours(*dataclasses.astuple(twin))
+    made = frozen(type("Bare", (), {"__module__": __name__, "__qualname__": "Bare"}))()
+    stock = dataclasses.dataclass(frozen=True, slots=True)(type("Bare", (), {"__module__": __name__}))()
+    assert _outcome(lambda: setattr(made, name, 1)) == _outcome(lambda: setattr(stock, name, 1))
+    assert dataclasses._frozen_get_del_attr is records._STOCK_FROZEN_METHODS  # put back
 
 
 def test_a_record_pickles() -> None:

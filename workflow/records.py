@@ -10,9 +10,11 @@ say which); a mutable record has no hash.
 On Python 3.11 dataclass writes the methods of each class as source text and compiles it when
 its module is imported: six functions for a frozen class. Extract imports some thirty classes,
 and compiling their methods took about a tenth of the instructions of a run on four real pages
-(issue 10). A record compiles only what differs from class to class: `__init__`, and for a
-frozen one the `__setattr__` and `__delattr__` that refuse changes. tests/test_records.py
-compares the shared methods with dataclass's own.
+(issue 10). A record compiles only what differs from class to class: its `__init__`. A frozen
+record's `__setattr__` and `__delattr__`, which refuse changes, are closures over the class and
+its field names (`_frozen_methods`), made without compiling anything, and given to dataclass in
+place of its own while the record is made (where dataclass builds them otherwise, Python 3.13 on,
+it builds its own). tests/test_records.py compares the shared methods with dataclass's own.
 """
 
 from __future__ import annotations
@@ -75,8 +77,42 @@ def _share_methods(cls: Any, frozen: bool) -> None:
     cls.__hash__ = _hash if frozen else None
 
 
+def _frozen_methods(cls: Any, fields: list[dataclasses.Field[Any]],
+                    _globals: object = None) -> tuple[Callable[..., None], Callable[..., None]]:
+    """dataclass's `__setattr__` and `__delattr__` for a frozen class (its `_frozen_get_del_attr`, Python
+    3.10 to 3.12), as closures: each refuses to change a field, or any attribute of the class itself."""
+    names = frozenset(field.name for field in fields)
+    refused = dataclasses.FrozenInstanceError
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise refused(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise refused(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return __setattr__, __delattr__
+
+
+# dataclass's own maker of the two methods, where it has the form _frozen_methods stands in for
+_STOCK_FROZEN_METHODS = getattr(dataclasses, "_frozen_get_del_attr", None)
+_SHARE_FROZEN_METHODS = (_STOCK_FROZEN_METHODS is not None
+                         and _STOCK_FROZEN_METHODS.__code__.co_varnames[:3] == ("cls", "fields", "globals"))
+
+
 def _record(cls: Any, frozen: bool) -> Any:
-    made = dataclasses.dataclass(frozen=frozen, slots=True, repr=False, eq=False)(cls)
+    make = dataclasses.dataclass(frozen=frozen, slots=True, repr=False, eq=False)
+    if frozen and _SHARE_FROZEN_METHODS:
+        dataclasses._frozen_get_del_attr = _frozen_methods  # type: ignore[attr-defined]
+        try:
+            made = make(cls)
+        finally:
+            dataclasses._frozen_get_del_attr = _STOCK_FROZEN_METHODS  # type: ignore[attr-defined]
+    else:
+        made = make(cls)
     _share_methods(made, frozen)
     return made
 
