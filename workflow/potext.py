@@ -23,6 +23,7 @@ from pathlib import Path
 from .confidence import MARK, confidence_of
 from .errors import CatalogError
 from .model import State
+from .patterns import lazy_compile
 from .records import frozen, mutable
 from .segment import unit_key
 
@@ -32,7 +33,7 @@ GETTEXT_WIDTH = 79  # GNU gettext's default page width; it wraps `#:` lines ther
 
 # -- the checks ------------------------------------------------------------------------------
 
-_CHARSET = re.compile(rb'^"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
+_CHARSET = lazy_compile(rb'^"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
 
 
 def check_encoding(path: Path, data: bytes) -> str:
@@ -63,8 +64,8 @@ _KEYWORD_UNQUOTED = rf'(?:#~ ?)?(?P<keyword>{_KEYWORD})(?:[ \t]*\r?(?:\n|\Z)|[ \
 _STRING_BROKEN = (rf'(?P<string>(?:#~\|? ?|#\| ?)?(?:{_KEYWORD}[ \t]+)?)'
                   r'"(?![^"\\\n]*(?:\\.[^"\\\n]*)*"[ \t]*\r?(?:\n|\Z))')
 # the first line, then every other: a search led by "\n" is 3x faster than ^ with re.M
-_SYNTAX = (re.compile(f"{_KEYWORD_UNQUOTED}|{_STRING_BROKEN}"),
-           re.compile(f"\n(?:{_KEYWORD_UNQUOTED}|{_STRING_BROKEN})"))
+_SYNTAX = (lazy_compile(f"{_KEYWORD_UNQUOTED}|{_STRING_BROKEN}"),
+           lazy_compile(f"\n(?:{_KEYWORD_UNQUOTED}|{_STRING_BROKEN})"))
 
 
 def check_syntax(path: Path, text: str) -> None:
@@ -92,8 +93,8 @@ def check_syntax(path: Path, text: str) -> None:
 
 
 # every msgid, msgid_plural and msgstr line, live or obsolete; previous `#|`/`#~|` lines are not keywords
-_KEYWORD_LINE = re.compile(r'^[ \t]*(?:#~[ \t]*)?(msgid_plural|msgid|msgstr\[[^\]\n]*\]|msgstr)(?=[ \t"]|$)',
-                           re.M)
+_KEYWORD_LINE = lazy_compile(
+    r'^[ \t]*(?:#~[ \t]*)?(msgid_plural|msgid|msgstr\[[^\]\n]*\]|msgstr)(?=[ \t"]|$)', re.M)
 
 
 def _check_plural_forms(path: Path, text: str) -> None:
@@ -130,9 +131,9 @@ def _check_plural_forms(path: Path, text: str) -> None:
 # the escapes that the readers (potext, polib, the status scanner) decode as gettext does
 _READ_ESCAPES = '\\\\ntrvbf"'
 # a backslash before anything else, anywhere: a quick test (a comment, or `\\\\` then a letter, pass it too)
-_OTHER_ESCAPE = re.compile(rf'\\[^{_READ_ESCAPES}]')
+_OTHER_ESCAPE = lazy_compile(rf'\\[^{_READ_ESCAPES}]')
 # a string line (live, obsolete or previous) whose string holds such an escape: the escape
-_STRING_ESCAPE = re.compile(
+_STRING_ESCAPE = lazy_compile(
     r'^[ \t]*(?:#~\|?[ \t]*|#\|[ \t]*)?(?:(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)[ \t]+)?'
     rf'"(?:[^"\\\n]|\\[{_READ_ESCAPES}])*+(\\(?:[0-7]{{1,3}}|x[0-9a-fA-F]+|.?))', re.M)  # (possessive)
 
@@ -162,8 +163,8 @@ def _check_escapes(path: Path, text: str) -> None:
 
 
 # the header ends at its first blank line; its Plural-Forms field may be wrapped over several strings
-_HEADER_END = re.compile(r"\n[ \t]*\r?\n")
-_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_HEADER_END = lazy_compile(r"\n[ \t]*\r?\n")
+_QUOTED = lazy_compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 
 def _check_plural_rule(path: Path, text: str) -> None:
@@ -304,7 +305,7 @@ def detect_layout(text: str) -> Layout:
 
 
 _NARROWEST = 3  # the least width polib can wrap at (its textwrap's is 2 less, for the quotes)
-_PREFIX = re.compile(r"^(?:#~\|? ?|#\| ?)")
+_PREFIX = lazy_compile(r"^(?:#~\|? ?|#\| ?)")
 # how a string line ends where polib broke the string at one of its lines (str.splitlines): the
 # escapes of \n, \r, \v and \f, or the line separators it leaves as they are (U+001C-U+001E,
 # U+0085, U+2028, U+2029); such a break says nothing of the file's width
@@ -312,7 +313,7 @@ _LINE_BREAKS = tuple(f'{end}"' for end in ("\\n", "\\r", "\\v", "\\f", "\x1c", "
                                           "\u2028", "\u2029"))
 # a string line not ending in `\n"` (or a lone `"`), and a string line after it: what detect_layout's loop
 # counts is among these (searched in "\n" + text: a search led by "\n" is faster than ^ with re.M)
-_WRAPPED = re.compile(r'\n(?:#~\|? ?|#\| ?)?"(?:[^\n]*(?<!\\n)")?[ \t\r]*\n(?:#~\|? ?|#\| ?)?"')
+_WRAPPED = lazy_compile(r'\n(?:#~\|? ?|#\| ?)?"(?:[^\n]*(?<!\\n)")?[ \t\r]*\n(?:#~\|? ?|#\| ?)?"')
 
 
 def reference_lines(references: list[str], width: int) -> list[str]:
@@ -341,8 +342,8 @@ def reference_lines(references: list[str], width: int) -> list[str]:
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\r": "\\r", "\n": "\\n", "\v": "\\v", "\b": "\\b",
                           "\f": "\\f", '"': '\\"'})
 # a character that is escaped, or where str.splitlines breaks a line (polib splits a string there)
-_NOT_PLAIN = re.compile('[\\\\"\t\b\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]')
-_PO_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_NOT_PLAIN = lazy_compile('[\\\\"\t\b\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]')
+_PO_ESCAPE = lazy_compile(r'\\(\\|n|t|r|v|b|f|")')
 _PO_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
 
 
@@ -499,7 +500,7 @@ def entry_blocks(text: str, starts: list[int]) -> tuple[str, list[str]] | None:
     return block(0, bounds[0]), [block(bounds[i], bounds[i + 1]) for i in range(len(starts))]
 
 
-_MSGID_LINE = re.compile(r"\n(?:#~ ?)?msgid[ \t]")  # in "\n" + text: a search led by "\n" is faster than ^
+_MSGID_LINE = lazy_compile(r"\n(?:#~ ?)?msgid[ \t]")  # in "\n" + text: a search led by "\n" is faster than ^
 
 # -- the fast scanner ------------------------------------------------------------------------
 
@@ -528,7 +529,7 @@ DRAFT = " · draft "
 APPROVED = " · approved"
 EDITED = "edited; "  # read before an engine's provenance whose seal no longer matches the target
 REVIEWED = "reviewed; "  # before an engine's provenance approved by a person (also: carried across an edit)
-_SEAL = re.compile(r" · (?:draft ([0-9a-f]{8})|approved)$")
+_SEAL = lazy_compile(r" · (?:draft ([0-9a-f]{8})|approved)$")
 
 
 # polib saves with 78 columns and wraps a long translator comment at its spaces: a provenance line
@@ -593,7 +594,7 @@ def provenance_of(line: str, target: str) -> str:
     return (EDITED if found.group(1) else REVIEWED) + _ENGINE_CONFIDENCE.sub("", bare)
 
 
-_ENGINE_CONFIDENCE = re.compile(re.escape(MARK) + r"\d{1,3}\b")
+_ENGINE_CONFIDENCE = lazy_compile(re.escape(MARK) + r"\d{1,3}\b")
 
 
 def fuzzy_state(changed: bool, provenance: str) -> State:
@@ -614,7 +615,7 @@ _PO_STRING = rf"{_PO_QUOTED}(?:\n{_PO_QUOTED})*"
 # gettext tools, polib and PO editors write it. The entry is optional so that a run of
 # comments with no entry after it (the obsolete entries at the end of a file) is one
 # match: tried from each of its lines instead, it made the scan quadratic.
-_PO_ENTRY = re.compile(
+_PO_ENTRY = lazy_compile(
     r"(?P<head>(?:#[^\n]*\n|[ \t]*\n)*(?:#[^\n]*\Z)?)"
     r"(?P<entry>"
     rf"(?:msgctxt (?P<ctx>{_PO_STRING})\n)?"
@@ -624,13 +625,13 @@ _PO_ENTRY = re.compile(
     rf"|(?P<plural>msgstr\[\d+\] {_PO_STRING}(?:\nmsgstr\[\d+\] {_PO_STRING})*))"
     r"[ \t]*(?:\n|\Z))?"
 )
-_PO_FLAGS = re.compile(r"^#,([^\n]*)", re.M)
-_PO_PREVIOUS = re.compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
-_PO_PROVENANCE = re.compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
-_PO_PLURAL_FORM = re.compile(rf"msgstr\[\d+\] ({_PO_STRING})")
-_OBSOLETE_LINE = re.compile(r"^#~[^\n]*\n?", re.M)
+_PO_FLAGS = lazy_compile(r"^#,([^\n]*)", re.M)
+_PO_PREVIOUS = lazy_compile(r'^#\| msgid "([^\n]*)"((?:\n#\| "[^\n]*")*)', re.M)
+_PO_PROVENANCE = lazy_compile(rf"^# {PROVENANCE}([^\n]*)", re.M)
+_PO_PLURAL_FORM = lazy_compile(rf"msgstr\[\d+\] ({_PO_STRING})")
+_OBSOLETE_LINE = lazy_compile(r"^#~[^\n]*\n?", re.M)
 # an obsolete entry's msgctxt, as written (a unit's key: one line, quotes included)
-_OBSOLETE_KEY = re.compile(r'#~ msgctxt ("[^\n]*")\n')  # (no `^`: a literal first is found fast)
+_OBSOLETE_KEY = lazy_compile(r'#~ msgctxt ("[^\n]*")\n')  # (no `^`: a literal first is found fast)
 
 
 def _po_value(quoted: str) -> str:
@@ -772,7 +773,7 @@ _PREVIOUS_KEYWORDS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 _STRING_FIELDS = {"ct": "msgctxt", "mi": "msgid", "mp": "msgid_plural", "ms": "msgstr",
                   "pp": "previous_msgid_plural", "pm": "previous_msgid", "pc": "previous_msgctxt"}
 _COMMENT_KINDS = {".": "gc", ":": "oc", ",": "fl"}
-_INNER_QUOTE = re.compile(r'([^\\]|^)"')  # polib's test for an unescaped quote inside a string
+_INNER_QUOTE = lazy_compile(r'([^\\]|^)"')  # polib's test for an unescaped quote inside a string
 _NEW_ENTRY_STATES = ("ms", "mx")  # polib: ['mc', 'ms', 'mx'], but it never enters state mc
 
 

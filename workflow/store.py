@@ -36,6 +36,7 @@ from .errors import CatalogError
 from .files import write_atomic, write_if_changed
 from .languages import english_name, plural_forms
 from .model import CatalogChange, Segment, State, Unit
+from .patterns import lazy_compile
 from .potext import (
     EDITED,
     FIX_HINT,
@@ -69,7 +70,7 @@ if TYPE_CHECKING:
 
 FUZZY_CUTOFF = 65.0  # rapidfuzz ratio, 0-100: like msgmerge's fuzzy threshold
 __all__ = ["EntryBrief", "MACHINE_PREFIXES", "PROVENANCE", "fuzzy_state", "is_machine"]  # (from potext)
-_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+_SYNTAX_LINE = lazy_compile(r"\(line (\d+)\)")
 
 
 @frozen
@@ -539,7 +540,7 @@ def _joined(head: str | None, parts: list[str], newline: str = "\n") -> bytes:
 
 
 _ABSENT = (errno.ENOENT, errno.ENOTDIR)  # errors of reading a file that is not there (as Path.exists says)
-_CREATION = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
+_CREATION = lazy_compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"', re.M)
 
 
 _UNITS: list[tuple[list[Segment], str, list[str]]] = [([], "", [])]  # the last units written anew:
@@ -1026,9 +1027,9 @@ def edit_entry(path: Path, lang: str, article: str, key: str, revision: str, edi
 
 # -- a translation's revision, in its header (the review app, XLIFF import, pretranslate) ---------------
 
-_HEADER_STRING = re.compile(r'(msgstr )?"((?:[^"\\]|\\.)*)"(\r?)')
+_HEADER_STRING = lazy_compile(r'(msgstr )?"((?:[^"\\]|\\.)*)"(\r?)')
 _HEADER_LINES = 1000  # lines read to find the header; more when it is not over by then
-_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_ONE_LINE = lazy_compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def check_translator(name: str) -> str:

@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block, BlockKind, Format
+from ..patterns import lazy_compile
 from ..segment import PARAGRAPH, has_words, split_block
 from .common import LineIndex, decode
 
 # lines end in LF, CRLF or a lone CR (old Mac files); a blank line ends a paragraph
-_PARAGRAPH = re.compile(r"\S(?:[^\r\n]*\S)?(?:(?:\r\n?|\n)[ \t\u00a0]*\S(?:[^\r\n]*\S)?)*")
+_PARAGRAPH = lazy_compile(r"\S(?:[^\r\n]*\S)?(?:(?:\r\n?|\n)[ \t\u00a0]*\S(?:[^\r\n]*\S)?)*")
 # the values are trimmed after the match: `\s*` around a lazy `.*?` rereads a run of spaces
 # once per character before it
-_METADATA = re.compile(r"\s*Source:(?P<source>.*?)\|\s*Date:(?P<date>.*)", re.S)
-_ROMAN = re.compile(r"^[IVXLC]+\.\s")
+_METADATA = lazy_compile(r"\s*Source:(?P<source>.*?)\|\s*Date:(?P<date>.*)", re.S)
+_ROMAN = lazy_compile(r"^[IVXLC]+\.\s")
 _NUMBERED = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.CAPTION)
-_CAPTION = re.compile(r"^\((?:Photo|Image|Photo Credit|Credit)\b.*\)$", re.S | re.I)
+_CAPTION = lazy_compile(r"^\((?:Photo|Image|Photo Credit|Credit)\b.*\)$", re.S | re.I)
 
 
 def _kind(text: str, first: bool) -> BlockKind:
