@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from babel.core import parse_locale
 from babel.localedata import locale_identifiers, resolve_locale_filename
 from extracting import gnu_gettext
 
+from workflow import languages
 from workflow.assemble import Choice, Mark, joins
 from workflow.languages import (
     _babel_data,
@@ -22,6 +25,7 @@ from workflow.languages import (
     _unquote,
     base_language,
     english_name,
+    english_names_of,
     joins_without_space,
     locale_id,
     native_name,
@@ -273,6 +277,34 @@ def test_english_names_are_babels_for_every_cldr_locale() -> None:
               if english_name(code) != (Locale.parse(locale_id(code)).english_name or code)}
     assert differ == {}
     assert english_name("apc") == "apc" and english_name("zh-tw") == "Chinese (Traditional, Taiwan)"
+
+
+def test_the_shipped_english_names_are_used_only_for_the_en_dat_they_were_read_from(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The English name tables shipped in workflow/data (scripts/english_names.py) stand in for Babel's
+    en.dat only while en.dat is the file they were read from; another file (Babel upgraded) is read."""
+    folder = _babel_data()
+    assert folder is not None
+    data = Path(folder, "en.dat").read_bytes()
+    own = english_names_of(data)
+    assert own["languages"]["fr"] == "French" and own["territories"]["TW"] == "Taiwan"
+    shipped = json.loads(Path(languages.SHIPPED_ENGLISH_NAMES).read_text(encoding="utf-8"))
+    if shipped["en.dat sha1"] == hashlib.sha1(data).hexdigest():  # the Babel this release was made with
+        assert {table: shipped[table] for table in languages.ENGLISH_TABLES} == own
+    table = tmp_path / "english_names.json"
+    monkeypatch.setattr(languages, "SHIPPED_ENGLISH_NAMES", str(table))
+    for digest, expected in ((hashlib.sha1(data).hexdigest(), "Shipped French"), ("0" * 40, "French")):
+        names = {name: dict(own[name]) for name in languages.ENGLISH_TABLES}
+        names["languages"]["fr"] = "Shipped French"
+        table.write_text(json.dumps({"en.dat sha1": digest, **names}), encoding="utf-8")
+        languages._english_names.cache_clear()
+        try:
+            assert english_name("fr") == expected
+        finally:
+            languages._english_names.cache_clear()
+    table.unlink()  # no table: en.dat
+    assert english_name("zh-tw") == "Chinese (Traditional, Taiwan)"
+    languages._english_names.cache_clear()
 
 
 def test_bare_codes_are_read_as_babel_reads_them() -> None:

@@ -331,19 +331,27 @@ def plural_forms(lang: str) -> str:
         return GETTEXT_PLURALS["en"]
 
 
+EnglishNames = dict[str, dict[str, str]]  # table (languages, scripts, territories, variants): code -> name
+ENGLISH_TABLES = ("languages", "scripts", "territories", "variants")
+# The tables of the Babel data this release was made with, read once from its en.dat (by
+# scripts/english_names.py), with the digest of that file: json reads them in a twentieth of the
+# time pickle takes to read the whole English locale (which, with pickle's import, was 2 % of a
+# first extract's instructions on the 4 real pages, issue 10).
+SHIPPED_ENGLISH_NAMES = os.path.join(os.path.dirname(__file__), "data", "english_names.json")
+
+
 @functools.lru_cache(maxsize=1)
-def _english_names() -> dict[str, dict[str, str]]:
+def _english_names() -> EnglishNames:
     """CLDR's English display names: language, script, territory and variant tables.
 
     Read from Babel's `en` data file alone, as `babel.localedata.load` reads it: Babel's
     English locale merges that file into `root`, whose display-name tables are empty, so the
     names are the same, and extract does not pay for root's data and the merge (a test
-    compares every CLDR locale's name with Babel's). Babel's own cache is left alone: it
-    holds merged locales only. The file's date, number and plural patterns are read as
-    placeholders (`_Unread`), so that reading it imports neither Babel's dates and numbers
-    (with time zones) nor Babel itself.
+    compares every CLDR locale's name with Babel's). When that file is the one the shipped
+    tables were read from (its digest), they are used instead: the same names, read faster.
     """
-    import pickle
+    import hashlib
+    import json
 
     folder = _babel_data()
     if folder is None:
@@ -352,14 +360,32 @@ def _english_names() -> dict[str, dict[str, str]]:
         path = resolve_locale_filename("en")
     else:
         path = os.path.join(folder, "en.dat")
+    with open(path, "rb") as file:
+        data = file.read()
+    try:
+        with open(SHIPPED_ENGLISH_NAMES, encoding="utf-8") as file:
+            shipped = json.load(file)
+    except (OSError, ValueError):  # not installed with the package: read Babel's file
+        shipped = {}
+    if shipped.get("en.dat sha1") == hashlib.sha1(data).hexdigest():
+        return {table: shipped[table] for table in ENGLISH_TABLES}
+    return english_names_of(data)
+
+
+def english_names_of(data: bytes) -> EnglishNames:
+    """The English name tables in the bytes of Babel's en.dat. The file's date, number and plural
+    patterns are read as placeholders (`_Unread`), so that reading it imports neither Babel's dates
+    and numbers (with time zones) nor Babel itself."""
+    import pickle
 
     class Unpickler(pickle.Unpickler):
         def find_class(self, module: str, name: str, /) -> Any:
             return _Unread if (module, name) in _UNREAD else super().find_class(module, name)
 
-    with open(path, "rb") as file:
-        data = Unpickler(file).load()
-    return {table: dict(data[table]) for table in ("languages", "scripts", "territories", "variants")}
+    import io
+
+    locale = Unpickler(io.BytesIO(data)).load()
+    return {table: dict(locale[table]) for table in ENGLISH_TABLES}
 
 
 # The classes of the patterns in Babel's locale data that english_name does not read.
