@@ -10,9 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -20,6 +18,7 @@ from extracting import make_workspace, write_source
 
 import workflow.glossary
 import workflow.memory
+from workflow import files
 from workflow.cli import cli
 from workflow.files import LOCK_NAME, workspace_lock, write_atomic
 
@@ -521,15 +520,15 @@ def test_an_unwritable_language_folder_fails_each_file_and_the_rest_go_on(
     root = make_workspace(tmp_path / "ws", {"a.txt": "A\n\nOne.\n", "b.txt": "B\n\nTwo.\n"},
                           languages="zh fr").root
     readonly = root / "locales" / "zh"
-    make_temporary = tempfile.mkstemp
+    make_temporary = files.new_temporary
 
-    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+    def new_temporary(folder: Path, prefix: str) -> tuple[int, str]:
         """As in a read-only or immutable folder (chmod is no test when the tests run as root)."""
-        if Path(kwargs["dir"]) == readonly:
+        if Path(folder) == readonly:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        return make_temporary(*args, **kwargs)
+        return make_temporary(folder, prefix)
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(files, "new_temporary", new_temporary)
     result = invoke("--root", str(root), "extract")
     assert result.exit_code == 1, result.output
     for name in ("a", "b"):

@@ -360,3 +360,24 @@ def test_a_file_that_grows_without_end_is_never_read_past_the_limit(
     with pytest.raises(SourceError, match="too large"):
         read_regular(path, limit, "a source", SourceError)
     assert sum(read) == limit + 1
+
+
+def test_a_temporary_file_is_new_private_and_never_one_that_is_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """new_temporary does what tempfile.mkstemp does: a new file (O_EXCL), 0o600, a random name; a name
+    that is taken (a file, or a link leading elsewhere) is passed over, never opened."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not to be touched", encoding="utf-8")
+    (tmp_path / ".a.po.000000000000.tmp").write_text("taken", encoding="utf-8")
+    (tmp_path / ".a.po.010101010101.tmp").symlink_to(outside)
+    draws = iter([b"\0" * 6, b"\1" * 6, b"\2" * 6])
+    monkeypatch.setattr(workflow.files.os, "urandom", lambda size: next(draws))
+    handle, name = workflow.files.new_temporary(tmp_path, ".a.po.")
+    os.close(handle)
+    assert Path(name) == tmp_path / ".a.po.020202020202.tmp"
+    assert Path(name).read_bytes() == b"" and stat.S_IMODE(os.stat(name).st_mode) == 0o600
+    assert outside.read_text(encoding="utf-8") == "not to be touched"
+    assert (tmp_path / ".a.po.000000000000.tmp").read_text(encoding="utf-8") == "taken"
+    monkeypatch.undo()
+    names = {workflow.files.new_temporary(tmp_path, "x.")[1] for _ in range(50)}
+    assert len(names) == 50 and all(Path(n).name.startswith("x.") and n.endswith(".tmp") for n in names)
