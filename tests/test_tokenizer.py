@@ -97,6 +97,7 @@ def test_the_fast_path_is_taken_with_this_python() -> None:
         pytest.skip("html.parser is not the one the fast tags were checked against: they are off")
     assert Scanner.parse_starttag is FastTagParser.parse_starttag
     assert Scanner.parse_endtag is FastTagParser.parse_endtag
+    assert FastTagParser.goahead is not HTMLParser.goahead  # (the Scanner's calls it)
 
 
 # every page, bulletin and hostile source in the repository, and the real pages WORKFLOW_WEB_PAGES names

@@ -125,18 +125,20 @@ _START_TAG = re.compile(
 )
 _ATTRIBUTES = re.compile(_START_TAG_ATTRIBUTE)
 _END_TAG = re.compile(r"</([a-zA-Z][-.a-zA-Z0-9:_]*)>")  # the common end tag, `</name>`
+_REFERENCE_END = re.compile(r"[\s;]")  # what ends a character reference (html.parser's goahead)
 
 
 def _tokenizer_digest() -> str:
-    """What html.parser does with a tag: its patterns, and the code of the methods FastTagParser replaces."""
+    """What html.parser does with a tag: its patterns, and the code of the methods FastTagParser replaces
+    (and of those that set the raw-text mode its loop reads)."""
     stock = vars(html.parser)
     patterns = [stock[name].pattern for name in (
         "tagfind_tolerant", "attrfind_tolerant", "locatestarttagend_tolerant", "endendtag", "endtagfind",
         "interesting_normal")]
     code = [(method.co_code, method.co_names, method.co_consts) for method in (
         getattr(HTMLParser, name).__code__
-        for name in ("parse_starttag", "check_for_whole_start_tag", "parse_endtag", "set_cdata_mode",
-                     "clear_cdata_mode"))]
+        for name in ("goahead", "parse_starttag", "check_for_whole_start_tag", "parse_endtag",
+                     "set_cdata_mode", "clear_cdata_mode"))]
     return hashlib.sha256(repr((patterns, code, HTMLParser.CDATA_CONTENT_ELEMENTS)).encode()).hexdigest()
 
 
@@ -145,16 +147,17 @@ def _tokenizer_digest() -> str:
 # (attribute values unescaped by HTML5's rules, RCDATA elements, the 2025 security fixes): with any
 # tokenizer not checked, every tag takes the stock path.
 _CHECKED = frozenset({
-    "a1780bb70d9e5ef70bf9380d127dbc88f6a9e972b070512c3f2b28a14ae4789d",  # 3.10
-    "516571bdd37da9abfde4fcde52ee4de7af17da68ab78297ff142262bfaafb47e",  # 3.11
-    "59cbfb48e05be22f2c11b354d115c658f067945c828d33879964afc07cacf4df",  # 3.12
-    "93b4b9746bb276963e0c54316c7a300d97d7297862c34fdcf69e358178638e0c",  # 3.13
+    "2722498a7ee01af30f6ba646a6ff567d7de63cd68d108856b2a6c229b7f1aa2e",  # 3.10
+    "bb97f335212ab52c4eb762d3af1835c052c1790999930e783f43c31fe064b6e9",  # 3.11
+    "9a7cd62e0e3616371617edfd03e2dddbe82991a16313d0c1eba65ae9e127e58b",  # 3.12
+    "3536767865359b37206fa402ea560ae967371e48906884090b773bef94bc41ec",  # 3.13
 })
 _FAST_TAGS = _tokenizer_digest() in _CHECKED and vars(html.parser).get("unescape") is html.unescape
 
 
 class FastTagParser(HTMLParser):
-    """html.parser's tokenizer with a fast path for the common shapes of start and end tag.
+    """html.parser's tokenizer with a fast path for the common shapes of start and end tag, and its loop
+    over the tokens doing less for each (`goahead`).
 
     The stock parse_starttag makes four passes over a tag (a regex to find its end, one for the
     name, one per attribute, a strip of what is left): the tokenizer's largest cost on a real page.
@@ -164,6 +167,75 @@ class FastTagParser(HTMLParser):
     parse_starttag. Every callback, and the state the tokenizer is left in, is html.parser's own:
     tests/test_tokenizer.py compares the two.
     """
+
+    def goahead(self, end: bool) -> None:
+        """html.parser's loop over the tokens in its buffer (its `goahead`, one of the methods checked by
+        digest), for text whose character references are converted (`convert_charrefs`, as the scanner
+        reads), with what it looks up for every token looked up once: the buffer's `find`, the callbacks,
+        the kind of markup after a `<` from the character that follows it. In that mode the stock loop
+        stops only at a `<` (or the end), so its branches for `&` are never taken and are left out.
+        """
+        if not (_FAST_TAGS and self.convert_charrefs):
+            super().goahead(end)
+            return
+        rawdata = self.rawdata
+        i = 0
+        n = len(rawdata)
+        find, startswith = rawdata.find, rawdata.startswith
+        updatepos, handle_data = self.updatepos, self.handle_data
+        while i < n:
+            if not self.cdata_elem:
+                j = find("<", i)
+                if j < 0:
+                    # no `<` ahead: unless this is the end, a character reference may be cut in half here
+                    ampersand = rawdata.rfind("&", max(i, n - 34))
+                    if ampersand >= 0 and not _REFERENCE_END.search(rawdata, ampersand):
+                        break  # wait for the rest of the text
+                    j = n
+                if i < j:
+                    handle_data(html.unescape(rawdata[i:j]))
+            else:
+                match = self.interesting.search(rawdata, i)  # the end tag of the raw-text element
+                if match is None:
+                    break
+                j = match.start()
+                if i < j:
+                    handle_data(rawdata[i:j])
+            i = updatepos(i, j)
+            if i == n:
+                break
+            after = rawdata[i + 1:i + 2]  # the character after the `<`
+            if "a" <= after <= "z" or "A" <= after <= "Z":  # html.parser's starttagopen: `<` and a letter
+                k = self.parse_starttag(i)
+            elif after == "/":
+                k = self.parse_endtag(i)
+            elif startswith("<!--", i):
+                k = self.parse_comment(i)
+            elif after == "?":
+                k = self.parse_pi(i)
+            elif after == "!":
+                k = self.parse_html_declaration(i)
+            elif i + 1 < n:
+                handle_data("<")
+                k = i + 1
+            else:
+                break
+            if k < 0:  # the markup is not complete in the buffer
+                if not end:
+                    break
+                k = find(">", i + 1)
+                if k < 0:
+                    k = find("<", i + 1)
+                    if k < 0:
+                        k = i + 1
+                else:
+                    k += 1
+                handle_data(rawdata[i:k] if self.cdata_elem else html.unescape(rawdata[i:k]))
+            i = updatepos(i, k)
+        if end and i < n and not self.cdata_elem:
+            handle_data(html.unescape(rawdata[i:n]))
+            i = updatepos(i, n)
+        self.rawdata = rawdata[i:]
 
     def parse_starttag(self, i: int) -> int:
         rawdata = self.rawdata
