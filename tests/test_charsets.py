@@ -87,3 +87,38 @@ def test_bulletin_xml_in_a_non_web_encoding_is_refused() -> None:
             b'<bulletin xmlns="urn:x"><body><p>+ADw-b+AD4-x</p></body></bulletin>')
     with pytest.raises(SourceError):
         xml.read(data, "b.xml", "sentence")
+
+
+def test_every_label_names_the_encoding_webencodings_names() -> None:
+    """web_encoding answers UTF-8's labels itself (without importing webencodings) and asks webencodings
+    for the rest: for every label of the standard, in any ASCII case, with white space around it, and for
+    labels that only look like one, the same encoding (or none) as webencodings.lookup."""
+    import webencodings
+    from webencodings.labels import LABELS
+
+    from workflow.formats.common import _UTF8_LABELS, web_encoding
+
+    assert _UTF8_LABELS == {label for label, name in LABELS.items() if name == "utf-8"}
+    looks_like = ["utf-16", "UTF8 ", "\tUtF-8\n", "utf_8", "utf-8\x0b", "ut\u212a-8", "UTF-\u0130", "utf-88",
+                  "", " \u00a0utf-8", "x-unicode20utf8\r\n", "unicode-1-1-utf-7", "latin1", "LATIN1 ",
+                  "x-user-defined"]
+    spelled = [*LABELS, *(label.upper() for label in LABELS), *(f" {label}\t" for label in LABELS)]
+    for label in [*spelled, *looks_like]:
+        ours, theirs = web_encoding(label), webencodings.lookup(label)
+        if theirs is None:
+            assert ours is None, label
+        else:
+            assert ours is not None and ours.name == theirs.name, label
+            assert ours.codec_info.name == theirs.codec_info.name, label
+
+
+def test_a_utf8_page_is_read_without_webencodings(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from workflow.formats import html; "
+            "html.read(b'<meta charset=UTF-8><p>Hello.</p>', 'a.html', 'sentence'); "
+            "html.read(b'<p>Hello.</p>', 'b.html', 'sentence'); print('webencodings' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=tmp_path)
+    assert done.stdout.strip() == "False"

@@ -3,7 +3,8 @@
 Character encodings are the WHATWG Encoding Standard's, as browsers know them:
 labels are looked up in the `webencodings` package (the table html5lib uses), so a
 page declaring a charset no browser supports (`utf-7`, `unicode_escape`) is never
-decoded with a Python codec of that name.
+decoded with a Python codec of that name. UTF-8's own labels, what most pages declare,
+are known here, so that reading them does not import the package (see web_encoding).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import bisect
 import codecs
 import logging
 import re
-
-import webencodings
+from typing import NamedTuple
 
 from ..errors import SourceError
 
@@ -31,9 +31,29 @@ def attribute_values(attrs: list[tuple[str, str | None]]) -> dict[str, str]:
     return values
 
 
-def web_encoding(label: str) -> webencodings.Encoding | None:
+class Encoding(NamedTuple):
+    """A WHATWG encoding: its name, and the Python codec that decodes it (as webencodings gives them)."""
+
+    name: str
+    codec_info: codecs.CodecInfo
+
+
+# UTF-8's labels in the Encoding Standard (webencodings' table: a test compares them), matched as
+# webencodings matches a label: importing it for these costs 1 % of a first extract (issue 10)
+_UTF8_LABELS = frozenset({"unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8",
+                          "x-unicode20utf8"})
+_UTF8 = Encoding("utf-8", codecs.lookup("utf-8"))
+
+
+def web_encoding(label: str) -> Encoding | None:
     """The WHATWG encoding a label names, or None for a label browsers do not know."""
-    return webencodings.lookup(label)
+    # webencodings' matching: ASCII white space stripped, ASCII letters (only) lower-cased
+    if label.strip("\t\n\f\r ").encode().lower().decode() in _UTF8_LABELS:
+        return _UTF8
+    import webencodings
+
+    found = webencodings.lookup(label)
+    return None if found is None else Encoding(found.name, found.codec_info)
 
 
 def decode(data: bytes, path: str, declared: str | None = None, *,
