@@ -100,6 +100,25 @@ def test_the_fast_path_is_taken_with_this_python() -> None:
     assert FastTagParser.goahead is not HTMLParser.goahead  # (the Scanner's calls it)
 
 
+def test_a_tokenizer_with_other_patterns_or_code_is_not_one_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest covers what the fast path reproduces: html.parser's patterns (the start of a start tag
+    too, which the loop tells by the next character) and its methods' code."""
+    import html.parser
+    import re
+
+    digest = scanner_module._tokenizer_digest()
+    monkeypatch.setattr(html.parser, "starttagopen", re.compile("<[a-zA-Z0-9]"))
+    assert scanner_module._tokenizer_digest() not in {digest, *scanner_module._CHECKED}
+    monkeypatch.undo()
+    stock = HTMLParser.goahead
+
+    def goahead(self: HTMLParser, end: bool) -> None:
+        stock(self, end)
+
+    monkeypatch.setattr(HTMLParser, "goahead", goahead)
+    assert scanner_module._tokenizer_digest() not in {digest, *scanner_module._CHECKED}
+
+
 # every page, bulletin and hostile source in the repository, and the real pages WORKFLOW_WEB_PAGES names
 SOURCES = sorted(
     {path for path in TESTS.rglob("*") if path.suffix in {".html", ".htm", ".xhtml", ".xml"}}

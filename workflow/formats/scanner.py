@@ -134,7 +134,7 @@ def _tokenizer_digest() -> str:
     stock = vars(html.parser)
     patterns = [stock[name].pattern for name in (
         "tagfind_tolerant", "attrfind_tolerant", "locatestarttagend_tolerant", "endendtag", "endtagfind",
-        "interesting_normal")]
+        "interesting_normal", "starttagopen")]
     code = [(method.co_code, method.co_names, method.co_consts) for method in (
         getattr(HTMLParser, name).__code__
         for name in ("goahead", "parse_starttag", "check_for_whole_start_tag", "parse_endtag",
@@ -147,10 +147,10 @@ def _tokenizer_digest() -> str:
 # (attribute values unescaped by HTML5's rules, RCDATA elements, the 2025 security fixes): with any
 # tokenizer not checked, every tag takes the stock path.
 _CHECKED = frozenset({
-    "2722498a7ee01af30f6ba646a6ff567d7de63cd68d108856b2a6c229b7f1aa2e",  # 3.10
-    "bb97f335212ab52c4eb762d3af1835c052c1790999930e783f43c31fe064b6e9",  # 3.11
-    "9a7cd62e0e3616371617edfd03e2dddbe82991a16313d0c1eba65ae9e127e58b",  # 3.12
-    "3536767865359b37206fa402ea560ae967371e48906884090b773bef94bc41ec",  # 3.13
+    "095278061f89f56d841658de95ad343b4ac4122d3b5dbde536549d935af8b848",  # 3.10
+    "3cb608d6a621c2e795b19a8036e4c749b977e5f9f8d286bef28c4be9432fd660",  # 3.11
+    "2f017c80658ed699d438021bd540fbc294aaf5ad240201a199378e5ece041eed",  # 3.12
+    "0c6f09e0bdaec10810913d45dc4a083db65aa6dca2ee405b2c6775d8092329b3",  # 3.13
 })
 _FAST_TAGS = _tokenizer_digest() in _CHECKED and vars(html.parser).get("unescape") is html.unescape
 
