@@ -107,6 +107,26 @@ def test_a_frozen_record_refuses_what_dataclasss_refuses_with_its_words(name: st
     assert dataclasses._frozen_get_del_attr is records._STOCK_FROZEN_METHODS  # put back
 
 
+def test_making_a_record_puts_back_whatever_made_dataclasss_methods_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another library's own replacement of dataclass's maker is left in place (and where dataclass has
+    none, Python 3.13 on, none is added)."""
+    theirs = records._STOCK_FROZEN_METHODS
+    if theirs is None:
+        twins("frozen")
+        assert not hasattr(dataclasses, "_frozen_get_del_attr")
+        return
+
+    def replacement(*args: Any) -> Any:
+        return theirs(*args)
+
+    monkeypatch.setattr(dataclasses, "_frozen_get_del_attr", replacement)
+    ours, stock = twins("frozen")
+    assert dataclasses._frozen_get_del_attr is replacement
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ours(1, "x").a = 2  # type: ignore[attr-defined]
+
+
 def test_a_record_pickles() -> None:
     from workflow.model import Placeholder, StageReport
 

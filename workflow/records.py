@@ -106,11 +106,12 @@ _SHARE_FROZEN_METHODS = (_STOCK_FROZEN_METHODS is not None
 def _record(cls: Any, frozen: bool) -> Any:
     make = dataclasses.dataclass(frozen=frozen, slots=True, repr=False, eq=False)
     if frozen and _SHARE_FROZEN_METHODS:
+        before = dataclasses._frozen_get_del_attr  # type: ignore[attr-defined]
         dataclasses._frozen_get_del_attr = _frozen_methods  # type: ignore[attr-defined]
         try:
             made = make(cls)
         finally:
-            dataclasses._frozen_get_del_attr = _STOCK_FROZEN_METHODS  # type: ignore[attr-defined]
+            dataclasses._frozen_get_del_attr = before  # type: ignore[attr-defined]
     else:
         made = make(cls)
     _share_methods(made, frozen)
