@@ -302,6 +302,16 @@ def test_the_shipped_english_names_are_used_only_for_the_en_dat_they_were_read_f
             assert english_name("fr") == expected
         finally:
             languages._english_names.cache_clear()
+    digest = hashlib.sha1(data).hexdigest()
+    shapes = ["null", "[1, 2]", '"text"', json.dumps({"en.dat sha1": digest, "languages": {"fr": "Shipped"}}),
+              json.dumps({"en.dat sha1": digest, **{name: [] for name in languages.ENGLISH_TABLES}}), "{"]
+    for text in shapes:  # a table of another shape (a damaged install): en.dat, never a crash
+        table.write_text(text, encoding="utf-8")
+        languages._english_names.cache_clear()
+        try:
+            assert english_name("fr") == "French" and english_name("zh-tw") == "Chinese (Traditional, Taiwan)"
+        finally:
+            languages._english_names.cache_clear()
     table.unlink()  # no table: en.dat
     assert english_name("zh-tw") == "Chinese (Traditional, Taiwan)"
     languages._english_names.cache_clear()

@@ -365,9 +365,10 @@ def _english_names() -> EnglishNames:
     try:
         with open(SHIPPED_ENGLISH_NAMES, encoding="utf-8") as file:
             shipped = json.load(file)
-    except (OSError, ValueError):  # not installed with the package: read Babel's file
-        shipped = {}
-    if shipped.get("en.dat sha1") == hashlib.sha1(data).hexdigest():
+    except (OSError, ValueError):  # not installed with the package (or unreadable): read Babel's file
+        shipped = None
+    if (isinstance(shipped, dict) and shipped.get("en.dat sha1") == hashlib.sha1(data).hexdigest()
+            and all(isinstance(shipped.get(table), dict) for table in ENGLISH_TABLES)):
         return {table: shipped[table] for table in ENGLISH_TABLES}
     return english_names_of(data)
 
