@@ -288,9 +288,20 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
         row("POT only, in-process after imports", tuple(work["workflow"]), tuple(work["html2po"])),
         row("POT + one PO, paragraph units as html2po's (vs html2po -P + pot2po)", med["paragraph"], tk),
         row("POT + one PO, warm cache, --force (vs html2po -P + pot2po)", med["warm"], tk),
+        paired(times),
     ]
     shutil.rmtree(tools.work)
     return lines
+
+
+def paired(times: dict[str, list[tuple[float, float]]]) -> str:
+    """The first row's CPU speed-up round by round (each round runs both tools back to back): how far
+    the machine's load moves it, which the medians above do not show."""
+    ratios = sorted((html2po[1] + pot2po[1]) / ours[1]
+                    for ours, html2po, pot2po in zip(times["workflow"], times["html2po"], times["pot2po"]))
+    return (f"\nPOT + one PO, commands, CPU speed-up round by round: median "
+            f"{statistics.median(ratios):.2f}x, lowest {ratios[0]:.2f}x, highest {ratios[-1]:.2f}x "
+            f"({len(ratios)} rounds)")
 
 
 def row(label: str, ours: tuple[float, ...], theirs: tuple[float, ...]) -> str:
