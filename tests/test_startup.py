@@ -37,6 +37,9 @@ NOT_FOR_EXTRACT = (
     "jinja2", "markupsafe", "starlette", "uvicorn", "lxml", "cssselect", "argostranslate", "ctranslate2",
     "rapidfuzz", "babel", "polib", "workflow.publish", "workflow.render", "workflow.qa",
     "workflow.pretranslate", "workflow.memory", "workflow.review",
+    # nor, for UTF-8 pages, webencodings (UTF-8's labels are known), nor tempfile with shutil and its
+    # compression libraries (files.new_temporary makes the temporaries)
+    "webencodings", "tempfile", "shutil", "bz2", "lzma",
 )
 # What extract must not import even for codes Babel is asked about (pt-BR, zh-TW): Babel's dates
 # and numbers (with time zones), which its English data file names for its patterns.
