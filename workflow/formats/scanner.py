@@ -19,12 +19,12 @@ import html
 import html.parser
 import logging
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import NamedTuple
 
 from ..languages import base_language
 from ..model import Attribute, Block, BlockKind, LanguageTag, Piece
+from ..records import frozen
 from ..segment import PARAGRAPH, Part, Tag, has_words, pair_tags, split_block
 from .common import LineIndex
 from .published import DATED_TAGS, Dates
@@ -32,7 +32,7 @@ from .published import DATED_TAGS, Dates
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@frozen
 class Dialect:
     """Which tags are inline, void, untranslated, and what kind of block each makes."""
 

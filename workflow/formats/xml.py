@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -27,6 +28,12 @@ DIALECT = Dialect(
 _CDATA = re.compile(r"<!\[CDATA\[")
 
 
+@functools.cache
+def _dialect(source_language: str) -> Dialect:
+    """The bulletin's dialect for a source language (an element in another language stays as written)."""
+    return replace(DIALECT, source_language=source_language)
+
+
 def read(data: bytes, path: str, mode: str, source_lang: str = "en") -> Article:
     """Read a bulletin XML document: checked by lxml and the schema, then scanned.
 
@@ -49,7 +56,7 @@ def read(data: bytes, path: str, mode: str, source_lang: str = "en") -> Article:
         element = root.find(f"{{{BULLETIN_NS}}}head/{{{BULLETIN_NS}}}{name}")
         if element is not None:
             metadata[name] = "".join(str(t) for t in element.itertext())
-    dialect = replace(DIALECT, source_language=base_language(source_lang))
+    dialect = _dialect(base_language(source_lang))
     languages: list[LanguageTag] = []  # the `xml:lang` of translated elements: the target's in an edition
     blocks = scan(text, dialect, mode, path, languages=languages)
     return Article(path, Format.XML, text, encoding, tuple(blocks), metadata, tuple(languages))
