@@ -377,13 +377,12 @@ def english_names_of(data: bytes) -> EnglishNames:
     """The English name tables in the bytes of Babel's en.dat. The file's date, number and plural
     patterns are read as placeholders (`_Unread`), so that reading it imports neither Babel's dates
     and numbers (with time zones) nor Babel itself."""
+    import io
     import pickle
 
     class Unpickler(pickle.Unpickler):
         def find_class(self, module: str, name: str, /) -> Any:
             return _Unread if (module, name) in _UNREAD else super().find_class(module, name)
-
-    import io
 
     locale = Unpickler(io.BytesIO(data)).load()
     return {table: dict(locale[table]) for table in ENGLISH_TABLES}
