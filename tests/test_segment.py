@@ -260,6 +260,13 @@ def test_the_white_space_check_agrees_with_the_pattern_it_stands_for(text: str) 
     assert segment._irregular(text) == bool(segment._IRREGULAR_SPACE.search(text))
 
 
+@given(st.text(" \t\n\r\f\v\x1c\x00\u00a0\u2003a.<1>/", max_size=16))
+def test_an_attribute_value_splits_as_the_general_path_splits_it(text: str) -> None:
+    # one text, no source, a paragraph: split_block's short path (_plain_paragraph); an empty part after
+    # it is skipped by the general path, which takes every other call
+    assert split_block([text], PARAGRAPH) == split_block([text, ""], PARAGRAPH)
+
+
 def test_pieces_and_separators_keep_the_source_bytes() -> None:
     source = "<p>First  one.\n   Second&nbsp;one.<br>Third.</p>"
     article = html.read(source.encode(), "a.html", "sentence")

@@ -12,7 +12,8 @@ page read it back, and unknown words as `; unknown words: foo, bar`.
 from __future__ import annotations
 
 import math
-import re
+
+from .patterns import lazy_compile
 
 MARK = " · confidence "
 UNKNOWN = "unknown words: "
@@ -20,8 +21,8 @@ REPAIRED_PENALTY = 10  # placeholders moved back into place
 FALLBACK_PENALTY = 25  # placeholders laid out safely (the engine lost them)
 TERM_PENALTY = 5  # each approved term written over what the engine said
 BANDS = (("low", 0), ("medium", 50), ("high", 80))  # a band starts at its number
-_CONFIDENCE = re.compile(r" · confidence (\d{1,3})\b")
-_UNKNOWN = re.compile(r"(?:^|; )unknown words: ([^;]*)")
+_CONFIDENCE = lazy_compile(r" · confidence (\d{1,3})\b")
+_UNKNOWN = lazy_compile(r"(?:^|; )unknown words: ([^;]*)")
 
 
 def adjusted(base: int, *, repaired: bool = False, fallback: bool = False, terms: int = 0) -> int:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal, NamedTuple
 
 from .model import Piece, Placeholder
+from .patterns import lazy_compile
 from .records import mutable
 
 SENTENCE = "sentence"
@@ -386,6 +387,8 @@ def split_block(
     separators are the raw source between pieces; without, the separators are
     normalised text.
     """
+    if mode == PARAGRAPH and source is None and not title and len(parts) == 1 and isinstance(parts[0], str):
+        return _plain_paragraph(parts[0])  # an attribute's value: the commonest call, and the simplest
     text = _Text(parts, source, spans)
     cuts = _safe_cuts(text, _sentence_starts(text)) if mode == SENTENCE else []
     # in a title, the separators before a site name: `reborn. | National`: the separator, not a cut
@@ -410,6 +413,14 @@ def split_block(
         else:
             separators.append(_SPACE.sub(" ", text.text[end:start].replace("\0", "")) or " ")
     return pieces, separators
+
+
+def _plain_paragraph(text: str) -> tuple[list[Piece], list[str]]:
+    """split_block of one text, no markup and no source, as a paragraph (an attribute's value): its white
+    space collapsed, less the spaces at its edges; no piece when nothing else is left. What the general
+    path gives (tests/test_segment.py), without the map to a source that there is none of."""
+    collapsed = _SPACE.sub(" ", text).strip(" ")
+    return ([Piece(unit_key(collapsed), collapsed, ())], []) if collapsed else ([], [])
 
 
 def _holes(cuts: list[int], gaps: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -577,7 +588,7 @@ def parse_target(text: str) -> list[str | tuple[str, int]]:
 
 
 # Characters that XML 1.0 forbids or that HTML treats as parse errors.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_FORBIDDEN = lazy_compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def forbidden_character(source: str, target: str) -> str | None:

@@ -491,8 +491,8 @@ class Scanner(FastTagParser):
             values = dict(reversed(attrs))
             classes, translate, role = values.get("class"), values.get("translate"), values.get("role")
             named = not self.wanted.isdisjoint(values)
-        foreign = bool(values and self.source_language and tag not in _PAGE_LANGUAGE
-                       and _other_language(values, self.source_language))
+        foreign = bool(("lang" in values or "xml:lang" in values) and self.source_language
+                       and tag not in _PAGE_LANGUAGE and _other_language(values, self.source_language))
         untranslated = (
             foreign
             or tag in self.untranslated
