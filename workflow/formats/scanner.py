@@ -181,7 +181,7 @@ class FastTagParser(HTMLParser):
         rawdata = self.rawdata
         i = 0
         n = len(rawdata)
-        find, startswith = rawdata.find, rawdata.startswith
+        find, startswith, unescape = rawdata.find, rawdata.startswith, html.unescape
         updatepos, handle_data = self.updatepos, self.handle_data
         while i < n:
             if not self.cdata_elem:
@@ -193,7 +193,8 @@ class FastTagParser(HTMLParser):
                         break  # wait for the rest of the text
                     j = n
                 if i < j:
-                    handle_data(html.unescape(rawdata[i:j]))
+                    data = rawdata[i:j]
+                    handle_data(unescape(data) if "&" in data else data)  # (most text has no reference)
             else:
                 match = self.interesting.search(rawdata, i)  # the end tag of the raw-text element
                 if match is None:
