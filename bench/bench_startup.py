@@ -6,6 +6,10 @@ Measured, each as a fresh process (CPU seconds: user + system of the child):
   extract       `workflow --languages fr extract` on the pages of a folder (the real pages
                 of $WORKFLOW_WEB_PAGES or --pages), in a fresh workspace output each round
                 (locales/* and the segmentation cache deleted): start-up plus the work
+  library       the same extract with no command line: a fresh process that calls the library
+                (open_workspace, extract) on a second copy of the workspace; what `extract` costs
+                more is what the command line costs (click: its import, its parsing). The two
+                copies' catalogs are compared, byte for byte, after the first round
   html2po       `html2po --help` of Translate Toolkit, for reference (when installed)
 
 Each tree given with --tree is measured (default: this checkout), all of them within every
@@ -35,6 +39,19 @@ from common import load
 
 HERE = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+# `workflow --languages fr extract` in the current folder, less the command line (as main() does it)
+LIBRARY_EXTRACT = """
+import gc, logging, sys
+gc.freeze()
+from pathlib import Path
+from workflow.extract import extract
+from workflow.settings import open_workspace
+logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s: %(message)s")
+settings = open_workspace(Path.cwd(), {"languages": "fr", "segmentation": None, "lock_timeout": None})
+sys.exit(1 if extract(settings).failures else 0)
+"""
 
 
 def cpu_seconds(command: list[str], cwd: Path, environ: dict[str, str]) -> float:
@@ -81,6 +98,10 @@ def run(trees: list[Path], pages: Path | None, rounds: int, work: Path) -> None:
                 shutil.copy(page, workspace / "source")
             command = [python, "-m", "workflow", "--languages", "fr", "extract"]
             cases.append(("workflow --languages fr extract", tree, command, workspace, environ))
+            library = work / f"library-{number}"
+            shutil.copytree(workspace, library)
+            cases.append(("the same extract, no command line", tree, [python, "-c", LIBRARY_EXTRACT], library,
+                          environ))
     print(f"before: {load()}")
     times: dict[int, list[float]] = {index: [] for index in range(len(cases))}
     for round_ in range(rounds + 1):  # round 0 warms the bytecode caches, untimed
@@ -92,11 +113,26 @@ def run(trees: list[Path], pages: Path | None, rounds: int, work: Path) -> None:
             seconds = cpu_seconds(command, cwd, environ)
             if round_:
                 times[index].append(seconds)
+        if not round_:
+            same_work(work, len(trees))
     print(f"after:  {load()}")
     print(f"CPU seconds (user + system), medians of {rounds} interleaved rounds" + (
         f"; pages: {len(list(pages.glob('*.html')))} from {pages}" if pages else ""))
     for index, (name, tree, *_) in enumerate(cases):
         print(f"  {statistics.median(times[index]):6.3f}  {name}" + (f"  [{tree}]" if tree else ""))
+
+
+def same_work(work: Path, trees: int) -> None:
+    """The library call wrote the command's catalogs, byte for byte (equal work)."""
+    for number in range(trees):
+        command, library = work / f"workspace-{number}" / "locales", work / f"library-{number}" / "locales"
+        if not command.is_dir():
+            continue  # no pages given
+        written = sorted(path.relative_to(command) for path in command.rglob("*") if path.is_file())
+        also = sorted(path.relative_to(library) for path in library.rglob("*") if path.is_file())
+        if not written or written != also or any(
+                (command / path).read_bytes() != (library / path).read_bytes() for path in written):
+            raise SystemExit(f"the library call and the command wrote different catalogs (tree {number})")
 
 
 if __name__ == "__main__":
