@@ -668,6 +668,21 @@ def test_a_kept_reviewed_edition_goes_with_its_source(story: Settings) -> None:
     assert not any((story.root / ".workflow" / "reviewed" / "zh").iterdir())
 
 
+def test_the_kept_reviewed_edition_is_not_written_through_a_link_out_of_the_workspace(
+        story: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """.workflow/reviewed a link to a folder outside: nothing is made there (the language's folder was made
+    before the write found the link), and the run says which path leads out."""
+    outside = tmp_path_factory.mktemp("outside")
+    (story.root / ".workflow").mkdir(exist_ok=True)
+    (story.root / ".workflow" / "reviewed").symlink_to(outside, target_is_directory=True)
+    translate_all(story, "story.txt")
+    assert run(story, "zh")[0] == 0
+    fill(story, "zh", "story.txt", lambda s: "访客" if s.startswith("Visitors") else None, fuzzy=True)
+    code, _, stderr = run(story, "zh", "--draft")
+    assert code != 0 and "out of the workspace" in stderr, stderr
+    assert list(outside.iterdir()) == []
+
+
 def test_a_draft_changed_by_hand_is_not_overwritten_by_the_kept_edition(story: Settings) -> None:
     page = _draft_over_reviewed(story)
     page.write_bytes(page.read_bytes() + b"<!-- by hand -->\n")

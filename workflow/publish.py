@@ -820,8 +820,7 @@ def _keep_reviewed(writer: _Writer, lang: str, article: str) -> None:
     if rec is None or rec.draft or _bannered(writer, article, lang, html_path):
         return
     page, bulletin, owner = _reviewed_copies(writer.settings, lang, output_name(article).as_posix())
-    page.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(page, html_path.read_bytes())
+    write_atomic(page, html_path.read_bytes())  # (its folder made once the path is known to stay inside)
     write_atomic(bulletin, xml_path.read_bytes())
     write_atomic(owner, article.encode("utf-8"))
 
