@@ -231,10 +231,10 @@ class FastTagParser(HTMLParser):
                         k = i + 1
                 else:
                     k += 1
-                handle_data(rawdata[i:k] if self.cdata_elem else html.unescape(rawdata[i:k]))
+                handle_data(rawdata[i:k] if self.cdata_elem else unescape(rawdata[i:k]))
             i = updatepos(i, k)
         if end and i < n and not self.cdata_elem:
-            handle_data(html.unescape(rawdata[i:n]))
+            handle_data(unescape(rawdata[i:n]))
             i = updatepos(i, n)
         self.rawdata = rawdata[i:]
 
