@@ -35,6 +35,27 @@ pages, and for the same commands on an empty folder (start-up: the interpreter a
 so that the work on the pages is the difference. Instructions are not time: code that waits
 on memory runs fewer of them per second (see README, Benchmarks).
 
+Which interpreter runs the tools (--interpreter):
+  isolated   (the default) this virtual environment's packages, but none of their start-up hooks: a
+             bare environment made with `venv` (no pip, a few milliseconds) whose site-packages holds
+             one .pth line naming this environment's site-packages. A .pth line naming a folder puts
+             it on sys.path; the .pth files in that folder are not run. So neither tool starts with
+             the import hook of workflow's editable install (`pip install -e .`: site runs it from its
+             .pth in every Python process of this environment, html2po's included), as neither has it
+             when installed from a wheel.
+  installed  Translate Toolkit (with the lxml and rapidfuzz versions of this environment) from an
+             environment of its own, made with pip (needs the package index, about 15 s); workflow
+             and the in-process rounds as `isolated`.
+  venv       this environment as it is, hook and all (what this bench measured before 2026-12-01).
+Why it matters: the hook imports pathlib, importlib.util, fnmatch and urllib.parse at start-up. It
+changes no work (html2po runs 2,100 M instructions with it, 2,093 M without) but it changes how
+html2po's process uses memory: glibc's malloc then keeps large buffers on its heap instead of mapping
+fresh pages for each and trimming the heap (7,300 minor page faults with the hook; 24,000 isolated and
+25,600 in an environment with only Translate Toolkit installed; MALLOC_MMAP_THRESHOLD_ and
+MALLOC_TRIM_THRESHOLD_ set high bring them down to 3,900). That is about 40 ms of system time: in this
+development environment the baseline takes a sixth to a fifth less CPU than in its own. workflow's
+time does not move (4,600 page faults either way). The header says which interpreter ran.
+
 The workflow code measured is the one on PYTHONPATH (else this checkout), so the
 same script measures another tree:  PYTHONPATH=/path/to/other/tree python bench/bench_extract.py
 
@@ -42,6 +63,8 @@ Usage:
   .venv/bin/python bench/bench_extract.py                  # real pages and 1,000 small pages, 5 rounds
   .venv/bin/python bench/bench_extract.py --small 200 --rounds 3
   .venv/bin/python bench/bench_extract.py --instructions   # real pages, instruction counts (valgrind)
+  .venv/bin/python bench/bench_extract.py --interpreter venv   # this environment, its start-up hooks too
+  .venv/bin/python bench/bench_extract.py --interpreter installed   # html2po from its own environment
 """
 
 from __future__ import annotations
@@ -56,13 +79,16 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
+import venv
+from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 TREE = Path(os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] or HERE)
-BIN = Path(sys.executable).parent
+BIN = Path(sys.executable).parent  # where this environment's commands are (their scripts are run as files)
 
 WORDS = (
     "trade services cooperation development growth economy market policy report forum agreement "
@@ -116,6 +142,47 @@ def small_page(rng: random.Random, number: int, words: int = 150) -> str:
     )
 
 
+INTERPRETERS = {
+    "isolated": "this environment's packages, without their start-up hooks (--interpreter isolated)",
+    "venv": "this environment as it is, with its start-up hooks (--interpreter venv)",
+    "installed": "Translate Toolkit from an environment of its own, workflow as isolated "
+                 "(--interpreter installed)",
+}
+
+
+def launchers(kind: str, base: Path) -> dict[str, list[str]]:
+    """How each command starts (see --interpreter): `workflow`, `html2po`, `pot2po`, and `python` (which
+    makes the workspace and runs the in-process rounds: it needs both packages)."""
+    if kind == "venv":
+        python = BIN / "python"
+    else:
+        folder = base / "isolated-python"
+        venv.EnvBuilder(with_pip=False, symlinks=True).create(folder)
+        made = Path(sysconfig.get_path("purelib", vars={"base": str(folder), "platbase": str(folder)}))
+        # this environment's packages, as a path line: the .pth files there (import hooks) are not run
+        ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+        (made / "packages.pth").write_text("".join(f"{path}\n" for path in sorted(ours)), encoding="utf-8")
+        python = folder / "bin" / "python"
+        probe = "import sys; print(sorted(m for m in sys.modules if 'editable' in m or 'distutils' in m))"
+        hooks = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True)
+        if hooks.stdout.strip() != "[]":
+            raise SystemExit(f"the isolated interpreter still runs start-up hooks: {hooks.stdout.strip()}")
+    launch = {name: [str(python), str(BIN / name)] for name in ("workflow", "html2po", "pot2po")}
+    launch["python"] = [str(python)]
+    if kind == "installed":  # Translate Toolkit alone in an environment, the versions of this one
+        folder = base / "translate-toolkit"
+        venv.EnvBuilder(with_pip=True, symlinks=True).create(folder)
+        wanted = [f"{name}=={metadata.version(name)}" for name in ("translate-toolkit", "lxml", "rapidfuzz")]
+        done = subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-q", *wanted],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"could not install {' '.join(wanted)} (--interpreter installed needs the "
+                             f"package index):\n{done.stderr[-2000:]}")
+        for name in ("html2po", "pot2po"):
+            launch[name] = [str(folder / "bin" / "python"), str(folder / "bin" / name)]
+    return launch
+
+
 def environment(cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {**env, "PYTHONPATH": str(TREE), "PYTHONPYCACHEPREFIX": str(cache),
@@ -145,15 +212,20 @@ def units_in(folder: Path, suffix: str) -> dict[str, int]:
 class Tools:
     """The commands of one page set, each run in fresh output folders under `work`."""
 
-    def __init__(self, pages: list[Path], work: Path, env: dict[str, str]) -> None:
-        self.pages, self.work, self.env = pages, work, env
+    def __init__(self, pages: list[Path], work: Path, env: dict[str, str],
+                 launch: dict[str, list[str]]) -> None:
+        self.pages, self.work, self.env, self.launch = pages, work, env, launch
         self.template = work / "template"
-        subprocess.run([str(BIN / "python"), "-m", "workflow", "-q", "init", str(self.template)], check=True,
+        subprocess.run([*launch["python"], "-m", "workflow", "-q", "init", str(self.template)], check=True,
                        env=env, stdout=subprocess.DEVNULL)
         for page in pages:
             shutil.copyfile(page, self.template / "source" / page.name)
         self.source = self.template / "source"
         self.count = 0
+
+    def tool(self, name: str) -> list[str]:
+        """How one of the commands starts, with the chosen interpreter."""
+        return self.launch[name]
 
     def fresh(self, name: str) -> Path:
         self.count += 1
@@ -163,7 +235,7 @@ class Tools:
         root = force_on or self.fresh("ws")
         if force_on is None:
             shutil.copytree(self.template, root, symlinks=True)
-        command = [str(BIN / "workflow"), "-q", "--root", str(root), "--languages", "fr", "--segmentation",
+        command = [*self.tool("workflow"), "-q", "--root", str(root), "--languages", "fr", "--segmentation",
                    mode, "extract"]
         wall, cpu, done = run(command + (["--force"] if force_on else []), self.env)
         if done.returncode != 0 or done.stderr.strip():
@@ -173,7 +245,7 @@ class Tools:
     def html2po(self) -> tuple[float, float, Path]:
         out = self.fresh("pot")
         out.mkdir()
-        command = [str(BIN / "html2po"), "--progress=none", "-P", "-i", str(self.source), "-o", str(out)]
+        command = [*self.tool("html2po"), "--progress=none", "-P", "-i", str(self.source), "-o", str(out)]
         wall, cpu, done = run(command, self.env)
         if done.returncode != 0 or done.stderr.strip():
             raise SystemExit(f"html2po failed ({done.returncode}) on these pages:\n{done.stderr[-2000:]}")
@@ -182,7 +254,7 @@ class Tools:
     def pot2po(self, pots: Path) -> tuple[float, float, Path]:
         out = self.fresh("po")
         out.mkdir()
-        command = [str(BIN / "pot2po"), "--progress=none", "-i", str(pots), "-o", str(out)]
+        command = [*self.tool("pot2po"), "--progress=none", "-i", str(pots), "-o", str(out)]
         wall, cpu, done = run(command, self.env)
         if done.returncode != 0 or done.stderr.strip():
             raise SystemExit(f"pot2po failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -247,8 +319,9 @@ print(json.dumps({tool: [statistics.median(w for w, _ in r), statistics.median(c
 """
 
 
-def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str, str]) -> list[str]:
-    tools = Tools(pages, base / name, env)
+def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str, str],
+            launch: dict[str, list[str]]) -> list[str]:
+    tools = Tools(pages, base / name, env, launch)
     lines = [f"### {name}: {len(pages):,} pages, {sum(p.stat().st_size for p in pages) / 1e6:.1f} MB",
              check_baselines(tools)]
     kinds = ("workflow", "html2po", "pot2po", "warm", "paragraph")
@@ -276,7 +349,7 @@ def measure(name: str, pages: list[Path], base: Path, rounds: int, env: dict[str
            for k, v in times.items()}
     tk = (med["html2po"][0] + med["pot2po"][0], med["html2po"][1] + med["pot2po"][1])
     # run outside any checkout: `python -c` puts its working folder first on sys.path
-    inproc = subprocess.run([str(BIN / "python"), "-c", IN_PROCESS, str(tools.template), str(rounds)],
+    inproc = subprocess.run([*tools.tool("python"), "-c", IN_PROCESS, str(tools.template), str(rounds)],
                             check=True, capture_output=True, text=True, env=env, cwd=base)
     work = json.loads(inproc.stdout.strip().splitlines()[-1])
     ours = med["workflow"]
@@ -319,24 +392,26 @@ def instructions(command: list[str], env: dict[str, str]) -> int:
     return int(counted.group(1))
 
 
-def count_instructions(pages: list[Path], base: Path, env: dict[str, str]) -> list[str]:
+def count_instructions(pages: list[Path], base: Path, env: dict[str, str],
+                       launch: dict[str, list[str]]) -> list[str]:
     """The instruction counts table (see --instructions): pages, and an empty folder for start-up."""
     rows = []
     for label, chosen in (("pages", pages), ("start-up (no page)", [])):
-        tools = Tools(chosen, base / ("instructions-" + label.split()[0]), env)
+        tools = Tools(chosen, base / ("instructions-" + label.split()[0]), env, launch)
         if chosen:  # a first run of each, not counted: it compiles the bytecode into the private cache
             tools.workflow()
             tools.pot2po(tools.html2po()[2])
         root = tools.fresh("ws")
         shutil.copytree(tools.template, root, symlinks=True)
-        command = [str(BIN / "workflow"), "-q", "--root", str(root), "--languages", "fr", "extract"]
+        command = [*tools.tool("workflow"), "-q", "--root", str(root), "--languages", "fr", "extract"]
         ours = instructions(command, env)
         pots, pos = tools.fresh("pot"), tools.fresh("po")
         pots.mkdir()
         pos.mkdir()
-        html2po = instructions([str(BIN / "html2po"), "--progress=none", "-P", "-i", str(tools.source), "-o",
-                                str(pots)], env)
-        pot2po = instructions([str(BIN / "pot2po"), "--progress=none", "-i", str(pots), "-o", str(pos)], env)
+        html2po = instructions([*tools.tool("html2po"), "--progress=none", "-P", "-i", str(tools.source),
+                                "-o", str(pots)], env)
+        pot2po = instructions([*tools.tool("pot2po"), "--progress=none", "-i", str(pots), "-o", str(pos)],
+                              env)
         if chosen and len(list(pos.rglob("*.po"))) != len(chosen):
             raise SystemExit("pot2po did not write a PO for every page")
         rows.append((label, ours, html2po, pot2po))
@@ -360,11 +435,16 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000, help="generated small pages (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--interpreter", choices=("isolated", "venv", "installed"), default="isolated",
+                        help="isolated: this environment's packages without their start-up hooks (default); "
+                             "venv: this environment as it is; installed: Translate Toolkit from an "
+                             "environment of its own (pip; workflow as isolated)")
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions on the real pages (valgrind) instead of timing")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-extract-"))
     env = environment(base / "pycache")
+    launch = launchers(args.interpreter, base)
     web = os.environ.get("WORKFLOW_WEB_PAGES")
     real = sorted(p for p in Path(web).glob("*") if p.suffix.lower() in (".html", ".htm")) \
         if web and Path(web).is_dir() else []
@@ -380,12 +460,13 @@ def main() -> None:
     print(f"workflow extract vs Translate Toolkit html2po; workflow from {TREE}; {os.cpu_count()} CPUs; "
           f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     how = "instructions, one run each" if args.instructions else f"medians of {args.rounds} rounds"
-    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {how}")
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {how}; interpreter: "
+          + INTERPRETERS[args.interpreter])
     if args.instructions:
         if not real or shutil.which("valgrind") is None:
             raise SystemExit("--instructions needs valgrind and WORKFLOW_WEB_PAGES")
         try:
-            print("\n".join(count_instructions(real, base, env)))
+            print("\n".join(count_instructions(real, base, env, launch)))
         finally:
             if args.keep is None:
                 shutil.rmtree(base, ignore_errors=True)
@@ -395,7 +476,7 @@ def main() -> None:
             if not pages:
                 print(f"### {name}: none (set WORKFLOW_WEB_PAGES to a folder of .html pages)")
                 continue
-            print("\n".join(measure(name, pages, base, args.rounds, env)), flush=True)
+            print("\n".join(measure(name, pages, base, args.rounds, env, launch)), flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
