@@ -43,18 +43,23 @@ Which interpreter runs the tools (--interpreter):
              the import hook of workflow's editable install (`pip install -e .`: site runs it from its
              .pth in every Python process of this environment, html2po's included), as neither has it
              when installed from a wheel.
-  installed  Translate Toolkit (with the lxml and rapidfuzz versions of this environment) from an
-             environment of its own, made with pip (needs the package index, about 15 s); workflow
-             and the in-process rounds as `isolated`.
+  installed  Translate Toolkit from an environment of its own, made by `venv` with pip (and, on
+             Python 3.11, setuptools, whose .pth imports only `os`) and the versions of this
+             environment: translate-toolkit, its requirements and rapidfuzz (needs the package index,
+             about 15 s); workflow and the in-process rounds as `isolated`.
   venv       this environment as it is, hook and all (what this bench measured before 2026-12-01).
-Why it matters: the hook imports pathlib, importlib.util, fnmatch and urllib.parse at start-up. It
-changes no work (html2po runs 2,100 M instructions with it, 2,093 M without) but it changes how
-html2po's process uses memory: glibc's malloc then keeps large buffers on its heap instead of mapping
-fresh pages for each and trimming the heap (7,300 minor page faults with the hook; 24,000 isolated and
-25,600 in an environment with only Translate Toolkit installed; MALLOC_MMAP_THRESHOLD_ and
-MALLOC_TRIM_THRESHOLD_ set high bring them down to 3,900). That is about 40 ms of system time: in this
-development environment the baseline takes a sixth to a fifth less CPU than in its own. workflow's
-time does not move (4,600 page faults either way). The header says which interpreter ran.
+Why it matters: html2po's CPU time on real pages depends on whether `pathlib` happens to be imported
+when the interpreter starts, and workflow's editable-install hook imports it. It changes no work
+(html2po runs 2,100 M instructions with the hook, 2,093 M without) but it decides how glibc's malloc
+treats html2po's large buffers: with pathlib imported first, it keeps them on its heap; without, it maps
+fresh pages for each and trims the heap again. Minor page faults of html2po on the 4 real pages: 7,300
+in this environment, 22,500-24,000 isolated, 25,600 with Translate Toolkit installed alone; 3,900 when
+the isolated interpreter's only hook is `import pathlib`, or with MALLOC_MMAP_THRESHOLD_ and
+MALLOC_TRIM_THRESHOLD_ set high. That is 30-40 ms of system time, about a tenth of html2po and pot2po's
+CPU. workflow's own faults do not move (4,300-4,900 either way: it imports pathlib itself). A plain
+install of Translate Toolkit has no such hook, so the default measures html2po as it runs there; an
+environment whose start-up imports pathlib (another editable install, a sitecustomize) flatters it,
+and another Python, glibc or Translate Toolkit may change all this. The header says which interpreter ran.
 
 The workflow code measured is the one on PYTHONPATH (else this checkout), so the
 same script measures another tree:  PYTHONPATH=/path/to/other/tree python bench/bench_extract.py
@@ -172,7 +177,11 @@ def launchers(kind: str, base: Path) -> dict[str, list[str]]:
     if kind == "installed":  # Translate Toolkit alone in an environment, the versions of this one
         folder = base / "translate-toolkit"
         venv.EnvBuilder(with_pip=True, symlinks=True).create(folder)
-        wanted = [f"{name}=={metadata.version(name)}" for name in ("translate-toolkit", "lxml", "rapidfuzz")]
+        # its requirements (not its extras) and rapidfuzz (pot2po's matcher), at this environment's versions
+        required = [re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0]
+                    for line in metadata.requires("translate-toolkit") or () if "extra ==" not in line]
+        names = ["translate-toolkit", "rapidfuzz", *required]
+        wanted = [f"{name}=={metadata.version(name)}" for name in names]
         done = subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-q", *wanted],
                               capture_output=True, text=True)
         if done.returncode != 0:
@@ -474,7 +483,8 @@ def main() -> None:
     try:
         for name, pages in (("real pages", real), ("small pages", small)):
             if not pages:
-                print(f"### {name}: none (set WORKFLOW_WEB_PAGES to a folder of .html pages)")
+                print(f"### {name}: none " + ("(set WORKFLOW_WEB_PAGES to a folder of .html pages)"
+                                              if name == "real pages" else "(--small 0)"))
                 continue
             print("\n".join(measure(name, pages, base, args.rounds, env, launch)), flush=True)
     finally:
