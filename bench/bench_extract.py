@@ -53,8 +53,8 @@ when the interpreter starts, and workflow's editable-install hook imports it. It
 (html2po runs 2,100 M instructions with the hook, 2,093 M without) but it decides how glibc's malloc
 treats html2po's large buffers: with pathlib imported first, it keeps them on its heap; without, it maps
 fresh pages for each and trims the heap again. Minor page faults of html2po on the 4 real pages: 7,300
-in this environment, 22,500-24,000 isolated, 25,600 with Translate Toolkit installed alone; 3,900 when
-the isolated interpreter's only hook is `import pathlib`, or with MALLOC_MMAP_THRESHOLD_ and
+in this environment, 22,500-24,000 isolated, 25,600 with Translate Toolkit installed alone; 3,900-7,000
+when the isolated interpreter's only hook is `import pathlib`; 3,900 with MALLOC_MMAP_THRESHOLD_ and
 MALLOC_TRIM_THRESHOLD_ set high. That is 30-40 ms of system time, about a tenth of html2po and pot2po's
 CPU. workflow's own faults do not move (4,300-4,900 either way: it imports pathlib itself). A plain
 install of Translate Toolkit has no such hook, so the default measures html2po as it runs there; an
