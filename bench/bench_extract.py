@@ -147,11 +147,10 @@ def small_page(rng: random.Random, number: int, words: int = 150) -> str:
     )
 
 
-INTERPRETERS = {
-    "isolated": "this environment's packages, without their start-up hooks (--interpreter isolated)",
-    "venv": "this environment as it is, with its start-up hooks (--interpreter venv)",
-    "installed": "Translate Toolkit from an environment of its own, workflow as isolated "
-                 "(--interpreter installed)",
+INTERPRETERS = {  # (the default first)
+    "isolated": "this environment's packages, without their start-up hooks",
+    "venv": "this environment as it is, with its start-up hooks",
+    "installed": "Translate Toolkit from an environment of its own (pip), workflow as isolated",
 }
 
 
@@ -444,10 +443,8 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000, help="generated small pages (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    parser.add_argument("--interpreter", choices=("isolated", "venv", "installed"), default="isolated",
-                        help="isolated: this environment's packages without their start-up hooks (default); "
-                             "venv: this environment as it is; installed: Translate Toolkit from an "
-                             "environment of its own (pip; workflow as isolated)")
+    parser.add_argument("--interpreter", choices=tuple(INTERPRETERS), default="isolated",
+                        help="; ".join(f"{kind}: {what}" for kind, what in INTERPRETERS.items()))
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions on the real pages (valgrind) instead of timing")
     args = parser.parse_args()
@@ -470,7 +467,7 @@ def main() -> None:
           f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     how = "instructions, one run each" if args.instructions else f"medians of {args.rounds} rounds"
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {how}; interpreter: "
-          + INTERPRETERS[args.interpreter])
+          + f"{INTERPRETERS[args.interpreter]} (--interpreter {args.interpreter})")
     if args.instructions:
         if not real or shutil.which("valgrind") is None:
             raise SystemExit("--instructions needs valgrind and WORKFLOW_WEB_PAGES")
